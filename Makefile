@@ -1,0 +1,35 @@
+# chatconform: every target bootstraps what it needs (.venv, packages, pulled specs) from nothing.
+SHELL := /bin/bash
+BIN := .venv/bin
+# Where `specs pull` reads from: CHATCONFORM_MIRROR, else the offline mirror beside the project if
+# there is one, else the public URLs in specs/sources.toml.
+MIRROR ?= $(or $(CHATCONFORM_MIRROR),$(wildcard ../shared/upstream))
+PULL_FLAGS := $(if $(MIRROR),--mirror $(MIRROR))
+PYTEST_FLAGS ?=
+
+.PHONY: help setup specs check test unit bench clean
+
+help:
+	@echo "make check   run the conformance suite on the committed cassettes (replay, no keys); writes reports/"
+	@echo "make test    run chatconform's own tests"
+	@echo "make bench   validator throughput vs openapi-core"
+
+.venv/.installed: pyproject.toml scripts/bootstrap.sh
+	scripts/bootstrap.sh
+
+setup: .venv/.installed
+
+specs: .venv/.installed
+	$(BIN)/chatconform specs pull $(PULL_FLAGS)
+
+check: specs
+	$(BIN)/python -m pytest tests/conformance --mode replay $(PYTEST_FLAGS)
+
+test: specs
+	$(BIN)/python -m pytest tests $(PYTEST_FLAGS)
+
+bench: specs
+	$(BIN)/python -m chatconform.bench
+
+clean:
+	rm -rf .venv .cache reports/* .pytest_cache .hypothesis

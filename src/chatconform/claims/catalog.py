@@ -1,0 +1,1 @@
+"""Imports every claim module so that each registers its claims."""

@@ -1,0 +1,88 @@
+"""Provider profiles: base URL, endpoints, auth style, request shape, prices, known deviations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from chatconform.errors import unknown
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """A known, accepted departure from the contract: it becomes a strict xfail, never a skip."""
+
+    check: str
+    reason: str
+    link: str
+    models: tuple[str, ...] = ("*",)
+    origins: tuple[str, ...] = ("*",)
+
+    def covers(self, check: str, model: str | None, origin: str) -> bool:
+        """True when this deviation explains a failure of `check` for this model and origin."""
+        return (check == self.check or check.startswith(self.check + "."))\
+            and ("*" in self.models or model in self.models)\
+            and ("*" in self.origins or origin in self.origins)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How to talk to one provider and what it documents."""
+
+    name: str
+    hosts: tuple[str, ...]
+    base_url: str
+    chat_path: str
+    auth: str  # "bearer" | "x-api-key" | "body-key"
+    key_env: str
+    path_prefix: str = ""
+    models: tuple[str, ...] = ()
+    prices_per_mtok: dict = field(default_factory=dict)  # model -> (input USD, output USD) per 1M tokens
+    price_source: str = ""
+    extra_endpoints: dict = field(default_factory=dict)
+    deviations: tuple[Deviation, ...] = ()
+
+    def matches(self, url: str) -> bool:
+        """True when a URL belongs to this provider."""
+        parts = urlsplit(url)
+        return parts.hostname in self.hosts and parts.path.startswith(self.path_prefix)
+
+
+AIMLAPI = Profile(
+    name="aimlapi", hosts=("api.aimlapi.com",), base_url="https://api.aimlapi.com",
+    chat_path="/v1/chat/completions", auth="bearer", key_env="AIMLAPI_API_KEY",
+    models=("google/gemini-2.5-flash", "google/gemini-2.5-pro", "gemini-1.5-flash",
+            "google/gemini-2.5-flash-lite-preview"),
+)
+
+MODELSLAB = Profile(
+    name="modelslab", hosts=("modelslab.com",), base_url="https://modelslab.com/api/v7/llm",
+    path_prefix="/api/v7/llm", chat_path="/chat/completions", auth="bearer", key_env="MODELSLAB_API_KEY",
+    models=("gemini-2.5-flash",),
+    prices_per_mtok={"gemini-2.5-flash": (0.30, 2.50)},
+    price_source="https://modelslab.com/models/google/gemini-2.5-flash/api.md",
+    extra_endpoints={"messages": "/v1/messages", "count_tokens": "/v1/messages/count_tokens",
+                     "models": "/v1/models"},
+)
+
+OPENAI_COMPATIBLE = Profile(
+    name="openai-compatible", hosts=(), base_url="", chat_path="/chat/completions", auth="bearer",
+    key_env="OPENAI_API_KEY",
+)
+
+PROFILES = {p.name: p for p in (AIMLAPI, MODELSLAB, OPENAI_COMPATIBLE)}
+
+
+def get_profile(name: str) -> Profile:
+    """The profile with this name, or a usage error listing the known ones."""
+    if name not in PROFILES:
+        raise unknown("provider", name, PROFILES)
+    return PROFILES[name]
+
+
+def identify(url: str, body: dict | None) -> tuple[str, str | None]:
+    """(provider, model) of a request: the provider from the URL, the model from the body."""
+    provider = next((p.name for p in PROFILES.values() if p.hosts and p.matches(url)), OPENAI_COMPATIBLE.name)
+    body = body if isinstance(body, dict) else {}
+    model = body.get("model") or body.get("model_id")  # ModelsLab's model page sends `model_id`
+    return provider, model if isinstance(model, str) else None

@@ -1,0 +1,36 @@
+"""Findings as text a reviewer reads (the format of DESIGN.md)."""
+
+from __future__ import annotations
+
+from chatconform.findings import Finding
+from chatconform.judge import Judgement
+
+_LABEL = {"violation": "FAIL", "warning": "WARN", "info": "INFO"}
+
+
+def label(finding: Finding) -> str:
+    """FAIL, WARN, INFO, or GAP for what could not be judged."""
+    if finding.kind == "gap" and finding.severity != "violation":
+        return "GAP "
+    return _LABEL[finding.severity]
+
+
+def render_judgement(j: Judgement, spec_display: str | None = None, replay: str | None = None) -> str:
+    """One interaction: a headline with its verdict, then a block per finding."""
+    ex = j.exchange
+    who = f"{ex.provider} {ex.model or '(no model)'}  source={ex.origin}"
+    lines = [f"{j.verdict.upper():4} {ex.label}  {who}"]
+    for finding in j.findings:
+        lines.append(render_finding(finding, who, spec_display, replay))
+    return "\n".join(lines)
+
+
+def render_finding(f: Finding, who: str, spec_display: str | None, replay: str | None) -> str:
+    """A finding block: check id and where, then the fields that are set."""
+    rows = [f"  {label(f)} {f.check}  {who}"]
+    fields = [("at", f.at), ("message", f.message), ("received", f.received), ("expected", f.expected),
+              ("excerpt", f.excerpt), ("keyword", f.keyword), ("schema", f.schema_at),
+              ("says", f'"{f.says}"' if f.says else None), ("source", f.source),
+              ("spec", spec_display if f.kind in ("schema", "request") else None), ("replay", replay)]
+    rows += [f"    {name + ':':10} {value}" for name, value in fields if value]
+    return "\n".join(rows)

@@ -1,0 +1,104 @@
+"""The spec's own rules for an exchange: request body, status, content type, response body, chunks."""
+
+from __future__ import annotations
+
+import json
+
+from chatconform.exchange import Exchange
+from chatconform.findings import GAP_KIND, Finding, excerpt
+from chatconform.specs import LoadedSpec, Operation, SpecStore
+from chatconform.validators import validate
+
+MAX_STREAM_FINDINGS = 20
+
+
+def schema_findings(ex: Exchange, store: SpecStore) -> list[Finding]:
+    """Everything the spec alone says about this exchange."""
+    spec = store.spec_for(ex.provider, ex.model)
+    if spec is None:
+        known = ", ".join(store.catalog.models_of(ex.provider)) or "none"
+        return [_gap("spec-gap.no-spec", f"no spec in specs/sources.toml for {ex.provider} model "
+                     f"{ex.model!r} (pinned models: {known})")]
+    op = spec.find_operation(ex.request.method, ex.request.path)
+    if op is None:
+        return [_gap("spec-gap.no-operation", f"{spec.display} documents no {ex.request.method} "
+                     f"operation matching {ex.request.path}")]
+    found = request_findings(ex, spec, op)
+    if ex.response is None:
+        found.append(_gap("gap.no-response", "no response recorded: the source shows the request only"))
+        return found
+    return found + response_findings(ex, spec, op)
+
+
+def request_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Finding]:
+    """The request body against the request schema (a docs example that breaks it is a docs-conflict)."""
+    if op.request_schema is None or not ex.request.body:
+        return []
+    kind = "docs-conflict" if ex.origin == "docs" else "request"
+    if ex.request.json is None:
+        return [Finding("request.json", "warning", kind, message="request body is not JSON",
+                        excerpt=excerpt(ex.request.body[:60].decode("utf-8", "replace")))]
+    return validate(spec, op.request_schema, ex.request.json, check="request.schema", kind=kind,
+                    severity="warning")
+
+
+def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Finding]:
+    """Status documented, content type documented, body valid against the documented schema."""
+    status = ex.response.status
+    key, media = op.response_for(status)
+    where = f"{op.method.upper()} {op.path}"
+    if key is None:
+        return [_gap("spec-gap.status", f"{spec.display} does not document status {status} for {where} "
+                     f"(documented: {_documented(op)})")]
+    if not media:
+        if not ex.response.body:
+            return []
+        return [_gap("spec-gap.no-body-schema", f"{spec.display} documents {key} for {where} with no body "
+                     "schema: the body cannot be validated")]
+    media_type = ex.response.media_type
+    if media_type not in media:
+        return [Finding("response.content-type", "violation", "schema", message=(
+            f"content type {media_type or '(none)'} is not documented for {key} "
+            f"(documented: {', '.join(media)})"), excerpt=_body_excerpt(ex))]
+    pointer = media[media_type]
+    if media_type == "text/event-stream":
+        return chunk_findings(ex, spec, pointer)
+    if not ex.body_is_json:
+        return [Finding("response.json", "violation", "schema", message="response body is not JSON",
+                        excerpt=_body_excerpt(ex))]
+    if pointer is None:
+        return [_gap("spec-gap.no-body-schema", f"{spec.display} gives {key} {media_type} no schema")]
+    return validate(spec, pointer, ex.json, check="response.schema")
+
+
+def chunk_findings(ex: Exchange, spec: LoadedSpec, pointer: str | None) -> list[Finding]:
+    """Every streamed data event parses as JSON and fits the chunk schema."""
+    found: list[Finding] = []
+    for index, event in enumerate(ex.stream.events):
+        if event.data.strip() == "[DONE]":
+            continue
+        try:
+            chunk = json.loads(event.data)
+        except ValueError:
+            found.append(Finding("stream.chunk-json", "violation", "schema", at=f"$events[{index}]",
+                                 message="event data is not JSON", excerpt=excerpt(event.data)))
+            continue
+        if pointer is not None:
+            found += validate(spec, pointer, chunk, check="stream.chunk-schema", prefix=f"$events[{index}]")
+        if len(found) >= MAX_STREAM_FINDINGS:
+            break
+    return found
+
+
+def _documented(op: Operation) -> str:
+    parts = [f"{key}{'' if any(media.values()) else ' with no body schema'}"
+             for key, media in op.responses.items()]
+    return ", ".join(parts) or "nothing"
+
+
+def _body_excerpt(ex: Exchange) -> str:
+    return excerpt(ex.response.body[:80].decode("utf-8", "replace"))
+
+
+def _gap(check: str, message: str) -> Finding:
+    return Finding(check, "warning", GAP_KIND, message=message)

@@ -1,0 +1,130 @@
+"""OpenAPI schema objects (3.0 and 3.1) as JSON Schema 2020-12, with every rewrite counted.
+
+Why: OpenAPI 3.0 schemas are not JSON Schema (`nullable`, boolean `exclusiveMinimum`), and published
+3.1 documents still use the 3.0 keyword `nullable` (OpenAI's does, over a hundred times). We honour the
+evident intent (null allowed) and count each rewrite so that it is reported as a spec-lint finding.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+
+_MAP_KEYWORDS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_ONE_KEYWORDS = ("additionalProperties", "items", "not", "if", "then", "else", "contains",
+                 "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_LIST_KEYWORDS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_DOC_ONLY = {"description", "title", "example", "examples", "deprecated", "externalDocs", "xml"}
+
+
+def normalise_document(doc: dict) -> tuple[dict, Counter]:
+    """A copy of an OpenAPI document whose schema objects are JSON Schema 2020-12, and a rewrite count."""
+    out = copy.deepcopy(doc)
+    counts: Counter = Counter()
+    for schema_holder, key in _schema_slots(out):
+        schema_holder[key] = normalise_schema(schema_holder[key], counts)
+    return out, counts
+
+
+def normalise_schema(schema, counts: Counter, branch: bool = False):
+    """One schema object as JSON Schema 2020-12 (a new object; the input is not changed).
+
+    `branch` is True for an alternative of anyOf/oneOf, where a bare `{nullable: true}` means "or null".
+    """
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    for key in _MAP_KEYWORDS:
+        if isinstance(out.get(key), dict):
+            out[key] = {name: normalise_schema(sub, counts) for name, sub in out[key].items()}
+    for key in _ONE_KEYWORDS:
+        if isinstance(out.get(key), dict):
+            out[key] = normalise_schema(out[key], counts)
+    for key in _LIST_KEYWORDS + ("items",):
+        if isinstance(out.get(key), list):
+            alternatives = key in ("anyOf", "oneOf")
+            out[key] = [normalise_schema(sub, counts, alternatives) for sub in out[key]]
+    _exclusive_bounds(out, counts)
+    return _nullable(out, counts, branch)
+
+
+def _exclusive_bounds(out: dict, counts: Counter) -> None:
+    """OpenAPI 3.0's boolean exclusiveMinimum/Maximum become 2020-12's numeric ones."""
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(out.get(flag), bool):
+            counts[f"boolean {flag}"] += 1
+            if out.pop(flag) and bound in out:
+                out[flag] = out.pop(bound)
+
+
+def _nullable(out: dict, counts: Counter, branch: bool) -> dict:
+    """`nullable: true` becomes an explicit null alternative; `nullable: false` is dropped."""
+    if "nullable" not in out or not isinstance(out["nullable"], bool):
+        return out
+    if not out.pop("nullable"):
+        return out
+    counts["nullable"] += 1
+    kind = out.get("type")
+    if isinstance(kind, str):
+        out["type"] = [kind, "null"]
+    elif isinstance(kind, list):
+        out["type"] = kind if "null" in kind else [*kind, "null"]
+    elif set(out) <= _DOC_ONLY and branch:
+        # `{nullable: true}` alone as an anyOf branch (AIML's `stop`): 3.0 gives it no effect, so the
+        # branch would accept anything; the evident intent is "or null".
+        counts["a bare {nullable: true} anyOf/oneOf branch (read as null)"] += 1
+        return {**out, "type": "null"}
+    elif set(out) <= _DOC_ONLY:
+        # e.g. `additionalProperties: {nullable: true}`: any value, null included; nothing to add.
+        return out
+    else:
+        return {"anyOf": [out, {"type": "null"}]}
+    if isinstance(out.get("enum"), list) and None not in out["enum"]:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+def _schema_slots(doc: dict):
+    """Every (container, key) in an OpenAPI document whose value is a schema object."""
+    components = doc.get("components") or {}
+    for name in list((components.get("schemas") or {})):
+        yield components["schemas"], name
+    for holder in _media_holders(doc):
+        for media in (holder.get("content") or {}).values():
+            if isinstance(media, dict) and "schema" in media:
+                yield media, "schema"
+    for param in _parameters(doc):
+        if isinstance(param, dict) and "schema" in param:
+            yield param, "schema"
+
+
+def _operations(doc: dict):
+    """Every operation object of the document."""
+    for item in (doc.get("paths") or {}).values():
+        for method, op in (item or {}).items():
+            if isinstance(op, dict) and method in _METHODS:
+                yield op
+
+
+def _media_holders(doc: dict):
+    """Request bodies, responses and headers that hold `content` maps."""
+    components = doc.get("components") or {}
+    for op in _operations(doc):
+        if isinstance(op.get("requestBody"), dict):
+            yield op["requestBody"]
+        yield from (r for r in (op.get("responses") or {}).values() if isinstance(r, dict))
+    yield from (components.get("requestBodies") or {}).values()
+    yield from (components.get("responses") or {}).values()
+
+
+def _parameters(doc: dict):
+    """Every parameter object (path level, operation level, components)."""
+    components = doc.get("components") or {}
+    for item in (doc.get("paths") or {}).values():
+        yield from (item or {}).get("parameters") or []
+    for op in _operations(doc):
+        yield from op.get("parameters") or []
+    yield from (components.get("parameters") or {}).values()
+
+
+_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
