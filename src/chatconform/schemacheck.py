@@ -53,8 +53,9 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Fin
     if not media:
         if not ex.response.body:
             return []
-        return [_gap("spec-gap.no-body-schema", f"{spec.display} documents {key} for {where} with no body "
-                     "schema: the body cannot be validated")]
+        only = "only " if len(op.responses) == 1 else ""
+        return [_gap("spec-gap.no-body-schema", f"{spec.display} documents {only}{key} for {where}, with no "
+                     f"body schema (documented: {_documented(op)}): the body cannot be validated")]
     media_type = ex.response.media_type
     if media_type not in media:
         return [Finding("response.content-type", "violation", "schema", message=(

@@ -1,0 +1,1 @@
+"""Run results, HTML summary, the upgrade gate, drift."""

@@ -1,0 +1,53 @@
+"""results.json: per provider x model x check, the verdict and findings of every judged exchange."""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from chatconform import __version__
+
+
+@dataclass
+class ResultsLog:
+    """Everything a run judged, written once at the end."""
+
+    mode: str = "replay"
+    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    entries: list[dict] = field(default_factory=list)
+    specs: dict = field(default_factory=dict)
+    spend: dict = field(default_factory=lambda: {"usd": 0.0, "tokens": 0, "requests": 0})
+
+    def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
+            test_id=None) -> None:
+        """Record one judged (exchange, check) pair."""
+        self.entries.append({
+            "provider": provider, "model": model, "check": check, "verdict": verdict, "origin": origin,
+            "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
+            "reason": reason, "test_id": test_id,
+        })
+
+    def note_spec(self, spec) -> None:
+        """Remember the pinned spec an exchange was judged against."""
+        self.specs[spec.source.id] = {"path": f"specs/{spec.source.relpath}", "sha256": spec.sha256,
+                                      "openapi": spec.version, "url": spec.source.url}
+
+    def to_dict(self) -> dict:
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            counts[entry["verdict"]] = counts.get(entry["verdict"], 0) + 1
+        return {"schema": "chatconform-results/1", "tool_version": __version__, "mode": self.mode,
+                "started_at": self.started_at,
+                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "python": platform.python_version(), "counts": counts, "specs": self.specs,
+                "spend": self.spend, "results": self.entries}
+
+    def write(self, folder: Path) -> Path:
+        """Write results.json into the folder; returns its path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "results.json"
+        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path

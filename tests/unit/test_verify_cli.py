@@ -1,0 +1,95 @@
+"""`chatconform verify`: verdicts, --json shape, exit codes, bad input."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chatconform.cli import main
+from tests.builders import completion, interaction
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUEST = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}]}
+
+
+def run_json(capsys, *paths):
+    code = main(["verify", "--json", *map(str, paths)])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return code, lines
+
+
+def test_docs_examples_pass_except_the_documented_gaps(capsys):
+    code, lines = run_json(capsys, ROOT / "cassettes" / "aimlapi")
+    verdicts = {Path(x["cassette"]).parent.name: x["verdict"] for x in lines}
+    assert verdicts["gemini-2.5-flash"] == "pass"
+    assert verdicts["gemini-2.5-flash-lite-preview"] == "pass"
+    assert verdicts["gemini-1.5-flash"] == "gap"
+    gap = next(x for x in lines if "1.5-flash" in x["cassette"])
+    assert any(f["check"].startswith("spec-gap") and "201" in f["message"] and "no body schema" in f["message"]
+               for f in gap["findings"])
+    assert set(lines[0]) >= {"cassette", "index", "provider", "model", "verdict", "findings"}
+    assert set(gap["findings"][0]) == {"check", "severity", "at", "message"}
+
+
+def test_a_conforming_cassette_passes_and_exits_0(capsys, write_cassette):
+    path = write_cassette("ok", interaction(REQUEST, completion()))
+    code, [line] = run_json(capsys, path)
+    assert (code, line["verdict"], line["provider"], line["model"]) == (0, "pass", "aimlapi",
+                                                                          "google/gemini-2.5-flash")
+
+
+def test_a_broken_response_fails_and_exits_1(capsys, write_cassette):
+    body = completion()
+    del body["usage"]
+    path = write_cassette("bad", interaction(REQUEST, body))
+    code, [line] = run_json(capsys, path)
+    assert code == 1 and line["verdict"] == "fail"
+    assert {"check": "response.schema", "severity": "violation", "at": "$",
+            "message": "\"usage\" is a required property"} in line["findings"]
+
+
+def test_an_html_error_page_with_200_is_a_finding_not_a_crash(capsys, write_cassette):
+    html = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+    path = write_cassette("html", interaction(REQUEST, html, content_type="text/html"))
+    code, [line] = run_json(capsys, path)
+    assert code == 1 and [f["check"] for f in line["findings"]] == ["response.content-type"]
+    path = write_cassette("html-as-json", interaction(REQUEST, html))
+    code, [line] = run_json(capsys, path)
+    assert [f["check"] for f in line["findings"]] == ["response.json"]
+
+
+def test_unknown_hosts_are_judged_as_openai_compatible(capsys, write_cassette):
+    body = completion(model="local-model")
+    body["choices"][0]["message"]["refusal"] = None
+    path = write_cassette("local", interaction({"model": "local-model", "messages": [{"role": "user",
+                          "content": "Hi"}]}, body, url="http://127.0.0.1:8080/v1/chat/completions"))
+    code, [line] = run_json(capsys, path)
+    assert (line["provider"], line["verdict"]) == ("openai-compatible", "pass"), line
+
+
+def test_an_undocumented_status_is_a_gap(capsys, write_cassette):
+    path = write_cassette("429", interaction(REQUEST, {"error": {"message": "slow down"}}, status=429))
+    code, [line] = run_json(capsys, path)
+    assert line["verdict"] == "gap" and "does not document status 429" in line["findings"][0]["message"]
+
+
+@pytest.mark.parametrize("content", ["interactions: [", "just: a mapping\n", "- a\n- list\n"])
+def test_files_that_are_not_cassettes_exit_2_with_one_line(tmp_path, capsys, content):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    assert main(["verify", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("chatconform: ") and "not a cassette" in err and "\n" not in err
+
+
+def test_a_missing_path_exits_2(tmp_path, capsys):
+    assert main(["verify", str(tmp_path / "nope.yaml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_human_output_names_check_path_and_replay_command(capsys, write_cassette):
+    path = write_cassette("human", interaction(REQUEST, completion(finish="exploded")))
+    assert main(["verify", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL response.schema" in out and "$.choices[0].finish_reason" in out
+    assert f"replay:    chatconform verify {path}" in out
