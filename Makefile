@@ -23,7 +23,8 @@ specs: .venv/.installed
 	$(BIN)/chatconform specs pull $(PULL_FLAGS)
 
 check: specs
-	$(BIN)/python -m pytest tests/conformance --mode replay $(PYTEST_FLAGS)
+	$(BIN)/chatconform specs lint > reports/spec-lint.txt || true
+	$(BIN)/python -m pytest tests/conformance --mode replay --junitxml=reports/junit.xml $(PYTEST_FLAGS)
 
 test: specs
 	$(BIN)/python -m pytest tests $(PYTEST_FLAGS)

@@ -9,6 +9,9 @@ from chatconform.render import render_finding
 def test_exchange_conforms(case, spec_store, results_log, request):
     findings, seconds = run_case(case, spec_store)
     ex = case.exchange
+    spec = spec_store.spec_for(ex.provider, ex.model)
+    if spec is not None:
+        results_log.note_spec(spec)
     outcome = verdict(findings)
     deviation = known_deviation(case, findings)
     reason = deviation.reason + f" ({deviation.link})" if deviation else None

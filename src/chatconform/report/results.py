@@ -32,8 +32,10 @@ class ResultsLog:
 
     def note_spec(self, spec) -> None:
         """Remember the pinned spec an exchange was judged against."""
-        self.specs[spec.source.id] = {"path": f"specs/{spec.source.relpath}", "sha256": spec.sha256,
-                                      "openapi": spec.version, "url": spec.source.url}
+        if spec.source.id not in self.specs:
+            self.specs[spec.source.id] = {
+                "path": f"specs/{spec.source.relpath}", "sha256": spec.sha256, "openapi": spec.version,
+                "url": spec.source.url, "lint": [f.to_dict() for f in spec.lint()]}
 
     def to_dict(self) -> dict:
         counts: dict[str, int] = {}
