@@ -11,7 +11,7 @@ from chatconform.claims import CLAIMS
 from chatconform.claims._registry import run_claim
 from chatconform.exchange import Exchange
 from chatconform.findings import Finding, verdict
-from chatconform.profiles import PROFILES
+from chatconform.profiles import deviation_for
 from chatconform.schemacheck import schema_findings
 
 SCHEMA = "schema"
@@ -32,7 +32,7 @@ class Case:
         return f"{self.exchange.provider}-{model}-{self.scenario}-{self.check}"
 
 
-def collect(folder: Path, providers=(), models=()) -> list[Case]:
+def collect(folder: Path, store, providers=(), models=()) -> list[Case]:
     """Every (exchange, check) pair of the cassettes below a folder, filtered by provider and model."""
     from chatconform.claims import catalog  # noqa: F401  (registers the claims)
 
@@ -43,7 +43,7 @@ def collect(folder: Path, providers=(), models=()) -> list[Case]:
             if (providers and ex.provider not in providers) or (models and ex.model not in models):
                 continue
             scenario = path.stem + (f"-{index}" if len(cassette.exchanges) > 1 else "")
-            checks = [SCHEMA] + [c.id for c in CLAIMS.values() if c.applies(ex)]
+            checks = [SCHEMA] + [c.id for c in CLAIMS.values() if c.applies(ex, store)]
             cases += [Case(ex, check, scenario) for check in checks]
     return cases
 
@@ -60,14 +60,10 @@ def run_case(case: Case, store) -> tuple[list[Finding], float]:
 
 def known_deviation(case: Case, findings: list[Finding]):
     """The profile's known deviation that explains every violation of this case, if one does."""
-    profile = PROFILES.get(case.exchange.provider)
+    ex = case.exchange
     violations = [f for f in findings if f.severity == "violation"]
-    if not profile or not violations:
-        return None
-    for deviation in profile.deviations:
-        if all(deviation.covers(f.check, case.exchange.model, case.exchange.origin) for f in violations):
-            return deviation
-    return None
+    found = [deviation_for(ex.provider, f.check, ex.model, ex.origin) for f in violations]
+    return found[0] if found and all(found) else None
 
 
 __all__ = ["Case", "collect", "run_case", "known_deviation", "verdict", "SCHEMA"]

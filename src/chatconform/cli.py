@@ -113,10 +113,22 @@ def _cmd_verify(args) -> int:
             if args.json:
                 print(json.dumps({"cassette": str(path), "index": index, "provider": ex.provider,
                                   "model": ex.model, "origin": ex.origin, "verdict": j.verdict,
-                                  "findings": [f.brief() for f in j.findings]}, ensure_ascii=False))
+                                  "findings": [_brief(f, ex) for f in j.findings]}, ensure_ascii=False))
             else:
                 print(render_judgement(j, _spec_display(store, ex), f"chatconform verify {path}"))
     return 2 if bad_input else (1 if violations else 0)
+
+
+def _brief(finding, ex) -> dict:
+    """A finding for --json, with the known-deviation reason when the profile declares one."""
+    from chatconform.profiles import deviation_for
+
+    out = finding.brief()
+    deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin) \
+        if finding.severity == "violation" else None
+    if deviation:
+        out["known_deviation"] = deviation.reason
+    return out
 
 
 def _spec_display(store, ex) -> str | None:

@@ -48,11 +48,25 @@ class Profile:
         return parts.hostname in self.hosts and parts.path.startswith(self.path_prefix)
 
 
+_AIML_PAGE = "https://docs.aimlapi.com/api-references/text-models-llm/google/"
 AIMLAPI = Profile(
     name="aimlapi", hosts=("api.aimlapi.com",), base_url="https://api.aimlapi.com",
     chat_path="/v1/chat/completions", auth="bearer", key_env="AIMLAPI_API_KEY",
     models=("google/gemini-2.5-flash", "google/gemini-2.5-pro", "gemini-1.5-flash",
             "google/gemini-2.5-flash-lite-preview"),
+    deviations=(
+        Deviation("limits.completion_within_max_tokens", models=("google/gemini-2.5-pro",), origins=("docs",),
+                  reason="AIML's own documented example reports completion_tokens 44730 for max_tokens 15000",
+                  link=_AIML_PAGE + "gemini-2.5-pro"),
+        Deviation("model.answered_as_requested", models=("gemini-1.5-flash",),
+                  reason="AIML answers `gemini-1.5-flash` as `google/gemini-1.5-flash` (its documented example "
+                         "shows the namespaced id)", link=_AIML_PAGE + "gemini-1.5-flash"),
+        Deviation("stream.spec-defect",
+                  reason="AIML's text/event-stream schema requires a non-null finish_reason and delta role+content "
+                         "in every chunk; OpenAI-compatible streams send null until a choice's last chunk",
+                  link="https://raw.githubusercontent.com/aimlapi/api-docs/refs/heads/main/docs/api-references/"
+                       "text-models-llm/Google/gemini-2.5-flash.json"),
+    ),
 )
 
 MODELSLAB = Profile(
@@ -86,3 +100,9 @@ def identify(url: str, body: dict | None) -> tuple[str, str | None]:
     body = body if isinstance(body, dict) else {}
     model = body.get("model") or body.get("model_id")  # ModelsLab's model page sends `model_id`
     return provider, model if isinstance(model, str) else None
+
+
+def deviation_for(provider: str, check: str, model: str | None, origin: str) -> Deviation | None:
+    """The known deviation of a provider that covers a failing check, if one does."""
+    profile = PROFILES.get(provider)
+    return next((d for d in profile.deviations if d.covers(check, model, origin)), None) if profile else None

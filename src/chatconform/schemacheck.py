@@ -7,7 +7,8 @@ import json
 from chatconform.exchange import Exchange
 from chatconform.findings import GAP_KIND, Finding, excerpt
 from chatconform.specs import LoadedSpec, Operation, SpecStore
-from chatconform.validators import validate
+from chatconform import specdefects
+from chatconform.validators import validate, validate_derived_chunk
 
 MAX_STREAM_FINDINGS = 20
 
@@ -57,6 +58,8 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Fin
         return [_gap("spec-gap.no-body-schema", f"{spec.display} documents {only}{key} for {where}, with no "
                      f"body schema (documented: {_documented(op)}): the body cannot be validated")]
     media_type = ex.response.media_type
+    if media_type == "text/event-stream" and media_type not in media and media.get("application/json"):
+        return derived_stream_findings(ex, spec, media["application/json"], key)
     if media_type not in media:
         return [Finding("response.content-type", "violation", "schema", message=(
             f"content type {media_type or '(none)'} is not documented for {key} "
@@ -72,7 +75,15 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Fin
     return validate(spec, pointer, ex.json, check="response.schema")
 
 
-def chunk_findings(ex: Exchange, spec: LoadedSpec, pointer: str | None) -> list[Finding]:
+def derived_stream_findings(ex: Exchange, spec: LoadedSpec, pointer: str, key: str) -> list[Finding]:
+    """A stream where the spec documents only JSON: judged against a chunk schema derived from it."""
+    note = Finding("spec-gap.derived-chunk-schema", "info", "spec-lint", message=(
+        f"{spec.display} documents {key} only as application/json; the stream's chunks are judged "
+        "against a chunk schema derived from that completion schema (see chatconform/derived.py)"))
+    return [note] + chunk_findings(ex, spec, pointer, derived=True)
+
+
+def chunk_findings(ex: Exchange, spec: LoadedSpec, pointer: str | None, derived: bool = False) -> list[Finding]:
     """Every streamed data event parses as JSON and fits the chunk schema."""
     found: list[Finding] = []
     for index, event in enumerate(ex.stream.events):
@@ -84,11 +95,13 @@ def chunk_findings(ex: Exchange, spec: LoadedSpec, pointer: str | None) -> list[
             found.append(Finding("stream.chunk-json", "violation", "schema", at=f"$events[{index}]",
                                  message="event data is not JSON", excerpt=excerpt(event.data)))
             continue
-        if pointer is not None:
-            found += validate(spec, pointer, chunk, check="stream.chunk-schema", prefix=f"$events[{index}]")
-        if len(found) >= MAX_STREAM_FINDINGS:
-            break
-    return found
+        prefix = f"$events[{index}]"
+        if derived:
+            found += validate_derived_chunk(spec, pointer, chunk, prefix=prefix)
+        elif pointer is not None:
+            found += validate(spec, pointer, chunk, check="stream.chunk-schema", prefix=prefix)
+    folded = specdefects.fold(found)
+    return folded[:MAX_STREAM_FINDINGS]
 
 
 def _documented(op: Operation) -> str:

@@ -32,6 +32,30 @@ def validator_for(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Va
     return _CACHE[key]
 
 
+def derived_chunk_validator(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Validator:
+    """The validator of the chunk schema derived from the completion schema at `pointer`."""
+    from chatconform.derived import chunk_schema_from
+
+    key = (spec.sha256, pointer + "#derived-chunk")
+    if key not in _CACHE:
+        _CACHE[key] = jsonschema_rs.Draft202012Validator(chunk_schema_from(spec.doc, pointer),
+                                                          validate_formats=False)
+    return _CACHE[key]
+
+
+def validate_derived_chunk(spec: LoadedSpec, pointer: str, instance, *, prefix: str) -> list[Finding]:
+    """Findings of a chunk against the derived chunk schema (locations point at the completion schema)."""
+    validator = derived_chunk_validator(spec, pointer)
+    out = []
+    for error in validator.iter_errors(instance):
+        finding = _finding(spec, error, "stream.chunk-schema", "schema", "violation", prefix)
+        finding.schema_at = f"specs/{spec.source.relpath}#{pointer} (derived chunk schema)"
+        out.append(finding)
+        if len(out) >= MAX_ERRORS:
+            break
+    return out
+
+
 def is_valid(spec: LoadedSpec, pointer: str, instance) -> bool:
     """True when the instance conforms (fast path, no findings built)."""
     return validator_for(spec, pointer).is_valid(instance)

@@ -23,9 +23,18 @@ class Claim:
     implied: bool = False  # True when only OpenAI compatibility implies it, not the provider's own words
     doc: str = ""
 
-    def applies(self, ex: Exchange) -> bool:
-        """True when this claim judges the exchange."""
-        return ("*" in self.providers or ex.provider in self.providers) and self.applies_to(ex)
+    def applies(self, ex: Exchange, store=None) -> bool:
+        """True when this claim judges the exchange (a predicate may also read the specs)."""
+        if "*" not in self.providers and ex.provider not in self.providers:
+            return False
+        if _arity(self.applies_to) > 1:
+            return bool(self.applies_to(ex, store))
+        return bool(self.applies_to(ex))
+
+
+def _arity(func) -> int:
+    code = getattr(func, "__code__", None)
+    return code.co_argcount if code else 1
 
 
 CLAIMS: dict[str, Claim] = {}
@@ -58,7 +67,7 @@ def run_claim(c: Claim, ex: Exchange, store) -> list[Finding]:
 
 def _call(c: Claim, ex: Exchange, store) -> Iterator[Finding]:
     try:
-        yield from c.check(ex, store) if c.check.__code__.co_argcount > 1 else c.check(ex)
+        yield from c.check(ex, store) if _arity(c.check) > 1 else c.check(ex)
     except (KeyError, TypeError, IndexError, AttributeError) as err:
         # A response too malformed for the claim to read is already a schema finding; say why here.
         yield Finding(c.id, "warning", "claim", message=f"could not evaluate: {type(err).__name__}: {err}")
@@ -70,6 +79,6 @@ def claim_findings(ex: Exchange, store) -> list[Finding]:
 
     out: list[Finding] = []
     for c in CLAIMS.values():
-        if c.applies(ex):
+        if c.applies(ex, store):
             out += run_claim(c, ex, store)
     return out

@@ -1,0 +1,16 @@
+"""Where the quoted sentences live: pulled doc pages and spec pointers (checked verbatim by a test)."""
+
+AIML_FLASH_DOC = "specs/aimlapi/docs/gemini-2.5-flash.md"
+AIML_PRO_DOC = "specs/aimlapi/docs/gemini-2.5-pro.md"
+AIML_SPEC = "specs/aimlapi/gemini-2.5-flash.json"
+_CHAT = "#/paths/~1v1~1chat~1completions/post"
+AIML_REQ = AIML_SPEC + _CHAT + "/requestBody/content/application~1json/schema/properties/"
+AIML_RESP = AIML_SPEC + _CHAT + "/responses/200/content/application~1json/schema/properties/"
+OPENAI_SPEC = "specs/openai/openapi.json"
+OPENAI_REQ = OPENAI_SPEC + "#/components/schemas/CreateChatCompletionRequest/allOf/1/properties/"
+ML_CHAT_DOC = "specs/modelslab/docs/chat-completions.mdx"
+ML_PARAMS_DOC = "specs/modelslab/docs/advanced-parameters.mdx"
+ML_SPEC = "specs/modelslab/llm-api.json"
+# Pages that are not pinned (not in the mirror): the quote is from the page as the project was seeded.
+AIML_SEED_PAGE = "https://docs.aimlapi.com/api-references/text-models-llm/google/gemini-2.5-flash (as seeded)"
+ML_MODEL_PAGE = "https://modelslab.com/models/google/gemini-2.5-flash/api.md (generated 2026-04-14)"
