@@ -23,6 +23,9 @@ def main(argv=None) -> int:
     except ChatconformError as err:
         print(f"chatconform: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `chatconform claims | head`
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

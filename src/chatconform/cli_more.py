@@ -3,3 +3,35 @@
 
 def register(sub) -> None:
     """Add the further commands to the `chatconform` parser."""
+    claims = sub.add_parser("claims", help="the documented behaviours checked, with quotes and sources")
+    claims.add_argument("--json", action="store_true")
+    claims.set_defaults(func=_claims)
+
+
+def _claims(args) -> int:
+    """List the claim catalog with quotes and sources, then the docs conflicts."""
+    import json
+
+    from chatconform.claims import CLAIMS
+    from chatconform.claims import catalog  # noqa: F401
+    from chatconform.claims.conflicts import docs_conflicts
+    from chatconform.specs import SpecStore
+
+    conflicts = docs_conflicts(SpecStore())
+    if args.json:
+        print(json.dumps({"claims": [{"id": c.id, "severity": c.severity, "providers": list(c.providers),
+                                      "implied": c.implied, "says": c.says, "source": c.source, "checks": c.doc}
+                                     for c in CLAIMS.values()],
+                          "docs_conflicts": [c.to_dict() for c in conflicts]}, indent=2, ensure_ascii=False))
+        return 0
+    for c in CLAIMS.values():
+        scope = ",".join(c.providers)
+        print(f"{c.id}  [{c.severity}; {scope}{'; implied by OpenAI compatibility' if c.implied else ''}]")
+        print(f"    checks: {c.doc}\n    says:   \"{c.says}\"\n    source: {c.source}")
+    print("\nDocs conflicts (the providers' own documents disagree):")
+    for k in conflicts:
+        print(f"{k.id}: {k.subject}")
+        for side in k.sides:
+            print(f"    {side.source}: \"{side.says}\"")
+        print(f"    so: {k.consequence}")
+    return 0

@@ -29,7 +29,7 @@ class Rule:
 
 
 RULES = (
-    Rule("finish_reason-null", re.compile(r"/finish_reason/type$"), re.compile(r"^null$"),
+    Rule("finish_reason-null", re.compile(r"/finish_reason/(type|enum)$"), re.compile(r"^null$"),
          "finish_reason is a non-null string in every chunk",
          f"finish_reason is nullable; null until a choice's last chunk ({OPENAI_CHUNK}/properties/choices/"
          "items/properties/finish_reason)"),
@@ -61,6 +61,6 @@ def _defect(rule: Rule, found: list[Finding]) -> Finding:
     first = found[0]
     return Finding(
         check="stream.spec-defect", severity="violation", kind="spec-defect", at=first.at,
-        message=(f"{len(found)} chunk failure(s) of one kind: the spec says {rule.spec_says} "
+        message=(f"{len({f.at.split('.')[0] for f in found})} chunk(s) fail the same way: the spec says {rule.spec_says} "
                  f"({first.schema_at}); OpenAI's spec says {rule.openai_says}"),
         keyword=first.keyword, schema_at=first.schema_at, excerpt=first.excerpt, extra={"rule": rule.name})

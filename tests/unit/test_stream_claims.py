@@ -1,0 +1,92 @@
+"""Streams: clean ones pass, each deviation is caught, and AIML's chunk-schema defect is folded and named."""
+
+import pytest
+
+from chatconform.judge import judge
+from tests.builders import chunk, exchange, sse_body
+
+OPENAI_URL = "http://127.0.0.1:9/v1/chat/completions"
+ML_URL = "https://modelslab.com/api/v7/llm/chat/completions"
+
+
+def req(model="m", **extra):
+    return {"model": model, "messages": [{"role": "user", "content": "Hi"}], "stream": True, **extra}
+
+
+def clean_chunks(model="m"):
+    return [chunk(role="assistant", content="", model=model), chunk(content="Hel", model=model),
+            chunk(content="lo", model=model), chunk(finish="stop", model=model)]
+
+
+def violations(ex, store):
+    return [f for f in judge(ex, store).findings if f.severity == "violation"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_conventional_stream_conforms_to_openai_spec(store, newline):
+    ex = exchange(req(), sse_body(*clean_chunks(), newline=newline), url=OPENAI_URL)
+    assert ex.provider == "openai-compatible" and violations(ex, store) == []
+
+
+def test_aiml_chunk_schema_defect_is_one_named_finding_not_one_per_chunk(store):
+    flash = "google/gemini-2.5-flash"
+    ex = exchange(req(flash), sse_body(*clean_chunks(flash)))
+    found = violations(ex, store)
+    assert {f.check for f in found} == {"stream.spec-defect"}
+    assert len(found) <= 3 and all("OpenAI's spec says" in f.message for f in found)
+    assert any("finish_reason" in f.message and "chunk(s) fail the same way" in f.message for f in found)
+
+
+def test_modelslab_stream_is_judged_against_the_derived_chunk_schema(store):
+    ex = exchange(req("gemini-2.5-flash"), sse_body(*clean_chunks("gemini-2.5-flash")), url=ML_URL)
+    findings = judge(ex, store).findings
+    assert [f.check for f in findings if f.severity == "violation"] == []
+    assert any(f.check == "spec-gap.derived-chunk-schema" for f in findings)
+    bad = clean_chunks("gemini-2.5-flash")
+    bad[1]["choices"][0]["finish_reason"] = "exploded"
+    ex = exchange(req("gemini-2.5-flash"), sse_body(*bad), url=ML_URL)
+    assert [f.at for f in violations(ex, store) if f.check == "stream.chunk-schema"] == [
+        "$events[1].choices[0].finish_reason"]
+
+
+@pytest.mark.parametrize("body, check", [
+    (sse_body(*clean_chunks(), done=False), "stream.ends_with_done"),
+    (sse_body(*clean_chunks())[:-25], "stream.ends_with_done"),
+    (sse_body(*clean_chunks()) + b'data: {"late": true}\n\n', "stream.ends_with_done"),
+    (sse_body(chunk(content="a"), chunk(finish="stop"), chunk(finish="stop")), "stream.one_finish_reason_per_choice"),
+    (sse_body(chunk(content="a"), chunk(finish="stop"), chunk(content="b")), "stream.one_finish_reason_per_choice"),
+    (sse_body(chunk(content="a")), "stream.one_finish_reason_per_choice"),
+    (sse_body({**chunk(content="a"), "object": "chat.completion"}, chunk(finish="stop")), "stream.chunk_object"),
+    (sse_body(*clean_chunks()).replace(b"lo", b"\xff\xfe"), "stream.ends_with_done"),
+    (b"data: {not json}\n\ndata: [DONE]\n\n", "stream.chunk-json"),
+])
+def test_each_stream_deviation_is_caught(store, body, check):
+    ex = exchange(req(), body, url=OPENAI_URL)
+    assert check in {f.check for f in violations(ex, store)}
+
+
+def test_include_usage_needs_a_final_usage_chunk(store):
+    options = {"stream_options": {"include_usage": True}}
+    without = exchange(req(**options), sse_body(*clean_chunks()), url=OPENAI_URL)
+    assert "stream.usage_chunk" in {f.check for f in violations(without, store)}
+    usage = {"prompt_tokens": 2, "completion_tokens": 3, "total_tokens": 5}
+    with_chunk = exchange(req(**options), sse_body(*clean_chunks(), chunk(choices=[], usage=usage)),
+                          url=OPENAI_URL)
+    assert violations(with_chunk, store) == []
+
+
+def test_completion_claims_judge_the_assembled_stream(store):
+    body = sse_body(chunk(content="one END"), chunk(content=" two"), chunk(finish="stop"))
+    ex = exchange(req(stop=["END"]), body, url=OPENAI_URL)
+    assert "stop.sequences_absent" in {f.check for f in violations(ex, store)}
+    usage = {"prompt_tokens": 2, "completion_tokens": 3, "total_tokens": 6}
+    ex = exchange(req(stream_options={"include_usage": True}), sse_body(*clean_chunks(), chunk(choices=[], usage=usage)),
+                  url=OPENAI_URL)
+    assert "usage.total_is_sum" in {f.check for f in violations(ex, store)}
+
+
+def test_two_choices_stream_with_their_indices(store):
+    body = sse_body(chunk(content="a", index=0), chunk(content="b", index=1), chunk(finish="stop", index=0),
+                    chunk(finish="stop", index=1))
+    assert violations(exchange(req(n=2), body, url=OPENAI_URL), store) == []
+    assert "n.choices_match" in {f.check for f in violations(exchange(req(n=3), body, url=OPENAI_URL), store)}
