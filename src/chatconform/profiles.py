@@ -106,3 +106,36 @@ def deviation_for(provider: str, check: str, model: str | None, origin: str) -> 
     """The known deviation of a provider that covers a failing check, if one does."""
     profile = PROFILES.get(provider)
     return next((d for d in profile.deviations if d.covers(check, model, origin)), None) if profile else None
+
+
+SHAPES = ("spec", "page")
+
+
+def build_request(profile: Profile, model: str, body: dict, key: str | None, base_url: str | None = None,
+                  shape: str = "spec", endpoint: str | None = None) -> tuple[str, dict, dict]:
+    """(url, headers, body) for a call: the profile's auth style and request shape applied.
+
+    ModelsLab documents two shapes: `spec` (model + Authorization: Bearer, its spec and prose) and `page`
+    (model_id + key in the body, its model page).
+    """
+    if shape not in SHAPES:
+        raise unknown("request shape", shape, SHAPES)
+    url = (base_url or profile.base_url).rstrip("/") + (endpoint or profile.chat_path)
+    headers = {"content-type": "application/json"}
+    body = dict(body)
+    if shape == "page" and profile.name == MODELSLAB.name:
+        body.pop("model", None)
+        body = {"model_id": model, **body, **({"key": key} if key else {})}
+        return url, headers, body
+    body.setdefault("model", model)
+    if key and profile.auth == "x-api-key":
+        headers["x-api-key"] = key
+    elif key:
+        headers["authorization"] = f"Bearer {key}"
+    return url, headers, body
+
+
+def price_per_token(profile: Profile, model: str) -> tuple[float, float] | None:
+    """(input, output) USD per token from the documented prices, or None when undocumented."""
+    prices = profile.prices_per_mtok.get(model)
+    return (prices[0] / 1e6, prices[1] / 1e6) if prices else None

@@ -60,14 +60,3 @@ def spec_default(store, provider: str, model: str | None, path: str) -> Document
     return Documented(prop["default"], f"max_tokens default: {prop['default']}",
                       f"specs/{spec.source.relpath}#{pointer}/default")
 
-
-def spec_has_no_default(store, provider: str, model: str | None, path: str) -> str | None:
-    """The spec file that documents max_tokens without a default (None if it has one or no spec)."""
-    try:
-        spec = store.spec_for(provider, model)
-    except ChatconformError:
-        return None
-    if spec is None:
-        return None
-    prop, pointer = request_property(spec, spec.find_operation("post", path), "max_tokens")
-    return f"specs/{spec.source.relpath}#{pointer}" if prop is not None and "default" not in prop else None
