@@ -7,7 +7,7 @@ MIRROR ?= $(or $(CHATCONFORM_MIRROR),$(wildcard ../shared/upstream))
 PULL_FLAGS := $(if $(MIRROR),--mirror $(MIRROR))
 PYTEST_FLAGS ?=
 
-.PHONY: help setup specs check test unit bench clean
+.PHONY: help setup specs check test bench selftest serve clean
 
 help:
 	@echo "make check   run the conformance suite on the committed cassettes (replay, no keys); writes reports/"
@@ -34,3 +34,9 @@ bench: specs
 
 clean:
 	rm -rf .venv .cache reports/* .pytest_cache .hypothesis
+
+selftest: specs
+	$(BIN)/chatconform selftest
+
+serve: specs
+	$(BIN)/chatconform serve

@@ -6,6 +6,12 @@ def register(sub) -> None:
     claims = sub.add_parser("claims", help="the documented behaviours checked, with quotes and sources")
     claims.add_argument("--json", action="store_true")
     claims.set_defaults(func=_claims)
+    serve = sub.add_parser("serve", help="run the reference provider on loopback")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--fault", action="append", default=[], help="a fault for every request (repeatable)")
+    serve.set_defaults(func=_serve)
+    selftest = sub.add_parser("selftest", help="inject every fault; print the kill ratio and survivors")
+    selftest.set_defaults(func=lambda args: __import__("chatconform.selftest", fromlist=["main"]).main())
 
 
 def _claims(args) -> int:
@@ -35,3 +41,24 @@ def _claims(args) -> int:
             print(f"    {side.source}: \"{side.says}\"")
         print(f"    so: {k.consequence}")
     return 0
+
+
+def _serve(args) -> int:
+    """Serve until interrupted, printing the base URL of each contract and the fault names."""
+    import time
+
+    from chatconform.errors import unknown
+    from chatconform.refserver import FAULTS, ReferenceServer
+
+    for name in args.fault:
+        if name not in FAULTS:
+            raise unknown("fault", name, FAULTS)
+    with ReferenceServer(port=args.port, faults=args.fault) as server:
+        for contract in ("aimlapi", "modelslab", "openai"):
+            print(f"{contract:10} {server.base_url(contract)}")
+        print(f"faults per request: header x-chatconform-fault: one of {', '.join(sorted(FAULTS))}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0

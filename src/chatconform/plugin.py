@@ -56,6 +56,18 @@ def spec_store():
     return SpecStore()
 
 
+@pytest.fixture(scope="session")
+def reference_server(spec_store):
+    """The reference provider on loopback for the whole session (a real HTTP server)."""
+    import os
+
+    from chatconform.refserver import ReferenceServer
+
+    os.environ.setdefault("CHATCONFORM_REFERENCE_KEY", "reference-key")
+    with ReferenceServer(spec_store, slow_seconds=2.0) as server:
+        yield server
+
+
 @pytest.fixture(autouse=True)
 def _network_guard(request):
     """In replay mode no test may reach past loopback."""

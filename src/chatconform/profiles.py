@@ -77,6 +77,16 @@ MODELSLAB = Profile(
     price_source="https://modelslab.com/models/google/gemini-2.5-flash/api.md",
     extra_endpoints={"messages": "/v1/messages", "count_tokens": "/v1/messages/count_tokens",
                      "models": "/v1/models"},
+    deviations=(
+        Deviation("response.spec-defect",
+                  reason="ModelsLab's spec lists finish_reason stop/length/content_filter only, while its "
+                         "function-calling page documents finish_reason tool_calls",
+                  link="https://docs.modelslab.com/llm-api/function-calling"),
+        Deviation("stream.spec-defect",
+                  reason="the chunk schema derived from ModelsLab's completion schema inherits the finish_reason "
+                         "enum without tool_calls",
+                  link="https://docs.modelslab.com/llm-api/function-calling"),
+    ),
 )
 
 OPENAI_COMPATIBLE = Profile(

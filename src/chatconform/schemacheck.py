@@ -36,16 +36,21 @@ def request_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Find
     if op.request_schema is None or not ex.request.body:
         return []
     kind = "docs-conflict" if ex.origin == "docs" else "request"
+    # An invalid request that got a 4xx is a negative test answered as documented: info, not a warning.
+    severity = "info" if ex.response is not None and 400 <= ex.response.status < 500 else "warning"
     if ex.request.json is None:
-        return [Finding("request.json", "warning", kind, message="request body is not JSON",
+        return [Finding("request.json", severity, kind, message="request body is not JSON",
                         excerpt=excerpt(ex.request.body[:60].decode("utf-8", "replace")))]
     return validate(spec, op.request_schema, ex.request.json, check="request.schema", kind=kind,
-                    severity="warning")
+                    severity=severity)
 
 
 def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Finding]:
     """Status documented, content type documented, body valid against the documented schema."""
     status = ex.response.status
+    outage = availability_findings(status)
+    if outage:
+        return outage
     key, media = op.response_for(status)
     where = f"{op.method.upper()} {op.path}"
     if key is None:
@@ -72,7 +77,20 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Fin
                         excerpt=_body_excerpt(ex))]
     if pointer is None:
         return [_gap("spec-gap.no-body-schema", f"{spec.display} gives {key} {media_type} no schema")]
-    return validate(spec, pointer, ex.json, check="response.schema")
+    return specdefects.fold(validate(spec, pointer, ex.json, check="response.schema"))
+
+
+UNAVAILABLE = (429, 502, 503, 504)
+
+
+def availability_findings(status: int) -> list[Finding]:
+    """429/502/503/504 are outages (never a pass, never a regression); any other 5xx is a server error."""
+    if status in UNAVAILABLE:
+        return [_gap("provider-unavailable", f"status {status}: the provider was unavailable; not judged")]
+    if status >= 500:
+        return [Finding("response.server-error", "violation", "transport",
+                        message=f"status {status}: the provider failed to answer a request")]
+    return []
 
 
 def derived_stream_findings(ex: Exchange, spec: LoadedSpec, pointer: str, key: str) -> list[Finding]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from chatconform.findings import Finding
 
+SCHEMA_CHECKS = {"stream.chunk-schema": "stream.spec-defect", "response.schema": "response.spec-defect"}
 OPENAI_CHUNK = "specs/openai/openapi.json#/components/schemas/CreateChatCompletionStreamResponse"
 
 
@@ -37,6 +38,11 @@ RULES = (
          "every delta carries both role and content",
          f"a delta carries only what changed; nothing is required ({OPENAI_CHUNK}/properties/choices/items/"
          "properties/delta)"),
+    Rule("finish_reason-tool_calls", re.compile(r"/finish_reason/enum$"), re.compile(r'^"tool_calls"$'),
+         "finish_reason is one of stop, length, content_filter (no tool_calls), while the provider documents "
+         "function calling",
+         "finish_reason is tool_calls when the model called a tool (components/schemas/"
+         "CreateChatCompletionResponse/properties/choices/items/properties/finish_reason)"),
     Rule("delta-content-null", re.compile(r"/delta/properties/content/type$"), re.compile(r"^null$"),
          "delta.content is a non-null string",
          "delta.content may be null (components/schemas/ChatCompletionStreamResponseDelta)"),
@@ -47,7 +53,7 @@ def fold(findings: list[Finding]) -> list[Finding]:
     """Chunk-schema findings with every spec-defect failure folded into one finding per rule."""
     kept, hits = [], {}
     for finding in findings:
-        rule = next((r for r in RULES if finding.check == "stream.chunk-schema" and finding.schema_at
+        rule = next((r for r in RULES if finding.check in SCHEMA_CHECKS and finding.schema_at
                      and r.schema_at.search(finding.schema_at) and r.excerpt.match(finding.excerpt or "")),
                     None)
         if rule is None:
@@ -60,7 +66,7 @@ def fold(findings: list[Finding]) -> list[Finding]:
 def _defect(rule: Rule, found: list[Finding]) -> Finding:
     first = found[0]
     return Finding(
-        check="stream.spec-defect", severity="violation", kind="spec-defect", at=first.at,
+        check=SCHEMA_CHECKS[first.check], severity="violation", kind="spec-defect", at=first.at,
         message=(f"{len({f.at.split('.')[0] for f in found})} chunk(s) fail the same way: the spec says {rule.spec_says} "
                  f"({first.schema_at}); OpenAI's spec says {rule.openai_says}"),
         keyword=first.keyword, schema_at=first.schema_at, excerpt=first.excerpt, extra={"rule": rule.name})

@@ -79,9 +79,18 @@ def test_unknown_hosts_are_judged_as_openai_compatible(capsys, write_cassette):
 
 
 def test_an_undocumented_status_is_a_gap(capsys, write_cassette):
+    path = write_cassette("401", interaction(REQUEST, {"error": {"message": "who are you"}}, status=401))
+    code, [line] = run_json(capsys, path)
+    assert line["verdict"] == "gap" and "does not document status 401" in line["findings"][0]["message"]
+
+
+def test_an_outage_is_never_a_pass_and_a_500_is_a_failure(capsys, write_cassette):
     path = write_cassette("429", interaction(REQUEST, {"error": {"message": "slow down"}}, status=429))
     code, [line] = run_json(capsys, path)
-    assert line["verdict"] == "gap" and "does not document status 429" in line["findings"][0]["message"]
+    assert line["verdict"] == "gap" and line["findings"][0]["check"] == "provider-unavailable"
+    path = write_cassette("500", interaction(REQUEST, {"error": {"message": "boom"}}, status=500))
+    code, [line] = run_json(capsys, path)
+    assert code == 1 and "response.server-error" in {f["check"] for f in line["findings"]}
 
 
 @pytest.mark.parametrize("content", ["interactions: [", "just: a mapping\n", "- a\n- list\n"])

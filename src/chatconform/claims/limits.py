@@ -16,12 +16,19 @@ def completion_tokens(ex):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def choices_asked(ex) -> int:
+    """n as sent (1 when absent): usage counts the tokens of all choices, each under the limit."""
+    n = ex.request_json.get("n")
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 1
+
+
 def _over(ex, field: str):
-    limit, used = ex.request_json.get(field), completion_tokens(ex)
-    if isinstance(limit, (int, float)) and used is not None and used > limit:
+    limit, used, n = ex.request_json.get(field), completion_tokens(ex), choices_asked(ex)
+    if isinstance(limit, (int, float)) and used is not None and used > limit * n:
+        per = f" x {n} choices" if n > 1 else ""
         yield Finding.at_path("$.usage.completion_tokens", f"completion_tokens {used} exceed the {field} "
-                              f"{limit} the request sent", received=str(used),
-                              expected=f"<= {limit} (request {field})")
+                              f"{limit}{per} the request sent", received=str(used),
+                              expected=f"<= {limit * n} (request {field}{per})")
 
 
 @claim(id="limits.completion_within_max_tokens",
@@ -53,7 +60,7 @@ def _check_default(ex, store):
     documented, used = _default_limit(ex, store), completion_tokens(ex)
     if documented is None or used is None:
         return
-    if used > documented.value:
+    if used > documented.value * choices_asked(ex):
         yield Finding.at_path("$.usage.completion_tokens", f"no limit was sent and completion_tokens {used} "
                               f"exceed the documented default {documented.value}", received=str(used),
                               expected=f"<= {documented.value} (documented default)",

@@ -1,0 +1,77 @@
+"""Running the live catalog against a target: budget first, then the call, then an Exchange to judge."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from chatconform.budget import BudgetExhausted, Ledger, actual_cost, estimate
+from chatconform.client import CallResult, RetryPolicy, call
+from chatconform.profiles import build_request, get_profile, price_per_token
+from chatconform.scenarios import Scenario
+
+ENDPOINTS = {"messages": "/v1/messages", "count_tokens": "/v1/messages/count_tokens", "models": "/v1/models"}
+DEFAULT_LIMITS = {"aimlapi": 512, "modelslab": 1000}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a run sends requests: provider profile, model, base URL, key and how the result is tagged."""
+
+    provider: str
+    model: str
+    base_url: str | None = None
+    key_env: str | None = None
+    origin: str = "live"
+    shape: str = "spec"
+    headers: tuple = ()
+
+    @property
+    def key(self) -> str | None:
+        """The API key from the environment variable (never stored anywhere else)."""
+        return os.environ.get(self.key_env or get_profile(self.provider).key_env)
+
+    @property
+    def id(self) -> str:
+        return f"{self.provider}-{self.model.split('/')[-1]}" + ("-page-shape" if self.shape == "page" else "")
+
+
+@dataclass
+class Outcome:
+    """What running one scenario gave: an answered call, an outage, or 'not run' and why."""
+
+    scenario: Scenario
+    target: Target
+    result: CallResult | None = None
+    not_run: str | None = None
+    cost_usd: float = 0.0
+
+
+def run(target: Target, scenario: Scenario, ledger: Ledger | None, policy: RetryPolicy | None = None,
+        extra_headers: dict | None = None) -> Outcome:
+    """Send one scenario to a target, within the budget; never sends once the budget is spent."""
+    profile = get_profile(target.provider)
+    body = scenario.body(target.model)
+    endpoint = ENDPOINTS.get(scenario.endpoint)
+    url, headers, shaped = build_request(profile, target.model, body or {}, target.key, target.base_url,
+                                         target.shape if scenario.endpoint == "chat" else "spec", endpoint)
+    if profile.name == "modelslab" and scenario.endpoint != "chat" and target.key:
+        headers.pop("authorization", None)
+        headers["x-api-key"] = target.key  # the Anthropic-compatible endpoints document x-api-key
+    headers.update(dict(target.headers), **(extra_headers or {}))
+    price = price_per_token(profile, target.model)
+    est = estimate(shaped if body else {}, price, DEFAULT_LIMITS.get(target.provider, 1000))
+    if ledger is not None:
+        try:
+            ledger.reserve(est)
+        except BudgetExhausted as err:
+            return Outcome(scenario, target, not_run=f"not run: {err}")
+    method = "GET" if body is None else "POST"
+    data = json.dumps(shaped).encode() if body is not None else b""
+    result = call(method, url, headers, data, policy=policy, origin=target.origin, provider=target.provider,
+                  model=target.model, label=f"{target.id}/{scenario.id}")
+    usd, tokens = actual_cost(result.exchange.json if result.exchange else None, price)
+    if ledger is not None:
+        ledger.settle(est, usd, tokens)
+    return Outcome(scenario, target, result=result, cost_usd=usd)

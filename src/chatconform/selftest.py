@@ -1,0 +1,115 @@
+"""Proof that checks bite: every fault of the reference provider must be caught by exactly its check."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from chatconform.client import RetryPolicy
+from chatconform.judge import judge
+from chatconform.live import Target, run
+from chatconform.refserver import FAULTS, ReferenceServer
+from chatconform.refserver._http import FAULT_HEADER
+from chatconform.scenarios import BY_ID, SCENARIOS
+
+# Kinds of finding that speak of the documents or of our own request, not of the server (info findings are
+# observations, e.g. the documented empty-content pitfall shown correctly, and are left out too).
+DOCUMENT_KINDS = {"gap", "spec-lint", "docs-conflict", "spec-defect", "request"}
+FAULT_TARGET = ("aimlapi", "google/gemini-2.5-flash")
+STREAM_TARGET = ("openai-compatible", "reference-model")  # AIML's chunk schema has a known defect
+CONTRACT = {"aimlapi": "aimlapi", "modelslab": "modelslab", "openai-compatible": "openai"}
+
+
+@dataclass
+class Kill:
+    """One fault: what was expected to catch it, what did, and whether it was killed."""
+
+    fault: str
+    expected: tuple[str, ...]
+    caught: tuple[str, ...]
+
+    @property
+    def killed(self) -> bool:
+        return bool(self.caught) and all(_matches(c, self.expected) for c in self.caught) and all(
+            any(_matches(c, (e,)) for c in self.caught) for e in self.expected)
+
+
+def _matches(check: str, expected) -> bool:
+    return any(check == e or (e.endswith(".*") and check.startswith(e[:-2])) for e in expected)
+
+
+def policy() -> RetryPolicy:
+    """Fast retries and a short read timeout, so outage faults end quickly."""
+    return RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05, read_timeout=1.0, connect_timeout=1.0)
+
+
+def target_for(server: ReferenceServer, provider: str, model: str) -> Target:
+    return Target(provider, model, base_url=server.base_url(CONTRACT[provider]), key_env="CHATCONFORM_REFERENCE_KEY",
+                  origin="reference")
+
+
+def behaviour_findings(outcome, store) -> list:
+    """Findings about the server's behaviour (document findings left out), or the outage marker."""
+    if outcome.result.outcome == "provider-unavailable":
+        return ["provider-unavailable"]
+    return [f for f in judge(outcome.result.exchange, store).findings
+            if f.kind not in DOCUMENT_KINDS and f.severity != "info"]
+
+
+def run_fault(server: ReferenceServer, name: str, store) -> Kill:
+    """Inject one fault through the request header and see which checks catch it."""
+    fault = FAULTS[name]
+    provider, model = STREAM_TARGET if fault.scenario == "stream" else FAULT_TARGET
+    outcome = run(target_for(server, provider, model), BY_ID[fault.scenario], None, policy(), {FAULT_HEADER: name})
+    found = behaviour_findings(outcome, store)
+    caught = tuple(sorted({f if isinstance(f, str) else f.check for f in found}))
+    return Kill(name, fault.expected, caught)
+
+
+def clean_targets(server: ReferenceServer) -> list[Target]:
+    """Every provider and model the reference serves, ModelsLab in both documented shapes."""
+    from chatconform.profiles import AIMLAPI
+
+    targets = [target_for(server, "aimlapi", m) for m in AIMLAPI.models]
+    targets += [target_for(server, "modelslab", "gemini-2.5-flash"), target_for(server, "openai-compatible", "ref")]
+    page = target_for(server, "modelslab", "gemini-2.5-flash")
+    return targets + [Target(**{**page.__dict__, "shape": "page"})]
+
+
+def run_clean(server: ReferenceServer, store) -> list[tuple[str, list]]:
+    """(target/scenario, behaviour findings) for every scenario of every target, with no fault."""
+    out = []
+    for target in clean_targets(server):
+        for scenario in (s for s in SCENARIOS if s.for_provider(target.provider)):
+            outcome = run(target, scenario, None, policy())
+            out.append((f"{target.id}/{scenario.id}", behaviour_findings(outcome, store)))
+    return out
+
+
+def main() -> int:
+    """`make selftest`: the kill ratio, the survivors, and the clean run."""
+    import os
+
+    from chatconform.specs import SpecStore
+
+    os.environ.setdefault("CHATCONFORM_REFERENCE_KEY", "reference-key")
+    store = SpecStore()
+    with ReferenceServer(store, slow_seconds=2.0) as server:
+        kills = [run_fault(server, name, store) for name in sorted(FAULTS)]
+        clean = run_clean(server, store)
+    for k in kills:
+        print(f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:28} expected {', '.join(k.expected):45} "
+              f"caught {', '.join(k.caught) or '-'}")
+    dirty = [(where, found) for where, found in clean if found]
+    print(f"\nclean server: {len(clean)} exchanges, {len(dirty)} with findings")
+    for where, found in dirty:
+        print(f"  {where}: {[getattr(f, 'check', f) for f in found]}")
+    killed = sum(k.killed for k in kills)
+    print(f"kill ratio: {killed}/{len(kills)} = {100 * killed / len(kills):.0f}%")
+    survivors = [k.fault for k in kills if not k.killed]
+    print(f"survivors: {', '.join(survivors) or 'none'}")
+    return 0 if not survivors and not dirty else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
