@@ -77,12 +77,16 @@ class Ledger:
 
     def reserve(self, est: Estimate) -> None:
         """Hold the estimate against the budget, or raise BudgetExhausted without sending anything."""
+        refused = None
         with self._locked() as state:
             if state["spent_usd"] + state["reserved_usd"] + est.usd > self.limit_usd:
                 state["refused"] += 1
-                raise BudgetExhausted(f"budget ${self.limit_usd:.4f} would be exceeded (spent "
-                                      f"${state['spent_usd']:.4f}, this request up to ${est.usd:.4f})")
-            state["reserved_usd"] += est.usd
+                refused = (f"budget ${self.limit_usd:.4f} would be exceeded (spent "
+                           f"${state['spent_usd']:.4f}, this request up to ${est.usd:.4f})")
+            else:
+                state["reserved_usd"] += est.usd
+        if refused:
+            raise BudgetExhausted(refused)
 
     def settle(self, est: Estimate, usd: float, tokens: int) -> None:
         """Replace a reservation by what the request really cost."""

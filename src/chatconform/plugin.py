@@ -34,6 +34,14 @@ def pytest_configure(config):
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
     config.stash[_LOG_KEY] = ResultsLog(mode=config.getoption("--mode"))
+    if not hasattr(config, "workerinput"):  # the controller starts a fresh budget; xdist workers share it
+        import shutil
+
+        for stale in (reports_dir() / ".budget.json", reports_dir() / ".workers"):
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            elif stale.exists():
+                stale.unlink()
 
 
 @pytest.fixture(scope="session")
@@ -88,10 +96,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    log = session.config.stash.get(_LOG_KEY, None)
-    if log is None or not log.entries:
-        return
-    target = session.config.getoption("--results") or reports_dir()
+    """Workers leave their part; the controller (or a run without xdist) merges and writes results.json."""
     from pathlib import Path
 
-    log.write(Path(target))
+    config = session.config
+    log = config.stash.get(_LOG_KEY, None)
+    target = Path(config.getoption("--results") or reports_dir())
+    parts = target / ".workers"
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker:
+        parts.mkdir(parents=True, exist_ok=True)
+        (parts / f"{worker}.json").write_text(__import__("json").dumps(log.to_dict()))
+        return
+    log.merge_parts(parts)
+    if log.entries:
+        log.write(target)

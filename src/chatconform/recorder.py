@@ -104,3 +104,35 @@ class _WithProvenance:
 
     def __exit__(self, *exc):
         return self.context.__exit__(*exc)
+
+
+def save_regression(ex, folder: Path, reason: str) -> Path:
+    """Write a failing live exchange as a scrubbed regression cassette (provenance: live, dated)."""
+    scrubber = Scrubber()
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    model = (ex.model or "no-model").split("/")[-1]
+    scenario = ex.label.split("/")[-1] if ex.label else "exchange"
+    path = folder / ex.provider / model / f"regression-{scenario}-{stamp}.yaml"
+    request = _vcr_request(ex)
+    scrubber.request(request)
+    response = scrubber.response({"status": {"code": ex.response.status, "message": ""},
+                                  "headers": {k: [v] for k, v in ex.response.headers.items()},
+                                  "body": {"string": ex.response.body.decode("utf-8", "replace")}})
+    interaction = {"request": {"method": request.method, "uri": request.uri, "body": _text(request.body),
+                               "headers": {k: [v] for k, v in request.headers.items()}}, "response": response}
+    from chatconform.cassettes import dump_cassette
+
+    dump_cassette(path, [interaction], provenance("live", ex.provider, ex.model, regression=reason))
+    return path
+
+
+def _vcr_request(ex):
+    from vcr.request import Request as VcrRequest
+
+    return VcrRequest(ex.request.method, ex.request.url, ex.request.body, dict(ex.request.headers))
+
+
+def _text(body) -> str | None:
+    if body is None:
+        return None
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)

@@ -37,6 +37,20 @@ class ResultsLog:
                 "path": f"specs/{spec.source.relpath}", "sha256": spec.sha256, "openapi": spec.version,
                 "url": spec.source.url, "lint": [f.to_dict() for f in spec.lint()]}
 
+    def merge_parts(self, folder: Path) -> None:
+        """Take in what xdist workers wrote (entries, specs, spend), then remove their files."""
+        if not folder.is_dir():
+            return
+        for part in sorted(folder.glob("*.json")):
+            data = json.loads(part.read_text(encoding="utf-8"))
+            self.entries += data.get("results", [])
+            self.specs.update(data.get("specs", {}))
+            if data.get("spend", {}).get("requests", 0) >= self.spend.get("requests", 0):
+                self.spend = data["spend"]
+            part.unlink()
+        folder.rmdir()
+        self.entries.sort(key=lambda e: e.get("test_id") or "")
+
     def to_dict(self) -> dict:
         counts: dict[str, int] = {}
         for entry in self.entries:
