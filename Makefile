@@ -7,7 +7,7 @@ MIRROR ?= $(or $(CHATCONFORM_MIRROR),$(wildcard ../shared/upstream))
 PULL_FLAGS := $(if $(MIRROR),--mirror $(MIRROR))
 PYTEST_FLAGS ?=
 
-.PHONY: help setup specs check test bench selftest serve clean
+.PHONY: help setup specs check test bench selftest serve llama live record clean
 
 help:
 	@echo "make check   run the conformance suite on the committed cassettes (replay, no keys); writes reports/"
@@ -26,7 +26,10 @@ check: specs
 	$(BIN)/chatconform specs lint > reports/spec-lint.txt || true
 	$(BIN)/python -m pytest tests/conformance --mode replay --junitxml=reports/junit.xml $(PYTEST_FLAGS)
 
-test: specs
+llama: .venv/.installed
+	scripts/llama_server.sh
+
+test: specs llama
 	$(BIN)/python -m pytest tests $(PYTEST_FLAGS)
 
 bench: specs
