@@ -7,7 +7,7 @@ MIRROR ?= $(or $(CHATCONFORM_MIRROR),$(wildcard ../shared/upstream))
 PULL_FLAGS := $(if $(MIRROR),--mirror $(MIRROR))
 PYTEST_FLAGS ?=
 
-.PHONY: help setup specs check test bench selftest serve llama live record clean
+.PHONY: help setup specs check test bench selftest serve llama live record fuzz clean
 
 help:
 	@echo "make check   run the conformance suite on the committed cassettes (replay, no keys); writes reports/"
@@ -43,3 +43,17 @@ selftest: specs
 
 serve: specs
 	$(BIN)/chatconform serve
+
+# Live checks against the real providers (keys from AIMLAPI_API_KEY / MODELSLAB_API_KEY; a provider
+# without its key is skipped with one line). BUDGET caps the whole run's spend in USD.
+BUDGET ?= 0.05
+live: specs
+	$(BIN)/python -m pytest tests/conformance/test_live.py --mode live --budget-usd $(BUDGET) \
+	  --junitxml=reports/junit-live.xml $(PYTEST_FLAGS)
+
+record: specs
+	$(BIN)/python -m pytest tests/conformance/test_live.py --mode record --budget-usd $(BUDGET) $(PYTEST_FLAGS)
+
+# Fuzzing against the reference provider with more examples (profile deep), or live (profile nightly).
+fuzz: specs
+	CHATCONFORM_HYPOTHESIS=deep $(BIN)/python -m pytest tests/fuzz $(PYTEST_FLAGS)

@@ -31,6 +31,15 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    import os
+
+    from hypothesis import settings
+
+    from chatconform.strategies import register_profiles
+
+    register_profiles()
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile(os.environ.get("CHATCONFORM_HYPOTHESIS") or ("ci" if os.environ.get("CI") else "dev"))
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
     config.stash[_LOG_KEY] = ResultsLog(mode=config.getoption("--mode"))

@@ -46,3 +46,17 @@ def test_a_new_deviation_fails_the_suite(tmp_path):
     result = run_suite(root)
     assert result.returncode == 1
     assert "aimlapi-gemini-2.5-flash-regression-usage.total_is_sum" in result.stdout
+
+
+def test_xdist_gives_identical_results(tmp_path):
+    root = copy_project(tmp_path)
+    env = {**os.environ, "CHATCONFORM_ROOT": str(root)}
+    verdicts = []
+    for extra, folder in (([], "serial"), (["-n", "2"], "parallel")):
+        env["CHATCONFORM_REPORTS"] = str(root / folder)
+        subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "tests" / "conformance"), "-q",
+                        "-p", "no:cacheprovider", "--rootdir", str(ROOT), *extra], env=env, capture_output=True,
+                       text=True, timeout=300)
+        results = json.loads((root / folder / "results.json").read_text())["results"]
+        verdicts.append(sorted((r["test_id"], r["verdict"], len(r["findings"])) for r in results))
+    assert verdicts[0] and verdicts[0] == verdicts[1]

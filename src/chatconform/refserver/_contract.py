@@ -7,6 +7,7 @@ import json
 from chatconform.claims.requests import request_problems
 from chatconform.exchange import Exchange, Request
 
+MAX_N = 128
 PROVIDER = {"aimlapi": "aimlapi", "modelslab": "modelslab", "openai": "openai-compatible"}
 PREFIX = {"aimlapi": "/aimlapi", "modelslab": "/modelslab/api/v7/llm", "openai": "/openai/v1"}
 
@@ -18,8 +19,8 @@ def problems(contract: str, path: str, body, store) -> list[str]:
     model = body.get("model") or (body.get("model_id") if contract == "modelslab" else None)
     if not isinstance(model, str) or not model:
         return ["`model` is required"]
-    if not isinstance(body.get("messages"), list) or not body["messages"]:
-        return ["`messages` must be a non-empty array"]
+    if not isinstance(body.get("messages"), list):
+        return ["`messages` must be an array"]  # may it be empty? the spec decides (OpenAI's: minItems 1)
     provider = PROVIDER[contract]
     if provider == "aimlapi" and store.spec_for(provider, model) is None:
         return [f"model {model!r} is not served here"]
@@ -29,6 +30,9 @@ def problems(contract: str, path: str, body, store) -> list[str]:
     n = body.get("n")
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         found.append("n must be an integer >= 1")
+    elif isinstance(n, int) and n > MAX_N:
+        # AIML documents no maximum; OpenAI's spec says 128. Found by fuzzing: n=525016 stalled the server.
+        found.append(f"n must be at most {MAX_N}")
     return found
 
 
@@ -39,7 +43,9 @@ def messages_problems(body) -> list[str]:
     missing = [k for k in ("model", "max_tokens", "messages") if k not in body]
     if missing:
         return [f"missing {', '.join(missing)}"]
-    if not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1:
+    limit = body["max_tokens"]
+    # JSON Schema's integer includes 1.0; bool is not a number here
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not float(limit).is_integer() or limit < 1:
         return ["max_tokens must be an integer >= 1"]
     temperature = body.get("temperature", 1)
     if not isinstance(temperature, (int, float)) or not 0 <= temperature <= 1:

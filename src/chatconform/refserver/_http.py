@@ -21,9 +21,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, store, faults, slow_seconds):
+    def __init__(self, address, store, faults, slow_seconds, key):
         super().__init__(address, _Handler)
-        self.store, self.faults, self.slow_seconds = store, set(faults), slow_seconds
+        self.store, self.faults, self.slow_seconds, self.key = store, set(faults), slow_seconds, key
 
     def handle_error(self, request, client_address):
         """Clients that time out and connections we reset on purpose are not errors of the server."""
@@ -51,6 +51,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         contract, rest = self._route()
+        if not self._authorised({}, False):
+            return self._json(401, error_body("missing or invalid API key", "authentication_error", "unauthorized"))
         if contract == "modelslab" and rest == "/v1/models":
             models = [{"id": m, "object": "model", "created": 1754265600, "owned_by": "google"}
                       for m in ("gemini-2.5-flash",)]
@@ -64,9 +66,10 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw)
         except ValueError:
             return self._json(400, error_body("the body is not JSON"))
-        if not self._authorised(body):
+        chat = rest in ("/chat/completions", "/v1/chat/completions")
+        if not self._authorised(body, chat):
             return self._json(401, error_body("missing or invalid API key", "authentication_error", "unauthorized"))
-        if contract and rest in ("/chat/completions", "/v1/chat/completions"):
+        if contract and chat:
             return self._chat(contract, body)
         if contract == "modelslab" and rest == "/v1/messages":
             return self._messages(body)
@@ -74,10 +77,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(200, {"input_tokens": gen.prompt_tokens(body)})
         return self._json(404, error_body(f"no route for POST {self.path}", "not_found", "not_found"))
 
-    def _authorised(self, body) -> bool:
+    def _authorised(self, body, chat: bool) -> bool:
+        """The key where the docs put it: chat takes a Bearer token (or ModelsLab's body `key`, as its model
+        page shows); the Anthropic-compatible endpoints take x-api-key or a Bearer token."""
         auth = self.headers.get("authorization") or ""
-        return bool(auth.lower().startswith("bearer ") and auth[7:].strip()) or bool(
-            self.headers.get("x-api-key")) or bool(isinstance(body, dict) and body.get("key"))
+        offered = {auth[7:].strip() if auth.lower().startswith("bearer ") else None}
+        offered.add(body.get("key") if chat and isinstance(body, dict) else self.headers.get("x-api-key"))
+        return self.server.key in offered
 
     def _chat(self, contract: str, body) -> None:
         faults = self._faults()
@@ -110,7 +116,7 @@ class _Handler(BaseHTTPRequestHandler):
         found = messages_problems(body)
         if found:
             return self._json(400, error_body("; ".join(found)))
-        words = gen.answer_words(body, 0)[: body["max_tokens"]]
+        words = gen.answer_words(body, 0)[: int(body["max_tokens"])]
         full = len(gen.answer_words(body, 0))
         return self._json(200, {
             "id": "msg_ref", "type": "message", "role": "assistant", "model": body["model"],
@@ -196,11 +202,19 @@ class _Handler(BaseHTTPRequestHandler):
 class ReferenceServer:
     """The reference provider on 127.0.0.1; `base_url(contract)` is what a profile points at."""
 
-    def __init__(self, store=None, port: int = 0, faults=(), slow_seconds: float = 3.0):
+    def __init__(self, store=None, port: int = 0, faults=(), slow_seconds: float = 3.0, key: str | None = None):
+        import os
+
         from chatconform.specs import SpecStore
 
-        self._server = _Server(("127.0.0.1", port), store or SpecStore(), faults, slow_seconds)
+        key = key or os.environ.get("CHATCONFORM_REFERENCE_KEY") or "reference-key"
+        self._server = _Server(("127.0.0.1", port), store or SpecStore(), faults, slow_seconds, key)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def key(self) -> str:
+        """The one API key this server accepts."""
+        return self._server.key
 
     @property
     def port(self) -> int:
