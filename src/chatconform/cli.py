@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     pull.set_defaults(func=_cmd_pull)
     lint = specs.add_parser("lint", help="problems with the pulled spec documents themselves")
     lint.set_defaults(func=_cmd_lint)
+    diff = specs.add_parser("diff", help="classify every change between two versions of a spec")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--json", action="store_true")
+    diff.set_defaults(func=_cmd_diff)
     verify = sub.add_parser("verify", help="judge every interaction of vcrpy cassettes")
     verify.add_argument("paths", nargs="+", help="cassette files or folders of them")
     verify.add_argument("--json", action="store_true", help="one JSON object per interaction")
@@ -72,6 +77,27 @@ def _cmd_pull(args) -> int:
     failed = sum(r.failed for r in results)
     print(f"{len(results) - failed} pulled, {failed} failed", file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def _cmd_diff(args) -> int:
+    from chatconform.specdiff import diff_documents, to_json
+
+    docs = []
+    for path in (args.old, args.new):
+        try:
+            docs.append(json.loads(path.read_text(encoding="utf-8")))
+        except OSError as err:
+            raise UsageError(f"{path}: cannot read ({err.strerror or err})") from None
+        except ValueError as err:
+            raise UsageError(f"{path}: not valid JSON ({err})") from None
+    changes = diff_documents(*docs)
+    if args.json:
+        print(json.dumps(to_json(changes), indent=2))
+    else:
+        for change in changes:
+            print(f"{'BREAKING' if change.breaking else 'ok      '} {change.kind:24} {change.path}  {change.detail}")
+        print(f"{len(changes)} change(s), {sum(c.breaking for c in changes)} breaking")
+    return 1 if any(c.breaking for c in changes) else 0
 
 
 def _cmd_lint(args) -> int:

@@ -92,9 +92,19 @@ def _drift_summary(pin: Pin, target: Path, data: bytes) -> str:
         return ""
     if sha256_of(old) != pin.sha256:
         return ""
-    from chatconform.drift import summarise
+    import json
 
-    return f": {summarise(old, data)}"
+    from chatconform.specdiff import diff_documents
+
+    try:
+        changes = diff_documents(json.loads(old), json.loads(data))
+    except ValueError:
+        return ""
+    if not changes:
+        return ": same API, different bytes"
+    breaking = [c for c in changes if c.breaking]
+    shown = "; ".join(f"{c.kind} {c.path}" for c in (breaking or changes)[:2])
+    return f": {len(changes)} change(s), {len(breaking)} breaking ({shown})"
 
 
 def _write(target: Path, data: bytes) -> None:
