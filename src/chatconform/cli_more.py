@@ -10,6 +10,12 @@ def register(sub) -> None:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--fault", action="append", default=[], help="a fault for every request (repeatable)")
     serve.set_defaults(func=_serve)
+    gate = sub.add_parser("gate", help="compare two results.json files; exit 1 on a regression")
+    gate.add_argument("--baseline", required=True)
+    gate.add_argument("--candidate", required=True)
+    gate.add_argument("--drift", action="append", default=[], help="`specs diff --json` output (repeatable)")
+    gate.add_argument("--output", help="also write the markdown here")
+    gate.set_defaults(func=_gate)
     selftest = sub.add_parser("selftest", help="inject every fault; print the kill ratio and survivors")
     selftest.set_defaults(func=lambda args: __import__("chatconform.selftest", fromlist=["main"]).main())
 
@@ -62,3 +68,21 @@ def _serve(args) -> int:
                 time.sleep(3600)
         except KeyboardInterrupt:
             return 0
+
+
+def _gate(args) -> int:
+    """Print the markdown summary; exit 1 on a new failure or a breaking upstream change."""
+    import json
+    from pathlib import Path
+
+    from chatconform.report.gate import compare, load, markdown
+
+    drift = []
+    for path in args.drift:
+        drift += json.loads(Path(path).read_text(encoding="utf-8")).get("changes", [])
+    result = compare(load(args.baseline), load(args.candidate), drift)
+    text = markdown(result)
+    print(text)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 1 if result["failed"] else 0

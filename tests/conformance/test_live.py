@@ -55,7 +55,7 @@ def test_live_scenario(target_case, ledger, spec_store, results_log, cc_mode, re
     violations = [f for f in findings if f.severity == "violation"]
     results_log.add(provider=target.provider, model=target.model, check="live." + scenario.id,
                     verdict="fail" if violations else "pass", origin="live", label=label, findings=findings,
-                    test_id=request.node.nodeid)
+                    test_id=request.node.nodeid, exchange=outcome.result.exchange)
     if violations:
         saved = save_regression(outcome.result.exchange, project_root() / "cassettes", violations[0].check)
         pytest.fail(f"{len(violations)} violation(s) from {describe(target)}; saved {saved}:\n" + "\n".join(

@@ -21,7 +21,7 @@ def test_exchange_conforms(case, spec_store, results_log, request):
         outcome = "xfail"  # a known deviation: failing as declared, never counted as a pass
     results_log.add(provider=ex.provider, model=ex.model, check=case.check, verdict=outcome,
                     origin=ex.origin, label=ex.label, findings=findings, duration=seconds,
-                    reason=reason, test_id=request.node.nodeid)
+                    reason=reason, test_id=request.node.nodeid, exchange=ex)
     if deviation:
         request.applymarker(pytest.mark.xfail(strict=True, reason=f"known deviation: {reason}"))
     who = f"{ex.provider} {ex.model} source={ex.origin}"

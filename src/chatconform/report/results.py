@@ -22,12 +22,12 @@ class ResultsLog:
     spend: dict = field(default_factory=lambda: {"usd": 0.0, "tokens": 0, "requests": 0})
 
     def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
-            test_id=None) -> None:
-        """Record one judged (exchange, check) pair."""
+            test_id=None, exchange=None) -> None:
+        """Record one judged (exchange, check) pair (with what the exchange showed, when given)."""
         self.entries.append({
             "provider": provider, "model": model, "check": check, "verdict": verdict, "origin": origin,
             "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
-            "reason": reason, "test_id": test_id,
+            "reason": reason, "test_id": test_id, "observations": observe(exchange) if exchange else {},
         })
 
     def note_spec(self, spec) -> None:
@@ -67,3 +67,16 @@ class ResultsLog:
         path = folder / "results.json"
         path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return path
+
+
+def observe(ex) -> dict:
+    """What an exchange showed, for trends and the gate: status, finish reasons, tokens, answering model."""
+    from chatconform.claims._predicates import LIMIT_FIELDS
+    from chatconform.claims._view import assembled
+
+    view = assembled(ex) if ex.response is not None and ex.ok else None
+    usage = (view or {}).get("usage") or {}
+    return {"status": ex.response.status if ex.response is not None else None,
+            "finish_reasons": [c.get("finish_reason") for c in (view or {}).get("choices") or [] if isinstance(c, dict)],
+            "completion_tokens": usage.get("completion_tokens"), "model": (view or {}).get("model"),
+            "no_limit_sent": not any(ex.request_json.get(f) is not None for f in LIMIT_FIELDS)}
