@@ -7,7 +7,7 @@ MIRROR ?= $(or $(CHATCONFORM_MIRROR),$(wildcard ../shared/upstream))
 PULL_FLAGS := $(if $(MIRROR),--mirror $(MIRROR))
 PYTEST_FLAGS ?=
 
-.PHONY: help setup specs check test bench selftest serve llama live record fuzz clean
+.PHONY: help setup specs check test bench selftest serve llama live record fuzz report browser gate drift clean
 
 help:
 	@echo "make check   run the conformance suite on the committed cassettes (replay, no keys); writes reports/"
@@ -24,13 +24,38 @@ specs: .venv/.installed
 
 check: specs
 	$(BIN)/chatconform specs lint > reports/spec-lint.txt || true
-	$(BIN)/python -m pytest tests/conformance --mode replay --junitxml=reports/junit.xml $(PYTEST_FLAGS)
+	rm -rf reports/allure-results
+	$(BIN)/python -m pytest tests/conformance --mode replay --junitxml=reports/junit.xml \
+	  --alluredir=reports/allure-results $(PYTEST_FLAGS)
 
 llama: .venv/.installed
 	scripts/llama_server.sh
 
-test: specs llama
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser:
+	scripts/browser.sh
+
+test: specs llama browser node_modules/.installed
 	$(BIN)/python -m pytest tests $(PYTEST_FLAGS)
+
+# The Allure 3 HTML (reports/html, with history) and the self-contained reports/summary.html.
+report: node_modules/.installed
+	@test -f reports/results.json || $(MAKE) check
+	node_modules/.bin/allure generate reports/allure-results --config allurerc.mjs
+	$(BIN)/chatconform report
+
+# Upstream drift: pull the latest published specs beside the pinned ones and classify every change
+# (reports/drift-<id>.json, read by `make gate`). Offline, the mirror stands in for the public URLs.
+drift: specs
+	$(BIN)/python -m chatconform.driftcheck $(PULL_FLAGS)
+
+# A pull request's gate: BASELINE is the main branch's last results.json.
+gate: .venv/.installed
+	$(BIN)/chatconform gate --baseline $(BASELINE) --candidate reports/results.json --output reports/gate.md \
+	  $(foreach d,$(wildcard reports/drift-*.json),--drift $(d))
 
 bench: specs
 	$(BIN)/python -m chatconform.bench

@@ -16,6 +16,11 @@ def register(sub) -> None:
     gate.add_argument("--drift", action="append", default=[], help="`specs diff --json` output (repeatable)")
     gate.add_argument("--output", help="also write the markdown here")
     gate.set_defaults(func=_gate)
+    report = sub.add_parser("report", help="write reports/summary.html from results.json and the history")
+    report.add_argument("--results", default=None)
+    report.add_argument("--history", default=None)
+    report.add_argument("--out", default=None)
+    report.set_defaults(func=_report)
     selftest = sub.add_parser("selftest", help="inject every fault; print the kill ratio and survivors")
     selftest.set_defaults(func=lambda args: __import__("chatconform.selftest", fromlist=["main"]).main())
 
@@ -86,3 +91,20 @@ def _gate(args) -> int:
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     return 1 if result["failed"] else 0
+
+
+def _report(args) -> int:
+    """Write the self-contained summary page."""
+    from pathlib import Path
+
+    from chatconform.errors import UsageError
+    from chatconform.paths import reports_dir
+    from chatconform.report.summary import write_summary
+
+    folder = reports_dir()
+    results = Path(args.results or folder / "results.json")
+    if not results.is_file():
+        raise UsageError(f"{results}: no results.json (run `make check` first)")
+    out = write_summary(results, Path(args.history or folder / "history"), Path(args.out or folder / "summary.html"))
+    print(out)
+    return 0

@@ -6,6 +6,7 @@ from chatconform.budget import Ledger
 from chatconform.judge import judge
 from chatconform.live import run
 from chatconform.paths import project_root, reports_dir
+from chatconform.report.allure_attach import annotate
 from chatconform.recorder import Scrubber, provenance, save_regression, use_cassette
 from chatconform.scenarios import SCENARIOS
 from chatconform.targets import describe, live_targets
@@ -52,6 +53,8 @@ def test_live_scenario(target_case, ledger, spec_store, results_log, cc_mode, re
                         test_id=request.node.nodeid)
         pytest.skip(f"provider-unavailable ({describe(target)}): {outcome.result.detail}")
     findings = judge(outcome.result.exchange, spec_store).findings
+    annotate(outcome.result.exchange, "live." + scenario.id, findings,
+             spec_store.spec_for(target.provider, target.model))
     violations = [f for f in findings if f.severity == "violation"]
     results_log.add(provider=target.provider, model=target.model, check="live." + scenario.id,
                     verdict="fail" if violations else "pass", origin="live", label=label, findings=findings,

@@ -4,6 +4,7 @@ import pytest
 
 from chatconform.cases import known_deviation, run_case, verdict
 from chatconform.render import render_finding
+from chatconform.report.allure_attach import annotate
 
 
 def test_exchange_conforms(case, spec_store, results_log, request):
@@ -12,6 +13,7 @@ def test_exchange_conforms(case, spec_store, results_log, request):
     spec = spec_store.spec_for(ex.provider, ex.model)
     if spec is not None:
         results_log.note_spec(spec)
+    annotate(ex, case.check, findings, spec)
     outcome = verdict(findings)
     deviation = known_deviation(case, findings)
     reason = deviation.reason + f" ({deviation.link})" if deviation else None

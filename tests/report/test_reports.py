@@ -1,0 +1,86 @@
+"""make report: the Allure 3 HTML and the summary page, opened in Debian's headless Chromium."""
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ALLURE = ROOT / "node_modules" / ".bin" / "allure"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium(tmp: Path, url: str, *args) -> str:
+    """Run headless Chromium (a fresh profile each time) and return what it printed."""
+    binary = shutil.which("chromium")
+    if not binary:
+        pytest.fail("Debian's chromium is missing: run scripts/browser.sh (make test does)")
+    profile = tmp / f"profile-{len(list(tmp.glob('profile-*')))}"
+    result = subprocess.run([binary, *FLAGS, f"--user-data-dir={profile}", *args, url], capture_output=True,
+                            text=True, timeout=120)
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """Two conformance runs (so there is history), each followed by `make report`'s two steps."""
+    if not ALLURE.exists():
+        pytest.fail("the Allure 3 command line is missing: run `npm ci` (make test does)")
+    out = tmp_path_factory.mktemp("reports")
+    env = {**os.environ, "CHATCONFORM_REPORTS": str(out)}
+    config = out / "allurerc.mjs"
+    config.write_text(f'export default {{ name: "chatconform conformance", output: "{out / "html"}", '
+                      f'historyPath: "{out / "history" / "allure-history.jsonl"}" }};\n')
+    for _ in range(2):
+        subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "tests/conformance"), "-q", "-p",
+                        "no:cacheprovider", "--rootdir", str(ROOT), f"--alluredir={out / 'allure-results'}"],
+                       env=env, capture_output=True, text=True, timeout=300, check=True)
+        subprocess.run([str(ALLURE), "generate", str(out / "allure-results"), "--config", str(config)],
+                       capture_output=True, text=True, timeout=300, check=True, cwd=out)
+        subprocess.run([sys.executable, "-m", "chatconform.cli", "report"], env=env, capture_output=True,
+                       text=True, timeout=120, check=True)
+    return out
+
+
+def test_summary_page_shows_the_matrix_in_a_real_browser(reports, tmp_path):
+    dom = chromium(tmp_path, (reports / "summary.html").as_uri(), "--dump-dom")
+    assert 'id="matrix"' in dom and 'data-verdict="xfail"' in dom and 'data-verdict="gap"' in dom
+    assert "limits.completion_within_max_tokens" in dom and "Docs conflicts" in dom and "Spec versions" in dom
+    shot = tmp_path / "summary.png"
+    chromium(tmp_path, (reports / "summary.html").as_uri(), f"--screenshot={shot}", "--window-size=1400,900")
+    assert shot.stat().st_size > 20_000
+    trend = dom.split("limits.completion_within_max_tokens", 1)[1].split("</tr>", 1)[0]
+    assert trend.count('class="t"') == 2  # two runs of history
+
+
+def test_allure_html_renders_the_results(reports, tmp_path):
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(reports / "html"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        dom = chromium(tmp_path, url, "--dump-dom", "--virtual-time-budget=15000")
+    finally:
+        server.shutdown()
+    assert "chatconform conformance" in dom and "Passed" in dom
+    history = (reports / "history" / "allure-history.jsonl").read_text().splitlines()
+    assert len(history) == 2
+
+
+def test_results_json_carries_labels_and_redacted_attachments(reports):
+    results = json.loads((reports / "results.json").read_text())
+    assert {"specs", "spend", "counts", "results", "started_at", "finished_at"} <= set(results)
+    labelled = [json.loads(p.read_text()) for p in (reports / "allure-results").glob("*-result.json")]
+    labels = {(lab["name"], lab["value"]) for r in labelled for lab in r.get("labels", [])}
+    assert ("epic", "aimlapi") in labels and ("feature", "google/gemini-2.5-pro") in labels
+    assert ("story", "limits.completion_within_max_tokens") in labels
+    attachments = {a["name"] for r in labelled for a in r.get("attachments", [])}
+    assert {"request (redacted)", "response (redacted)", "findings (with JSON paths)"} <= attachments
