@@ -12,6 +12,8 @@ from chatconform.profiles import build_request, get_profile
 from chatconform.refserver import ReferenceServer
 from chatconform.strategies import chat_request, invalid_chat_request
 from chatconform.client import call
+from chatconform.paths import reports_dir
+from chatconform.recorder import save_regression
 
 pytestmark = pytest.mark.fuzz
 TARGETS = [("aimlapi", "aimlapi", "google/gemini-2.5-flash"), ("modelslab", "modelslab", "gemini-2.5-flash"),
@@ -40,14 +42,22 @@ def behaviour(judgement):
 @pytest.mark.parametrize("provider, contract, model", TARGETS, ids=[t[0] for t in TARGETS])
 def test_valid_requests_succeed_and_conform(reference_server, spec_store, provider, contract, model):
     spec, op = operation(spec_store, provider, model, contract, reference_server)
+    failed = []
 
     @settings(**SELF)
     @given(body=chat_request(spec, op, model))
     def check(body):
         judgement = send(reference_server, provider, contract, model, body, spec_store)
+        if not judgement.exchange.ok or behaviour(judgement):
+            failed.append(judgement)
         assert judgement.exchange.ok and behaviour(judgement) == [], (body, behaviour(judgement))
 
-    check()
+    try:
+        check()
+    except AssertionError:
+        # Hypothesis replays the shrunk example last: that exchange becomes the regression cassette.
+        save_regression(failed[-1].exchange, reports_dir() / "regressions", "found by fuzzing")
+        raise
 
 
 @pytest.mark.parametrize("provider, contract, model", TARGETS, ids=[t[0] for t in TARGETS])
