@@ -161,10 +161,7 @@ def _brief(finding, ex) -> dict:
 
 
 def _spec_display(store, ex) -> str | None:
-    try:
-        spec = store.spec_for(ex.provider, ex.model)
-    except ChatconformError:
-        return None
+    spec = store.spec_or_none(ex.provider, ex.model)
     return spec.display if spec else None
 
 

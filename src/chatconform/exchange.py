@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from chatconform import sse
 
 ORIGINS = ("docs", "reference", "live", "cassette", "fuzz")
-_NOT_JSON = object()
+NOT_JSON = _NOT_JSON = object()
 
 
 def _lower(headers) -> dict[str, str]:
@@ -117,6 +117,15 @@ class Exchange:
         if self.response is None or not self.response.is_event_stream:
             return None
         return sse.parse(self.response.body)
+
+    @cached_property
+    def payloads(self) -> list[tuple[int, str, object]]:
+        """(event index, data, parsed JSON or NOT_JSON) for every data event but [DONE], parsed once."""
+        out = []
+        for index, event in enumerate(self.stream.events if self.stream else []):
+            if event.data.strip() != "[DONE]":
+                out.append((index, event.data, _json_or_marker(event.data.encode("utf-8"))))
+        return out
 
     @property
     def requested_stream(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 SEVERITIES = ("violation", "warning", "info")
@@ -54,6 +55,21 @@ def excerpt(value, limit: int = 80) -> str:
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_TAIL = re.compile(r"(is not (valid|of|one|a|expected)\b.*|is a required property.*|has non-unique.*|"
+                   r"is (less|greater) than.*|is (longer|shorter) than.*|does not match.*|"
+                   r"has (more|less|fewer) than.*|should not be valid.*|is (too|not allowed).*)$", re.S)
+
+
+def shorten(text: str, instance) -> str:
+    """A validator message on one line; a long instance dump is cut down to an excerpt of the value."""
+    text = " ".join(str(text).split())
+    if len(text) > 160:
+        tail = _TAIL.search(text)
+        if tail:
+            text = f"{excerpt(instance, 60)} {tail.group(1)}"
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def json_path(parts) -> str:

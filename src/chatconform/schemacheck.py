@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from chatconform.exchange import Exchange
+from chatconform.exchange import NOT_JSON, Exchange
 from chatconform.findings import GAP_KIND, Finding, excerpt
 from chatconform.specs import LoadedSpec, Operation, SpecStore
 from chatconform import specdefects
@@ -104,14 +102,10 @@ def derived_stream_findings(ex: Exchange, spec: LoadedSpec, pointer: str, key: s
 def chunk_findings(ex: Exchange, spec: LoadedSpec, pointer: str | None, derived: bool = False) -> list[Finding]:
     """Every streamed data event parses as JSON and fits the chunk schema."""
     found: list[Finding] = []
-    for index, event in enumerate(ex.stream.events):
-        if event.data.strip() == "[DONE]":
-            continue
-        try:
-            chunk = json.loads(event.data)
-        except ValueError:
+    for index, data, chunk in ex.payloads:
+        if chunk is NOT_JSON:
             found.append(Finding("stream.chunk-json", "violation", "schema", at=f"$events[{index}]",
-                                 message="event data is not JSON", excerpt=excerpt(event.data)))
+                                 message="event data is not JSON", excerpt=excerpt(data)))
             continue
         prefix = f"$events[{index}]"
         if derived:

@@ -6,21 +6,14 @@ reports the failing keyword's location in the document itself, which is what a r
 
 from __future__ import annotations
 
-import re
-
 import jsonschema_rs
 
-from chatconform.findings import Finding, excerpt, json_path
+from chatconform.findings import Finding, excerpt, json_path, shorten
 from chatconform.specs import LoadedSpec
 from chatconform.specs._pointer import escape
 
 MAX_ERRORS = 20
 _CACHE: dict[tuple[str, str], jsonschema_rs.Draft202012Validator] = {}
-_TAIL = re.compile(r"(is not (valid|of|one|a|expected)\b.*|is a required property.*|has non-unique.*|"
-                   r"is (less|greater) than.*|is (longer|shorter) than.*|does not match.*|"
-                   r"has (more|less|fewer) than.*|should not be valid.*|is (too|not allowed).*)$", re.S)
-
-
 def validator_for(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Validator:
     """The compiled validator for the schema at `pointer` of a loaded spec, built once per run."""
     key = (spec.sha256, pointer)
@@ -45,14 +38,10 @@ def derived_chunk_validator(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Dra
 
 def validate_derived_chunk(spec: LoadedSpec, pointer: str, instance, *, prefix: str) -> list[Finding]:
     """Findings of a chunk against the derived chunk schema (locations point at the completion schema)."""
-    validator = derived_chunk_validator(spec, pointer)
-    out = []
-    for error in validator.iter_errors(instance):
-        finding = _finding(spec, error, "stream.chunk-schema", "schema", "violation", prefix)
+    out = _findings(spec, derived_chunk_validator(spec, pointer), instance, "stream.chunk-schema", "schema",
+                    "violation", prefix)
+    for finding in out:
         finding.schema_at = f"specs/{spec.source.relpath}#{pointer} (derived chunk schema)"
-        out.append(finding)
-        if len(out) >= MAX_ERRORS:
-            break
     return out
 
 
@@ -64,7 +53,11 @@ def is_valid(spec: LoadedSpec, pointer: str, instance) -> bool:
 def validate(spec: LoadedSpec, pointer: str, instance, *, check: str, kind: str = "schema",
              severity: str = "violation", prefix: str = "$") -> list[Finding]:
     """Findings for every way `instance` breaks the schema at `pointer` (at most MAX_ERRORS)."""
-    validator = validator_for(spec, pointer)
+    return _findings(spec, validator_for(spec, pointer), instance, check, kind, severity, prefix)
+
+
+def _findings(spec, validator, instance, check, kind, severity, prefix) -> list[Finding]:
+    """At most MAX_ERRORS findings from a compiled validator ([] at once for a valid instance)."""
     if validator.is_valid(instance):
         return []
     findings = []
@@ -86,9 +79,4 @@ def _finding(spec: LoadedSpec, error, check: str, kind: str, severity: str, pref
 
 def message(error) -> str:
     """A one-line message; the instance itself is shortened to an excerpt when it is long."""
-    text = " ".join(str(error.message).split())
-    if len(text) > 160:
-        tail = _TAIL.search(text)
-        if tail:
-            text = f"{excerpt(error.instance, 60)} {tail.group(1)}"
-    return text if len(text) <= 200 else text[:199] + "…"
+    return shorten(error.message, error.instance)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chatconform.claims._sources import AIML_FLASH_DOC, AIML_PRO_DOC, ML_PARAMS_DOC
-from chatconform.errors import ChatconformError
 from chatconform.specs._pointer import resolve
 
 AIML_512 = "Keep in mind that the default is only 512 tokens, while reasoning models often require _thousands_."
@@ -48,10 +47,7 @@ def request_property(spec, op, name: str) -> tuple[dict | None, str | None]:
 
 def spec_default(store, provider: str, model: str | None, path: str) -> Documented | None:
     """The `default` the pinned spec gives max_tokens for this model's chat operation, if any."""
-    try:
-        spec = store.spec_for(provider, model)
-    except ChatconformError:
-        return None
+    spec = store.spec_or_none(provider, model)
     if spec is None:
         return None
     prop, pointer = request_property(spec, spec.find_operation("post", path), "max_tokens")

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from chatconform.exchange import Exchange
 
 
 def chunks(ex: Exchange) -> list[dict]:
     """The JSON chunks of a streamed response (events that are not JSON objects are left out)."""
-    out = []
-    for event in ex.stream.events if ex.stream else []:
-        try:
-            value = json.loads(event.data)
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            out.append(value)
-    return out
+    return [value for _, _, value in ex.payloads if isinstance(value, dict)]
 
 
 def assembled(ex: Exchange) -> dict | None:

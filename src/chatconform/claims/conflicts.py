@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from chatconform.claims._documented import AIML_512, ML_1000, prose_default, request_property
 from chatconform.claims._sources import AIML_FLASH_DOC, AIML_PRO_DOC, ML_CHAT_DOC, ML_MODEL_PAGE, ML_PARAMS_DOC
-from chatconform.errors import ChatconformError
 
 
 @dataclass(frozen=True)
@@ -38,17 +37,10 @@ def docs_conflicts(store) -> list[Conflict]:
             _modelslab_body_shape(), _modelslab_price()]
 
 
-def _spec(store, provider, model):
-    try:
-        return store.spec_for(provider, model)
-    except ChatconformError:
-        return None
-
-
 def _aiml_default(store):
     """AIML's pages say the default is 512; their current specs give max_tokens no default."""
     for model, page in (("google/gemini-2.5-flash", AIML_FLASH_DOC), ("google/gemini-2.5-pro", AIML_PRO_DOC)):
-        spec = _spec(store, "aimlapi", model)
+        spec = store.spec_or_none("aimlapi", model)
         op = spec.find_operation("post", "/v1/chat/completions") if spec else None
         prop, pointer = request_property(spec, op, "max_tokens") if op else (None, None)
         if prop is None or prop.get("default") == prose_default("aimlapi", model).value:
@@ -63,7 +55,7 @@ def _aiml_default(store):
 def _aiml_stop_limit(store):
     """The stop description says "Up to 4"; the schema sets no maxItems, so 5 pass schema validation."""
     for model in ("google/gemini-2.5-flash", "google/gemini-2.5-pro", "google/gemini-2.5-flash-lite-preview"):
-        spec = _spec(store, "aimlapi", model)
+        spec = store.spec_or_none("aimlapi", model)
         op = spec.find_operation("post", "/v1/chat/completions") if spec else None
         prop, pointer = request_property(spec, op, "stop") if op else (None, None)
         if not prop or "Up to 4" not in prop.get("description", ""):
@@ -79,7 +71,7 @@ def _aiml_stop_limit(store):
 
 def _modelslab_required_model(store):
     """The parameters page marks `model` required; the spec requires only `messages`."""
-    spec = _spec(store, "modelslab", None)
+    spec = store.spec_or_none("modelslab", None)
     op = spec.find_operation("post", "/chat/completions") if spec else None
     if not op:
         return

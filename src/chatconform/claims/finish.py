@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatconform.claims._documented import prose_default, spec_default
+from chatconform.claims.limits import completion_tokens, default_limit
 from chatconform.claims._predicates import LIMIT_FIELDS, answered_completion, has_usage
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import AIML_FLASH_DOC, AIML_RESP
@@ -22,14 +22,8 @@ def effective_limit(ex, store):
     sent = [ex.request_json[f] for f in LIMIT_FIELDS if isinstance(ex.request_json.get(f), (int, float))]
     if sent:
         return min(sent)
-    found = [d.value for d in (prose_default(ex.provider, ex.model),
-                               spec_default(store, ex.provider, ex.model, ex.request.path)) if d]
-    return min(found) if found else None
-
-
-def _used(ex):
-    value = (assembled(ex).get("usage") or {}).get("completion_tokens")
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    documented = default_limit(ex, store)
+    return documented.value if documented else None
 
 
 def _one_choice_with(reason: str):
@@ -43,7 +37,7 @@ def _one_choice_with(reason: str):
        source=AIML_RESP + "choices/items/properties/finish_reason/description", applies_to=_one_choice_with("length"))
 def length_means_the_limit_was_reached(ex, store):
     """finish_reason "length" only when completion_tokens reached the limit in force (one choice)."""
-    limit, used = effective_limit(ex, store), _used(ex)
+    limit, used = effective_limit(ex, store), completion_tokens(ex)
     if limit is not None and used is not None and used < limit:
         yield Finding.at_path("$.choices[0].finish_reason", f"finish_reason is \"length\" but only {used} of "
                               f"the {limit}-token limit were used", received="length",
@@ -63,7 +57,7 @@ def _empty_and(reason: str):
 @claim(id="finish.empty_content_pitfall", says=EMPTY_SAYS, source=AIML_FLASH_DOC, applies_to=_empty_and("stop"))
 def empty_content_with_stop_is_not_hidden_truncation(ex, store):
     """Empty content with finish_reason "stop" while the limit was spent is the documented pitfall, mislabelled."""
-    limit, used = effective_limit(ex, store), _used(ex)
+    limit, used = effective_limit(ex, store), completion_tokens(ex)
     details = (assembled(ex).get("usage") or {}).get("completion_tokens_details") or {}
     if limit is not None and used is not None and used >= limit:
         yield Finding.at_path("$.choices[0].finish_reason", (

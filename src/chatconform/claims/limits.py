@@ -49,7 +49,7 @@ def completion_tokens_within_max_completion_tokens(ex):
     yield from _over(ex, "max_completion_tokens")
 
 
-def _default_limit(ex, store):
+def default_limit(ex, store):
     """The documented default for this exchange: the smaller of prose and spec when both exist."""
     found = [d for d in (prose_default(ex.provider, ex.model),
                          spec_default(store, ex.provider, ex.model, ex.request.path)) if d]
@@ -57,7 +57,7 @@ def _default_limit(ex, store):
 
 
 def _check_default(ex, store):
-    documented, used = _default_limit(ex, store), completion_tokens(ex)
+    documented, used = default_limit(ex, store), completion_tokens(ex)
     if documented is None or used is None:
         return
     if used > documented.value * choices_asked(ex):
@@ -69,7 +69,7 @@ def _check_default(ex, store):
 
 
 def _default_documented(ex, store) -> bool:
-    return _default_limit(ex, store) is not None
+    return default_limit(ex, store) is not None
 
 
 @claim(id="limits.default_max_tokens.aimlapi", says=AIML_512, source=AIML_FLASH_DOC, providers=("aimlapi",),

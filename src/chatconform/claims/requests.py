@@ -7,7 +7,6 @@ import json
 from chatconform.claims._predicates import is_chat_request
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import AIML_REQ, AIML_SEED_PAGE
-from chatconform.errors import ChatconformError
 from chatconform.findings import Finding, excerpt
 from chatconform.validators import is_valid, validate
 
@@ -44,10 +43,7 @@ def request_problems(ex, store) -> list[str]:
         problems.append(f"{len(stop)} stop sequences (documented: up to {MAX_STOP})")
     if store is None:
         return problems
-    try:
-        spec = store.spec_for(ex.provider, ex.model)
-    except ChatconformError:
-        return problems
+    spec = store.spec_or_none(ex.provider, ex.model)
     op = spec.find_operation(ex.request.method, ex.request.path) if spec else None
     if op and op.request_schema and ex.request.json is not None:
         if not is_valid(spec, op.request_schema, ex.request.json):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from chatconform.claims._predicates import streamed
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import ML_CHAT_DOC, OPENAI_SPEC
 from chatconform.claims._view import chunks
+from chatconform.exchange import NOT_JSON
 from chatconform.findings import Finding, excerpt
 
 DONE_SAYS = "with the stream terminated by a `data: [DONE]` message."
@@ -20,12 +19,8 @@ USAGE_SAYS = ("If set, an additional chunk will be streamed before the `data: [D
        source=ML_CHAT_DOC, applies_to=streamed)
 def every_event_is_a_chat_completion_chunk(ex):
     """Every data event other than [DONE] is a JSON object with object "chat.completion.chunk"."""
-    for index, event in enumerate(ex.stream.events):
-        if event.data.strip() == "[DONE]":
-            continue
-        try:
-            value = json.loads(event.data)
-        except ValueError:
+    for index, _, value in ex.payloads:
+        if value is NOT_JSON:
             continue  # not JSON at all: the schema check reports stream.chunk-json
         if not isinstance(value, dict) or value.get("object") != "chat.completion.chunk":
             got = value.get("object") if isinstance(value, dict) else type(value).__name__

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING
 
-from chatconform.findings import Finding, excerpt, json_path
+from chatconform.findings import Finding, json_path, shorten
 from chatconform.paths import cache_dir
 from chatconform.specs._pointer import escape, resolve
 
 if TYPE_CHECKING:
     from chatconform.specs._load import LoadedSpec
 
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 
 
 def lint_findings(spec: LoadedSpec) -> list[Finding]:
@@ -77,14 +76,8 @@ def short_message(error) -> str:
 
     if getattr(error, "context", None):
         error = best_match(error.context) or error
-    text = " ".join(str(getattr(error, "message", error)).split("\n\nFailed validating")[0].split())
-    if len(text) > 160 and hasattr(error, "instance"):
-        # jsonschema puts the whole instance first; keep the verdict and a short excerpt of the value
-        tail = re.search(r"(is not (valid|of|one|a)\b.*|has non-unique.*|is a required property.*|"
-                         r"should not be valid.*|is too (long|short|large|small).*|does not match.*)$", text)
-        if tail:
-            text = f"{excerpt(error.instance, 60)} {tail.group(1)}"
-    return text if len(text) <= 200 else text[:199] + "…"
+    text = str(getattr(error, "message", error)).split("\n\nFailed validating")[0]
+    return shorten(text, getattr(error, "instance", None))
 
 
 def _loc(spec: LoadedSpec, pointer: str) -> str:

@@ -126,6 +126,13 @@ class SpecStore:
         source = self.catalog.spec_for(provider, model)
         return self.load(source) if source else None
 
+    def spec_or_none(self, provider: str, model: str | None) -> LoadedSpec | None:
+        """spec_for, with a spec that cannot be loaded read as none (its error is reported elsewhere)."""
+        try:
+            return self.spec_for(provider, model)
+        except ChatconformError:
+            return None
+
     def _load(self, source: Source) -> LoadedSpec:
         path = self.catalog.path_of(source)
         try:
