@@ -88,11 +88,11 @@ def _cut(words: list[str], room: int, stop) -> tuple[list[str], str]:
     stops = [stop] if isinstance(stop, str) else [s for s in stop if isinstance(s, str)] if isinstance(stop, list) else []
     text_so_far = ""
     for position, word in enumerate(words):
+        if position >= room:  # the limit is spent first: a stop sequence can only end generated text
+            return words[:max(room, 0)], "length"
         candidate = (text_so_far + " " + word).strip()
         if any(s and s in candidate for s in stops):
             return words[:position], "stop"
-        if position >= room:
-            return words[:max(room, 0)], "length"
         text_so_far = candidate
     return words, "stop"
 
