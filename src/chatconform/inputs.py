@@ -1,0 +1,132 @@
+"""The one validated loader for every file a command reads: bounded, typed, one-line errors.
+
+Every failure is an InputError (a UsageError: exit 2) naming the file and, where it helps, the place.
+Limits are generous for real material and fail loudly past it: a document is never silently cut.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from chatconform.errors import UsageError
+from chatconform.paths import read_regular
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a 100 MB spec or cassette is refused, not linted for 20 minutes
+MAX_DEPTH = 200  # deeper than any real spec or body; every recursive walk below stays far from Python's limit
+MAX_NODES = 1_000_000  # containers + scalars visited, aliases counted each time they are reached
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader when present
+
+
+class InputError(UsageError):
+    """A file (or a value inside one) that cannot be taken as what it should be."""
+
+
+def read_bytes(path, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them; absent, a folder or a FIFO is one line."""
+    path = Path(path)
+    try:
+        data = read_regular(path, what)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such {what}") from None
+    except UsageError:
+        raise
+    except Exception as err:  # ChatconformError from read_regular, or an OSError it did not map
+        raise InputError(str(err) if str(path) in str(err) else f"{path}: {err}") from None
+    if len(data) > limit:
+        raise InputError(f"{path}: {len(data):,} bytes is over the {limit:,}-byte limit for a {what}")
+    return data
+
+
+def read_text(path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
+    """A regular file as UTF-8 text (lone surrogates and invalid bytes are one line, not a traceback)."""
+    data = read_bytes(path, what, limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 ({err.reason} at byte {err.start})") from None
+
+
+def parse_json(text: str | bytes, where: str, max_depth: int = MAX_DEPTH):
+    """JSON from text; too deep, too large or malformed is one InputError naming `where`."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply (over Python's recursion limit)") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise InputError(f"{where}: not valid JSON ({_first_line(err)})") from None
+    check_bounds(value, where, max_depth)
+    return value
+
+
+def load_json(path, what: str = "JSON file", max_depth: int = MAX_DEPTH):
+    """A JSON file, read through read_text and parse_json."""
+    return parse_json(read_text(path, what), str(path), max_depth)
+
+
+def parse_yaml(text: str, where: str, max_depth: int = MAX_DEPTH):
+    """YAML (safe, C loader when present) whose expanded size and depth are bounded."""
+    try:
+        value = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+    except RecursionError:
+        raise InputError(f"{where}: YAML nested too deeply") from None
+    except yaml.YAMLError as err:
+        raise InputError(f"{where}: not valid YAML ({_first_line(err)})") from None
+    check_bounds(value, where, max_depth)
+    return value
+
+
+def load_yaml(path, what: str = "YAML file", max_depth: int = MAX_DEPTH):
+    """A YAML file, read through read_text and parse_yaml."""
+    return parse_yaml(read_text(path, what), str(path), max_depth)
+
+
+def check_bounds(value, where: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
+    """Refuse a value nested deeper than max_depth or larger than max_nodes once aliases are expanded."""
+    stack = [(value, 0)]
+    seen = 0
+    while stack:
+        item, depth = stack.pop()
+        seen += 1
+        if seen > max_nodes:
+            raise InputError(f"{where}: over {max_nodes:,} values once expanded (YAML aliases?); refused")
+        if depth > max_depth:
+            raise InputError(f"{where}: nested deeper than {max_depth} levels; refused")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+            stack.extend((k, depth + 1) for k in item if isinstance(k, (tuple, frozenset)))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, str) and _has_lone_surrogate(item):
+            raise InputError(f"{where}: a string holds a lone UTF-16 surrogate (not valid Unicode text)")
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    """True when text cannot be encoded as UTF-8 (a lone surrogate from a JSON \\ud800 escape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def expect(value, kind, where: str, what: str):
+    """value when it is of `kind`, else an InputError naming where and what was found."""
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    names = kind if isinstance(kind, tuple) else (kind,)
+    wanted = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in names)
+    raise InputError(f"{where}: {what} must be {wanted}, not {_TYPE_NAMES.get(type(value), type(value).__name__)}")
+
+
+_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", int: "an integer", float: "a number",
+               bool: "a boolean", type(None): "null", bytes: "bytes"}
+
+
+def _first_line(err: Exception) -> str:
+    """The first line of an error's message."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
