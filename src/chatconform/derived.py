@@ -14,18 +14,10 @@ from chatconform.specs._pointer import resolve
 
 
 def inline_refs(doc: dict, schema, depth: int = 0):
-    """A copy of a schema with local $refs replaced by their targets (bounded depth for recursion)."""
-    if depth > 20:
-        return {}
-    if isinstance(schema, dict):
-        if isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#"):
-            target = resolve(doc, schema["$ref"][1:])
-            rest = {k: v for k, v in schema.items() if k != "$ref"}
-            return inline_refs(doc, {**target, **rest}, depth + 1)
-        return {k: inline_refs(doc, v, depth) for k, v in schema.items()}
-    if isinstance(schema, list):
-        return [inline_refs(doc, v, depth) for v in schema]
-    return schema
+    """A copy of a schema with local $refs replaced by their targets (a loop stays a $ref; bounded)."""
+    from chatconform.specs._refs import inline  # one bounded inliner: a ref loop with fan-out never hangs
+
+    return inline(doc, schema)
 
 
 def chunk_schema_from(doc: dict, pointer: str) -> dict:

@@ -12,29 +12,41 @@ import sys
 from pathlib import Path
 
 from chatconform.errors import ChatconformError
-from chatconform.paths import reports_dir
-from chatconform.specdiff import diff_documents, to_json
+from chatconform.inputs import load_json, parse_json
+from chatconform.paths import reports_dir, write_atomic
+from chatconform.specdiff import diff_documents, print_notes, to_json
 from chatconform.specs import load_catalog
 from chatconform.specs._fetch import fetch
 
 
 def main(argv=None) -> int:
+    """Compare every pinned spec with its latest version; 0 unless the catalog or the output fails."""
     parser = argparse.ArgumentParser(prog="chatconform-drift")
     parser.add_argument("--mirror", type=Path, default=None)
     args = parser.parse_args(argv)
-    catalog = load_catalog()
+    try:
+        catalog = load_catalog()
+    except ChatconformError as err:
+        print(f"chatconform-drift: {err}", file=sys.stderr)
+        return 2
     out = reports_dir()
-    out.mkdir(parents=True, exist_ok=True)
     for source in (s for s in catalog.sources if s.kind == "spec"):
+        pinned_name = f"specs/{source.relpath}"
         try:
-            latest = json.loads(fetch(source.url, args.mirror))
-            pinned = json.loads(catalog.path_of(source).read_bytes())
-        except (ChatconformError, OSError, ValueError) as err:
+            latest = parse_json(fetch(source.url, args.mirror), source.url)
+            pinned = load_json(catalog.path_of(source), "pinned spec")
+            notes: list = []
+            changes = diff_documents(pinned, latest, notes=notes, names=(pinned_name, source.url))
+        except ChatconformError as err:
             print(f"{source.id}: not compared ({err})", file=sys.stderr)
             continue
-        changes = diff_documents(pinned, latest)
-        result = to_json(changes)
-        (out / f"drift-{source.id.replace('/', '-')}.json").write_text(json.dumps(result, indent=2))
+        print_notes(notes, {"old": pinned_name, "new": source.url})
+        try:
+            write_atomic(out / f"drift-{source.id.replace('/', '-')}.json",
+                         json.dumps(to_json(changes), indent=2).encode())
+        except ChatconformError as err:
+            print(f"{source.id}: {err}", file=sys.stderr)
+            return 2
         breaking = sum(c.breaking for c in changes)
         print(f"{source.id}: {len(changes)} change(s), {breaking} breaking")
         for change in changes[:5]:

@@ -3,14 +3,19 @@
 In the spirit of oasdiff. Requests and responses are judged in opposite directions: a client must still be
 able to send what it sent, and must still understand what it receives. Both sides are normalised first,
 so equivalent rewrites (property order, `nullable` vs a null alternative, $ref vs inline) are no change.
+Each side is first prepared as a pinned spec is (shape, refs, keywords, loops): what that sets aside is a
+Note naming the side and the JSON pointer, and the rest is still compared.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict, dataclass
 
-from chatconform.derived import inline_refs
-from chatconform.specs._normalise import _METHODS, normalise_document
+from chatconform.specs._normalise import operations
+from chatconform.specs._pointer import extend, to_fragment
+from chatconform.specs._prepare import prepare
+from chatconform.specs._refs import TooLarge, inline
 
 DOC_KEYS = {"description", "title", "example", "examples", "deprecated", "externalDocs", "x-stainless-const"}
 TIGHTER = {"minimum": 1, "exclusiveMinimum": 1, "minLength": 1, "minItems": 1, "minProperties": 1,
@@ -27,29 +32,95 @@ class Change:
     detail: str
 
 
-def diff_documents(old: dict, new: dict) -> list[Change]:
-    """Every classified change between two OpenAPI documents."""
-    old_n, new_n = normalise_document(old)[0], normalise_document(new)[0]
-    old_ops, new_ops = _operations(old_n), _operations(new_n)
+@dataclass(frozen=True)
+class Note:
+    """Something about one side's document that the comparison had to set aside, at a JSON pointer."""
+
+    side: str
+    pointer: str
+    message: str
+
+    def line(self, name: str) -> str:
+        """One line naming the file (or side) and the place."""
+        return f"{name}{to_fragment(self.pointer)}: {self.message}"
+
+
+def diff_documents(old: dict, new: dict, notes: list[Note] | None = None,
+                   names: tuple[str, str] = ("old", "new")) -> list[Change]:
+    """Every classified change between two OpenAPI documents; what was set aside is added to `notes`."""
+    notes = notes if notes is not None else []
+    sides = []
+    for side, doc, name in (("old", old, names[0]), ("new", new, names[1])):
+        ready = prepare(doc, name)
+        notes += [Note(side, p.pointer, p.message) for p in ready.problems]
+        sides.append(_Side(side, ready.doc, notes))
+    old_s, new_s = sides
+    old_ops, new_ops = _operations(old_s.doc), _operations(new_s.doc)
     out = [Change(key, "operation-removed", True, "the operation is gone") for key in old_ops.keys() - new_ops.keys()]
     out += [Change(key, "operation-added", False, "a new operation") for key in new_ops.keys() - old_ops.keys()]
     for key in sorted(old_ops.keys() & new_ops.keys()):
-        out += _operation(key, old_n, new_n, old_ops[key], new_ops[key])
+        out += _operation(key, old_s, new_s, old_ops[key], new_ops[key])
     return sorted(out, key=lambda c: (not c.breaking, c.path, c.kind))
 
 
+MAX_NOTES = 20  # per side; a document with hundreds of broken refs is not a screenful of them
+
+
+def print_notes(notes: list[Note], names: dict[str, str], stream=None) -> None:
+    """Each note as one line on stderr naming the file and the JSON pointer (a note both sides share, once,
+    naming both); past MAX_NOTES per side, a count."""
+    stream = stream or sys.stderr
+    old_keys = {(n.pointer, n.message) for n in notes if n.side == "old"}
+    shared = old_keys & {(n.pointer, n.message) for n in notes if n.side == "new"}
+    for side, name in names.items():
+        mine = [n for n in notes if n.side == side and (side == "old" or (n.pointer, n.message) not in shared)]
+        for note in mine[:MAX_NOTES]:
+            also = f" (and {names['new']})" if side == "old" and (note.pointer, note.message) in shared else ""
+            print(f"note: {name}{to_fragment(note.pointer)}{also}: {note.message}", file=stream)
+        if len(mine) > MAX_NOTES:
+            print(f"note: {name}: {len(mine) - MAX_NOTES} more like these", file=stream)
+
+
+@dataclass
+class _Side:
+    """One prepared document and where its notes go."""
+
+    name: str
+    doc: dict
+    notes: list
+
+    def canon(self, at: str, schema):
+        """A schema with refs inlined and null alternatives folded into `type`, for comparison."""
+        if schema is None:
+            return None
+        try:
+            return _fold(inline(self.doc, schema))
+        except TooLarge as err:
+            why = str(err)
+        try:
+            found = _fold(inline(self.doc, schema, once=True))
+            self.notes.append(Note(self.name, at, f"schema {why}: each $ref target inlined once, later uses "
+                                   "compared by name"))
+            return found
+        except TooLarge:
+            self.notes.append(Note(self.name, at, f"schema {why}: compared with its $refs by name"))
+            return _fold(schema)
+
+
 def _operations(doc: dict) -> dict:
-    return {f"{method.upper()} {path}": op for path, item in (doc.get("paths") or {}).items()
-            for method, op in (item or {}).items() if method in _METHODS and isinstance(op, dict)}
+    return {f"{method.upper()} {path}": (at, op) for at, path, method, op in operations(doc)}
 
 
-def _operation(key: str, old_doc: dict, new_doc: dict, old: dict, new: dict) -> list[Change]:
+def _operation(key: str, old_s: _Side, new_s: _Side, old, new) -> list[Change]:
+    (old_at, old), (new_at, new) = old, new
     out = []
-    old_body = ((old.get("requestBody") or {}).get("content") or {}).get("application/json", {}).get("schema")
-    new_body = ((new.get("requestBody") or {}).get("content") or {}).get("application/json", {}).get("schema")
+    old_body = _map(_map(_map(old.get("requestBody")).get("content")).get("application/json")).get("schema")
+    new_body = _map(_map(_map(new.get("requestBody")).get("content")).get("application/json")).get("schema")
     if old_body is not None or new_body is not None:
-        out += _schema(f"{key} request", _canon(old_doc, old_body), _canon(new_doc, new_body), "request")
-    old_resp, new_resp = old.get("responses") or {}, new.get("responses") or {}
+        body = ("requestBody", "content", "application/json", "schema")
+        out += _schema(f"{key} request", old_s.canon(extend(old_at, *body), old_body),
+                       new_s.canon(extend(new_at, *body), new_body), "request")
+    old_resp, new_resp = _map(old.get("responses")), _map(new.get("responses"))
     for status in sorted(set(old_resp) | set(new_resp), key=str):
         where = f"{key} response {status}"
         if status not in new_resp:
@@ -57,23 +128,27 @@ def _operation(key: str, old_doc: dict, new_doc: dict, old: dict, new: dict) -> 
         elif status not in old_resp:
             out.append(Change(where, "status-added", False, f"status {status} is now documented"))
         else:
-            out += _media(where, old_doc, new_doc, old_resp[status] or {}, new_resp[status] or {})
+            out += _media(where, (old_s, extend(old_at, "responses", status), _map(old_resp[status])),
+                          (new_s, extend(new_at, "responses", status), _map(new_resp[status])))
     return out
 
 
-def _media(where, old_doc, new_doc, old: dict, new: dict) -> list[Change]:
-    old_c, new_c = old.get("content") or {}, new.get("content") or {}
+def _media(where, old_side, new_side) -> list[Change]:
+    (old_s, old_at, old), (new_s, new_at, new) = old_side, new_side
+    old_c, new_c = _map(old.get("content")), _map(new.get("content"))
     out = [Change(f"{where} {m}", "media-type-removed", True, f"{m} is no longer documented") for m in old_c.keys() - new_c.keys()]
     out += [Change(f"{where} {m}", "media-type-added", False, f"{m} is now documented") for m in new_c.keys() - old_c.keys()]
     for media in sorted(old_c.keys() & new_c.keys()):
-        out += _schema(f"{where} {media}", _canon(old_doc, (old_c[media] or {}).get("schema")),
-                       _canon(new_doc, (new_c[media] or {}).get("schema")), "response")
+        out += _schema(f"{where} {media}",
+                       old_s.canon(extend(old_at, "content", media, "schema"), _map(old_c[media]).get("schema")),
+                       new_s.canon(extend(new_at, "content", media, "schema"), _map(new_c[media]).get("schema")),
+                       "response")
     return out
 
 
-def _canon(doc: dict, schema):
-    """A schema with refs inlined and null alternatives folded into `type`, for comparison."""
-    return _fold(inline_refs(doc, schema, depth=12)) if schema is not None else None
+def _map(value) -> dict:
+    """value when it is an object, else {} (preparing the document noted it)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _fold(schema):
@@ -89,12 +164,10 @@ def _fold(schema):
             if len(rest) == 1 and isinstance(rest[0], dict):
                 out.pop(key)
                 merged = {**rest[0], **out}
-                types = merged.get("type", [])
-                types = [types] if isinstance(types, str) else list(types)
-                merged["type"] = sorted(set(types) | {"null"}) if types else ["null"]
+                merged["type"] = sorted(_as_set(merged.get("type")) | {"null"})
                 out = merged
     if isinstance(out.get("type"), list):
-        out["type"] = sorted(out["type"])
+        out["type"] = sorted(out["type"], key=str)
         if len(out["type"]) == 1:
             out["type"] = out["type"][0]
     return out
@@ -106,6 +179,8 @@ def _schema(where: str, old, new, direction: str) -> list[Change]:
         return []
     if old is None or new is None:
         return [Change(where, "schema-removed" if new is None else "schema-added", new is None, "")]
+    if not isinstance(old, dict) or not isinstance(new, dict):  # a boolean schema: true or false
+        return [Change(where, "schema-replaced", True, f"{_brief(old)} -> {_brief(new)}")]
     out: list[Change] = []
     out += _types(where, old, new, direction)
     out += _enum(where, old, new, direction)
@@ -135,13 +210,24 @@ def _types(where, old, new, direction) -> list[Change]:
 
 
 def _as_set(value) -> set:
-    return {value} if isinstance(value, str) else set(value or [])
+    if isinstance(value, list):
+        return {v for v in value if isinstance(v, str)}
+    return {value} if isinstance(value, str) else set()
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _brief(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _enum(where, old, new, direction) -> list[Change]:
     if "enum" not in old and "enum" not in new or old.get("enum") == new.get("enum"):
         return []
-    a, b = set(map(repr, old.get("enum") or [])), set(map(repr, new.get("enum") or []))
+    a, b = set(map(repr, _as_list(old.get("enum")))), set(map(repr, _as_list(new.get("enum"))))
     added, removed = sorted(b - a), sorted(a - b)
     out = []
     if added:  # a response may now carry a value the client does not know; a request may send more
@@ -157,11 +243,19 @@ def _bounds(where, old, new, direction) -> list[Change]:
         if old.get(key) == new.get(key):
             continue
         a, b = old.get(key), new.get(key)
+        if not all(_number(v) for v in (a, b) if v is not None):
+            out.append(Change(f"{where}.{key}", "bound-unreadable", True, f"{key} {_brief(a)} -> {_brief(b)}: "
+                              "not a number, so whether it tightened cannot be said"))
+            continue
         tightened = b is not None and (a is None or (b - a) * sign > 0)
         breaking = tightened if direction == "request" else not tightened
         out.append(Change(f"{where}.{key}", "bound-tightened" if tightened else "bound-loosened", breaking,
                           f"{key} {a} -> {b}"))
     return out
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _defaults(where, old, new) -> list[Change]:
@@ -178,8 +272,8 @@ def _defaults(where, old, new) -> list[Change]:
 
 def _properties(where, old, new, direction) -> list[Change]:
     out = []
-    a, b = old.get("properties") or {}, new.get("properties") or {}
-    ra, rb = set(old.get("required") or []), set(new.get("required") or [])
+    a, b = _map(old.get("properties")), _map(new.get("properties"))
+    ra, rb = _as_set(old.get("required")), _as_set(new.get("required"))
     for name in sorted(a.keys() - b.keys()):
         out.append(Change(f"{where}.{name}", "property-removed", True, f"{direction} property removed"))
     for name in sorted(b.keys() - a.keys()):

@@ -8,21 +8,57 @@ from __future__ import annotations
 
 import jsonschema_rs
 
-from chatconform.findings import Finding, excerpt, json_path, shorten
+from chatconform.errors import ChatconformError
+from chatconform.findings import GAP_KIND, Finding, excerpt, json_path, shorten
 from chatconform.specs import LoadedSpec
-from chatconform.specs._pointer import escape
+from chatconform.specs._pointer import join, to_fragment
+from chatconform.specs._prepare import unchecked_parts
+from chatconform.specs._problem import Budget
+from chatconform.specs._refs import reach
 
 MAX_ERRORS = 20
-_CACHE: dict[tuple[str, str], jsonschema_rs.Draft202012Validator] = {}
+_CACHE: dict[tuple[str, str], object] = {}  # a compiled validator, or the error its schema gave
+_UNCHECKED: dict[tuple[str, str], list] = {}
+
+
 def validator_for(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Validator:
     """The compiled validator for the schema at `pointer` of a loaded spec, built once per run."""
     key = (spec.sha256, pointer)
     if key not in _CACHE:
         # The document is the root, so `#/components/...` refs resolve; its other members
-        # (openapi, info, paths) are not JSON Schema keywords and are ignored.
-        root = {**spec.doc, "$ref": "#" + pointer}
-        _CACHE[key] = jsonschema_rs.Draft202012Validator(root, validate_formats=False)
-    return _CACHE[key]
+        # (openapi, info, paths) are not JSON Schema keywords and are ignored. The pointer is a URI
+        # fragment here: `/threads/{thread_id}` must be percent-encoded to be one.
+        _CACHE[key] = _compile(spec, pointer, lambda: {**spec.doc, "$ref": to_fragment(pointer)})
+    return _raise_or(_CACHE[key])
+
+
+def _raise_or(compiled):
+    """A compiled validator, or the one-line error its schema gave (kept: never compiled twice)."""
+    if isinstance(compiled, ChatconformError):
+        raise compiled
+    return compiled
+
+
+def _compile(spec: LoadedSpec, pointer: str, schema):
+    """Compile offline (a ref to a URL is never fetched); a schema that cannot compile is a one-line error."""
+    try:
+        return jsonschema_rs.Draft202012Validator(schema(), validate_formats=False, offline=True)
+    except (jsonschema_rs.ValidationError, ValueError, ChatconformError, KeyError, TypeError, AttributeError) as err:
+        # (KeyError... from building a derived chunk schema out of a document of an odd shape)
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        return ChatconformError(f"specs/{spec.source.relpath}{to_fragment(pointer)}: the schema there cannot "
+                                f"be used ({first[:200]})")
+
+
+def unchecked_findings(spec: LoadedSpec, pointer: str) -> list[Finding]:
+    """A gap finding for each part of the schema at `pointer` that loading had to set aside."""
+    key = (spec.sha256, pointer)
+    if key not in _UNCHECKED:
+        reached = reach(spec.doc, pointer, Budget(f"specs/{spec.source.relpath}"))
+        _UNCHECKED[key] = [(p.pointer, p.message) for p in unchecked_parts(spec.problems, reached)]
+    return [Finding("spec-gap.unchecked", "warning", GAP_KIND, message=(
+        f"{spec.display}: {message} (reached from the schema at {to_fragment(pointer)})"),
+        schema_at=f"specs/{spec.source.relpath}{to_fragment(at)}") for at, message in _UNCHECKED[key]]
 
 
 def derived_chunk_validator(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Validator:
@@ -31,9 +67,9 @@ def derived_chunk_validator(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Dra
 
     key = (spec.sha256, pointer + "#derived-chunk")
     if key not in _CACHE:
-        _CACHE[key] = jsonschema_rs.Draft202012Validator(chunk_schema_from(spec.doc, pointer),
-                                                          validate_formats=False)
-    return _CACHE[key]
+        # the document's members ride along (ignored as unknown keywords) so a ref left in a loop resolves
+        _CACHE[key] = _compile(spec, pointer, lambda: {**spec.doc, **chunk_schema_from(spec.doc, pointer)})
+    return _raise_or(_CACHE[key])
 
 
 def validate_derived_chunk(spec: LoadedSpec, pointer: str, instance, *, prefix: str) -> list[Finding]:
@@ -41,7 +77,7 @@ def validate_derived_chunk(spec: LoadedSpec, pointer: str, instance, *, prefix: 
     out = _findings(spec, derived_chunk_validator(spec, pointer), instance, "stream.chunk-schema", "schema",
                     "violation", prefix)
     for finding in out:
-        finding.schema_at = f"specs/{spec.source.relpath}#{pointer} (derived chunk schema)"
+        finding.schema_at = f"specs/{spec.source.relpath}{to_fragment(pointer)} (derived chunk schema)"
     return out
 
 
@@ -70,11 +106,11 @@ def _findings(spec, validator, instance, check, kind, severity, prefix) -> list[
 
 def _finding(spec: LoadedSpec, error, check: str, kind: str, severity: str, prefix: str) -> Finding:
     at = json_path(error.instance_path)
-    location = "".join("/" + escape(p) for p in error.schema_path)
+    location = to_fragment(join(*error.schema_path))
     keyword = str(error.schema_path[-1]) if len(error.schema_path) else None
     return Finding(check=check, severity=severity, kind=kind, at=prefix + at[1:], message=message(error),
                    keyword=keyword, excerpt=excerpt(error.instance),
-                   schema_at=f"specs/{spec.source.relpath}#{location}")
+                   schema_at=f"specs/{spec.source.relpath}{location}")
 
 
 def message(error) -> str:

@@ -103,3 +103,145 @@ def test_cli_exit_codes(project, own_mirror, capsys):
     err = capsys.readouterr().err
     assert "openai/openapi" in err and "FAILED" in err
     assert main(["specs", "pull", "--mirror", str(project / "nowhere")]) == 2
+
+
+def _sources(project, text):
+    """Replace the project's sources.toml."""
+    (project / "specs" / "sources.toml").write_text(text)
+
+
+ONE = '''[[source]]
+id = "{id}"
+kind = "spec"
+provider = "aimlapi"
+models = ["m"]
+url = "https://example.org/a/b.json"
+'''
+
+
+@pytest.mark.parametrize("bad_id", ["../../x", "/etc/x", "a/../../x", "a//b", ".hidden", "a\\\\b", "a\\u0000b", ""])
+def test_a_source_id_that_would_leave_specs_is_refused(project, capsys, bad_id):
+    _sources(project, ONE.format(id=bad_id))
+    assert main(["specs", "pull", "--mirror", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "is not a safe relative path" in err and "sources.toml" in err and err.count("\n") == 1
+    assert sorted(p.name for p in project.rglob("*") if p.is_file()) == ["sources.toml", "specs.lock"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (ONE.format(id="a/b") + 'provder = "x"\n',
+     "unknown key 'provder' in [[source]] #1 ('a/b'); did you mean 'provider'?"),
+    (ONE.format(id="a/b").replace("[[source]]", "[[sources]]"),
+     "unknown key 'sources' in the top level; did you mean 'source'?"),
+    (ONE.format(id="a/b") + 'zzz = 1\n', "known: id, kind, models, page, provider, url"),
+    (ONE.format(id="a/b").replace('models = ["m"]', 'models = "m"'),
+     "'models' in [[source]] #1 ('a/b') must be an array, not a string"),
+    (ONE.format(id="a/b").replace('models = ["m"]', 'models = [1]'), "must be an array of strings"),
+    (ONE.format(id="a/b").replace('provider = "aimlapi"', 'provider = 3'),
+     "'provider' in [[source]] #1 ('a/b') must be a string, not an integer"),
+    ('source = "x"\n', "'source' in the top level must be an array, not a string"),
+    ('source = [1]\n', "[[source]] #1 must be a table ([[source]]), not an integer"),
+    (ONE.format(id="a/b").replace("https://example.org", "file://"), "is not an http(s) URL"),
+    (ONE.format(id="a/b") + ONE.format(id="a/b").replace("b.json", "c.json"), "#2 has the same id as #1 ('a/b')"),
+    (ONE.format(id="a/b") + ONE.format(id="A/B"), "#2 has the same id as #1 ('A/B')"),
+    (ONE.format(id="a/b") + '[[source]]\nid = "a/b.json"\nkind = "doc"\nurl = "https://example.org/page"\n',
+     "#2 has the same pulled file as #1 ('a/b.json')"),
+    (ONE.format(id="specs").replace("b.json", "b.lock"), "would overwrite specs/specs.lock"),
+])
+def test_sources_file_mistakes_are_one_line_naming_file_and_key(project, capsys, text, expected):
+    _sources(project, text)
+    assert main(["specs", "pull", "--mirror", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and str(project / "specs" / "sources.toml") in err and err.count("\n") == 1
+
+
+def test_update_with_a_duplicate_id_never_repins_one_source_to_another(project, own_mirror, capsys):
+    text = (project / "specs" / "sources.toml").read_text()
+    dup = text.replace('id = "aimlapi/gemini-2.5-pro"', 'id = "aimlapi/gemini-2.5-flash"')
+    _sources(project, dup)
+    before = (project / "specs" / "specs.lock").read_bytes()
+    assert main(["specs", "pull", "--update", "--mirror", str(own_mirror)]) == 2
+    assert "has the same id as" in capsys.readouterr().err
+    assert (project / "specs" / "specs.lock").read_bytes() == before
+
+
+def _make_read_only(folder: Path, monkeypatch):
+    """chmod a-w; as root (where chmod does not stop writes) new files in it are refused the same way."""
+    for path in (folder, *folder.rglob("*")):
+        if path.is_dir():
+            path.chmod(0o555)
+    try:
+        (folder / ".probe").touch()
+    except PermissionError:
+        return
+    (folder / ".probe").unlink()
+    import tempfile
+
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir).resolve().is_relative_to(folder.resolve()):
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=dir, **kwargs)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
+def test_update_into_a_read_only_folder_is_one_line_and_loses_nothing(project, own_mirror, capsys, monkeypatch):
+    assert main(["specs", "pull", "--mirror", str(own_mirror)]) == 0
+    target = own_mirror / "modelslab-docs-v2/llm-api/openapi.json"
+    target.write_text(target.read_text().replace('"version": "7.0.0"', '"version": "7.1.0"'))
+    specs = project / "specs"
+    before = {p: p.read_bytes() for p in specs.rglob("*") if p.is_file()}
+    _make_read_only(specs, monkeypatch)
+    try:
+        capsys.readouterr()
+        assert main(["specs", "pull", "--update", "--mirror", str(own_mirror)]) == 2
+        err = capsys.readouterr().err
+        assert "Permission denied" in err and "nothing was changed" in err and err.count("\n") == 1
+        assert {p: p.read_bytes() for p in specs.rglob("*") if p.is_file()} == before
+    finally:
+        for path in (specs, *specs.rglob("*")):
+            if path.is_dir():
+                path.chmod(0o755)
+
+
+def test_an_unchanged_pull_writes_nothing(project, mirror, monkeypatch):
+    assert not any(r.failed for r in pull(load_catalog(project / "specs"), mirror=mirror))
+    _make_read_only(project / "specs", monkeypatch)
+    try:
+        assert not any(r.failed for r in pull(load_catalog(project / "specs"), mirror=mirror))
+    finally:
+        for path in (project / "specs", *(project / "specs").rglob("*")):
+            if path.is_dir():
+                path.chmod(0o755)
+
+
+def test_a_fifo_is_refused_not_waited_for(project, own_mirror, capsys):
+    import os
+
+    fifo = own_mirror / "modelslab-docs-v2/llm-api/openapi.json"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    results = {r.source.id: r for r in pull(load_catalog(project / "specs"), mirror=own_mirror)}
+    assert results["modelslab/llm-api"].failed and "not a regular file" in results["modelslab/llm-api"].message
+    sources = project / "specs" / "sources.toml"
+    sources.unlink()
+    os.mkfifo(sources)
+    assert main(["specs", "pull", "--mirror", str(own_mirror)]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_url_cannot_climb_out_of_the_mirror(tmp_path):
+    from chatconform.specs._fetch import FetchError
+
+    with pytest.raises(FetchError, match="would leave the mirror folder"):
+        mirror_path("https://example.org/a/../../../etc/passwd", tmp_path)
+
+
+@pytest.mark.parametrize("entry", [{"url": "u", "sha256": "s", "size": "12", "retrieved_at": "t"},
+                                   {"url": "u"}, "x"])
+def test_a_lock_with_wrong_types_is_one_line(project, entry, capsys):
+    (project / "specs" / "specs.lock").write_text(json.dumps({"version": 1, "sources": {"a": entry}}))
+    assert main(["specs", "pull", "--mirror", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "not a valid lock file" in err and err.count("\n") == 1

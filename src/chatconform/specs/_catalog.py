@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
 from chatconform.errors import UsageError, unknown
-from chatconform.paths import specs_dir
+from chatconform.paths import check_relative, inside, read_regular, specs_dir
+
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,9 @@ class Source:
     @property
     def relpath(self) -> str:
         """Path of the pulled copy relative to specs/ (the id plus the URL's file extension)."""
-        return self.id + PurePosixPath(urlparse(self.url).path).suffix
+        suffix = PurePosixPath(urlparse(self.url).path).suffix
+        # the extension comes from a URL: only a plain one may become part of a file name
+        return self.id + (suffix if _EXTENSION.fullmatch(suffix) else "")
 
     def covers(self, provider: str, model: str | None) -> bool:
         """True when this spec is the contract for the provider's model."""
@@ -60,31 +66,90 @@ class Catalog:
 
     def path_of(self, source: Source) -> Path:
         """Where the pulled copy of a source lives."""
-        return self.folder / source.relpath
+        return inside(self.folder, source.relpath)
 
 
 def load_catalog(folder: Path | None = None) -> Catalog:
-    """Read sources.toml from the specs folder."""
+    """Read and validate sources.toml from the specs folder; any mistake is one line naming file and key."""
     folder = Path(folder) if folder else specs_dir()
     path = folder / "sources.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no sources.toml (is this a chatconform project?)") from None
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}: not valid TOML: {err}") from None
-    sources = tuple(_source(entry, path) for entry in data.get("source", []))
+    sources = read_sources(path)
+    for extra in sorted((folder / "catalog").glob("*.toml")):  # written by `chatconform catalog sync`
+        sources += read_sources(extra)
+    _check_unique(path, sources)
     return Catalog(sources=sources, folder=folder)
 
 
-def _source(entry: dict, path: Path) -> Source:
-    """One [[source]] table as a Source."""
+def read_sources(path: Path) -> tuple[Source, ...]:
+    """The [[source]] tables of one file, validated; any mistake is one line naming file and key."""
+    try:
+        data = tomllib.loads(read_regular(path, "sources file").decode("utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no sources.toml (is this a chatconform project?)") from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: not UTF-8 ({err.reason} at byte {err.start})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}: not valid TOML: {err}") from None
+    _check_keys(path, data, {"source": list}, "the top level")
+    return tuple(_source(entry, path, n) for n, entry in enumerate(data.get("source", []), 1))
+
+
+# Every key a [[source]] may have and its type; anything else is a typo to name, never to ignore.
+_FIELDS = {"id": str, "kind": str, "url": str, "page": str, "provider": str, "models": list}
+_RESERVED = ("sources.toml", "specs.lock")
+
+
+def _check_keys(path: Path, table, known: dict, where: str) -> None:
+    """Unknown keys name the closest known one; a value of the wrong type names the type expected."""
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: {where} must be a table ([[source]]), not {_tname(table)}")
+    for key, value in table.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known))}"
+            raise UsageError(f"{path}: unknown key {key!r} in {where}; {hint}")
+        if not isinstance(value, known[key]):
+            raise UsageError(f"{path}: {key!r} in {where} must be {_tname(known[key])}, not {_tname(value)}")
+
+
+def _tname(value) -> str:
+    """A TOML-ish name for a Python type or a value's type."""
+    kind = value if isinstance(value, type) else type(value)
+    return {str: "a string", list: "an array", dict: "a table", int: "an integer", float: "a float",
+            bool: "a boolean"}.get(kind, kind.__name__)
+
+
+def _source(entry, path: Path, number: int) -> Source:
+    """One [[source]] table as a Source, validated."""
+    where = f"[[source]] #{number}" + (f" ({entry['id']!r})" if isinstance(entry, dict) and
+                                       isinstance(entry.get("id"), str) else "")
+    _check_keys(path, entry, _FIELDS, where)
     missing = [k for k in ("id", "kind", "url") if k not in entry]
     if missing:
-        raise UsageError(f"{path}: a [[source]] lacks {', '.join(missing)}")
+        raise UsageError(f"{path}: {where} lacks {', '.join(missing)}")
     if entry["kind"] not in ("spec", "doc"):
-        raise UsageError(f"{path}: source {entry['id']!r} has kind {entry['kind']!r}; known: doc, spec")
-    return Source(
-        id=entry["id"], kind=entry["kind"], url=entry["url"], page=entry.get("page", ""),
-        provider=entry.get("provider", ""), models=tuple(entry.get("models", ())),
-    )
+        raise UsageError(f"{path}: {where} has kind {entry['kind']!r}; known: doc, spec")
+    check_relative(entry["id"], f"{path}: {where}: id")
+    url = urlparse(entry["url"])
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise UsageError(f"{path}: {where}: url {entry['url']!r} is not an http(s) URL")
+    models = entry.get("models", [])
+    if not all(isinstance(m, str) for m in models):
+        raise UsageError(f"{path}: 'models' in {where} must be an array of strings")
+    return Source(id=entry["id"], kind=entry["kind"], url=entry["url"], page=entry.get("page", ""),
+                  provider=entry.get("provider", ""), models=tuple(models))
+
+
+def _check_unique(path: Path, sources: tuple[Source, ...]) -> None:
+    """Two sources never share an id or a pulled file (one would silently re-pin the other)."""
+    ids: dict[str, int] = {}
+    files: dict[str, int] = {}
+    for number, source in enumerate(sources, 1):
+        for seen, key, what in ((ids, source.id, "id"), (files, source.relpath, "pulled file")):
+            folded = key.casefold()  # two names differing in case are one file on a case-insensitive disk
+            if folded in seen:
+                raise UsageError(f"{path}: [[source]] #{number} has the same {what} as #{seen[folded]} "
+                                 f"({key!r}); each source needs its own")
+            seen[folded] = number
+        if source.relpath in _RESERVED:
+            raise UsageError(f"{path}: source {source.id!r} would overwrite specs/{source.relpath}")

@@ -8,6 +8,8 @@ from urllib.parse import urlparse
 import httpx
 
 from chatconform.errors import ChatconformError
+from chatconform.inputs import MAX_FILE_BYTES
+from chatconform.paths import read_regular
 
 
 class FetchError(ChatconformError):
@@ -22,6 +24,9 @@ def mirror_path(url: str, mirror: Path) -> Path:
     """
     parsed = urlparse(url)
     parts = [p for p in parsed.path.split("/") if p]
+    if any(p in (".", "..") or "\0" in p or "\\" in p for p in parts) or not _plain(parsed.netloc):
+        # lexical only: a mirror may well be a tree of symlinks, but a URL must not climb out of it
+        raise FetchError(f"{url}: its path would leave the mirror folder; refused")
     if parsed.netloc == "raw.githubusercontent.com" and len(parts) >= 4:
         owner, repo = parts[0], parts[1]
         rest = parts[5:] if parts[2] == "refs" else parts[3:]
@@ -29,18 +34,36 @@ def mirror_path(url: str, mirror: Path) -> Path:
     return mirror / parsed.netloc / Path(*parts)
 
 
-def fetch(url: str, mirror: Path | None, timeout: float = 30.0) -> bytes:
-    """The bytes of a document, from the mirror when one is given, else over HTTPS."""
+def fetch(url: str, mirror: Path | None, timeout: float = 30.0, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a document (at most `limit`), from the mirror when one is given, else over HTTPS."""
     if mirror is not None:
         path = mirror_path(url, mirror)
         try:
-            return path.read_bytes()
-        except OSError as err:
+            data = read_regular(path, "mirrored document")
+        except FileNotFoundError as err:
             raise FetchError(f"{url}: not in mirror ({path}: {err.strerror or err})") from None
+        except ChatconformError as err:
+            raise FetchError(f"{url}: {err}") from None
+        return _within(url, data, limit)
     try:
-        response = httpx.get(url, timeout=timeout, follow_redirects=True)
+        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+            if response.status_code != 200:
+                raise FetchError(f"{url}: HTTP {response.status_code}")
+            data = bytearray()
+            for block in response.iter_bytes():
+                data += _within(url, block, limit - len(data))
     except httpx.HTTPError as err:
         raise FetchError(f"{url}: {type(err).__name__}: {err}") from None
-    if response.status_code != 200:
-        raise FetchError(f"{url}: HTTP {response.status_code}")
-    return response.content
+    return bytes(data)
+
+
+def _within(url: str, data: bytes, limit: int) -> bytes:
+    """data, or a FetchError when it is over the size a spec may have (a 100 MB spec is refused)."""
+    if len(data) > limit:
+        raise FetchError(f"{url}: over the {MAX_FILE_BYTES:,}-byte limit for a document; refused")
+    return data
+
+
+def _plain(netloc: str) -> bool:
+    """A host[:port] that is one harmless folder name."""
+    return bool(netloc) and netloc not in (".", "..") and not any(c in netloc for c in "/\\\0")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from chatconform.errors import ChatconformError
 from chatconform.findings import Finding
+from chatconform.inputs import InputError, parse_json, read_bytes
 from chatconform.specs._catalog import Catalog, Source, load_catalog
 from chatconform.specs._lint import lint_findings
 from chatconform.specs._lock import read_lock, sha256_of
-from chatconform.specs._normalise import _METHODS, normalise_document
-from chatconform.specs._pointer import escape
+from chatconform.specs._normalise import operations
+from chatconform.specs._pointer import extend
+from chatconform.specs._prepare import prepare
+from chatconform.specs._problem import Problem
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,10 @@ class LoadedSpec:
     raw: dict
     doc: dict
     rewrites: dict
+    checked: dict | None = field(default=None, repr=False)  # raw with its shape and refs fixed
+    problems: list[Problem] = field(default_factory=list, repr=False)
     _lint: list | None = field(default=None, repr=False)
+    _found: dict = field(default_factory=dict, repr=False)  # (method, path) -> Operation: verify asks per exchange
 
     @property
     def version(self) -> str:
@@ -65,36 +70,36 @@ class LoadedSpec:
     @cached_property
     def operations(self) -> list[Operation]:
         """Every operation in the document."""
-        ops = []
-        for path, item in (self.doc.get("paths") or {}).items():
-            for method, op in (item or {}).items():
-                if method in _METHODS and isinstance(op, dict):
-                    ops.append(_operation(path, method, op))
-        return ops
+        return [_operation(path, method, op, at) for at, path, method, op in operations(self.doc)]
 
     def find_operation(self, method: str, url_path: str) -> Operation | None:
         """The operation whose path template matches the end of a URL path (longest match wins)."""
-        method = method.lower()
-        url_path = "/" + url_path.strip("/")
-        found = [op for op in self.operations if op.method == method and _matches(op.path, url_path)]
-        return max(found, key=lambda op: len(op.path), default=None)
+        key = (method.lower(), "/" + url_path.strip("/"))
+        if key not in self._found:
+            found = [op for op in self.operations if op.method == key[0] and _matches(op.path, key[1])]
+            self._found[key] = max(found, key=lambda op: len(op.path), default=None)
+        return self._found[key]
 
 
-def _operation(path: str, method: str, op: dict) -> Operation:
-    """An Operation with JSON pointers to its request and response schemas."""
-    base = f"/paths/{escape(path)}/{method}"
-    body = (op.get("requestBody") or {}).get("content") or {}
-    request = f"{base}/requestBody/content/{escape('application/json')}/schema" \
-        if "schema" in (body.get("application/json") or {}) else None
+def _operation(path: str, method: str, op: dict, base: str) -> Operation:
+    """An Operation with JSON pointers (RFC 6901, escaped) to its request and response schemas."""
+    body = _map(_map(op.get("requestBody")).get("content"))
+    request = extend(base, "requestBody", "content", "application/json", "schema") \
+        if "schema" in _map(body.get("application/json")) else None
     responses = {}
-    for status, response in (op.get("responses") or {}).items():
-        content = (response or {}).get("content") or {}
+    for status, response in _map(op.get("responses")).items():
+        content = _map(_map(response).get("content"))
         responses[str(status)] = {
-            media: (f"{base}/responses/{escape(status)}/content/{escape(media)}/schema"
-                    if "schema" in (spec or {}) else None)
+            media: (extend(base, "responses", status, "content", media, "schema")
+                    if "schema" in _map(spec) else None)
             for media, spec in content.items()
         }
     return Operation(path, method, base, request, responses)
+
+
+def _map(value) -> dict:
+    """value when it is an object, else {} (check_shape reported it)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _matches(template: str, url_path: str) -> bool:
@@ -113,17 +118,27 @@ class SpecStore:
     def __init__(self, catalog: Catalog | None = None):
         self.catalog = catalog or load_catalog()
         self._pins = read_lock(self.catalog.folder)
-        self._loaded: dict[str, LoadedSpec] = {}
+        self._loaded: dict[str, LoadedSpec | ChatconformError] = {}
+        self._sources: dict = {}  # (provider, model) -> Source | None: verify asks once per exchange
 
     def load(self, source: Source) -> LoadedSpec:
-        """The loaded spec of a source; a missing, altered or broken copy is a one-line error."""
+        """The loaded spec of a source; a missing, altered or broken copy is a one-line error (kept, so a
+        broken 60 MB copy is read once per run, not once per exchange)."""
         if source.id not in self._loaded:
-            self._loaded[source.id] = self._load(source)
-        return self._loaded[source.id]
+            try:
+                self._loaded[source.id] = self._load(source)
+            except ChatconformError as err:
+                self._loaded[source.id] = err
+        found = self._loaded[source.id]
+        if isinstance(found, ChatconformError):
+            raise found.with_traceback(None)  # a fresh traceback each time, not one that grows
+        return found
 
     def spec_for(self, provider: str, model: str | None) -> LoadedSpec | None:
         """The loaded contract for a provider's model, or None when the catalog has none."""
-        source = self.catalog.spec_for(provider, model)
+        if (provider, model) not in self._sources:
+            self._sources[provider, model] = self.catalog.spec_for(provider, model)
+        source = self._sources[provider, model]
         return self.load(source) if source else None
 
     def spec_or_none(self, provider: str, model: str | None) -> LoadedSpec | None:
@@ -136,18 +151,18 @@ class SpecStore:
     def _load(self, source: Source) -> LoadedSpec:
         path = self.catalog.path_of(source)
         try:
-            data = path.read_bytes()
-        except OSError:
-            raise ChatconformError(f"{source.id}: {path} is missing; run `chatconform specs pull`") from None
+            data = read_bytes(path, "pinned spec")
+        except InputError as err:
+            if path.exists():
+                raise
+            raise ChatconformError(f"{source.id}: {path} is missing; run `chatconform specs pull`") from err
         sha = sha256_of(data)
         pin = self._pins.get(source.id)
         if pin is None or pin.sha256 != sha:
             raise ChatconformError(
                 f"{source.id}: {path} does not match specs.lock (sha256 {sha[:12]}); "
                 "run `chatconform specs pull`")
-        try:
-            raw = json.loads(data)
-        except ValueError as err:
-            raise ChatconformError(f"{source.id}: {path} is not valid JSON ({err})") from None
-        doc, rewrites = normalise_document(raw)
-        return LoadedSpec(source=source, path=path, sha256=sha, raw=raw, doc=doc, rewrites=dict(rewrites))
+        raw = parse_json(data, str(path))
+        ready = prepare(raw, f"specs/{source.relpath}")
+        return LoadedSpec(source=source, path=path, sha256=sha, raw=raw, doc=ready.doc,
+                          rewrites=dict(ready.rewrites), checked=ready.checked, problems=ready.problems)

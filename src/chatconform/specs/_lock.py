@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from chatconform.errors import UsageError
+from chatconform.paths import read_regular, write_atomic
 
 LOCK_NAME = "specs.lock"
 
@@ -30,19 +31,34 @@ def sha256_of(data: bytes) -> str:
 def read_lock(folder: Path) -> dict[str, Pin]:
     """The pins in folder/specs.lock ({} when there is no lock yet)."""
     path = folder / LOCK_NAME
-    if not path.exists():
-        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {key: Pin(**value) for key, value in data["sources"].items()}
-    except (ValueError, KeyError, TypeError) as err:
+        data = json.loads(read_regular(path, "lock file"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as err:
         raise UsageError(f"{path}: not a valid lock file ({err}); restore it from git") from None
+    try:
+        return {key: _pin(value) for key, value in data["sources"].items()}
+    except (KeyError, TypeError, AttributeError) as err:
+        raise UsageError(f"{path}: not a valid lock file ({type(err).__name__}: {err}); "
+                         f"restore it from git") from None
+
+
+def _pin(value: dict) -> Pin:
+    """One lock entry, with its field types checked (a size given as a string is not a size)."""
+    pin = Pin(**value)
+    for name, kind in (("url", str), ("sha256", str), ("size", int), ("retrieved_at", str)):
+        if not isinstance(getattr(pin, name), kind) or isinstance(getattr(pin, name), bool):
+            raise TypeError(f"{name} is {getattr(pin, name)!r}")
+    return pin
+
+
+def lock_bytes(pins: dict[str, Pin]) -> bytes:
+    """The lock file's content, sorted, so that diffs of it stay small."""
+    body = {"version": 1, "sources": {k: asdict(pins[k]) for k in sorted(pins)}}
+    return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def write_lock(folder: Path, pins: dict[str, Pin]) -> None:
-    """Write the lock, sorted, so that diffs of it stay small."""
-    body = {"version": 1, "sources": {k: asdict(pins[k]) for k in sorted(pins)}}
-    text = json.dumps(body, indent=2, sort_keys=True) + "\n"
-    tmp = folder / (LOCK_NAME + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(folder / LOCK_NAME)
+    """Write the lock whole or not at all."""
+    write_atomic(folder / LOCK_NAME, lock_bytes(pins))

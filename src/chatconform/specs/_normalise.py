@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 from collections import Counter
 
+from chatconform.specs._pointer import extend, join
+
 _MAP_KEYWORDS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _ONE_KEYWORDS = ("additionalProperties", "items", "not", "if", "then", "else", "contains",
                  "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
@@ -19,7 +21,7 @@ _DOC_ONLY = {"description", "title", "example", "examples", "deprecated", "exter
 
 def normalise_document(doc: dict) -> tuple[dict, Counter]:
     """A copy of an OpenAPI document whose schema objects are JSON Schema 2020-12, and a rewrite count."""
-    out = copy.deepcopy(doc)
+    out = copy.deepcopy(doc) if isinstance(doc, dict) else {}
     counts: Counter = Counter()
     for schema_holder, key in _schema_slots(out):
         schema_holder[key] = normalise_schema(schema_holder[key], counts)
@@ -86,45 +88,65 @@ def _nullable(out: dict, counts: Counter, branch: bool) -> dict:
 
 def _schema_slots(doc: dict):
     """Every (container, key) in an OpenAPI document whose value is a schema object."""
-    components = doc.get("components") or {}
-    for name in list((components.get("schemas") or {})):
-        yield components["schemas"], name
-    for holder in _media_holders(doc):
-        for media in (holder.get("content") or {}).values():
-            if isinstance(media, dict) and "schema" in media:
-                yield media, "schema"
-    for param in _parameters(doc):
+    for _, holder, key in schema_slots(doc):
+        yield holder, key
+
+
+def schema_slots(doc: dict):
+    """Every (pointer, container, key) whose value is a schema object; containers of the wrong type are
+    skipped (check_shape reports them)."""
+    components = _map(doc.get("components"))
+    for name in _map(components.get("schemas")):
+        yield join("components", "schemas", name), components["schemas"], name
+    for at, holder in _media_holders(doc):
+        for media, spec in _map(holder.get("content")).items():
+            if isinstance(spec, dict) and "schema" in spec:
+                yield extend(at, "content", media, "schema"), spec, "schema"
+    for at, param in _parameters(doc):
         if isinstance(param, dict) and "schema" in param:
-            yield param, "schema"
+            yield extend(at, "schema"), param, "schema"
 
 
-def _operations(doc: dict):
-    """Every operation object of the document."""
-    for item in (doc.get("paths") or {}).values():
-        for method, op in (item or {}).items():
+def operations(doc: dict):
+    """Every (pointer, path, method, operation object) of the document."""
+    for path, item in _map(doc.get("paths")).items():
+        for method, op in _map(item).items():
             if isinstance(op, dict) and method in _METHODS:
-                yield op
+                yield join("paths", path, method), path, method, op
+
+
+def _map(value) -> dict:
+    """value when it is an object, else {} (a wrong type is reported by check_shape, not tripped over)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _media_holders(doc: dict):
-    """Request bodies, responses and headers that hold `content` maps."""
-    components = doc.get("components") or {}
-    for op in _operations(doc):
+    """(pointer, object) of request bodies, responses and headers that hold `content` maps."""
+    components = _map(doc.get("components"))
+    for at, _, _, op in operations(doc):
         if isinstance(op.get("requestBody"), dict):
-            yield op["requestBody"]
-        yield from (r for r in (op.get("responses") or {}).values() if isinstance(r, dict))
-    yield from (components.get("requestBodies") or {}).values()
-    yield from (components.get("responses") or {}).values()
+            yield extend(at, "requestBody"), op["requestBody"]
+        for status, response in _map(op.get("responses")).items():
+            if isinstance(response, dict):
+                yield extend(at, "responses", status), response
+    for kind in ("requestBodies", "responses"):
+        for name, holder in _map(components.get(kind)).items():
+            if isinstance(holder, dict):
+                yield join("components", kind, name), holder
 
 
 def _parameters(doc: dict):
-    """Every parameter object (path level, operation level, components)."""
-    components = doc.get("components") or {}
-    for item in (doc.get("paths") or {}).values():
-        yield from (item or {}).get("parameters") or []
-    for op in _operations(doc):
-        yield from op.get("parameters") or []
-    yield from (components.get("parameters") or {}).values()
+    """(pointer, object) of every parameter (path level, operation level, components)."""
+    for path, item in _map(doc.get("paths")).items():
+        params = _map(item).get("parameters")
+        for i, param in enumerate(params if isinstance(params, list) else []):
+            yield join("paths", path, "parameters", i), param
+    for at, _, _, op in operations(doc):
+        params = op.get("parameters")
+        for i, param in enumerate(params if isinstance(params, list) else []):
+            yield extend(at, "parameters", i), param
+    for name, param in _map(_map(doc.get("components")).get("parameters")).items():
+        yield join("components", "parameters", name), param
 
 
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

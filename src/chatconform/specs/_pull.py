@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from chatconform.errors import ChatconformError
+from chatconform.inputs import parse_json
+from chatconform.paths import commit, discard, read_regular, stage
 from chatconform.specs._catalog import Catalog, Source
 from chatconform.specs._fetch import fetch
-from chatconform.specs._lock import Pin, read_lock, sha256_of, write_lock
+from chatconform.specs._lock import LOCK_NAME, Pin, lock_bytes, read_lock, sha256_of
+from chatconform.specs._pointer import to_fragment
+from chatconform.specs._problem import Problem
+from chatconform.specs._refs import check_refs
 
 
 @dataclass(frozen=True)
@@ -28,48 +32,85 @@ class PullResult:
 
 
 def pull(catalog: Catalog, mirror: Path | None = None, update: bool = False) -> list[PullResult]:
-    """Pull every source; one broken source never stops the others."""
+    """Pull every source; one broken source never stops the others; files change all together or not."""
     pins = read_lock(catalog.folder)
-    results = [_pull_one(catalog, source, pins, mirror, update) for source in catalog.sources]
-    if update and any(r.status in ("added", "updated") for r in results):
-        write_lock(catalog.folder, pins)
-    return results
+    before = dict(pins)
+    outcomes = [_pull_one(catalog, source, pins, mirror, update) for source in catalog.sources]
+    writes = [write for _, write in outcomes if write]
+    if update and pins != before:
+        writes.append((catalog.folder / LOCK_NAME, lock_bytes(pins)))
+    _store(writes)
+    return [result for result, _ in outcomes]
 
 
-def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror, update: bool) -> PullResult:
-    """Fetch, check and store one source; `pins` is updated in place when `update`."""
+Write = tuple[Path, bytes]
+
+
+def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
+              update: bool) -> tuple[PullResult, Write | None]:
+    """Fetch and check one source, saying what to write; `pins` is updated in place when `update`."""
     try:
+        target = catalog.path_of(source)
         data = fetch(source.url, mirror)
-        _check_format(source, data)
+        warning = _warning(source, _check_format(source, data))
     except ChatconformError as err:
-        return PullResult(source, "failed", f"{source.id}: {err}")
-    target = catalog.path_of(source)
+        return PullResult(source, "failed", f"{source.id}: {err}"), None
     pin = pins.get(source.id)
     fresh = Pin(url=source.url, sha256=sha256_of(data), size=len(data), retrieved_at=_now())
+    write = None if _holds(target, fresh.sha256) else (target, data)
     if pin and (pin.url, pin.sha256, pin.size) == (fresh.url, fresh.sha256, fresh.size):
-        _write(target, data)
-        return PullResult(source, "ok", f"{source.id}: ok (sha256 {fresh.sha256[:12]})")
+        return PullResult(source, "ok", f"{source.id}: ok (sha256 {fresh.sha256[:12]}){warning}"), write
     if not update:
-        return PullResult(source, "failed", f"{source.id}: {_mismatch(pin, fresh, target, data)}")
+        return PullResult(source, "failed", f"{source.id}: {_mismatch(pin, fresh, target, data)}"), None
     pins[source.id] = fresh
-    _write(target, data)
     status = "updated" if pin else "added"
-    return PullResult(source, status, f"{source.id}: {status} in lock (sha256 {fresh.sha256[:12]})")
+    return PullResult(source, status, f"{source.id}: {status} in lock (sha256 {fresh.sha256[:12]}){warning}"), write
 
 
-def _check_format(source: Source, data: bytes) -> None:
-    """A spec must be a JSON object; an HTML error page or a truncated file is refused."""
+def _warning(source: Source, doc) -> str:
+    """'; warning: ...' naming the first $ref a spec cannot follow (pinned all the same: it is what upstream
+    publishes), or ''."""
+    if doc is None:
+        return ""
+    problems: list[Problem] = check_refs(doc, f"specs/{source.relpath}")[1]
+    if not problems:
+        return ""
+    first = problems[0]
+    return (f"; warning: {len(problems)} $ref problem(s), first at specs/{source.relpath}"
+            f"{to_fragment(first.pointer)}: {first.message} (see `chatconform specs lint`)")
+
+
+def _holds(target: Path, sha256: str) -> bool:
+    """True when the copy on disk already has these bytes (nothing to write, even in a read-only folder)."""
+    try:
+        return sha256_of(read_regular(target, "pulled copy")) == sha256
+    except (OSError, ChatconformError):
+        return False
+
+
+def _store(writes: list[Write]) -> None:
+    """Stage every file beside its target, then move them all in; a failure while staging changes nothing."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in writes:
+            staged.append((stage(target, data), target))
+    except ChatconformError:
+        discard(staged)
+        raise
+    commit(staged)
+
+
+def _check_format(source: Source, data: bytes):
+    """A spec must be a JSON object (bounded in depth); an HTML error page or a truncated file is refused."""
     if source.kind != "spec":
-        return
+        return None
     head = data.lstrip()[:100].lower()
     if head.startswith(b"<"):
         raise ChatconformError("not JSON: looks like an HTML page")
-    try:
-        doc = json.loads(data)
-    except ValueError as err:
-        raise ChatconformError(f"not valid JSON ({err})") from None
+    doc = parse_json(data, "the fetched document")
     if not isinstance(doc, dict) or "openapi" not in doc:
         raise ChatconformError("not an OpenAPI document (no 'openapi' field)")
+    return doc
 
 
 def _mismatch(pin: Pin | None, fresh: Pin, target: Path, data: bytes) -> str:
@@ -87,32 +128,22 @@ def _mismatch(pin: Pin | None, fresh: Pin, target: Path, data: bytes) -> str:
 def _drift_summary(pin: Pin, target: Path, data: bytes) -> str:
     """What changed, when the pinned copy is still on disk to compare with."""
     try:
-        old = target.read_bytes()
-    except OSError:
+        old = read_regular(target, "pulled copy")
+    except (OSError, ChatconformError):
         return ""
     if sha256_of(old) != pin.sha256:
         return ""
-    import json
-
     from chatconform.specdiff import diff_documents
 
     try:
-        changes = diff_documents(json.loads(old), json.loads(data))
-    except ValueError:
-        return ""
+        changes = diff_documents(parse_json(old, str(target)), parse_json(data, "the fetched document"))
+    except ChatconformError:
+        return ""  # the pinned copy is not a document we can read: the sha256 line says enough
     if not changes:
         return ": same API, different bytes"
     breaking = [c for c in changes if c.breaking]
     shown = "; ".join(f"{c.kind} {c.path}" for c in (breaking or changes)[:2])
     return f": {len(changes)} change(s), {len(breaking)} breaking ({shown})"
-
-
-def _write(target: Path, data: bytes) -> None:
-    """Write a pulled copy atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
 
 
 def _now() -> str:

@@ -1,0 +1,57 @@
+"""From a parsed spec document to what validators use: shape, refs, normalisation, keywords, loops.
+
+Each step reports what it set aside as a Problem at a JSON pointer; none of them raises for a defect of
+the document (only a Budget spent, or a document that is not a JSON object, is one line).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from chatconform.inputs import InputError
+from chatconform.specs._normalise import normalise_document
+from chatconform.specs._problem import Problem
+from chatconform.specs._refs import check_refs, cut_cycles
+from chatconform.specs._shape import check_keywords, check_shape
+
+
+@dataclass
+class Prepared:
+    """A document as read (`checked`: shape and refs fixed) and as validators see it (`doc`)."""
+
+    checked: dict
+    doc: dict
+    rewrites: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def prepare(raw, where: str) -> Prepared:
+    """Every step, in order; `where` names the document in messages."""
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: an OpenAPI document is a JSON object, not {type(raw).__name__}")
+    checked, problems = check_shape(raw, where)
+    checked, found = check_refs(checked, where, own=checked is not raw)
+    problems += found
+    # cut in the document as read: openapi-spec-validator recurses without end on such a loop too
+    checked, found = cut_cycles(checked, where, own=checked is not raw)
+    problems += found
+    doc, rewrites = normalise_document(checked)  # a copy: from here on the document is ours to change
+    doc, found = check_keywords(doc, where, own=True)
+    problems += found
+    # normalising can move a ref's target (a nullable schema wrapped in anyOf), and a removed keyword can
+    # have been one: the validator must never meet a ref it cannot follow (neither adds a loop)
+    doc, found = check_refs(doc, where, own=True)
+    seen = {(p.pointer, p.check) for p in problems}
+    problems += [p for p in found if (p.pointer, p.check) not in seen]
+    return Prepared(checked=checked, doc=doc, rewrites=rewrites, problems=problems)
+
+
+def unchecked_parts(problems: list[Problem], reached: list[str]) -> list[Problem]:
+    """The problems that leave part of a schema unchecked, among the parts a validator reaches."""
+    out = []
+    for problem in problems:
+        if problem.unchecked and any(problem.pointer == r or problem.pointer.startswith(r + "/")
+                                     for r in reached):
+            out.append(problem)
+    return out
