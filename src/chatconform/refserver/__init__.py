@@ -5,6 +5,7 @@ whole server) break one rule each, so the self-test can prove every check catche
 """
 
 from chatconform.refserver._faults import FAULTS, Fault
+from chatconform.refserver._guard import Limits
 from chatconform.refserver._http import ReferenceServer
 
-__all__ = ["FAULTS", "Fault", "ReferenceServer"]
+__all__ = ["FAULTS", "Fault", "Limits", "ReferenceServer"]

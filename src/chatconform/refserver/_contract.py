@@ -1,32 +1,126 @@
-"""What the reference provider accepts: the pulled spec's request schema plus the documented bounds."""
+"""What the reference provider serves: one contract per provider in the data, and what each accepts.
+
+A contract is a provider of the data in force served under its own path prefix (`/<name><path prefix>`);
+the generic provider is OpenAI's own contract, served as `openai` at the `/v1` base OpenAI clients expect.
+Its routes are the provider's chat path and the endpoints its data declares.
+"""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 
-from chatconform.claims.requests import request_problems
-from chatconform.exchange import Exchange, Request
+from chatconform.errors import ChatconformError, unknown
+from chatconform.profiles import GENERIC, PROFILES, Profile
+from chatconform.refserver._reading import Rules, limit_refusals, rules_for, schema_refusals
+from chatconform.validators import validator_for
 
 MAX_N = 128
-PROVIDER = {"aimlapi": "aimlapi", "modelslab": "modelslab", "openai": "openai-compatible"}
-PREFIX = {"aimlapi": "/aimlapi", "modelslab": "/modelslab/api/v7/llm", "openai": "/openai/v1"}
+GENERIC_CONTRACT, GENERIC_PREFIX = "openai", "/openai/v1"
+CHAT = "chat"
 
 
-def problems(contract: str, path: str, body, store) -> list[str]:
+@dataclass(frozen=True)
+class Contract:
+    """One provider as the reference serves it: its name in URLs, its profile, its path prefix."""
+
+    name: str
+    profile: Profile
+    prefix: str
+
+    @property
+    def provider(self) -> str:
+        return self.profile.name
+
+    def endpoint(self, rest: str) -> str | None:
+        """The endpoint a path (after the prefix) reaches: "chat", a declared endpoint's name, or None."""
+        if rest == self.profile.chat_path:
+            return CHAT
+        return next((name for name, path in self.profile.extra_endpoints.items() if path == rest), None)
+
+    def model_of(self, body) -> str | None:
+        """The model a chat body names: `model`, or the model field of a request shape the data declares."""
+        if not isinstance(body, dict):
+            return None
+        fields = ["model", *(s.model_field for s in self.profile.shapes.values())]
+        return next((body[f] for f in fields if body.get(f)), None)
+
+    def body_key_fields(self) -> set[str]:
+        """Body fields a chat request may carry the key in (a shape, or the provider, declaring body-key)."""
+        fields = {s.key_field or self.profile.key_field for s in self.profile.shapes.values() if s.auth == "body-key"}
+        return fields | ({self.profile.key_field} if self.profile.auth == "body-key" else set())
+
+    def rules(self, model: str | None) -> Rules:
+        return rules_for(self.provider, model)
+
+
+def contracts() -> dict[str, Contract]:
+    """Every provider of the data in force, by contract name (a provider's own name serves too)."""
+    out = {}
+    for profile in PROFILES.values():
+        generic = profile.name == GENERIC
+        name = GENERIC_CONTRACT if generic else profile.name
+        out[name] = Contract(name, profile, GENERIC_PREFIX if generic else f"/{name}{profile.path_prefix}")
+    return out
+
+
+def contract_named(name: str) -> Contract:
+    """The contract of this name (or of the provider of this name), else a usage error naming the known ones."""
+    known = contracts()
+    found = known.get(name) or next((c for c in known.values() if c.provider == name), None)
+    if found is None:
+        raise unknown("contract", name, known)
+    return found
+
+
+def route(path: str) -> tuple[Contract | None, str]:
+    """(contract, the rest of the path) for a request path; the longest prefix wins."""
+    bare = path.split("?")[0]
+    for contract in sorted(contracts().values(), key=lambda c: len(c.prefix), reverse=True):
+        if bare.startswith(contract.prefix + "/"):
+            return contract, bare[len(contract.prefix):]
+    return None, bare
+
+
+def served_specs(catalog, profile: Profile) -> list:
+    """The specs of the models the data lists for a provider, and its spec for any model (the catalog may
+    hold hundreds more: a request for one of those loads it then)."""
+    found = (catalog.spec_for(profile.name, model) for model in (*profile.models, None))
+    return list(dict.fromkeys(source for source in found if source is not None))
+
+
+def warm(store) -> None:
+    """Load the data, each contract's specs and their chat request schemas now, not on a first request.
+
+    Loading OpenAI's spec and compiling its request schema takes seconds on a busy machine: a client's read
+    timeout would expire on the first request a new server answers.
+    """
+    for contract in contracts().values():
+        for source in served_specs(store.catalog, contract.profile):
+            try:
+                spec = store.load(source)
+                op = spec.find_operation("post", contract.prefix + contract.profile.chat_path)
+                if op and op.request_schema:
+                    validator_for(spec, op.request_schema)
+            except ChatconformError:
+                continue  # a missing or broken spec is reported where a request needs it
+
+
+def problems(contract: Contract, path: str, body, store) -> list[str]:
     """Why a chat request is outside the contract ([] when it is a valid request)."""
     if not isinstance(body, dict):
         return ["the body is not a JSON object"]
-    model = body.get("model") or (body.get("model_id") if contract == "modelslab" else None)
+    model = contract.model_of(body)
     if not isinstance(model, str) or not model:
         return ["`model` is required"]
     if not isinstance(body.get("messages"), list):
         return ["`messages` must be an array"]  # may it be empty? the spec decides (OpenAI's: minItems 1)
-    provider = PROVIDER[contract]
-    if provider == "aimlapi" and store.spec_for(provider, model) is None:
-        return [f"model {model!r} is not served here"]
-    request = Request("POST", "http://127.0.0.1" + path, {}, json.dumps(body).encode())
-    ex = Exchange(request=request, response=None, provider=provider, model=model)
-    found = request_problems(ex, store)
+    if store.catalog.spec_for(contract.provider, model) is None and store.catalog.models_of(contract.provider):
+        return [f"model {model!r} is not served here"]  # a spec per model is published, none for this one
+    found = limit_refusals(body, contract.rules(model))
+    spec = store.spec_or_none(contract.provider, model)
+    op = spec.find_operation("post", path) if spec else None
+    if op and op.request_schema:
+        found += schema_refusals(spec, op.request_schema, body)
     n = body.get("n")
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         found.append("n must be an integer >= 1")
@@ -37,7 +131,7 @@ def problems(contract: str, path: str, body, store) -> list[str]:
 
 
 def messages_problems(body) -> list[str]:
-    """ModelsLab's Anthropic-compatible /v1/messages: model, max_tokens and messages are required."""
+    """An Anthropic-compatible /v1/messages: model, max_tokens and messages are required."""
     if not isinstance(body, dict):
         return ["the body is not a JSON object"]
     missing = [k for k in ("model", "max_tokens", "messages") if k not in body]

@@ -6,11 +6,11 @@ import hashlib
 import json
 import time
 
+from chatconform.refserver._reading import Rules
+
 WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa "
          "quebec romeo sierra tango uniform victor whiskey xray yankee zulu END").split()
-REASONING_TOKENS = 6
-REASONING_MODELS = {"google/gemini-2.5-flash", "google/gemini-2.5-pro", "gemini-2.5-flash"}
-DEFAULT_LIMIT = {"aimlapi": 512, "modelslab": 1000, "openai": 1000}
+REASONING_TOKENS = 6  # what a reasoning model (the data's reasoning_models) spends before answering
 
 
 def _seed(*parts) -> int:
@@ -54,16 +54,16 @@ def example_for(schema) -> object:
     return {"array": [], "string": "alpha", "integer": 1, "number": 1.5, "boolean": True, "null": None}.get(kind, {})
 
 
-def limit_of(body: dict, contract: str) -> int:
+def limit_of(body: dict, rules: Rules) -> int:
     """The output limit in force: what the request sent, else the documented default."""
     sent = [body[f] for f in ("max_completion_tokens", "max_tokens") if isinstance(body.get(f), (int, float))]
-    return int(min(sent)) if sent else DEFAULT_LIMIT[contract]
+    return int(min(sent)) if sent else rules.default_limit
 
 
-def choice_for(body: dict, index: int, contract: str, model: str) -> tuple[dict, int]:
+def choice_for(body: dict, index: int, rules: Rules) -> tuple[dict, int]:
     """(choice, completion tokens) for one choice, following the limit, reasoning and stop rules."""
-    limit = limit_of(body, contract)
-    reasoning = min(REASONING_TOKENS, limit) if model in REASONING_MODELS else 0
+    limit = limit_of(body, rules)
+    reasoning = min(REASONING_TOKENS, limit) if rules.reasoning else 0
     message = {"role": "assistant", "content": "", "refusal": None}
     fmt = body.get("response_format") if isinstance(body.get("response_format"), dict) else {}
     tools = body.get("tools") if isinstance(body.get("tools"), list) else []
@@ -97,13 +97,12 @@ def _cut(words: list[str], room: int, stop) -> tuple[list[str], str]:
     return words, "stop"
 
 
-def completion(body: dict, contract: str) -> dict:
+def completion(body: dict, model: str, rules: Rules) -> dict:
     """A whole chat.completion for a valid request."""
-    model = body.get("model") or body.get("model_id")
     n = body.get("n") if isinstance(body.get("n"), int) else 1
-    choices, used = zip(*(choice_for(body, i, contract, model) for i in range(n)))
+    choices, used = zip(*(choice_for(body, i, rules) for i in range(n)))
     prompt, completion_tokens = prompt_tokens(body), sum(used)
-    reasoning = (min(REASONING_TOKENS, limit_of(body, contract)) * n) if model in REASONING_MODELS else 0
+    reasoning = (min(REASONING_TOKENS, limit_of(body, rules)) * n) if rules.reasoning else 0
     return {"id": f"ref-{_seed(json.dumps(body, sort_keys=True)) % 10**10}", "object": "chat.completion",
             "created": int(time.time()), "model": model, "choices": list(choices),
             "usage": {"prompt_tokens": prompt, "completion_tokens": completion_tokens,

@@ -7,85 +7,81 @@ import socket
 import struct
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from chatconform.refserver import _generate as gen
-from chatconform.refserver._contract import PREFIX, error_body, messages_problems, problems
+from chatconform.refserver._contract import CHAT, Contract, contract_named, contracts, error_body, messages_problems, \
+    problems, route, warm
 from chatconform.refserver._faults import FAULTS
+from chatconform.refserver._guard import GuardedHandler, GuardedServer, Limits
 
 FAULT_HEADER = "x-chatconform-fault"
+_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, store, faults, slow_seconds, key):
-        super().__init__(address, _Handler)
+class _Server(GuardedServer):
+    def __init__(self, address, store, faults, slow_seconds, key, limits):
+        super().__init__(address, _Handler, limits)
         self.store, self.faults, self.slow_seconds, self.key = store, set(faults), slow_seconds, key
 
-    def handle_error(self, request, client_address):
-        """Clients that time out and connections we reset on purpose are not errors of the server."""
-        import sys
 
-        if not isinstance(sys.exc_info()[1], (ConnectionError, OSError, ValueError)):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
+class _Handler(GuardedHandler):
     def _faults(self) -> set[str]:
         asked = {f.strip() for f in (self.headers.get(FAULT_HEADER) or "").split(",") if f.strip()}
         return (asked | self.server.faults) & set(FAULTS)
 
-    def _route(self) -> tuple[str | None, str]:
-        for contract, prefix in PREFIX.items():
-            if self.path.split("?")[0].startswith(prefix + "/"):
-                return contract, self.path.split("?")[0][len(prefix):]
-        return None, self.path
-
     def do_GET(self):
-        contract, rest = self._route()
-        if not self._authorised({}, False):
+        self.guarded(self._get)
+
+    def do_POST(self):
+        self.guarded(self._post)
+
+    def _get(self):
+        if self.headers.get("content-length") or self.headers.get("transfer-encoding"):
+            self.close_connection = True  # a GET body is never read: the next request could not be found
+        contract, rest = route(self.path)
+        if not self._authorised(contract, {}, None):
             return self._json(401, error_body("missing or invalid API key", "authentication_error", "unauthorized"))
-        if contract == "modelslab" and rest == "/v1/models":
-            models = [{"id": m, "object": "model", "created": 1754265600, "owned_by": "google"}
-                      for m in ("gemini-2.5-flash",)]
+        if contract and contract.endpoint(rest) == "models":
+            models = [{"id": m, "object": "model", "created": 1754265600, "owned_by": contract.provider}
+                      for m in contract.profile.models]
             return self._json(200, {"object": "list", "data": models})
         return self._json(404, error_body(f"no route for GET {self.path}", "not_found", "not_found"))
 
-    def do_POST(self):
-        contract, rest = self._route()
-        raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            return self._json(400, error_body("the body is not JSON"))
-        chat = rest in ("/chat/completions", "/v1/chat/completions")
-        if not self._authorised(body, chat):
+    def _post(self):
+        contract, rest = route(self.path)
+        body = self.read_json()
+        if body is None and self._started:
+            return None  # a 4xx for the body has been sent
+        endpoint = contract.endpoint(rest) if contract else None
+        if not self._authorised(contract, body, endpoint):
             return self._json(401, error_body("missing or invalid API key", "authentication_error", "unauthorized"))
-        if contract and chat:
+        if not isinstance(body, dict):
+            kind = _KINDS.get(type(body), "value")
+            return self._json(400, error_body(f"the body is a JSON {kind}, not an object"))
+        if endpoint == CHAT:
             return self._chat(contract, body)
-        if contract == "modelslab" and rest == "/v1/messages":
+        if endpoint == "messages":
             return self._messages(body)
-        if contract == "modelslab" and rest == "/v1/messages/count_tokens":
+        if endpoint == "count_tokens":
             return self._json(200, {"input_tokens": gen.prompt_tokens(body)})
         return self._json(404, error_body(f"no route for POST {self.path}", "not_found", "not_found"))
 
-    def _authorised(self, body, chat: bool) -> bool:
-        """The key where the docs put it: chat takes a Bearer token (or ModelsLab's body `key`, as its model
-        page shows); the Anthropic-compatible endpoints take x-api-key or a Bearer token."""
+    def _authorised(self, contract: Contract | None, body, endpoint: str | None) -> bool:
+        """The key where the data says it goes: a Bearer token always; in chat, the body field of a request
+        shape that carries it (or x-api-key, a provider's auth); elsewhere x-api-key (Anthropic-compatible)."""
         auth = self.headers.get("authorization") or ""
         offered = {auth[7:].strip() if auth.lower().startswith("bearer ") else None}
-        offered.add(body.get("key") if chat and isinstance(body, dict) else self.headers.get("x-api-key"))
+        if endpoint == CHAT:
+            fields = contract.body_key_fields() if isinstance(body, dict) else set()
+            offered.update(body.get(f) for f in fields)
+            if contract.profile.auth == "x-api-key":
+                offered.add(self.headers.get("x-api-key"))
+        else:
+            offered.add(self.headers.get("x-api-key"))
         return self.server.key in offered
 
-    def _chat(self, contract: str, body) -> None:
+    def _chat(self, contract: Contract, body) -> None:
         faults = self._faults()
         found = problems(contract, self.path, body, self.server.store)
         if found and "accept-invalid" not in faults:
@@ -97,7 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(400, error_body("max_tokens is required"))
         if self._transport_fault(faults):
             return None
-        done = gen.completion({**body, "model": body.get("model") or body.get("model_id")}, contract)
+        model = contract.model_of(body)
+        done = gen.completion({**body, "model": model}, model, contract.rules(model))
         for name in faults:
             if FAULTS[name].completion:
                 FAULTS[name].completion(body, done)
@@ -105,9 +102,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._stream(body, done, faults)
         return self._json(self._ok_status(contract, body), done, faults)
 
-    def _ok_status(self, contract: str, body: dict) -> int:
-        """The 2xx the spec documents: 201 where that is all it documents (AIML's gemini-1.5-flash)."""
-        spec = self.server.store.spec_for({"openai": "openai-compatible"}.get(contract, contract), body.get("model"))
+    def _ok_status(self, contract: Contract, body: dict) -> int:
+        """The 2xx the spec documents: 201 where that is all it documents (one of AIML's specs does)."""
+        spec = self.server.store.spec_or_none(contract.provider, contract.model_of(body))
         op = spec.find_operation("post", self.path) if spec else None
         documented = [int(k) for k in (op.responses if op else {}) if k.isdigit() and k.startswith("2")]
         return 200 if not documented or 200 in documented else min(documented)
@@ -202,13 +199,14 @@ class _Handler(BaseHTTPRequestHandler):
 class ReferenceServer:
     """The reference provider on 127.0.0.1; `base_url(contract)` is what a profile points at."""
 
-    def __init__(self, store=None, port: int = 0, faults=(), slow_seconds: float = 3.0, key: str | None = None):
+    def __init__(self, store=None, port: int = 0, faults=(), slow_seconds: float = 3.0, key: str | None = None,
+                 limits: Limits = Limits()):
         import os
 
         from chatconform.specs import SpecStore
 
         key = key or os.environ.get("CHATCONFORM_REFERENCE_KEY") or "reference-key"
-        self._server = _Server(("127.0.0.1", port), store or SpecStore(), faults, slow_seconds, key)
+        self._server = _Server(("127.0.0.1", port), store or SpecStore(), faults, slow_seconds, key, limits)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -217,14 +215,25 @@ class ReferenceServer:
         return self._server.key
 
     @property
+    def failures(self) -> list[str]:
+        """Requests a handler failed on (a bug of the reference server, never of the client): empty when well."""
+        return list(self._server.failures)
+
+    @property
     def port(self) -> int:
         return self._server.server_address[1]
 
+    @property
+    def contracts(self) -> list[str]:
+        """The contract names served: every provider of the data in force (`openai`: the generic one)."""
+        return list(contracts())
+
     def base_url(self, contract: str) -> str:
-        """The base URL of one contract: aimlapi, modelslab or openai."""
-        return f"http://127.0.0.1:{self.port}{PREFIX[contract]}"
+        """The base URL of one contract (or of the contract of a provider named so)."""
+        return f"http://127.0.0.1:{self.port}{contract_named(contract).prefix}"
 
     def start(self) -> "ReferenceServer":
+        warm(self._server.store)
         self._thread.start()
         return self
 

@@ -1,0 +1,88 @@
+"""The reference provider's own reading of the documented rules, never the claims it is judged by.
+
+Values come from the provider data in force (chatconform/providers/*.toml and the project file): a value a
+provider does not document falls back to the generic contract's (OpenAI's), then to a fixed default. The
+request schema is the pulled spec's, read here independently of the request claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chatconform.profiles import GENERIC, PROFILES
+from chatconform.providers import covers, documented_value
+from chatconform.validators import validator_for
+
+UNDOCUMENTED_LIMIT = 1000  # no document states a default max_tokens: any limit above the longest answer will do
+MAX_REFUSALS = 3
+_UNLISTED = {"additionalProperties", "unevaluatedProperties"}  # a field the spec does not list: served
+_VOCABULARY = {"enum", "const"}  # a string the spec does not list (a vendor's value): served
+_ALTERNATIVES = {"anyOf", "oneOf"}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the data says about one provider's model: the default limit, whether it reasons, the stop limit."""
+
+    default_limit: int = UNDOCUMENTED_LIMIT
+    reasoning: bool = False
+    max_stop: int | None = None
+
+
+def documented(provider: str, name: str, model: str | None):
+    """The provider's documented value for a model, else the generic contract's, else None."""
+    return documented_value(provider, name, model) or documented_value(GENERIC, name, model)
+
+
+def _number(provider: str, name: str, model: str | None) -> int | None:
+    found = documented(provider, name, model)
+    value = found.value if found else None
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def rules_for(provider: str, model: str | None) -> Rules:
+    """The rules the reference follows for a provider's model."""
+    profile = PROFILES.get(provider)
+    # an empty pattern list would read as "every model": no reasoning model is declared then
+    reasoning = bool(profile and profile.reasoning_models and covers(profile.reasoning_models, model))
+    limit = _number(provider, "default_max_tokens", model)
+    return Rules(limit if limit is not None else UNDOCUMENTED_LIMIT, reasoning,
+                 _number(provider, "max_stop_sequences", model))
+
+
+def limit_refusals(body: dict, rules: Rules) -> list[str]:
+    """Documented limits the request breaks that its schema does not state (e.g. "Up to 4 sequences")."""
+    stop = body.get("stop")
+    if rules.max_stop is not None and isinstance(stop, list) and len(stop) > rules.max_stop:
+        return [f"{len(stop)} stop sequences (documented: up to {rules.max_stop})"]
+    return []
+
+
+def schema_refusals(spec, pointer: str, body) -> list[str]:
+    """Where the body breaks the spec's request schema in type, bounds or a required field.
+
+    What the spec merely does not list (an unknown field, a vendor's value of a listed vocabulary) is served,
+    as an OpenAI-compatible server that accepts extensions would.
+    """
+    validator = validator_for(spec, pointer)
+    if validator.is_valid(body):
+        return []
+    out = []
+    for error in validator.iter_errors(body):
+        if _refused(error):
+            where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
+            out.append(f"{where}: {error.message}"[:200])
+        if len(out) >= MAX_REFUSALS:
+            break
+    return out
+
+
+def _refused(error) -> bool:
+    """True when a schema error is a reason to refuse; failed alternatives refuse only when every one does."""
+    keyword = str(error.schema_path[-1]) if len(error.schema_path) else ""
+    if keyword in _UNLISTED or (keyword in _VOCABULARY and isinstance(error.instance, str)):
+        return False
+    branches = (getattr(error.kind, "context", None) or []) if keyword in _ALTERNATIVES else []
+    if any(branches):  # (a value matching several alternatives of a oneOf has none failing: refused)
+        return all(branch and all(_refused(e) for e in branch) for branch in branches)
+    return True
