@@ -6,30 +6,60 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from chatconform.errors import ChatconformError, UsageError
 
+EXIT_CODES = "exit codes: 0 clean, 1 violations found, 2 bad input (one line each), 3 internal error"
+INTERNAL = 3
+
 
 def main(argv=None) -> int:
-    """Run a command; exit 2 with one line on bad input."""
+    """Run a command: 0 clean, 1 violations, 2 bad input (one line), 3 internal error (one line)."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    args.debug = getattr(args, "debug", False) or "--debug" in extra  # accepted after the command too
+    extra = [arg for arg in extra if arg != "--debug"]
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     try:
         return args.func(args)
     except ChatconformError as err:
-        print(f"chatconform: {err}", file=sys.stderr)
+        print(f"chatconform: {one_line(err)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `chatconform claims | head`
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        print("chatconform: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug of ours, never the user's fault: one line, the traceback on request
+        return internal_error(err, args.debug)
+
+
+def one_line(err: BaseException) -> str:
+    """An error's message on one line."""
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def internal_error(err: BaseException, debug: bool, where: str = "") -> int:
+    """Report an unexpected exception in one line (the traceback first under --debug); exit code 3."""
+    if debug:
+        traceback.print_exception(err)
+    hint = "" if debug else " (run with --debug for the traceback)"
+    place = f"{where}: " if where else ""
+    print(f"chatconform: {place}internal error: {type(err).__name__}: {one_line(err)[:300]}{hint}",
+          file=sys.stderr)
+    return INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="chatconform", description=__doc__)
+    parser = argparse.ArgumentParser(prog="chatconform", description=__doc__, epilog=EXIT_CODES)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     sub = parser.add_subparsers(metavar="COMMAND")
     specs = sub.add_parser("specs", help="pull, lint and diff the published specs").add_subparsers(
         metavar="ACTION")
@@ -45,8 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("new", type=Path)
     diff.add_argument("--json", action="store_true")
     diff.set_defaults(func=_cmd_diff)
-    verify = sub.add_parser("verify", help="judge every interaction of vcrpy cassettes")
-    verify.add_argument("paths", nargs="+", help="cassette files or folders of them")
+    verify = sub.add_parser("verify", help="judge every interaction of vcrpy cassettes", epilog=VERIFY_EXITS)
+    verify.add_argument("paths", nargs="+", help="cassette files or folders of them (*.yaml, *.yml below)")
     verify.add_argument("--json", action="store_true", help="one JSON object per interaction")
     verify.set_defaults(func=_cmd_verify)
     _more_commands(sub)
@@ -55,9 +85,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _more_commands(sub) -> None:
     """Commands defined in their own modules."""
-    from chatconform import cli_more
+    from chatconform import catalog, cli_more
 
     cli_more.register(sub)
+    catalog.register(sub)
 
 
 def _env_path(name: str) -> Path | None:
@@ -80,17 +111,13 @@ def _cmd_pull(args) -> int:
 
 
 def _cmd_diff(args) -> int:
-    from chatconform.specdiff import diff_documents, to_json
+    from chatconform.inputs import load_json
+    from chatconform.specdiff import diff_documents, print_notes, to_json
 
-    docs = []
-    for path in (args.old, args.new):
-        try:
-            docs.append(json.loads(path.read_text(encoding="utf-8")))
-        except OSError as err:
-            raise UsageError(f"{path}: cannot read ({err.strerror or err})") from None
-        except ValueError as err:
-            raise UsageError(f"{path}: not valid JSON ({err})") from None
-    changes = diff_documents(*docs)
+    docs = [load_json(path, "spec document") for path in (args.old, args.new)]
+    notes: list = []
+    changes = diff_documents(*docs, notes=notes, names=(str(args.old), str(args.new)))
+    print_notes(notes, {"old": str(args.old), "new": str(args.new)})
     if args.json:
         print(json.dumps(to_json(changes), indent=2))
     else:
@@ -121,48 +148,16 @@ def _cmd_lint(args) -> int:
     return 1 if bad else 0
 
 
+VERIFY_EXITS = ("exit 0 when every interaction was judged and none broke a rule (a declared known deviation "
+                "is reported, not failed); 1 when an interaction broke a rule; 2 when an input could not be "
+                "read or nothing was judged (a missing or empty folder, a cassette with no interactions, a "
+                "bad interaction: one line each, the others are still judged); 3 on an internal error")
+
+
 def _cmd_verify(args) -> int:
-    from chatconform.cassettes import CassetteError, find_cassettes, load_cassette
-    from chatconform.judge import judge
-    from chatconform.render import render_judgement
-    from chatconform.specs import SpecStore
+    from chatconform.verify import run
 
-    store = SpecStore()
-    bad_input = violations = 0
-    for path in find_cassettes(args.paths):
-        try:
-            cassette = load_cassette(path)
-        except CassetteError as err:
-            print(f"chatconform: {err}", file=sys.stderr)
-            bad_input += 1
-            continue
-        for index, ex in enumerate(cassette.exchanges):
-            j = judge(ex, store)
-            violations += j.verdict == "fail"
-            if args.json:
-                print(json.dumps({"cassette": str(path), "index": index, "provider": ex.provider,
-                                  "model": ex.model, "origin": ex.origin, "verdict": j.verdict,
-                                  "findings": [_brief(f, ex) for f in j.findings]}, ensure_ascii=False))
-            else:
-                print(render_judgement(j, _spec_display(store, ex), f"chatconform verify {path}"))
-    return 2 if bad_input else (1 if violations else 0)
-
-
-def _brief(finding, ex) -> dict:
-    """A finding for --json, with the known-deviation reason when the profile declares one."""
-    from chatconform.profiles import deviation_for
-
-    out = finding.brief()
-    deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin) \
-        if finding.severity == "violation" else None
-    if deviation:
-        out["known_deviation"] = deviation.reason
-    return out
-
-
-def _spec_display(store, ex) -> str | None:
-    spec = store.spec_or_none(ex.provider, ex.model)
-    return spec.display if spec else None
+    return run(args.paths, as_json=args.json, debug=args.debug)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from chatconform import sse
+from chatconform.inputs import MAX_DEPTH  # deeper than any real body, far from Python's recursion limit
 
 ORIGINS = ("docs", "reference", "live", "cassette", "fuzz")
 NOT_JSON = _NOT_JSON = object()
@@ -18,17 +19,34 @@ def _lower(headers) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in (headers or {}).items():
         values = value if isinstance(value, (list, tuple)) else [value]
-        out[str(name).lower()] = ", ".join(str(v) for v in values)
+        out[str(name).lower()] = ", ".join(str(v) for v in values if v is not None)
     return out
 
 
-def _json_or_marker(body: bytes | None):
+def _json_or_marker(body: bytes | str | None):
+    """The parsed JSON, or NOT_JSON for no body, malformed JSON, or JSON nested deeper than MAX_DEPTH."""
     if not body:
         return _NOT_JSON
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _NOT_JSON
+    return value if _shallow(body, value) else _NOT_JSON
+
+
+def _shallow(body: bytes | str, value) -> bool:
+    """True when value nests at most MAX_DEPTH levels (deeper JSON would overflow the checks' recursion)."""
+    brackets = (b"[", b"{") if isinstance(body, bytes) else ("[", "{")
+    if body.count(brackets[0]) + body.count(brackets[1]) <= MAX_DEPTH:
+        return True  # cannot nest deeper than it has brackets: no walk for an ordinary body
+    level, depth = [value], 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            return False
+        level = [v for item in level for v in (item.values() if isinstance(item, dict) else item)
+                 if isinstance(v, (dict, list))]
+    return True
 
 
 @dataclass
@@ -44,9 +62,9 @@ class Request:
         self.method = self.method.upper()
         self.headers = _lower(self.headers)
 
-    @property
+    @cached_property
     def path(self) -> str:
-        """The URL path."""
+        """The URL path (split once: every check asks for it)."""
         return urlsplit(self.url).path
 
     @cached_property
@@ -124,7 +142,7 @@ class Exchange:
         out = []
         for index, event in enumerate(self.stream.events if self.stream else []):
             if event.data.strip() != "[DONE]":
-                out.append((index, event.data, _json_or_marker(event.data.encode("utf-8"))))
+                out.append((index, event.data, _json_or_marker(event.data)))
         return out
 
     @property

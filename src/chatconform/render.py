@@ -6,6 +6,15 @@ from chatconform.findings import Finding
 from chatconform.judge import Judgement
 
 _LABEL = {"violation": "FAIL", "warning": "WARN", "info": "INFO"}
+# Provider text reaches a terminal here: control characters (escape sequences, CR, NEL) are shown, not obeyed.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0))}
+_CONTROLS.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def clean(value) -> str:
+    """A value as one printable line: control characters escaped, lone surrogates backslashed."""
+    text = str(value).translate(_CONTROLS)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def label(finding: Finding) -> str:
@@ -19,7 +28,7 @@ def render_judgement(j: Judgement, spec_display: str | None = None, replay: str 
     """One interaction: a headline with its verdict, then a block per finding."""
     ex = j.exchange
     who = f"{ex.provider} {ex.model or '(no model)'}  source={ex.origin}"
-    lines = [f"{j.verdict.upper():4} {ex.label}  {who}"]
+    lines = [clean(f"{j.verdict.upper():4} {ex.label}  {who}")]
     for finding in j.findings:
         lines.append(render_finding(finding, who, spec_display, replay))
     return "\n".join(lines)
@@ -27,10 +36,10 @@ def render_judgement(j: Judgement, spec_display: str | None = None, replay: str 
 
 def render_finding(f: Finding, who: str, spec_display: str | None, replay: str | None) -> str:
     """A finding block: check id and where, then the fields that are set."""
-    rows = [f"  {label(f)} {f.check}  {who}"]
+    rows = [clean(f"  {label(f)} {f.check}  {who}")]
     fields = [("at", f.at), ("message", f.message), ("received", f.received), ("expected", f.expected),
               ("excerpt", f.excerpt), ("keyword", f.keyword), ("schema", f.schema_at),
               ("says", f'"{f.says}"' if f.says else None), ("source", f.source),
               ("spec", spec_display if f.kind in ("schema", "request") else None), ("replay", replay)]
-    rows += [f"    {name + ':':10} {value}" for name, value in fields if value]
+    rows += [f"    {name + ':':10} {clean(value)}" for name, value in fields if value]
     return "\n".join(rows)

@@ -2,12 +2,23 @@
 
 Robust to CRLF/CR/LF line ends, comments and keep-alives, multi-line `data`, a multibyte
 character or a CRLF split across reads, invalid UTF-8, and a stream cut off mid-event.
+Linear in the stream's length however it is cut into reads; the number of events is capped.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
+
+from chatconform.errors import ChatconformError
+
+MAX_EVENTS = 1_000_000  # far above any real answer (one token per chunk); past it the stream is refused
+_EOL = re.compile(r"\r\n|\r|\n")  # the only line ends SSE knows (str.splitlines knows more)
+
+
+class StreamTooLong(ChatconformError):
+    """A stream with more events than MAX_EVENTS (refused loudly rather than judged in part)."""
 
 
 @dataclass(frozen=True)
@@ -33,14 +44,15 @@ class Parsed:
 class SSEParser:
     """Incremental parser: feed() bytes as they arrive, close() at end of stream."""
 
-    def __init__(self):
+    def __init__(self, max_events: int | None = None):
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
+        self._partial: list[str] = []  # text of the line not yet ended, kept in pieces (joined once)
         self._data: list[str] = []
         self._event = ""
         self._id: str | None = None
         self._retry: int | None = None
         self._pending = False
+        self._max_events = MAX_EVENTS if max_events is None else max_events
         self.result = Parsed()
 
     def feed(self, chunk: bytes) -> list[Event]:
@@ -54,25 +66,31 @@ class SSEParser:
         tail = self._decoder.decode(b"", final=True)
         self.result.invalid_utf8 |= "\ufffd" in tail
         self._consume(tail, final=True)
-        if self._buffer:
-            self._line(self._buffer)
-            self._buffer = ""
+        if self._partial:
+            self._line("".join(self._partial))
+            self._partial = []
         if self._pending:
             self.result.incomplete = "\n".join(self._data) or self._event or "(fields without data)"
         return self.result
 
     def _consume(self, text: str, final: bool) -> list[Event]:
-        self._buffer += text
+        held_cr = bool(self._partial) and self._partial[-1].endswith("\r")
+        if not (final or held_cr or "\n" in text or "\r" in text):
+            if text:
+                self._partial.append(text)  # no line ends here: nothing to split, nothing copied
+            return []
+        buffer = "".join(self._partial) + text
+        lines = _EOL.split(buffer)
+        rest = lines.pop()  # what follows the last line end ('' when the buffer ends with one)
+        if not final and buffer.endswith("\r"):
+            rest = lines.pop() + "\r"  # a CR at the end may be half of a CRLF: wait for the next read
+        self._partial = [rest] if rest else []
         done: list[Event] = []
-        while True:
-            cut = _line_end(self._buffer, final)
-            if cut is None:
-                return done
-            line, self._buffer = self._buffer[: cut[0]], self._buffer[cut[1]:]
+        for line in lines:
             event = self._line(line)
             if event is not None:
                 done.append(event)
-                self.result.events.append(event)
+        return done
 
     def _line(self, line: str) -> Event | None:
         if line == "":
@@ -98,24 +116,16 @@ class SSEParser:
         self._data, self._event, self._pending = [], "", False
         if not data:
             return None
-        return Event(data="\n".join(data), event=event or "message", id=self._id, retry=self._retry)
+        if len(self.result.events) >= self._max_events:
+            raise StreamTooLong(f"the stream holds more than {self._max_events:,} events; refused")
+        dispatched = Event(data="\n".join(data), event=event or "message", id=self._id, retry=self._retry)
+        self.result.events.append(dispatched)
+        return dispatched
 
 
-def _line_end(buffer: str, final: bool) -> tuple[int, int] | None:
-    """(end of line, start of next) for the first line in buffer, or None if it is not complete."""
-    for index, char in enumerate(buffer):
-        if char == "\n":
-            return index, index + 1
-        if char == "\r":
-            if index + 1 < len(buffer):
-                return index, index + (2 if buffer[index + 1] == "\n" else 1)
-            return (index, index + 1) if final else None  # a CR at the end may be half of a CRLF
-    return None
-
-
-def parse(body: bytes, chunk_size: int | None = None) -> Parsed:
+def parse(body: bytes, chunk_size: int | None = None, max_events: int | None = None) -> Parsed:
     """Parse a whole body (optionally in fixed-size reads, as a network would deliver it)."""
-    parser = SSEParser()
+    parser = SSEParser(max_events)
     if chunk_size:
         for start in range(0, len(body), chunk_size):
             parser.feed(body[start:start + chunk_size])

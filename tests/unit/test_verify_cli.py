@@ -25,14 +25,14 @@ def findings_of(line, severity=None):
 def test_docs_examples_as_the_pages_print_them(capsys):
     code, lines = run_json(capsys, ROOT / "cassettes" / "aimlapi")
     by_model = {Path(x["cassette"]).parent.name: x for x in lines}
-    assert code == 1
+    assert code == 0  # the one violation is a declared known deviation: reported, not failed
     assert by_model["gemini-2.5-flash"]["verdict"] == "pass"
     lite = by_model["gemini-2.5-flash-lite-preview"]
     assert lite["verdict"] == "pass"
     assert findings_of(lite, "warning") == {"usage.prompt_counted"}
     assert findings_of(lite, "info") == {"model.answered_as_requested"}
     pro = by_model["gemini-2.5-pro"]
-    assert pro["verdict"] == "fail" and findings_of(pro, "violation") == {"limits.completion_within_max_tokens"}
+    assert pro["verdict"] == "xfail" and findings_of(pro, "violation") == {"limits.completion_within_max_tokens"}
     assert "44730" in pro["findings"][0]["message"] and "known_deviation" in pro["findings"][0]
     old = by_model["gemini-1.5-flash"]
     gap = [f for f in old["findings"] if f["check"].startswith("spec-gap")]
@@ -99,7 +99,8 @@ def test_files_that_are_not_cassettes_exit_2_with_one_line(tmp_path, capsys, con
     bad.write_text(content)
     assert main(["verify", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("chatconform: ") and "not a cassette" in err and "\n" not in err
+    assert err.startswith("chatconform: ") and str(bad) in err and "\n" not in err
+    assert "not a cassette" in err or "not valid YAML" in err
 
 
 def test_a_missing_path_exits_2(tmp_path, capsys):
@@ -113,3 +114,35 @@ def test_human_output_names_check_path_and_replay_command(capsys, write_cassette
     out = capsys.readouterr().out
     assert "FAIL response.schema" in out and "$.choices[0].finish_reason" in out
     assert f"replay:    chatconform verify {path}" in out
+
+
+def test_an_internal_error_is_exit_3_in_one_line_and_debug_shows_the_traceback(capsys, monkeypatch, tmp_path):
+    import chatconform.verify
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("planted\nsecond line")
+
+    monkeypatch.setattr(chatconform.verify, "run", broken)
+    assert main(["verify", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert err == ("chatconform: internal error: RuntimeError: planted second line "
+                   "(run with --debug for the traceback)\n")
+    for argv in (["--debug", "verify", str(tmp_path)], ["verify", str(tmp_path), "--debug"]):
+        assert main(argv) == 3
+        err = capsys.readouterr().err
+        assert "Traceback" in err and err.rstrip().endswith("chatconform: internal error: RuntimeError: "
+                                                             "planted second line")
+
+
+def test_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["verify", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "exit 0" in text and "1 when" in text and "2 when" in text and "3 on an internal error" in text
+    assert "nothing was judged" in text and "cassette with no interactions" in text
+
+
+def test_an_unknown_option_is_still_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["verify", "x.yaml", "--nope"])
+    assert stop.value.code == 2 and "unrecognized arguments: --nope" in capsys.readouterr().err

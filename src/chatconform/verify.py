@@ -1,0 +1,120 @@
+"""`chatconform verify`: judge every interaction of cassettes; a bad one is one line and the rest go on."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+
+from chatconform.cassettes import find_each, load_cassette
+from chatconform.errors import ChatconformError
+from chatconform.verdicts import FAIL
+
+CLEAN, VIOLATIONS, BAD_INPUT, INTERNAL = 0, 1, 2, 3
+
+
+@dataclass
+class Tally:
+    """What a run judged and what went wrong, for the exit code."""
+
+    judged: int = 0
+    violations: int = 0
+    bad: int = 0
+    internal: int = 0
+
+    def exit_code(self) -> int:
+        """3 internal error, else 2 bad input or nothing judged, else 1 violations, else 0."""
+        if self.internal:
+            return INTERNAL
+        if self.bad or not self.judged:
+            return BAD_INPUT
+        return VIOLATIONS if self.violations else CLEAN
+
+
+def run(paths, as_json: bool = False, debug: bool = False, store=None) -> int:
+    """Judge every interaction of the cassettes named or found below the paths; the exit code."""
+    if store is None:
+        from chatconform.specs import SpecStore
+
+        store = SpecStore()
+    tally = Tally()
+    for given, files in find_each(paths):
+        if not given.exists() and not given.is_symlink():  # stat only: a FIFO is never opened here
+            _bad(tally, f"{given}: no such file or folder")
+            continue
+        if not files:
+            _bad(tally, f"{given}: no cassette (*.yaml, *.yml) below this folder: nothing to judge")
+        for path in files:
+            _verify_file(path, store, tally, as_json, debug)
+    return tally.exit_code()
+
+
+def _verify_file(path, store, tally: Tally, as_json: bool, debug: bool) -> None:
+    """Judge one cassette's interactions, reporting each one that cannot be read."""
+    try:
+        cassette = load_cassette(path, strict=False)
+    except ChatconformError as err:
+        _bad(tally, str(err))
+        return
+    for problem in cassette.problems:
+        _bad(tally, problem)
+    if not cassette.exchanges and not cassette.problems:
+        _bad(tally, f"{path}: no interactions: nothing to judge")
+    for index, ex in cassette.numbered():
+        _verify_one(path, index, ex, store, tally, as_json, debug)
+
+
+def _verify_one(path, index: int, ex, store, tally: Tally, as_json: bool, debug: bool) -> None:
+    """Judge one exchange and print it; a failure of ours is one line and the next interaction goes on."""
+    from chatconform.cli import internal_error
+    from chatconform.judge import judge
+
+    try:
+        j = judge(ex, store)
+        if as_json:
+            out = {"cassette": str(path), "index": index, "provider": ex.provider, "model": ex.model,
+                   "origin": ex.origin, "verdict": j.verdict, "findings": [_brief(f, ex) for f in j.findings]}
+        else:
+            out = _render(j, store, ex, path)
+    except ChatconformError as err:
+        _bad(tally, f"{path}: interaction {index}: {err}")
+        return
+    except Exception as err:  # a bug in one check must not leave the other interactions unjudged
+        tally.internal += 1
+        internal_error(err, debug, where=f"{path}: interaction {index}")
+        return
+    tally.judged += 1
+    tally.violations += j.verdict == FAIL
+    _emit(out)
+
+
+def _render(j, store, ex, path) -> str:
+    from chatconform.render import render_judgement
+
+    spec = store.spec_or_none(ex.provider, ex.model)
+    return render_judgement(j, spec.display if spec else None, f"chatconform verify {path}")
+
+
+def _brief(finding, ex) -> dict:
+    """A finding for --json, with the known-deviation reason when the profile declares one."""
+    from chatconform.profiles import deviation_for
+
+    out = finding.brief()
+    deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin) \
+        if finding.severity == "violation" else None
+    if deviation:
+        out["known_deviation"] = deviation.reason
+    return out
+
+
+def _emit(out) -> None:
+    """Print a line (or a JSON object); text a terminal cannot encode (a lone surrogate) is escaped."""
+    try:
+        print(json.dumps(out, ensure_ascii=False) if isinstance(out, dict) else out)
+    except UnicodeEncodeError:
+        print(json.dumps(out) if isinstance(out, dict) else out.encode("ascii", "backslashreplace").decode())
+
+
+def _bad(tally: Tally, message: str) -> None:
+    tally.bad += 1
+    print(f"chatconform: {' '.join(message.split())}", file=sys.stderr)
