@@ -6,7 +6,8 @@ from chatconform.exchange import NOT_JSON, Exchange
 from chatconform.findings import GAP_KIND, Finding, excerpt
 from chatconform.specs import LoadedSpec, Operation, SpecStore
 from chatconform import specdefects
-from chatconform.validators import validate, validate_derived_chunk
+from chatconform.claims._view import error_events
+from chatconform.validators import unchecked_findings, validate, validate_derived_chunk
 
 MAX_STREAM_FINDINGS = 20
 
@@ -40,7 +41,7 @@ def request_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Find
         return [Finding("request.json", severity, kind, message="request body is not JSON",
                         excerpt=excerpt(ex.request.body[:60].decode("utf-8", "replace")))]
     return validate(spec, op.request_schema, ex.request.json, check="request.schema", kind=kind,
-                    severity=severity)
+                    severity=severity) + unchecked_findings(spec, op.request_schema)
 
 
 def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Finding]:
@@ -75,7 +76,8 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Fin
                         excerpt=_body_excerpt(ex))]
     if pointer is None:
         return [_gap("spec-gap.no-body-schema", f"{spec.display} gives {key} {media_type} no schema")]
-    return specdefects.fold(validate(spec, pointer, ex.json, check="response.schema"))
+    found = specdefects.fold(validate(spec, pointer, ex.json, check="response.schema"))
+    return found + unchecked_findings(spec, pointer)
 
 
 UNAVAILABLE = (429, 502, 503, 504)
@@ -102,7 +104,10 @@ def derived_stream_findings(ex: Exchange, spec: LoadedSpec, pointer: str, key: s
 def chunk_findings(ex: Exchange, spec: LoadedSpec, pointer: str | None, derived: bool = False) -> list[Finding]:
     """Every streamed data event parses as JSON and fits the chunk schema."""
     found: list[Finding] = []
+    errors = {index for index, _ in error_events(ex)}  # judged once, by the claim stream.error_event
     for index, data, chunk in ex.payloads:
+        if index in errors:
+            continue
         if chunk is NOT_JSON:
             found.append(Finding("stream.chunk-json", "violation", "schema", at=f"$events[{index}]",
                                  message="event data is not JSON", excerpt=excerpt(data)))
@@ -113,7 +118,8 @@ def chunk_findings(ex: Exchange, spec: LoadedSpec, pointer: str | None, derived:
         elif pointer is not None:
             found += validate(spec, pointer, chunk, check="stream.chunk-schema", prefix=prefix)
     folded = specdefects.fold(found)
-    return folded[:MAX_STREAM_FINDINGS]
+    unchecked = unchecked_findings(spec, pointer) if pointer is not None else []
+    return unchecked + folded[:MAX_STREAM_FINDINGS]
 
 
 def _documented(op: Operation) -> str:

@@ -53,3 +53,22 @@ def test_conflict_quotes_are_verbatim(conflict_id, side):
 
 def test_every_claim_has_a_docstring_saying_what_it_checks():
     assert all(c.doc for c in CLAIMS.values())
+
+
+def _defect_sides():
+    from chatconform.specdefects import defects
+
+    for d in defects():
+        yield d.name + "-spec", d.spec_pointer, d.spec_quote
+        if d.evidence.startswith("specs/"):
+            yield d.name + "-practice", d.evidence, d.evidence_quote
+
+
+DEFECT_SIDES = list(_defect_sides())
+
+
+@pytest.mark.parametrize("name, source, quote", DEFECT_SIDES, ids=[s[0] for s in DEFECT_SIDES])
+def test_both_sides_of_each_spec_defect_are_in_the_pinned_specs(name, source, quote):
+    """The spec side (and a practice side that is OpenAI's spec) still holds the JSON the defect quotes."""
+    assert quote, f"{name}: a pointer into a spec needs the JSON it quotes"
+    assert quote in quoted_at(source)

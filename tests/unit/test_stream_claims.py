@@ -1,5 +1,7 @@
 """Streams: clean ones pass, each deviation is caught, and AIML's chunk-schema defect is folded and named."""
 
+import json
+
 import pytest
 
 from chatconform.judge import judge
@@ -32,8 +34,8 @@ def test_aiml_chunk_schema_defect_is_one_named_finding_not_one_per_chunk(store):
     flash = "google/gemini-2.5-flash"
     ex = exchange(req(flash), sse_body(*clean_chunks(flash)))
     found = violations(ex, store)
-    assert {f.check for f in found} == {"stream.spec-defect"}
-    assert len(found) <= 3 and all("OpenAI's spec says" in f.message for f in found)
+    assert {f.check for f in found} == {"stream.spec-defect.finish_reason-null", "stream.spec-defect.delta-required"}
+    assert all(f.kind == "spec-defect" and "OpenAI's spec says" in f.message for f in found)
     assert any("finish_reason" in f.message and "chunk(s) fail the same way" in f.message for f in found)
 
 
@@ -90,3 +92,54 @@ def test_two_choices_stream_with_their_indices(store):
                     chunk(finish="stop", index=1))
     assert violations(exchange(req(n=2), body, url=OPENAI_URL), store) == []
     assert "n.choices_match" in {f.check for f in violations(exchange(req(n=3), body, url=OPENAI_URL), store)}
+
+
+def findings_of(ex, store):
+    return [(f.check, f.severity) for f in judge(ex, store).findings if f.severity != "info"]
+
+
+@pytest.mark.parametrize("error_event, expected", [
+    # the two forms the openai SDKs raise on: a data object with `error`, and `event: error`
+    ('data: {"error": {"message": "boom", "type": "server_error", "code": null}}', ("violation", "transport")),
+    ('event: error\ndata: {"message": "boom", "type": "server_error"}', ("violation", "transport")),
+    ('event: error\ndata: upstream failed', ("warning", "gap")),
+    # Groq: the model's tool call failed after the 200; OpenRouter: the error sits in a chunk with choices
+    ('data: {"error": {"message": "Failed to call a function", "type": "invalid_request_error", '
+     '"code": "tool_use_failed"}}', ("warning", "gap")),
+    ('data: {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m", "error": {"code": 502, '
+     '"message": "Provider returned error"}, "choices": [{"index": 0, "delta": {"content": ""}, '
+     '"finish_reason": "error"}]}', ("warning", "gap")),
+    ('data: {"error": {"message": "Rate limit reached", "type": "rate_limit_error"}}', ("warning", "gap")),
+])
+def test_an_error_inside_a_200_stream_is_one_finding(store, error_event, expected):
+    head = sse_body(chunk(role="assistant", content=""), chunk(content="Hel"), done=False)
+    ex = exchange(req(stream_options={"include_usage": True}), head + error_event.encode() + b"\n\n", url=OPENAI_URL)
+    found = [f for f in judge(ex, store).findings if f.severity != "info"]
+    assert [(f.check, f.severity, f.kind) for f in found] == [("stream.error_event", *expected)]
+    assert found[0].at == "$events[2]"
+
+
+def test_the_usage_chunk_comes_before_done_not_necessarily_last(store):
+    usage = {"prompt_tokens": 2, "completion_tokens": 3, "total_tokens": 5}
+    options = {"stream_options": {"include_usage": True}}
+    early = sse_body(*clean_chunks()[:3], chunk(choices=[], usage=usage), clean_chunks()[3])
+    assert findings_of(exchange(req(**options), early, url=OPENAI_URL), store) == []
+    # OpenRouter puts usage on a chunk that still has choices: reported for the reader, not a violation
+    last = clean_chunks()[3]
+    last["usage"] = usage
+    ex = exchange(req(**options), sse_body(*clean_chunks()[:3], last), url=OPENAI_URL)
+    assert findings_of(ex, store) == []
+    assert [f.severity for f in judge(ex, store).findings if f.check == "stream.usage_chunk"] == ["info"]
+    # a usage chunk after [DONE] does not count: the client stopped reading there
+    late = sse_body(*clean_chunks()) + f"data: {json.dumps(chunk(choices=[], usage=usage))}\n\n".encode()
+    assert "stream.usage_chunk" in {c for c, s in findings_of(exchange(req(**options), late, url=OPENAI_URL), store)}
+
+
+def test_an_empty_chunk_after_the_finish_adds_nothing(store):
+    # Azure's late content-filter results: a chunk for the finished choice with an empty delta
+    trailing = chunk()
+    trailing["choices"][0]["content_filter_results"] = {"hate": {"filtered": False}}
+    ex = exchange(req(), sse_body(*clean_chunks(), trailing), url=OPENAI_URL)
+    assert findings_of(ex, store) == []
+    ex = exchange(req(), sse_body(*clean_chunks(), chunk(content="more")), url=OPENAI_URL)
+    assert ("stream.one_finish_reason_per_choice", "violation") in findings_of(ex, store)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatconform.claims._view import assembled
+from chatconform.claims._view import assembled, stream_failed
 from chatconform.exchange import Exchange
 
 LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
@@ -14,8 +14,8 @@ def is_chat_request(ex: Exchange) -> bool:
 
 
 def answered_completion(ex: Exchange) -> bool:
-    """A 2xx chat-completions answer with a completion in it (whole or streamed)."""
-    view = assembled(ex) if ex.ok and is_chat_request(ex) else None
+    """A 2xx chat-completions answer with a completion in it (whole, or streamed without an in-band error)."""
+    view = assembled(ex) if ex.ok and is_chat_request(ex) and not stream_failed(ex) else None
     return bool(view) and isinstance(view.get("choices"), list)
 
 
@@ -45,8 +45,13 @@ def no_limit_sent(ex: Exchange) -> bool:
 
 
 def streamed(ex: Exchange) -> bool:
-    """A 2xx answer delivered as text/event-stream to a chat request."""
-    return ex.ok and ex.stream is not None and is_chat_request(ex)
+    """A 2xx answer delivered as text/event-stream to a chat request, with no error reported in-band."""
+    return ex.ok and ex.stream is not None and is_chat_request(ex) and not stream_failed(ex)
+
+
+def stream_with_error(ex: Exchange) -> bool:
+    """A 2xx event stream to a chat request that reports an error in-band (judged once, as that error)."""
+    return ex.ok and ex.stream is not None and is_chat_request(ex) and stream_failed(ex)
 
 
 def response_format_is(kind: str):

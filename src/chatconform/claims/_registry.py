@@ -73,6 +73,13 @@ def _call(c: Claim, ex: Exchange, store) -> Iterator[Finding]:
         yield Finding(c.id, "warning", "claim", message=f"could not evaluate: {type(err).__name__}: {err}")
 
 
+def applicable_claims(ex: Exchange, store) -> list[Claim]:
+    """The claims that judge this exchange."""
+    from chatconform.claims import catalog  # noqa: F401  (registers the claims)
+
+    return [c for c in CLAIMS.values() if c.applies(ex, store)]
+
+
 def claim_findings(ex: Exchange, store) -> list[Finding]:
     """Findings of every claim that applies to the exchange."""
     from chatconform.claims import catalog  # noqa: F401  (registers the claims)

@@ -2,16 +2,64 @@
 
 from __future__ import annotations
 
-from chatconform.exchange import Exchange
+from chatconform.exchange import NOT_JSON, Exchange
+
+
+def once(ex: Exchange, name: str, compute):
+    """A view of the exchange computed once and kept on it (like a cached_property)."""
+    cache = ex.__dict__
+    if name not in cache:
+        cache[name] = compute(ex)
+    return cache[name]
+
+
+def error_events(ex: Exchange) -> list[tuple[int, object]]:
+    """(event index, error) of each error a stream reports in-band: an `event: error`, or data with `error`."""
+    # the two forms the openai SDKs raise an APIError on, which ends the stream for a client
+    return once(ex, "_cc_error_events", _error_events)
+
+
+def _error_events(ex: Exchange) -> list[tuple[int, object]]:
+    events = ex.stream.events if ex.stream else []
+    out = []
+    for index, data, value in ex.payloads:
+        if isinstance(value, dict) and value.get("error"):
+            out.append((index, value["error"]))
+        elif events[index].event == "error":
+            out.append((index, value if value is not NOT_JSON else data))
+    return out
+
+
+def stream_failed(ex: Exchange) -> bool:
+    """True for a stream that reported an error in-band (its chunks are then not a completion to judge)."""
+    return ex.stream is not None and bool(error_events(ex))
 
 
 def chunks(ex: Exchange) -> list[dict]:
-    """The JSON chunks of a streamed response (events that are not JSON objects are left out)."""
-    return [value for _, _, value in ex.payloads if isinstance(value, dict)]
+    """The JSON chunks of a streamed response (non-objects and in-band errors left out)."""
+    return once(ex, "_cc_chunks", _chunks)
+
+
+def _chunks(ex: Exchange) -> list[dict]:
+    errors = {index for index, _ in error_events(ex)}
+    return [value for index, _, value in ex.payloads if isinstance(value, dict) and index not in errors]
+
+
+def chunks_before_done(ex: Exchange) -> list[dict]:
+    """The chunks sent before the first `data: [DONE]` (all of them when there is none)."""
+    events = ex.stream.events if ex.stream else []
+    done = next((i for i, e in enumerate(events) if e.data.strip() == "[DONE]"), len(events))
+    errors = {index for index, _ in error_events(ex)}
+    return [value for index, _, value in ex.payloads
+            if index < done and index not in errors and isinstance(value, dict)]
 
 
 def assembled(ex: Exchange) -> dict | None:
     """The completion as a client ends up with it: the JSON body, or the stream's chunks put together."""
+    return once(ex, "_cc_assembled", _assemble)
+
+
+def _assemble(ex: Exchange) -> dict | None:
     if ex.stream is None:
         body = ex.json
         return body if isinstance(body, dict) else None
@@ -23,9 +71,20 @@ def assembled(ex: Exchange) -> dict | None:
     for chunk in parts:
         usage = chunk.get("usage") or usage
         for choice in chunk.get("choices") or []:
-            _merge(choices.setdefault(choice.get("index", 0), _empty(choice.get("index", 0))), choice)
-    return {"id": parts[0].get("id"), "object": "chat.completion", "model": parts[0].get("model"),
-            "choices": [choices[i] for i in sorted(choices)], "usage": usage, "streamed": True}
+            if isinstance(choice, dict):
+                index = choice.get("index", 0)
+                _merge(choices.setdefault(index, _empty(index)), choice)
+    # A gateway's first chunk may carry no id or model (Azure's prompt-filter chunk sends ""): take the first set.
+    return {"id": _first(parts, "id"), "object": "chat.completion", "model": _first(parts, "model"),
+            "choices": [choices[i] for i in sorted(choices, key=_order)], "usage": usage, "streamed": True}
+
+
+def _order(index) -> tuple:
+    return (0, index, "") if isinstance(index, int) else (1, 0, str(index))
+
+
+def _first(parts: list[dict], key: str):
+    return next((p[key] for p in parts if p.get(key)), parts[0].get(key))
 
 
 def _empty(index: int) -> dict:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+from chatconform.claims._negative import content_rejection, schema_problems
 from chatconform.claims._predicates import is_chat_request
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import AIML_REQ, AIML_SEED_PAGE
+from chatconform.claims._view import once
 from chatconform.findings import Finding, excerpt
-from chatconform.validators import is_valid, validate
 
 NOT_ABOUT_SHAPE = (401, 403, 408, 429)
 MAX_STOP = 4  # "Up to 4 sequences ..." (the schema itself sets no maxItems)
@@ -26,30 +27,42 @@ def _minimal(ex) -> bool:
        says="Only `model` and `messages` are required parameters for this model",
        source=AIML_SEED_PAGE, applies_to=_minimal)
 def a_request_with_only_model_and_messages_succeeds(ex):
-    """A request with only model and messages gets a 2xx (auth, 429 and 5xx answers are not judged here)."""
-    if ex.response.status in NOT_ABOUT_SHAPE or ex.response.status >= 500:
-        yield Finding.at_path("$", f"not judged: {ex.response.status} says nothing about the request's shape",
+    """A request with only model and messages gets a 2xx (auth, 429, 5xx and refusals of its content aside)."""
+    status = ex.response.status
+    if status in NOT_ABOUT_SHAPE or status >= 500:
+        yield Finding.at_path("$", f"not judged: {status} says nothing about the request's shape",
                               kind="gap", severity="warning")
+        return
+    why = content_rejection(ex) if 400 <= status < 500 else None
+    if why:
+        yield Finding.at_path("$", f"minimal in shape but refused for its content: {why}; a 4xx is the right "
+                              "answer", severity="info", received=str(status))
+        yield from _error_shape(ex)
     elif not ex.ok:
-        yield Finding.at_path("$", f"a request with only model and messages got {ex.response.status}",
-                              received=str(ex.response.status), expected="2xx")
+        yield Finding.at_path("$", f"a request with only model and messages got {status}",
+                              received=str(status), expected="2xx")
 
 
 def request_problems(ex, store) -> list[str]:
-    """Why the request is outside the contract: its spec's request schema, and documented bounds."""
-    problems = []
+    """Why the request must be refused: its spec's bounds and types (vendor extensions aside), documented limits."""
+    if store is None:
+        return _limit_problems(ex)
+    return once(ex, "_cc_request_problems", lambda ex: _limit_problems(ex) + _schema_problems(ex, store))
+
+
+def _limit_problems(ex) -> list[str]:
     stop = ex.request_json.get("stop")
     if isinstance(stop, list) and len(stop) > MAX_STOP:
-        problems.append(f"{len(stop)} stop sequences (documented: up to {MAX_STOP})")
-    if store is None:
-        return problems
+        return [f"{len(stop)} stop sequences (documented: up to {MAX_STOP})"]
+    return []
+
+
+def _schema_problems(ex, store) -> list[str]:
     spec = store.spec_or_none(ex.provider, ex.model)
     op = spec.find_operation(ex.request.method, ex.request.path) if spec else None
     if op and op.request_schema and ex.request.json is not None:
-        if not is_valid(spec, op.request_schema, ex.request.json):
-            problems += [f"{f.at}: {f.message}" for f in validate(spec, op.request_schema, ex.request.json,
-                                                                    check="request.schema")[:3]]
-    return problems
+        return schema_problems(spec, op.request_schema, ex.request.json)
+    return []
 
 
 def _invalid(ex, store) -> bool:
