@@ -1,11 +1,21 @@
-"""Provider profiles: base URL, endpoints, auth style, request shape, prices, known deviations."""
+"""Provider profiles: the provider data in force (built-in TOML + the project file) as objects to call.
+
+Nothing here names a provider or a model: every fact comes from chatconform/providers/*.toml and the
+project's chatconform.toml (see chatconform.providers).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
 from chatconform.errors import unknown
+from chatconform.providers import Documented, configure, covers, current, documented_value, run_settings
+
+GENERIC = "openai-compatible"  # the contract itself: any base URL no provider claims is judged against it
+BASE_SHAPE = "spec"
 
 
 @dataclass(frozen=True)
@@ -17,12 +27,24 @@ class Deviation:
     link: str
     models: tuple[str, ...] = ("*",)
     origins: tuple[str, ...] = ("*",)
+    kind: str = "deviation"  # or "spec-defect": the provider's published spec is what is wrong
+    declared_in: str = ""
 
     def covers(self, check: str, model: str | None, origin: str) -> bool:
         """True when this deviation explains a failure of `check` for this model and origin."""
         return (check == self.check or check.startswith(self.check + "."))\
-            and ("*" in self.models or model in self.models)\
+            and covers(self.models, model)\
             and ("*" in self.origins or origin in self.origins)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a request carries the model and the key (the spec's shape, or another one a page documents)."""
+
+    name: str
+    model_field: str = "model"
+    auth: str | None = None  # None: the provider's auth
+    key_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,68 +55,87 @@ class Profile:
     hosts: tuple[str, ...]
     base_url: str
     chat_path: str
-    auth: str  # "bearer" | "x-api-key" | "body-key"
+    auth: str  # "bearer" | "x-api-key" | "body-key" | "none"
     key_env: str
     path_prefix: str = ""
     models: tuple[str, ...] = ()
-    prices_per_mtok: dict = field(default_factory=dict)  # model -> (input USD, output USD) per 1M tokens
+    prices_per_mtok: dict = field(default_factory=dict)  # model or pattern -> (input USD, output USD) per 1M tokens
     price_source: str = ""
-    extra_endpoints: dict = field(default_factory=dict)
+    extra_endpoints: dict = field(default_factory=dict)  # name -> path
     deviations: tuple[Deviation, ...] = ()
+    aliases: dict = field(default_factory=dict)  # alias id -> the model id the provider answers as
+    shapes: dict = field(default_factory=dict)  # name -> Shape, besides the spec's own
+    live_shapes: tuple[str, ...] = (BASE_SHAPE,)
+    endpoint_auth: dict = field(default_factory=dict)  # path -> auth style, where an endpoint documents its own
+    key_field: str = "key"
+    reasoning_models: tuple[str, ...] = ()
 
     def matches(self, url: str) -> bool:
-        """True when a URL belongs to this provider."""
+        """True when a URL belongs to this provider (host, or host:port when one is declared)."""
         parts = urlsplit(url)
-        return parts.hostname in self.hosts and parts.path.startswith(self.path_prefix)
+        netloc = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+        return (parts.hostname in self.hosts or netloc in self.hosts) and parts.path.startswith(self.path_prefix)
+
+    def documented(self, name: str, model: str | None) -> Documented | None:
+        """The value this provider documents under `name` for a model."""
+        return documented_value(self.name, name, model)
 
 
-_AIML_PAGE = "https://docs.aimlapi.com/api-references/text-models-llm/google/"
-AIMLAPI = Profile(
-    name="aimlapi", hosts=("api.aimlapi.com",), base_url="https://api.aimlapi.com",
-    chat_path="/v1/chat/completions", auth="bearer", key_env="AIMLAPI_API_KEY",
-    models=("google/gemini-2.5-flash", "google/gemini-2.5-pro", "gemini-1.5-flash",
-            "google/gemini-2.5-flash-lite-preview"),
-    deviations=(
-        Deviation("limits.completion_within_max_tokens", models=("google/gemini-2.5-pro",), origins=("docs",),
-                  reason="AIML's own documented example reports completion_tokens 44730 for max_tokens 15000",
-                  link=_AIML_PAGE + "gemini-2.5-pro"),
-        Deviation("model.answered_as_requested", models=("gemini-1.5-flash",),
-                  reason="AIML answers `gemini-1.5-flash` as `google/gemini-1.5-flash` (its documented example "
-                         "shows the namespaced id)", link=_AIML_PAGE + "gemini-1.5-flash"),
-        Deviation("stream.spec-defect",
-                  reason="AIML's text/event-stream schema requires a non-null finish_reason and delta role+content "
-                         "in every chunk; OpenAI-compatible streams send null until a choice's last chunk",
-                  link="https://raw.githubusercontent.com/aimlapi/api-docs/refs/heads/main/docs/api-references/"
-                       "text-models-llm/Google/gemini-2.5-flash.json"),
-    ),
-)
+def _deviations(data: dict) -> tuple[Deviation, ...]:
+    return tuple(Deviation(d["check"], d["reason"], d["link"], tuple(d.get("models", ("*",))),
+                           tuple(d.get("origins", ("*",))), kind, d.get("declared_in", ""))
+                 for key, kind in (("deviations", "deviation"), ("spec_defects", "spec-defect")) for d in data[key])
 
-MODELSLAB = Profile(
-    name="modelslab", hosts=("modelslab.com",), base_url="https://modelslab.com/api/v7/llm",
-    path_prefix="/api/v7/llm", chat_path="/chat/completions", auth="bearer", key_env="MODELSLAB_API_KEY",
-    models=("gemini-2.5-flash",),
-    prices_per_mtok={"gemini-2.5-flash": (0.30, 2.50)},
-    price_source="https://modelslab.com/models/google/gemini-2.5-flash/api.md",
-    extra_endpoints={"messages": "/v1/messages", "count_tokens": "/v1/messages/count_tokens",
-                     "models": "/v1/models"},
-    deviations=(
-        Deviation("response.spec-defect",
-                  reason="ModelsLab's spec lists finish_reason stop/length/content_filter only, while its "
-                         "function-calling page documents finish_reason tool_calls",
-                  link="https://docs.modelslab.com/llm-api/function-calling"),
-        Deviation("stream.spec-defect",
-                  reason="the chunk schema derived from ModelsLab's completion schema inherits the finish_reason "
-                         "enum without tool_calls",
-                  link="https://docs.modelslab.com/llm-api/function-calling"),
-    ),
-)
 
-OPENAI_COMPATIBLE = Profile(
-    name="openai-compatible", hosts=(), base_url="", chat_path="/chat/completions", auth="bearer",
-    key_env="OPENAI_API_KEY",
-)
+def _profile(name: str, data: dict) -> Profile:
+    """One Profile from one provider's merged data."""
+    prices = {m: (p["input_per_mtok"], p["output_per_mtok"]) for p in reversed(data["prices"]) for m in p["models"]}
+    shapes = {n: Shape(n, s.get("model_field", "model"), s.get("auth"), s.get("key_field"))
+              for n, s in data["shapes"].items()}
+    return Profile(
+        name=name, hosts=tuple(data["hosts"]), base_url=data["base_url"], chat_path=data["chat_path"],
+        auth=data["auth"], key_env=data["key_env"], path_prefix=data["path_prefix"], models=tuple(data["models"]),
+        prices_per_mtok=prices, price_source=data["prices"][0]["source"] if data["prices"] else "",
+        extra_endpoints={n: e["path"] for n, e in data["endpoints"].items()}, deviations=_deviations(data),
+        aliases=dict(data["aliases"]), shapes=shapes, live_shapes=tuple(data["live_shapes"]),
+        endpoint_auth={e["path"]: e["auth"] for e in data["endpoints"].values() if e.get("auth")},
+        key_field=data["key_field"], reasoning_models=tuple(data["reasoning_models"]))
 
-PROFILES = {p.name: p for p in (AIMLAPI, MODELSLAB, OPENAI_COMPATIBLE)}
+
+class _Profiles(Mapping):
+    """name -> Profile for the provider data in force, rebuilt whenever other data is put in force."""
+
+    def __init__(self):
+        self._source, self._profiles = None, {}
+
+    def _now(self) -> dict:
+        data = current()
+        if data is not self._source:
+            self._profiles = {name: _profile(name, p) for name, p in data["providers"].items()}
+            self._source = data
+        return self._profiles
+
+    def __getitem__(self, name):
+        return self._now()[name]
+
+    def __iter__(self):
+        return iter(self._now())
+
+    def __len__(self):
+        return len(self._now())
+
+
+PROFILES = _Profiles()
+
+
+def __getattr__(name: str):
+    """`SHAPES`, and the old constants (AIMLAPI, OPENAI_COMPATIBLE, ...) as the profile of that name."""
+    if name == "SHAPES":
+        return (BASE_SHAPE, *sorted({s for p in PROFILES.values() for s in p.shapes}))
+    wanted = name.lower().replace("_", "-")
+    if name.isupper() and wanted in PROFILES:
+        return PROFILES[wanted]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get_profile(name: str) -> Profile:
@@ -106,46 +147,57 @@ def get_profile(name: str) -> Profile:
 
 def identify(url: str, body: dict | None) -> tuple[str, str | None]:
     """(provider, model) of a request: the provider from the URL, the model from the body."""
-    provider = next((p.name for p in PROFILES.values() if p.hosts and p.matches(url)), OPENAI_COMPATIBLE.name)
+    claimed = [p for p in PROFILES.values() if p.hosts and p.matches(url)]
+    # the most specific claim wins: an explicit host:port, then the longest path prefix
+    claimed.sort(key=lambda p: (any(":" in h for h in p.hosts), len(p.path_prefix)), reverse=True)
+    provider = claimed[0].name if claimed else GENERIC
     body = body if isinstance(body, dict) else {}
-    model = body.get("model") or body.get("model_id")  # ModelsLab's model page sends `model_id`
+    fields = dict.fromkeys(["model", *(s.model_field for p in PROFILES.values() for s in p.shapes.values())])
+    model = next((body[f] for f in fields if body.get(f)), None)
     return provider, model if isinstance(model, str) else None
 
 
 def deviation_for(provider: str, check: str, model: str | None, origin: str) -> Deviation | None:
-    """The known deviation of a provider that covers a failing check, if one does."""
+    """The known deviation (or declared spec defect) of a provider that covers a failing check, if one does."""
     profile = PROFILES.get(provider)
     return next((d for d in profile.deviations if d.covers(check, model, origin)), None) if profile else None
 
 
-SHAPES = ("spec", "page")
-
-
 def build_request(profile: Profile, model: str, body: dict, key: str | None, base_url: str | None = None,
-                  shape: str = "spec", endpoint: str | None = None) -> tuple[str, dict, dict]:
+                  shape: str = BASE_SHAPE, endpoint: str | None = None) -> tuple[str, dict, dict]:
     """(url, headers, body) for a call: the profile's auth style and request shape applied.
 
-    ModelsLab documents two shapes: `spec` (model + Authorization: Bearer, its spec and prose) and `page`
-    (model_id + key in the body, its model page).
+    A shape other than the spec's (e.g. a model page's `model_id` + key in the body) comes from the data.
     """
-    if shape not in SHAPES:
-        raise unknown("request shape", shape, SHAPES)
+    known = __getattr__("SHAPES")
+    if shape not in known:
+        raise unknown("request shape", shape, known)
+    chosen = profile.shapes.get(shape) or Shape(BASE_SHAPE)  # a shape this provider lacks: its spec's
     url = (base_url or profile.base_url).rstrip("/") + (endpoint or profile.chat_path)
+    auth = chosen.auth or profile.endpoint_auth.get(endpoint or "") or profile.auth
     headers = {"content-type": "application/json"}
     body = dict(body)
-    if shape == "page" and profile.name == MODELSLAB.name:
+    if chosen.model_field == "model":
+        body.setdefault("model", model)
+    else:
         body.pop("model", None)
-        body = {"model_id": model, **body, **({"key": key} if key else {})}
-        return url, headers, body
-    body.setdefault("model", model)
-    if key and profile.auth == "x-api-key":
+        body = {chosen.model_field: model, **body}
+    if key and auth == "body-key":
+        body[chosen.key_field or profile.key_field] = key
+    elif key and auth == "x-api-key":
         headers["x-api-key"] = key
-    elif key:
+    elif key and auth == "bearer":
         headers["authorization"] = f"Bearer {key}"
     return url, headers, body
 
 
 def price_per_token(profile: Profile, model: str) -> tuple[float, float] | None:
     """(input, output) USD per token from the documented prices, or None when undocumented."""
-    prices = profile.prices_per_mtok.get(model)
+    prices = profile.prices_per_mtok.get(model) or next(
+        (p for pattern, p in profile.prices_per_mtok.items() if model and fnmatchcase(model, pattern)), None)
     return (prices[0] / 1e6, prices[1] / 1e6) if prices else None
+
+
+__all__ = ["BASE_SHAPE", "Deviation", "Documented", "GENERIC", "PROFILES", "Profile", "Shape", "build_request",
+           "configure", "deviation_for", "documented_value", "get_profile", "identify", "price_per_token",
+           "run_settings"]

@@ -1,35 +1,50 @@
-"""Which targets a live run covers: providers whose key is set, plus any base URL the user names."""
+"""Which targets a live run covers: providers whose key is set, plus any base URL the user names.
+
+With no --provider/--model given, the project file's [run] providers/models narrow the run.
+"""
 
 from __future__ import annotations
 
 import os
 
 from chatconform.live import Target
-from chatconform.profiles import AIMLAPI, MODELSLAB, get_profile
+from chatconform.profiles import GENERIC, PROFILES, get_profile, run_settings
 
 
 def live_targets(providers=(), models=(), base_url=None, api_key_env=None) -> list[tuple[Target, str | None]]:
     """(target, reason it cannot run or None) for every provider/model selected."""
+    run = run_settings()
+    providers, models = tuple(providers) or run.providers, tuple(models) or run.models
     out: list[tuple[Target, str | None]] = []
     if base_url:
         for model in models or ["default"]:
-            env = api_key_env or "OPENAI_API_KEY"
-            out.append((Target("openai-compatible", model, base_url=base_url, key_env=env), None))
+            env = api_key_env or get_profile(GENERIC).key_env
+            out.append((Target(GENERIC, model, base_url=base_url, key_env=env), None))
         return out
-    for profile in (AIMLAPI, MODELSLAB):
-        if providers and profile.name not in providers:
+    for profile in PROFILES.values():
+        if not profile.base_url or (providers and profile.name not in providers):
             continue
-        missing = None if os.environ.get(profile.key_env) else f"set {profile.key_env} to run {profile.name} live"
+        missing = _missing_key(profile)
         for model in profile.models:
             if models and model not in models:
                 continue
-            out.append((Target(profile.name, model), missing))
-            if profile.name == MODELSLAB.name:
-                out.append((Target(profile.name, model, shape="page"), missing))
+            out += [(Target(profile.name, model, shape=shape), missing) for shape in profile.live_shapes]
     return out
+
+
+def _missing_key(profile) -> str | None:
+    """Why a provider cannot run live (its key variable is unset), or None."""
+    if not profile.key_env or os.environ.get(profile.key_env):
+        return None
+    return f"set {profile.key_env} to run {profile.name} live"
 
 
 def describe(target: Target) -> str:
     """One line naming a target (never its key)."""
     base = target.base_url or get_profile(target.provider).base_url
-    return f"{target.provider} {target.model} at {base} (key from ${target.key_env or get_profile(target.provider).key_env})"
+    key_env = target.key_env or get_profile(target.provider).key_env
+    return f"{target.provider} {target.model} at {base} (key from ${key_env})" if key_env else \
+        f"{target.provider} {target.model} at {base} (no key)"
+
+
+__all__ = ["describe", "live_targets"]
