@@ -1,36 +1,101 @@
-"""Judging an exchange: the spec's rules plus every documented behaviour that applies to it."""
+"""Judging an exchange: the ONE path from an Exchange to findings and verdicts, per check.
+
+Replay, verify, live, fuzzing and the self-test all call judge(); each check that applies (the spec's
+rules as `schema`, then every claim) becomes a Row whose verdict already counts the provider's known
+deviations, so a live row and a replay row of the same model and check read the same.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from chatconform.errors import ChatconformError
 from chatconform.exchange import Exchange
-from chatconform.findings import Finding, verdict
-from chatconform.schemacheck import schema_findings
-from chatconform.specs import SpecStore
+from chatconform.findings import GAP_KIND, Finding
+from chatconform.verdicts import FAIL, GAP, KNOWN, PASS, worst
+
+SCHEMA = "schema"
+
+
+@dataclass
+class Row:
+    """One check of one exchange: its findings, its verdict and why."""
+
+    check: str
+    findings: list[Finding]
+    verdict: str = PASS
+    reason: str | None = None
+    seconds: float = 0.0
+    deviation: object = None  # the profile's Deviation that explains this row's violations
+    stale: object = None  # a Deviation declared for this check that this exchange no longer shows
 
 
 @dataclass
 class Judgement:
-    """An exchange with its findings and verdict."""
+    """An exchange with one Row per check that applied."""
 
     exchange: Exchange
-    findings: list[Finding]
+    rows: dict[str, Row] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of every row."""
+        return [f for row in self.rows.values() for f in row.findings]
 
     @property
     def verdict(self) -> str:
-        """pass, fail or gap."""
-        return verdict(self.findings)
+        """The worst row verdict: fail only for a violation no known deviation explains."""
+        return worst(row.verdict for row in self.rows.values())
+
+    def known(self) -> list[Row]:
+        """The rows that fail as declared known deviations."""
+        return [row for row in self.rows.values() if row.verdict == KNOWN]
 
 
-def judge(ex: Exchange, store: SpecStore) -> Judgement:
-    """All findings for one exchange; a spec that cannot be loaded is a finding, not a crash."""
+def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
+    """Every applicable check of one exchange (or just `only`); a spec that cannot load is a gap, not a crash."""
+    from chatconform.claims import applicable_claims, run_claim
+
+    judgement = Judgement(exchange=ex)
+    if only in (None, SCHEMA):
+        judgement.rows[SCHEMA] = _row(ex, SCHEMA, lambda: _schema(ex, store))
+    for claim in applicable_claims(ex, store):
+        if only in (None, claim.id):
+            judgement.rows[claim.id] = _row(ex, claim.id, lambda c=claim: run_claim(c, ex, store))
+    return judgement
+
+
+def _schema(ex: Exchange, store) -> list[Finding]:
+    from chatconform.schemacheck import schema_findings
+
     try:
-        findings = schema_findings(ex, store)
+        return schema_findings(ex, store)
     except ChatconformError as err:
-        findings = [Finding("spec-gap.unloadable", "warning", "gap", message=str(err))]
-    from chatconform.claims import claim_findings
+        return [Finding("spec-gap.unloadable", "warning", GAP_KIND, message=str(err))]
 
-    findings += claim_findings(ex, store)
-    return Judgement(exchange=ex, findings=findings)
+
+def _row(ex: Exchange, check: str, run) -> Row:
+    """Run one check and give it its verdict, known deviations applied."""
+    start = time.perf_counter()
+    findings = list(run())
+    row = Row(check=check, findings=findings, seconds=time.perf_counter() - start)
+    violations = [f for f in findings if f.severity == "violation"]
+    deviations = [_deviation(ex, f.check) for f in violations]
+    if violations and all(deviations):
+        row.verdict, row.deviation = KNOWN, deviations[0]
+        row.reason = f"known deviation: {deviations[0].reason} ({deviations[0].link})"
+    elif violations:
+        row.verdict = FAIL
+    elif any(f.kind == GAP_KIND for f in findings):
+        row.verdict = GAP
+        row.reason = "; ".join(f.message for f in findings if f.kind == GAP_KIND)
+    else:
+        row.stale = _deviation(ex, check)
+    return row
+
+
+def _deviation(ex: Exchange, check: str):
+    from chatconform.profiles import deviation_for
+
+    return deviation_for(ex.provider, check, ex.model, ex.origin)
