@@ -8,46 +8,23 @@ from pathlib import Path
 import vcr
 
 from chatconform import __version__
-from chatconform.scrub import REDACTED, is_secret_name, known_secrets, scrub_body, scrub_headers, scrub_text, scrub_url
+from chatconform.paths import inside, safe_name
+from chatconform.scrub import known_secrets, request_secrets, scrub_body, scrub_headers, scrub_text, scrub_url
 
 
 class Scrubber:
-    """vcrpy hooks that remove secrets; key values seen in a request are also removed from its response."""
+    """vcrpy hooks that remove secrets; every credential a request carried is also removed from what follows."""
 
     def __init__(self, extra_secrets=()):
-        self.secrets = set(known_secrets(extra_secrets))
-
-    def _learn(self, headers: dict, body) -> None:
-        """Remember the credential values a request carries, wherever the response may echo them."""
-        for name, value in (headers or {}).items():
-            if is_secret_name(name):
-                for item in value if isinstance(value, list) else [value]:
-                    text = str(item)
-                    self.secrets.add(text.split(" ", 1)[1] if text.lower().startswith("bearer ") else text)
-        self._learn_json(body)
-
-    def _learn_json(self, body) -> None:
-        import json
-
-        try:
-            value = json.loads(body) if isinstance(body, (str, bytes)) and body else None
-        except ValueError:
-            return
-        stack = [value]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                self.secrets.update(str(v) for k, v in item.items() if is_secret_name(k) and isinstance(v, str))
-                stack.extend(item.values())
-            elif isinstance(item, list):
-                stack.extend(item)
+        self.learned = set(extra_secrets)
 
     def _values(self) -> list[str]:
-        return sorted((s for s in self.secrets if len(s) >= 6 and s != REDACTED), key=len, reverse=True)
+        """The run's key values (read now: a variable may be registered after this hook was made) and learned ones."""
+        return known_secrets(self.learned)
 
     def request(self, request):
-        """before_record_request: headers, URL (query keys) and JSON body at any depth."""
-        self._learn(dict(request.headers), request.body)
+        """before_record_request: headers of any scheme, URL (query keys, userinfo) and JSON body at any depth."""
+        self.learned |= request_secrets(dict(request.headers), request.uri, request.body)
         secrets = self._values()
         request.headers = {k: (v[0] if isinstance(v, list) else v)
                            for k, v in scrub_headers(dict(request.headers), secrets).items()}
@@ -56,16 +33,15 @@ class Scrubber:
         return request
 
     def response(self, response: dict) -> dict:
-        """before_record_response: headers and body (JSON at any depth, SSE event by event)."""
+        """before_record_response: headers and body (JSON at any depth, SSE event by event, comments too)."""
         secrets = self._values()
         response["headers"] = scrub_headers(response.get("headers") or {}, secrets)
         body = response.get("body") or {}
-        if "string" in body:
-            body["string"] = scrub_body(body["string"], secrets)
-        if "content" in body:  # vcrpy's httpx stub stores content under "content" in some versions
-            body["content"] = scrub_body(body["content"], secrets)
-        response["status"] = {**response.get("status", {}),
-                              "message": scrub_text(str(response.get("status", {}).get("message", "")), secrets)}
+        for field in ("string", "content"):  # vcrpy's httpx stub stores content under "content" in some versions
+            if field in body:
+                body[field] = scrub_body(body[field], secrets)
+        status = response.get("status") if isinstance(response.get("status"), dict) else {}
+        response["status"] = {**status, "message": scrub_text(str(status.get("message", "")), secrets)}
         return response
 
 
@@ -112,7 +88,7 @@ def save_regression(ex, folder: Path, reason: str) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     model = (ex.model or "no-model").split("/")[-1]
     scenario = ex.label.split("/")[-1] if ex.label else "exchange"
-    path = folder / ex.provider / model / f"regression-{scenario}-{stamp}.yaml"
+    path = inside(folder, safe_name(ex.provider), safe_name(model), f"regression-{safe_name(scenario)}-{stamp}.yaml")
     request = _vcr_request(ex)
     scrubber.request(request)
     response = scrubber.response({"status": {"code": ex.response.status, "message": ""},

@@ -1,97 +1,186 @@
-"""Secrets out of everything that is written: headers, query strings, JSON bodies at any depth, SSE.
+"""Secrets out of everything that is written: cassettes, results, history, attachments, summary, gate, logs.
 
+Two nets, used together everywhere:
+- by name: credential headers whatever their scheme (Authorization, Proxy-Authorization, cookies, any
+  `*-key`/`*-token`/`*-secret`...), query parameters and JSON/SSE fields at any depth named like keys;
+- by value: every key variable the run knows (`run_secrets`) and every credential a request carried
+  (`request_secrets`), removed as text wherever they occur, so a server's echo of them goes too.
 vcrpy's own filters touch only top-level JSON keys of requests and never response bodies, so every
-cassette goes through here (before_record_request/response) and so does every report attachment.
-Two nets: secret-looking names (anywhere), and the actual key values in use (anywhere, as text).
+cassette goes through here (before_record_request/response) and so does every report writer.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-import os
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from collections.abc import Mapping
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-REDACTED = "<redacted>"
-SECRET_NAMES = {
-    "authorization", "proxy-authorization", "x-api-key", "api-key", "apikey", "api_key", "key",
-    "x-goog-api-key", "token", "access_token", "refresh_token", "id_token", "secret", "client_secret",
-    "password", "cookie", "set-cookie", "x-auth-token", "anthropic-api-key", "openai-api-key",
-}
-KEY_ENV_VARS = ("AIMLAPI_API_KEY", "MODELSLAB_API_KEY", "OPENAI_API_KEY", "CHATCONFORM_API_KEY")
-_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]{8,}")
+from chatconform.keys import (  # noqa: F401  (one import for every writer: names, values and scrubbing)
+    MIN_SECRET, NAMED_ENV, PARAM, REDACTED, STANDARD_KEY_ENVS, exchange_secrets, is_secret_name, key_env_names,
+    known_secrets, pairs, parse_json, redactable, register_key_env, request_secrets, run_secrets,
+)
 
-
-def is_secret_name(name: str) -> bool:
-    """True for a header, query or JSON key whose value is a credential."""
-    return str(name).lower() in SECRET_NAMES
-
-
-def known_secrets(extra=()) -> list[str]:
-    """The key values in use (from the usual variables, plus any named), longest first."""
-    values = [os.environ.get(name, "") for name in KEY_ENV_VARS] + [v for v in extra if v]
-    extra_env = os.environ.get("CHATCONFORM_API_KEY_ENV")
-    if extra_env:
-        values.append(os.environ.get(extra_env, ""))
-    return sorted({v for v in values if len(v) >= 6}, key=len, reverse=True)
+_NAMED = re.compile(r"(?i)(?:key|token|secret|passw|pwd|passphrase|sig|signature|credentials?|authorization|"
+                    r"authenticate|cookie2?)\\{0,3}\"\s*:")  # a JSON text that may hold a secret-named field
+_NAME_WORDS = ("key", "token", "secret", "passw", "pwd", "passphrase", "sig", "credential", "authori", "authenticat",
+               "cookie")
+_SCHEME_TEXT = re.compile(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=\-]{8,})")
+# header-style lines in free text (an error message, a dump); a prose "Key: ..." line is left alone
+_AUTH_LINE = re.compile(r"(?im)\b((?:proxy-)?authorization|cookie|set-cookie|api-key|x-[\w-]*(?:key|token|secret))"
+                        r"(\s*[:=]\s*)([^\r\n\"'<>]+)")
+_JSON_FIELD = re.compile(r"(?i)(\\{0,3}\")([\w.-]{0,48}(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|"
+                         r"credentials?))(\\{0,3}\"\s*:\s*\\{0,3}\")([^\"\\]{1,2048})")
 
 
 def scrub_text(text: str, secrets=()) -> str:
-    """Known secret values and bearer tokens out of free text."""
+    """Known secret values, credentials after Bearer/Basic or a credential header, key-named params out of text."""
+    if not isinstance(text, str) or not text:
+        return text
     for secret in secrets:
-        text = text.replace(secret, REDACTED)
-    return _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+        if secret and secret in text:
+            text = text.replace(secret, REDACTED)
+    low = text.lower()  # cheap literal checks first: most text holds none of these and skips the patterns
+    if "authoriz" in low or "cookie" in low or "key" in low or "token" in low or "secret" in low:
+        text = _AUTH_LINE.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
+    if "bearer" in low or "basic" in low:
+        text = _SCHEME_TEXT.sub(_scheme, text)
+    if "=" in text:
+        text = PARAM.sub(lambda m: _param(m.group(1), m.group(2), m.group(3)), text)
+    if '"' in text and _maybe_named(low):
+        text = _JSON_FIELD.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + (
+            REDACTED if is_secret_name(m.group(2)) and m.group(2).lower() != "token" else m.group(4)), text)
+    return text
 
 
-def scrub_json(value, secrets=()):
-    """A copy of a JSON value with every secret-named field, at any depth, redacted."""
-    if isinstance(value, dict):
-        return {k: (REDACTED if is_secret_name(k) and v not in (None, "") else scrub_json(v, secrets))
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrub_json(v, secrets) for v in value]
-    if isinstance(value, str):
-        return scrub_text(value, secrets)
-    return value
+def _maybe_named(low: str) -> bool:
+    """A literal pre-check for a secret-looking name (lower-case text): a miss means none is there."""
+    return any(word in low for word in _NAME_WORDS)
 
 
-def scrub_body(body: bytes | str | None, secrets=()) -> bytes | str | None:
-    """A body with secrets removed: JSON structurally, SSE event by event, anything else as text."""
-    if body is None or body == b"" or body == "":
+def _scheme(match) -> str:
+    """`Bearer/Basic <credential>` in prose; "Basic authentication" or "Bearer tokens" is no credential."""
+    word = match.group(2)
+    if match.group(1).lower() == "basic":
+        try:
+            credential = b":" in base64.b64decode(word, validate=True)
+        except (binascii.Error, ValueError):
+            credential = False
+    else:
+        credential = len(word) >= 16 or any(c.isdigit() for c in word)
+    return f"{match.group(1)} {REDACTED}" if credential else match.group(0)
+
+
+def _param(lead: str, name: str, value: str) -> str:
+    redact = value and value != REDACTED and is_secret_name(unquote(name))
+    return f"{lead}{name}={REDACTED if redact else value}"
+
+
+def scrub_tree(value, secrets=()):
+    """A copy of any JSON-like value: secret-named fields redacted at any depth, every string scrubbed."""
+    return _scrub_tree(value, secrets)[0]
+
+
+def _scrub_tree(value, secrets) -> tuple[object, bool]:
+    """(scrubbed copy, whether anything changed); iterative, so a body nested 10^5 deep is no RecursionError."""
+    root, changed = [value], False
+    stack = [(root, 0)]
+    while stack:
+        holder, key = stack.pop()
+        item = holder[key]
+        if isinstance(item, Mapping):
+            new = {}
+            for k, v in item.items():
+                name = scrub_text(k, secrets) if isinstance(k, str) else k
+                changed |= name != k
+                if redactable(k, v, item):
+                    new[name], changed = REDACTED, True
+                    continue
+                if is_secret_name(k) and isinstance(v, list):
+                    v = [REDACTED if isinstance(x, (str, int, float)) and x != "" else x for x in v]
+                    changed = True
+                new[name] = v
+                stack.append((new, name))
+            holder[key] = new
+        elif isinstance(item, (list, tuple)):
+            holder[key] = new_list = list(item)
+            stack.extend((new_list, i) for i in range(len(new_list)))
+        elif isinstance(item, str):
+            holder[key] = scrub_text(item, secrets)
+            changed |= holder[key] != item
+    return root[0], changed
+
+
+def scrub_body(body, secrets=()):
+    """A body with secrets removed: JSON structurally, SSE line by line, other text as text, bytes as bytes."""
+    if not body or not isinstance(body, (str, bytes, bytearray)):
         return body
-    as_bytes = isinstance(body, bytes)
-    text = body.decode("utf-8", "replace") if as_bytes else body
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            text = bytes(body).decode("utf-8")
+        except UnicodeDecodeError:  # binary: remove the values byte for byte, never re-encode it
+            data = bytes(body)
+            for secret in secrets:
+                data = data.replace(secret.encode("utf-8", "replace"), REDACTED.encode())
+            return data
+        return _scrub_text_body(text, secrets).encode("utf-8")
+    return _scrub_text_body(body, secrets)
+
+
+def _scrub_text_body(text: str, secrets) -> str:
+    if _clean(text, secrets):
+        return text
+    parsed = parse_json(text)
+    if parsed is not None:
+        return _dump_if_changed(parsed, secrets, text)
+    if "data:" in text or text.lstrip().startswith((":", "event:")):
+        return _scrub_sse(text, secrets)
+    return scrub_text(text, secrets)
+
+
+def _clean(text: str, secrets) -> bool:
+    """True when no secret-looking field name is present and the text net removes nothing (the fast path)."""
+    return not (_maybe_named(text.lower()) and _NAMED.search(text)) and scrub_text(text, secrets) == text
+
+
+def _dump_if_changed(parsed, secrets, original: str) -> str:
+    """Parsed JSON scrubbed, serialised only when something was removed (a clean body stays byte for byte)."""
+    clean, changed = _scrub_tree(parsed, secrets)
+    if not changed:
+        return original
     try:
-        text = json.dumps(scrub_json(json.loads(text), secrets), ensure_ascii=False)
-    except ValueError:
-        text = _scrub_sse(text, secrets) if "data:" in text else scrub_text(text, secrets)
-    text = scrub_text(text, secrets)
-    return text.encode("utf-8") if as_bytes else text
+        return json.dumps(clean, ensure_ascii=False)
+    except (ValueError, RecursionError):  # too deep to write back: the text net still removes the values
+        return scrub_text(original, secrets)
 
 
 def _scrub_sse(text: str, secrets) -> str:
-    """Each `data:` line of an event stream scrubbed as JSON when it is JSON."""
+    """Each `data:` line of an event stream scrubbed as JSON when it is JSON; comments and the rest as text."""
     out = []
     for line in text.splitlines(keepends=True):
         stripped = line.rstrip("\r\n")
-        if stripped.startswith("data:"):
-            payload = stripped[5:].lstrip(" ")
-            try:
-                payload = json.dumps(scrub_json(json.loads(payload), secrets), ensure_ascii=False)
-            except ValueError:
-                payload = scrub_text(payload, secrets)
-            line = f"data: {payload}{line[len(stripped):]}"
+        payload = stripped[5:].lstrip(" ") if stripped.startswith("data:") else ""
+        parsed = None if _clean(line, secrets) else parse_json(payload)
+        if parsed is not None:
+            clean = _dump_if_changed(parsed, secrets, payload)
+            line = line if clean == payload else f"data: {clean}{line[len(stripped):]}"
+        else:
+            line = scrub_text(line, secrets)
         out.append(line)
     return "".join(out)
 
 
-def scrub_headers(headers: dict, secrets=()) -> dict:
-    """Headers with credential headers redacted and secret values removed from the rest."""
-    out = {}
-    for name, value in (headers or {}).items():
+def scrub_headers(headers, secrets=()) -> dict:
+    """Headers with every credential header redacted and secret values removed from the rest."""
+    if not isinstance(headers, (Mapping, list, tuple)):
+        return {} if headers is None else scrub_tree(headers, secrets)
+    out: dict = {}
+    for name, value in pairs(headers):
         if is_secret_name(name):
-            out[name] = [REDACTED] if isinstance(value, list) else REDACTED
-        elif isinstance(value, list):
+            out[name] = [REDACTED for _ in value] if isinstance(value, (list, tuple)) else REDACTED
+        elif isinstance(value, (list, tuple)):
             out[name] = [scrub_text(str(v), secrets) for v in value]
         else:
             out[name] = scrub_text(str(value), secrets)
@@ -99,11 +188,18 @@ def scrub_headers(headers: dict, secrets=()) -> dict:
 
 
 def scrub_url(url: str, secrets=()) -> str:
-    """A URL with secret-named query parameters (and secret values anywhere) redacted."""
-    parts = urlsplit(url)
-    query = [(k, REDACTED if is_secret_name(k) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    clean = urlunsplit(parts._replace(query=urlencode(query, safe="<>")))
-    return scrub_text(clean, secrets)
+    """A URL with key-named query parameters and any userinfo redacted, and secret values removed."""
+    text = str(url or "")
+    try:
+        parts = urlsplit(text)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+        query = PARAM.sub(lambda m: _param(m.group(1), m.group(2), m.group(3)), parts.query)
+        text = urlunsplit(parts._replace(netloc=netloc, query=query))
+    except ValueError:  # not a URL we can split: scrub it as text
+        pass
+    return scrub_text(text, secrets)
 
 
 def find_leaks(text: str, canaries) -> list[str]:

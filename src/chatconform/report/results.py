@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 import platform
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from chatconform import __version__
+from chatconform.paths import safe_name, write_atomic
+from chatconform.report.excerpt import excerpt
+from chatconform.scrub import exchange_secrets, known_secrets, scrub_tree
 
 
 @dataclass
@@ -23,12 +27,21 @@ class ResultsLog:
 
     def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
             test_id=None, exchange=None) -> None:
-        """Record one judged (exchange, check) pair (with what the exchange showed, when given)."""
-        self.entries.append({
+        """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed."""
+        entry = {
             "provider": provider, "model": model, "check": check, "verdict": verdict, "origin": origin,
             "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
             "reason": reason, "test_id": test_id, "observations": observe(exchange) if exchange else {},
-        })
+            "excerpt": excerpt(exchange) if exchange else {},  # scrubbed request/response, for the summary
+        }
+        # findings quote what the server sent, which may echo a key the request carried
+        self.entries.append(scrub_tree(entry, exchange_secrets(exchange) if exchange else known_secrets()))
+
+    def add_row(self, ex, row, test_id=None) -> None:
+        """Record one judged Row of an exchange (see chatconform.judge): the same shape in every mode."""
+        self.add(provider=ex.provider, model=ex.model, check=row.check, verdict=row.verdict, origin=ex.origin,
+                 label=ex.label, findings=row.findings, duration=row.seconds, reason=row.reason,
+                 test_id=test_id, exchange=ex)
 
     def note_spec(self, spec) -> None:
         """Remember the pinned spec an exchange was judged against."""
@@ -62,11 +75,20 @@ class ResultsLog:
                 "spend": self.spend, "results": self.entries}
 
     def write(self, folder: Path) -> Path:
-        """Write results.json into the folder; returns its path."""
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "results.json"
-        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        """Write results.json into the folder (whole or not at all, scrubbed once more); returns its path."""
+        path = Path(folder) / "results.json"
+        write_atomic(path, (self._scrubbed_json(indent=2) + "\n").encode("utf-8"))
         return path
+
+    def write_part(self, folder: Path, worker: str) -> Path:
+        """Write an xdist worker's part (scrubbed, atomically) for the controller to merge."""
+        path = Path(folder) / f"{safe_name(worker)}.json"
+        write_atomic(path, self._scrubbed_json().encode("utf-8"))
+        return path
+
+    def _scrubbed_json(self, indent=None) -> str:
+        """The log as JSON with every key value the run knows removed, whatever field it reached."""
+        return json.dumps(scrub_tree(self.to_dict(), known_secrets()), indent=indent, ensure_ascii=False)
 
 
 def observe(ex) -> dict:
@@ -75,8 +97,32 @@ def observe(ex) -> dict:
     from chatconform.claims._view import assembled
 
     view = assembled(ex) if ex.response is not None and ex.ok else None
-    usage = (view or {}).get("usage") or {}
+    view = view if isinstance(view, dict) else {}
+    usage = view.get("usage") if isinstance(view.get("usage"), dict) else {}
+    choices = view.get("choices") if isinstance(view.get("choices"), list) else []
+    # what a provider sent may be of any type: kept only in the types results.json promises its readers
     return {"status": ex.response.status if ex.response is not None else None,
-            "finish_reasons": [c.get("finish_reason") for c in (view or {}).get("choices") or [] if isinstance(c, dict)],
-            "completion_tokens": usage.get("completion_tokens"), "model": (view or {}).get("model"),
+            "finish_reasons": [_text(c.get("finish_reason")) for c in choices if isinstance(c, dict)],
+            "completion_tokens": _count(usage.get("completion_tokens")), "model": _text(view.get("model")),
+            "prompt_tokens": _count(usage.get("prompt_tokens")), "usd": _reported_usd(ex.json),
             "no_limit_sent": not any(ex.request_json.get(f) is not None for f in LIMIT_FIELDS)}
+
+
+def _count(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value) -> str | None:
+    return value if value is None or isinstance(value, str) else json.dumps(value)[:200]
+
+
+def _reported_usd(body) -> float | None:
+    """What the provider said the exchange cost (AIML's meta.usage.usd_spent), when it said so."""
+    for key in ("meta", "usage", "usd_spent"):
+        body = body.get(key) if isinstance(body, dict) else None
+    if not isinstance(body, (int, float)) or isinstance(body, bool):
+        return None
+    try:
+        return float(body) if math.isfinite(body) else None
+    except OverflowError:  # an integer too large for a float
+        return None

@@ -1,0 +1,165 @@
+"""Which values are keys: credential-looking names, the run's key variables, what a request carries.
+
+The scrubber (chatconform.scrub) removes what this module names, by name and by value.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+from collections.abc import Mapping
+from urllib.parse import quote, unquote, urlsplit
+
+REDACTED = "<redacted>"
+MIN_SECRET = 6  # a shorter value is no real key, and removing it everywhere would garble the reports
+STANDARD_KEY_ENVS = ("OPENAI_API_KEY", "AIMLAPI_API_KEY", "MODELSLAB_API_KEY", "ANTHROPIC_API_KEY",
+                     "CHATCONFORM_API_KEY", "CHATCONFORM_REFERENCE_KEY")
+NAMED_ENV = "CHATCONFORM_API_KEY_ENV"  # names (comma-separated) of further key variables, for later commands
+_REGISTERED: set[str] = set()  # variables named in this process (pytest --api-key-env)
+
+_WHOLE = {"authorization", "proxy-authorization", "cookie", "set-cookie", "set-cookie2", "www-authenticate",
+          "proxy-authenticate"}
+_SUFFIX = re.compile(r"(?:^|[-_.])(?:api[-_]?key|apikey|key|token|secret|password|passwd|pwd|passphrase|"
+                     r"signature|sig|credentials?)$")
+_ENV_NAME = re.compile(r"(?i)(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+PARAM = re.compile(r"(^|[?&;,\s])([^=&;#?/\s\"'<>]{1,64})=([^&;#\s\"'<>]*)", re.MULTILINE)
+
+
+def is_secret_name(name) -> bool:
+    """True for a header, query or JSON key whose value is a credential (any case, camelCase too)."""
+    text = _CAMEL.sub(r"\1_\2", str(name)).lower().strip()
+    return text in _WHOLE or bool(_SUFFIX.search(text))
+
+
+def register_key_env(name: str) -> None:
+    """Treat the value of this environment variable as a key from now on (pytest --api-key-env does)."""
+    if name:
+        _REGISTERED.add(str(name))
+
+
+def key_env_names(extra=()) -> list[str]:
+    """Every variable that may hold a key: standard, every profile's, registered, named, and key-like names."""
+    from chatconform.profiles import PROFILES
+
+    names = [*STANDARD_KEY_ENVS, *(p.key_env for p in PROFILES.values() if getattr(p, "key_env", None))]
+    names += [*sorted(_REGISTERED), *(n.strip() for n in os.environ.get(NAMED_ENV, "").split(",")), *extra]
+    names += [n for n in os.environ if _ENV_NAME.search(n)]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def run_secrets(extra_env_names=()) -> list[str]:
+    """The value of every key variable the run knows (with its encoded forms), longest first."""
+    return forms(os.environ.get(name, "") for name in key_env_names(extra_env_names))
+
+
+def known_secrets(extra=()) -> list[str]:
+    """The run's key values plus any values given, longest first."""
+    return forms([*run_secrets(), *extra])
+
+
+def forms(values) -> list[str]:
+    """Each value as written raw, URL-encoded and JSON-escaped; too short ones dropped; longest first."""
+    out = set()
+    for value in values:
+        if isinstance(value, str) and len(value) >= MIN_SECRET and value != REDACTED:
+            out.update({value, quote(value, safe=""), json.dumps(value)[1:-1]})
+    return sorted(out, key=lambda s: (-len(s), s))
+
+
+def request_secrets(headers=None, url: str = "", body=None) -> set[str]:
+    """The credentials a request carries (headers of any scheme, query, JSON body at any depth, userinfo)."""
+    found: set[str] = set()
+    for name, value in pairs(headers):
+        if is_secret_name(name):
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                found.update(_credential_parts(str(item)))
+    try:
+        parts = urlsplit(str(url or ""))
+        found.update(_query_secrets(parts.query))
+        found.update(v for v in (parts.username, parts.password) if v)
+    except ValueError:
+        pass
+    parsed = parse_json(body)
+    if parsed is None and isinstance(body, (str, bytes)) and body:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        found.update(_query_secrets(text.strip()))
+    found.update(v for _, v in _named_scalars(parsed) if isinstance(v, str))
+    return {v for v in found if len(v) >= MIN_SECRET and v != REDACTED}
+
+
+def _query_secrets(query: str) -> set[str]:
+    """Values of key-named parameters in a query or form body (split on & and ;), raw and decoded."""
+    pairs = [(unquote(k), v) for _, k, v in PARAM.findall(query)]
+    return {form for k, v in pairs if is_secret_name(k) for form in (v, unquote(v.replace("+", " ")))}
+
+
+def _credential_parts(value: str) -> list[str]:
+    """A credential header value, its credential after any scheme, a Basic pair decoded, cookie values."""
+    parts = [value.strip()]
+    scheme, _, rest = value.strip().partition(" ")
+    if rest:
+        parts.append(rest.strip())
+        if scheme.lower() == "basic":
+            try:
+                pair = base64.b64decode(rest.strip(), validate=True).decode("utf-8")
+                parts += [pair, *pair.split(":", 1)]
+            except (binascii.Error, ValueError):
+                pass
+    for cookie in value.split(";"):
+        parts.append(cookie.partition("=")[2].strip())
+    return parts
+
+
+def pairs(headers) -> list[tuple]:
+    """Headers as (name, value) pairs, whether a mapping or a list of pairs; anything else gives none."""
+    if isinstance(headers, Mapping):
+        return list(headers.items())
+    if isinstance(headers, (list, tuple)):
+        return [tuple(p) for p in headers if isinstance(p, (list, tuple)) and len(p) == 2]
+    return []
+
+
+def parse_json(body):
+    """The body parsed as JSON, or None (not JSON, not text, or nested past what the parser allows)."""
+    if not body or not isinstance(body, (str, bytes, bytearray)):
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _named_scalars(value):
+    """(name, value) of every secret-named scalar field at any depth (iteratively: no depth limit)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            for k, v in item.items():
+                if redactable(k, v, item):
+                    yield k, v
+                elif isinstance(v, (Mapping, list)):
+                    stack.append(v)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def redactable(name, value, parent) -> bool:
+    """A secret-named field holding a value; a logprob entry's `token` is text the model wrote, not a key."""
+    if not is_secret_name(name) or value in (None, "") or isinstance(value, bool):
+        return False
+    if str(name).lower() == "token" and "logprob" in parent:
+        return False
+    return isinstance(value, (str, int, float))
+
+
+def exchange_secrets(ex, extra_env_names=()) -> list[str]:
+    """The run's key values plus the credentials this exchange's request carried (what a server may echo)."""
+    request = getattr(ex, "request", None)
+    carried = request_secrets(getattr(request, "headers", None), getattr(request, "url", ""),
+                              getattr(request, "body", None)) if request is not None else set()
+    return forms([*run_secrets(extra_env_names), *carried])
