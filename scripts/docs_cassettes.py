@@ -1,21 +1,28 @@
-"""Write the documentation examples as cassettes (provenance: docs). Re-run when the seeds change.
+"""Write the seed documentation examples as cassettes (provenance: docs). Re-run when the seeds change.
 
 usage: python scripts/docs_cassettes.py SEEDS_DIR UPSTREAM_DIR
 
-Every body below is what the page prints, byte for byte where it is JSON; nothing is invented.
+Its successor for AIML's whole catalog is `chatconform catalog sync aimlapi` + `chatconform specs pull
+--update` + `chatconform catalog examples aimlapi` (every example of every pinned page, into
+cassettes/aimlapi-catalog/, same provenance keys plus page sha256 and example index). This script stays
+for the five seed cassettes (cassettes/aimlapi/*, from seed pages that are not pinned) and ModelsLab's,
+and reads printed bodies with the same reader the catalog uses; its output is byte for byte the
+committed files.
+
+Every body below is what the page prints (re-serialised as compact JSON); nothing is invented.
 Pages show no HTTP status or headers: the status is the one the model's own spec documents and the
 content type is the one the page's JSON implies; both are said in the provenance as assumptions.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import sys
 from pathlib import Path
 
 from chatconform.cassettes import dump_cassette
+from chatconform.catalog._literals import printed_value
 from chatconform.scrub import scrub_body, scrub_headers
 
 AIML_URL = "https://api.aimlapi.com/v1/chat/completions"
@@ -46,12 +53,9 @@ AIML_PAGES = [
 
 
 def response_block(page: str):
-    """The JSON (or Python-dict) body in the page's 'Response' block."""
+    """The JSON (json5 or Python-dict) body in the page's 'Response' block."""
     block = re.search(r"<summary>Response</summary>.*?```json5\n(.*?)\n```", page, re.S).group(1)
-    try:
-        return json.loads(block)
-    except ValueError:
-        return ast.literal_eval(block)
+    return printed_value(block)[0]
 
 
 def interaction(method, url, headers, body, status=None, resp_body=None):
@@ -60,7 +64,7 @@ def interaction(method, url, headers, body, status=None, resp_body=None):
            "body": scrub_body(json.dumps(body, ensure_ascii=False)) if body is not None else None}
     if status is None:
         return {"request": req, "response": None}
-    text = json.dumps(resp_body, ensure_ascii=False, indent=2)
+    text = json.dumps(resp_body, ensure_ascii=False)  # compact, as the committed cassettes are
     return {"request": req, "response": {
         "status": {"code": status, "message": {200: "OK", 201: "Created"}[status]},
         "headers": {"Content-Type": ["application/json"]}, "body": {"string": scrub_body(text)}}}
