@@ -6,13 +6,10 @@ import json
 import os
 from dataclasses import dataclass
 
-from chatconform.budget import BudgetExhausted, Ledger, actual_cost, estimate
+from chatconform.budget import BudgetExhausted, Ledger, actual_cost, default_output_limit, estimate
 from chatconform.client import CallResult, RetryPolicy, call
-from chatconform.profiles import build_request, get_profile, price_per_token
+from chatconform.profiles import BASE_SHAPE, build_request, get_profile, price_per_token
 from chatconform.scenarios import Scenario
-
-ENDPOINTS = {"messages": "/v1/messages", "count_tokens": "/v1/messages/count_tokens", "models": "/v1/models"}
-DEFAULT_LIMITS = {"aimlapi": 512, "modelslab": 1000}
 
 
 @dataclass(frozen=True)
@@ -24,7 +21,7 @@ class Target:
     base_url: str | None = None
     key_env: str | None = None
     origin: str = "live"
-    shape: str = "spec"
+    shape: str = BASE_SHAPE
     headers: tuple = ()
 
     @property
@@ -34,7 +31,8 @@ class Target:
 
     @property
     def id(self) -> str:
-        return f"{self.provider}-{self.model.split('/')[-1]}" + ("-page-shape" if self.shape == "page" else "")
+        shape = f"-{self.shape}-shape" if self.shape != BASE_SHAPE else ""
+        return f"{self.provider}-{self.model.split('/')[-1]}{shape}"
 
 
 @dataclass
@@ -53,15 +51,12 @@ def run(target: Target, scenario: Scenario, ledger: Ledger | None, policy: Retry
     """Send one scenario to a target, within the budget; never sends once the budget is spent."""
     profile = get_profile(target.provider)
     body = scenario.body(target.model)
-    endpoint = ENDPOINTS.get(scenario.endpoint)
+    endpoint = profile.extra_endpoints.get(scenario.endpoint)  # None: the chat path (the auth is the data's)
     url, headers, shaped = build_request(profile, target.model, body or {}, target.key, target.base_url,
-                                         target.shape if scenario.endpoint == "chat" else "spec", endpoint)
-    if profile.name == "modelslab" and scenario.endpoint != "chat" and target.key:
-        headers.pop("authorization", None)
-        headers["x-api-key"] = target.key  # the Anthropic-compatible endpoints document x-api-key
+                                         target.shape if scenario.endpoint == "chat" else BASE_SHAPE, endpoint)
     headers.update(dict(target.headers), **(extra_headers or {}))
     price = price_per_token(profile, target.model)
-    est = estimate(shaped if body else {}, price, DEFAULT_LIMITS.get(target.provider, 1000))
+    est = estimate(shaped if body else {}, price, default_output_limit(target.provider, target.model))
     if ledger is not None:
         try:
             ledger.reserve(est)

@@ -129,12 +129,9 @@ PROFILES = _Profiles()
 
 
 def __getattr__(name: str):
-    """`SHAPES`, and the old constants (AIMLAPI, OPENAI_COMPATIBLE, ...) as the profile of that name."""
+    """`SHAPES`: the spec's request shape and every other one the data in force declares."""
     if name == "SHAPES":
         return (BASE_SHAPE, *sorted({s for p in PROFILES.values() for s in p.shapes}))
-    wanted = name.lower().replace("_", "-")
-    if name.isupper() and wanted in PROFILES:
-        return PROFILES[wanted]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

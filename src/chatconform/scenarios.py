@@ -1,9 +1,18 @@
-"""The live catalog: few requests, each serving every claim it can (the default probe runs once per model)."""
+"""The live catalog: few requests, each serving every claim it can (the default probe runs once per model).
+
+Which providers a scenario is for comes from the data: an endpoint scenario goes to the providers that
+declare that endpoint, a scenario sending an optional field to those whose published request schema lists it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import lru_cache
+
+from chatconform.errors import ChatconformError
+from chatconform.profiles import GENERIC, PROFILES
+from chatconform.specs import SpecStore
+from chatconform.specs._pointer import resolve
 
 HELLO = [{"role": "user", "content": "Say hello in five words."}]
 JSON_ASK = [{"role": "system", "content": "Respond in JSON."}, {"role": "user", "content": "Name a colour."}]
@@ -14,12 +23,12 @@ TOOL = {"type": "function", "function": {"name": "get_weather", "description": "
 
 @dataclass(frozen=True)
 class Scenario:
-    """One request shape: what it sends and which providers and endpoints it is for."""
+    """One request shape: what it sends, to which endpoint, and the request fields a provider must document."""
 
     id: str
     extra: dict = field(default_factory=dict)
-    endpoint: str = "chat"  # chat | messages | count_tokens | models
-    providers: tuple[str, ...] = ("*",)
+    endpoint: str = "chat"  # chat, or the name of an endpoint the provider data declares (messages, models...)
+    needs: tuple[str, ...] = ()  # request fields the provider's spec must list for the scenario to be sent
     negative: bool = False
     messages: list = field(default_factory=lambda: HELLO)
     note: str = ""
@@ -31,13 +40,55 @@ class Scenario:
         return {"model": model, "messages": self.messages, **self.extra}
 
     def for_provider(self, provider: str) -> bool:
-        return "*" in self.providers or provider in self.providers
+        """True when the provider's data declares the endpoint and its spec lists every field needed."""
+        profile = PROFILES.get(provider)
+        if self.endpoint != "chat" and (profile is None or self.endpoint not in profile.extra_endpoints):
+            return False
+        listed = documented_fields(provider) if self.needs else None
+        return listed is None or set(self.needs) <= listed
+
+
+@lru_cache(maxsize=None)
+def documented_fields(provider: str) -> frozenset[str] | None:
+    """Top-level chat request fields the provider's specs list (with none of its own: the generic contract's).
+
+    None when no spec can be read: nothing narrows the catalog then.
+    """
+    try:
+        store = SpecStore()
+        for name in dict.fromkeys((provider, GENERIC)):
+            profile = PROFILES.get(name)
+            found = [store.catalog.spec_for(name, m) for m in (*(profile.models if profile else ()), None)]
+            sources = list(dict.fromkeys(s for s in found if s is not None))  # the listed models' specs
+            if sources and profile:
+                return frozenset().union(*(_request_fields(store.load(s), profile.chat_path) for s in sources))
+    except (ChatconformError, KeyError):  # a spec that cannot be read is reported where it is judged
+        pass
+    return None
+
+
+def _request_fields(spec, chat_path: str) -> frozenset[str]:
+    """The property names of a spec's chat request schema, through $refs and allOf (OpenAI's composes it)."""
+    op = spec.find_operation("post", chat_path)
+    return _properties(spec.doc, op.request_schema, 0) if op and op.request_schema else frozenset()
+
+
+def _properties(doc, pointer: str, depth: int) -> frozenset[str]:
+    """The property names of the schema at `pointer`, of the schema its $ref names, and of its allOf parts."""
+    schema = resolve(doc, pointer)
+    if depth > 8 or not isinstance(schema, dict):
+        return frozenset()
+    ref = schema.get("$ref")
+    names = _properties(doc, ref[1:], depth + 1) if isinstance(ref, str) and ref.startswith("#") else frozenset()
+    names |= frozenset(schema["properties"]) if isinstance(schema.get("properties"), dict) else frozenset()
+    parts = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
+    return names.union(*(_properties(doc, f"{pointer}/allOf/{i}", depth + 1) for i in range(len(parts))))
 
 
 SCENARIOS = [
     Scenario("basic", note="only model and messages: the minimal request and the default-limit probe"),
     Scenario("capped", {"max_tokens": 16, "temperature": 0.2}),
-    Scenario("completion-capped", {"max_completion_tokens": 16}, providers=("aimlapi", "openai-compatible")),
+    Scenario("completion-capped", {"max_completion_tokens": 16}, needs=("max_completion_tokens",)),
     Scenario("tiny", {"max_tokens": 4}, note="a limit a reasoning model spends on thought"),
     Scenario("stop", {"max_tokens": 64, "stop": ["END", "\n\n\n"]}),
     Scenario("n2", {"n": 2, "max_tokens": 16}),
@@ -48,9 +99,9 @@ SCENARIOS = [
     Scenario("invalid-temperature", {"temperature": 3, "max_tokens": 8}, negative=True),
     Scenario("invalid-stop", {"stop": ["a", "b", "c", "d", "e"], "max_tokens": 8}, negative=True),
     Scenario("invalid-max-tokens", {"max_tokens": 0}, negative=True),
-    Scenario("messages", {"max_tokens": 32}, endpoint="messages", providers=("modelslab",)),
-    Scenario("count-tokens", endpoint="count_tokens", providers=("modelslab",)),
-    Scenario("models", endpoint="models", providers=("modelslab",)),
+    Scenario("messages", {"max_tokens": 32}, endpoint="messages"),
+    Scenario("count-tokens", endpoint="count_tokens"),
+    Scenario("models", endpoint="models"),
 ]
 # Only for the self-test and fuzzing (it exists to show a planted bug that needs n >= 3).
 N3 = Scenario("n3", {"n": 3, "max_tokens": 8})

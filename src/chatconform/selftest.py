@@ -6,8 +6,11 @@ import sys
 from dataclasses import dataclass
 
 from chatconform.client import RetryPolicy
+from chatconform.errors import ChatconformError
 from chatconform.judge import judge
 from chatconform.live import Target, run
+from chatconform.profiles import BASE_SHAPE, GENERIC, PROFILES
+from chatconform.providers import covers, documented_value
 from chatconform.refserver import FAULTS, ReferenceServer
 from chatconform.refserver._http import FAULT_HEADER
 from chatconform.scenarios import BY_ID, SCENARIOS
@@ -15,9 +18,9 @@ from chatconform.scenarios import BY_ID, SCENARIOS
 # Kinds of finding that speak of the documents or of our own request, not of the server (info findings are
 # observations, e.g. the documented empty-content pitfall shown correctly, and are left out too).
 DOCUMENT_KINDS = {"gap", "spec-lint", "docs-conflict", "spec-defect", "request"}
-FAULT_TARGET = ("aimlapi", "google/gemini-2.5-flash")
-STREAM_TARGET = ("openai-compatible", "reference-model")  # AIML's chunk schema has a known defect
-CONTRACT = {"aimlapi": "aimlapi", "modelslab": "modelslab", "openai-compatible": "openai"}
+# Stream faults go to the generic contract: a provider's own chunk schema may carry a declared spec defect.
+STREAM_TARGET = (GENERIC, "reference-model")
+GENERIC_MODEL = "ref"  # the generic provider lists no models: the reference answers any
 
 
 @dataclass
@@ -43,9 +46,21 @@ def policy() -> RetryPolicy:
     return RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05, read_timeout=1.0, connect_timeout=1.0)
 
 
-def target_for(server: ReferenceServer, provider: str, model: str) -> Target:
-    return Target(provider, model, base_url=server.base_url(CONTRACT[provider]), key_env="CHATCONFORM_REFERENCE_KEY",
-                  origin="reference")
+def target_for(server: ReferenceServer, provider: str, model: str, shape: str = BASE_SHAPE) -> Target:
+    return Target(provider, model, base_url=server.base_url(provider), key_env="CHATCONFORM_REFERENCE_KEY",
+                  origin="reference", shape=shape)
+
+
+def fault_target() -> tuple[str, str]:
+    """(provider, model) the chat faults go to: the data's first reasoning model with a documented default."""
+    # (the default-limit fault needs a documented default, the empty-content fault a model that reasons)
+    found = next(((p.name, m) for p in PROFILES.values() for m in p.models
+                  if p.reasoning_models and covers(p.reasoning_models, m)
+                  and documented_value(p.name, "default_max_tokens", m)), None)
+    if found is None:
+        raise ChatconformError("the provider data has no reasoning model with a documented default max_tokens: "
+                               "the self-test needs one to aim its faults at")
+    return found
 
 
 def behaviour_findings(outcome, store) -> list:
@@ -59,7 +74,7 @@ def behaviour_findings(outcome, store) -> list:
 def run_fault(server: ReferenceServer, name: str, store) -> Kill:
     """Inject one fault through the request header and see which checks catch it."""
     fault = FAULTS[name]
-    provider, model = STREAM_TARGET if fault.scenario == "stream" else FAULT_TARGET
+    provider, model = STREAM_TARGET if fault.scenario == "stream" else fault_target()
     outcome = run(target_for(server, provider, model), BY_ID[fault.scenario], None, policy(), {FAULT_HEADER: name})
     found = behaviour_findings(outcome, store)
     caught = tuple(sorted({f if isinstance(f, str) else f.check for f in found}))
@@ -67,13 +82,9 @@ def run_fault(server: ReferenceServer, name: str, store) -> Kill:
 
 
 def clean_targets(server: ReferenceServer) -> list[Target]:
-    """Every provider and model the reference serves, ModelsLab in both documented shapes."""
-    from chatconform.profiles import AIMLAPI
-
-    targets = [target_for(server, "aimlapi", m) for m in AIMLAPI.models]
-    targets += [target_for(server, "modelslab", "gemini-2.5-flash"), target_for(server, "openai-compatible", "ref")]
-    page = target_for(server, "modelslab", "gemini-2.5-flash")
-    return targets + [Target(**{**page.__dict__, "shape": "page"})]
+    """Every provider and model of the data (the reference serves them all), in each live request shape."""
+    return [target_for(server, p.name, model, shape) for p in PROFILES.values()
+            for model in (p.models or (GENERIC_MODEL,)) for shape in p.live_shapes]
 
 
 def run_clean(server: ReferenceServer, store) -> list[tuple[str, list]]:

@@ -1,7 +1,11 @@
 """Every fault of the reference provider is caught by exactly its check; the clean server yields nothing."""
 
+import ast
+from pathlib import Path
+
 import pytest
 
+import chatconform.refserver
 from chatconform.refserver import FAULTS
 from chatconform.selftest import run_clean, run_fault
 
@@ -17,3 +21,17 @@ def test_the_clean_reference_server_yields_no_findings(reference_server, spec_st
     assert len(results) > 50
     dirty = {where: [getattr(f, "check", f) for f in found] for where, found in results if found}
     assert dirty == {}
+
+
+def test_the_reference_provider_keeps_its_own_reading_and_imports_no_claim():
+    """A server built on the claims it is judged by would agree with a broken claim: the test would be circular."""
+    folder = Path(chatconform.refserver.__file__).parent
+    imported = {}
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            imported[path.name] = imported.get(path.name, set()) | set(names)
+    assert "chatconform.profiles" in imported["_reading.py"]  # the scan sees imports: the test can fail
+    assert {name: sorted(n for n in names if n.startswith("chatconform.claims"))
+            for name, names in imported.items() if any(n.startswith("chatconform.claims") for n in names)} == {}

@@ -4,17 +4,40 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from chatconform import providers
 from chatconform.budget import BudgetExhausted, Estimate, Ledger
 from chatconform.client import RetryPolicy
 from chatconform.live import Target, run
+from chatconform.profiles import PROFILES
+from chatconform.refserver import ReferenceServer
 from chatconform.refserver._http import FAULT_HEADER
-from chatconform.scenarios import BY_ID
+from chatconform.scenarios import BY_ID, SCENARIOS
+from chatconform.specs import SpecStore
 
 ROOT = Path(__file__).resolve().parents[2]
+# A provider only a project file declares: its models, reasoning, default limit and endpoint are data.
+ACME = """
+[providers.acme]
+base_url = "https://acme.invalid/api"
+key_env = "ACME_KEY"
+models = ["acme-think", "acme-plain"]
+reasoning_models = ["acme-think"]
+
+[providers.acme.endpoints]
+models = { path = "/v1/models", auth = "x-api-key" }
+
+[[providers.acme.documented]]
+name = "default_max_tokens"
+value = 7
+models = ["acme-*"]
+says = "The default max_tokens is 7."
+source = "https://acme.invalid/docs (as seeded)"
+"""
 
 
 def recording_policy(attempts=3):
@@ -71,12 +94,13 @@ def test_the_ledger_refuses_before_sending(tmp_path):
 @pytest.mark.parametrize("workers", [None, "2"])
 def test_a_tiny_budget_stops_sending_and_reports_the_rest_as_not_run(reference_server, tmp_path, workers):
     env = {**os.environ, "CHATCONFORM_REPORTS": str(tmp_path), "REFKEY": "k"}
-    args = [sys.executable, "-m", "pytest", str(ROOT / "tests/conformance/test_live.py"), "-q", "--mode", "live",
+    # the plugin is the suite: in live mode the project's cassettes/ folder collects the live catalog
+    args = [sys.executable, "-m", "pytest", str(ROOT / "cassettes"), "-q", "--mode", "live",
             "--base-url", reference_server.base_url("openai"), "--api-key-env", "REFKEY", "--model", "ref",
             "--budget-usd", "0.003", "-p", "no:cacheprovider", "--rootdir", str(ROOT)]
     if workers:
         args += ["-n", workers]
-    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stdout[-2000:]
     results = json.loads((tmp_path / "results.json").read_text())
     verdicts = [r["verdict"] for r in results["results"]]
@@ -85,3 +109,43 @@ def test_a_tiny_budget_stops_sending_and_reports_the_rest_as_not_run(reference_s
     assert results["spend"]["spent_usd"] <= 0.003
     budget = json.loads((tmp_path / ".budget.json").read_text())
     assert budget["spent_usd"] <= 0.003 and budget["refused"] == verdicts.count("not-run")
+
+
+@pytest.fixture
+def acme(tmp_path, monkeypatch):
+    """The provider data with ACME's project file in force (the built-in data again after the test)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(providers.CONFIG_ENV, raising=False)
+    monkeypatch.setattr(providers._State, "data", None)
+    (tmp_path / "chatconform.toml").write_text(textwrap.dedent(ACME), encoding="utf-8")
+    providers.configure()
+
+
+def test_the_reference_serves_a_provider_declared_only_in_a_project_file_by_its_data(acme, reference_server):
+    assert {"models"} <= {s.id for s in SCENARIOS if s.for_provider("acme")}
+    assert not {"messages", "count-tokens"} & {s.id for s in SCENARIOS if s.for_provider("acme")}
+    usage = {}
+    for model in ("acme-think", "acme-plain"):  # no max_tokens sent: the documented default of 7 applies
+        outcome = run(target(reference_server, "acme", "acme", model), BY_ID["basic"], None, recording_policy()[0])
+        answer = outcome.result.exchange.json
+        assert answer["choices"][0]["finish_reason"] == "length"
+        spent = answer["usage"]
+        usage[model] = (spent["completion_tokens"], spent["completion_tokens_details"]["reasoning_tokens"])
+    assert usage == {"acme-think": (7, 6), "acme-plain": (7, 0)}  # only the declared reasoning model thinks
+    listed = run(target(reference_server, "acme", "acme", "acme-think"), BY_ID["models"], None, recording_policy()[0])
+    request = listed.result.exchange.request
+    assert [m["id"] for m in listed.result.exchange.json["data"]] == ["acme-think", "acme-plain"]
+    assert "x-api-key" in request.headers and "authorization" not in request.headers  # the endpoint's own auth
+
+
+def test_a_new_reference_server_loads_its_specs_before_its_first_request():
+    class Counting(SpecStore):
+        def load(self, source):
+            self.loaded = getattr(self, "loaded", set()) | {source.id}
+            return super().load(source)
+
+    store = Counting()
+    found = [store.catalog.spec_for(p.name, model) for p in PROFILES.values() for model in (*p.models, None)]
+    wanted = {source.id for source in found if source is not None}  # the specs of the models the data lists
+    with ReferenceServer(store):
+        assert wanted and getattr(store, "loaded", set()) == wanted  # no first request waits for a spec

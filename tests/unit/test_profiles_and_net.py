@@ -6,14 +6,15 @@ import pytest
 
 from chatconform import netguard
 from chatconform.errors import UsageError
-from chatconform.profiles import AIMLAPI, MODELSLAB, build_request, get_profile, identify, price_per_token
+from chatconform.profiles import build_request, get_profile, identify, price_per_token
 
 
 def test_modelslab_has_both_documented_shapes():
-    url, headers, body = build_request(MODELSLAB, "gemini-2.5-flash", {"messages": []}, "k123")
+    url, headers, body = build_request(get_profile("modelslab"), "gemini-2.5-flash", {"messages": []}, "k123")
     assert url == "https://modelslab.com/api/v7/llm/chat/completions"
     assert headers["authorization"] == "Bearer k123" and body["model"] == "gemini-2.5-flash"
-    url, headers, body = build_request(MODELSLAB, "gemini-2.5-flash", {"messages": []}, "k123", shape="page")
+    url, headers, body = build_request(get_profile("modelslab"), "gemini-2.5-flash", {"messages": []}, "k123",
+                                       shape="page")
     assert "authorization" not in headers and body["model_id"] == "gemini-2.5-flash" and body["key"] == "k123"
     assert "model" not in body
 
@@ -25,8 +26,8 @@ def test_identify_reads_provider_from_url_and_model_from_body():
 
 
 def test_documented_prices():
-    assert price_per_token(MODELSLAB, "gemini-2.5-flash") == pytest.approx((0.30e-6, 2.50e-6))
-    assert price_per_token(AIMLAPI, "google/gemini-2.5-flash") is None
+    assert price_per_token(get_profile("modelslab"), "gemini-2.5-flash") == pytest.approx((0.30e-6, 2.50e-6))
+    assert price_per_token(get_profile("aimlapi"), "google/gemini-2.5-flash") is None
 
 
 def test_unknown_provider_names_the_valid_ones():
@@ -46,3 +47,10 @@ def test_replay_blocks_non_loopback_connections_and_allows_loopback():
         client = socket.create_connection(server.getsockname(), timeout=1)
         client.close()
         server.close()
+
+
+def test_a_target_id_names_a_request_shape_other_than_the_spec_s():
+    from chatconform.live import Target
+
+    assert Target("modelslab", "gemini-2.5-flash", shape="page").id == "modelslab-gemini-2.5-flash-page-shape"
+    assert Target("aimlapi", "google/gemini-2.5-pro").id == "aimlapi-gemini-2.5-pro"

@@ -15,7 +15,7 @@ from chatconform.refserver._reading import Rules, limit_refusals, rules_for, sch
 from chatconform.validators import validator_for
 
 MAX_N = 128
-GENERIC_CONTRACT, GENERIC_PREFIX = "openai", "/openai/v1"
+GENERIC_CONTRACT = "openai"
 CHAT = "chat"
 
 
@@ -57,9 +57,11 @@ def contracts() -> dict[str, Contract]:
     """Every provider of the data in force, by contract name (a provider's own name serves too)."""
     out = {}
     for profile in PROFILES.values():
-        generic = profile.name == GENERIC
-        name = GENERIC_CONTRACT if generic else profile.name
-        out[name] = Contract(name, profile, GENERIC_PREFIX if generic else f"/{name}{profile.path_prefix}")
+        if profile.name == GENERIC:  # (under its own name when a project declares a provider named `openai`)
+            name = profile.name if GENERIC_CONTRACT in PROFILES else GENERIC_CONTRACT
+            out[name] = Contract(name, profile, f"/{name}/v1")
+        else:
+            out[profile.name] = Contract(profile.name, profile, f"/{profile.name}{profile.path_prefix}")
     return out
 
 
@@ -82,8 +84,8 @@ def route(path: str) -> tuple[Contract | None, str]:
 
 
 def served_specs(catalog, profile: Profile) -> list:
-    """The specs of the models the data lists for a provider, and its spec for any model (the catalog may
-    hold hundreds more: a request for one of those loads it then)."""
+    """The specs of the models the data lists for a provider, and its spec for any model."""
+    # (the catalog may hold hundreds more: a request for one of those loads it then)
     found = (catalog.spec_for(profile.name, model) for model in (*profile.models, None))
     return list(dict.fromkeys(source for source in found if source is not None))
 
