@@ -44,8 +44,8 @@ CASES = [
     ("limits.completion_within_max_tokens", req(max_tokens=10), with_usage(completion(), 5, 11), "violation"),
     ("limits.completion_within_max_completion_tokens", req(max_completion_tokens=10),
      with_usage(completion(), 5, 11, reasoning=9), "violation"),
-    ("limits.default_max_tokens.aimlapi", req(), with_usage(completion(), 5, 512), None),
-    ("limits.default_max_tokens.aimlapi", req(), with_usage(completion(), 5, 513), "violation"),
+    ("limits.default_max_tokens", req(), with_usage(completion(), 5, 512), None),
+    ("limits.default_max_tokens", req(), with_usage(completion(), 5, 513), "violation"),
     ("finish.length_only_at_limit", req(max_tokens=10), with_usage(completion(finish="length"), 5, 10), None),
     ("finish.length_only_at_limit", req(max_tokens=10), with_usage(completion(finish="length"), 5, 3),
      "violation"),
@@ -123,8 +123,83 @@ def test_modelslab_page_shape_is_a_docs_conflict(store):
     assert (f.severity, f.kind) == ("warning", "docs-conflict")
 
 
-def test_modelslab_default_limit_is_1000(store):
+def test_modelslab_default_limit_is_1000_in_its_own_words(store):
     body = {"model": "gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}]}
     over = with_usage(completion(model="gemini-2.5-flash"), 5, 1001)
-    [f] = found(exchange(body, over, url=ML_URL), store, "limits.default_max_tokens.modelslab")
+    [f] = found(exchange(body, over, url=ML_URL), store, "limits.default_max_tokens")
     assert f.expected.startswith("<= 1000")
+    assert f.says.startswith("| `max_tokens` | integer | No | 1000 |") and f.source.startswith("specs/modelslab/")
+
+
+def test_each_aiml_model_quotes_its_own_page_for_the_default(store):
+    pro = "google/gemini-2.5-pro"
+    [f] = found(exchange(req(model=pro), with_usage(completion(model=pro), 5, 513)), store,
+                "limits.default_max_tokens")
+    assert f.source == "specs/aimlapi/docs/gemini-2.5-pro.md" and "default is only 512" in f.says
+
+
+def test_no_default_claim_where_no_document_states_one(store):
+    [f] = found(exchange(req(model="gemini-1.5-flash"), with_usage(completion(), 5, 9999)), store,
+                "limits.default_max_tokens")  # no page states one, its spec does: judged in the spec's words
+    assert f.says == "max_tokens default: 512" and f.source.startswith("specs/aimlapi/gemini-1.5-flash.json#")
+    local = "http://127.0.0.1:9/v1/chat/completions"
+    assert found(exchange(req(model="gpt-4o"), with_usage(completion(), 5, 9999), url=local), store,
+                 "limits.default_max_tokens") == []
+
+
+GATEWAY = """
+[providers.gateway]
+base_url = "http://127.0.0.1:8765/v1"
+key_env = "GATEWAY_TOKEN"
+models = ["acme-1", "acme-2"]
+
+[[providers.gateway.documented]]
+name = "default_max_tokens"
+value = 256
+models = ["acme-1"]
+says = "Without max_tokens, acme-1 stops after 256 tokens."
+source = "https://gateway.example/docs/limits (as seeded)"
+
+[[providers.gateway.documented]]
+name = "max_stop_sequences"
+value = 2
+says = "At most 2 stop sequences."
+source = "https://gateway.example/docs/stop (as seeded)"
+"""
+
+
+@pytest.fixture
+def gateway(tmp_path, monkeypatch):
+    """A project file declaring a provider with its own documented values, put in force for one test."""
+    from chatconform import providers
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(providers.CONFIG_ENV, raising=False)
+    monkeypatch.setattr(providers._State, "data", None)
+    (tmp_path / "chatconform.toml").write_text(GATEWAY, encoding="utf-8")
+    providers.configure()
+    return "http://127.0.0.1:8765/v1/chat/completions"
+
+
+def test_a_project_provider_is_judged_against_its_own_default_in_its_own_words(store, gateway):
+    body = {"model": "acme-1", "messages": [{"role": "user", "content": "Hi"}]}
+    [f] = found(exchange(body, with_usage(completion(model="acme-1"), 5, 257), url=gateway), store,
+                "limits.default_max_tokens")
+    assert (f.expected, f.says, f.source) == ("<= 256 (documented default)",
+                                              "Without max_tokens, acme-1 stops after 256 tokens.",
+                                              "https://gateway.example/docs/limits (as seeded)")
+    assert found(exchange(body, with_usage(completion(model="acme-1"), 5, 256), url=gateway), store,
+                 "limits.default_max_tokens") == []
+    other = {**body, "model": "acme-2"}  # the document speaks of acme-1 only
+    assert found(exchange(other, with_usage(completion(model="acme-2"), 5, 9999), url=gateway), store,
+                 "limits.default_max_tokens") == []
+
+
+def test_the_stop_limit_is_the_providers_own_else_the_contracts(store, gateway):
+    three = {"model": "acme-1", "messages": [{"role": "user", "content": "Hi"}], "stop": ["a", "b", "c"]}
+    [f] = found(exchange(three, completion(model="acme-1"), url=gateway), store, "request.invalid_rejected")
+    assert "3 stop sequences (documented: up to 2)" in f.message
+    assert found(exchange(req(stop=["a", "b", "c"]), completion()), store, "request.invalid_rejected") == []
+    [f] = found(exchange(req(model="gemini-1.5-flash", stop=list("abcde")), completion()), store,
+                "request.invalid_rejected")  # AIML states no limit for it: OpenAI's "Up to 4" holds
+    assert "(documented: up to 4)" in f.message

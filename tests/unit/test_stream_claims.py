@@ -143,3 +143,18 @@ def test_an_empty_chunk_after_the_finish_adds_nothing(store):
     assert findings_of(ex, store) == []
     ex = exchange(req(), sse_body(*clean_chunks(), chunk(content="more")), url=OPENAI_URL)
     assert ("stream.one_finish_reason_per_choice", "violation") in findings_of(ex, store)
+
+
+def test_a_stream_is_assembled_once_and_every_claim_shares_one_context(store, monkeypatch):
+    from chatconform.claims import _view, context
+
+    calls = []
+    real = _view._assemble
+    monkeypatch.setattr(_view, "_assemble", lambda ex: calls.append(ex) or real(ex))
+    usage = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
+    ex = exchange(req(stream_options={"include_usage": True}),
+                  sse_body(*clean_chunks(), chunk(choices=[], usage=usage)), url=OPENAI_URL)
+    judgement = judge(ex, store)
+    assert {"usage.total_is_sum", "n.choices_match", "stream.usage_chunk"} <= set(judgement.rows)
+    assert calls == [ex]  # read by a dozen claims and predicates, put together once
+    assert context(ex, store) is context(ex, store) and context(ex, store).completion["usage"] == usage

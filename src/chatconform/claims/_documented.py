@@ -1,47 +1,27 @@
-"""Documented values a claim compares against: prose defaults and the pinned spec's own defaults."""
+"""Documented values a claim compares against: the provider data's, and the pinned spec's own defaults."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from chatconform.claims._sources import AIML_FLASH_DOC, AIML_PRO_DOC, ML_PARAMS_DOC
-from chatconform.specs._pointer import resolve
-
-AIML_512 = "Keep in mind that the default is only 512 tokens, while reasoning models often require _thousands_."
-ML_1000 = "| `max_tokens` | integer | No | 1000 | Maximum tokens to generate. Range: 1 to model's max context. |"
+from chatconform.providers import Documented, current
+from chatconform.specs._pointer import from_ref, resolve
 
 
-@dataclass(frozen=True)
-class Documented:
-    """A value a document states, with the sentence and where it is."""
-
-    value: object
-    says: str
-    source: str
-
-
-PROSE_DEFAULT_MAX_TOKENS = {
-    ("aimlapi", "google/gemini-2.5-flash"): Documented(512, AIML_512, AIML_FLASH_DOC),
-    ("aimlapi", "google/gemini-2.5-pro"): Documented(512, AIML_512, AIML_PRO_DOC),
-    ("modelslab", "*"): Documented(1000, ML_1000, ML_PARAMS_DOC),
-}
-
-
-def prose_default(provider: str, model: str | None) -> Documented | None:
-    """The default max_tokens the provider's prose states for this model."""
-    return PROSE_DEFAULT_MAX_TOKENS.get((provider, model)) or PROSE_DEFAULT_MAX_TOKENS.get((provider, "*"))
-
-
-def request_property(spec, op, name: str) -> tuple[dict | None, str | None]:
-    """(schema, pointer) of a top-level request property, following one $ref to a component."""
+def request_schema(spec, op) -> tuple[dict | None, str | None]:
+    """(schema, pointer) of an operation's request body, following one local $ref to a component."""
     if op is None or op.request_schema is None:
         return None, None
     pointer = op.request_schema
     schema = resolve(spec.doc, pointer)
-    if "$ref" in schema and str(schema["$ref"]).startswith("#"):
-        pointer = schema["$ref"][1:]
-        schema = resolve(spec.doc, pointer)
-    prop = (schema.get("properties") or {}).get(name)
+    target = from_ref(schema.get("$ref")) if isinstance(schema, dict) else None
+    if target is not None:
+        pointer, schema = target, resolve(spec.doc, target)
+    return (schema, pointer) if isinstance(schema, dict) else (None, None)
+
+
+def request_property(spec, op, name: str) -> tuple[dict | None, str | None]:
+    """(schema, pointer) of a top-level request property, following one $ref to a component."""
+    schema, pointer = request_schema(spec, op)
+    prop = ((schema or {}).get("properties") or {}).get(name)
     return (prop, f"{pointer}/properties/{name}") if isinstance(prop, dict) else (None, None)
 
 
@@ -56,3 +36,8 @@ def spec_default(store, provider: str, model: str | None, path: str) -> Document
     return Documented(prop["default"], f"max_tokens default: {prop['default']}",
                       f"specs/{spec.source.relpath}#{pointer}/default")
 
+
+def declared_shapes(provider: str) -> dict[str, dict]:
+    """The request shapes other than the spec's that a provider's data declares (name -> its table)."""
+    data = current()["providers"].get(provider) or {}
+    return dict(data.get("shapes") or {})

@@ -1,67 +1,71 @@
-"""When a claim applies: predicates on the Exchange, so no check hides an `if` inside."""
+"""When a claim applies: predicates on the Context, so no check hides an `if` inside."""
 
 from __future__ import annotations
 
-from chatconform.claims._view import assembled, stream_failed
-from chatconform.exchange import Exchange
+from chatconform.claims._context import Context
+from chatconform.claims._view import stream_failed
 
 LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
 
 
-def is_chat_request(ex: Exchange) -> bool:
+def is_chat_request(ctx: Context) -> bool:
     """A chat-completions call (the OpenAI-compatible endpoint)."""
-    return ex.request.path.rstrip("/").endswith("/chat/completions")
+    return ctx.ex.request.path.rstrip("/").endswith("/chat/completions")
 
 
-def answered_completion(ex: Exchange) -> bool:
+def answered_completion(ctx: Context) -> bool:
     """A 2xx chat-completions answer with a completion in it (whole, or streamed without an in-band error)."""
-    view = assembled(ex) if ex.ok and is_chat_request(ex) and not stream_failed(ex) else None
+    ex = ctx.ex
+    view = ctx.completion if ex.ok and is_chat_request(ctx) and not stream_failed(ex) else None
     return bool(view) and isinstance(view.get("choices"), list)
 
 
-def has_usage(ex: Exchange) -> bool:
+def has_usage(ctx: Context) -> bool:
     """A completion that reports usage."""
-    return answered_completion(ex) and isinstance(assembled(ex).get("usage"), dict)
+    return answered_completion(ctx) and isinstance(ctx.completion.get("usage"), dict)
 
 
 def sent(*names: str):
     """A predicate: the request set any of these fields (to something other than null)."""
-    def predicate(ex: Exchange) -> bool:
-        return any(ex.request_json.get(name) is not None for name in names)
+    def predicate(ctx: Context) -> bool:
+        return any(ctx.sent.get(name) is not None for name in names)
     predicate.__name__ = f"sent_{'_or_'.join(names)}"
     return predicate
 
 
 def both(*predicates):
     """A predicate: all of them hold."""
-    def predicate(ex: Exchange) -> bool:
-        return all(p(ex) for p in predicates)
+    def predicate(ctx: Context) -> bool:
+        return all(p(ctx) for p in predicates)
     return predicate
 
 
-def no_limit_sent(ex: Exchange) -> bool:
+def no_limit_sent(ctx: Context) -> bool:
     """The request set neither max_tokens nor max_completion_tokens."""
-    return not sent(*LIMIT_FIELDS)(ex)
+    return not sent(*LIMIT_FIELDS)(ctx)
 
 
-def streamed(ex: Exchange) -> bool:
+def streamed(ctx: Context) -> bool:
     """A 2xx answer delivered as text/event-stream to a chat request, with no error reported in-band."""
-    return ex.ok and ex.stream is not None and is_chat_request(ex) and not stream_failed(ex)
+    ex = ctx.ex
+    return ex.ok and ex.stream is not None and is_chat_request(ctx) and not stream_failed(ex)
 
 
-def stream_with_error(ex: Exchange) -> bool:
+def stream_with_error(ctx: Context) -> bool:
     """A 2xx event stream to a chat request that reports an error in-band (judged once, as that error)."""
-    return ex.ok and ex.stream is not None and is_chat_request(ex) and stream_failed(ex)
+    ex = ctx.ex
+    return ex.ok and ex.stream is not None and is_chat_request(ctx) and stream_failed(ex)
 
 
 def response_format_is(kind: str):
     """A predicate: the request asked for this response_format type."""
-    def predicate(ex: Exchange) -> bool:
-        fmt = ex.request_json.get("response_format")
+    def predicate(ctx: Context) -> bool:
+        fmt = ctx.sent.get("response_format")
         return isinstance(fmt, dict) and fmt.get("type") == kind
     return predicate
 
 
-def is_messages_call(ex: Exchange) -> bool:
+def is_messages_call(ctx: Context) -> bool:
     """An Anthropic-compatible /v1/messages call (not count_tokens) that was answered."""
+    ex = ctx.ex
     return ex.ok and ex.request.path.rstrip("/").endswith("/v1/messages") and isinstance(ex.json, dict)

@@ -1,12 +1,20 @@
-"""The claim registry: a documented behaviour is data plus one check function."""
+"""A claim: a documented behaviour declared as data plus one check function that takes one Context.
+
+`@claim` only marks the function; chatconform.claims.catalog.load_claims() collects the marks of the modules
+it lists. Nothing is registered by importing a module.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Callable, Iterable, Iterator
 
-from chatconform.exchange import Exchange
+from chatconform.claims._context import Context
 from chatconform.findings import Finding
+from chatconform.providers import Documented, documented_values
+
+MARK = "__chatconform_claim__"
 
 
 @dataclass(frozen=True)
@@ -17,75 +25,58 @@ class Claim:
     says: str
     source: str
     severity: str
-    applies_to: Callable[[Exchange], bool]
-    check: Callable[..., Iterable[Finding]]
+    applies_to: Callable[[Context], bool]
+    check: Callable[[Context], Iterable[Finding]]
     providers: tuple[str, ...] = ("*",)
     implied: bool = False  # True when only OpenAI compatibility implies it, not the provider's own words
+    documented: str = ""  # a documented value's name: each provider's findings quote its own sentence for it
     doc: str = ""
 
-    def applies(self, ex: Exchange, store=None) -> bool:
-        """True when this claim judges the exchange (a predicate may also read the specs)."""
-        if "*" not in self.providers and ex.provider not in self.providers:
+    def applies(self, ctx: Context) -> bool:
+        """True when this claim judges the exchange."""
+        if "*" not in self.providers and ctx.ex.provider not in self.providers:
             return False
-        if _arity(self.applies_to) > 1:
-            return bool(self.applies_to(ex, store))
-        return bool(self.applies_to(ex))
+        return bool(self.applies_to(ctx))
 
-
-def _arity(func) -> int:
-    code = getattr(func, "__code__", None)
-    return code.co_argcount if code else 1
-
-
-CLAIMS: dict[str, Claim] = {}
+    def quotes(self) -> list[Documented]:
+        """Each provider's own sentence for the documented value this claim reads, from the data in force."""
+        return documented_values(name=self.documented) if self.documented else []
 
 
 def claim(*, id: str, says: str, source: str, applies_to, severity: str = "violation",
-          providers=("*",), implied: bool = False):
-    """Register a check function as the claim `id`."""
-    def register(func):
-        if id in CLAIMS:
-            raise ValueError(f"claim {id!r} registered twice")
-        CLAIMS[id] = Claim(id=id, says=says, source=source, severity=severity, applies_to=applies_to,
-                           check=func, providers=tuple(providers), implied=implied,
-                           doc=(func.__doc__ or "").strip())
+          providers=("*",), implied: bool = False, documented: str = ""):
+    """Declare a check function as the claim `id` (load_claims() collects it)."""
+    def declare(func):
+        setattr(func, MARK, Claim(id=id, says=says, source=source, severity=severity, applies_to=applies_to,
+                                  check=func, providers=tuple(providers), implied=implied, documented=documented,
+                                  doc=(func.__doc__ or "").strip()))
         return func
-    return register
+    return declare
 
 
-def run_claim(c: Claim, ex: Exchange, store) -> list[Finding]:
-    """The findings of one claim, stamped with its id, severity, quote and source."""
+def declared(module: ModuleType) -> list[Claim]:
+    """The claims a module declares, in the order it defines them (imported ones are its source's)."""
+    return [getattr(value, MARK) for value in vars(module).values()
+            if isinstance(getattr(value, MARK, None), Claim) and getattr(value, "__module__", None) == module.__name__]
+
+
+def evaluate(c: Claim, ctx: Context) -> list[Finding]:
+    """The findings of one claim, stamped with its id, severity, and the quote and source they rest on."""
+    own = ctx.documented(c.documented) if c.documented else None
+    says, source = (own.says, own.source) if own else (c.says, c.source)
     out = []
-    for finding in _call(c, ex, store):
+    for finding in _call(c, ctx):
         finding.check = finding.check or c.id
         finding.severity = finding.severity or c.severity
-        finding.says = finding.says or c.says
-        finding.source = finding.source or c.source
+        finding.says = finding.says or says
+        finding.source = finding.source or source
         out.append(finding)
     return out
 
 
-def _call(c: Claim, ex: Exchange, store) -> Iterator[Finding]:
+def _call(c: Claim, ctx: Context) -> Iterator[Finding]:
     try:
-        yield from c.check(ex, store) if _arity(c.check) > 1 else c.check(ex)
+        yield from c.check(ctx)
     except (KeyError, TypeError, IndexError, AttributeError) as err:
         # A response too malformed for the claim to read is already a schema finding; say why here.
         yield Finding(c.id, "warning", "claim", message=f"could not evaluate: {type(err).__name__}: {err}")
-
-
-def applicable_claims(ex: Exchange, store) -> list[Claim]:
-    """The claims that judge this exchange."""
-    from chatconform.claims import catalog  # noqa: F401  (registers the claims)
-
-    return [c for c in CLAIMS.values() if c.applies(ex, store)]
-
-
-def claim_findings(ex: Exchange, store) -> list[Finding]:
-    """Findings of every claim that applies to the exchange."""
-    from chatconform.claims import catalog  # noqa: F401  (registers the claims)
-
-    out: list[Finding] = []
-    for c in CLAIMS.values():
-        if c.applies(ex, store):
-            out += run_claim(c, ex, store)
-    return out

@@ -1,16 +1,25 @@
-"""Where the quoted sentences live: pulled doc pages and spec pointers (checked verbatim by a test)."""
+"""Where the claims' quotes live: named documents from chatconform/data/claim_sources.toml, plus pointers."""
 
-AIML_FLASH_DOC = "specs/aimlapi/docs/gemini-2.5-flash.md"
-AIML_PRO_DOC = "specs/aimlapi/docs/gemini-2.5-pro.md"
-AIML_SPEC = "specs/aimlapi/gemini-2.5-flash.json"
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "claim_sources.toml"
+
+
+def _documents() -> dict[str, str]:
+    """name -> pinned path (or page) of every document a built-in claim quotes."""
+    return tomllib.loads(DATA.read_text(encoding="utf-8"))["documents"]
+
+
+DOCUMENTS = _documents()
 _CHAT = "#/paths/~1v1~1chat~1completions/post"
+AIML_SPEC = DOCUMENTS["aimlapi_spec"]
+AIML_FLASH_DOC = DOCUMENTS["aimlapi_page"]  # the page about reasoning models' token limits, quoted for all
+AIML_SEED_PAGE = DOCUMENTS["aimlapi_seed_page"]
 AIML_REQ = AIML_SPEC + _CHAT + "/requestBody/content/application~1json/schema/properties/"
 AIML_RESP = AIML_SPEC + _CHAT + "/responses/200/content/application~1json/schema/properties/"
-OPENAI_SPEC = "specs/openai/openapi.json"
-OPENAI_REQ = OPENAI_SPEC + "#/components/schemas/CreateChatCompletionRequest/allOf/1/properties/"
-ML_CHAT_DOC = "specs/modelslab/docs/chat-completions.mdx"
-ML_PARAMS_DOC = "specs/modelslab/docs/advanced-parameters.mdx"
-ML_SPEC = "specs/modelslab/llm-api.json"
-# Pages that are not pinned (not in the mirror): the quote is from the page as the project was seeded.
-AIML_SEED_PAGE = "https://docs.aimlapi.com/api-references/text-models-llm/google/gemini-2.5-flash (as seeded)"
-ML_MODEL_PAGE = "https://modelslab.com/models/google/gemini-2.5-flash/api.md (generated 2026-04-14)"
+OPENAI_SPEC = DOCUMENTS["openai_spec"]
+ML_CHAT_DOC = DOCUMENTS["modelslab_chat_page"]
+ML_SPEC = DOCUMENTS["modelslab_spec"]

@@ -1,11 +1,17 @@
-"""Where the providers' own documents disagree: prose vs spec vs model page. Reported, never resolved."""
+"""Where the providers' own documents disagree: prose vs spec vs model page. Reported, never resolved.
+
+Recomputed on each run from the provider data in force (its documented values, request shapes and prices,
+each with its sentence and source) and the pinned specs: a new provider or model in the data is checked too.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
-from chatconform.claims._documented import AIML_512, ML_1000, prose_default, request_property
-from chatconform.claims._sources import AIML_FLASH_DOC, AIML_PRO_DOC, ML_CHAT_DOC, ML_MODEL_PAGE, ML_PARAMS_DOC
+from chatconform.claims._documented import request_property, request_schema
+from chatconform.profiles import PROFILES
+from chatconform.providers import Documented, covers, current, documented_values
 
 
 @dataclass(frozen=True)
@@ -32,73 +38,107 @@ class Conflict:
 
 
 def docs_conflicts(store) -> list[Conflict]:
-    """Every disagreement found in the pinned documents (recomputed from them on each run)."""
-    return [*_aiml_default(store), *_aiml_stop_limit(store), *_modelslab_required_model(store),
-            _modelslab_body_shape(), _modelslab_price()]
+    """Every disagreement found between the documents the data quotes and the pinned specs."""
+    found = [*_default_vs_spec(store), *_stop_limit_vs_spec(store), *_required_vs_spec(store),
+             *_shape_vs_auth(), *_price_vs_price()]
+    first: dict[str, Conflict] = {}
+    for conflict in found:
+        first.setdefault(conflict.id, conflict)
+    return list(first.values())
 
 
-def _aiml_default(store):
-    """AIML's pages say the default is 512; their current specs give max_tokens no default."""
-    for model, page in (("google/gemini-2.5-flash", AIML_FLASH_DOC), ("google/gemini-2.5-pro", AIML_PRO_DOC)):
-        spec = store.spec_or_none("aimlapi", model)
-        op = spec.find_operation("post", "/v1/chat/completions") if spec else None
-        prop, pointer = request_property(spec, op, "max_tokens") if op else (None, None)
-        if prop is None or prop.get("default") == prose_default("aimlapi", model).value:
+def _models(d: Documented) -> list[str | None]:
+    """The models a documented value covers: the ids it lists, then the provider's models its patterns match."""
+    profile = PROFILES.get(d.provider)
+    listed = [m for m in d.models if not any(c in m for c in "*?[")]
+    known = list(profile.models) if profile else []
+    return [m for m in dict.fromkeys([*listed, *known]) if covers(d.models, m)] or [None]
+
+
+def _operations(store, d: Documented):
+    """(model, spec, chat operation, spec file stem) once per pinned spec the documented value's models use."""
+    profile, seen = PROFILES.get(d.provider), set()
+    for model in _models(d):
+        spec = store.spec_or_none(d.provider, model)
+        if spec is None or spec.source.relpath in seen or profile is None:
             continue
-        spec_side = f"max_tokens default: {prop['default']}" if "default" in prop else "max_tokens has no default"
-        yield Conflict(f"aimlapi.default_max_tokens.{model.split('/')[-1]}", "aimlapi",
-                       f"default max_tokens of {model}", (Side(page, AIML_512),
-                                                          Side(f"specs/{spec.source.relpath}#{pointer}", spec_side)),
-                       "a request without max_tokens is judged against the prose's 512")
+        seen.add(spec.source.relpath)
+        op = spec.find_operation("post", profile.chat_path)
+        if op is not None:
+            yield model, spec, op, PurePosixPath(spec.source.relpath).stem
 
 
-def _aiml_stop_limit(store):
-    """The stop description says "Up to 4"; the schema sets no maxItems, so 5 pass schema validation."""
-    for model in ("google/gemini-2.5-flash", "google/gemini-2.5-pro", "google/gemini-2.5-flash-lite-preview"):
-        spec = store.spec_or_none("aimlapi", model)
-        op = spec.find_operation("post", "/v1/chat/completions") if spec else None
-        prop, pointer = request_property(spec, op, "stop") if op else (None, None)
-        if not prop or "Up to 4" not in prop.get("description", ""):
-            continue
-        arrays = [alt for alt in prop.get("anyOf", []) if isinstance(alt, dict) and alt.get("type") == "array"]
-        if arrays and all("maxItems" not in alt for alt in arrays):
+def _default_vs_spec(store):
+    """The prose states a default max_tokens; the spec gives max_tokens another default, or none."""
+    for d in documented_values(name="default_max_tokens"):
+        for model, spec, op, stem in _operations(store, d):
+            prop, pointer = request_property(spec, op, "max_tokens")
+            if prop is None or prop.get("default") == d.value:
+                continue
+            spec_side = f"max_tokens default: {prop['default']}" if "default" in prop else "max_tokens has no default"
+            yield Conflict(f"{d.provider}.default_max_tokens.{stem}", d.provider,
+                           f"default max_tokens of {model or d.provider}",
+                           (Side(d.source, d.says), Side(f"specs/{spec.source.relpath}#{pointer}", spec_side)),
+                           f"a request without max_tokens is judged against the prose's {d.value}")
+
+
+def _stop_limit_vs_spec(store):
+    """A document says "Up to N" stop sequences; the spec's array alternative sets no such maxItems."""
+    for d in (d for d in documented_values(name="max_stop_sequences") if type(d.value) is int):
+        for model, spec, op, stem in _operations(store, d):
+            prop, pointer = request_property(spec, op, "stop")
+            arrays = [alt for key in ("anyOf", "oneOf") for alt in (prop or {}).get(key, [])
+                      if isinstance(alt, dict) and alt.get("type") == "array"]
+            if not arrays or any(alt.get("maxItems") == d.value for alt in arrays):
+                continue
+            bounds = {alt.get("maxItems") for alt in arrays} - {None}
             where = f"specs/{spec.source.relpath}#{pointer}"
-            yield Conflict(f"aimlapi.stop_limit.{model.split('/')[-1]}", "aimlapi", f"number of stop sequences ({model})",
-                           (Side(where + "/description", prop["description"]),
-                            Side(where, "the array alternative has no maxItems")),
-                           "negative tests expect a 4xx for 5 stop sequences, from the description")
+            spec_side = f"the array alternative allows maxItems {max(bounds)}" if bounds else \
+                "the array alternative has no maxItems"
+            origin = "the description" if d.source.endswith("/description") else "the documented limit"
+            yield Conflict(f"{d.provider}.stop_limit.{stem}", d.provider,
+                           f"number of stop sequences ({model or d.provider})",
+                           (Side(d.source, d.says), Side(where, spec_side)),
+                           f"negative tests expect a 4xx for {d.value + 1} stop sequences, from {origin}")
 
 
-def _modelslab_required_model(store):
-    """The parameters page marks `model` required; the spec requires only `messages`."""
-    spec = store.spec_or_none("modelslab", None)
-    op = spec.find_operation("post", "/chat/completions") if spec else None
-    if not op:
-        return
-    from chatconform.specs._pointer import resolve
-
-    schema = resolve(spec.doc, op.request_schema)
-    pointer = schema["$ref"][1:] if "$ref" in schema else op.request_schema
-    required = resolve(spec.doc, pointer).get("required", [])
-    if "model" not in required:
-        yield Conflict("modelslab.model_required", "modelslab", "is `model` required?",
-                       (Side(ML_PARAMS_DOC, "| `model` | string | Yes | — |"),
-                        Side(f"specs/{spec.source.relpath}#{pointer}/required", f"required: {required}")),
-                       "requests always send `model`; a request without it is not judged invalid")
+def _required_vs_spec(store):
+    """A document marks parameters required that the spec's request schema does not require."""
+    for d in (d for d in documented_values(name="required_params") if isinstance(d.value, list)):
+        for _, spec, op, _ in _operations(store, d):
+            schema, pointer = request_schema(spec, op)
+            required = (schema or {}).get("required", [])
+            for name in (p for p in d.value if p not in required):
+                yield Conflict(f"{d.provider}.{name}_required", d.provider, f"is `{name}` required?",
+                               (Side(d.source, d.says),
+                                Side(f"specs/{spec.source.relpath}#{pointer}/required", f"required: {required}")),
+                               f"requests always send `{name}`; a request without it is not judged invalid")
 
 
-def _modelslab_body_shape() -> Conflict:
-    return Conflict("modelslab.body_shape", "modelslab", "how the model and the key are sent",
-                    (Side(ML_MODEL_PAGE, '"model_id": "gemini-2.5-flash", ... "key": "YOUR_API_KEY"'),
-                     Side(ML_CHAT_DOC, "Pass your API key as a Bearer token in the `Authorization` header.")),
-                    "the modelslab profile supports both shapes; the spec's is the default")
+def _shape_vs_auth():
+    """A page shows another request shape (the key in the body) than the documented Authorization header."""
+    for provider, data in current()["providers"].items():
+        auth = next(iter(documented_values(provider, "auth_header")), None)
+        shapes = [s for s in data.get("shapes", {}).values() if s.get("says") and s.get("source")
+                  and s.get("auth") not in (None, data.get("auth"))]
+        if auth and shapes:
+            yield Conflict(f"{provider}.body_shape", provider, "how the model and the key are sent",
+                           (Side(shapes[0]["source"], shapes[0]["says"]), Side(auth.source, auth.says)),
+                           f"the {provider} profile supports both shapes; the spec's is the default")
 
 
-def _modelslab_price() -> Conflict:
-    return Conflict("modelslab.price", "modelslab", "price of gemini-2.5-flash",
-                    (Side(ML_MODEL_PAGE, "Input $0.30 / 1M tokens … Output $2.50 / 1M tokens"),
-                     Side(ML_MODEL_PAGE, "Gemini 2.5 Flash API costs $1.400000 per million tokens.")),
-                    "live budgets estimate with $0.30 / $2.50 per 1M tokens (input / output)")
+def _price_vs_price():
+    """A page states one price per million tokens that is neither of the input and output rates it also states."""
+    for provider, data in current()["providers"].items():
+        for price in (p for p in data.get("prices", []) if p.get("says")):
+            rates = (price["input_per_mtok"], price["output_per_mtok"])
+            for d in documented_values(provider, "price_per_mtok"):
+                model = next((m for m in price["models"] if covers(d.models, m)), None)
+                if model is not None and d.value not in rates:
+                    yield Conflict(f"{provider}.price", provider, f"price of {model}",
+                                   (Side(price["source"], price["says"]), Side(d.source, d.says)),
+                                   f"live budgets estimate with ${rates[0]:.2f} / ${rates[1]:.2f} per 1M tokens "
+                                   "(input / output)")
 
 
-__all__ = ["Conflict", "Side", "docs_conflicts", "ML_1000"]
+__all__ = ["Conflict", "Side", "docs_conflicts"]

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
+from chatconform.claims._context import Context
 from chatconform.claims._modelid import deployment_of, relate
 from chatconform.claims._predicates import answered_completion
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import OPENAI_SPEC
-from chatconform.claims._view import assembled
 from chatconform.findings import Finding
 
 
-def _model_named(ex) -> bool:
-    return answered_completion(ex) and isinstance(ex.request_json.get("model"), str)
+def _model_named(ctx: Context) -> bool:
+    return answered_completion(ctx) and isinstance(ctx.sent.get("model"), str)
 
 
-def declared_aliases(provider: str) -> dict:
+def declared_aliases(ctx: Context) -> dict:
     """alias id -> model id, as the provider's data declares them ({} when it declares none)."""
-    from chatconform.profiles import PROFILES
-
-    aliases = getattr(PROFILES.get(provider), "aliases", None)
+    aliases = getattr(ctx.profile, "aliases", None)
     return dict(aliases) if isinstance(aliases, dict) else {}
 
 
 @claim(id="model.answered_as_requested", says="The model used for the chat completion.", implied=True,
        source=OPENAI_SPEC + "#/components/schemas/CreateChatCompletionResponse/properties/model/description",
        applies_to=_model_named)
-def the_answering_model_is_the_requested_one(ex):
+def the_answering_model_is_the_requested_one(ctx: Context):
     """The response's model is the requested one or (info) the same model under another spelling of its id."""
-    asked, got = ex.request_json["model"], assembled(ex).get("model")
+    ex = ctx.ex
+    asked, got = ctx.sent["model"], ctx.completion.get("model")
     if got == asked:
         return
     if not isinstance(got, str) or not got:
@@ -40,7 +39,7 @@ def the_answering_model_is_the_requested_one(ex):
         yield Finding.at_path("$.model", f"the Azure deployment {deployment!r} decides the model: {got!r} answered "
                               f"(the body's model {asked!r} is not used)", severity="info", received=got)
         return
-    alias = declared_aliases(ex.provider).get(asked)
+    alias = declared_aliases(ctx).get(asked)
     if alias and not relation.same_model and relate(alias, got).same_model:
         # the declared target answered, exactly or under another spelling: an observation, never a violation
         notes = (f"an alias {ex.provider} declares for {alias!r}",) + relate(alias, got).notes

@@ -4,31 +4,40 @@ from __future__ import annotations
 
 import json
 
+from chatconform.claims._context import Context
 from chatconform.claims._negative import content_rejection, schema_problems
 from chatconform.claims._predicates import is_chat_request
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import AIML_REQ, AIML_SEED_PAGE
-from chatconform.claims._view import once
 from chatconform.findings import Finding, excerpt
 
 NOT_ABOUT_SHAPE = (401, 403, 408, 429)
-MAX_STOP = 4  # "Up to 4 sequences ..." (the schema itself sets no maxItems)
+REQUIRED = ("model", "messages")  # what OpenAI's request schema requires, when a provider documents nothing else
+STOP_LIMIT = "max_stop_sequences"  # documented values' names in the provider data
+REQUIRED_PARAMS = "required_params"
 
 
-def _answered_chat(ex) -> bool:
-    return ex.response is not None and is_chat_request(ex)
+def _answered_chat(ctx: Context) -> bool:
+    return ctx.ex.response is not None and is_chat_request(ctx)
 
 
-def _minimal(ex) -> bool:
-    return _answered_chat(ex) and set(ex.request_json) == {"model", "messages"} and not _invalid(ex, None)
+def required(ctx: Context) -> tuple[str, ...]:
+    """The parameters the provider documents as required for the model (OpenAI's pair when it says nothing)."""
+    documented = ctx.documented(REQUIRED_PARAMS)
+    value = documented.value if documented else None
+    return tuple(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else REQUIRED
 
 
-@claim(id="request.minimal_accepted",
+def _minimal(ctx: Context) -> bool:
+    return _answered_chat(ctx) and set(ctx.sent) == set(required(ctx)) and not _limit_problems(ctx)
+
+
+@claim(id="request.minimal_accepted", documented=REQUIRED_PARAMS,
        says="Only `model` and `messages` are required parameters for this model",
        source=AIML_SEED_PAGE, applies_to=_minimal)
-def a_request_with_only_model_and_messages_succeeds(ex):
-    """A request with only model and messages gets a 2xx (auth, 429, 5xx and refusals of its content aside)."""
-    status = ex.response.status
+def a_request_with_only_the_required_parameters_succeeds(ctx: Context):
+    """A request with only the required parameters gets a 2xx (auth, 429, 5xx and refusals of its content aside)."""
+    ex, status = ctx.ex, ctx.ex.response.status
     if status in NOT_ABOUT_SHAPE or status >= 500:
         yield Finding.at_path("$", f"not judged: {status} says nothing about the request's shape",
                               kind="gap", severity="warning")
@@ -39,49 +48,50 @@ def a_request_with_only_model_and_messages_succeeds(ex):
                               "answer", severity="info", received=str(status))
         yield from _error_shape(ex)
     elif not ex.ok:
-        yield Finding.at_path("$", f"a request with only model and messages got {status}",
+        yield Finding.at_path("$", f"a request with only {' and '.join(required(ctx))} got {status}",
                               received=str(status), expected="2xx")
 
 
-def request_problems(ex, store) -> list[str]:
+def request_problems(ctx: Context) -> list[str]:
     """Why the request must be refused: its spec's bounds and types (vendor extensions aside), documented limits."""
-    if store is None:
-        return _limit_problems(ex)
-    return once(ex, "_cc_request_problems", lambda ex: _limit_problems(ex) + _schema_problems(ex, store))
+    return ctx.once("request_problems", lambda ctx: _limit_problems(ctx) + _schema_problems(ctx))
 
 
-def _limit_problems(ex) -> list[str]:
-    stop = ex.request_json.get("stop")
-    if isinstance(stop, list) and len(stop) > MAX_STOP:
-        return [f"{len(stop)} stop sequences (documented: up to {MAX_STOP})"]
+def _limit_problems(ctx: Context) -> list[str]:
+    """Documented limits the request breaks (the provider's own, else the OpenAI-compatible contract's)."""
+    stop, documented = ctx.sent.get("stop"), ctx.contract(STOP_LIMIT)
+    limit = documented.value if documented else None
+    if isinstance(limit, int) and isinstance(stop, list) and len(stop) > limit:
+        return [f"{len(stop)} stop sequences (documented: up to {limit})"]
     return []
 
 
-def _schema_problems(ex, store) -> list[str]:
-    spec = store.spec_or_none(ex.provider, ex.model)
+def _schema_problems(ctx: Context) -> list[str]:
+    ex = ctx.ex
+    spec = ctx.store.spec_or_none(ex.provider, ex.model) if ctx.store is not None else None
     op = spec.find_operation(ex.request.method, ex.request.path) if spec else None
     if op and op.request_schema and ex.request.json is not None:
         return schema_problems(spec, op.request_schema, ex.request.json)
     return []
 
 
-def _invalid(ex, store) -> bool:
-    return bool(request_problems(ex, store))
+def _invalid(ctx: Context) -> bool:
+    return _answered_chat(ctx) and bool(request_problems(ctx))
 
 
 @claim(id="request.invalid_rejected", implied=True,
        says="(implied by OpenAI compatibility) a request outside the request schema's bounds and types is "
             "rejected with a 4xx error object",
-       source=AIML_REQ.rstrip("/properties/"), applies_to=lambda ex, store: _answered_chat(ex) and _invalid(ex, store))
-def an_invalid_request_gets_a_4xx_with_an_error_body(ex, store):
+       source=AIML_REQ.rstrip("/properties/"), applies_to=_invalid)
+def an_invalid_request_gets_a_4xx_with_an_error_body(ctx: Context):
     """A request outside the documented bounds gets a 4xx with an error object: never 2xx, never 5xx."""
-    why = "; ".join(request_problems(ex, store))
-    status = ex.response.status
+    why = "; ".join(request_problems(ctx))
+    status = ctx.ex.response.status
     if not 400 <= status < 500:
         yield Finding.at_path("$", f"an invalid request ({why}) got {status}", received=str(status),
                               expected="4xx")
         return
-    yield from _error_shape(ex)
+    yield from _error_shape(ctx.ex)
 
 
 def _error_shape(ex):

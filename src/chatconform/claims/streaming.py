@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chatconform.claims._context import Context
 from chatconform.claims._predicates import stream_with_error, streamed
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import ML_CHAT_DOC, OPENAI_SPEC
@@ -22,8 +23,9 @@ SERVER_WORDS = ("server_error", "internal")
 
 @claim(id="stream.chunk_object", says="Each SSE event contains a `chat.completion.chunk` object:",
        source=ML_CHAT_DOC, applies_to=streamed)
-def every_event_is_a_chat_completion_chunk(ex):
+def every_event_is_a_chat_completion_chunk(ctx: Context):
     """Every data event other than [DONE] is a JSON object with object "chat.completion.chunk"."""
+    ex = ctx.ex
     if not ex.payloads:  # nothing judged is never a pass: a 200 stream of only [DONE] answered nothing
         yield Finding.at_path("$events", "the stream holds no chunk (only data: [DONE], or no data at all)",
                               check="stream.no_chunks", expected="at least one chat.completion.chunk")
@@ -39,9 +41,9 @@ def every_event_is_a_chat_completion_chunk(ex):
 @claim(id="stream.ends_with_done", says=DONE_SAYS, implied=True, applies_to=streamed,
        # OpenAI says it of its completions stream; the chat stream's include_usage text presumes it
        source=OPENAI_SPEC + "#/components/schemas/CreateCompletionRequest/properties/stream/description")
-def stream_ends_with_done(ex):
+def stream_ends_with_done(ctx: Context):
     """The last event is `data: [DONE]`, nothing follows it, and no event was cut off."""
-    parsed = ex.stream
+    parsed = ctx.ex.stream
     if parsed.incomplete is not None:
         yield Finding.at_path("$events", "the stream was cut off in the middle of an event",
                               received=excerpt(parsed.incomplete), expected="a complete event")
@@ -59,10 +61,10 @@ def stream_ends_with_done(ex):
        says="The reason the model stopped generating tokens.",
        source=OPENAI_SPEC + "#/components/schemas/CreateChatCompletionStreamResponse/properties/choices/items/"
        "properties/finish_reason/description", applies_to=streamed)
-def each_choice_finishes_once_on_its_last_chunk(ex):
+def each_choice_finishes_once_on_its_last_chunk(ctx: Context):
     """Each choice has exactly one non-null finish_reason, and no later chunk adds to that choice."""
     seen: dict[int, list[tuple[int, object, bool]]] = {}
-    for position, chunk in enumerate(chunks(ex)):
+    for position, chunk in enumerate(chunks(ctx.ex)):
         for choice in chunk.get("choices") or []:
             if isinstance(choice, dict):
                 seen.setdefault(choice.get("index", 0), []).append(
@@ -82,16 +84,17 @@ def _adds_something(choice: dict) -> bool:
     return any(value not in (None, "", [], {}) for value in delta.values())
 
 
-def _usage_requested(ex) -> bool:
-    options = ex.request_json.get("stream_options")
-    return streamed(ex) and isinstance(options, dict) and options.get("include_usage") is True
+def _usage_requested(ctx: Context) -> bool:
+    options = ctx.sent.get("stream_options")
+    return streamed(ctx) and isinstance(options, dict) and options.get("include_usage") is True
 
 
-@claim(id="stream.usage_chunk", says=USAGE_SAYS, source=OPENAI_SPEC + "#/components/schemas/ChatCompletionStreamOptions/anyOf/0/properties/include_usage/description",
-       applies_to=_usage_requested)
-def include_usage_adds_a_usage_chunk_before_done(ex):
+@claim(id="stream.usage_chunk", says=USAGE_SAYS, applies_to=_usage_requested,
+       source=OPENAI_SPEC + "#/components/schemas/ChatCompletionStreamOptions/anyOf/0/properties/include_usage/"
+       "description")
+def include_usage_adds_a_usage_chunk_before_done(ctx: Context):
     """With include_usage, a chunk before [DONE] carries usage (not necessarily the last; info if it has choices)."""
-    before = chunks_before_done(ex)
+    before = chunks_before_done(ctx.ex)
     carrying = [c for c in before if isinstance(c.get("usage"), dict)]
     if not carrying:
         last = before[-1] if before else {}
@@ -107,9 +110,9 @@ def include_usage_adds_a_usage_chunk_before_done(ex):
 # OpenAI says it of its Assistants stream; the openai SDKs read the same two forms on a chat stream.
 @claim(id="stream.error_event", says=ERROR_SAYS, implied=True, severity="warning",
        source=OPENAI_SPEC + "#/components/schemas/ErrorEvent/description", applies_to=stream_with_error)
-def an_error_inside_a_200_stream_is_one_finding(ex):
+def an_error_inside_a_200_stream_is_one_finding(ctx: Context):
     """An error inside a 200 stream is one finding: a server failure a violation, an outage or a refusal a gap."""
-    index, error = error_events(ex)[0]
+    index, error = error_events(ctx.ex)[0]
     severity, kind, what = _classify(error)
     yield Finding.at_path(f"$events[{index}]", f"the stream failed after status 200 ({what}): {_describe(error)}",
                           severity=severity, kind=kind, received=excerpt(error))

@@ -6,7 +6,7 @@ import json
 
 import allure
 
-from chatconform.claims import CLAIMS
+from chatconform.claims import load_claims
 from chatconform.scrub import exchange_secrets, scrub_body, scrub_headers, scrub_text, scrub_tree, scrub_url
 
 
@@ -18,7 +18,7 @@ def annotate(ex, check: str, findings, spec=None) -> None:
     allure.dynamic.story(check)
     allure.dynamic.parameter("origin", ex.origin)
     allure.dynamic.parameter("exchange", scrub_text(str(ex.label), secrets))
-    claim = CLAIMS.get(check)
+    claim = load_claims().get(check)
     if claim:
         allure.dynamic.description(f'"{claim.says}"\n\nsource: {claim.source}\n\n{claim.doc}')
         if claim.source.startswith("http"):
