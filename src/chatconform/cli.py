@@ -89,6 +89,8 @@ def _more_commands(sub) -> None:
 
     cli_more.register(sub)
     catalog.register(sub)
+    __import__("chatconform.cli_check", fromlist=["register"]).register(sub)
+    __import__("chatconform.report.merge", fromlist=["register"]).register(sub)
 
 
 def _env_path(name: str) -> Path | None:

@@ -109,6 +109,9 @@ def _brief(finding, ex) -> dict:
 
 def _emit(out) -> None:
     """Print a line (or a JSON object); text a terminal cannot encode (a lone surrogate) is escaped."""
+    from chatconform.scrub import known_secrets, scrub_tree
+
+    out = scrub_tree(out, known_secrets())  # a log is written somewhere too: no key value reaches it
     try:
         print(json.dumps(out, ensure_ascii=False) if isinstance(out, dict) else out)
     except UnicodeEncodeError:
