@@ -205,3 +205,15 @@ def scrub_url(url: str, secrets=()) -> str:
 def find_leaks(text: str, canaries) -> list[str]:
     """The canaries (planted secret values) that occur in a text."""
     return [c for c in canaries if c and c in text]
+
+
+_PAGE_BEARER = re.compile(r"(?i)(\bbearer\s+)([^\s'\"`,)}<>$]+)")
+
+
+def redact_page_credentials(text: str) -> str:
+    """A doc page with every printed bearer credential redacted (placeholders like <KEY> are left alone)."""
+    def redact(match):
+        token = match.group(2)
+        real = len(token) >= 20 or (len(token) >= 6 and any(c.isdigit() for c in token))
+        return match.group(1) + REDACTED if real and not token.startswith(("{", "<", "&", "YOUR")) else match.group(0)
+    return _PAGE_BEARER.sub(redact, text)

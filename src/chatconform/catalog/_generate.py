@@ -45,7 +45,7 @@ def pinned_pages(catalog: Catalog, disc: Discovery, problems: list[dict]) -> lis
         except (FileNotFoundError, ChatconformError) as err:
             problems.append({"page": source.url, "reason": f"not pulled ({err}); run `chatconform specs pull`"})
             continue
-        if pin is None or pin.sha256 != sha256_of(data):
+        if pin is None or pin.on_disk != sha256_of(data):
             problems.append({"page": source.url, "reason": "the pulled copy is not the one pinned in specs.lock"})
             continue
         text = data.decode("utf-8", "replace")

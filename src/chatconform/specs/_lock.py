@@ -21,6 +21,14 @@ class Pin:
     sha256: str
     size: int
     retrieved_at: str
+    # sha256 of the copy on disk when it is not the upstream bytes (a page printing a credential is
+    # stored with it redacted); absent otherwise
+    stored_sha256: str | None = None
+
+    @property
+    def on_disk(self) -> str:
+        """The sha256 the pulled copy on disk must have."""
+        return self.stored_sha256 or self.sha256
 
 
 def sha256_of(data: bytes) -> str:
@@ -47,7 +55,8 @@ def read_lock(folder: Path) -> dict[str, Pin]:
 def _pin(value: dict) -> Pin:
     """One lock entry, with its field types checked (a size given as a string is not a size)."""
     pin = Pin(**value)
-    for name, kind in (("url", str), ("sha256", str), ("size", int), ("retrieved_at", str)):
+    for name, kind in (("url", str), ("sha256", str), ("size", int), ("retrieved_at", str),
+                       ("stored_sha256", (str, type(None)))):
         if not isinstance(getattr(pin, name), kind) or isinstance(getattr(pin, name), bool):
             raise TypeError(f"{name} is {getattr(pin, name)!r}")
     return pin
@@ -55,8 +64,13 @@ def _pin(value: dict) -> Pin:
 
 def lock_bytes(pins: dict[str, Pin]) -> bytes:
     """The lock file's content, sorted, so that diffs of it stay small."""
-    body = {"version": 1, "sources": {k: asdict(pins[k]) for k in sorted(pins)}}
+    body = {"version": 1, "sources": {k: _entry(pins[k]) for k in sorted(pins)}}
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _entry(pin: Pin) -> dict:
+    """A pin as the lock writes it (stored_sha256 only where the copy differs from upstream)."""
+    return {k: v for k, v in asdict(pin).items() if v is not None}
 
 
 def write_lock(folder: Path, pins: dict[str, Pin]) -> None:

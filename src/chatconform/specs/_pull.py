@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -56,9 +56,13 @@ def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
     except ChatconformError as err:
         return PullResult(source, "failed", f"{source.id}: {err}"), None
     pin = pins.get(source.id)
-    fresh = Pin(url=source.url, sha256=sha256_of(data), size=len(data), retrieved_at=_now())
-    write = None if _holds(target, fresh.sha256) else (target, data)
+    stored = stored_form(source, data)
+    fresh = Pin(url=source.url, sha256=sha256_of(data), size=len(data), retrieved_at=_now(),
+                stored_sha256=sha256_of(stored) if stored != data else None)
+    write = None if _holds(target, fresh.on_disk) else (target, stored)
     if pin and (pin.url, pin.sha256, pin.size) == (fresh.url, fresh.sha256, fresh.size):
+        if update and pin.stored_sha256 != fresh.stored_sha256:  # the same page, now stored redacted
+            pins[source.id] = replace(pin, stored_sha256=fresh.stored_sha256)
         return PullResult(source, "ok", f"{source.id}: ok (sha256 {fresh.sha256[:12]}){warning}"), write
     if not update:
         return PullResult(source, "failed", f"{source.id}: {_mismatch(pin, fresh, target, data)}"), None
@@ -78,6 +82,21 @@ def _warning(source: Source, doc) -> str:
     first = problems[0]
     return (f"; warning: {len(problems)} $ref problem(s), first at specs/{source.relpath}"
             f"{to_fragment(first.pointer)}: {first.message} (see `chatconform specs lint`)")
+
+
+def stored_form(source: Source, data: bytes) -> bytes:
+    """What is written to disk: a doc page with every credential it prints redacted, a spec as it is."""
+    if source.kind != "doc":
+        return data
+    from chatconform.scrub import redact_page_credentials
+
+    return redact_page_credentials(data.decode("utf-8", "replace")).encode("utf-8") \
+        if _has_credential(data) else data
+
+
+def _has_credential(data: bytes) -> bool:
+    """Cheap pre-check: only pages that mention a bearer credential are rewritten (and re-hashed)."""
+    return b"earer" in data or b"EARER" in data
 
 
 def _holds(target: Path, sha256: str) -> bool:
