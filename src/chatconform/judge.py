@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from chatconform.errors import ChatconformError
 from chatconform.exchange import Exchange
 from chatconform.findings import GAP_KIND, Finding
-from chatconform.verdicts import FAIL, GAP, KNOWN, PASS, worst
+from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, PASS, worst
+
+DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
 
 SCHEMA = "schema"
 
@@ -85,6 +87,11 @@ def _row(ex: Exchange, check: str, run) -> Row:
     if violations and all(deviations):
         row.verdict, row.deviation = KNOWN, deviations[0]
         row.reason = f"known deviation: {deviations[0].reason} ({deviations[0].link})"
+    elif violations and ex.origin == DOCS:
+        # a documentation example is the provider's document, not its behaviour: breaking the provider's
+        # spec or prose there means its documents disagree (reported for reviewers, not a provider failure)
+        row.verdict = CONFLICT
+        row.reason = f"the provider's documented example breaks this rule: {violations[0].message}"
     elif violations:
         row.verdict = FAIL
     elif any(f.kind == GAP_KIND for f in findings):

@@ -51,6 +51,11 @@ def streamed(ctx: Context) -> bool:
     return ex.ok and ex.stream is not None and is_chat_request(ctx) and not stream_failed(ex)
 
 
+def whole_stream(ctx: Context) -> bool:
+    """A stream as a server sent it: a documentation page prints an excerpt, whose end proves nothing."""
+    return streamed(ctx) and ctx.ex.origin != "docs"
+
+
 def stream_with_error(ctx: Context) -> bool:
     """A 2xx event stream to a chat request that reports an error in-band (judged once, as that error)."""
     ex = ctx.ex

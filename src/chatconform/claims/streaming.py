@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chatconform.claims._context import Context
-from chatconform.claims._predicates import stream_with_error, streamed
+from chatconform.claims._predicates import stream_with_error, streamed, whole_stream
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import ML_CHAT_DOC, OPENAI_SPEC
 from chatconform.claims._view import chunks, chunks_before_done, error_events
@@ -38,7 +38,7 @@ def every_event_is_a_chat_completion_chunk(ctx: Context):
                                   received=excerpt(got), expected="chat.completion.chunk")
 
 
-@claim(id="stream.ends_with_done", says=DONE_SAYS, implied=True, applies_to=streamed,
+@claim(id="stream.ends_with_done", says=DONE_SAYS, implied=True, applies_to=whole_stream,
        # OpenAI says it of its completions stream; the chat stream's include_usage text presumes it
        source=OPENAI_SPEC + "#/components/schemas/CreateCompletionRequest/properties/stream/description")
 def stream_ends_with_done(ctx: Context):
