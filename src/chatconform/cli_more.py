@@ -10,9 +10,14 @@ def register(sub) -> None:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--fault", action="append", default=[], help="a fault for every request (repeatable)")
     serve.set_defaults(func=_serve)
-    gate = sub.add_parser("gate", help="compare two results.json files; exit 1 on a regression")
-    gate.add_argument("--baseline", required=True)
-    gate.add_argument("--candidate", required=True)
+    gate = sub.add_parser("gate", help="compare two runs, or a baseline model with its candidate; exit 1 on a "
+                          "regression")
+    gate.add_argument("--baseline", help="the baseline results.json")
+    gate.add_argument("--candidate", help="the candidate results.json")
+    gate.add_argument("--results", help="one results.json holding both models of each --models pair")
+    gate.add_argument("--models", action="append", default=[], metavar="BASELINE=CANDIDATE",
+                      help="compare a baseline model with its candidate (repeatable), e.g. "
+                           "google/gemini-2.5-flash=google/gemini-3-flash-preview")
     gate.add_argument("--drift", action="append", default=[], help="`specs diff --json` output (repeatable)")
     gate.add_argument("--output", help="also write the markdown here")
     gate.set_defaults(func=_gate)
@@ -29,28 +34,36 @@ def _claims(args) -> int:
     """List the claim catalog with quotes and sources, then the docs conflicts."""
     import json
 
-    from chatconform.claims import CLAIMS
-    from chatconform.claims import catalog  # noqa: F401
+    from chatconform.claims import load_claims
     from chatconform.claims.conflicts import docs_conflicts
+    from chatconform.specdefects import listing, render_listing
     from chatconform.specs import SpecStore
 
-    conflicts = docs_conflicts(SpecStore())
+    store, claims = SpecStore(), load_claims().values()
+    conflicts, defects = docs_conflicts(store), listing(store)
     if args.json:
         print(json.dumps({"claims": [{"id": c.id, "severity": c.severity, "providers": list(c.providers),
-                                      "implied": c.implied, "says": c.says, "source": c.source, "checks": c.doc}
-                                     for c in CLAIMS.values()],
-                          "docs_conflicts": [c.to_dict() for c in conflicts]}, indent=2, ensure_ascii=False))
+                                      "implied": c.implied, "says": c.says, "source": c.source, "checks": c.doc,
+                                      "documented": [{"provider": q.provider, "models": list(q.models),
+                                                      "value": q.value, "says": q.says, "source": q.source}
+                                                     for q in c.quotes()]}
+                                     for c in claims],
+                          "docs_conflicts": [c.to_dict() for c in conflicts], "spec_defects": defects},
+                         indent=2, ensure_ascii=False))
         return 0
-    for c in CLAIMS.values():
+    for c in claims:
         scope = ",".join(c.providers)
         print(f"{c.id}  [{c.severity}; {scope}{'; implied by OpenAI compatibility' if c.implied else ''}]")
         print(f"    checks: {c.doc}\n    says:   \"{c.says}\"\n    source: {c.source}")
+        for q in c.quotes():  # the provider's own sentence, quoted in its findings instead of the one above
+            print(f"    {q.provider} {','.join(q.models)} ({q.value}): \"{q.says}\"\n        at {q.source}")
     print("\nDocs conflicts (the providers' own documents disagree):")
     for k in conflicts:
         print(f"{k.id}: {k.subject}")
         for side in k.sides:
             print(f"    {side.source}: \"{side.says}\"")
         print(f"    so: {k.consequence}")
+    print(render_listing(defects))
     return 0
 
 
@@ -58,13 +71,19 @@ def _serve(args) -> int:
     """Serve until interrupted, printing the base URL of each contract and the fault names."""
     import time
 
-    from chatconform.errors import unknown
+    from chatconform.errors import UsageError, unknown
     from chatconform.refserver import FAULTS, ReferenceServer
 
     for name in args.fault:
         if name not in FAULTS:
             raise unknown("fault", name, FAULTS)
-    with ReferenceServer(port=args.port, faults=args.fault) as server:
+    if not 0 <= args.port <= 65535:  # bind() would raise OverflowError, a traceback
+        raise UsageError(f"--port {args.port}: a port is a number from 0 to 65535 (0: any free port)")
+    try:
+        server = ReferenceServer(port=args.port, faults=args.fault)
+    except OSError as err:
+        raise UsageError(f"--port {args.port}: cannot listen on 127.0.0.1 ({err.strerror or err})") from None
+    with server:
         for contract in ("aimlapi", "modelslab", "openai"):
             print(f"{contract:10} {server.base_url(contract)}")
         print(f"faults per request: header x-chatconform-fault: one of {', '.join(sorted(FAULTS))}", flush=True)
@@ -76,25 +95,44 @@ def _serve(args) -> int:
 
 
 def _gate(args) -> int:
-    """Print the markdown summary; exit 1 on a new failure or a breaking upstream change."""
-    import json
+    """Print the markdown summary; exit 1 on a new failure, a breaking upstream change, or nothing to compare.
+
+    Two runs (--baseline, --candidate), or model pairs (--models old=new) in one file (--results) or across
+    two. A candidate that judged nothing, or holds verdict words this version does not know, is exit 1 with
+    the markdown saying why (the PR comment still explains it) and one line on stderr; unreadable input is 2.
+    """
+    import sys
     from pathlib import Path
 
-    from chatconform.report.gate import compare, load, markdown
+    from chatconform.errors import UsageError
+    from chatconform.paths import write_atomic
+    from chatconform.report.gate import compare, load, load_drift, parse_pairs, scrubbed_markdown
 
-    drift = []
-    for path in args.drift:
-        drift += json.loads(Path(path).read_text(encoding="utf-8")).get("changes", [])
-    result = compare(load(args.baseline), load(args.candidate), drift)
-    text = markdown(result)
+    if args.output and Path(args.output).is_dir():
+        raise UsageError(f"{args.output}: is a folder; --output names the markdown file to write")
+    pairs = parse_pairs(args.models)
+    if args.results and (args.baseline or args.candidate or not pairs):
+        raise UsageError("--results goes with --models and without --baseline/--candidate (one file holding "
+                         "both models); to compare two runs give --baseline and --candidate")
+    names = (args.results, args.results) if args.results else (args.baseline, args.candidate)
+    if not all(names):
+        raise UsageError("give --baseline and --candidate (two runs), or --models OLD=NEW with --results (one "
+                         "file) or with --baseline and --candidate")
+    drift = [change for path in args.drift for change in load_drift(path)]
+    baseline = load(names[0])
+    candidate = baseline if names[0] == names[1] else load(names[1])
+    result = compare(baseline, candidate, drift, names=names, pairs=pairs)
+    text = scrubbed_markdown(result)
     print(text)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_atomic(Path(args.output), text.encode("utf-8"))
+    if result["problems"]:
+        print(f"chatconform: gate failed: {'; '.join(result['problems'])}", file=sys.stderr)
     return 1 if result["failed"] else 0
 
 
 def _report(args) -> int:
-    """Write the self-contained summary page."""
+    """Write the self-contained summary page (exit 2, page still written, on unknown verdict words)."""
     from pathlib import Path
 
     from chatconform.errors import UsageError
@@ -103,7 +141,7 @@ def _report(args) -> int:
 
     folder = reports_dir()
     results = Path(args.results or folder / "results.json")
-    if not results.is_file():
+    if not results.exists():
         raise UsageError(f"{results}: no results.json (run `make check` first)")
     out = write_summary(results, Path(args.history or folder / "history"), Path(args.out or folder / "summary.html"))
     print(out)

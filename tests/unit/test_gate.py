@@ -1,4 +1,8 @@
-"""The upgrade gate: identical results pass; one injected regression fails and is named."""
+"""The upgrade gate: identical results pass; one injected regression fails and is named.
+
+Rows are keyed by (provider, model, check), the worst verdict of each key's rows; `--models old=new`
+compares a baseline model with its candidate, in one file or across two.
+"""
 
 import copy
 import json
@@ -6,16 +10,21 @@ import json
 from chatconform.cli import main
 
 
-def entry(test_id, verdict, check="usage.total_is_sum", finish=("stop",), completion=100, no_limit=True):
-    return {"provider": "aimlapi", "model": "google/gemini-2.5-flash", "check": check, "verdict": verdict,
-            "origin": "live", "exchange": test_id, "test_id": test_id, "reason": None,
+FLASH, NEXT = "google/gemini-2.5-flash", "google/gemini-3-flash-preview"
+
+
+def entry(test_id, verdict, check="usage.total_is_sum", finish=("stop",), completion=100, no_limit=True,
+          model=FLASH, origin="live", exchange=None):
+    return {"provider": "aimlapi", "model": model, "check": check, "verdict": verdict,
+            "origin": origin, "exchange": exchange or test_id, "test_id": test_id, "reason": None,
             "findings": [{"check": check, "severity": "violation", "message": "total_tokens 13 is not 12"}]
             if verdict == "fail" else [],
             "observations": {"finish_reasons": list(finish), "completion_tokens": completion,
                              "no_limit_sent": no_limit}}
 
 
-BASE = {"results": [entry("t1", "pass"), entry("t2", "xfail", check="limits.x"), entry("t3", "fail")],
+BASE = {"results": [entry("t1", "pass"), entry("t2", "xfail", check="limits.x"),
+                    entry("t3", "fail", check="stream.ends_with_done")],
         "spend": {"spent_usd": 0.01}, "specs": {"aimlapi/gemini-2.5-flash": {"sha256": "a" * 64}}}
 
 
@@ -36,14 +45,15 @@ def test_one_injected_regression_fails_and_is_named(tmp_path, capsys):
     candidate["results"][0] = entry("t1", "fail")
     code, out = run(tmp_path, BASE, candidate, capsys)
     assert code == 1 and "### New failures (1)" in out
-    assert "**usage.total_is_sum** (t1): total_tokens 13 is not 12" in out
+    assert "**usage.total_is_sum** (live: t1): total_tokens 13 is not 12 — was pass" in out
+    assert "**usage.total_is_sum** (live: t1): total_tokens 13 is not 12" in out
     assert "### Still failing (not new) (1)" in out
 
 
 def test_fixed_outages_observations_and_spend(tmp_path, capsys):
     candidate = copy.deepcopy(BASE)
-    candidate["results"][2] = entry("t3", "pass", finish=("length",), completion=512)
-    candidate["results"].append(entry("t4", "unavailable"))
+    candidate["results"][2] = entry("t3", "pass", check="stream.ends_with_done", finish=("length",), completion=512)
+    candidate["results"].append(entry("t4", "unavailable", check="live.basic"))
     candidate["spend"]["spent_usd"] = 0.02
     candidate["specs"]["aimlapi/gemini-2.5-flash"]["sha256"] = "b" * 64
     code, out = run(tmp_path, BASE, candidate, capsys)
@@ -65,3 +75,113 @@ def test_bad_input_is_a_one_line_error(tmp_path, capsys):
     (tmp_path / "old.json").write_text("{}")
     assert main(["gate", "--baseline", str(tmp_path / "old.json"), "--candidate", str(tmp_path / "old.json")]) == 2
     assert "not a chatconform results.json" in capsys.readouterr().err
+
+
+def test_a_candidate_that_judged_nothing_never_says_no_regression(tmp_path, capsys):
+    code, out = run(tmp_path, BASE, {"results": [entry("t1", "not-run"), entry("t2", "unavailable")]}, capsys)
+    assert code == 1 and "gate: no regression" not in out and "judged nothing" in out
+    assert "1 not-run, 1 unavailable" in out
+
+
+def test_unknown_verdict_words_are_named_and_fail(tmp_path, capsys):
+    candidate = copy.deepcopy(BASE)
+    candidate["results"][0]["verdict"] = "passed"
+    code, out = run(tmp_path, BASE, candidate, capsys)
+    assert code == 1 and "gate: no regression" not in out and "'passed'" in out
+
+
+def test_a_null_finish_reason_is_an_observation_not_a_crash(tmp_path, capsys):
+    candidate = copy.deepcopy(BASE)
+    candidate["results"][0] = entry("t1", "pass", finish=(None, "stop"))
+    code, out = run(tmp_path, BASE, candidate, capsys)
+    assert code == 0 and "{'stop': 3} -> {'None': 1, 'stop': 3}" in out
+
+
+def test_a_live_row_and_a_replay_row_of_a_model_and_check_are_one_row(tmp_path, capsys):
+    replay = entry("r1", "pass", origin="cassette", exchange="cassettes/aimlapi/flash/basic.yaml#0")
+    baseline = {"results": [replay]}
+    same = {"results": [replay, entry("l1", "pass", exchange="aimlapi-flash/basic")]}
+    code, out = run(tmp_path, baseline, same, capsys)
+    assert code == 0 and "### New failures (0)" in out and "### Fixed (0)" in out
+    worse = {"results": [replay, entry("l1", "fail", exchange="aimlapi-flash/basic")]}
+    code, out = run(tmp_path, baseline, worse, capsys)
+    assert code == 1 and "### New failures (1)" in out  # one key, its verdict the worst of its two rows
+    assert "**usage.total_is_sum** (live: aimlapi-flash/basic): total_tokens 13 is not 12" in out
+
+
+def test_a_further_failing_exchange_of_a_failing_check_is_named_not_new(tmp_path, capsys):
+    candidate = copy.deepcopy(BASE)
+    candidate["results"].append(entry("t9", "fail", check="stream.ends_with_done"))
+    code, out = run(tmp_path, BASE, candidate, capsys)
+    assert code == 0 and "### New failures (0)" in out and "### Still failing (not new) (1)" in out
+    assert "newly failing on t9" in out
+
+
+def pair_file():
+    """One run holding a baseline model and its candidate; the candidate breaks one check the old one held."""
+    old = [entry("o1", "pass", check="usage.total_is_sum"), entry("o2", "pass", check="stream.ends_with_done"),
+           entry("o3", "xfail", check="limits.x")]
+    new = [entry("n1", "pass", check="usage.total_is_sum", model=NEXT),
+           entry("n2", "fail", check="stream.ends_with_done", model=NEXT),
+           entry("n3", "xfail", check="limits.x", model=NEXT)]
+    return {"results": old + new, "spend": {"spent_usd": 0.01}}
+
+
+def gate_models(tmp_path, capsys, data, *pairs):
+    (tmp_path / "run.json").write_text(json.dumps(data))
+    argv = ["gate", "--results", str(tmp_path / "run.json")]
+    for pair in pairs:
+        argv += ["--models", pair]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_check_the_baseline_model_held_and_the_candidate_fails_is_a_regression(tmp_path, capsys):
+    code, out, _ = gate_models(tmp_path, capsys, pair_file(), f"{FLASH}={NEXT}")
+    assert code == 1 and "gate: regression" in out and "### New failures (1)" in out
+    assert f"`{FLASH} → {NEXT}` **stream.ends_with_done** (live: n2)" in out
+    assert "usage.total_is_sum" not in out.split("### New failures", 1)[1].split("###", 1)[0]
+    assert "**Spend:**" not in out  # one run's spend says nothing about either model
+
+
+def test_identical_models_pass_the_model_gate(tmp_path, capsys):
+    data = pair_file()
+    data["results"][4]["verdict"] = "pass"
+    data["results"][4]["findings"] = []
+    code, out, _ = gate_models(tmp_path, capsys, data, f"{FLASH}={NEXT}")
+    assert code == 0 and "gate: no regression" in out and "### New failures (0)" in out
+    assert "### Changed observations\nnone" in out
+
+
+def test_the_model_gate_reports_changed_observations(tmp_path, capsys):
+    data = pair_file()
+    for row in data["results"][3:]:
+        row["observations"].update(finish_reasons=["length"], completion_tokens=4000, model="gemini-3-flash-001",
+                                   prompt_tokens=10, usd=0.002)
+    code, out, _ = gate_models(tmp_path, capsys, data, f"{FLASH}={NEXT}")
+    changed = out.split("### Changed observations", 1)[1]
+    name = f"aimlapi {FLASH} → {NEXT}"
+    assert f"{name}: finish_reason mix {{'stop': 3}} -> {{'length': 3}}" in changed
+    assert f"{name}: largest completion with no limit sent 100 -> 4000" in changed
+    assert f"{name}: completion tokens per exchange (mean) 100.0 -> 4000.0" in changed
+    assert f"{name}: answering model - -> gemini-3-flash-001" in changed
+    assert f"{name}: spend reported by the provider - -> $0.006000" in changed
+
+
+def test_the_model_gate_reads_two_files_and_names_a_missing_model(tmp_path, capsys):
+    data = pair_file()
+    old, new = {"results": data["results"][:3]}, {"results": data["results"][3:]}
+    code, out = run(tmp_path, old, new, capsys, "--models", f"{FLASH}={NEXT}")
+    assert code == 1 and "### New failures (1)" in out and "**Spend:**" in out
+    code = main(["gate", "--baseline", str(tmp_path / "old.json"), "--candidate", str(tmp_path / "new.json"),
+                 "--models", f"{FLASH}=google/gemini-9"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "'google/gemini-9'" in err and NEXT in err
+
+
+def test_a_model_pair_without_an_equals_sign_is_a_usage_error(tmp_path, capsys):
+    code, _, err = gate_models(tmp_path, capsys, pair_file(), FLASH)
+    assert code == 2 and "BASELINE=CANDIDATE" in err
+    assert main(["gate", "--results", str(tmp_path / "run.json")]) == 2  # --results compares models only
+    assert "--results goes with --models" in capsys.readouterr().err

@@ -1,112 +1,160 @@
-"""`chatconform gate`: baseline vs candidate results.json, as a markdown PR comment; exit 1 on regression."""
+"""`chatconform gate`: baseline vs candidate, as a markdown PR comment; exit 1 on a regression.
+
+Two comparisons, one comment: two runs of the same models (rows keyed by provider, model and check, so a
+live row and a replay row of a model and check are one row, its verdict the worst of them), or a baseline
+model against its candidate (`--models old=new`, keyed by provider and check), from one results.json or
+from two. "No regression" is said only when the candidate judged something and every verdict word in both
+files is known: a candidate that judged nothing, or speaks words this version does not know, fails the gate.
+"""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
 
-from chatconform.errors import UsageError
+from chatconform.inputs import InputError, expect, load_json
+from chatconform.report import _observed
+from chatconform.report._gate_comment import code, markdown, md, scrubbed_markdown  # noqa: F401 (the API)
+from chatconform.report._results_file import known_words, load_results, unknown_verdicts
+from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE, VERDICTS, worst
 
-BAD = {"fail"}
-GOOD = {"pass", "xfail", "gap", "conflict"}
-NEUTRAL = {"unavailable", "not-run"}
+BAD = {FAIL}
+GOOD = {PASS, KNOWN, GAP, CONFLICT}
+NEUTRAL = {UNAVAILABLE, NOT_RUN}
+JUDGED = {PASS, FAIL, KNOWN}  # an exchange was really judged (gap, conflict, outages judge no answer)
+ARROW = " → "
 
 
 def load(path: Path) -> dict:
-    """A results.json, or a one-line usage error."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read ({err.strerror or err})") from None
-    except ValueError as err:
-        raise UsageError(f"{path}: not JSON ({err})") from None
-    if not isinstance(data, dict) or "results" not in data:
-        raise UsageError(f"{path}: not a chatconform results.json (no `results`)")
-    return data
+    """A results.json whose shape is checked, or a one-line usage error."""
+    return load_results(path)
 
 
-def _key(entry: dict) -> str:
-    return entry.get("test_id") or f"{entry['provider']}|{entry.get('model')}|{entry['check']}|{entry.get('exchange')}"
+def load_drift(path) -> list[dict]:
+    """The changes of a `specs diff --json` file, each checked, or a one-line usage error."""
+    from chatconform.specdiff import Change
+
+    where = str(path)
+    data = expect(load_json(path, "drift file (`specs diff --json` output)"), dict, where, "a drift file")
+    extra = sorted(str(k) for k in data if k not in ("changes", "breaking"))
+    if extra or "changes" not in data:
+        raise InputError(f"{where}: not `specs diff --json` output (it holds `changes` and `breaking`; "
+                         f"{'found ' + ', '.join(map(repr, extra[:5])) if extra else '`changes` is missing'})")
+    known = {f.name for f in fields(Change)}
+    changes = expect(data["changes"], list, f"{where}: $.changes", "`changes`")
+    for i, change in enumerate(changes):
+        at = f"{where}: $.changes[{i}]"
+        expect(change, dict, at, "a change")
+        for name, kind in (("path", str), ("kind", str), ("breaking", bool)):
+            expect(change.get(name), kind, f"{at}.{name}", f"`{name}`")
+        expect(change.get("detail"), (str, type(None)), f"{at}.detail", "`detail`")
+        if set(change) - known:
+            raise InputError(f"{at}: unknown key(s) {sorted(set(change) - known)}. Known: {', '.join(sorted(known))}.")
+    if data.get("breaking") is True and not any(c["breaking"] for c in changes):
+        raise InputError(f"{where}: `breaking` is true but no change is marked breaking")
+    return changes
 
 
-def compare(baseline: dict, candidate: dict, drift: list[dict] = ()) -> dict:
-    """New failures, fixes, outages, observation and spend changes, and breaking upstream changes."""
-    old = {_key(e): e for e in baseline["results"]}
-    new = {_key(e): e for e in candidate["results"]}
-    regressions = [new[k] for k in new if new[k]["verdict"] in BAD and old.get(k, {}).get("verdict") not in BAD]
-    fixed = [new[k] for k in new if new[k]["verdict"] in GOOD and old.get(k, {}).get("verdict") in BAD]
-    still = [new[k] for k in new if new[k]["verdict"] in BAD and old.get(k, {}).get("verdict") in BAD]
+def parse_pairs(values) -> list[tuple[str, str]]:
+    """`old=new` model pairs from the command line, or a one-line usage error naming the bad one."""
+    pairs = []
+    for value in values:
+        old, sep, new = str(value).partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise InputError(f"--models {value!r}: give BASELINE=CANDIDATE, e.g. "
+                             "google/gemini-2.5-flash=google/gemini-3-flash-preview")
+        pairs.append((old.strip(), new.strip()))
+    return pairs
+
+
+def cells(rows) -> dict:
+    """{(provider, model, check): cell}: each cell the worst known verdict of its rows, and the rows.
+
+    Rows with a verdict word outside the vocabulary are left out here; problems_of names them.
+    """
+    grouped: dict = {}
+    for row in rows:
+        if row["verdict"] in VERDICTS:
+            grouped.setdefault((row["provider"], row.get("model"), row["check"]), []).append(row)
+    return {key: {"provider": key[0], "model": key[1], "check": key[2], "rows": group,
+                  "verdict": worst(r["verdict"] for r in group)} for key, group in grouped.items()}
+
+
+def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate")) -> tuple[list, list]:
+    """The baseline model's rows and the candidate model's rows, each relabelled `old → new` so they meet."""
+    old_rows, new_rows = [], []
+    for old, new in pairs:
+        label = f"{old}{ARROW}{new}"
+        for model, data, name, out in ((old, baseline, names[0], old_rows), (new, candidate, names[1], new_rows)):
+            rows = [{**row, "model": label} for row in data["results"] if row.get("model") == model]
+            if not rows:
+                seen = sorted({str(r.get("model")) for r in data["results"] if r.get("model")})
+                raise InputError(f"--models {old}={new}: {name} holds no row of model {model!r}; it holds "
+                                 f"{', '.join(seen[:10]) or 'no model'}{' …' if len(seen) > 10 else ''}")
+            out += rows
+    return old_rows, new_rows
+
+
+def compare(baseline: dict, candidate: dict, drift: list[dict] = (), names=("baseline", "candidate"),
+            pairs=()) -> dict:
+    """New failures, fixes, outages, observation and spend changes, breaking upstream changes, and problems."""
+    if pairs:
+        old_rows, new_rows = paired(baseline, candidate, pairs, names)
+    else:
+        old_rows, new_rows = baseline["results"], candidate["results"]
+    old, new = cells(old_rows), cells(new_rows)
+    was = {k: old[k]["verdict"] if k in old else None for k in new}
+    regressions = [dict(new[k], before=was[k]) for k in new if new[k]["verdict"] in BAD and was[k] not in BAD]
+    fixed = [new[k] for k in new if new[k]["verdict"] in GOOD and was[k] in BAD]
+    still = [dict(new[k], newly=_newly_failing(old[k], new[k])) for k in new
+             if new[k]["verdict"] in BAD and was[k] in BAD]
     unavailable = [new[k] for k in new if new[k]["verdict"] in NEUTRAL]
     breaking = [c for c in drift if c.get("breaking")]
+    problems = problems_of(baseline, candidate, names, new_rows)
+    same_run = pairs and baseline is candidate
     return {"regressions": regressions, "fixed": fixed, "still_failing": still, "unavailable": unavailable,
-            "observations": _observations(baseline, candidate), "spend": _spend(baseline, candidate),
-            "specs": _specs(baseline, candidate), "breaking_upstream": breaking,
-            "failed": bool(regressions or breaking)}
+            "observations": _observed.changes(_observed.exchanges(old_rows), _observed.exchanges(new_rows)),
+            "spend": None if same_run else _spend(baseline, candidate), "specs": _specs(baseline, candidate),
+            "breaking_upstream": breaking, "problems": problems, "pairs": list(pairs), "names": list(names),
+            "failed": bool(regressions or breaking or problems)}
 
 
-def _observations(baseline: dict, candidate: dict) -> list[str]:
-    """Changes in what providers do: finish_reason mix and the default limit observed (per model)."""
-    lines = []
-    for label, extract in (("finish_reason mix", _finish_mix), ("largest completion with no limit sent", _defaults)):
-        before, after = extract(baseline), extract(candidate)
-        for model in sorted(set(before) | set(after)):
-            if before.get(model) != after.get(model):
-                lines.append(f"{model}: {label} {before.get(model, '-')} -> {after.get(model, '-')}")
-    return lines
+def _newly_failing(old: dict, new: dict) -> list[str]:
+    """Exchanges failing in the candidate that did not fail in the baseline (same model: labels compare)."""
+    before = {r.get("exchange") for r in old["rows"] if r["verdict"] in BAD}
+    return sorted({str(r.get("exchange")) for r in new["rows"] if r["verdict"] in BAD and r.get("exchange")} - before)
 
 
-def _finish_mix(results: dict) -> dict:
-    mix: dict[str, Counter] = {}
-    for entry in results["results"]:
-        for reason in (entry.get("observations") or {}).get("finish_reasons", []):
-            mix.setdefault(f"{entry['provider']} {entry.get('model')}", Counter())[reason] += 1
-    return {k: dict(sorted(v.items())) for k, v in mix.items()}
+def problems_of(baseline: dict, candidate: dict, names=("baseline", "candidate"), judged=None) -> list[str]:
+    """Why the gate cannot say "no regression": unknown verdict words, or a candidate that judged nothing."""
+    problems = []
+    for name, data in zip(names, (baseline, candidate)):
+        words = unknown_verdicts(data, name)
+        if words:
+            problems.append(f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()})")
+    rows = candidate["results"] if judged is None else judged
+    if not any(e["verdict"] in JUDGED for e in rows):
+        seen = Counter(e["verdict"] for e in rows)
+        held = ", ".join(f"{n} {v}" for v, n in sorted(seen.items())) or "no entries at all"
+        problems.append(f"the candidate {names[1]} judged nothing (no pass, fail or xfail; it holds {held})")
+    return problems
 
 
-def _defaults(results: dict) -> dict:
-    out: dict[str, int] = {}
-    for entry in results["results"]:
-        obs = entry.get("observations") or {}
-        if obs.get("no_limit_sent") and isinstance(obs.get("completion_tokens"), int):
-            key = f"{entry['provider']} {entry.get('model')}"
-            out[key] = max(out.get(key, 0), obs["completion_tokens"])
-    return out
+def _spent(results: dict) -> float:
+    spend = results.get("spend") or {}
+    return spend.get("spent_usd", spend.get("usd")) or 0.0
 
 
 def _spend(baseline: dict, candidate: dict) -> str:
-    a = (baseline.get("spend") or {}).get("spent_usd", 0.0) or 0.0
-    b = (candidate.get("spend") or {}).get("spent_usd", 0.0) or 0.0
+    a, b = _spent(baseline), _spent(candidate)
     return f"${a:.4f} -> ${b:.4f} ({b - a:+.4f})"
 
 
 def _specs(baseline: dict, candidate: dict) -> list[str]:
     a, b = baseline.get("specs") or {}, candidate.get("specs") or {}
-    return [f"{sid}: {a.get(sid, {}).get('sha256', '-')[:12]} -> {b.get(sid, {}).get('sha256', '-')[:12]}"
-            for sid in sorted(set(a) | set(b)) if a.get(sid, {}).get("sha256") != b.get(sid, {}).get("sha256")]
 
+    def sha(side: dict, sid: str) -> str:
+        return (side.get(sid, {}).get("sha256") or "-")[:12]
 
-def markdown(result: dict) -> str:
-    """The PR comment."""
-    head = "❌ **chatconform gate: regression**" if result["failed"] else "✅ **chatconform gate: no regression**"
-    out = [head, ""]
-    sections = [("New failures", result["regressions"], _row), ("Fixed", result["fixed"], _row),
-                ("Still failing (not new)", result["still_failing"], _row),
-                ("Not judged (provider unavailable or budget)", result["unavailable"], _row)]
-    for title, items, fmt in sections:
-        out.append(f"### {title} ({len(items)})")
-        out += [fmt(i) for i in items] or ["none"]
-        out.append("")
-    out.append("### Breaking upstream spec changes")
-    out += [f"- `{c['path']}` {c['kind']}: {c.get('detail', '')}" for c in result["breaking_upstream"]] or ["none"]
-    out += ["", "### Changed observations"] + ([f"- {line}" for line in result["observations"]] or ["none"])
-    out += ["", f"**Spend:** {result['spend']}"]
-    if result["specs"]:
-        out += ["", "**Spec versions changed:** " + "; ".join(result["specs"])]
-    return "\n".join(out) + "\n"
-
-
-def _row(entry: dict) -> str:
-    first = next((f for f in entry.get("findings", []) if f.get("severity") == "violation"), {})
-    why = f": {first.get('message', '')}" if first else (f": {entry['reason']}" if entry.get("reason") else "")
-    return f"- `{entry['provider']}` `{entry.get('model')}` **{entry['check']}** ({entry.get('exchange')}){why}"
+    return [f"{sid}: {sha(a, sid)} -> {sha(b, sid)}" for sid in sorted(set(a) | set(b)) if sha(a, sid) != sha(b, sid)]

@@ -1,132 +1,228 @@
-"""reports/summary.html: one self-contained page, readable without Allure.
+"""reports/summary.html: one self-contained page a reviewer acts on, readable without Allure.
 
-A matrix of checks x (provider, model) with verdict colours, the trend of each check over the previous
-runs, spend, the spec versions judged against, and the docs conflicts.
+It opens on a headline (new failures since the previous run, failures, known deviations, docs conflicts,
+gaps, spend), then a matrix of models (grouped by provider and vendor) x checks with CSS-only verdict
+filters and a search; every cell opens onto its evidence. Then each check's trend, the docs conflicts, the
+spend and the spec versions. Every string is escaped (see _html); the policy lets only the page's own
+search script run.
 """
 
 from __future__ import annotations
 
 import json
-from html import escape
+from collections import Counter
 from pathlib import Path
 
-# worst first: the colour of a cell is the worst verdict among its entries
-ORDER = ["fail", "xfail", "unavailable", "gap", "not-run", "conflict", "warn", "pass"]
-COLOURS = {"fail": "#d73a49", "xfail": "#f0883e", "unavailable": "#8b949e", "gap": "#c9d1d9",
-           "not-run": "#e1e4e8", "conflict": "#8957e5", "warn": "#bf8700", "pass": "#2da44e"}
-STYLE = """body{font:14px system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse}
-td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa}
-td.v{color:#fff;font-weight:600;text-align:center}td.v.light{color:#1f2328}.t{display:inline-block;width:10px;
-height:10px;margin-right:2px;border-radius:2px}code{font-size:12px}.legend span{padding:2px 6px;margin-right:6px;
-border-radius:3px;color:#fff}"""
+from chatconform.errors import ChatconformError, UsageError
+from chatconform.paths import safe_name, write_atomic
+from chatconform.report._html import (COLOURS, CSP, SEARCH_JS, SHOWN, SHOWN_MEANING, STYLE, UNKNOWN, WARN, e,
+                                      entry_shown, link, shown, verdict_rules, worst)
+from chatconform.report._results_file import known_words, load_results, unknown_verdicts
+from chatconform.report._summary_matrix import grid, matrix_html, verdicts
+from chatconform.report._summary_panel import pill
+from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE
 
-
-def worst(verdicts) -> str:
-    """The worst verdict of a list."""
-    seen = set(verdicts)
-    present = [v for v in ORDER if v in seen]
-    return present[0] if present else "pass"
-
-
-def matrix(results: dict) -> tuple[list[str], list[str], dict]:
-    """(checks, columns, cells): cells[(check, column)] = list of entries."""
-    cells: dict = {}
-    for entry in results.get("results", []):
-        if entry["verdict"] == "conflict":
-            continue
-        column = f"{entry['provider']} · {entry.get('model') or '-'}"
-        cells.setdefault((entry["check"], column), []).append(entry)
-    checks = sorted({c for c, _ in cells})
-    columns = sorted({col for _, col in cells})
-    return checks, columns, cells
+NEW_SHOWN = 12  # new failures listed under the headline (the matrix stays in sight); the `new` filter shows all
+__all__ = ["render", "write_summary", "e", "link", "shown", "worst"]
 
 
 def render(results: dict, history: list[dict]) -> str:
-    """The whole page."""
-    checks, columns, cells = matrix(results)
-    trend = _trends(history + [results])
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    rows = []
-    for check in checks:
-        tds = "".join(_cell(cells.get((check, col), [])) for col in columns)
-        rows.append(f"<tr><th><code>{escape(check)}</code></th><td>{trend.get(check, '')}</td>{tds}</tr>")
-    legend = "".join(f'<span style="background:{c}">{v}</span>' for v, c in COLOURS.items())
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>chatconform summary</title>"
-            f"<style>{STYLE}</style></head><body><h1>chatconform conformance summary</h1>"
-            f"<p>mode <b>{escape(str(results.get('mode')))}</b>, started {escape(str(results.get('started_at')))}, "
-            f"counts {escape(json.dumps(results.get('counts', {})))}</p>"
-            f"<p class='legend'>{legend}</p>"
-            f"<table id='matrix'><tr><th>check</th><th>trend (oldest → newest)</th>{head}</tr>{''.join(rows)}</table>"
-            f"{_spend(results)}{_specs(results)}{_conflicts(results)}</body></html>")
+    """The whole page (history: earlier runs, oldest first; a copy of this very run is left out)."""
+    this = results.get("started_at")  # `report` run twice on one results.json: its history copy is not "before"
+    history = [run for run in history if not this or run.get("started_at") != this]
+    checks, groups, cells = grid(results)
+    painted = verdicts(cells)
+    previous = history[-1] if history else None
+    before = verdicts(grid(previous)[2]) if previous else {}
+    new = {k for k, v in painted.items() if v == FAIL and before.get(k) != FAIL} if previous else set()
+    anchors: dict = {}
+    table = matrix_html(checks, groups, cells, new, anchors)
+    models = sum(len(m) for m in groups.values())
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">'
+            f'<meta name="viewport" content="width=device-width">'
+            f"<title>chatconform summary</title><style>{STYLE}{verdict_rules()}</style></head><body>"
+            f"<h1>chatconform conformance summary</h1>"
+            f"<p class='sub'>{models} models from {len({p for p, _ in groups})} providers, {len(checks)} checks, "
+            f"{len(results.get('results', []))} judged rows · mode <b>{e(results.get('mode'))}</b> · started "
+            f"{e(results.get('started_at'))} · chatconform {e(results.get('tool_version') or '?')}</p>"
+            f"{_headline(results, previous, painted, new)}{_new_list(new, cells, anchors, previous)}"
+            f"{_legend(painted)}{_bar(painted, previous is not None)}{table}"
+            f"{_checks(history + [results], checks, painted)}{_conflicts(results)}{_spend(results)}"
+            f"{_specs(results)}<script>{SEARCH_JS}</script></body></html>")
 
 
-def _cell(entries: list) -> str:
-    if not entries:
-        return "<td></td>"
-    verdict = worst(_shown(e) for e in entries)
-    notes = [f["message"] for e in entries for f in e.get("findings", []) if f.get("severity") != "info"]
-    notes += [e["reason"] for e in entries if e.get("reason")]
-    light = " light" if verdict in ("gap", "not-run") else ""
-    title = escape("; ".join(notes)[:500])
-    return (f'<td class="v{light}" data-verdict="{verdict}" style="background:{COLOURS[verdict]}" title="{title}">'
-            f"{verdict}{f' ×{len(entries)}' if len(entries) > 1 else ''}</td>")
+def _headline(results: dict, previous, painted: dict, new: set) -> str:
+    """The cards a reviewer reads first; each verdict card is a label that switches the matrix filter."""
+    counts = Counter(painted.values())
+    failing_models = len({(p, m) for (p, m, _), v in painted.items() if v == FAIL})
+    conflicts = sum(1 for x in results.get("results", []) if x["verdict"] == CONFLICT)
+    since = f"since the run of {e(previous.get('started_at') or '?')}" if previous else "no previous run in the history"
+    cards = [_card("new", len(new) if previous else "–", "new failures", since, hot=bool(new)),
+             _card(FAIL, counts[FAIL], "failing checks", f"in {failing_models} models", hot=bool(counts[FAIL])),
+             _card(KNOWN, counts[KNOWN], "known deviations", "declared, with reason and link"),
+             f'<a class="card" href="#conflicts"><b>{conflicts}</b>docs conflicts<br><span>the documents '
+             "disagree</span></a>",
+             _card(GAP, counts[GAP], "gaps", "could not be judged")]
+    for verdict, what, note in ((UNAVAILABLE, "provider unavailable", "no answer after retries"),
+                                (NOT_RUN, "not run", "budget spent, or no key"),
+                                (WARN, "passed with a warning", "suspicious, not a breach"),
+                                (UNKNOWN, "unknown verdict words", "this version cannot read them")):
+        if counts[verdict]:
+            cards.append(_card(verdict, counts[verdict], what, note, hot=verdict == UNKNOWN))
+    cards.append(f'<a class="card" href="#spend"><b>{_money(results)}</b>spend<br>'
+                 f"<span>{_spent_of(results)}</span></a>")
+    return f'<section id="headline" class="cards">{"".join(cards)}</section>'
 
 
-def _shown(entry: dict) -> str:
-    """A pass with warnings is shown as `warn` (suspicious, not a breach)."""
-    warned = any(f.get("severity") == "warning" for f in entry.get("findings", []))
-    return "warn" if entry["verdict"] == "pass" and warned else entry["verdict"]
+def _card(verdict: str, count, title: str, note: str, hot: bool = False) -> str:
+    return (f'<label class="card{" hot" if hot else ""}" for="f-{verdict}" title="show only these in the matrix">'
+            f"<b>{count}</b>{e(title)}<br><span>{note if verdict == 'new' else e(note)}</span></label>")
 
 
-def _trends(runs: list[dict], last: int = 10) -> dict:
-    by_check: dict[str, list[str]] = {}
+def _new_list(new: set, cells: dict, anchors: dict, previous) -> str:
+    """The new failures by name, each a link that opens its cell."""
+    if previous is None:
+        return ""
+    items = []
+    for key in sorted(new, key=lambda k: tuple(map(str, k)))[:NEW_SHOWN]:
+        first = next((f.get("message") for x in cells[key] for f in x.get("findings") or []
+                      if f.get("severity") == "violation" and f.get("message")), "")
+        items.append(f'<li><a href="#{e(anchors[key])}">{e(key[0])} · {e(key[1])} · <code>{e(key[2])}</code></a>'
+                     f"{' — ' + e(first[:200]) if first else ''}</li>")
+    more = (f'<li>… and {len(new) - NEW_SHOWN} more: <label for="f-new" class="more">show them all in the matrix'
+            "</label></li>" if len(new) > NEW_SHOWN else "")
+    listed = "".join(items) or "<li>none</li>"
+    return f'<section id="new"><h2>New failures ({len(new)})</h2><ul>{listed}{more}</ul></section>'
+
+
+def _legend(painted: dict) -> str:
+    """What each verdict painted in the matrix means (those present, and always fail and pass)."""
+    present = set(painted.values()) | {FAIL, PASS}
+    items = [f'<span class="i">{pill(v)} {e(SHOWN_MEANING[v])}</span>' for v in SHOWN if v in present]
+    return ('<p class="legend">' + "".join(items) + '<span class="i">★ new since the previous run</span>'
+            "<span class='i'>Open any cell for its evidence, a model's name for its exchanges.</span></p>")
+
+
+def _bar(painted: dict, has_previous: bool) -> str:
+    """The CSS-only verdict filter (radio buttons) and the search box (the page's one script shows it)."""
+    counts = Counter(painted.values())
+    chips = ['<input type="radio" name="f" id="f-all" checked><label for="f-all">all</label>']
+    options = (["new"] if has_previous else []) + [v for v in SHOWN if counts[v]]
+    for v in ("new", *SHOWN):
+        chips.append(f'<input type="radio" name="f" id="f-{v}">')
+        if v in options:
+            label = "new failures" if v == "new" else f"{v} ({counts[v]})"
+            meaning = SHOWN_MEANING.get(v, "failing now, not in the previous run")
+            chips.append(f'<label for="f-{v}" title="{e(meaning)}">{e(label)}</label>')
+    return (f'<nav class="bar" aria-label="filter">{"".join(chips)}'
+            '<input id="q" type="search" hidden placeholder="search a model, provider or failing check" '
+            'aria-label="search">'
+            '<span class="hint">find (Ctrl+F) searches closed cells too</span></nav>')
+
+
+def _checks(runs: list[dict], checks: list[str], painted: dict, last: int = 10) -> str:
+    """Per check: its trend over the last runs (worst over all models) and this run's cells by verdict."""
+    trend: dict[str, list[str]] = {c: [] for c in checks}
     for run in runs[-last:]:
         seen: dict[str, list[str]] = {}
         for entry in run.get("results", []):
-            seen.setdefault(entry["check"], []).append(entry["verdict"])
-        for check in set(by_check) | set(seen):
-            by_check.setdefault(check, []).append(worst(seen[check]) if check in seen else "")
-    return {check: "".join(f'<span class="t" title="{v or "absent"}" style="background:{COLOURS.get(v, "#fff")}">'
-                           "</span>" for v in verdicts) for check, verdicts in by_check.items()}
+            seen.setdefault(entry["check"], []).append(entry_shown(entry))
+        for check in trend:
+            trend[check].append(worst(seen[check]) if check in seen else "")
+    rows = []
+    for check in checks:
+        marks = "".join(f'<span class="t" title="{v or "absent"}" style="background:{COLOURS.get(v, "#fff")}"></span>'
+                        for v in trend[check])
+        counts = Counter(v for (_, _, c), v in painted.items() if c == check)
+        told = ", ".join(f"{counts[v]} {v}" for v in SHOWN if counts[v])
+        rows.append(f"<tr><th><code>{e(check)}</code></th><td>{marks}</td><td>{e(told)}</td></tr>")
+    return ('<h2>Checks</h2><table id="checks">'
+            "<tr><th>check</th><th>trend (oldest → newest, worst of all models)"
+            f"</th><th>models by verdict, this run</th></tr>{''.join(rows)}</table>")
+
+
+def _money(results: dict) -> str:
+    spend = results.get("spend") or {}
+    return f"${spend.get('spent_usd', spend.get('usd', 0.0)) or 0:.4f}"
+
+
+def _spent_of(results: dict) -> str:
+    spend = results.get("spend") or {}
+    if results.get("mode") == "replay" and not spend.get("requests"):
+        return "replay: nothing was sent"
+    return f"of ${spend.get('limit_usd', 0) or 0:.4f} budget, {e(spend.get('requests', 0))} requests"
 
 
 def _spend(results: dict) -> str:
     spend = results.get("spend") or {}
-    return (f"<h2>Spend</h2><p>${spend.get('spent_usd', spend.get('usd', 0.0)) or 0:.4f} of "
-            f"${spend.get('limit_usd', 0) or 0:.4f} budget, {spend.get('requests', 0)} requests, "
-            f"{spend.get('tokens', 0)} tokens, {spend.get('refused', 0)} refused for budget</p>")
+    return (f'<h2 id="spend">Spend</h2><p>{_money(results)} {_spent_of(results)}, {e(spend.get("tokens", 0))} '
+            f"tokens, {e(spend.get('refused', 0))} refused for budget</p>")
 
 
 def _specs(results: dict) -> str:
-    rows = "".join(f"<tr><td>{escape(sid)}</td><td><code>{escape(s['path'])}</code></td><td>{escape(s['openapi'])}"
-                   f"</td><td><code>{s['sha256'][:12]}</code></td><td>{len(s.get('lint', []))}</td></tr>"
+    rows = "".join(f"<tr><td>{e(sid)}</td><td><code>{e(s.get('path'))}</code></td><td>{e(s.get('openapi'))}</td>"
+                   f"<td><code>{e((s.get('sha256') or '')[:12])}</code></td><td>{len(s.get('lint') or [])}</td>"
+                   f"<td>{link(s['url']) if s.get('url') else ''}</td></tr>"
                    for sid, s in sorted((results.get("specs") or {}).items()))
-    return ("<h2>Spec versions</h2><table id='specs'><tr><th>spec</th><th>file</th><th>OpenAPI</th><th>sha256</th>"
-            f"<th>lint findings</th></tr>{rows}</table>")
+    return ('<h2>Spec versions</h2><table id="specs"><tr><th>spec</th><th>file</th><th>OpenAPI</th><th>sha256</th>'
+            f"<th>lint findings</th><th>pulled from</th></tr>{rows}</table>")
 
 
 def _conflicts(results: dict) -> str:
     items = []
     for entry in results.get("results", []):
-        if entry["verdict"] != "conflict":
+        if entry["verdict"] != CONFLICT:
             continue
         extra = (entry.get("findings") or [{}])[0].get("extra") or {}
-        sides = "".join(f"<li><code>{escape(s['source'])}</code>: “{escape(s['says'])}”</li>"
-                        for s in extra.get("sides", []))
-        items.append(f"<li><b>{escape(extra.get('subject', entry['check']))}</b><ul>{sides}</ul>"
-                     f"<i>{escape(extra.get('consequence', ''))}</i></li>")
-    return f"<h2>Docs conflicts</h2><ul id='conflicts'>{''.join(items) or '<li>none</li>'}</ul>"
+        sides = "".join(f"<li>{link(s['source'])}: “{e(s['says'])}”</li>" for s in extra.get("sides", []))
+        items.append(f"<li><b>{e(extra.get('subject') or entry['check'])}</b> <small>({e(entry['provider'])})</small>"
+                     f"<ul>{sides}</ul><i>{e(extra.get('consequence') or '')}</i></li>")
+    listed = "".join(items) or "<li>none</li>"
+    return f'<h2>Docs conflicts ({len(items)})</h2><ul id="conflicts">{listed}</ul>'
 
 
-def write_summary(results_path: Path, history_dir: Path, out: Path, keep: int = 20) -> Path:
-    """Write summary.html from results.json and the previous runs, then add this run to the history."""
-    results = json.loads(Path(results_path).read_text(encoding="utf-8"))
-    history_dir.mkdir(parents=True, exist_ok=True)
-    runs = sorted(history_dir.glob("results-*.json"))
-    history = [json.loads(p.read_text(encoding="utf-8")) for p in runs[-keep:]]
-    out.write_text(render(results, history), encoding="utf-8")
-    stamp = str(results.get("started_at", "run")).replace(":", "").replace("+", "Z")
-    (history_dir / f"results-{stamp}.json").write_text(json.dumps(results), encoding="utf-8")
-    for old in sorted(history_dir.glob("results-*.json"))[:-keep]:
-        old.unlink()
+def write_summary(results_path: Path, history_dir: Path, out: Path, keep: int = 20, secrets=()) -> Path:
+    """Write summary.html from results.json and the previous runs, then add this run to the history.
+
+    Unknown verdict words (here or in the history) are shown as unknown, the page is still written for the
+    reviewer, this run is kept out of the history, and a one-line UsageError says which words and where.
+    """
+    out, history_dir = Path(out), Path(history_dir)
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder; --out names the summary file to write")
+    if history_dir.exists() and not history_dir.is_dir():
+        raise UsageError(f"{history_dir}: not a folder; --history names the folder of previous runs")
+    results = load_results(results_path)
+    runs = sorted(history_dir.glob("results-*.json")) if history_dir.is_dir() else []
+    history = [load_results(p, "history copy of a results.json") for p in runs[-keep:]]
+    words = unknown_verdicts(results, str(results_path))
+    for path, run in zip(runs[-keep:], history):
+        words += unknown_verdicts(run, str(path))
+    write_atomic(out, _scrubbed(render(results, history), secrets).encode("utf-8"))
+    if words:
+        raise UsageError(f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()}); {out} shows "
+                         "them as unknown, and this run was not added to the history")
+    _remember(results, history_dir, keep, secrets)
     return out
+
+
+def _remember(results: dict, history_dir: Path, keep: int, secrets=()) -> None:
+    """This run into the history folder (a file name made safe from started_at), keeping the last `keep`."""
+    stamp = safe_name(str(results.get("started_at") or "run").replace(":", "").replace("+", "Z"), "run")
+    try:
+        history_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ChatconformError(f"cannot create {history_dir} ({err.strerror or err})") from None
+    text = _scrubbed(json.dumps(results, ensure_ascii=False), secrets)  # a history copy is written too: no key in it
+    write_atomic(history_dir / f"results-{stamp}.json", text.encode("utf-8"))
+    for old in sorted(history_dir.glob("results-*.json"))[:-keep]:
+        old.unlink(missing_ok=True)
+
+
+def _scrubbed(page: str, secrets=()) -> str:
+    """The page with every key value the run knows removed, raw or as escaped on the page."""
+    from chatconform.scrub import known_secrets, scrub_text
+
+    values = list(known_secrets(secrets))
+    return scrub_text(page, values + [e(v) for v in values if e(v) != v])

@@ -1,0 +1,124 @@
+"""A results.json (or a history copy of one) read and type-checked once, for the summary and the gate.
+
+Everything past this point may index the fields it uses: a wrong type, a missing field, a null entry or
+an unknown key is one InputError (exit 2) naming the file and the place, never a traceback later.
+Unknown verdict words are not a shape error: they are listed by `unknown_verdicts` so each command can
+show them and fail in its own way.
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import lru_cache
+
+from chatconform.inputs import InputError, expect, load_json
+from chatconform.verdicts import VERDICTS
+
+_STR, _OPT_STR, _NUM = (str,), (str, type(None)), (int, float, type(None))
+# field: (allowed types, required)
+ENTRY = {"provider": (_STR, True), "check": (_STR, True), "verdict": (_STR, True), "model": (_OPT_STR, False),
+         "origin": (_OPT_STR, False), "exchange": (_OPT_STR, False), "test_id": (_OPT_STR, False),
+         "reason": (_OPT_STR, False), "duration_s": (_NUM, False), "findings": ((list,), False),
+         "observations": ((dict, type(None)), False), "excerpt": ((dict, type(None)), False)}
+TOP = {"results": ((list,), True), "schema": (_OPT_STR, False), "tool_version": (_OPT_STR, False),
+       "mode": (_OPT_STR, False), "started_at": (_OPT_STR, False), "finished_at": (_OPT_STR, False),
+       "python": (_OPT_STR, False), "counts": ((dict,), False), "specs": ((dict, type(None)), False),
+       "spend": ((dict, type(None)), False)}
+FINDING = {"message": (_OPT_STR, False), "severity": (_OPT_STR, False), "check": (_OPT_STR, False),
+           "says": (_OPT_STR, False), "source": (_OPT_STR, False), "extra": ((dict,), False)}
+SPEC = {"path": (_OPT_STR, False), "sha256": (_OPT_STR, False), "openapi": (_OPT_STR, False),
+        "url": (_OPT_STR, False), "lint": ((list,), False)}
+OBSERVATIONS = {"finish_reasons": ((list,), False), "completion_tokens": ((int, type(None)), False),
+                "no_limit_sent": ((bool, type(None)), False), "status": ((int, type(None)), False),
+                "model": (_OPT_STR, False), "prompt_tokens": ((int, type(None)), False), "usd": (_NUM, False)}
+EXCERPT = {"request": (_OPT_STR, False), "response": (_OPT_STR, False)}
+SIDE = {"source": (_STR, True), "says": (_STR, True)}
+SCHEMA = "chatconform-results/1"
+
+
+@lru_cache(maxsize=1)
+def written_keys() -> tuple[frozenset, frozenset]:
+    """The keys ResultsLog writes (top level, entry), taken from the writer so the two never drift apart."""
+    from chatconform.report.results import ResultsLog
+
+    log = ResultsLog()
+    params = [p for p in inspect.signature(log.add).parameters.values() if p.kind is p.KEYWORD_ONLY]
+    sample = {"findings": [], "verdict": VERDICTS[0]}  # plausible values, should add() ever check them
+    log.add(**{p.name: sample.get(p.name, "x") for p in params if p.default is p.empty})
+    return frozenset(log.to_dict()), frozenset(log.entries[0])
+
+
+def load_results(path, what: str = "results.json") -> dict:
+    """A results.json whose shape the summary and the gate can rely on, or a one-line InputError."""
+    data = load_json(path, what)
+    where = str(path)
+    if not isinstance(data, dict) or "results" not in data:
+        raise InputError(f"{where}: not a chatconform results.json (no `results`)")
+    top_keys, entry_keys = written_keys()
+    _fields(data, TOP, f"{where}: $", top_keys)
+    if data.get("schema") not in (None, SCHEMA):
+        raise InputError(f"{where}: $.schema is {data['schema']!r}; this chatconform reads {SCHEMA!r}")
+    for i, entry in enumerate(data["results"]):
+        _entry(entry, f"{where}: $.results[{i}]", entry_keys)
+    for key, value in (data.get("spend") or {}).items():
+        _typed(value, _NUM, f"{where}: $.spend.{key}", "a spend figure")
+    for sid, spec in (data.get("specs") or {}).items():
+        _fields(expect(spec, dict, f"{where}: $.specs[{sid!r}]", "a spec entry"), SPEC, f"{where}: $.specs[{sid!r}]")
+    return data
+
+
+def _entry(entry, place: str, known: frozenset) -> None:
+    """One results entry: the fields the reports use, of the types they use."""
+    expect(entry, dict, place, "a result entry")
+    _fields(entry, ENTRY, place, known)
+    for j, finding in enumerate(entry.get("findings") or []):
+        at = f"{place}.findings[{j}]"
+        _fields(expect(finding, dict, at, "a finding"), FINDING, at)
+        sides = (finding.get("extra") or {}).get("sides", [])
+        for k, side in enumerate(expect(sides, list, f"{at}.extra.sides", "the sides of a conflict")):
+            _fields(expect(side, dict, f"{at}.extra.sides[{k}]", "a side"), SIDE, f"{at}.extra.sides[{k}]")
+        for name in ("subject", "consequence"):
+            _typed((finding.get("extra") or {}).get(name), _OPT_STR, f"{at}.extra.{name}", name)
+    observations = entry.get("observations") or {}
+    _fields(observations, OBSERVATIONS, f"{place}.observations")
+    _fields(entry.get("excerpt") or {}, EXCERPT, f"{place}.excerpt")
+    for k, reason in enumerate(observations.get("finish_reasons") or []):
+        _typed(reason, _OPT_STR, f"{place}.observations.finish_reasons[{k}]", "a finish_reason")
+
+
+def _fields(obj: dict, spec: dict, place: str, known: frozenset | None = None) -> None:
+    """Required fields present, each field of its type, and (when `known` is given) no unknown key."""
+    for name, (kinds, required) in spec.items():
+        if name not in obj:
+            if required:
+                raise InputError(f"{place}: the field `{name}` is missing")
+            continue
+        _typed(obj[name], kinds, f"{place}.{name}", f"`{name}`")
+    extra = sorted(str(k) for k in obj if k not in known) if known is not None else []
+    if extra:
+        raise InputError(f"{place}: unknown key(s) {', '.join(map(repr, extra[:5]))}. "
+                         f"Known: {', '.join(sorted(known))}.")
+
+
+def _typed(value, kinds: tuple, place: str, what: str):
+    """value when it is one of `kinds` (a boolean is never a number), else a one-line InputError."""
+    if isinstance(value, bool) and bool not in kinds:
+        wanted = " or ".join(_NAMES.get(k, k.__name__) for k in kinds)
+        raise InputError(f"{place}: {what} must be {wanted}, not a boolean")
+    return expect(value, kinds, place, what)
+
+
+_NAMES = {str: "a string", int: "an integer", float: "a number", type(None): "null", list: "a list",
+          dict: "an object"}
+
+
+def unknown_verdicts(data: dict, where: str) -> list[str]:
+    """'word' at file: $.results[i].verdict, for every verdict word outside the vocabulary (first 5)."""
+    bad = [(e["verdict"], i) for i, e in enumerate(data["results"]) if e["verdict"] not in VERDICTS]
+    shown = [f"{word!r} at {where}: $.results[{i}].verdict" for word, i in bad[:5]]
+    return shown + ([f"and {len(bad) - 5} more"] if len(bad) > 5 else [])
+
+
+def known_words() -> str:
+    """The vocabulary, for messages."""
+    return ", ".join(VERDICTS)
