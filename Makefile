@@ -22,11 +22,11 @@ setup: .venv/.installed
 specs: .venv/.installed
 	$(BIN)/chatconform specs pull $(PULL_FLAGS)
 
+# The same entry point a user's project has: the pytest plugin on cassettes/ (results.json, junit.xml,
+# allure-results/, summary.html in reports/); PYTEST_FLAGS go to pytest (e.g. PYTEST_FLAGS="-n 2").
 check: specs
 	$(BIN)/chatconform specs lint > reports/spec-lint.txt || true
-	rm -rf reports/allure-results
-	$(BIN)/python -m pytest tests/conformance --mode replay --junitxml=reports/junit.xml \
-	  --alluredir=reports/allure-results $(PYTEST_FLAGS)
+	$(BIN)/chatconform check --mode replay $(PULL_FLAGS) -- $(PYTEST_FLAGS)
 
 llama: .venv/.installed
 	scripts/llama_server.sh
@@ -73,11 +73,11 @@ serve: specs
 # without its key is skipped with one line). BUDGET caps the whole run's spend in USD.
 BUDGET ?= 0.05
 live: specs
-	$(BIN)/python -m pytest tests/conformance/test_live.py --mode live --budget-usd $(BUDGET) \
+	$(BIN)/python -m pytest cassettes --mode live --budget-usd $(BUDGET) \
 	  --junitxml=reports/junit-live.xml $(PYTEST_FLAGS)
 
 record: specs
-	$(BIN)/python -m pytest tests/conformance/test_live.py --mode record --budget-usd $(BUDGET) $(PYTEST_FLAGS)
+	$(BIN)/python -m pytest cassettes --mode record --budget-usd $(BUDGET) $(PYTEST_FLAGS)
 
 # Fuzzing against the reference provider with more examples (profile deep), or live (profile nightly).
 fuzz: specs

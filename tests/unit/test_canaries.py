@@ -239,8 +239,8 @@ def test_no_canary_after_a_live_run_then_report_and_gate(echo_server, tmp_path, 
                CHATCONFORM_REPORTS=str(tmp_path / "reports"), CHATCONFORM_CACHE=str(tmp_path / "cache"))
     if (ROOT / ".cache" / "chatconform").is_dir():  # spec lint results only: saves linting every spec again
         shutil.copytree(ROOT / ".cache" / "chatconform", tmp_path / "cache", dirs_exist_ok=True)
-    (tmp_path / "root").mkdir()
-    args = ["-m", "pytest", str(ROOT / "tests/conformance/test_live.py"), "-q", "--rootdir", str(ROOT),
+    (tmp_path / "root" / "cassettes").mkdir(parents=True)  # the plugin's suite: live mode collects the catalog there
+    args = ["-m", "pytest", str(tmp_path / "root" / "cassettes"), "-q", "--rootdir", str(ROOT),
             "-c", str(ROOT / "pyproject.toml"), "-o", f"cache_dir={tmp_path / 'pytest-cache'}", "--mode", mode,
             "--base-url", f"{url}/v1", "--model", "m", f"--alluredir={tmp_path / 'allure'}",
             f"--results={tmp_path / 'reports'}", f"--junitxml={tmp_path / 'junit.xml'}"]

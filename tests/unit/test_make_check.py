@@ -1,4 +1,5 @@
-"""The conformance suite passes on the committed cassettes and fails as soon as a new deviation appears."""
+"""`make check` is `chatconform check`: it passes on the committed cassettes, writes every report, and fails
+as soon as a new deviation appears."""
 
 import json
 import os
@@ -6,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 from chatconform.cassettes import dump_cassette
 from tests.builders import completion, interaction
@@ -13,50 +15,64 @@ from tests.builders import completion, interaction
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_suite(root: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CHATCONFORM_ROOT": str(root), "CHATCONFORM_REPORTS": str(root / "reports")}
-    return subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "tests" / "conformance"), "-q",
-                           "-p", "no:cacheprovider", "--rootdir", str(ROOT)],
-                          env=env, capture_output=True, text=True, timeout=300)
+def run_check(root: Path, mirror: Path, *pytest_args, reports="reports") -> subprocess.CompletedProcess:
+    """`chatconform check` in a copy of the project (this repository's pinned specs, read in place)."""
+    env = {**os.environ, "CHATCONFORM_ROOT": str(root), "CHATCONFORM_REPORTS": str(root / reports),
+           "CHATCONFORM_SPECS": str(ROOT / "specs"), "CHATCONFORM_CACHE": str(root / ".cache")}
+    return subprocess.run([sys.executable, "-m", "chatconform.cli", "check", "--mirror", str(mirror), "--",
+                           "-q", "-p", "no:cacheprovider", *pytest_args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600)
 
 
 def copy_project(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
     shutil.copytree(ROOT / "cassettes", tmp_path / "cassettes")
+    if (ROOT / ".cache" / "chatconform").is_dir():  # spec lint results only: saves linting every spec again
+        shutil.copytree(ROOT / ".cache" / "chatconform", tmp_path / ".cache")
     return tmp_path
 
 
-def test_committed_cassettes_pass_with_known_deviations_as_strict_xfails(tmp_path):
+def test_the_makefile_check_target_is_the_chatconform_check_entry_point():
+    dry = subprocess.run(["make", "-n", "-C", str(ROOT), "check", "PYTEST_FLAGS=-k usage"], capture_output=True,
+                         text=True, timeout=60)
+    runs = [line for line in dry.stdout.splitlines() if "pytest" in line or " check" in line]
+    assert any("chatconform check --mode replay" in line and line.endswith("-- -k usage") for line in runs), dry.stdout
+    assert not any("-m pytest" in line for line in runs), "make check must not call pytest beside the entry point"
+
+
+def test_committed_cassettes_pass_with_known_deviations_as_strict_xfails(tmp_path, mirror):
     root = copy_project(tmp_path)
-    result = run_suite(root)
-    assert result.returncode == 0, result.stdout[-3000:]
+    result = run_check(root, mirror)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "xfailed" in result.stdout
-    results = json.loads((root / "reports" / "results.json").read_text())
+    reports = root / "reports"
+    results = json.loads((reports / "results.json").read_text())
     assert results["counts"]["xfail"] >= 2  # the known deviations are recorded, not hidden
     assert all(r["reason"] for r in results["results"] if r["verdict"] == "xfail")
+    suite = ElementTree.parse(reports / "junit.xml").getroot().find("testsuite")
+    # no replay-mode noise: the only skips are the gaps (said why) and the known deviations (strict xfails)
+    assert int(suite.get("skipped")) == results["counts"].get("gap", 0) + results["counts"]["xfail"]
+    assert int(suite.get("tests")) == len(results["results"])
+    assert any((reports / "allure-results").iterdir())
+    assert 'id="matrix"' in (reports / "summary.html").read_text()
 
 
-def test_a_new_deviation_fails_the_suite(tmp_path):
+def test_a_new_deviation_fails_the_suite(tmp_path, mirror):
     root = copy_project(tmp_path)
     body = completion(model="google/gemini-2.5-flash", usage=(5, 20))
     body["usage"]["total_tokens"] = 99
     request = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}]}
     dump_cassette(root / "cassettes" / "aimlapi" / "gemini-2.5-flash" / "regression.yaml",
                   [interaction(request, body)], {"origin": "cassette", "notes": "unit-test data"})
-    result = run_suite(root)
-    assert result.returncode == 1
+    result = run_check(root, mirror)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     assert "aimlapi-gemini-2.5-flash-regression-usage.total_is_sum" in result.stdout
 
 
-def test_xdist_gives_identical_results(tmp_path):
+def test_xdist_gives_identical_results(tmp_path, mirror):
     root = copy_project(tmp_path)
-    env = {**os.environ, "CHATCONFORM_ROOT": str(root)}
     verdicts = []
     for extra, folder in (([], "serial"), (["-n", "2"], "parallel")):
-        env["CHATCONFORM_REPORTS"] = str(root / folder)
-        subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "tests" / "conformance"), "-q",
-                        "-p", "no:cacheprovider", "--rootdir", str(ROOT), *extra], env=env, capture_output=True,
-                       text=True, timeout=300)
+        run_check(root, mirror, *extra, reports=folder)
         results = json.loads((root / folder / "results.json").read_text())["results"]
         verdicts.append(sorted((r["test_id"], r["verdict"], len(r["findings"])) for r in results))
     assert verdicts[0] and verdicts[0] == verdicts[1]

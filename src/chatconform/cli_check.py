@@ -1,0 +1,105 @@
+"""`chatconform check`: a project's conformance suite (its cassettes, or live calls) through the pytest
+plugin, with every report: reports/results.json, junit.xml, allure-results/ and summary.html."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from chatconform.errors import UsageError
+
+MODES = ("replay", "record", "live")
+EXITS = ("exit 0 when every check held (declared known deviations are reported, not failed); 1 when a check "
+         "failed; 2 on bad input (project file, cassette, specs that cannot be pulled) or when nothing was "
+         "judged; 3 on an internal error. Arguments after `--` go to pytest (e.g. `-- -n 2 -k usage`).")
+# pytest's exit codes as chatconform's: failed tests are violations; usage, collection errors and an empty
+# run are bad input; pytest's internal error is ours
+_PYTEST_EXITS = {0: 0, 1: 1, 2: 2, 3: 3, 4: 2, 5: 2}
+
+
+def register(sub) -> None:
+    """Add `chatconform check` to the command line."""
+    check = sub.add_parser("check", help="judge the project's cassettes (or live calls) and write reports/",
+                           description=__doc__, epilog=EXITS)
+    check.add_argument("--mode", choices=MODES, default="replay",
+                       help="replay the cassettes (default, network blocked); live or record: the live catalog")
+    check.add_argument("--budget-usd", type=float, default=None, help="live spend cap for the whole run")
+    check.add_argument("--config", type=Path, default=None,
+                       help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml walking up)")
+    check.add_argument("--mirror", type=Path, default=None,
+                       help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
+    check.add_argument("pytest_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    check.set_defaults(func=run)
+
+
+def run(args) -> int:
+    """Prepare the project (project file, specs), run pytest on its cassettes/, then write the summary."""
+    import pytest
+
+    from chatconform.paths import reports_dir, specs_dir
+    from chatconform.providers import configure
+    from chatconform.pytest_plugin._project import ensure_specs, mirror_from, project_folder
+
+    if args.budget_usd is not None and args.budget_usd < 0:
+        raise UsageError(f"--budget-usd {args.budget_usd}: a spend cap is a number of US dollars >= 0")
+    root = project_folder()
+    os.environ["CHATCONFORM_ROOT"] = str(root)  # this run and its xdist workers all read one project
+    configure(args.config)  # a bad project file is one line (exit 2) before anything runs
+    for note in ensure_specs(specs_dir(), mirror_from(args.mirror)):
+        print(note, flush=True)
+    suite, reports = _folders(root, args.mode, reports_dir())
+    started = time.time()
+    code = pytest.main(_pytest_args(args, root, suite, reports))
+    code = _PYTEST_EXITS.get(int(code), 3)
+    summary = _summary(reports, started)
+    if code == 2 and not summary:
+        print(f"chatconform: nothing was judged in {suite}", file=sys.stderr)
+    return code
+
+
+def _folders(root: Path, mode: str, reports: Path) -> tuple[Path, Path]:
+    """The suite folder (made for a first live or record run) and a reports folder without old Allure results."""
+    suite = root / "cassettes"
+    if mode == "replay" and not suite.is_dir():
+        raise UsageError(f"{suite}: no cassettes folder to replay (record some: chatconform check --mode record)")
+    try:
+        suite.mkdir(parents=True, exist_ok=True)
+        reports.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(reports / "allure-results", ignore_errors=True)
+    except OSError as err:
+        raise UsageError(f"cannot prepare {suite} and {reports} ({err.strerror or err})") from None
+    return suite, reports
+
+
+def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
+    """pytest's arguments: the suite, the run's options, the reports, then the user's own."""
+    extra = list(args.pytest_args or [])
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    argv = [str(suite), "--rootdir", str(root), "--mode", args.mode, f"--junitxml={reports / 'junit.xml'}",
+            f"--alluredir={reports / 'allure-results'}", f"--results={reports}",
+            # this command imported chatconform before pytest started: its asserts are not pytest's to rewrite
+            "-W", "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"]
+    if args.budget_usd is not None:
+        argv += ["--budget-usd", str(args.budget_usd)]
+    if args.config is not None:
+        argv += ["--config", str(args.config)]
+    if args.mirror is not None:
+        argv += ["--specs-mirror", str(args.mirror)]
+    return argv + extra
+
+
+def _summary(reports: Path, started: float) -> Path | None:
+    """summary.html from the results.json this run wrote (an older one is never summarised as this run's)."""
+    from chatconform.report.summary import write_summary
+
+    results = reports / "results.json"
+    if not results.is_file() or results.stat().st_mtime < started - 1:
+        return None
+    out = write_summary(results, reports / "history", reports / "summary.html")
+    print(f"chatconform: wrote {results}, {reports / 'junit.xml'}, {reports / 'allure-results'} and {out}")
+    return out

@@ -1,0 +1,158 @@
+"""Collection: the project's cassettes/ folder is the suite, and a mode collects only what it can run.
+
+replay: each cassette file (one test per exchange and check, `aimlapi-gemini-2.5-flash-docs-example-usage.
+total_is_sum`) and `cassettes::docs-conflicts`; record and live: `cassettes::live`, the live catalog
+(targets x scenarios), a target without its key left out with one line. Nothing else pytest walks is
+touched: `pytest tests` never collects cassettes; `pytest` in a project folder (or `pytest cassettes`) does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chatconform.errors import ChatconformError, UsageError
+from chatconform.pytest_plugin import _run
+from chatconform.pytest_plugin._fixtures import shared_store
+from chatconform.pytest_plugin._options import STATE_KEY
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class _OneLine:
+    """A collector whose input problems are one line, never a traceback."""
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, ChatconformError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class ConformanceItem(pytest.Function):
+    """A test the plugin makes (there is no test file to copy): one of _run's bodies and what it judges."""
+
+    def __init__(self, *, payload, **kwargs):
+        super().__init__(**kwargs)
+        self.payload = payload
+
+    @classmethod
+    def make(cls, parent, name: str, body, payload) -> ConformanceItem:
+        # originalname = name: Allure's test case id is made from it, so each item keeps its own history
+        return cls.from_parent(parent, name=name, callobj=body, originalname=name, payload=payload)
+
+    def reportinfo(self):
+        # not the bare name: pytest -v would print a name ending the node id with its dots as '::'
+        return self.path, None, f"{self.name} ({self.parent.name})"
+
+
+class CassettesDir(_OneLine, pytest.Dir):
+    """The project's cassettes/ folder: its specs are pulled first, then what the mode can run is collected."""
+
+    def collect(self):
+        from chatconform.paths import specs_dir
+        from chatconform.pytest_plugin._project import ensure_specs, mirror_from
+
+        state = self.config.stash[STATE_KEY]
+        state.notes += _locked(lambda: ensure_specs(specs_dir(), mirror_from(self.config.getoption("specs_mirror"))))
+        if self.config.getoption("--mode") == "replay":
+            yield from super().collect()
+            yield _Group.from_parent(self, name="docs-conflicts", items=_conflicts)
+        else:
+            yield _Group.from_parent(self, name="live", items=lambda parent: _live(parent, state))
+
+
+class _Group(_OneLine, pytest.Collector):
+    """Tests of no cassette (live catalog, docs conflicts), apart so a problem there is its own collection error."""
+
+    def __init__(self, *, items, **kwargs):
+        super().__init__(**kwargs)
+        self._items = items
+
+    def collect(self):
+        return list(self._items(self))
+
+
+class CassetteFile(_OneLine, pytest.File):
+    """One cassette: a test per recorded exchange and check that applies to it."""
+
+    def collect(self):
+        from chatconform.cases import cases_in
+
+        config = self.config
+        for case in cases_in(self.path, shared_store(config), config.getoption("--provider"),
+                             config.getoption("--model"), select=self._select):
+            item = ConformanceItem.make(self, case.id, _run.replay, case)
+            if case.exchange.requested_stream:
+                item.add_marker(pytest.mark.stream)
+            yield item
+
+    def _select(self, exchange, checks: list[str]) -> list[str]:
+        """The checks left after the project's pytest_chatconform_checks hooks (they may only leave some out)."""
+        chosen = list(checks)
+        self.ihook.pytest_chatconform_checks(config=self.config, exchange=exchange, checks=chosen)
+        foreign = [c for c in chosen if c not in checks]
+        if foreign:
+            raise UsageError(f"{exchange.label}: pytest_chatconform_checks added {foreign[0]!r}, which does not "
+                             f"apply to this exchange (applicable: {', '.join(checks)})")
+        return list(dict.fromkeys(chosen))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path, parent):
+    state = parent.config.stash.get(STATE_KEY, None)
+    if state is not None and Path(path).resolve() == state.cassettes.resolve():
+        return CassettesDir.from_parent(parent, path=path)
+    return None
+
+
+def pytest_collect_file(file_path, parent):
+    state = parent.config.stash.get(STATE_KEY, None)
+    if state is None or file_path.suffix not in SUFFIXES or parent.config.getoption("--mode") != "replay":
+        return None
+    if Path(file_path).resolve().is_relative_to(state.cassettes.resolve()):
+        return CassetteFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _conflicts(parent):
+    """The providers' own documents disagreeing: one test each, of the providers selected."""
+    from chatconform.claims.conflicts import docs_conflicts
+
+    providers = parent.config.getoption("--provider")
+    for conflict in docs_conflicts(shared_store(parent.config)):
+        if not providers or conflict.provider in providers:
+            yield ConformanceItem.make(parent, f"docs-conflict.{conflict.id}", _run.docs_conflict, conflict)
+
+
+def _live(parent, state):
+    """Targets x scenarios; a target that cannot run (no key) is left out, with one line saying so."""
+    from chatconform.scenarios import SCENARIOS
+    from chatconform.targets import live_targets
+
+    config = parent.config
+    targets = live_targets(config.getoption("--provider"), config.getoption("--model"),
+                           config.getoption("--base-url"), config.getoption("--api-key-env"))
+    left_out: dict[str, int] = {}
+    for target, missing, scenario in ((t, m, s) for t, m in targets for s in SCENARIOS if s.for_provider(t.provider)):
+        if missing:
+            left_out[missing] = left_out.get(missing, 0) + 1
+            continue
+        yield ConformanceItem.make(parent, f"{target.id}-live-{scenario.id}", _run.live, (target, scenario))
+    state.notes += [f"chatconform: {count} live test(s) not collected: {why}" for why, count in left_out.items()]
+
+
+def _locked(action):
+    """Run `action` holding the project's lock, so xdist workers seed and pull the specs once."""
+    import fcntl
+
+    from chatconform.paths import cache_dir
+
+    try:
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        handle = open(cache_dir() / "specs-pull.lock", "a+")
+    except OSError as err:
+        raise UsageError(f"cannot create {cache_dir()} ({err.strerror or err})") from None
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return action()

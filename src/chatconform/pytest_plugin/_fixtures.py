@@ -1,0 +1,102 @@
+"""Session fixtures (the run mode, the results log, the pulled specs, the reference provider), replay's
+network guard, scrubbed failure text, and results.json written at the end of the run."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatconform import netguard
+from chatconform.paths import reports_dir
+from chatconform.report.results import ResultsLog
+
+LOG_KEY = pytest.StashKey[ResultsLog]()
+STORE_KEY = pytest.StashKey[object]()
+
+
+def shared_store(config):
+    """The run's SpecStore: one for collection and every test, made on first use (after the specs are pulled)."""
+    from chatconform.specs import SpecStore
+
+    if STORE_KEY not in config.stash:
+        config.stash[STORE_KEY] = SpecStore()
+    return config.stash[STORE_KEY]
+
+
+@pytest.fixture(scope="session")
+def cc_mode(pytestconfig) -> str:
+    """The run mode: replay, record or live."""
+    return pytestconfig.getoption("--mode")
+
+
+@pytest.fixture(scope="session")
+def results_log(pytestconfig) -> ResultsLog:
+    """The run's results log (written to reports/results.json at the end)."""
+    return pytestconfig.stash[LOG_KEY]
+
+
+@pytest.fixture(scope="session")
+def spec_store(pytestconfig):
+    """Pulled specs, loaded once per session."""
+    return shared_store(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def reference_server(spec_store):
+    """The reference provider on loopback for the whole session (a real HTTP server)."""
+    import os
+
+    from chatconform.refserver import ReferenceServer
+
+    os.environ.setdefault("CHATCONFORM_REFERENCE_KEY", "reference-key")
+    with ReferenceServer(spec_store, slow_seconds=2.0) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _network_guard(request):
+    """In replay mode no test may reach past loopback."""
+    if request.config.getoption("--mode") != "replay":
+        yield
+        return
+    with netguard.blocked(test=request.node.nodeid):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_makereport(item, call):
+    """No key in failure text: scrubbed before the report is made and before Allure or junit read it."""
+    from chatconform.report.failure_text import scrub_exception, scrub_report
+
+    scrub_exception(call.excinfo)
+    outcome = yield
+    scrub_report(outcome.get_result())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Workers leave their part; the controller (or a run without xdist) merges and writes results.json."""
+    from pathlib import Path
+
+    config = session.config
+    log = config.stash.get(LOG_KEY, None)
+    if log is None:  # configure stopped early (a bad project file): nothing was judged
+        return
+    target = Path(config.getoption("--results") or reports_dir())
+    parts = target / ".workers"
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker:
+        log.write_part(parts, worker)
+        return
+    log.merge_parts(parts)
+    if log.entries:
+        log.write(target)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line with the run's verdicts as results.json counts them (docs conflicts pass, so they are named)."""
+    log = config.stash.get(LOG_KEY, None)
+    if log is None or not log.entries or hasattr(config, "workerinput"):
+        return
+    counts = log.to_dict()["counts"]
+    target = config.getoption("--results") or reports_dir()
+    terminalreporter.write_line(f"chatconform: {', '.join(f'{n} {v}' for v, n in sorted(counts.items()))} "
+                                f"(results.json in {target})")

@@ -1,0 +1,131 @@
+"""Options, markers, hookspecs and the run's set-up (project file, project folder, results log)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from chatconform.paths import reports_dir
+from chatconform.pytest_plugin._fixtures import LOG_KEY
+from chatconform.pytest_plugin._settings import CLI_KEY, ON_GAP, cli_settings
+from chatconform.report.results import ResultsLog
+
+MODES = ("replay", "record", "live")
+MARKERS = {
+    "live": "talks to a real provider (needs an API key; never runs in replay mode)",
+    "fuzz": "Hypothesis/Schemathesis generated requests",
+    "stream": "server-sent-event (streamed) exchanges",
+    "chatconform": "chatconform(budget_usd=..., on_gap='skip'|'fail'): settings for this test (over the "
+                   "chatconform_config fixture and chatconform.toml; the command line wins)",
+}
+
+
+@dataclass
+class RunState:
+    """Where the suite is and what collection had to say."""
+
+    root: Path
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def cassettes(self) -> Path:
+        """The folder the plugin collects: the project's cassettes/."""
+        return self.root / "cassettes"
+
+
+STATE_KEY = pytest.StashKey[RunState]()
+
+
+def pytest_addhooks(pluginmanager):
+    from chatconform.pytest_plugin import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("chatconform", "chatconform conformance suite (collects the project's cassettes/)")
+    group.addoption("--mode", choices=MODES, default="replay",
+                    help="replay: the cassettes, network blocked (default); record: the live catalog, saved "
+                         "as cassettes; live: the live catalog against real providers, nothing saved")
+    group.addoption("--provider", action="append", default=[], help="only this provider (repeatable)")
+    group.addoption("--model", action="append", default=[], help="only this model id (repeatable)")
+    group.addoption("--budget-usd", type=float, default=None,
+                    help="live spend cap for the whole run (default: [run] budget_usd in chatconform.toml, else 0.05)")
+    group.addoption("--config", dest="cc_config", default=None,
+                    help="the project's chatconform.toml (default: $CHATCONFORM_CONFIG, else found walking up)")
+    group.addoption("--base-url", default=None, help="an OpenAI-compatible base URL to test")
+    group.addoption("--api-key-env", default=None, help="environment variable holding that URL's key")
+    group.addoption("--results", default=None, help="where results.json goes (default: reports/)")
+    group.addoption("--on-gap", choices=ON_GAP, default=None,
+                    help="a check that cannot be judged: skip with the reason (default) or fail")
+    group.addoption("--specs-mirror", default=None,
+                    help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
+
+
+def pytest_configure(config):
+    from hypothesis import settings
+
+    from chatconform.scrub import register_key_env
+    from chatconform.strategies import register_profiles
+
+    register_profiles()
+    register_key_env(config.getoption("--api-key-env"))  # its value is a key: scrubbed from all the run writes
+    config.stash[CLI_KEY] = cli_settings(config)
+    _project_file(config)
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile(os.environ.get("CHATCONFORM_HYPOTHESIS") or ("ci" if os.environ.get("CI") else "dev"))
+    for name, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning}")
+    config.stash[STATE_KEY] = RunState(root=_root())
+    config.stash[LOG_KEY] = ResultsLog(mode=config.getoption("--mode"))
+    if not hasattr(config, "workerinput"):  # the controller starts a fresh budget; xdist workers share it
+        import shutil
+
+        for stale in (reports_dir() / ".budget.json", reports_dir() / ".workers"):
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            elif stale.exists():
+                stale.unlink()
+
+
+def _project_file(config) -> None:
+    """Put the project file in force; options not given on the command line come from its [run] table."""
+    from chatconform.budget import budget_limit
+    from chatconform.errors import UsageError
+    from chatconform.providers import configure, run_settings
+
+    try:
+        configure(config.getoption("cc_config"))
+    except UsageError as err:  # one line, before any test runs
+        raise pytest.UsageError(str(err)) from None
+    run = run_settings()
+    config.option.budget_usd = budget_limit(config.option.budget_usd)
+    config.option.provider = config.option.provider or list(run.providers)
+    config.option.model = config.option.model or list(run.models)
+
+
+def _root() -> Path:
+    """The project folder; when it is not where the path helpers would look, they are pointed at it."""
+    from chatconform.paths import project_root
+    from chatconform.pytest_plugin._project import project_folder
+
+    root = project_folder()
+    if root != project_root():  # a project without specs/ yet, run from a folder below it
+        os.environ["CHATCONFORM_ROOT"] = str(root)
+    return root
+
+
+def pytest_report_header(config):
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None and state.cassettes.is_dir():
+        return f"chatconform: mode {config.getoption('--mode')}, suite {state.cassettes}"
+    return None
+
+
+def pytest_report_collectionfinish(config, start_path, items):
+    """What collection left out and why (a provider without its key), one line each."""
+    state = config.stash.get(STATE_KEY, None)
+    return list(state.notes) if state else []

@@ -1,0 +1,137 @@
+"""The bodies of the plugin's tests: a replayed (exchange, check), a live scenario, a docs conflict.
+
+Each writes its rows to results.json in the one shape every mode shares (ResultsLog.add_row), calls the
+project's pytest_chatconform_exchange hooks, then decides the test from the row's verdict: fail fails, a
+declared known deviation is a strict xfail (so one that goes away fails the run), a docs conflict passes
+(counted in the run's summary line, shown in the reports), a gap is skipped with its reason.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from chatconform.verdicts import FAIL, GAP, KNOWN
+
+
+class DocsConflict(UserWarning):
+    """Two documents of one provider disagree."""
+
+
+def replay(chatconform_settings, spec_store, results_log, request):
+    """A recorded exchange judged by one check: the spec's rules, or one documented behaviour."""
+    from chatconform.cases import run_case
+    from chatconform.render import render_finding
+    from chatconform.report.allure_attach import annotate
+
+    item, case = request.node, request.node.payload
+    ex = case.exchange
+    row = run_case(case, spec_store)
+    spec = spec_store.spec_or_none(ex.provider, ex.model)
+    if spec is not None:
+        results_log.note_spec(spec)
+    annotate(ex, case.check, row.findings, spec)
+    results_log.add_row(ex, row, test_id=item.nodeid)
+    item.ihook.pytest_chatconform_exchange(item=item, exchange=ex, row=row)
+    if row.verdict == KNOWN:  # failing as declared; strict, so a deviation that goes away fails the run
+        request.applymarker(pytest.mark.xfail(strict=True, reason=row.reason))
+    if row.verdict in (FAIL, KNOWN):
+        who = f"{ex.provider} {ex.model} source={ex.origin}"
+        pytest.fail("\n".join(render_finding(f, who, spec.display if spec else None,
+                                             f"chatconform verify {ex.label.split('#')[0]}")
+                              for f in row.findings if f.severity == "violation"), pytrace=False)
+    if row.stale is not None:
+        pytest.fail(f"{ex.provider} declares {case.check} a known deviation for {ex.model} ({row.stale.reason}), "
+                    "but this exchange no longer shows it: remove the declaration", pytrace=False)
+    if row.verdict == GAP:
+        message = f"cannot be judged: {row.reason}"
+        if chatconform_settings.on_gap == "fail":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.mark.live
+def live(chatconform_settings, spec_store, results_log, cc_mode, request):
+    """One live scenario sent to one target, judged by the spec and every claim that applies (a row each)."""
+    from chatconform.budget import Ledger
+    from chatconform.paths import reports_dir
+
+    target, scenario = request.node.payload
+    ledger = Ledger(reports_dir() / ".budget.json", chatconform_settings.budget_usd)
+    outcome = _send(target, scenario, ledger, cc_mode)
+    results_log.spend.update(ledger.snapshot())
+    down = not outcome.not_run and outcome.result.outcome == "provider-unavailable"
+    unanswered = outcome.not_run or (outcome.result.detail if down else None)
+    if unanswered:
+        verdict = "not-run" if outcome.not_run else "unavailable"
+        results_log.add(provider=target.provider, model=target.model, check="live." + scenario.id, verdict=verdict,
+                        origin="live", label=f"{target.id}/{scenario.id}", findings=[], reason=unanswered,
+                        test_id=request.node.nodeid)
+        pytest.skip(unanswered if outcome.not_run else f"provider-unavailable ({_describe(target)}): {unanswered}")
+    _judge_live(outcome.result.exchange, target, scenario, spec_store, results_log, request)
+
+
+def _send(target, scenario, ledger, mode):
+    """Run the scenario; in record mode its exchange is saved as a cassette with its provenance."""
+    from chatconform.live import run
+    from chatconform.paths import inside, project_root, safe_name
+    from chatconform.recorder import Scrubber, provenance, use_cassette
+
+    if mode != "record":
+        return run(target, scenario, ledger)
+    cassette = inside(project_root() / "cassettes", safe_name(target.provider), safe_name(target.model.split("/")[-1]),
+                      f"{safe_name(scenario.id)}.yaml")
+    with use_cassette(cassette, "record", provenance("live", target.provider, target.model, scenario=scenario.id),
+                      Scrubber()):
+        return run(target, scenario, ledger)
+
+
+def _judge_live(ex, target, scenario, spec_store, results_log, request):
+    """One row per check (the same rows a replay of this exchange gives); fail, strict xfail or pass."""
+    from chatconform.judge import judge
+    from chatconform.paths import project_root
+    from chatconform.recorder import save_regression
+    from chatconform.report.allure_attach import annotate
+
+    judgement = judge(ex, spec_store)
+    spec = spec_store.spec_or_none(target.provider, target.model)
+    if spec is not None:
+        results_log.note_spec(spec)
+    for row in judgement.rows.values():
+        results_log.add_row(ex, row, test_id=f"{request.node.nodeid}::{row.check}")
+    annotate(ex, "live." + scenario.id, judgement.findings, spec)
+    for row in judgement.rows.values():
+        request.node.ihook.pytest_chatconform_exchange(item=request.node, exchange=ex, row=row)
+    failed = [f for row in judgement.rows.values() if row.verdict == FAIL for f in row.findings
+              if f.severity == "violation"]
+    if failed:
+        saved = save_regression(ex, project_root() / "cassettes", failed[0].check)
+        pytest.fail(f"{len(failed)} violation(s) from {_describe(target)}; saved {saved}:\n" + "\n".join(
+            f"  {f.check} {f.at}: {f.message}" for f in failed), pytrace=False)
+    known = judgement.known()
+    if known:  # only declared deviations failed: strict, so one that goes away fails the run
+        request.applymarker(pytest.mark.xfail(strict=True, reason="; ".join(r.reason for r in known)))
+        pytest.fail("known deviation(s): " + ", ".join(r.check for r in known), pytrace=False)
+
+
+def _describe(target) -> str:
+    from chatconform.targets import describe
+
+    return describe(target)
+
+
+def docs_conflict(results_log, request):
+    """A disagreement between a provider's own documents: reported to reviewers, never silently resolved."""
+    from chatconform.findings import Finding
+
+    conflict = request.node.payload
+    sides = " vs ".join(f'{s.source} says "{s.says}"' for s in conflict.sides)
+    finding = Finding(f"docs-conflict.{conflict.id}", "warning", "docs-conflict",
+                      message=f"{conflict.subject}: {sides}; {conflict.consequence}", source=conflict.sides[0].source,
+                      says=conflict.sides[0].says, extra=conflict.to_dict())
+    results_log.add(provider=conflict.provider, model=None, check=f"docs-conflict.{conflict.id}", verdict="conflict",
+                    origin="docs", label=conflict.subject, findings=[finding], test_id=request.node.nodeid)
+    if len(conflict.sides) < 2 or not all(side.says for side in conflict.sides):
+        pytest.fail(f"docs conflict {conflict.id} needs two sides, each quoting its document", pytrace=False)
+    warnings.warn(DocsConflict(finding.message))

@@ -1,0 +1,116 @@
+"""The installed wheel, from a folder holding only chatconform.toml and cassettes/: `chatconform check` and
+plain `pytest` both judge the cassettes and write results.json in the shape this repository's `make check`
+writes (same keys, same row fields, same verdicts). The specs come from the catalog the wheel ships, pulled
+from the offline mirror."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+CASSETTES = ("aimlapi/gemini-2.5-flash/docs-example.yaml", "aimlapi/gemini-2.5-pro/docs-example.yaml")
+PROJECT_FILE = "# a team's own project: chatconform installed with pip, no test file copied\n[run]\nbudget_usd = 0.01\n"
+
+
+def run(args, **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=600, **kwargs)
+    assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory) -> Path:
+    """A fresh virtualenv holding the wheel built from this checkout; its dependencies are this .venv's."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"  # what the wheel is built from: the package, its metadata and the pinned catalog
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md", "specs/sources.toml", "specs/specs.lock"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / name, source / name)
+    shutil.copytree(ROOT / "specs" / "catalog", source / "specs" / "catalog", ignore=shutil.ignore_patterns("*.json"))
+    run([sys.executable, "-m", "pip", "wheel", source, "-w", tmp / "dist", "--no-deps", "-q"])
+    (wheel,) = (tmp / "dist").glob("chatconform-*.whl")
+    run([sys.executable, "-m", "venv", "--without-pip", tmp / "venv"])
+    python = tmp / "venv" / "bin" / "python"
+    run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel])
+    purelib = run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).stdout.strip()
+    # a path line (not a site dir): this .venv's packages without its editable chatconform, which the wheel's shadows
+    Path(purelib, "_chatconform_test_deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    return tmp / "venv"
+
+
+def project(folder: Path) -> Path:
+    """A folder with only a chatconform.toml and two of this repository's cassettes."""
+    folder.mkdir()
+    (folder / "chatconform.toml").write_text(PROJECT_FILE)
+    for name in CASSETTES:
+        (folder / "cassettes" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / "cassettes" / name, folder / "cassettes" / name)
+    return folder
+
+
+def environment(venv: Path, mirror: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHATCONFORM_", "PYTHON", "VIRTUAL_ENV"))}
+    return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "CHATCONFORM_MIRROR": str(mirror)}
+
+
+def rows(results: dict) -> dict:
+    """(provider, model, check, cassette) -> verdict, the cassette named as below cassettes/."""
+    return {(r["provider"], r["model"], r["check"], (r["exchange"] or "").split("/cassettes/")[-1]): r["verdict"]
+            for r in results["results"]}
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory, venv) -> dict:
+    """What this repository's own entry point writes for the same two cassettes."""
+    out = tmp_path_factory.mktemp("expected")
+    subprocess.run([sys.executable, "-m", "pytest", *(ROOT / "cassettes" / name for name in CASSETTES), "-q",
+                    "-p", "no:cacheprovider", "--rootdir", str(ROOT), f"--results={out}"], cwd=ROOT,
+                   capture_output=True, text=True, timeout=600)
+    return json.loads((out / "results.json").read_text())
+
+
+def check_shape(written: dict, expected: dict, store) -> None:
+    from chatconform.claims.conflicts import docs_conflicts
+
+    assert set(written) == set(expected)
+    assert {frozenset(r) for r in written["results"]} == {frozenset(r) for r in expected["results"]}
+    mine = {k: v for k, v in rows(written).items() if not k[2].startswith("docs-conflict.")}
+    assert mine == rows(expected) and Counter(mine.values()) == Counter(expected["counts"])
+    assert {"pass", "xfail"} <= set(mine.values())  # the pro cassette's known deviation is a strict xfail there too
+    assert written["counts"].get("conflict") == len(docs_conflicts(store))
+
+
+def test_chatconform_check_from_a_folder_with_only_a_project_file_and_cassettes(venv, expected, tmp_path, mirror,
+                                                                                 store):
+    folder = project(tmp_path / "team")
+    result = subprocess.run([venv / "bin" / "chatconform", "check"], cwd=folder, env=environment(venv, mirror),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "started from the catalog shipped with chatconform" in result.stdout
+    assert (folder / "specs" / "sources.toml").is_file() and (folder / "specs" / "specs.lock").is_file()
+    reports = folder / "reports"
+    assert (reports / "junit.xml").is_file() and (reports / "summary.html").is_file()
+    assert any((reports / "allure-results").iterdir())
+    check_shape(json.loads((reports / "results.json").read_text()), expected, store)
+
+
+def test_plain_pytest_from_a_folder_with_only_a_project_file_and_cassettes(venv, expected, tmp_path, mirror, store):
+    folder = project(tmp_path / "team")
+    result = subprocess.run([venv / "bin" / "python", "-m", "pytest", "-p", "no:cacheprovider"], cwd=folder,
+                            env=environment(venv, mirror), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert f"{folder / 'cassettes'}" in result.stdout and "xfailed" in result.stdout
+    ran = run([venv / "bin" / "python", "-c", "import chatconform; print(chatconform.__file__)"], cwd=folder,
+              env=environment(venv, mirror))
+    assert str(venv) in ran.stdout  # the wheel's chatconform ran, not this checkout's
+    check_shape(json.loads((folder / "reports" / "results.json").read_text()), expected, store)
