@@ -27,6 +27,7 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     try:
+        _load_project(args)
         return args.func(args)
     except ChatconformError as err:
         print(f"chatconform: {one_line(err)}", file=sys.stderr)
@@ -39,6 +40,17 @@ def main(argv=None) -> int:
         return 130
     except Exception as err:  # a bug of ours, never the user's fault: one line, the traceback on request
         return internal_error(err, args.debug)
+
+
+def _load_project(args) -> None:
+    """Validate and put in force the project file (--config, $CHATCONFORM_CONFIG, or found walking up).
+
+    Done before any command runs, so a typo in chatconform.toml is one line and exit 2, not a finding
+    per judged exchange.
+    """
+    from chatconform import providers
+
+    providers.configure(getattr(args, "config", None) or args.global_config)
 
 
 def one_line(err: BaseException) -> str:
@@ -60,6 +72,9 @@ def internal_error(err: BaseException, debug: bool, where: str = "") -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chatconform", description=__doc__, epilog=EXIT_CODES)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    parser.add_argument("--config", dest="global_config", type=Path, default=None,
+                        help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml found "
+                             "walking up from the working directory)")
     sub = parser.add_subparsers(metavar="COMMAND")
     specs = sub.add_parser("specs", help="pull, lint and diff the published specs").add_subparsers(
         metavar="ACTION")
