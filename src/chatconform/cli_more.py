@@ -17,7 +17,7 @@ def register(sub) -> None:
     gate.add_argument("--results", help="one results.json holding both models of each --models pair")
     gate.add_argument("--models", action="append", default=[], metavar="BASELINE=CANDIDATE",
                       help="compare a baseline model with its candidate (repeatable), e.g. "
-                           "google/gemini-2.5-flash=google/gemini-3-flash-preview")
+                           "vendor/model-2.5=vendor/model-3-preview")
     gate.add_argument("--drift", action="append", default=[], help="`specs diff --json` output (repeatable)")
     gate.add_argument("--output", help="also write the markdown here")
     gate.set_defaults(func=_gate)
@@ -84,7 +84,7 @@ def _serve(args) -> int:
     except OSError as err:
         raise UsageError(f"--port {args.port}: cannot listen on 127.0.0.1 ({err.strerror or err})") from None
     with server:
-        for contract in ("aimlapi", "modelslab", "openai"):
+        for contract in server.contracts:
             print(f"{contract:10} {server.base_url(contract)}")
         print(f"faults per request: header x-chatconform-fault: one of {', '.join(sorted(FAULTS))}", flush=True)
         try:

@@ -1,9 +1,10 @@
 """Collection: the project's cassettes/ folder is the suite, and a mode collects only what it can run.
 
-replay: each cassette file (one test per exchange and check, `aimlapi-gemini-2.5-flash-docs-example-usage.
+replay: each cassette file (one test per exchange and check, `acme-chat-large-docs-example-usage.
 total_is_sum`) and `cassettes::docs-conflicts`; record and live: `cassettes::live`, the live catalog
 (targets x scenarios), a target without its key left out with one line. Nothing else pytest walks is
 touched: `pytest tests` never collects cassettes; `pytest` in a project folder (or `pytest cassettes`) does.
+With --shard i/N every one of them is kept only when its provider and model hash to shard i (chatconform.shards).
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ class CassetteFile(_OneLine, pytest.File):
 
     def _select(self, exchange, checks: list[str]) -> list[str]:
         """The checks left after the project's pytest_chatconform_checks hooks (they may only leave some out)."""
+        if not self.config.stash[STATE_KEY].holds(exchange.provider, exchange.model):
+            return []  # another shard's model: its hooks are that shard's to call
         chosen = list(checks)
         self.ihook.pytest_chatconform_checks(config=self.config, exchange=exchange, checks=chosen)
         foreign = [c for c in chosen if c not in checks]
@@ -119,9 +122,9 @@ def _conflicts(parent):
     """The providers' own documents disagreeing: one test each, of the providers selected."""
     from chatconform.claims.conflicts import docs_conflicts
 
-    providers = parent.config.getoption("--provider")
+    providers, state = parent.config.getoption("--provider"), parent.config.stash[STATE_KEY]
     for conflict in docs_conflicts(shared_store(parent.config)):
-        if not providers or conflict.provider in providers:
+        if (not providers or conflict.provider in providers) and state.holds(conflict.provider, None):
             yield ConformanceItem.make(parent, f"docs-conflict.{conflict.id}", _run.docs_conflict, conflict)
 
 
@@ -134,6 +137,7 @@ def _live(parent, state):
     targets = live_targets(config.getoption("--provider"), config.getoption("--model"),
                            config.getoption("--base-url"), config.getoption("--api-key-env"))
     left_out: dict[str, int] = {}
+    targets = [(t, m) for t, m in targets if state.holds(t.provider, t.model)]
     for target, missing, scenario in ((t, m, s) for t, m in targets for s in SCENARIOS if s.for_provider(t.provider)):
         if missing:
             left_out[missing] = left_out.get(missing, 0) + 1

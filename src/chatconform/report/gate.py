@@ -63,7 +63,7 @@ def parse_pairs(values) -> list[tuple[str, str]]:
         old, sep, new = str(value).partition("=")
         if not sep or not old.strip() or not new.strip():
             raise InputError(f"--models {value!r}: give BASELINE=CANDIDATE, e.g. "
-                             "google/gemini-2.5-flash=google/gemini-3-flash-preview")
+                             "vendor/model-2.5=vendor/model-3-preview")
         pairs.append((old.strip(), new.strip()))
     return pairs
 
