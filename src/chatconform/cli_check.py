@@ -32,6 +32,12 @@ def register(sub) -> None:
                        help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml walking up)")
     check.add_argument("--mirror", type=Path, default=None,
                        help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
+    check.add_argument("--shard", default=None, metavar="I/N",
+                       help="run shard I of N (providers and models split by a stable hash); join the shards' "
+                            "results.json with `chatconform merge`")
+    check.add_argument("--results", type=Path, default=None, metavar="DIR",
+                       help="the reports folder: results.json, junit.xml, allure-results, summary.html, the live "
+                            "budget ledger (default: $CHATCONFORM_REPORTS, else reports/); one per shard")
     check.add_argument("pytest_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     check.set_defaults(func=run)
 
@@ -43,11 +49,15 @@ def run(args) -> int:
     from chatconform.paths import reports_dir, specs_dir
     from chatconform.providers import configure
     from chatconform.pytest_plugin._project import ensure_specs, mirror_from, project_folder
+    from chatconform.shards import parse_shard
 
     if args.budget_usd is not None and args.budget_usd < 0:
         raise UsageError(f"--budget-usd {args.budget_usd}: a spend cap is a number of US dollars >= 0")
+    parse_shard(args.shard)  # a bad value is one line before anything is pulled or run
     root = project_folder()
     os.environ["CHATCONFORM_ROOT"] = str(root)  # this run and its xdist workers all read one project
+    if args.results is not None:  # every output and the budget ledger: shards on one machine share nothing
+        os.environ["CHATCONFORM_REPORTS"] = str(args.results.resolve())
     configure(args.config)  # a bad project file is one line (exit 2) before anything runs
     for note in ensure_specs(specs_dir(), mirror_from(args.mirror)):
         print(note, flush=True)
@@ -90,6 +100,8 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
         argv += ["--config", str(args.config)]
     if args.mirror is not None:
         argv += ["--specs-mirror", str(args.mirror)]
+    if args.shard is not None:
+        argv += ["--shard", args.shard]
     return argv + extra
 
 

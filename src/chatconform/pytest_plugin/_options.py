@@ -12,6 +12,7 @@ from chatconform.paths import reports_dir
 from chatconform.pytest_plugin._fixtures import LOG_KEY
 from chatconform.pytest_plugin._settings import CLI_KEY, ON_GAP, cli_settings
 from chatconform.report.results import ResultsLog
+from chatconform.shards import Shard
 
 MODES = ("replay", "record", "live")
 MARKERS = {
@@ -29,6 +30,11 @@ class RunState:
 
     root: Path
     notes: list[str] = field(default_factory=list)
+    shard: Shard | None = None  # --shard i/N: only the providers and models hashed to this shard
+
+    def holds(self, provider: str, model: str | None) -> bool:
+        """Whether this run judges the rows of this provider and model (always, unless sharded)."""
+        return self.shard is None or self.shard.holds(provider, model)
 
     @property
     def cassettes(self) -> Path:
@@ -63,6 +69,9 @@ def pytest_addoption(parser):
                     help="a check that cannot be judged: skip with the reason (default) or fail")
     group.addoption("--specs-mirror", default=None,
                     help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
+    group.addoption("--shard", default=None, metavar="I/N",
+                    help="run shard I of N: the providers and models a stable hash puts there (replay and live); "
+                         "`chatconform merge` joins the shards' results.json into the unsharded run's")
 
 
 def pytest_configure(config):
@@ -79,7 +88,7 @@ def pytest_configure(config):
         settings.load_profile(os.environ.get("CHATCONFORM_HYPOTHESIS") or ("ci" if os.environ.get("CI") else "dev"))
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
-    config.stash[STATE_KEY] = RunState(root=_root())
+    config.stash[STATE_KEY] = RunState(root=_root(), shard=_shard(config))
     config.stash[LOG_KEY] = ResultsLog(mode=config.getoption("--mode"))
     if not hasattr(config, "workerinput"):  # the controller starts a fresh budget; xdist workers share it
         import shutil
@@ -107,6 +116,40 @@ def _project_file(config) -> None:
     config.option.model = config.option.model or list(run.models)
 
 
+def _shard(config) -> Shard | None:
+    """--shard as a Shard; a bad value is one line before anything runs. A sharded run may hold nothing."""
+    from chatconform.errors import UsageError
+    from chatconform.shards import parse_shard
+
+    try:
+        shard = parse_shard(config.getoption("shard"))
+    except UsageError as err:
+        raise pytest.UsageError(str(err)) from None
+    if shard is not None and not config.pluginmanager.has_plugin("chatconform-shard"):
+        config.pluginmanager.register(_ShardRun(shard), "chatconform-shard")
+    return shard
+
+
+class _ShardRun:
+    """A shard the hash left empty is finished, not bad input: exit 0 with an empty results.json."""
+
+    # so a matrix merges every shard alike; a run in which no shard judged anything still fails at the gate
+
+    def __init__(self, shard: Shard):
+        self.shard = shard
+
+    @pytest.hookimpl(trylast=True)  # after the plugin's own sessionfinish has merged the workers' parts
+    def pytest_sessionfinish(self, session, exitstatus):
+        config = session.config
+        log = config.stash.get(LOG_KEY, None)
+        if exitstatus != pytest.ExitCode.NO_TESTS_COLLECTED or log is None or hasattr(config, "workerinput"):
+            return
+        if not log.entries and not config.option.collectonly:
+            log.write(Path(config.getoption("--results") or reports_dir()))
+        session.exitstatus = pytest.ExitCode.OK
+        print(f"chatconform: shard {self.shard} holds no test of this run", flush=True)
+
+
 def _root() -> Path:
     """The project folder; when it is not where the path helpers would look, they are pointed at it."""
     from chatconform.paths import project_root
@@ -121,7 +164,8 @@ def _root() -> Path:
 def pytest_report_header(config):
     state = config.stash.get(STATE_KEY, None)
     if state is not None and state.cassettes.is_dir():
-        return f"chatconform: mode {config.getoption('--mode')}, suite {state.cassettes}"
+        shard = f", shard {state.shard}" if state.shard else ""
+        return f"chatconform: mode {config.getoption('--mode')}{shard}, suite {state.cassettes}"
     return None
 
 

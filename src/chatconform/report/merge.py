@@ -42,7 +42,12 @@ def _rows(parts) -> list[dict]:
                 raise InputError(f"{path}: row {key[0] or key[1:]} is also in {seen[key]}: the shards overlap")
             seen[key] = path
             rows.append(row)
-    return sorted(rows, key=lambda e: e.get("test_id") or "")
+    return sorted(rows, key=_order)
+
+
+def _order(row: dict) -> tuple:
+    """By test id as a run sorts its rows, then by what tells rows apart: the same file whatever the shards' order."""
+    return tuple(str(row.get(name) or "") for name in ("test_id", "provider", "model", "check", "exchange"))
 
 
 def _specs(parts) -> dict:
