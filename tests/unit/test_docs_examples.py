@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -232,8 +233,12 @@ def test_no_committed_or_generated_file_of_this_checkout_carries_a_page_key():
 def test_no_committed_or_pulled_file_carries_the_mirror_canary():
     """AIML's qwen3-32b page prints a bearer token (a canary in the mirror): no file of ours holds it."""
     root = Path(__file__).resolve().parents[2]
+    page = root.parent / "shared/upstream/aimlapi-api-docs/docs/api-references/text-models-llm/alibaba-cloud/qwen3-32b.md"
+    if not page.is_file():
+        pytest.skip(f"the mirror is not beside the project ({page} is absent): nothing to look for")
+    canary = re.search(rb"Bearer (c4nary\w+)", page.read_bytes()).group(1)
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout
     files = [root / name for name in tracked.decode().split("\0") if name]
     files += [p for p in (root / "specs").rglob("*") if p.is_file()]  # the pulled copies too
     assert len(files) > 500
-    assert [p for p in files if p.is_file() and b"c4nary" in p.read_bytes()] == []
+    assert [p for p in files if p.is_file() and canary in p.read_bytes()] == []
