@@ -41,9 +41,11 @@ browser:
 test: specs llama browser node_modules/.installed
 	$(BIN)/python -m pytest tests $(PYTEST_FLAGS)
 
-# The Allure 3 HTML (reports/html, with history) and the self-contained reports/summary.html.
+# The Allure 3 HTML (reports/html, with history) and the self-contained reports/summary.html. The old HTML goes
+# first: Allure 3 writes into a non-empty output folder's awesome/ and leaves the previous index.html in place.
 report: node_modules/.installed
 	@test -f reports/results.json || $(MAKE) check
+	rm -rf reports/html
 	node_modules/.bin/allure generate reports/allure-results --config allurerc.mjs
 	$(BIN)/chatconform report
 

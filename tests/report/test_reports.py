@@ -3,20 +3,17 @@
 import functools
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ALLURE = ROOT / "node_modules" / ".bin" / "allure"
-# two whole replay runs of every cassette, then Allure: minutes on a shared machine, past the default 300 s
+# the session's report (conftest.py): two replay runs of every cassette, then Allure: minutes on a shared
+# machine, past the default 300 s
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -31,27 +28,6 @@ def chromium(tmp: Path, url: str, *args) -> str:
     result = subprocess.run([binary, *FLAGS, f"--user-data-dir={profile}", *args, url], capture_output=True,
                             text=True, timeout=120)
     return result.stdout
-
-
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """Two runs of `make check`'s entry point (so there is history), each followed by `make report`'s two steps."""
-    if not ALLURE.exists():
-        pytest.fail("the Allure 3 command line is missing: run `npm ci` (make test does)")
-    out = tmp_path_factory.mktemp("reports")
-    env = {**os.environ, "CHATCONFORM_REPORTS": str(out)}
-    config = out / "allurerc.mjs"
-    config.write_text(f'export default {{ name: "chatconform conformance", output: "{out / "html"}", '
-                      f'historyPath: "{out / "history" / "allure-history.jsonl"}" }};\n')
-    for _ in range(2):
-        done = subprocess.run([sys.executable, "-m", "chatconform.cli", "check", "--mode", "replay", "--", "-q", "-p",
-                               "no:cacheprovider"], env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
-        assert done.returncode in (0, 1) and (out / "results.json").is_file(), done.stderr[-2000:]  # 1: violations
-        subprocess.run([str(ALLURE), "generate", str(out / "allure-results"), "--config", str(config)],
-                       capture_output=True, text=True, timeout=300, check=True, cwd=out)
-        subprocess.run([sys.executable, "-m", "chatconform.cli", "report"], env=env, capture_output=True,
-                       text=True, timeout=120, check=True)
-    return out
 
 
 def test_summary_page_shows_the_matrix_in_a_real_browser(reports, tmp_path):

@@ -31,7 +31,7 @@ def replay(chatconform_settings, spec_store, results_log, request):
     spec = spec_store.spec_or_none(ex.provider, ex.model)
     if spec is not None:
         results_log.note_spec(spec)
-    annotate(ex, case.check, row.findings, spec)
+    annotate(ex, case.check, row.findings, spec, rows=[row])
     results_log.add_row(ex, row, test_id=item.nodeid)
     item.ihook.pytest_chatconform_exchange(item=item, exchange=ex, row=row)
     if row.verdict == KNOWN:  # failing as declared; strict, so a deviation that goes away fails the run
@@ -65,6 +65,7 @@ def live(chatconform_settings, spec_store, results_log, cc_mode, request):
     unanswered = outcome.not_run or (outcome.result.detail if down else None)
     if unanswered:
         verdict = "not-run" if outcome.not_run else "unavailable"
+        _annotate_unjudged(target, scenario, verdict, unanswered)
         results_log.add(provider=target.provider, model=target.model, check="live." + scenario.id, verdict=verdict,
                         origin="live", label=f"{target.id}/{scenario.id}", findings=[], reason=unanswered,
                         test_id=request.node.nodeid)
@@ -100,7 +101,7 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
         results_log.note_spec(spec)
     for row in judgement.rows.values():
         results_log.add_row(ex, row, test_id=f"{request.node.nodeid}::{row.check}")
-    annotate(ex, "live." + scenario.id, judgement.findings, spec)
+    annotate(ex, "live." + scenario.id, judgement.findings, spec, rows=list(judgement.rows.values()))
     for row in judgement.rows.values():
         request.node.ihook.pytest_chatconform_exchange(item=request.node, exchange=ex, row=row)
     failed = [f for row in judgement.rows.values() if row.verdict == FAIL for f in row.findings
@@ -115,6 +116,13 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
         pytest.fail("known deviation(s): " + ", ".join(r.check for r in known), pytrace=False)
 
 
+def _annotate_unjudged(target, scenario, verdict, reason):
+    """A live test that got no answer, placed in Allure's tree and explained all the same."""
+    from chatconform.report.allure_attach import annotate_unjudged
+
+    annotate_unjudged(target.provider, target.model, "live." + scenario.id, verdict, reason)
+
+
 def _describe(target) -> str:
     from chatconform.targets import describe
 
@@ -124,8 +132,10 @@ def _describe(target) -> str:
 def docs_conflict(results_log, request):
     """A disagreement between a provider's own documents: reported to reviewers, never silently resolved."""
     from chatconform.findings import Finding
+    from chatconform.report.allure_attach import annotate_conflict
 
     conflict = request.node.payload
+    annotate_conflict(conflict)
     sides = " vs ".join(f'{s.source} says "{s.says}"' for s in conflict.sides)
     finding = Finding(f"docs-conflict.{conflict.id}", "warning", "docs-conflict",
                       message=f"{conflict.subject}: {sides}; {conflict.consequence}", source=conflict.sides[0].source,
