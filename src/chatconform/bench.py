@@ -1,4 +1,5 @@
-"""`make bench`: our compiled validators vs openapi-core on the same 2,000 responses, in one run.
+"""`make bench`: our compiled validators vs openapi-core on the same 2,000 responses, in one run; then verify's
+throughput beside its minimal baseline (verifybench) and the whole catalog's scale, cold and warm (scalebench).
 
 The spec is the one of the first model of the provider data that has a pulled spec of its own.
 """
@@ -12,7 +13,7 @@ import time
 
 from chatconform.errors import ChatconformError
 from chatconform.profiles import PROFILES
-from chatconform import verifybench
+from chatconform import scalebench, verifybench
 from chatconform.specs import SpecStore
 from chatconform.validators import validate
 
@@ -110,6 +111,8 @@ def main() -> int:
           f"verdicts, openapi-core {sum(a == b for a, b in zip(core, meant))}/{len(meant)}")
     print()
     verifybench.main()  # prints its targets as holds/MISSED; a bench informs, it does not fail the build
+    print()
+    scalebench.main()
     return 0
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from chatconform.errors import ChatconformError
 from chatconform.exchange import Exchange
 from chatconform.findings import GAP_KIND, Finding
+from chatconform.profiles import deviation_for
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, PASS, worst
 
 DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
@@ -83,7 +84,7 @@ def _row(ex: Exchange, check: str, run) -> Row:
     findings = list(run())
     row = Row(check=check, findings=findings, seconds=time.perf_counter() - start)
     violations = [f for f in findings if f.severity == "violation"]
-    deviations = [_deviation(ex, f.check) for f in violations]
+    deviations = [_deviation(ex, f.check) for f in violations]  # each remembered (profiles.deviation_for)
     if violations and all(deviations):
         row.verdict, row.deviation = KNOWN, deviations[0]
         row.reason = f"known deviation: {deviations[0].reason} ({deviations[0].link})"
@@ -103,6 +104,4 @@ def _row(ex: Exchange, check: str, run) -> Row:
 
 
 def _deviation(ex: Exchange, check: str):
-    from chatconform.profiles import deviation_for
-
     return deviation_for(ex.provider, check, ex.model, ex.origin)

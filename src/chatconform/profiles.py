@@ -107,12 +107,14 @@ class _Profiles(Mapping):
 
     def __init__(self):
         self._source, self._profiles = None, {}
+        self.deviations: dict = {}  # (provider, check, model, origin) -> Deviation | None, for this data
 
     def _now(self) -> dict:
         data = current()
         if data is not self._source:
             self._profiles = {name: _profile(name, p) for name, p in data["providers"].items()}
             self._source = data
+            self.deviations = {}
         return self._profiles
 
     def __getitem__(self, name):
@@ -156,8 +158,13 @@ def identify(url: str, body: dict | None) -> tuple[str, str | None]:
 
 def deviation_for(provider: str, check: str, model: str | None, origin: str) -> Deviation | None:
     """The known deviation (or declared spec defect) of a provider that covers a failing check, if one does."""
-    profile = PROFILES.get(provider)
-    return next((d for d in profile.deviations if d.covers(check, model, origin)), None) if profile else None
+    profile = PROFILES.get(provider)  # first: puts the data in force, which empties the memo when it changed
+    key = (provider, check, model, origin)
+    memo = PROFILES.deviations
+    if key not in memo:  # asked for every check of every exchange: worked out once per combination
+        memo[key] = next((d for d in profile.deviations if d.covers(check, model, origin)), None) \
+            if profile else None
+    return memo[key]
 
 
 def build_request(profile: Profile, model: str, body: dict, key: str | None, base_url: str | None = None,

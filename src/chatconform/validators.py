@@ -1,7 +1,8 @@
-"""Compiled JSON Schema validators, one per (spec sha256, JSON pointer), and their findings.
+"""Compiled JSON Schema validators, one per schema content, and their findings.
 
-jsonschema-rs compiles each schema once (refs resolved against the whole normalised document) and
-reports the failing keyword's location in the document itself, which is what a reviewer opens.
+jsonschema-rs compiles each schema once (refs resolved inside the normalised document) and reports the
+failing keyword's location in the document itself, which is what a reviewer opens. A schema is compiled
+from its closure (specs/_closure.py): specs whose schema there is the same share one compiled validator.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import jsonschema_rs
 from chatconform.errors import ChatconformError
 from chatconform.findings import GAP_KIND, Finding, excerpt, json_path, shorten
 from chatconform.specs import LoadedSpec
+from chatconform.specs._closure import build
 from chatconform.specs._pointer import join, to_fragment
 from chatconform.specs._prepare import unchecked_parts
 from chatconform.specs._problem import Budget
 from chatconform.specs._refs import reach
 
 MAX_ERRORS = 20
-_CACHE: dict[tuple[str, str], object] = {}  # a compiled validator, or the error its schema gave
+_CACHE: dict[tuple[str, str], object] = {}  # (spec sha256, pointer) -> a compiled validator, or its error
+_BY_CONTENT: dict[str, object] = {}  # closure sha256 -> compiled validator: the same schema compiled once
 _UNCHECKED: dict[tuple[str, str], list] = {}
 
 
@@ -25,11 +28,29 @@ def validator_for(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Va
     """The compiled validator for the schema at `pointer` of a loaded spec, built once per run."""
     key = (spec.sha256, pointer)
     if key not in _CACHE:
-        # The document is the root, so `#/components/...` refs resolve; its other members
-        # (openapi, info, paths) are not JSON Schema keywords and are ignored. The pointer is a URI
-        # fragment here: `/threads/{thread_id}` must be percent-encoded to be one.
-        _CACHE[key] = _compile(spec, pointer, lambda: {**spec.doc, "$ref": to_fragment(pointer)})
+        _CACHE[key] = _compiled(spec, pointer)
     return _raise_or(_CACHE[key])
+
+
+def _compiled(spec: LoadedSpec, pointer: str):
+    """The validator of the schema's closure (shared by every spec with the same one), else of the document."""
+    # The document is the root, so `#/components/...` refs resolve; its other members (openapi, info,
+    # paths) are not JSON Schema keywords and are ignored. The pointer is a URI fragment here:
+    # `/threads/{thread_id}` must be percent-encoded to be one.
+    ref = {"$ref": to_fragment(pointer)}
+    try:
+        found = spec.closure(pointer)
+    except ChatconformError:
+        found = None  # refs past the budget: compiled whole, as before (the gap is reported where reached)
+    if found is None:
+        return _compile(spec, pointer, lambda: {**spec.doc, **ref})
+    digest, reached = found
+    if digest not in _BY_CONTENT:
+        compiled = _compile(spec, pointer, lambda: {**build(spec.doc, reached), **ref})
+        if isinstance(compiled, ChatconformError):
+            return compiled  # its message names this spec: never shared
+        _BY_CONTENT[digest] = compiled
+    return _BY_CONTENT[digest]
 
 
 def _raise_or(compiled):
@@ -46,7 +67,7 @@ def _compile(spec: LoadedSpec, pointer: str, schema):
     except (jsonschema_rs.ValidationError, ValueError, ChatconformError, KeyError, TypeError, AttributeError) as err:
         # (KeyError... from building a derived chunk schema out of a document of an odd shape)
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return ChatconformError(f"specs/{spec.source.relpath}{to_fragment(pointer)}: the schema there cannot "
+        return ChatconformError(f"specs/{spec.relpath}{to_fragment(pointer)}: the schema there cannot "
                                 f"be used ({first[:200]})")
 
 
@@ -54,11 +75,14 @@ def unchecked_findings(spec: LoadedSpec, pointer: str) -> list[Finding]:
     """A gap finding for each part of the schema at `pointer` that loading had to set aside."""
     key = (spec.sha256, pointer)
     if key not in _UNCHECKED:
-        reached = reach(spec.doc, pointer, Budget(f"specs/{spec.source.relpath}"))
+        found = spec.closure(pointer)
+        reached = found[1] if found else reach(spec.doc, pointer, Budget(f"specs/{spec.relpath}"))
         _UNCHECKED[key] = [(p.pointer, p.message) for p in unchecked_parts(spec.problems, reached)]
+    if not _UNCHECKED[key]:
+        return []
     return [Finding("spec-gap.unchecked", "warning", GAP_KIND, message=(
         f"{spec.display}: {message} (reached from the schema at {to_fragment(pointer)})"),
-        schema_at=f"specs/{spec.source.relpath}{to_fragment(at)}") for at, message in _UNCHECKED[key]]
+        schema_at=f"specs/{spec.relpath}{to_fragment(at)}") for at, message in _UNCHECKED[key]]
 
 
 def derived_chunk_validator(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Validator:
@@ -77,7 +101,7 @@ def validate_derived_chunk(spec: LoadedSpec, pointer: str, instance, *, prefix: 
     out = _findings(spec, derived_chunk_validator(spec, pointer), instance, "stream.chunk-schema", "schema",
                     "violation", prefix)
     for finding in out:
-        finding.schema_at = f"specs/{spec.source.relpath}{to_fragment(pointer)} (derived chunk schema)"
+        finding.schema_at = f"specs/{spec.relpath}{to_fragment(pointer)} (derived chunk schema)"
     return out
 
 
@@ -110,7 +134,7 @@ def _finding(spec: LoadedSpec, error, check: str, kind: str, severity: str, pref
     keyword = str(error.schema_path[-1]) if len(error.schema_path) else None
     return Finding(check=check, severity=severity, kind=kind, at=prefix + at[1:], message=message(error),
                    keyword=keyword, excerpt=excerpt(error.instance),
-                   schema_at=f"specs/{spec.source.relpath}{location}")
+                   schema_at=f"specs/{spec.relpath}{location}")
 
 
 def message(error) -> str:

@@ -31,61 +31,75 @@ class Tally:
         return VIOLATIONS if self.violations else CLEAN
 
 
+@dataclass
+class _Run:
+    """What every interaction of one run shares: worked out once per run, not once per interaction."""
+
+    store: object
+    tally: Tally
+    as_json: bool
+    debug: bool
+    secrets: list  # the run's key values (and their encoded forms): scrubbed from every line printed
+
+
 def run(paths, as_json: bool = False, debug: bool = False, store=None) -> int:
     """Judge every interaction of the cassettes named or found below the paths; the exit code."""
+    from chatconform.scrub import known_secrets
+
     if store is None:
         from chatconform.specs import SpecStore
 
         store = SpecStore()
-    tally = Tally()
+    this = _Run(store, Tally(), as_json, debug, known_secrets())
     for given, files in find_each(paths):
         if not given.exists() and not given.is_symlink():  # stat only: a FIFO is never opened here
-            _bad(tally, f"{given}: no such file or folder")
+            _bad(this.tally, f"{given}: no such file or folder")
             continue
         if not files:
-            _bad(tally, f"{given}: no cassette (*.yaml, *.yml) below this folder: nothing to judge")
+            _bad(this.tally, f"{given}: no cassette (*.yaml, *.yml) below this folder: nothing to judge")
         for path in files:
-            _verify_file(path, store, tally, as_json, debug)
-    return tally.exit_code()
+            _verify_file(path, this)
+    return this.tally.exit_code()
 
 
-def _verify_file(path, store, tally: Tally, as_json: bool, debug: bool) -> None:
+def _verify_file(path, this: _Run) -> None:
     """Judge one cassette's interactions, reporting each one that cannot be read."""
     try:
         cassette = load_cassette(path, strict=False)
     except ChatconformError as err:
-        _bad(tally, str(err))
+        _bad(this.tally, str(err))
         return
     for problem in cassette.problems:
-        _bad(tally, problem)
+        _bad(this.tally, problem)
     if not cassette.exchanges and not cassette.problems:
-        _bad(tally, f"{path}: no interactions: nothing to judge")
+        _bad(this.tally, f"{path}: no interactions: nothing to judge")
     for index, ex in cassette.numbered():
-        _verify_one(path, index, ex, store, tally, as_json, debug)
+        _verify_one(path, index, ex, this)
 
 
-def _verify_one(path, index: int, ex, store, tally: Tally, as_json: bool, debug: bool) -> None:
+def _verify_one(path, index: int, ex, this: _Run) -> None:
     """Judge one exchange and print it; a failure of ours is one line and the next interaction goes on."""
     from chatconform.cli import internal_error
     from chatconform.judge import judge
 
+    tally = this.tally
     try:
-        j = judge(ex, store)
-        if as_json:
+        j = judge(ex, this.store)
+        if this.as_json:
             out = {"cassette": str(path), "index": index, "provider": ex.provider, "model": ex.model,
                    "origin": ex.origin, "verdict": j.verdict, "findings": [_brief(f, ex) for f in j.findings]}
         else:
-            out = _render(j, store, ex, path)
+            out = _render(j, this.store, ex, path)
     except ChatconformError as err:
         _bad(tally, f"{path}: interaction {index}: {err}")
         return
     except Exception as err:  # a bug in one check must not leave the other interactions unjudged
         tally.internal += 1
-        internal_error(err, debug, where=f"{path}: interaction {index}")
+        internal_error(err, this.debug, where=f"{path}: interaction {index}")
         return
     tally.judged += 1
     tally.violations += j.verdict == FAIL
-    _emit(out)
+    _emit(out, this.secrets)
 
 
 def _render(j, store, ex, path) -> str:
@@ -107,11 +121,11 @@ def _brief(finding, ex) -> dict:
     return out
 
 
-def _emit(out) -> None:
+def _emit(out, secrets) -> None:
     """Print a line (or a JSON object); text a terminal cannot encode (a lone surrogate) is escaped."""
-    from chatconform.scrub import known_secrets, scrub_tree
+    from chatconform.scrub import scrub_tree
 
-    out = scrub_tree(out, known_secrets())  # a log is written somewhere too: no key value reaches it
+    out = scrub_tree(out, secrets)  # a log is written somewhere too: no key value reaches it
     try:
         print(json.dumps(out, ensure_ascii=False) if isinstance(out, dict) else out)
     except UnicodeEncodeError:

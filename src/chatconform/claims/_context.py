@@ -7,7 +7,24 @@ from functools import cached_property
 from chatconform.claims._view import assembled, completion_choices
 from chatconform.exchange import Exchange
 from chatconform.profiles import GENERIC, PROFILES
-from chatconform.providers import Documented, documented_value
+from chatconform.providers import Documented, current, documented_value
+
+
+class _Documented:
+    """documented_value per (provider, name, model), for the data in force: every exchange asks the same."""
+
+    data: object = None
+    known: dict = {}
+
+    @classmethod
+    def value(cls, provider: str, name: str, model: str | None) -> Documented | None:
+        data = current()
+        if data is not cls.data:  # other data put in force (a project file): forget what it said before
+            cls.data, cls.known = data, {}
+        key = (provider, name, model)
+        if key not in cls.known:
+            cls.known[key] = documented_value(provider, name, model)
+        return cls.known[key]
 
 
 class Context:
@@ -40,11 +57,11 @@ class Context:
 
     def documented(self, name: str) -> Documented | None:
         """What this provider documents under `name` for this model (its own sentence and source), if anything."""
-        return self.once(f"documented {name}", lambda ctx: documented_value(ctx.ex.provider, name, ctx.ex.model))
+        return self.once(f"documented {name}", lambda ctx: _Documented.value(ctx.ex.provider, name, ctx.ex.model))
 
     def contract(self, name: str) -> Documented | None:
         """The provider's own documented value, else the generic OpenAI-compatible contract's."""
-        return self.documented(name) or documented_value(GENERIC, name, self.ex.model)
+        return self.documented(name) or _Documented.value(GENERIC, name, self.ex.model)
 
     def once(self, name: str, compute):
         """A value derived from the exchange, computed by the first claim that asks and kept for the others."""

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from chatconform.claims._context import Context
 from chatconform.claims._view import stream_failed
 
 LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
 
 
+def per_exchange(func):
+    """A predicate worked out once per exchange and kept on its Context: many claims ask it the same question."""
+    key = ("predicate", func.__module__, func.__qualname__)
+
+    @wraps(func)
+    def predicate(ctx: Context) -> bool:
+        return ctx.once(key, func)
+    return predicate
+
+
+@per_exchange
 def is_chat_request(ctx: Context) -> bool:
     """A chat-completions call (the OpenAI-compatible endpoint)."""
     return ctx.ex.request.path.rstrip("/").endswith("/chat/completions")
 
 
+@per_exchange
 def answered_completion(ctx: Context) -> bool:
     """A 2xx chat-completions answer with a completion in it (whole, or streamed without an in-band error)."""
     ex = ctx.ex
@@ -20,6 +34,7 @@ def answered_completion(ctx: Context) -> bool:
     return bool(view) and isinstance(view.get("choices"), list)
 
 
+@per_exchange
 def has_usage(ctx: Context) -> bool:
     """A completion that reports usage."""
     return answered_completion(ctx) and isinstance(ctx.completion.get("usage"), dict)
@@ -40,22 +55,26 @@ def both(*predicates):
     return predicate
 
 
+@per_exchange
 def no_limit_sent(ctx: Context) -> bool:
     """The request set neither max_tokens nor max_completion_tokens."""
     return not sent(*LIMIT_FIELDS)(ctx)
 
 
+@per_exchange
 def streamed(ctx: Context) -> bool:
     """A 2xx answer delivered as text/event-stream to a chat request, with no error reported in-band."""
     ex = ctx.ex
     return ex.ok and ex.stream is not None and is_chat_request(ctx) and not stream_failed(ex)
 
 
+@per_exchange
 def whole_stream(ctx: Context) -> bool:
     """A stream as a server sent it: a documentation page prints an excerpt, whose end proves nothing."""
     return streamed(ctx) and ctx.ex.origin != "docs"
 
 
+@per_exchange
 def stream_with_error(ctx: Context) -> bool:
     """A 2xx event stream to a chat request that reports an error in-band (judged once, as that error)."""
     ex = ctx.ex
@@ -70,6 +89,7 @@ def response_format_is(kind: str):
     return predicate
 
 
+@per_exchange
 def is_messages_call(ctx: Context) -> bool:
     """An Anthropic-compatible /v1/messages call (not count_tokens) that was answered."""
     ex = ctx.ex

@@ -41,8 +41,10 @@ def load_claims() -> Mapping[str, Claim]:
 
 def applicable_claims(ex: Exchange, store) -> list[Claim]:
     """The claims that judge this exchange."""
-    ctx = context(ex, store)
-    return [c for c in load_claims().values() if c.applies(ctx)]
+    # asked once per collected exchange and again by each of its checks: worked out once, kept on its Context
+    found = context(ex, store).once(("applicable claims",), lambda ctx: [c for c in load_claims().values()
+                                                                         if c.applies(ctx)])
+    return list(found)
 
 
 def run_claim(c: Claim, ex: Exchange, store) -> list[Finding]:

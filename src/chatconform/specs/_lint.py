@@ -1,24 +1,38 @@
-"""Problems with a spec document itself, reported as spec-lint findings (validator results cached by sha256)."""
+"""Problems with a spec document itself, reported as spec-lint findings (validator results cached by sha256).
+
+The cache entry is keyed by the spec's sha256, the code that prepares it and openapi-spec-validator's
+version; one that is not what we write is deleted and rebuilt.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chatconform.errors import ChatconformError
 from chatconform.findings import Finding, json_path, shorten
-from chatconform.paths import cache_dir, read_regular, write_atomic
+from chatconform.paths import read_regular, write_atomic
+from chatconform.specs._cache import discard, entry_path, prune
 from chatconform.specs._pointer import PointerError, join, resolve, to_fragment
 
 if TYPE_CHECKING:
     from chatconform.specs._load import LoadedSpec
 
-_CACHE_VERSION = 5
+_CACHE_VERSION = 6
+_CACHE_MAX_BYTES = 16 * 1024 * 1024
 MAX_ERRORS = 200  # openapi-spec-validator's errors kept per document; the rest is one count
 # openapi-spec-validator reads OpenAI's 2.3 MB spec in about 12 s: past this size it is not run (said so)
 VALIDATOR_MAX_BYTES = 8 * 1024 * 1024
-_CACHE_MAX_BYTES = 16 * 1024 * 1024
 _MEMORY: dict[str, list[dict]] = {}  # the same document linted twice in one run is linted once
+_PENDING: list = []  # the specs lint_ahead's forked workers read (by index: nothing large is pickled)
 
 
 def lint_findings(spec: LoadedSpec) -> list[Finding]:
@@ -36,6 +50,51 @@ def lint_findings(spec: LoadedSpec) -> list[Finding]:
     return findings + problem_findings(spec) + _rewrite_findings(spec)
 
 
+def lint_ahead(specs: list[LoadedSpec]) -> int:
+    """Lint across the machine's cores every spec that no run has linted yet (a cold cache); how many were.
+
+    Why: a catalog of hundreds of specs linted one after another is most of a cold `make check`. What is
+    not done here (one core, no fork, a worker that died) lint_findings does in turn, as before.
+    """
+    global _PENDING
+    todo: dict[str, LoadedSpec] = {}
+    for spec in specs:
+        if spec.sha256 not in _MEMORY and spec.sha256 not in todo:
+            items = _read_cache(spec.sha256)
+            if items is None:
+                todo[spec.sha256] = spec
+            else:
+                _MEMORY[spec.sha256] = items
+    workers = min(_cores(), len(todo))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0  # fork: the workers read the specs already in memory, nothing large is pickled
+    _PENDING = sorted(todo.values(), key=_size, reverse=True)  # the largest first: they set the pace
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_validate_pending, range(len(_PENDING))))
+    except (OSError, BrokenProcessPool):
+        return 0
+    finally:
+        done, _PENDING = _PENDING, []
+    for spec, items in zip(done, results):
+        _write_cache(spec.sha256, items)
+        _MEMORY[spec.sha256] = items
+    return len(done)
+
+
+def _validate_pending(index: int) -> list[dict]:
+    """In a forked worker: the validator's items for one spec lint_ahead left there."""
+    spec = _PENDING[index]
+    return _validate(spec.checked if spec.checked is not None else spec.raw, _size(spec))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def problem_findings(spec: LoadedSpec) -> list[Finding]:
     """What loading set aside (dangling refs, loops, wrong shapes and keywords), each at its pointer."""
     return [Finding(check=p.check, severity=p.severity, kind="spec-lint", message=p.message,
@@ -51,7 +110,7 @@ def _rewrite_findings(spec: LoadedSpec) -> list[Finding]:
         out.append(Finding(
             check="spec-lint.normalised", severity="info" if "3.0" in spec.version else "warning",
             kind="spec-lint", message=f"{spec.display}: OpenAPI {spec.version} document uses {what} "
-            f"{count} time(s); read with its evident intent", schema_at=f"specs/{spec.source.relpath}"))
+            f"{count} time(s); read with its evident intent", schema_at=f"specs/{spec.relpath}"))
     return out
 
 
@@ -106,7 +165,7 @@ def short_message(error) -> str:
 
 
 def _loc(spec: LoadedSpec, pointer: str) -> str:
-    return f"specs/{spec.source.relpath}{to_fragment(pointer)}"
+    return f"specs/{spec.relpath}{to_fragment(pointer)}"
 
 
 def _size(spec: LoadedSpec) -> int:
@@ -116,8 +175,22 @@ def _size(spec: LoadedSpec) -> int:
         return 0
 
 
+@lru_cache(maxsize=1)
+def _salt() -> str:
+    """What else lint results depend on: this module's code and the spec validator's version."""
+    try:
+        found = version("openapi-spec-validator")
+    except PackageNotFoundError:
+        found = "unknown"
+    try:
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:
+        code = str(_CACHE_VERSION)
+    return f"lint {_CACHE_VERSION} {code} openapi-spec-validator {found}"
+
+
 def _cache_path(sha: str):
-    return cache_dir() / f"lint-{_CACHE_VERSION}-{sha}.json"
+    return entry_path("lint", sha, _salt())
 
 
 def _read_cache(sha: str) -> list | None:
@@ -133,10 +206,7 @@ def _read_cache(sha: str) -> list | None:
         items = None
     if _valid_items(items):
         return items
-    try:
-        path.unlink()
-    except OSError:
-        pass  # a cache we cannot delete is still never read as valid
+    discard(path)
     return None
 
 
@@ -152,4 +222,5 @@ def _write_cache(sha: str, items: list) -> None:
     try:
         write_atomic(_cache_path(sha), json.dumps(items).encode("utf-8"))
     except (ChatconformError, OSError):
-        pass  # a cache that cannot be written only costs time
+        return  # a cache that cannot be written only costs time
+    prune(_cache_path(sha))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -10,11 +11,12 @@ from chatconform.errors import ChatconformError
 from chatconform.findings import Finding
 from chatconform.inputs import InputError, parse_json, read_bytes
 from chatconform.specs._catalog import Catalog, Source, load_catalog
-from chatconform.specs._lint import lint_findings
+from chatconform.specs._closure import closure_of, operation_pointers, plain_text
+from chatconform.specs._lint import lint_ahead, lint_findings
 from chatconform.specs._lock import read_lock, sha256_of
 from chatconform.specs._normalise import operations
 from chatconform.specs._pointer import extend
-from chatconform.specs._prepare import prepare
+from chatconform.specs._prepare import prepare, read_prepared, write_prepared
 from chatconform.specs._problem import Problem
 
 
@@ -36,6 +38,37 @@ class Operation:
         return None, None
 
 
+class _Lazy:
+    """A field given as None (a spec read back from the cache) and computed from the file on first read."""
+
+    def __init__(self, name: str, compute):
+        self.slot, self.compute = f"_lazy_{name}", compute
+
+    def __get__(self, spec, owner=None):
+        if spec is None:
+            return None  # the field's default
+        value = spec.__dict__.get(self.slot)
+        if value is None:
+            value = spec.__dict__[self.slot] = self.compute(spec)
+        return value
+
+    def __set__(self, spec, value):
+        spec.__dict__[self.slot] = value
+
+
+def _read_raw(spec: LoadedSpec) -> dict:
+    """The document as published, read again from its pinned file (only when asked for)."""
+    data = read_bytes(spec.path, "pinned spec")
+    if sha256_of(data) != spec.sha256:
+        raise ChatconformError(f"{spec.source.id}: {spec.path} changed while it was in use; run it again")
+    return parse_json(data, str(spec.path))
+
+
+def _prepare_again(spec: LoadedSpec) -> dict:
+    """The document with its shape and refs fixed (what the spec validator reads), prepared again."""
+    return prepare(spec.raw, f"specs/{spec.source.relpath}").checked
+
+
 @dataclass
 class LoadedSpec:
     """A pulled spec, pinned by its sha256, with a JSON Schema 2020-12 view of its schemas."""
@@ -43,23 +76,56 @@ class LoadedSpec:
     source: Source
     path: Path
     sha256: str
-    raw: dict
-    doc: dict
-    rewrites: dict
-    checked: dict | None = field(default=None, repr=False)  # raw with its shape and refs fixed
+    raw: dict | None = field(default=None, repr=False, compare=False)  # None: read from the file when asked
+    doc: dict = field(default_factory=dict, repr=False)
+    rewrites: dict = field(default_factory=dict)
+    checked: dict | None = field(default=None, repr=False, compare=False)  # raw, shape and refs fixed; lazy too
     problems: list[Problem] = field(default_factory=list, repr=False)
+    plain: bool | None = field(default=None, repr=False)  # None: not known yet (see is_plain)
+    closures: dict = field(default_factory=dict, repr=False)  # pointer -> (sha256, reached pointers)
     _lint: list | None = field(default=None, repr=False)
     _found: dict = field(default_factory=dict, repr=False)  # (method, path) -> Operation: verify asks per exchange
 
     @property
     def version(self) -> str:
-        """The OpenAPI version the document declares."""
-        return str(self.raw.get("openapi", ""))
+        """The OpenAPI version the document declares (`openapi` is kept as read in the prepared document)."""
+        return str(self.doc.get("openapi", ""))
+
+    @cached_property
+    def relpath(self) -> str:
+        """The pulled copy's path below specs/ (asked for by every finding: worked out once)."""
+        return self.source.relpath
 
     @property
     def display(self) -> str:
         """Short name for reports: specs/<relpath> (sha256 abcdef123456)."""
-        return f"specs/{self.source.relpath} (sha256 {self.sha256[:12]})"
+        return f"specs/{self.relpath} (sha256 {self.sha256[:12]})"
+
+    @property
+    def is_plain(self) -> bool:
+        """True when a schema's closure stands for the whole document (see specs/_closure.py)."""
+        if self.plain is None:
+            self.plain = plain_text(json.dumps(self.doc, ensure_ascii=False, default=repr))
+        return self.plain
+
+    def closure(self, pointer: str) -> tuple[str, list[str]] | None:
+        """(content hash, reached pointers) of the schema at `pointer`, computed once; None when the document
+        must be compiled whole. InputError when its refs run past the budget."""
+        if not self.is_plain:
+            return None
+        if pointer not in self.closures:
+            self.closures[pointer] = closure_of(self.doc, pointer, f"specs/{self.relpath}")
+        return self.closures[pointer]
+
+    def every_closure(self) -> dict:
+        """The closure of every operation's request and response schema (kept with the prepared spec)."""
+        if self.is_plain:
+            for pointer in operation_pointers(self.doc, self.operations):
+                try:
+                    self.closure(pointer)
+                except InputError:
+                    continue  # worked out (and reported) again when a validator asks for it
+        return self.closures
 
     def lint(self) -> list[Finding]:
         """Problems with the document itself (openapi-spec-validator plus our rewrites), cached."""
@@ -102,6 +168,11 @@ def _map(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+# Set after the dataclass is made, so its __init__ stores through them and its repr and == never read them.
+LoadedSpec.raw = _Lazy("raw", _read_raw)
+LoadedSpec.checked = _Lazy("checked", _prepare_again)
+
+
 def _matches(template: str, url_path: str) -> bool:
     """True when a path template (with {params}) matches the tail of a URL path."""
     want = [p for p in template.split("/") if p]
@@ -141,6 +212,18 @@ class SpecStore:
         source = self._sources[provider, model]
         return self.load(source) if source else None
 
+    def lint_ahead(self) -> None:
+        """Lint every pinned spec no run has linted yet, across cores (a spec that cannot load is left to
+        whoever asks for it, who reports it)."""
+        specs = []
+        for source in self.catalog.sources:
+            if source.kind == "spec":
+                try:
+                    specs.append(self.load(source))
+                except ChatconformError:
+                    continue
+        lint_ahead(specs)
+
     def spec_or_none(self, provider: str, model: str | None) -> LoadedSpec | None:
         """spec_for, with a spec that cannot be loaded read as none (its error is reported elsewhere)."""
         try:
@@ -162,7 +245,14 @@ class SpecStore:
             raise ChatconformError(
                 f"{source.id}: {path} does not match specs.lock (sha256 {sha[:12]}); "
                 "run `chatconform specs pull`")
+        cached = read_prepared(sha)
+        if cached is not None:  # prepared by this code in an earlier run: read back, not prepared again
+            ready, is_plain, closures = cached
+            return LoadedSpec(source=source, path=path, sha256=sha, doc=ready.doc, rewrites=dict(ready.rewrites),
+                              problems=ready.problems, plain=is_plain, closures=dict(closures))
         raw = parse_json(data, str(path))
         ready = prepare(raw, f"specs/{source.relpath}")
-        return LoadedSpec(source=source, path=path, sha256=sha, raw=raw, doc=ready.doc,
+        spec = LoadedSpec(source=source, path=path, sha256=sha, raw=raw, doc=ready.doc,
                           rewrites=dict(ready.rewrites), checked=ready.checked, problems=ready.problems)
+        write_prepared(sha, ready, spec.is_plain, spec.every_closure())
+        return spec

@@ -21,11 +21,23 @@ _DOC_ONLY = {"description", "title", "example", "examples", "deprecated", "exter
 
 def normalise_document(doc: dict) -> tuple[dict, Counter]:
     """A copy of an OpenAPI document whose schema objects are JSON Schema 2020-12, and a rewrite count."""
-    out = copy.deepcopy(doc) if isinstance(doc, dict) else {}
+    out = _tree_copy(doc) if isinstance(doc, dict) else {}
     counts: Counter = Counter()
     for schema_holder, key in _schema_slots(out):
         schema_holder[key] = normalise_schema(schema_holder[key], counts)
     return out, counts
+
+
+def _tree_copy(value):
+    """A copy of parsed JSON (dicts and lists new, scalars shared): several times faster than deepcopy on
+    hundreds of catalog specs; anything that is not JSON is deep-copied as before."""
+    if isinstance(value, dict):
+        return {key: _tree_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_tree_copy(item) for item in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return copy.deepcopy(value)
 
 
 def normalise_schema(schema, counts: Counter, branch: bool = False):

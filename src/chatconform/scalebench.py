@@ -1,0 +1,142 @@
+"""`make bench`, catalog part: the whole pinned catalog loaded, linted and judged, from a cold cache and warm.
+
+Each pass runs in a fresh process (so nothing stays in memory between passes) on one cache folder made
+for the bench: the first pass finds it empty (cold), the next ones read what the first wrote (warm). The
+floor beside it, measured in the same run, only reads the same inputs: every pinned spec parsed as JSON,
+every cassette parsed by libyaml's C loader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# The issue's targets for `make check` on the whole catalog (2 cores): this pass is its judging part.
+TARGET_COLD_S = 60.0
+TARGET_WARM_S = 10.0
+_TIMEOUT_S = 900
+
+
+def catalog_pass() -> dict:
+    """Load and lint every pinned spec, judge every interaction under cassettes/: counts and CPU seconds."""
+    from chatconform.cassettes import find_cassettes, load_cassette
+    from chatconform.errors import ChatconformError
+    from chatconform.judge import judge
+    from chatconform.paths import project_root
+    from chatconform.specs import SpecStore
+
+    start = time.process_time()
+    store = SpecStore()
+    store.lint_ahead()  # as `specs lint` does: a cold cache is linted across cores (their CPU is not counted)
+    specs = unloadable = exchanges = checks = 0
+    for source in store.catalog.sources:
+        if source.kind != "spec":
+            continue
+        try:
+            store.load(source).lint()
+            specs += 1
+        except ChatconformError:
+            unloadable += 1
+    for path in find_cassettes([project_root() / "cassettes"]):
+        try:
+            cassette = load_cassette(path, strict=False)
+        except ChatconformError:
+            continue  # `verify` reports it; the bench counts what it judged
+        for _, ex in cassette.numbered():
+            exchanges += 1
+            checks += len(judge(ex, store).rows)
+    return {"specs": specs, "unloadable": unloadable, "exchanges": exchanges, "checks": checks,
+            "cpu_s": time.process_time() - start}
+
+
+def reading_floor() -> dict:
+    """Only reading the same inputs: each pinned spec's JSON and each cassette's YAML (C loader), parsed."""
+    import yaml
+
+    from chatconform.cassettes import find_cassettes
+    from chatconform.paths import project_root
+    from chatconform.specs import load_catalog
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    start = time.process_time()
+    catalog = load_catalog()
+    for source in catalog.sources:
+        path = catalog.path_of(source)
+        if source.kind == "spec" and path.is_file():
+            json.loads(path.read_bytes())
+    for path in find_cassettes([project_root() / "cassettes"]):
+        yaml.load(path.read_bytes(), Loader=loader)
+    return {"cpu_s": time.process_time() - start}
+
+
+def _child(mode: str, cache: Path) -> dict:
+    """One pass in a fresh process: its result, the wall-clock seconds it took and the CPU seconds it and
+    its workers spent (interpreter start and imports included)."""
+    env = {**os.environ, "CHATCONFORM_CACHE": str(cache)}
+    before, start = _children_cpu(), time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "chatconform.scalebench", mode], env=env, capture_output=True,
+                          text=True, timeout=_TIMEOUT_S)
+    wall, cpu = time.perf_counter() - start, _children_cpu() - before
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"catalog pass ({mode}) exited {done.returncode}: {tail}")
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "wall_s": wall, "total_cpu_s": cpu}
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's finished children (and theirs)."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def measure(warm_rounds: int = 2) -> dict:
+    """Cold pass, then warm passes (the least kept), then the reading floor, all in this run."""
+    with tempfile.TemporaryDirectory(prefix="chatconform-bench-cache-") as tmp:
+        cold = _child("pass", Path(tmp))
+        warm = min((_child("pass", Path(tmp)) for _ in range(warm_rounds)), key=lambda r: r["wall_s"])
+        floor = _child("floor", Path(tmp))
+    return {"cold": cold, "warm": warm, "floor": floor}
+
+
+def report(row: dict) -> list[str]:
+    """Lines for the catalog's scale and times, with the targets."""
+    cold, warm, floor = row["cold"], row["warm"], row["floor"]
+    ratio = warm["total_cpu_s"] / floor["total_cpu_s"] if floor["total_cpu_s"] else float("inf")
+    return [
+        f"catalog: {warm['specs']} specs ({warm['unloadable']} unloadable), {warm['exchanges']} exchanges, "
+        f"{warm['checks']} checks judged (every pinned spec loaded and linted, every cassette judged)",
+        f"  cold cache : {cold['wall_s']:.2f} s wall, {cold['total_cpu_s']:.2f} CPU s (workers included)  "
+        f"(target for make check from a cold cache: < {TARGET_COLD_S:.0f} s: "
+        f"{'holds' if cold['wall_s'] < TARGET_COLD_S else 'MISSED'} for this part)",
+        f"  warm cache : {warm['wall_s']:.2f} s wall, {warm['total_cpu_s']:.2f} CPU s  "
+        f"(target warm: < {TARGET_WARM_S:.0f} s: {'holds' if warm['wall_s'] < TARGET_WARM_S else 'MISSED'} "
+        "for this part)",
+        f"  floor      : {floor['wall_s']:.2f} s wall, {floor['total_cpu_s']:.2f} CPU s: a process that only parses "
+        f"the same specs (JSON) and cassettes (C YAML); warm is {ratio:.2f}x its CPU",
+        "  (make check adds pytest, its reports and the summary to this: time it with `time make check`)",
+    ]
+
+
+def main() -> int:
+    """Print the catalog's numbers (a bench informs; it does not fail the build)."""
+    try:
+        print("\n".join(report(measure())))
+    except (RuntimeError, subprocess.TimeoutExpired, ValueError) as err:
+        print(f"catalog: not measured ({err})")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["pass"]:
+        print(json.dumps(catalog_pass()))
+    elif sys.argv[1:] == ["floor"]:
+        print(json.dumps(reading_floor()))
+    else:
+        sys.exit(main())
