@@ -52,7 +52,7 @@ report: node_modules/.installed
 # Upstream drift: pull the latest published specs beside the pinned ones and classify every change
 # (reports/drift-<id>.json, read by `make gate`). Offline, the mirror stands in for the public URLs.
 drift: specs
-	$(BIN)/python -m chatconform.driftcheck $(PULL_FLAGS)
+	$(BIN)/python -m chatconform.specs.drift $(PULL_FLAGS)
 
 # A pull request's gate: BASELINE is the main branch's last results.json.
 gate: .venv/.installed

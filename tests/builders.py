@@ -49,7 +49,7 @@ def exchange(request_body, response_body, *, url="https://api.aimlapi.com/v1/cha
              content_type=None, origin="cassette"):
     """An Exchange of test data (provider and model identified as verify would)."""
     from chatconform.exchange import Exchange, Request, Response
-    from chatconform.profiles import identify
+    from chatconform.providers.profiles import identify
 
     if isinstance(response_body, (dict, list)):
         response_body = json.dumps(response_body).encode()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from chatconform import sse
+from chatconform.recording import sse
 from chatconform.inputs import MAX_DEPTH  # deeper than any real body, far from Python's recursion limit
 
 ORIGINS = ("docs", "reference", "live", "cassette", "fuzz")

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from chatconform.verify import run
+from chatconform.cli.verify import run
 from tests.builders import chunk, completion, interaction, sse_body
 
 REQUEST = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}]}

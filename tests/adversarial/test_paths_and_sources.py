@@ -141,7 +141,7 @@ def test_regression_cassettes_stay_inside_their_folder(tmp_path, provider, model
     from dataclasses import replace
 
     from tests.builders import completion, exchange
-    from chatconform.recorder import save_regression
+    from chatconform.recording.recorder import save_regression
 
     folder = tmp_path / "deep" / "cassettes"
     ex = replace(exchange({"model": "m", "messages": []}, completion()), provider=provider, model=model, label=label)

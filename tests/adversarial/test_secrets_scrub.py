@@ -13,9 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatconform import keys, scrub
-from chatconform.recorder import Scrubber
-from chatconform.scrub import REDACTED, find_leaks, is_secret_name, request_secrets, scrub_body, scrub_headers
+from chatconform.recording import keys
+from chatconform.recording import scrub
+from chatconform.recording.recorder import Scrubber
+from chatconform.recording.scrub import REDACTED, find_leaks, is_secret_name, request_secrets, scrub_body, scrub_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 CANARY = "cc-canary-hyp-5e1f0a9b7c3d"
@@ -84,7 +85,7 @@ def test_a_password_inside_basic_or_a_cookie_is_learned_so_its_echo_goes(header,
 
 
 def test_every_key_variable_the_run_knows_is_scrubbed(monkeypatch):
-    from chatconform.profiles import PROFILES
+    from chatconform.providers.profiles import PROFILES
 
     monkeypatch.setattr(keys, "_REGISTERED", set())
     names = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "CHATCONFORM_API_KEY", "MY_KEY_VAR", "LATER_VAR", "X_TOKEN",

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from chatconform.cli import main
 from chatconform.errors import ChatconformError
 from chatconform.inputs import InputError, parse_json
-from chatconform.specdiff import diff_documents
+from chatconform.specs.diff import diff_documents
 from chatconform.specs._lint import lint_findings
 from chatconform.specs._pointer import REMOVE, apply_fixes, resolve
-from chatconform.validators import unchecked_findings, validate
+from chatconform.checks.validators import unchecked_findings, validate
 from tests.adversarial.spec_project import BASE, GOOD, NO_ID, REQUEST, S, base, chat_interaction, loaded, \
     write_project
 
@@ -166,7 +166,7 @@ def test_mutated_specs_through_the_commands(changes):
         root = write_project(Path(tmp), doc)
         (root / "old.json").write_text(json.dumps(BASE))
         cassette = root / "cassettes" / "c.yaml"
-        from chatconform.cassettes import dump_cassette
+        from chatconform.recording.cassettes import dump_cassette
 
         dump_cassette(cassette, [chat_interaction(GOOD), chat_interaction(NO_ID)], {"origin": "cassette"})
         env = {"CHATCONFORM_ROOT": str(root), "CHATCONFORM_CACHE": str(root / ".cache")}

@@ -9,12 +9,12 @@ import os
 
 import pytest
 
-from chatconform.cassettes import dump_cassette
+from chatconform.recording.cassettes import dump_cassette
 from chatconform.cli import main
-from chatconform.specdiff import diff_documents
+from chatconform.specs.diff import diff_documents
 from chatconform.specs import _lint
 from chatconform.specs._lint import lint_findings
-from chatconform.validators import validate
+from chatconform.checks.validators import validate
 from tests.adversarial.spec_project import CHAT, GOOD, base, chat_interaction, loaded, write_project
 
 FILE = "specs/test/spec.json"

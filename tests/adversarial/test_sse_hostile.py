@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatconform import sse
-from chatconform.judge import judge
+from chatconform.recording import sse
+from chatconform.checks.judge import judge
 from chatconform.verdicts import VERDICTS
 from tests.builders import exchange
 

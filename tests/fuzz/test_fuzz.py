@@ -5,15 +5,15 @@ import json
 import pytest
 from hypothesis import HealthCheck, find, given, settings
 
-from chatconform.client import RetryPolicy
-from chatconform.judge import judge
-from chatconform.live import Target
-from chatconform.profiles import build_request, get_profile
+from chatconform.live.client import RetryPolicy
+from chatconform.checks.judge import judge
+from chatconform.live.calls import Target
+from chatconform.providers.profiles import build_request, get_profile
 from chatconform.refserver import ReferenceServer
-from chatconform.strategies import chat_request, invalid_chat_request
-from chatconform.client import call
+from chatconform.live.strategies import chat_request, invalid_chat_request
+from chatconform.live.client import call
 from chatconform.paths import reports_dir
-from chatconform.recorder import save_regression
+from chatconform.recording.recorder import save_regression
 
 pytestmark = pytest.mark.fuzz
 TARGETS = [("aimlapi", "aimlapi", "google/gemini-2.5-flash"), ("modelslab", "modelslab", "gemini-2.5-flash"),
@@ -90,7 +90,7 @@ def test_fuzzing_finds_and_shrinks_a_bug_that_needs_n_at_least_3(spec_store, tmp
     assert minimal["n"] == 3 and set(minimal) == {"model", "messages", "n"}
     assert len(minimal["messages"]) == 1 and len(minimal["messages"][0]["content"]) == 1
     assert {f.check for f in judgement.findings if f.severity == "violation"} == {"n.choices_match"}
-    from chatconform.recorder import save_regression
+    from chatconform.recording.recorder import save_regression
 
     saved = save_regression(judgement.exchange, tmp_path, "n.choices_match (found by fuzzing)")
     assert '"n": 3' in saved.read_text() and "regression" in saved.read_text()

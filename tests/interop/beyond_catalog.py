@@ -3,7 +3,7 @@
 Each reaches a rule of OpenAI's published contract the catalog leaves untried; chatconform's judge decides.
 """
 
-from chatconform.scenarios import Scenario
+from chatconform.live.scenarios import Scenario
 
 EXTRA = [
     # OpenAI: top_p "minimum": 0, "maximum": 1 (the fuzzer's strategies break only the lower bound).

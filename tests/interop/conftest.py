@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chatconform.live import Target
+from chatconform.live.calls import Target
 
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_report import Report

@@ -6,7 +6,7 @@ Where llama.cpp's own code explains a finding, the place is named (tools/server/
 each request field with "soft" limits, which clamp silently, or "hard" limits, which answer 400).
 """
 
-from chatconform.scenarios import SCENARIOS
+from chatconform.live.scenarios import SCENARIOS
 
 from tests.interop.beyond_catalog import EXTRA
 

@@ -5,12 +5,12 @@ import json
 
 import pytest
 
-from chatconform.client import RetryPolicy, call
-from chatconform.interop import ERROR_SHAPE, error_shape_findings, flattened, fuzz, server_findings
-from chatconform.judge import judge
-from chatconform.profiles import build_request, get_profile
+from chatconform.live.client import RetryPolicy, call
+from chatconform.live.interop import ERROR_SHAPE, error_shape_findings, flattened, fuzz, server_findings
+from chatconform.checks.judge import judge
+from chatconform.providers.profiles import build_request, get_profile
 from chatconform.refserver import ReferenceServer
-from chatconform.strategies import bounds, chat_request, invalid_chat_request
+from chatconform.live.strategies import bounds, chat_request, invalid_chat_request
 
 from tests.builders import exchange
 

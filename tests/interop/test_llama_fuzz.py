@@ -9,13 +9,13 @@ from collections import Counter
 
 import pytest
 
-from chatconform.client import RetryPolicy
-from chatconform.interop import error_shape_findings, flattened, fuzz, refusal, server_findings
-from chatconform.judge import judge
-from chatconform.live import run
-from chatconform.profiles import get_profile
-from chatconform.scenarios import Scenario
-from chatconform.strategies import chat_request, invalid_chat_request
+from chatconform.live.client import RetryPolicy
+from chatconform.live.interop import error_shape_findings, flattened, fuzz, refusal, server_findings
+from chatconform.checks.judge import judge
+from chatconform.live.calls import run
+from chatconform.providers.profiles import get_profile
+from chatconform.live.scenarios import Scenario
+from chatconform.live.strategies import chat_request, invalid_chat_request
 
 from tests.interop.llama_report import difference, explain
 from tests.interop.llama_known import MODEL_ID

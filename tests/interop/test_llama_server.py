@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from chatconform.cassettes import load_cassette
-from chatconform.interop import error_shape_findings, server_findings
-from chatconform.judge import judge
-from chatconform.live import Target, run
-from chatconform.recorder import Scrubber, provenance, use_cassette
-from chatconform.scan import scan_for
-from chatconform.scenarios import SCENARIOS
+from chatconform.recording.cassettes import load_cassette
+from chatconform.live.interop import error_shape_findings, server_findings
+from chatconform.checks.judge import judge
+from chatconform.live.calls import Target, run
+from chatconform.recording.recorder import Scrubber, provenance, use_cassette
+from chatconform.recording.scan import scan_for
+from chatconform.live.scenarios import SCENARIOS
 
 from tests.interop.beyond_catalog import EXTRA
 from tests.interop.llama_report import difference, explain

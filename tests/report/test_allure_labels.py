@@ -7,8 +7,8 @@ import pytest
 
 from chatconform.claims.conflicts import Conflict, Side
 from chatconform.findings import Finding
-from chatconform.judge import Row
-from chatconform.profiles import Deviation
+from chatconform.checks.judge import Row
+from chatconform.providers.profiles import Deviation
 from chatconform.report import allure_attach
 from chatconform.verdicts import CONFLICT, GAP, KNOWN, NOT_RUN, PASS
 from tests.builders import completion, exchange

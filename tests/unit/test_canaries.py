@@ -23,11 +23,12 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from chatconform import keys, scrub
+from chatconform.recording import keys
+from chatconform.recording import scrub
 from chatconform.cli import main
-from chatconform.recorder import Scrubber, provenance, use_cassette
-from chatconform.scan import scan_for
-from chatconform.scrub import find_leaks
+from chatconform.recording.recorder import Scrubber, provenance, use_cassette
+from chatconform.recording.scan import scan_for
+from chatconform.recording.scrub import find_leaks
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACES = ["bearer", "token_scheme", "custom_scheme", "basic", "x_access_token", "x_api_key", "cookie", "query",

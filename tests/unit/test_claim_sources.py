@@ -75,7 +75,7 @@ def test_claims_are_loaded_explicitly_and_any_claim_module_imports_first_without
     import subprocess
     import sys
 
-    script = ("import sys, chatconform.claims as c, chatconform.schemacheck\n"
+    script = ("import sys, chatconform.claims as c, chatconform.checks.schema\n"
               "loaded = sorted(m for m in sys.modules if m.removeprefix('chatconform.claims.') in c.catalog.MODULES)\n"
               "assert loaded == [], loaded\n"
               "import chatconform.claims.finish\n"
@@ -99,7 +99,7 @@ def test_every_claim_has_a_docstring_saying_what_it_checks():
 
 
 def _defect_sides():
-    from chatconform.specdefects import defects
+    from chatconform.checks.specdefects import defects
 
     for d in defects():
         yield d.name + "-spec", d.spec_pointer, d.spec_quote

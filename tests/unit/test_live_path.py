@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from chatconform import providers
-from chatconform.budget import BudgetExhausted, Estimate, Ledger
-from chatconform.client import RetryPolicy
-from chatconform.live import Target, run
-from chatconform.profiles import PROFILES
+from chatconform.live.budget import BudgetExhausted, Estimate, Ledger
+from chatconform.live.client import RetryPolicy
+from chatconform.live.calls import Target, run
+from chatconform.providers.profiles import PROFILES
 from chatconform.refserver import ReferenceServer
 from chatconform.refserver._http import FAULT_HEADER
-from chatconform.scenarios import BY_ID, SCENARIOS
+from chatconform.live.scenarios import BY_ID, SCENARIOS
 from chatconform.specs import SpecStore
 
 ROOT = Path(__file__).resolve().parents[2]

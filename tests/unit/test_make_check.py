@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
-from chatconform.cassettes import dump_cassette
+from chatconform.recording.cassettes import dump_cassette
 from tests.builders import completion, interaction
 
 ROOT = Path(__file__).resolve().parents[2]

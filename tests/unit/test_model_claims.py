@@ -3,7 +3,7 @@
 import pytest
 
 from chatconform.claims._modelid import relate
-from chatconform.judge import judge
+from chatconform.checks.judge import judge
 from chatconform import providers
 from tests.builders import chunk, completion, exchange, sse_body
 

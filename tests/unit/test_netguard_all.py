@@ -6,7 +6,7 @@ import socket
 import httpx
 import pytest
 
-from chatconform import netguard
+from chatconform.recording import netguard
 
 OUTSIDE = "198.51.100.7"  # TEST-NET-2: unroutable, so even a guard failure sends nothing anywhere
 

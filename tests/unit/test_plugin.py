@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.cassettes import dump_cassette
+from chatconform.recording.cassettes import dump_cassette
 from tests.builders import completion, interaction
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"

@@ -4,9 +4,9 @@ import socket
 
 import pytest
 
-from chatconform import netguard
+from chatconform.recording import netguard
 from chatconform.errors import UsageError
-from chatconform.profiles import build_request, get_profile, identify, price_per_token
+from chatconform.providers.profiles import build_request, get_profile, identify, price_per_token
 
 
 def test_modelslab_has_both_documented_shapes():
@@ -50,7 +50,7 @@ def test_replay_blocks_non_loopback_connections_and_allows_loopback():
 
 
 def test_a_target_id_names_a_request_shape_other_than_the_spec_s():
-    from chatconform.live import Target
+    from chatconform.live.calls import Target
 
     assert Target("modelslab", "gemini-2.5-flash", shape="page").id == "modelslab-gemini-2.5-flash-page-shape"
     assert Target("aimlapi", "google/gemini-2.5-pro").id == "aimlapi-gemini-2.5-pro"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from chatconform import providers
-from chatconform.budget import budget_limit
-from chatconform.cassettes import dump_cassette, load_cassette
+from chatconform.live.budget import budget_limit
+from chatconform.recording.cassettes import dump_cassette, load_cassette
 from chatconform.errors import UsageError
-from chatconform.profiles import PROFILES, build_request, deviation_for, get_profile, identify
-from chatconform.targets import describe, live_targets
+from chatconform.providers.profiles import PROFILES, build_request, deviation_for, get_profile, identify
+from chatconform.live.targets import describe, live_targets
 from tests.builders import completion, interaction
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"

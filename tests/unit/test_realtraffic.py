@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.cassettes import load_cassette
+from chatconform.recording.cassettes import load_cassette
 from chatconform.cli import main
 from chatconform.exchange import Response
-from chatconform.judge import judge
+from chatconform.checks.judge import judge
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "realtraffic"

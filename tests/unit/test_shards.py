@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.shards import Shard, parse_shard, shard_of
+from chatconform.pytest_plugin.shards import Shard, parse_shard, shard_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSET = ("aimlapi", "modelslab")  # the pinned models and their docs conflicts, not the 303-cassette catalog
@@ -212,7 +212,7 @@ def test_a_model_keeps_its_shard_wherever_it_runs():
     # pinned: a change of hash would move every model between shards from one version to the next
     assert [shard_of("aimlapi", "google/gemini-2.5-flash", n) for n in (2, 3, 4, 5)] == [1, 1, 3, 5]
     assert [shard_of("modelslab", None, n) for n in (2, 3, 4, 5)] == [1, 1, 1, 5]  # its docs conflicts
-    code = "from chatconform.shards import shard_of; print(shard_of('aimlapi', 'google/gemini-2.5-pro', 7))"
+    code = "from chatconform.pytest_plugin.shards import shard_of; print(shard_of('aimlapi', 'google/gemini-2.5-pro', 7))"
     seen = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
                            capture_output=True, text=True, timeout=60).stdout.strip() for seed in ("1", "2")}
     assert seen == {str(shard_of("aimlapi", "google/gemini-2.5-pro", 7))}

@@ -140,7 +140,7 @@ def test_lint_cache_names_the_spec_validator_and_the_code(project, monkeypatch):
 
 
 def test_verify_says_the_same_from_a_cold_and_a_warm_cache(project):
-    from chatconform.cassettes import dump_cassette
+    from chatconform.recording.cassettes import dump_cassette
 
     body = {"id": "x", "object": "chat.completion", "choices": [{"index": "0", "message": {"content": 1}}]}
     dump_cassette(project / "c.yaml", [chat_interaction(body)], {"origin": "cassette"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatconform import scalebench
-from chatconform.cassettes import dump_cassette
+from chatconform.bench import scale as scalebench
+from chatconform.recording.cassettes import dump_cassette
 from tests.adversarial.spec_project import GOOD, NO_ID, base, chat_interaction, write_project
 
 

@@ -8,7 +8,7 @@ import copy
 import jsonschema_rs
 import pytest
 
-from chatconform import validators
+from chatconform.checks import validators
 from chatconform.specs import SpecStore
 from chatconform.specs._closure import build, plain_text
 from chatconform.specs._pointer import to_fragment

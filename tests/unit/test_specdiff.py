@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from chatconform.cli import main
-from chatconform.specdiff import diff_documents
+from chatconform.specs.diff import diff_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = ("paths", "/v1/chat/completions", "post")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chatconform import sse
+from chatconform.recording import sse
 
 STREAM = (b'data: {"a": 1}\n\n'
           b': keep-alive\n\n'

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from chatconform.judge import judge
+from chatconform.checks.judge import judge
 from tests.builders import chunk, exchange, sse_body
 
 OPENAI_URL = "http://127.0.0.1:9/v1/chat/completions"

@@ -117,12 +117,12 @@ def test_human_output_names_check_path_and_replay_command(capsys, write_cassette
 
 
 def test_an_internal_error_is_exit_3_in_one_line_and_debug_shows_the_traceback(capsys, monkeypatch, tmp_path):
-    import chatconform.verify
+    import chatconform.cli.verify
 
     def broken(*args, **kwargs):
         raise RuntimeError("planted\nsecond line")
 
-    monkeypatch.setattr(chatconform.verify, "run", broken)
+    monkeypatch.setattr(chatconform.cli.verify, "run", broken)
     assert main(["verify", str(tmp_path)]) == 3
     err = capsys.readouterr().err
     assert err == ("chatconform: internal error: RuntimeError: planted second line "

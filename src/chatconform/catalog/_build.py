@@ -118,7 +118,7 @@ _BEARER = re.compile(r"(?i)\bbearer\s+([^\s'\"`,)}]+)")
 
 def page_secrets(text: str, built: list[Built]) -> set[str]:
     """Every credential the page shows: credential headers of every call, and any `Bearer X` in its text."""
-    from chatconform.scrub import request_secrets
+    from chatconform.recording.scrub import request_secrets
 
     found = set(_BEARER.findall(text))
     for item in built:

@@ -12,7 +12,7 @@ from chatconform.catalog._provider import discovery
 from chatconform.catalog._remote import dumps
 from chatconform.errors import ChatconformError, UsageError
 from chatconform.paths import read_regular, write_atomic
-from chatconform.scrub import find_leaks, scrub_tree
+from chatconform.recording.scrub import find_leaks, scrub_tree
 from chatconform.specs._catalog import load_catalog
 
 

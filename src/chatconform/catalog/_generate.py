@@ -16,7 +16,7 @@ from chatconform.catalog._remote import in_section, vendor_and_name
 from chatconform.errors import ChatconformError
 from chatconform.inputs import parse_json
 from chatconform.paths import inside, read_regular, safe_name
-from chatconform.scrub import scrub_body, scrub_headers, scrub_tree
+from chatconform.recording.scrub import scrub_body, scrub_headers, scrub_tree
 from chatconform.specs._catalog import Catalog, Source
 from chatconform.specs._lock import read_lock, sha256_of
 

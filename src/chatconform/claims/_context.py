@@ -6,7 +6,7 @@ from functools import cached_property
 
 from chatconform.claims._view import assembled, completion_choices
 from chatconform.exchange import Exchange
-from chatconform.profiles import GENERIC, PROFILES
+from chatconform.providers.profiles import GENERIC, PROFILES
 from chatconform.providers import Documented, current, documented_value
 
 

@@ -13,7 +13,7 @@ schema check and are not negative tests:
 from __future__ import annotations
 
 from chatconform.specs._pointer import from_ref, join, resolve
-from chatconform.validators import validator_for
+from chatconform.checks.validators import validator_for
 
 MAX_PROBLEMS = 3
 # OpenAI's error codes for a request whose values, not its shape, cannot be served.

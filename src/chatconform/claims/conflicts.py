@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from chatconform.claims._documented import request_property, request_schema
-from chatconform.profiles import PROFILES
+from chatconform.providers.profiles import PROFILES
 from chatconform.providers import Documented, covers, current, documented_values
 
 

@@ -4,7 +4,7 @@ replay: each cassette file (one test per exchange and check, `acme-chat-large-do
 total_is_sum`) and `cassettes::docs-conflicts`; record and live: `cassettes::live`, the live catalog
 (targets x scenarios), a target without its key left out with one line. Nothing else pytest walks is
 touched: `pytest tests` never collects cassettes; `pytest` in a project folder (or `pytest cassettes`) does.
-With --shard i/N every one of them is kept only when its provider and model hash to shard i (chatconform.shards).
+With --shard i/N every one of them is kept only when its provider and model hash to shard i (chatconform.pytest_plugin.shards).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class CassetteFile(_OneLine, pytest.File):
     """One cassette: a test per recorded exchange and check that applies to it."""
 
     def collect(self):
-        from chatconform.cases import cases_in
+        from chatconform.pytest_plugin.cases import cases_in
 
         config = self.config
         for case in cases_in(self.path, shared_store(config), config.getoption("--provider"),
@@ -130,8 +130,8 @@ def _conflicts(parent):
 
 def _live(parent, state):
     """Targets x scenarios; a target that cannot run (no key) is left out, with one line saying so."""
-    from chatconform.scenarios import SCENARIOS
-    from chatconform.targets import live_targets
+    from chatconform.live.scenarios import SCENARIOS
+    from chatconform.live.targets import live_targets
 
     config = parent.config
     targets = live_targets(config.getoption("--provider"), config.getoption("--model"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatconform import netguard
+from chatconform.recording import netguard
 from chatconform.paths import reports_dir
 from chatconform.report.results import ResultsLog
 

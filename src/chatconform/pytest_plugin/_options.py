@@ -12,7 +12,7 @@ from chatconform.paths import reports_dir
 from chatconform.pytest_plugin._fixtures import LOG_KEY
 from chatconform.pytest_plugin._settings import CLI_KEY, ON_GAP, cli_settings
 from chatconform.report.results import ResultsLog
-from chatconform.shards import Shard
+from chatconform.pytest_plugin.shards import Shard
 
 MODES = ("replay", "record", "live")
 MARKERS = {
@@ -77,8 +77,8 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     from hypothesis import settings
 
-    from chatconform.scrub import register_key_env
-    from chatconform.strategies import register_profiles
+    from chatconform.recording.scrub import register_key_env
+    from chatconform.live.strategies import register_profiles
 
     register_profiles()
     register_key_env(config.getoption("--api-key-env"))  # its value is a key: scrubbed from all the run writes
@@ -102,7 +102,7 @@ def pytest_configure(config):
 
 def _project_file(config) -> None:
     """Put the project file in force; options not given on the command line come from its [run] table."""
-    from chatconform.budget import budget_limit
+    from chatconform.live.budget import budget_limit
     from chatconform.errors import UsageError
     from chatconform.providers import configure, run_settings
 
@@ -119,7 +119,7 @@ def _project_file(config) -> None:
 def _shard(config) -> Shard | None:
     """--shard as a Shard; a bad value is one line before anything runs. A sharded run may hold nothing."""
     from chatconform.errors import UsageError
-    from chatconform.shards import parse_shard
+    from chatconform.pytest_plugin.shards import parse_shard
 
     try:
         shard = parse_shard(config.getoption("shard"))

@@ -21,8 +21,8 @@ class DocsConflict(UserWarning):
 
 def replay(chatconform_settings, spec_store, results_log, request):
     """A recorded exchange judged by one check: the spec's rules, or one documented behaviour."""
-    from chatconform.cases import run_case
-    from chatconform.render import render_finding
+    from chatconform.pytest_plugin.cases import run_case
+    from chatconform.report.render import render_finding
     from chatconform.report.allure_attach import annotate
 
     item, case = request.node, request.node.payload
@@ -54,7 +54,7 @@ def replay(chatconform_settings, spec_store, results_log, request):
 @pytest.mark.live
 def live(chatconform_settings, spec_store, results_log, cc_mode, request):
     """One live scenario sent to one target, judged by the spec and every claim that applies (a row each)."""
-    from chatconform.budget import Ledger
+    from chatconform.live.budget import Ledger
     from chatconform.paths import reports_dir
 
     target, scenario = request.node.payload
@@ -75,9 +75,9 @@ def live(chatconform_settings, spec_store, results_log, cc_mode, request):
 
 def _send(target, scenario, ledger, mode):
     """Run the scenario; in record mode its exchange is saved as a cassette with its provenance."""
-    from chatconform.live import run
+    from chatconform.live.calls import run
     from chatconform.paths import inside, project_root, safe_name
-    from chatconform.recorder import Scrubber, provenance, use_cassette
+    from chatconform.recording.recorder import Scrubber, provenance, use_cassette
 
     if mode != "record":
         return run(target, scenario, ledger)
@@ -90,9 +90,9 @@ def _send(target, scenario, ledger, mode):
 
 def _judge_live(ex, target, scenario, spec_store, results_log, request):
     """One row per check (the same rows a replay of this exchange gives); fail, strict xfail or pass."""
-    from chatconform.judge import judge
+    from chatconform.checks.judge import judge
     from chatconform.paths import project_root
-    from chatconform.recorder import save_regression
+    from chatconform.recording.recorder import save_regression
     from chatconform.report.allure_attach import annotate
 
     judgement = judge(ex, spec_store)
@@ -124,7 +124,7 @@ def _annotate_unjudged(target, scenario, verdict, reason):
 
 
 def _describe(target) -> str:
-    from chatconform.targets import describe
+    from chatconform.live.targets import describe
 
     return describe(target)
 

@@ -33,7 +33,7 @@ def cli_settings(config) -> dict:
 
 def resolve(item, fixture_config) -> Settings:
     """The settings in force for a test item; a misspelt key or a bad value is one line naming it."""
-    from chatconform.budget import DEFAULT_BUDGET_USD
+    from chatconform.live.budget import DEFAULT_BUDGET_USD
     from chatconform.providers import run_settings
 
     marked: dict = {}

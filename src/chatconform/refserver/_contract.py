@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chatconform.errors import ChatconformError, unknown
-from chatconform.profiles import GENERIC, PROFILES, Profile
+from chatconform.providers.profiles import GENERIC, PROFILES, Profile
 from chatconform.refserver._reading import Rules, limit_refusals, rules_for, schema_refusals
-from chatconform.validators import validator_for
+from chatconform.checks.validators import validator_for
 
 MAX_N = 128
 GENERIC_CONTRACT = "openai"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatconform.profiles import GENERIC, PROFILES
+from chatconform.providers.profiles import GENERIC, PROFILES
 from chatconform.providers import covers, documented_value
-from chatconform.validators import validator_for
+from chatconform.checks.validators import validator_for
 
 UNDOCUMENTED_LIMIT = 1000  # no document states a default max_tokens: any limit above the longest answer will do
 MAX_REFUSALS = 3

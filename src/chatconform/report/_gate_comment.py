@@ -106,7 +106,7 @@ def code(text) -> str:
 
 def scrubbed_markdown(result: dict, secrets=()) -> str:
     """The PR comment with every key value the run knows removed, raw or as made inert markdown."""
-    from chatconform.scrub import known_secrets, scrub_text
+    from chatconform.recording.scrub import known_secrets, scrub_text
 
     values = known_secrets(secrets)
     forms = [f for s in values for f in (md(s, limit=len(s) + 1), code(s)[1:-1]) if f != s]

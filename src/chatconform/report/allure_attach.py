@@ -17,8 +17,8 @@ from pathlib import Path
 import allure
 
 from chatconform.claims import load_claims
-from chatconform.judge import SCHEMA
-from chatconform.scrub import (
+from chatconform.checks.judge import SCHEMA
+from chatconform.recording.scrub import (
     exchange_secrets, run_secrets, scrub_body, scrub_headers, scrub_text, scrub_tree, scrub_url,
 )
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, UNAVAILABLE, worst

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from chatconform.scrub import exchange_secrets, scrub_body, scrub_text
+from chatconform.recording.scrub import exchange_secrets, scrub_body, scrub_text
 
 REQUEST, RESPONSE = 400, 700  # characters of each side kept in results.json
 STRING = 80  # characters of one JSON string value

@@ -7,7 +7,7 @@ report through here: the exception first (Allure reads its message), then the fi
 
 from __future__ import annotations
 
-from chatconform.scrub import known_secrets, scrub_text
+from chatconform.recording.scrub import known_secrets, scrub_text
 
 
 def _carries(text: str, secrets) -> bool:

@@ -33,7 +33,7 @@ def load(path: Path) -> dict:
 
 def load_drift(path) -> list[dict]:
     """The changes of a `specs diff --json` file, each checked, or a one-line usage error."""
-    from chatconform.specdiff import Change
+    from chatconform.specs.diff import Change
 
     where = str(path)
     data = expect(load_json(path, "drift file (`specs diff --json` output)"), dict, where, "a drift file")

@@ -12,7 +12,7 @@ from pathlib import Path
 from chatconform import __version__
 from chatconform.paths import safe_name, write_atomic
 from chatconform.report.excerpt import excerpt
-from chatconform.scrub import exchange_secrets, known_secrets, scrub_tree
+from chatconform.recording.scrub import exchange_secrets, known_secrets, scrub_tree
 
 
 @dataclass
@@ -38,7 +38,7 @@ class ResultsLog:
         self.entries.append(scrub_tree(entry, exchange_secrets(exchange) if exchange else known_secrets()))
 
     def add_row(self, ex, row, test_id=None) -> None:
-        """Record one judged Row of an exchange (see chatconform.judge): the same shape in every mode."""
+        """Record one judged Row of an exchange (see chatconform.checks.judge): the same shape in every mode."""
         self.add(provider=ex.provider, model=ex.model, check=row.check, verdict=row.verdict, origin=ex.origin,
                  label=ex.label, findings=row.findings, duration=row.seconds, reason=row.reason,
                  test_id=test_id, exchange=ex)

@@ -222,7 +222,7 @@ def _remember(results: dict, history_dir: Path, keep: int, secrets=()) -> None:
 
 def _scrubbed(page: str, secrets=()) -> str:
     """The page with every key value the run knows removed, raw or as escaped on the page."""
-    from chatconform.scrub import known_secrets, scrub_text
+    from chatconform.recording.scrub import known_secrets, scrub_text
 
     values = list(known_secrets(secrets))
     return scrub_text(page, values + [e(v) for v in values if e(v) != v])

@@ -88,7 +88,7 @@ def stored_form(source: Source, data: bytes) -> bytes:
     """What is written to disk: a doc page with every credential it prints redacted, a spec as it is."""
     if source.kind != "doc":
         return data
-    from chatconform.scrub import redact_page_credentials
+    from chatconform.recording.scrub import redact_page_credentials
 
     return redact_page_credentials(data.decode("utf-8", "replace")).encode("utf-8") \
         if _has_credential(data) else data
@@ -152,7 +152,7 @@ def _drift_summary(pin: Pin, target: Path, data: bytes) -> str:
         return ""
     if sha256_of(old) != pin.sha256:
         return ""
-    from chatconform.specdiff import diff_documents
+    from chatconform.specs.diff import diff_documents
 
     try:
         changes = diff_documents(parse_json(old, str(target)), parse_json(data, "the fetched document"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from chatconform.errors import ChatconformError
-from chatconform.profiles import GENERIC, PROFILES
+from chatconform.providers.profiles import GENERIC, PROFILES
 from chatconform.specs import SpecStore
 from chatconform.specs._pointer import resolve
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from chatconform.errors import ChatconformError
 from chatconform.exchange import Exchange
 from chatconform.findings import GAP_KIND, Finding
-from chatconform.profiles import deviation_for
+from chatconform.providers.profiles import deviation_for
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, PASS, worst
 
 DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
@@ -70,7 +70,7 @@ def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
 
 
 def _schema(ex: Exchange, store) -> list[Finding]:
-    from chatconform.schemacheck import schema_findings
+    from chatconform.checks.schema import schema_findings
 
     try:
         return schema_findings(ex, store)

@@ -6,10 +6,10 @@ import json
 import os
 from dataclasses import dataclass
 
-from chatconform.budget import BudgetExhausted, Ledger, actual_cost, default_output_limit, estimate
-from chatconform.client import CallResult, RetryPolicy, call
-from chatconform.profiles import BASE_SHAPE, build_request, get_profile, price_per_token
-from chatconform.scenarios import Scenario
+from chatconform.live.budget import BudgetExhausted, Ledger, actual_cost, default_output_limit, estimate
+from chatconform.live.client import CallResult, RetryPolicy, call
+from chatconform.providers.profiles import BASE_SHAPE, build_request, get_profile, price_per_token
+from chatconform.live.scenarios import Scenario
 
 
 @dataclass(frozen=True)

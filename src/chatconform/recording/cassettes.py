@@ -16,8 +16,8 @@ import yaml
 
 from chatconform.exchange import ORIGINS, Exchange, Request, Response
 from chatconform.inputs import InputError, expect, parse_yaml, read_text
-from chatconform.profiles import identify
-from chatconform.sse import StreamTooLong
+from chatconform.providers.profiles import identify
+from chatconform.recording.sse import StreamTooLong
 
 SUFFIXES = (".yaml", ".yml")
 MAX_DECODED_BYTES = 64 * 1024 * 1024  # a gzip body inflating past this is refused (a bomb, not an answer)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatconform.cassettes import load_cassette
+from chatconform.recording.cassettes import load_cassette
 from chatconform.claims import applicable_claims
 from chatconform.exchange import Exchange
-from chatconform.judge import SCHEMA, Row, judge
+from chatconform.checks.judge import SCHEMA, Row, judge
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def run(args) -> int:
     from chatconform.paths import reports_dir, specs_dir
     from chatconform.providers import configure
     from chatconform.pytest_plugin._project import ensure_specs, mirror_from, project_folder
-    from chatconform.shards import parse_shard
+    from chatconform.pytest_plugin.shards import parse_shard
 
     if args.budget_usd is not None and args.budget_usd < 0:
         raise UsageError(f"--budget-usd {args.budget_usd}: a spend cap is a number of US dollars >= 0")

@@ -6,7 +6,7 @@ import json
 import sys
 from dataclasses import dataclass
 
-from chatconform.cassettes import find_each, load_cassette
+from chatconform.recording.cassettes import find_each, load_cassette
 from chatconform.errors import ChatconformError
 from chatconform.verdicts import FAIL
 
@@ -44,7 +44,7 @@ class _Run:
 
 def run(paths, as_json: bool = False, debug: bool = False, store=None) -> int:
     """Judge every interaction of the cassettes named or found below the paths; the exit code."""
-    from chatconform.scrub import known_secrets
+    from chatconform.recording.scrub import known_secrets
 
     if store is None:
         from chatconform.specs import SpecStore
@@ -80,7 +80,7 @@ def _verify_file(path, this: _Run) -> None:
 def _verify_one(path, index: int, ex, this: _Run) -> None:
     """Judge one exchange and print it; a failure of ours is one line and the next interaction goes on."""
     from chatconform.cli import internal_error
-    from chatconform.judge import judge
+    from chatconform.checks.judge import judge
 
     tally = this.tally
     try:
@@ -103,7 +103,7 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
 
 
 def _render(j, store, ex, path) -> str:
-    from chatconform.render import render_judgement
+    from chatconform.report.render import render_judgement
 
     spec = store.spec_or_none(ex.provider, ex.model)
     return render_judgement(j, spec.display if spec else None, f"chatconform verify {path}")
@@ -111,7 +111,7 @@ def _render(j, store, ex, path) -> str:
 
 def _brief(finding, ex) -> dict:
     """A finding for --json, with the known-deviation reason when the profile declares one."""
-    from chatconform.profiles import deviation_for
+    from chatconform.providers.profiles import deviation_for
 
     out = finding.brief()
     deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin) \
@@ -123,7 +123,7 @@ def _brief(finding, ex) -> dict:
 
 def _emit(out, secrets) -> None:
     """Print a line (or a JSON object); text a terminal cannot encode (a lone surrogate) is escaped."""
-    from chatconform.scrub import scrub_tree
+    from chatconform.recording.scrub import scrub_tree
 
     out = scrub_tree(out, secrets)  # a log is written somewhere too: no key value reaches it
     try:

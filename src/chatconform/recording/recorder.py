@@ -9,7 +9,7 @@ import vcr
 
 from chatconform import __version__
 from chatconform.paths import inside, safe_name
-from chatconform.scrub import known_secrets, request_secrets, scrub_body, scrub_headers, scrub_text, scrub_url
+from chatconform.recording.scrub import known_secrets, request_secrets, scrub_body, scrub_headers, scrub_text, scrub_url
 
 
 class Scrubber:
@@ -96,7 +96,7 @@ def save_regression(ex, folder: Path, reason: str) -> Path:
                                   "body": {"string": ex.response.body.decode("utf-8", "replace")}})
     interaction = {"request": {"method": request.method, "uri": request.uri, "body": _text(request.body),
                                "headers": {k: [v] for k, v in request.headers.items()}}, "response": response}
-    from chatconform.cassettes import dump_cassette
+    from chatconform.recording.cassettes import dump_cassette
 
     dump_cassette(path, [interaction], provenance("live", ex.provider, ex.model, regression=reason))
     return path

@@ -1,6 +1,6 @@
 """Which values are keys: credential-looking names, the run's key variables, what a request carries.
 
-The scrubber (chatconform.scrub) removes what this module names, by name and by value.
+The scrubber (chatconform.recording.scrub) removes what this module names, by name and by value.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def register_key_env(name: str) -> None:
 
 def key_env_names(extra=()) -> list[str]:
     """Every variable that may hold a key: standard, every profile's, registered, named, and key-like names."""
-    from chatconform.profiles import PROFILES
+    from chatconform.providers.profiles import PROFILES
 
     names = [*STANDARD_KEY_ENVS, *(p.key_env for p in PROFILES.values() if getattr(p, "key_env", None))]
     names += [*sorted(_REGISTERED), *(n.strip() for n in os.environ.get(NAMED_ENV, "").split(",")), *extra]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 
-from chatconform.live import Target
-from chatconform.profiles import GENERIC, PROFILES, get_profile, run_settings
+from chatconform.live.calls import Target
+from chatconform.providers.profiles import GENERIC, PROFILES, get_profile, run_settings
 
 
 def live_targets(providers=(), models=(), base_url=None, api_key_env=None) -> list[tuple[Target, str | None]]:

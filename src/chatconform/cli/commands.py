@@ -27,7 +27,7 @@ def register(sub) -> None:
     report.add_argument("--out", default=None)
     report.set_defaults(func=_report)
     selftest = sub.add_parser("selftest", help="inject every fault; print the kill ratio and survivors")
-    selftest.set_defaults(func=lambda args: __import__("chatconform.selftest", fromlist=["main"]).main())
+    selftest.set_defaults(func=lambda args: __import__("chatconform.refserver.selftest", fromlist=["main"]).main())
 
 
 def _claims(args) -> int:
@@ -36,7 +36,7 @@ def _claims(args) -> int:
 
     from chatconform.claims import load_claims
     from chatconform.claims.conflicts import docs_conflicts
-    from chatconform.specdefects import listing, render_listing
+    from chatconform.checks.specdefects import listing, render_listing
     from chatconform.specs import SpecStore
 
     store, claims = SpecStore(), load_claims().values()

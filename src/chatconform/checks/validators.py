@@ -87,7 +87,7 @@ def unchecked_findings(spec: LoadedSpec, pointer: str) -> list[Finding]:
 
 def derived_chunk_validator(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Validator:
     """The validator of the chunk schema derived from the completion schema at `pointer`."""
-    from chatconform.derived import chunk_schema_from
+    from chatconform.checks.derived import chunk_schema_from
 
     key = (spec.sha256, pointer + "#derived-chunk")
     if key not in _CACHE:

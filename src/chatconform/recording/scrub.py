@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from chatconform.keys import (  # noqa: F401  (one import for every writer: names, values and scrubbing)
+from chatconform.recording.keys import (  # noqa: F401  (one import for every writer: names, values and scrubbing)
     MIN_SECRET, NAMED_ENV, PARAM, REDACTED, STANDARD_KEY_ENVS, exchange_secrets, is_secret_name, key_env_names,
     known_secrets, pairs, parse_json, redactable, register_key_env, request_secrets, run_secrets,
 )

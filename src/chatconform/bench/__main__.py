@@ -12,10 +12,11 @@ import sys
 import time
 
 from chatconform.errors import ChatconformError
-from chatconform.profiles import PROFILES
-from chatconform import scalebench, verifybench
+from chatconform.providers.profiles import PROFILES
+from chatconform.bench import scale as scalebench
+from chatconform.bench import verify as verifybench  # (the module is bench/verify.py)
 from chatconform.specs import SpecStore
-from chatconform.validators import validate
+from chatconform.checks.validators import validate
 
 COUNT = 2000
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from chatconform.exchange import NOT_JSON, Exchange
 from chatconform.findings import GAP_KIND, Finding, excerpt
 from chatconform.specs import LoadedSpec, Operation, SpecStore
-from chatconform import specdefects
+from chatconform.checks import specdefects
 from chatconform.claims._view import error_events
-from chatconform.validators import unchecked_findings, validate, validate_derived_chunk
+from chatconform.checks.validators import unchecked_findings, validate, validate_derived_chunk
 
 MAX_STREAM_FINDINGS = 20
 

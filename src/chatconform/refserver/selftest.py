@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from chatconform.client import RetryPolicy
+from chatconform.live.client import RetryPolicy
 from chatconform.errors import ChatconformError
-from chatconform.judge import judge
-from chatconform.live import Target, run
-from chatconform.profiles import BASE_SHAPE, GENERIC, PROFILES
+from chatconform.checks.judge import judge
+from chatconform.live.calls import Target, run
+from chatconform.providers.profiles import BASE_SHAPE, GENERIC, PROFILES
 from chatconform.providers import covers, documented_value
 from chatconform.refserver import FAULTS, ReferenceServer
 from chatconform.refserver._http import FAULT_HEADER
-from chatconform.scenarios import BY_ID, SCENARIOS
+from chatconform.live.scenarios import BY_ID, SCENARIOS
 
 # Kinds of finding that speak of the documents or of our own request, not of the server (info findings are
 # observations, e.g. the documented empty-content pitfall shown correctly, and are left out too).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chatconform.findings import Finding
-from chatconform.judge import Judgement
+from chatconform.checks.judge import Judgement
 
 _LABEL = {"violation": "FAIL", "warning": "WARN", "info": "INFO"}
 # Provider text reaches a terminal here: control characters (escape sequences, CR, NEL) are shown, not obeyed.

@@ -1,6 +1,6 @@
 """Judging a server we did not write: its deviations are findings to report, never failures to raise.
 
-`fuzz()` runs Hypothesis over the request strategies of chatconform.strategies, but an example that shows a
+`fuzz()` runs Hypothesis over the request strategies of chatconform.live.strategies, but an example that shows a
 deviation is recorded (each distinct deviation with the shrunk request that shows it) instead of failing the
 run, so one bounded run can list every deviation a server has.
 """
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from chatconform.findings import Finding
 from chatconform.specs._pointer import resolve
-from chatconform.validators import validate
+from chatconform.checks.validators import validate
 
 # What the server did (not: gaps of the spec, defects of the spec, problems of our own request).
 SERVER_KINDS = ("schema", "claim", "transport")

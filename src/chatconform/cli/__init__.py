@@ -100,11 +100,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _more_commands(sub) -> None:
     """Commands defined in their own modules."""
-    from chatconform import catalog, cli_more
+    from chatconform import catalog
+    from chatconform.cli import commands
 
-    cli_more.register(sub)
+    commands.register(sub)
     catalog.register(sub)
-    __import__("chatconform.cli_check", fromlist=["register"]).register(sub)
+    __import__("chatconform.cli.check", fromlist=["register"]).register(sub)
     __import__("chatconform.report.merge", fromlist=["register"]).register(sub)
 
 
@@ -129,7 +130,7 @@ def _cmd_pull(args) -> int:
 
 def _cmd_diff(args) -> int:
     from chatconform.inputs import load_json
-    from chatconform.specdiff import diff_documents, print_notes, to_json
+    from chatconform.specs.diff import diff_documents, print_notes, to_json
 
     docs = [load_json(path, "spec document") for path in (args.old, args.new)]
     notes: list = []
@@ -173,10 +174,7 @@ VERIFY_EXITS = ("exit 0 when every interaction was judged and none broke a rule 
 
 
 def _cmd_verify(args) -> int:
-    from chatconform.verify import run
+    from chatconform.cli.verify import run
 
     return run(args.paths, as_json=args.json, debug=args.debug)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

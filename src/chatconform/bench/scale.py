@@ -24,9 +24,9 @@ _TIMEOUT_S = 900
 
 def catalog_pass() -> dict:
     """Load and lint every pinned spec, judge every interaction under cassettes/: counts and CPU seconds."""
-    from chatconform.cassettes import find_cassettes, load_cassette
+    from chatconform.recording.cassettes import find_cassettes, load_cassette
     from chatconform.errors import ChatconformError
-    from chatconform.judge import judge
+    from chatconform.checks.judge import judge
     from chatconform.paths import project_root
     from chatconform.specs import SpecStore
 
@@ -58,7 +58,7 @@ def reading_floor() -> dict:
     """Only reading the same inputs: each pinned spec's JSON and each cassette's YAML (C loader), parsed."""
     import yaml
 
-    from chatconform.cassettes import find_cassettes
+    from chatconform.recording.cassettes import find_cassettes
     from chatconform.paths import project_root
     from chatconform.specs import load_catalog
 
@@ -79,7 +79,7 @@ def _child(mode: str, cache: Path) -> dict:
     its workers spent (interpreter start and imports included)."""
     env = {**os.environ, "CHATCONFORM_CACHE": str(cache)}
     before, start = _children_cpu(), time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "chatconform.scalebench", mode], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "chatconform.bench.scale", mode], env=env, capture_output=True,
                           text=True, timeout=_TIMEOUT_S)
     wall, cpu = time.perf_counter() - start, _children_cpu() - before
     if done.returncode != 0:

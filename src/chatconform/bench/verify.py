@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from chatconform.cassettes import dump_cassette, find_cassettes
+from chatconform.recording.cassettes import dump_cassette, find_cassettes
 from chatconform.paths import project_root
 
 SMALL_COUNT = 5000
@@ -63,7 +63,7 @@ def write_small_corpus(folder: Path, count: int = SMALL_COUNT) -> list[Path]:
 
 def run_verify(paths: list[Path], store) -> int:
     """The whole `verify --json` path (read, check, judge, print) with its output discarded; the exit code."""
-    from chatconform.verify import run
+    from chatconform.cli.verify import run
 
     with redirect_stdout(io.StringIO()):
         return run(paths, as_json=True, store=store)
@@ -71,7 +71,7 @@ def run_verify(paths: list[Path], store) -> int:
 
 def run_baseline(paths: list[Path], store) -> int:
     """The floor: C YAML loader, one compiled validator on each 200 body (each chunk of a stream)."""
-    from chatconform.validators import validator_for
+    from chatconform.checks.validators import validator_for
 
     checked = 0
     pointers: dict[str, dict] = {}  # per URL: media type -> schema pointer, looked up once
@@ -99,7 +99,7 @@ def run_yaml_only(paths: list[Path]) -> int:
 
 def _pointers(store, uri: str, request_body) -> tuple[object, dict]:
     """(spec, {media type: pointer}) of the 200 answer to this URL's operation."""
-    from chatconform.profiles import identify
+    from chatconform.providers.profiles import identify
 
     spec = store.spec_or_none(*identify(uri, json.loads(request_body or "{}")))
     op = spec.find_operation("post", urlsplit(uri).path) if spec else None
@@ -180,7 +180,7 @@ def verdicts(row: dict, speed: bool = True) -> list[str]:
 
 def sse_linearity(chunk: bytes = b'data: {"object":"chat.completion.chunk","choices":[]}\n\n') -> list[str]:
     """The SSE reader on 10,000 and 100,000 chunks: linear when the second takes about 10x the first."""
-    from chatconform import sse
+    from chatconform.recording import sse
 
     times = {}
     for count in (10_000, 100_000):

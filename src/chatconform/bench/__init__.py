@@ -1,0 +1,1 @@
+"""`make bench`: validator, verify and catalog-scale throughput, each beside a baseline."""

@@ -1,0 +1,1 @@
+"""The one judging path: judge() and the schema checks, spec defects and derived schemas it applies."""

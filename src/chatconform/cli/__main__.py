@@ -1,0 +1,7 @@
+"""`python -m chatconform.cli`: the same as the `chatconform` command."""
+
+import sys
+
+from chatconform.cli import main
+
+sys.exit(main())

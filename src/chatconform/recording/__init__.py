@@ -1,0 +1,1 @@
+"""Cassettes in and out: reading, recording with scrubbing, SSE, the replay network guard."""
