@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.cassettes import dump_cassette
+from chatconform.recording.cassettes import dump_cassette
 
 ROOT = Path(__file__).resolve().parent
 

@@ -21,9 +21,9 @@ import re
 import sys
 from pathlib import Path
 
-from chatconform.cassettes import dump_cassette
+from chatconform.recording.cassettes import dump_cassette
 from chatconform.catalog._literals import printed_value
-from chatconform.scrub import scrub_body, scrub_headers
+from chatconform.recording.scrub import scrub_body, scrub_headers
 
 AIML_URL = "https://api.aimlapi.com/v1/chat/completions"
 AIML_DOCS = "https://docs.aimlapi.com/api-references/text-models-llm/google/"
