@@ -14,8 +14,6 @@ import copy
 import hashlib
 import json
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,9 +21,8 @@ import pytest
 
 from chatconform.cli import main
 from chatconform.report._html import SEARCH_JS
+from tests.report.browser import chromium
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TITLE = "chatconform summary"
 SCRIPT = "<script>document.title='PWNED-script';document.documentElement.setAttribute('data-pwned','1')</script>"
 IMG = "\"><img src=x onerror=\"document.title='PWNED-img'\">"
@@ -34,17 +31,6 @@ CLOSE = "</title></style></code><script>document.title='PWNED-close'</script>"
 JS = "javascript:document.title='PWNED-link'"
 JS_SPACED = " JaVaScRiPt:document.title='PWNED-link2'"
 PAYLOADS = [SCRIPT, IMG, SVG, CLOSE]
-
-
-def chromium(tmp: Path, url: str, *args) -> str:
-    """Headless Chromium (a fresh profile each time); what it printed."""
-    binary = shutil.which("chromium")
-    if not binary:
-        pytest.fail("Debian's chromium is missing: run scripts/browser.sh (make test does)")
-    profile = tmp / f"profile-{len(list(tmp.glob('profile-*')))}"
-    done = subprocess.run([binary, *FLAGS, f"--user-data-dir={profile}", *args, url], capture_output=True,
-                          text=True, timeout=120)
-    return done.stdout
 
 
 class Dom(HTMLParser):

@@ -1,33 +1,16 @@
 """make report: the Allure 3 HTML and the summary page, opened in Debian's headless Chromium."""
 
-import functools
 import html
 import json
 import re
-import shutil
-import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
+
+from tests.report.browser import chromium, served
 
 # the session's report (conftest.py): two replay runs of every cassette, then Allure: minutes on a shared
 # machine, past the default 300 s
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def chromium(tmp: Path, url: str, *args) -> str:
-    """Run headless Chromium (a fresh profile each time) and return what it printed."""
-    binary = shutil.which("chromium")
-    if not binary:
-        pytest.fail("Debian's chromium is missing: run scripts/browser.sh (make test does)")
-    profile = tmp / f"profile-{len(list(tmp.glob('profile-*')))}"
-    result = subprocess.run([binary, *FLAGS, f"--user-data-dir={profile}", *args, url], capture_output=True,
-                            text=True, timeout=120)
-    return result.stdout
 
 
 def test_summary_page_shows_the_matrix_in_a_real_browser(reports, tmp_path):
@@ -50,14 +33,8 @@ def test_summary_page_shows_the_matrix_in_a_real_browser(reports, tmp_path):
 
 
 def test_allure_html_renders_the_results(reports, tmp_path):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(reports / "html"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
-        dom = chromium(tmp_path, url, "--dump-dom", "--virtual-time-budget=15000")
-    finally:
-        server.shutdown()
+    with served(reports / "html") as base:
+        dom = chromium(tmp_path, f"{base}/index.html", "--dump-dom", "--virtual-time-budget=15000")
     assert "chatconform conformance" in dom and "Passed" in dom
     history = (reports / "history" / "allure-history.jsonl").read_text().splitlines()
     assert len(history) == 2
