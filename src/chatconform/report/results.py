@@ -24,6 +24,7 @@ class ResultsLog:
     entries: list[dict] = field(default_factory=list)
     specs: dict = field(default_factory=dict)
     spend: dict = field(default_factory=lambda: {"usd": 0.0, "tokens": 0, "requests": 0})
+    _last: tuple | None = field(default=None, repr=False, compare=False)  # (exchange, its secrets)
 
     def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
             test_id=None, exchange=None) -> None:
@@ -35,7 +36,15 @@ class ResultsLog:
             "excerpt": excerpt(exchange) if exchange else {},  # scrubbed request/response, for the summary
         }
         # findings quote what the server sent, which may echo a key the request carried
-        self.entries.append(scrub_tree(entry, exchange_secrets(exchange) if exchange else known_secrets()))
+        self.entries.append(scrub_tree(entry, self._secrets_of(exchange)))
+
+    def _secrets_of(self, exchange) -> list[str]:
+        """The secrets to scrub from an exchange's rows, gathered once per exchange (it has a row per check)."""
+        if exchange is None:
+            return known_secrets()
+        if self._last is None or self._last[0] is not exchange:
+            self._last = (exchange, exchange_secrets(exchange))
+        return self._last[1]
 
     def add_row(self, ex, row, test_id=None) -> None:
         """Record one judged Row of an exchange (see chatconform.checks.judge): the same shape in every mode."""
