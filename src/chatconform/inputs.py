@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from chatconform import _yaml_events
 from chatconform.errors import UsageError
 from chatconform.paths import read_regular
 
@@ -69,6 +70,9 @@ def load_json(path, what: str = "JSON file", max_depth: int = MAX_DEPTH):
 
 def parse_yaml(text: str, where: str, max_depth: int = MAX_DEPTH):
     """YAML (safe, C loader when present) whose expanded size and depth are bounded."""
+    value = _yaml_events.load(text, max_depth, MAX_NODES)  # SafeLoader's value, built from libyaml's events
+    if value is not _yaml_events.FALLBACK:
+        return value  # within the bounds already, and libyaml lets no lone surrogate through
     try:
         value = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except RecursionError:

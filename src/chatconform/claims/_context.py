@@ -76,3 +76,8 @@ def context(ex: Exchange, store) -> Context:
     if kept is None or kept.store is not store:
         kept = ex.__dict__["_cc_context"] = Context(ex, store)
     return kept
+
+
+def release(ex: Exchange) -> None:
+    """Forget the Context kept on an exchange: the two refer to each other, so only the collector frees them."""
+    ex.__dict__.pop("_cc_context", None)

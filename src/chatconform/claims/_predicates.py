@@ -16,7 +16,10 @@ def per_exchange(func):
 
     @wraps(func)
     def predicate(ctx: Context) -> bool:
-        return ctx.once(key, func)
+        kept = ctx._kept  # Context.once, inlined: a predicate is asked some twenty times per exchange
+        if key not in kept:
+            kept[key] = func(ctx)
+        return kept[key]
     return predicate
 
 

@@ -111,7 +111,11 @@ def _merge(target: dict, choice: dict) -> None:
 
 
 def completion_choices(ex: Exchange) -> list[dict]:
-    """The choices of the assembled completion ([] when there is none)."""
+    """The choices of the assembled completion ([] when there is none), picked out once."""
+    return once(ex, "_cc_choices", _choices)
+
+
+def _choices(ex: Exchange) -> list[dict]:
     view = assembled(ex)
     choices = view.get("choices") if view else None
     return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []

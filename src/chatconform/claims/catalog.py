@@ -42,9 +42,15 @@ def load_claims() -> Mapping[str, Claim]:
 def applicable_claims(ex: Exchange, store) -> list[Claim]:
     """The claims that judge this exchange."""
     # asked once per collected exchange and again by each of its checks: worked out once, kept on its Context
-    found = context(ex, store).once(("applicable claims",), lambda ctx: [c for c in load_claims().values()
-                                                                         if c.applies(ctx)])
+    found = context(ex, store).once(("applicable claims",), lambda ctx: [c for c in claims_for(ex.provider)
+                                                                         if c.applies_to(ctx)])
     return list(found)
+
+
+@lru_cache(maxsize=256)
+def claims_for(provider: str) -> tuple[Claim, ...]:
+    """The claims that may judge this provider's exchanges, in catalog order (Claim.applies' provider test)."""
+    return tuple(c for c in load_claims().values() if "*" in c.providers or provider in c.providers)
 
 
 def run_claim(c: Claim, ex: Exchange, store) -> list[Finding]:

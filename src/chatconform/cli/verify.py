@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from chatconform.checks import judge as judging
+from chatconform.claims._context import release
 from chatconform.recording.cassettes import find_each, load_cassette
+from chatconform.recording.scrub import known_secrets, scrub_tree
 from chatconform.errors import ChatconformError
+from chatconform.providers.profiles import deviation_for
 from chatconform.verdicts import FAIL
 
 CLEAN, VIOLATIONS, BAD_INPUT, INTERNAL = 0, 1, 2, 3
@@ -40,12 +44,11 @@ class _Run:
     as_json: bool
     debug: bool
     secrets: list  # the run's key values (and their encoded forms): scrubbed from every line printed
+    scrubbed: dict = field(default_factory=dict)  # text -> its scrubbed form, for these secrets (scrub_tree memo)
 
 
 def run(paths, as_json: bool = False, debug: bool = False, store=None) -> int:
     """Judge every interaction of the cassettes named or found below the paths; the exit code."""
-    from chatconform.recording.scrub import known_secrets
-
     if store is None:
         from chatconform.specs import SpecStore
 
@@ -75,31 +78,32 @@ def _verify_file(path, this: _Run) -> None:
         _bad(this.tally, f"{path}: no interactions: nothing to judge")
     for index, ex in cassette.numbered():
         _verify_one(path, index, ex, this)
+        release(ex)  # judged and printed: freed now, not by a garbage collection later
 
 
 def _verify_one(path, index: int, ex, this: _Run) -> None:
     """Judge one exchange and print it; a failure of ours is one line and the next interaction goes on."""
-    from chatconform.cli import internal_error
-    from chatconform.checks.judge import judge
-
     tally = this.tally
     try:
-        j = judge(ex, this.store)
+        j = judging.judge(ex, this.store)
+        verdict = j.verdict
         if this.as_json:
             out = {"cassette": str(path), "index": index, "provider": ex.provider, "model": ex.model,
-                   "origin": ex.origin, "verdict": j.verdict, "findings": [_brief(f, ex) for f in j.findings]}
+                   "origin": ex.origin, "verdict": verdict, "findings": [_brief(f, ex) for f in j.findings]}
         else:
             out = _render(j, this.store, ex, path)
     except ChatconformError as err:
         _bad(tally, f"{path}: interaction {index}: {err}")
         return
     except Exception as err:  # a bug in one check must not leave the other interactions unjudged
+        from chatconform.cli import internal_error
+
         tally.internal += 1
         internal_error(err, this.debug, where=f"{path}: interaction {index}")
         return
     tally.judged += 1
-    tally.violations += j.verdict == FAIL
-    _emit(out, this.secrets)
+    tally.violations += verdict == FAIL
+    _emit(out, this.secrets, this.scrubbed)
 
 
 def _render(j, store, ex, path) -> str:
@@ -111,8 +115,6 @@ def _render(j, store, ex, path) -> str:
 
 def _brief(finding, ex) -> dict:
     """A finding for --json, with the known-deviation reason when the profile declares one."""
-    from chatconform.providers.profiles import deviation_for
-
     out = finding.brief()
     deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin) \
         if finding.severity == "violation" else None
@@ -121,11 +123,9 @@ def _brief(finding, ex) -> dict:
     return out
 
 
-def _emit(out, secrets) -> None:
+def _emit(out, secrets, memo: dict | None = None) -> None:
     """Print a line (or a JSON object); text a terminal cannot encode (a lone surrogate) is escaped."""
-    from chatconform.recording.scrub import scrub_tree
-
-    out = scrub_tree(out, secrets)  # a log is written somewhere too: no key value reaches it
+    out = scrub_tree(out, secrets, memo)  # a log is written somewhere too: no key value reaches it
     try:
         print(json.dumps(out, ensure_ascii=False) if isinstance(out, dict) else out)
     except UnicodeEncodeError:

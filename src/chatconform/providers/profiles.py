@@ -108,13 +108,17 @@ class _Profiles(Mapping):
     def __init__(self):
         self._source, self._profiles = None, {}
         self.deviations: dict = {}  # (provider, check, model, origin) -> Deviation | None, for this data
+        self.hosts: dict = {}  # URL -> the provider that claims it, for this data
+        self.model_fields: tuple = ()  # the body fields that may name the model, in the order they are read
 
     def _now(self) -> dict:
         data = current()
         if data is not self._source:
             self._profiles = {name: _profile(name, p) for name, p in data["providers"].items()}
             self._source = data
-            self.deviations = {}
+            self.deviations, self.hosts = {}, {}
+            self.model_fields = tuple(dict.fromkeys(
+                ["model", *(s.model_field for p in self._profiles.values() for s in p.shapes.values())]))
         return self._profiles
 
     def __getitem__(self, name):
@@ -146,22 +150,35 @@ def get_profile(name: str) -> Profile:
 
 def identify(url: str, body: dict | None) -> tuple[str, str | None]:
     """(provider, model) of a request: the provider from the URL, the model from the body."""
-    claimed = [p for p in PROFILES.values() if p.hosts and p.matches(url)]
-    # the most specific claim wins: an explicit host:port, then the longest path prefix
-    claimed.sort(key=lambda p: (any(":" in h for h in p.hosts), len(p.path_prefix)), reverse=True)
-    provider = claimed[0].name if claimed else GENERIC
+    profiles = PROFILES._now()  # first: puts the data in force, which empties the memos when it changed
+    provider = PROFILES.hosts.get(url)
+    if provider is None:  # every interaction of a cassette asks about the same few URLs: worked out once each
+        provider = _provider_of(url, profiles.values())
+        if len(PROFILES.hosts) < _MAX_URLS:
+            PROFILES.hosts[url] = provider
     body = body if isinstance(body, dict) else {}
-    fields = dict.fromkeys(["model", *(s.model_field for p in PROFILES.values() for s in p.shapes.values())])
-    model = next((body[f] for f in fields if body.get(f)), None)
+    model = next((body[f] for f in PROFILES.model_fields if body.get(f)), None)
     return provider, model if isinstance(model, str) else None
+
+
+_MAX_URLS = 4096  # URLs remembered per provider data (a corpus of unique URLs is worked out URL by URL)
+
+
+def _provider_of(url: str, profiles) -> str:
+    """The provider that claims a URL (none: the generic OpenAI-compatible contract)."""
+    # the most specific claim wins: an explicit host:port, then the longest path prefix
+    claimed = [p for p in profiles if p.hosts and p.matches(url)]
+    claimed.sort(key=lambda p: (any(":" in h for h in p.hosts), len(p.path_prefix)), reverse=True)
+    return claimed[0].name if claimed else GENERIC
 
 
 def deviation_for(provider: str, check: str, model: str | None, origin: str) -> Deviation | None:
     """The known deviation (or declared spec defect) of a provider that covers a failing check, if one does."""
-    profile = PROFILES.get(provider)  # first: puts the data in force, which empties the memo when it changed
+    profiles = PROFILES._now()  # first: puts the data in force, which empties the memo when it changed
     key = (provider, check, model, origin)
     memo = PROFILES.deviations
     if key not in memo:  # asked for every check of every exchange: worked out once per combination
+        profile = profiles.get(provider)
         memo[key] = next((d for d in profile.deviations if d.covers(check, model, origin)), None) \
             if profile else None
     return memo[key]

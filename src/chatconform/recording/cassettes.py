@@ -23,6 +23,8 @@ SUFFIXES = (".yaml", ".yml")
 MAX_DECODED_BYTES = 64 * 1024 * 1024  # a gzip body inflating past this is refused (a bomb, not an answer)
 _SCALARS = (str, int, float, bool)
 _WBITS = {"gzip": 31, "x-gzip": 31, "deflate": 15}  # zlib's window bits: 31 = gzip wrapper, 15 = zlib
+_GOOD_URIS: set[str] = set()  # request URIs already found to be absolute http(s) URLs (in this process)
+_MAX_GOOD_URIS = 4096
 
 
 class CassetteError(InputError):
@@ -124,7 +126,7 @@ def _exchange(where: str, item, provenance: dict, label: str) -> Exchange:
 
 def _method(value, where: str) -> str:
     method = expect(value, str, where, "request.method")
-    if not method.strip() or any(c.isspace() for c in method):
+    if method.split() != [method]:  # blank, or holds white space
         raise CassetteError(f"{where}: request.method {method[:40]!r} is not an HTTP method")
     return method
 
@@ -132,6 +134,8 @@ def _method(value, where: str) -> str:
 def _uri(value, where: str) -> str:
     """An absolute http(s) URL (urlsplit's own ValueError, e.g. for '[', becomes one line)."""
     uri = expect(value, str, where, "request.uri")
+    if uri in _GOOD_URIS:
+        return uri  # the interactions of a cassette call the same few URLs: each is checked once
     try:
         parts = urlsplit(uri)
         parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
@@ -139,6 +143,8 @@ def _uri(value, where: str) -> str:
         raise CassetteError(f"{where}: request.uri {uri[:80]!r} is not a URL ({err})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CassetteError(f"{where}: request.uri {uri[:80]!r} is not an absolute http(s) URL")
+    if len(_GOOD_URIS) < _MAX_GOOD_URIS:
+        _GOOD_URIS.add(uri)
     return uri
 
 

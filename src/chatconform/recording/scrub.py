@@ -16,6 +16,7 @@ import binascii
 import json
 import re
 from collections.abc import Mapping
+from functools import partial
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from chatconform.recording.keys import (  # noqa: F401  (one import for every writer: names, values and scrubbing)
@@ -55,6 +56,9 @@ def scrub_text(text: str, secrets=()) -> str:
     return text
 
 
+_scrub_text = scrub_text  # the function itself, where a local name `scrub_text` may stand for a memo of it
+
+
 def _maybe_named(low: str) -> bool:
     """A literal pre-check for a secret-looking name (lower-case text): a miss means none is there."""
     return any(word in low for word in _NAME_WORDS)
@@ -78,13 +82,17 @@ def _param(lead: str, name: str, value: str) -> str:
     return f"{lead}{name}={REDACTED if redact else value}"
 
 
-def scrub_tree(value, secrets=()):
-    """A copy of any JSON-like value: secret-named fields redacted at any depth, every string scrubbed."""
-    return _scrub_tree(value, secrets)[0]
+def scrub_tree(value, secrets=(), memo: dict | None = None):
+    """A copy of any JSON-like value: secret-named fields redacted at any depth, every string scrubbed.
+
+    `memo` (a dict the caller keeps for one `secrets`) remembers each short string's scrubbed text.
+    """
+    return _scrub_tree(value, secrets, memo)[0]
 
 
-def _scrub_tree(value, secrets) -> tuple[object, bool]:
+def _scrub_tree(value, secrets, memo: dict | None = None) -> tuple[object, bool]:
     """(scrubbed copy, whether anything changed); iterative, so a body nested 10^5 deep is no RecursionError."""
+    scrub_text = _scrub_text if memo is None else partial(_remembered, memo)
     root, changed = [value], False
     stack = [(root, 0)]
     while stack:
@@ -95,10 +103,11 @@ def _scrub_tree(value, secrets) -> tuple[object, bool]:
             for k, v in item.items():
                 name = scrub_text(k, secrets) if isinstance(k, str) else k
                 changed |= name != k
-                if redactable(k, v, item):
+                secret = _secret_name(k)
+                if secret and redactable(k, v, item):
                     new[name], changed = REDACTED, True
                     continue
-                if is_secret_name(k) and isinstance(v, list):
+                if secret and isinstance(v, list):
                     v = [REDACTED if isinstance(x, (str, int, float)) and x != "" else x for x in v]
                     changed = True
                 new[name] = v
@@ -111,6 +120,35 @@ def _scrub_tree(value, secrets) -> tuple[object, bool]:
             holder[key] = scrub_text(item, secrets)
             changed |= holder[key] != item
     return root[0], changed
+
+
+_MAX_MEMO, _MAX_MEMO_TEXT = 4096, 1024  # strings a memo keeps, and the longest it keeps
+
+
+def _remembered(memo: dict, text: str, secrets) -> str:
+    """scrub_text, remembered for short strings (a run prints the same paths, names and messages again)."""
+    done = memo.get(text)
+    if done is None:
+        done = _scrub_text(text, secrets)
+        if len(memo) < _MAX_MEMO and len(text) <= _MAX_MEMO_TEXT:
+            memo[text] = done
+    return done
+
+
+_NAMES: dict[str, bool] = {}  # is_secret_name of the field names met so far: the same few, in every value
+_MAX_NAMES = 4096  # past this many distinct names (a hostile body), each is worked out again, not kept
+
+
+def _secret_name(name) -> bool:
+    """is_secret_name, remembered for string names (a tree holds the same few names over and over)."""
+    if type(name) is not str:
+        return is_secret_name(name)
+    known = _NAMES.get(name)
+    if known is None:
+        known = is_secret_name(name)
+        if len(_NAMES) < _MAX_NAMES:
+            _NAMES[name] = known
+    return known
 
 
 def scrub_body(body, secrets=()):
