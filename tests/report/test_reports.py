@@ -49,3 +49,17 @@ def test_results_json_carries_labels_and_redacted_attachments(reports):
     assert ("story", "limits.completion_within_max_tokens") in labels
     attachments = {a["name"] for r in labelled for a in r.get("attachments", [])}
     assert {"request (redacted)", "response (redacted)", "findings (with JSON paths)"} <= attachments
+
+
+def test_every_test_has_its_result_and_attachment_files_and_allure_finds_them(reports):
+    """Result and attachment files are written by a thread (report/allure_writer.py): none may be lost."""
+    folder = reports / "allure-results"
+    results = [json.loads(p.read_text()) for p in folder.glob("*-result.json")]
+    assert len(results) == len(json.loads((reports / "results.json").read_text())["results"])
+    sources = [a["source"] for r in results for a in r.get("attachments", [])]
+    assert sources and len(set(sources)) == len(sources)  # a file of its own per test: Allure 3 binds it to one
+    assert all((folder / s).is_file() and (folder / s).stat().st_size for s in sources)
+    assert not list(folder.glob("*.tmp"))
+    shown = [json.loads(p.read_text()) for p in (reports / "html" / "data" / "test-results").glob("*.json")]
+    links = [s["link"] for r in shown for s in r.get("steps", []) if s.get("type") == "attachment"]
+    assert len(links) == len(sources) and not [link for link in links if link.get("missed")]

@@ -84,6 +84,24 @@ def test_report_run_twice_on_one_run_does_not_compare_it_with_itself(tmp_path):
     assert "<b>1</b>new failures" in later and 'href="#' in later.split('id="new"', 1)[1]
 
 
+def test_the_history_keeps_verdicts_not_evidence_and_still_tells_what_is_new(tmp_path):
+    evidence = {"excerpt": {"request": "POST /v1/chat/completions " + "x" * 500, "response": "200 {}"},
+                "observations": {"status": 200, "model": "m"}}
+    warned = [{"check": "usage.prompt", "severity": "warning", "message": "prompt_tokens is 0"}]
+    rows = [entry("m", "schema", "pass", **evidence), entry("m", "usage.prompt", "pass", findings=warned, **evidence)]
+    report(tmp_path, rows)
+    (copy,) = (tmp_path / "history").glob("results-*.json")
+    kept = json.loads(copy.read_text())
+    assert "specs" not in kept and all(set(r) == {"provider", "model", "check", "verdict", "findings"}
+                                       for r in kept["results"])
+    assert [r["findings"] for r in kept["results"]] == [[], [{"severity": "warning"}]]
+    later = report(tmp_path, [entry("m", "schema", "fail"), entry("m", "usage.prompt", "pass", findings=warned)],
+                   started="2026-03-04T03:00:00+00:00")
+    assert "<b>1</b>new failures" in later  # schema: pass before, fail now
+    trend = later.split('id="checks"', 1)[1].split("<code>usage.prompt</code>", 1)[1].split("</tr>", 1)[0]
+    assert trend.count('title="warn"') == 2  # the warning survived in the compact copy
+
+
 def exchange(secret: str, body: bytes, content_type: str = "application/json") -> Exchange:
     request = Request("POST", "https://api.example.org/v1/chat/completions",
                       {"Authorization": f"Bearer {secret}", "content-type": "application/json"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def load():
 
 
 def entry(project: Path) -> Path:
-    found = list((project / ".cache").glob("prepared-*.json"))
+    found = list((project / ".cache").glob("prepared-*.bin"))
     assert len(found) == 1, found
     return found[0]
 
@@ -72,7 +73,7 @@ def test_the_cache_entry_names_the_code_that_wrote_it(project, monkeypatch):
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "other-code-0000")
     assert read_prepared(first.sha256) is None  # another version's entry is never read...
     same(first, load())
-    assert not path.exists() and len(list((project / ".cache").glob("prepared-*.json"))) == 1  # ...and goes
+    assert not path.exists() and len(list((project / ".cache").glob("prepared-*.bin"))) == 1  # ...and goes
 
 
 def _corrupt(path: Path, how: str) -> None:
@@ -86,11 +87,12 @@ def _corrupt(path: Path, how: str) -> None:
     elif how == "truncated":
         path.write_bytes(data[: len(data) // 2])
     elif how == "flipped":
-        path.write_bytes(head + b"\n" + body.replace(b'"type"', b'"typo"', 1))
+        middle = len(body) // 2  # one bit of the payload changed under its sha256
+        path.write_bytes(head + b"\n" + body[:middle] + bytes([body[middle] ^ 1]) + body[middle + 1:])
     else:  # a payload of the wrong shape under a matching sha256 (written by something else)
-        payload = json.loads(body)
+        payload = marshal.loads(body)
         payload.update(how)
-        planted = json.dumps(payload).encode()
+        planted = marshal.dumps(payload)
         path.write_bytes(hashlib.sha256(planted).hexdigest().encode() + b"\n" + planted)
 
 
@@ -136,7 +138,7 @@ def test_lint_cache_names_the_spec_validator_and_the_code(project, monkeypatch):
     monkeypatch.setattr(_lint, "_salt", lambda: "openapi-spec-validator 99")
     load().lint()
     assert calls == [1, 1]  # another validator version: linted again, and its entry replaces the old one
-    assert len(list((project / ".cache").glob("lint-*.json"))) == 1
+    assert len(list((project / ".cache").glob("lint-*.bin"))) == 1
 
 
 def test_verify_says_the_same_from_a_cold_and_a_warm_cache(project):
@@ -149,7 +151,7 @@ def test_verify_says_the_same_from_a_cold_and_a_warm_cache(project):
                            env=env, capture_output=True, text=True, timeout=120) for _ in range(2)]
     assert [r.returncode for r in runs] == [1, 1], runs[0].stderr
     assert runs[0].stdout == runs[1].stdout and '"response.schema"' in runs[0].stdout
-    assert list((project / ".cache").glob("prepared-*.json"))
+    assert list((project / ".cache").glob("prepared-*.bin"))
 
 
 def _three_specs(root: Path) -> None:
@@ -185,9 +187,9 @@ def test_a_cold_catalog_is_linted_across_cores_as_one_by_one(tmp_path, monkeypat
     ahead = [[f.to_dict() for f in s.lint()] for s in specs]
     assert _lint.lint_ahead(specs) == 0  # nothing left to lint
     monkeypatch.setattr(_lint, "_MEMORY", {})
-    for path in (tmp_path / ".cache").glob("lint-*.json"):
+    for path in (tmp_path / ".cache").glob("lint-*.bin"):
         path.unlink()
     fresh = SpecStore()  # a new run: each spec linted when asked, one after another
     one_by_one = [[f.to_dict() for f in fresh.load(s.source).lint()] for s in specs]
     assert ahead == one_by_one and any("description" in str(found) for found in ahead[0])
-    assert len(list((tmp_path / ".cache").glob("lint-*.json"))) == 3
+    assert len(list((tmp_path / ".cache").glob("lint-*.bin"))) == 3

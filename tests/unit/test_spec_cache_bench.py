@@ -24,7 +24,7 @@ def test_the_catalog_pass_counts_specs_exchanges_and_checks(project):
     found = scalebench.catalog_pass()
     assert (found["specs"], found["unloadable"], found["exchanges"]) == (1, 0, 2)
     assert found["checks"] >= 4  # the spec's rules and at least one claim, for each exchange
-    assert list((project / ".cache").glob("prepared-*.json"))  # it went through the cache as make check does
+    assert list((project / ".cache").glob("prepared-*.bin"))  # it went through the cache as make check does
 
 
 def _row(cold: float, warm: float) -> dict:

@@ -62,8 +62,13 @@ def run(args) -> int:
     for note in ensure_specs(specs_dir(), mirror_from(args.mirror)):
         print(note, flush=True)
     suite, reports = _folders(root, args.mode, reports_dir())
+    remover = _remove_in_background(reports / "allure-results")
     started = time.time()
-    code = pytest.main(_pytest_args(args, root, suite, reports))
+    try:
+        code = pytest.main(_pytest_args(args, root, suite, reports))
+    finally:
+        if remover is not None:
+            remover.wait()
     code = _PYTEST_EXITS.get(int(code), 3)
     summary = _summary(reports, started)
     if code == 2 and not summary:
@@ -79,10 +84,32 @@ def _folders(root: Path, mode: str, reports: Path) -> tuple[Path, Path]:
     try:
         suite.mkdir(parents=True, exist_ok=True)
         reports.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(reports / "allure-results", ignore_errors=True)
     except OSError as err:
         raise UsageError(f"cannot prepare {suite} and {reports} ({err.strerror or err})") from None
     return suite, reports
+
+
+def _remove_in_background(folder: Path):
+    """Move a previous run's Allure results out of the way and delete them in a child process while this run
+    goes on (a catalog run leaves thousands of files, seconds of kernel time to unlink); the child, or None."""
+    import subprocess
+    import uuid
+
+    if not folder.exists():
+        return None
+    old = folder.with_name(f".{folder.name}-old-{uuid.uuid4().hex[:8]}")
+    try:
+        folder.rename(old)
+    except OSError:  # cannot move it (another file system, permissions): removed here and now
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    try:
+        remove = "import shutil, sys; shutil.rmtree(sys.argv[1], True)"
+        return subprocess.Popen([sys.executable, "-c", remove, str(old)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+        return None
 
 
 def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:

@@ -52,13 +52,15 @@ def reference_server(spec_store):
         yield server
 
 
-@pytest.fixture(autouse=True)
-def _network_guard(request):
-    """In replay mode no test may reach past loopback."""
-    if request.config.getoption("--mode") != "replay":
+# A hook, not an autouse fixture: a function-scoped fixture costs every test a fixture setup and an Allure
+# container file, thousands of them in a catalog run.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """In replay mode no test may reach past loopback, in its setup, call or teardown."""
+    if item.config.getoption("--mode") != "replay":
         yield
         return
-    with netguard.blocked(test=request.node.nodeid):
+    with netguard.blocked(test=item.nodeid):
         yield
 
 
@@ -70,6 +72,25 @@ def pytest_runtest_makereport(item, call):
     scrub_exception(call.excinfo)
     outcome = yield
     scrub_report(outcome.get_result())
+
+
+def pytest_collection_finish(session):
+    """After collecting a catalog's thousands of tests, what they hold (exchanges, specs, claims) lives to the
+    end of the run: frozen out of the garbage collector's reach, its full passes stop walking all of it."""
+    import gc
+
+    from chatconform.pytest_plugin._collect import ConformanceItem
+
+    if any(isinstance(item, ConformanceItem) for item in session.items):
+        gc.freeze()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    """Allure's result files are written by a thread while the tests go on (every allure-pytest is set up)."""
+    from chatconform.report.allure_writer import take_over
+
+    take_over(session.config)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -19,13 +19,19 @@ class DocsConflict(UserWarning):
     """Two documents of one provider disagree."""
 
 
-def replay(chatconform_settings, spec_store, results_log, request):
+def replay(request):
     """A recorded exchange judged by one check: the spec's rules, or one documented behaviour."""
+    from chatconform.pytest_plugin._fixtures import LOG_KEY, shared_store
     from chatconform.pytest_plugin.cases import run_case
     from chatconform.report.render import render_finding
     from chatconform.report.allure_attach import annotate
 
     item, case = request.node, request.node.payload
+    # the objects the spec_store and results_log fixtures give, taken without asking for fixtures: a catalog
+    # run has thousands of these tests, and allure-pytest links every test to every fixture it uses in a list
+    # it scans each time (quadratic in the number of tests)
+    spec_store, results_log = shared_store(item.config), item.config.stash[LOG_KEY]
+    settings = _settings(request)
     ex = case.exchange
     row = run_case(case, spec_store)
     spec = spec_store.spec_or_none(ex.provider, ex.model)
@@ -46,9 +52,21 @@ def replay(chatconform_settings, spec_store, results_log, request):
                     "but this exchange no longer shows it: remove the declaration", pytrace=False)
     if row.verdict == GAP:
         message = f"cannot be judged: {row.reason}"
-        if chatconform_settings.on_gap == "fail":
+        if settings.on_gap == "fail":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+
+
+def _settings(request):
+    """This test's settings, resolved as the chatconform_settings fixture does (a function-scoped fixture would
+    cost each of a catalog's thousands of replay tests a setup and an Allure container file)."""
+    from chatconform.errors import UsageError
+    from chatconform.pytest_plugin._settings import resolve
+
+    try:
+        return resolve(request.node, request.getfixturevalue("chatconform_config"))
+    except UsageError as err:
+        pytest.fail(str(err), pytrace=False)
 
 
 @pytest.mark.live

@@ -18,6 +18,8 @@ import allure
 
 from chatconform.claims import load_claims
 from chatconform.checks.judge import SCHEMA
+from chatconform.report._memo import once
+from chatconform.report.allure_writer import attach
 from chatconform.recording.scrub import (
     exchange_secrets, run_secrets, scrub_body, scrub_headers, scrub_text, scrub_tree, scrub_url,
 )
@@ -32,7 +34,8 @@ _MARKUP = re.compile(r"([\\`*_\[\]()<>#|~!&])")  # what markdown could read as m
 
 def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
     """Place the test in the tree, say what its verdict means, link the sources, attach the evidence."""
-    secrets = exchange_secrets(ex)  # the run's keys and what this request carried: a server may echo either
+    # the run's keys and what this request carried: a server may echo either
+    secrets = once("secrets", ex, lambda: exchange_secrets(ex))
     rows = list(rows)
     verdict = worst(row.verdict for row in rows) if rows else None
     place(str(ex.provider), ex.model, check, _title(ex, verdict), secrets)
@@ -132,18 +135,25 @@ def _deviation_text(row, deviation, secrets) -> str:
 
 def _evidence(ex, findings, secrets) -> None:
     """The redacted request and response, the findings with their JSON paths, the quoted sentences."""
-    request = {"method": ex.request.method, "url": scrub_url(ex.request.url, secrets),
-               "headers": scrub_headers(ex.request.headers, secrets),
-               "body": _text(scrub_body(ex.request.body, secrets))}
-    _attach_json(request, "request (redacted)", secrets)
-    if ex.response is not None:
-        response = {"status": ex.response.status, "headers": scrub_headers(ex.response.headers, secrets),
-                    "body": _text(scrub_body(ex.response.body, secrets))}
-        _attach_json(response, "response (redacted)", secrets)
+    for name, text in once("evidence", ex, lambda: _redacted_sides(ex, secrets)):
+        attach(text, name, allure.attachment_type.JSON)
     if findings:
         _attach_json([f.to_dict() for f in findings], "findings (with JSON paths)", secrets)
         excerpt = "\n".join(f"{f.schema_at or f.source}\n  says: {f.says or '-'}" for f in findings)
-        allure.attach(scrub_text(excerpt, secrets), "spec locations and quoted sentences", allure.attachment_type.TEXT)
+        attach(scrub_text(excerpt, secrets), "spec locations and quoted sentences", allure.attachment_type.TEXT)
+
+
+def _redacted_sides(ex, secrets) -> list[tuple[str, str]]:
+    """(name, JSON text) of the request and the response, scrubbed: the same for every check of the exchange."""
+    request = {"method": ex.request.method, "url": scrub_url(ex.request.url, secrets),
+               "headers": scrub_headers(ex.request.headers, secrets),
+               "body": _text(scrub_body(ex.request.body, secrets))}
+    sides = [("request (redacted)", _json_text(request, secrets))]
+    if ex.response is not None:
+        response = {"status": ex.response.status, "headers": scrub_headers(ex.response.headers, secrets),
+                    "body": _text(scrub_body(ex.response.body, secrets))}
+        sides.append(("response (redacted)", _json_text(response, secrets)))
+    return sides
 
 
 def _title(ex, verdict: str | None) -> str:
@@ -189,8 +199,12 @@ def _cut(text, limit: int = LONG) -> str:
 
 def _attach_json(value, name: str, secrets) -> None:
     """Attach a value as JSON, scrubbed once more as a whole (names at any depth, values anywhere)."""
-    allure.attach(json.dumps(scrub_tree(value, secrets), indent=2, ensure_ascii=False), name,
-                  allure.attachment_type.JSON)
+    attach(_json_text(value, secrets), name, allure.attachment_type.JSON)
+
+
+def _json_text(value, secrets) -> str:
+    """A value as indented JSON, scrubbed once more as a whole (names at any depth, values anywhere)."""
+    return json.dumps(scrub_tree(value, secrets), indent=2, ensure_ascii=False)
 
 
 def _text(body) -> str:

@@ -22,6 +22,8 @@ from chatconform.report._summary_matrix import grid, matrix_html, verdicts
 from chatconform.report._summary_panel import pill
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE
 
+TREND = 10  # runs in a check's trend, this one included
+WARNING = "warning"
 NEW_SHOWN = 12  # new failures listed under the headline (the matrix stays in sight); the `new` filter shows all
 __all__ = ["render", "write_summary", "e", "link", "shown", "worst"]
 
@@ -121,7 +123,7 @@ def _bar(painted: dict, has_previous: bool) -> str:
             '<span class="hint">find (Ctrl+F) searches closed cells too</span></nav>')
 
 
-def _checks(runs: list[dict], checks: list[str], painted: dict, last: int = 10) -> str:
+def _checks(runs: list[dict], checks: list[str], painted: dict, last: int = TREND) -> str:
     """Per check: its trend over the last runs (worst over all models) and this run's cells by verdict."""
     trend: dict[str, list[str]] = {c: [] for c in checks}
     for run in runs[-last:]:
@@ -195,9 +197,10 @@ def write_summary(results_path: Path, history_dir: Path, out: Path, keep: int = 
         raise UsageError(f"{history_dir}: not a folder; --history names the folder of previous runs")
     results = load_results(results_path)
     runs = sorted(history_dir.glob("results-*.json")) if history_dir.is_dir() else []
-    history = [load_results(p, "history copy of a results.json") for p in runs[-keep:]]
+    runs = runs[-(TREND - 1):]  # the page shows no older run than the trend's first
+    history = [load_results(p, "history copy of a results.json") for p in runs]
     words = unknown_verdicts(results, str(results_path))
-    for path, run in zip(runs[-keep:], history):
+    for path, run in zip(runs, history):
         words += unknown_verdicts(run, str(path))
     write_atomic(out, _scrubbed(render(results, history), secrets).encode("utf-8"))
     if words:
@@ -214,10 +217,23 @@ def _remember(results: dict, history_dir: Path, keep: int, secrets=()) -> None:
         history_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ChatconformError(f"cannot create {history_dir} ({err.strerror or err})") from None
-    text = _scrubbed(json.dumps(results, ensure_ascii=False), secrets)  # a history copy is written too: no key in it
+    # a history copy is written too: no key in it
+    text = _scrubbed(json.dumps(remembered(results), ensure_ascii=False), secrets)
     write_atomic(history_dir / f"results-{stamp}.json", text.encode("utf-8"))
     for old in sorted(history_dir.glob("results-*.json"))[:-keep]:
         old.unlink(missing_ok=True)
+
+
+def remembered(results: dict) -> dict:
+    """What a later page reads of this run (each row's verdict and whether it warned), not its evidence: a
+    catalog run's results.json is megabytes, and the next summary reads the last TREND - 1 of them."""
+    rows = [{"provider": x["provider"], "model": x.get("model"), "check": x["check"], "verdict": x["verdict"],
+             "findings": [{"severity": WARNING}] if _warned(x) else []} for x in results.get("results", [])]
+    return {**{k: v for k, v in results.items() if k not in ("results", "specs")}, "results": rows}
+
+
+def _warned(entry: dict) -> bool:
+    return any(f.get("severity") == WARNING for f in entry.get("findings") or [])
 
 
 def _scrubbed(page: str, secrets=()) -> str:

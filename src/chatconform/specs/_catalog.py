@@ -6,6 +6,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
@@ -82,6 +83,16 @@ def load_catalog(folder: Path | None = None) -> Catalog:
 
 def read_sources(path: Path) -> tuple[Source, ...]:
     """The [[source]] tables of one file, validated; any mistake is one line naming file and key."""
+    try:
+        seen = Path(path).stat()
+    except OSError:
+        return _read_sources(Path(path), None)  # the read names what is wrong
+    # a run reads the catalog several times (check, collection, the spec store): parsed once per file version
+    return _read_sources(Path(path), (seen.st_mtime_ns, seen.st_size, seen.st_ino))
+
+
+@lru_cache(maxsize=64)
+def _read_sources(path: Path, version) -> tuple[Source, ...]:
     try:
         data = tomllib.loads(read_regular(path, "sources file").decode("utf-8"))
     except FileNotFoundError:

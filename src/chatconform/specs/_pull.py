@@ -9,6 +9,7 @@ from pathlib import Path
 from chatconform.errors import ChatconformError
 from chatconform.inputs import parse_json
 from chatconform.paths import commit, discard, read_regular, stage
+from chatconform.specs._cache import entry_path, read_entry, write_entry
 from chatconform.specs._catalog import Catalog, Source
 from chatconform.specs._fetch import fetch
 from chatconform.specs._lock import LOCK_NAME, Pin, lock_bytes, read_lock, sha256_of
@@ -52,7 +53,7 @@ def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
     try:
         target = catalog.path_of(source)
         data = fetch(source.url, mirror)
-        warning = _warning(source, _check_format(source, data))
+        warning = _checked(source, data)
     except ChatconformError as err:
         return PullResult(source, "failed", f"{source.id}: {err}"), None
     pin = pins.get(source.id)
@@ -71,17 +72,29 @@ def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
     return PullResult(source, status, f"{source.id}: {status} in lock (sha256 {fresh.sha256[:12]}){warning}"), write
 
 
-def _warning(source: Source, doc) -> str:
+def _checked(source: Source, data: bytes) -> str:
+    """The fetched document's format checked (a ChatconformError if it is not a spec) and its $ref warning;
+    a spec's verdict is kept in the spec cache by its sha256, so a warm pull does not parse it again."""
+    if source.kind != "spec":
+        return ""
+    entry = entry_path("pulled", sha256_of(data))
+    kept = read_entry(entry)
+    if not (isinstance(kept, dict) and isinstance(kept.get("problems"), int) and isinstance(kept.get("first"), list)):
+        # a problem's message does not name the file (two pinned specs may be the same bytes)
+        problems: list[Problem] = check_refs(_check_format(source, data), f"specs/{source.relpath}")[1]
+        first = [problems[0].pointer, problems[0].message] if problems else []
+        kept = {"problems": len(problems), "first": first}
+        write_entry(entry, kept)
+    return _warning(source, kept["problems"], kept["first"])
+
+
+def _warning(source: Source, count: int, first: list) -> str:
     """'; warning: ...' naming the first $ref a spec cannot follow (pinned all the same: it is what upstream
     publishes), or ''."""
-    if doc is None:
+    if not count or len(first) != 2:
         return ""
-    problems: list[Problem] = check_refs(doc, f"specs/{source.relpath}")[1]
-    if not problems:
-        return ""
-    first = problems[0]
-    return (f"; warning: {len(problems)} $ref problem(s), first at specs/{source.relpath}"
-            f"{to_fragment(first.pointer)}: {first.message} (see `chatconform specs lint`)")
+    return (f"; warning: {count} $ref problem(s), first at specs/{source.relpath}"
+            f"{to_fragment(str(first[0]))}: {first[1]} (see `chatconform specs lint`)")
 
 
 def stored_form(source: Source, data: bytes) -> bytes:

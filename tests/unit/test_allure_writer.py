@@ -1,0 +1,60 @@
+"""Allure's files written by a child process (report/allure_writer.py, report/_file_sink.py): none lost,
+none outside the folder, a writer that dies is said and the rest still written; old results removed aside."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from chatconform.cli.check import _remove_in_background
+from chatconform.report.allure_writer import ResultWriter
+
+
+def test_every_file_sent_is_written_whole(tmp_path):
+    writer = ResultWriter(tmp_path)
+    sent = {f"{n:04d}-result.json": (b'{"n": %d}' % n) * (n % 7 + 1) for n in range(300)}
+    for name, body in sent.items():
+        writer.put(name, body)
+    writer.close()
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == sent
+
+
+def test_a_name_with_a_folder_in_it_is_refused_and_said(tmp_path, capsys):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    writer = ResultWriter(folder)
+    writer.put("../escaped-result.json", b"{}")
+    writer.put("kept-result.json", b"{}")
+    writer.close()
+    assert not (tmp_path / "escaped-result.json").exists() and (folder / "kept-result.json").is_file()
+    assert "not a plain file name" in capsys.readouterr().err
+
+
+def test_a_writer_that_dies_is_said_and_later_files_are_still_written(tmp_path, capsys):
+    writer = ResultWriter(tmp_path)
+    writer.put("first-result.json", b"{}")
+    writer.child.kill()
+    writer.child.wait()
+    for n in range(50):  # the pipe breaks within these writes; the rest are written in this process
+        writer.put(f"{n:02d}-later-result.json", b"x" * 4096)
+    writer.close()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ended early" in err
+    assert (tmp_path / "49-later-result.json").read_bytes() == b"x" * 4096
+
+
+def test_a_cut_frame_is_reported_not_written(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "chatconform.report._file_sink", str(tmp_path)],
+                          input=b"cut-result.json\t100\n{}", capture_output=True, timeout=60)
+    assert done.returncode == 1 and b"cut short" in done.stderr and not list(tmp_path.iterdir())
+
+
+def test_old_results_are_moved_aside_and_removed_in_the_background(tmp_path):
+    old = tmp_path / "allure-results"
+    old.mkdir()
+    for n in range(200):
+        (old / f"{n}-result.json").write_text("{}")
+    remover = _remove_in_background(old)
+    assert not old.exists()  # out of the way at once: the new run writes a fresh folder
+    assert remover.wait(timeout=60) == 0
+    assert list(tmp_path.iterdir()) == []
