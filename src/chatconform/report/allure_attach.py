@@ -40,7 +40,8 @@ def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
     verdict = worst(row.verdict for row in rows) if rows else None
     place(str(ex.provider), ex.model, check, _title(ex, verdict), secrets)
     allure.dynamic.parameter("origin", ex.origin)
-    allure.dynamic.parameter("exchange", scrub_text(_relative(ex.label), secrets))
+    shown = once("exchange parameter", ex, lambda: scrub_text(_relative(ex.label), secrets))
+    allure.dynamic.parameter("exchange", shown)
     text = [_verdict_text(rows, secrets)] if verdict else []
     mark(verdict, {"stale known deviation"} if any(row.stale for row in rows) else set())
     claim = load_claims().get(check)

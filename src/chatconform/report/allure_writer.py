@@ -32,6 +32,7 @@ class ResultWriter:
     def __init__(self, report_dir: Path):
         self.report_dir = Path(report_dir)
         self.failed: list[str] = []
+        self.reporter = None  # allure-pytest's reporter, set by take_over
         try:
             self.child = subprocess.Popen([sys.executable, "-m", "chatconform.report._file_sink", str(report_dir)],
                                           stdin=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -84,6 +85,7 @@ def take_over(config) -> ResultWriter | None:
         # its report_result and report_container hooks both call self._report_item: that is what moves
         if type(plugin) is AllureFileLogger and callable(getattr(plugin, "_report_item", None)):
             writer = ResultWriter(plugin._report_dir)
+            writer.reporter = _reporter()  # looked up once: an attachment asks for it in every test
             plugin._report_item = writer.report_item
             _active.append(writer)
             config.add_cleanup(writer.close)  # runs before allure-pytest's own cleanup unregisters the logger
@@ -95,7 +97,7 @@ def attach(body: str, name: str, kind) -> None:
     """allure.attach(body, name, kind), the file written by the writing process when one is set up."""
     from allure_commons.model2 import Attachment
 
-    test = current_test() if _active else None
+    test = current_test()
     if test is None:
         allure.attach(body, name, kind)
         return
@@ -106,10 +108,16 @@ def attach(body: str, name: str, kind) -> None:
 
 def current_test():
     """The Allure result of the running test, when allure-pytest is writing results (else None)."""
+    reporter = _active[-1].reporter if _active else None
+    return reporter.get_test(None) if reporter is not None else None
+
+
+def _reporter():
+    """allure-pytest's reporter (the listener's), which holds the running test's result; None without one."""
     from allure_commons import plugin_manager
 
     for plugin in plugin_manager.get_plugins():
         reporter = getattr(plugin, "allure_logger", None)
         if reporter is not None:
-            return reporter.get_test(None)
+            return reporter
     return None
