@@ -79,6 +79,10 @@ def parse_yaml(text: str, where: str, max_depth: int = MAX_DEPTH):
         raise InputError(f"{where}: YAML nested too deeply") from None
     except yaml.YAMLError as err:
         raise InputError(f"{where}: not valid YAML ({_first_line(err)})") from None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as err:
+        # a typed value SafeLoader cannot build (`!!int x`, the date 2001-13-45) raises these, not YAMLError
+        raise InputError(f"{where}: not valid YAML (a value that cannot be read as its type: "
+                         f"{_first_line(err)[:120]})") from None
     check_bounds(value, where, max_depth)
     return value
 

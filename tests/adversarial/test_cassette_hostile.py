@@ -127,6 +127,16 @@ def test_a_lone_surrogate_escaped_in_the_yaml_is_one_line(tmp_path, capsys):
     assert code == 2 and lines == []
 
 
+@pytest.mark.parametrize("value", ["!!int x", "!!float y", "2001-13-45", "!!timestamp 2001-02-30"])
+def test_a_typed_value_that_cannot_be_built_is_one_line_not_an_internal_error(tmp_path, capsys, value):
+    path = tmp_path / "c.yaml"
+    path.write_text('interactions:\n- request: {method: POST, uri: "https://api.aimlapi.com/v1/chat/completions",'
+                    f" body: {value}}}\n  response: {{status: {{code: 200}}}}\n")
+    code, lines, err = verify(capsys, path)
+    one_bad_line(err, path, None, "YAML")
+    assert code == 2 and lines == []
+
+
 def test_gzip_bodies_decoded_truncated_or_a_bomb(tmp_path, capsys):
     def gz(data: bytes) -> dict:
         item = good()
