@@ -39,3 +39,25 @@ def test_the_report_says_whether_the_targets_hold():
     assert "4.00x" in good  # warm against the floor measured in the same run
     slow = scalebench.report(_row(scalebench.TARGET_COLD_S + 1, scalebench.TARGET_WARM_S + 1))
     assert sum("MISSED" in line for line in slow) == 2
+
+
+def test_the_make_check_lines_say_whether_the_targets_hold_beside_the_pytest_floor():
+    def row(cold, warm):
+        return {"cold": {"wall_s": cold, "total_cpu_s": cold, "exit": 0},
+                "warm": {"wall_s": warm, "total_cpu_s": warm, "exit": 0}, "tests": 2818,
+                "floor": {"wall_s": 4.0, "total_cpu_s": 4.0, "exit": 0}}
+
+    good = "\n".join(scalebench.report_make_check(row(30.0, 8.0)))
+    assert "2818 tests" in good and "MISSED" not in good and "2.00x its wall time" in good
+    slow = scalebench.report_make_check(row(scalebench.TARGET_COLD_S + 1, scalebench.TARGET_WARM_S + 1))
+    assert sum("MISSED" in line for line in slow) == 2
+
+
+def test_the_make_check_steps_are_the_makefiles(tmp_path):
+    from pathlib import Path
+
+    pull, lint, check = scalebench.make_check_steps(tmp_path)
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert pull[3:5] == ["specs", "pull"] and "chatconform specs pull $(PULL_FLAGS)" in makefile
+    assert lint[-2:] == ["specs", "lint"] and "specs lint > reports/spec-lint.txt &" in makefile
+    assert check[3:6] == ["check", "--mode", "replay"] and "chatconform check --mode replay" in makefile
