@@ -76,6 +76,18 @@ def test_the_cache_entry_names_the_code_that_wrote_it(project, monkeypatch):
     assert not path.exists() and len(list((project / ".cache").glob("prepared-*.bin"))) == 1  # ...and goes
 
 
+def test_an_entry_of_older_code_or_format_is_removed_when_the_spec_is_cached_again(project):
+    load()
+    path = entry(project)
+    kind, tag, sha = path.stem.split("-", 2)
+    older = [path.with_name(f"{kind}-{'0' * 16}-{sha}.json"), path.with_name(f"{kind}-{'1' * 16}-{sha}.bin")]
+    for old in older:
+        old.write_bytes(b"written by an earlier chatconform")
+    path.unlink()
+    load()
+    assert entry(project).exists() and not any(old.exists() for old in older)
+
+
 def _corrupt(path: Path, how: str) -> None:
     data = path.read_bytes()
     head, _, body = data.partition(b"\n")

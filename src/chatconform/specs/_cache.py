@@ -76,9 +76,9 @@ def write_entry(path: Path, payload) -> None:
 
 def prune(path: Path) -> None:
     """Remove the entries of the same kind and spec that other code (or another input) wrote: never read again."""
-    kind, sha = path.name.split("-", 1)[0], path.name.rsplit("-", 1)[-1]
+    kind, sha = path.name.split("-", 1)[0], path.name.rsplit("-", 1)[-1].split(".", 1)[0]
     try:
-        for old in path.parent.glob(f"{kind}-*-{sha}"):
+        for old in path.parent.glob(f"{kind}-*-{sha}.*"):  # any tag and format (FORMAT 1 wrote .json)
             if old != path:
                 discard(old)
     except OSError:
