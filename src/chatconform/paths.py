@@ -128,3 +128,10 @@ def discard(staged: list[tuple[Path, Path]]) -> None:
     """Remove temp files that were staged and not committed."""
     for tmp, _ in staged:
         tmp.unlink(missing_ok=True)
+
+
+def typed_path(path) -> str:
+    """A path as a reviewer types it: relative to the working folder when below it, else as it is."""
+    text = "" if path is None else str(path)
+    here = os.getcwd().rstrip("/") + "/"
+    return text[len(here):] if text.startswith(here) else text

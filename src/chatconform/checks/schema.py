@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from chatconform.exchange import NOT_JSON, Exchange
 from chatconform.findings import GAP_KIND, Finding, excerpt
 from chatconform.specs import LoadedSpec, Operation, SpecStore
@@ -10,15 +12,15 @@ from chatconform.claims._view import error_events
 from chatconform.checks.validators import unchecked_findings, validate, validate_derived_chunk
 
 MAX_STREAM_FINDINGS = 20
+SHOWN_MODELS = 8  # pinned models named in a gap: a catalog pins hundreds
 
 
 def schema_findings(ex: Exchange, store: SpecStore) -> list[Finding]:
     """Everything the spec alone says about this exchange."""
     spec = store.spec_for(ex.provider, ex.model)
     if spec is None:
-        known = ", ".join(store.catalog.models_of(ex.provider)) or "none"
         return [_gap("spec-gap.no-spec", f"no spec in specs/sources.toml for {ex.provider} model "
-                     f"{ex.model!r} (pinned models: {known})")]
+                     f"{ex.model!r} ({_pinned(store.catalog.models_of(ex.provider), ex.model)})")]
     op = spec.find_operation(ex.request.method, ex.request.path)
     if op is None:
         return [_gap("spec-gap.no-operation", f"{spec.display} documents no {ex.request.method} "
@@ -28,6 +30,16 @@ def schema_findings(ex: Exchange, store: SpecStore) -> list[Finding]:
         found.append(_gap("gap.no-response", "no response recorded: the source shows the request only"))
         return found
     return found + response_findings(ex, spec, op)
+
+
+def _pinned(models: list[str], model: str | None) -> str:
+    """The models pinned for the provider, as a reader can take them in: all of a few, else the closest."""
+    models = list(dict.fromkeys(models))  # a model is named by its spec's entry and its page's
+    if len(models) <= SHOWN_MODELS:
+        return f"pinned models: {', '.join(models) or 'none'}"
+    close = difflib.get_close_matches(str(model or ""), models, n=SHOWN_MODELS, cutoff=0.5)
+    shown = f"; the closest: {', '.join(close)}" if close else ""
+    return f"{len(models)} models pinned, none of them this one{shown}"
 
 
 def request_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Finding]:

@@ -4,7 +4,6 @@ quoted sentence and its link, the spec location, the redacted request and respon
 
 from __future__ import annotations
 
-import os
 import shlex
 
 from chatconform.report._html import (COLOURS, LIGHT, PASS, SHOWN, SHOWN_MEANING, UNKNOWN, cls, e, entry_shown, link,
@@ -113,9 +112,9 @@ def replay_command(label) -> str | None:
 
 def _relative(label) -> str:
     """A path below the working folder shown relative to it (what a reviewer types); anything else as is."""
-    text = "" if label is None else str(label)
-    here = os.getcwd().rstrip("/") + "/"
-    return text[len(here):] if text.startswith(here) else text
+    from chatconform.paths import typed_path
+
+    return typed_path(label)
 
 
 def pill(verdict: str) -> str:

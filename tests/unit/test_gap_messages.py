@@ -1,0 +1,15 @@
+"""A gap says why in a line a reviewer reads: a catalog pins hundreds of models, the message names a few."""
+
+from chatconform.checks.schema import SHOWN_MODELS, _pinned
+
+
+def test_a_few_pinned_models_are_all_named():
+    assert _pinned(["a/x", "b/y", "a/x"], "c/z") == "pinned models: a/x, b/y"
+    assert _pinned([], "c/z") == "pinned models: none"
+
+
+def test_hundreds_of_pinned_models_are_counted_and_the_closest_named():
+    models = [f"vendor/model-{n}" for n in range(300)] + ["acme/chat-large-2"]
+    said = _pinned(models * 2, "acme/chat-large")  # each named twice (spec and page): counted once
+    assert said.startswith("301 models pinned, none of them this one; the closest: acme/chat-large-2")
+    assert said.count(",") < SHOWN_MODELS and len(said) < 400
