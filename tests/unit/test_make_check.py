@@ -78,3 +78,18 @@ def test_xdist_gives_identical_results(tmp_path, mirror):
         results = json.loads((root / folder / "results.json").read_text())["results"]
         verdicts.append(sorted((r["test_id"], r["verdict"], len(r["findings"])) for r in results))
     assert verdicts[0] and verdicts[0] == verdicts[1]
+
+
+def test_a_replay_run_leaves_out_the_plugins_of_generated_tests_and_a_user_can_have_one_back():
+    from argparse import Namespace
+
+    from chatconform.cli.check import REPLAY_UNUSED_PLUGINS, _pytest_args
+
+    def argv(mode, extra):
+        args = Namespace(mode=mode, budget_usd=None, config=None, mirror=None, shard=None, pytest_args=extra)
+        return _pytest_args(args, ROOT, ROOT / "cassettes", ROOT / "reports")
+
+    replay = argv("replay", ["--", "-p", "schemathesis"])
+    assert all(f"no:{name}" in replay for name in REPLAY_UNUSED_PLUGINS)
+    assert replay[-2:] == ["-p", "schemathesis"] and replay.index("no:schemathesis") < len(replay) - 2
+    assert not any(a.startswith("no:") for a in argv("live", []))  # live fuzzing needs Hypothesis

@@ -19,6 +19,10 @@ EXITS = ("exit 0 when every check held (declared known deviations are reported, 
 # pytest's exit codes as chatconform's: failed tests are violations; usage, collection errors and an empty
 # run are bad input; pytest's internal error is ours
 _PYTEST_EXITS = {0: 0, 1: 1, 2: 2, 3: 3, 4: 2, 5: 2}
+# pytest plugins that serve generated tests, which a replay run does not collect, yet whose hooks run for each
+# of a catalog's thousands of tests: schemathesis' cost ~1-2 s of a warm make check (measured). Hypothesis's
+# and anyio's cost nothing measurable, and a project's addopts or ini may name their options: they stay.
+REPLAY_UNUSED_PLUGINS = ("schemathesis",)
 
 
 def register(sub) -> None:
@@ -129,7 +133,9 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
         argv += ["--specs-mirror", str(args.mirror)]
     if args.shard is not None:
         argv += ["--shard", args.shard]
-    return argv + extra
+    if args.mode == "replay":
+        argv += [arg for name in REPLAY_UNUSED_PLUGINS for arg in ("-p", f"no:{name}")]
+    return argv + extra  # the user's last: `-- -p schemathesis` has one of them back
 
 
 def _summary(reports: Path, started: float) -> Path | None:
