@@ -25,6 +25,7 @@ class ResultsLog:
     entries: list[dict] = field(default_factory=list)
     specs: dict = field(default_factory=dict)
     spend: dict = field(default_factory=lambda: {"usd": 0.0, "tokens": 0, "requests": 0})
+    _scrubbed: dict = field(default_factory=dict, repr=False, compare=False)  # secrets -> {text: scrubbed}
 
     def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
             test_id=None, exchange=None) -> None:
@@ -35,8 +36,11 @@ class ResultsLog:
             "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
             "reason": reason, "test_id": test_id,
         }
-        # findings quote what the server sent, which may echo a key the request carried
-        entry = scrub_tree(entry, secrets)
+        # findings quote what the server sent, which may echo a key the request carried; the short strings of
+        # rows (ids, names, messages) repeat across thousands of rows: scrubbed once per set of secrets
+        if len(self._scrubbed) > 64:  # exchanges that each carried a key of their own: kept no longer
+            self._scrubbed.clear()
+        entry = scrub_tree(entry, secrets, self._scrubbed.setdefault(tuple(secrets), {}))
         shown = once("shown", exchange, lambda: _shown(exchange, secrets)) if exchange else _NOTHING_SHOWN
         self.entries.append({**entry, **shown})
 
