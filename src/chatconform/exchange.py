@@ -154,3 +154,12 @@ class Exchange:
     def ok(self) -> bool:
         """True for a 2xx response."""
         return self.response is not None and 200 <= self.response.status < 300
+
+
+def once(ex: Exchange, name: str, compute):
+    """A view of the exchange computed once and kept on it (like a cached_property): claims, results and
+    Allure each derive things a check per exchange would otherwise derive again."""
+    cache = ex.__dict__
+    if name not in cache:
+        cache[name] = compute(ex)
+    return cache[name]

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from chatconform.exchange import NOT_JSON, Exchange
-
-
-def once(ex: Exchange, name: str, compute):
-    """A view of the exchange computed once and kept on it (like a cached_property)."""
-    cache = ex.__dict__
-    if name not in cache:
-        cache[name] = compute(ex)
-    return cache[name]
+from chatconform.exchange import NOT_JSON, Exchange, once
 
 
 def error_events(ex: Exchange) -> list[tuple[int, object]]:

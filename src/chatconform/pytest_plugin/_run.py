@@ -25,6 +25,7 @@ def replay(request):
     from chatconform.pytest_plugin.cases import run_case
     from chatconform.report.render import render_finding
     from chatconform.report.allure_attach import annotate
+    from chatconform.report._summary_panel import replay_command
 
     item, case = request.node, request.node.payload
     # the objects the spec_store and results_log fixtures give, taken without asking for fixtures: a catalog
@@ -45,7 +46,7 @@ def replay(request):
     if row.verdict in (FAIL, KNOWN):
         who = f"{ex.provider} {ex.model} source={ex.origin}"
         pytest.fail("\n".join(render_finding(f, who, spec.display if spec else None,
-                                             f"chatconform verify {_typed_path(ex.label.split('#')[0])}")
+                                             replay_command(ex.label))
                               for f in row.findings if f.severity == "violation"), pytrace=False)
     if row.stale is not None:
         pytest.fail(f"{ex.provider} declares {case.check} a known deviation for {ex.model} ({row.stale.reason}), "
@@ -55,15 +56,6 @@ def replay(request):
         if settings.on_gap == "fail":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-
-
-def _typed_path(path: str) -> str:
-    """A cassette's path as a reviewer types it (relative to the working folder when below it), shell-quoted."""
-    import shlex
-
-    from chatconform.paths import typed_path
-
-    return shlex.quote(typed_path(path))
 
 
 def _settings(request):

@@ -64,8 +64,12 @@ def shown(verdict) -> str:
 
 def entry_shown(entry: dict) -> str:
     """A pass with warnings is shown as `warn` (suspicious, not a breach); an unknown word as `unknown`."""
-    warned = any(f.get("severity") == "warning" for f in entry.get("findings") or [])
-    return WARN if entry["verdict"] == PASS and warned else shown(entry["verdict"])
+    return WARN if entry["verdict"] == PASS and warned(entry) else shown(entry["verdict"])
+
+
+def warned(entry: dict) -> bool:
+    """True when a results row has a finding of severity warning."""
+    return any(f.get("severity") == "warning" for f in entry.get("findings") or [])
 
 
 def worst(verdicts) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shlex
 
+from chatconform.paths import typed_path
 from chatconform.report._html import (COLOURS, LIGHT, PASS, SHOWN, SHOWN_MEANING, UNKNOWN, cls, e, entry_shown, link,
                                      linked)
 
@@ -34,7 +35,7 @@ def _row(x: dict) -> str:
     verdict = entry_shown(x)
     word = f"unknown: {x['verdict']}" if verdict == UNKNOWN else x["verdict"]
     title = (f'<h4><span class="pill {cls(verdict)}">{e(word)}</span> {e(x.get("origin") or "")} · '
-             f"<code>{e(_relative(x.get('exchange')))}</code></h4>")
+             f"<code>{e(typed_path(x.get('exchange')))}</code></h4>")
     reason = f"<p><b>why:</b> {linked(_cut(x['reason'], MESSAGE))}</p>" if x.get("reason") else ""
     found = [f for f in x.get("findings") or []]
     table = ""
@@ -46,7 +47,7 @@ def _row(x: dict) -> str:
                  f"<th>finding, the documented sentence and where it is</th></tr>{rows}{more}</table>")
     if verdict == PASS and not found:  # the page stays small: a clean pass points at its model's exchanges
         replay = replay_command(x.get("exchange"))
-        return (f"<p>{e(x.get('origin') or '')} <code>{e(_relative(x.get('exchange')))}</code>: every rule held"
+        return (f"<p>{e(x.get('origin') or '')} <code>{e(typed_path(x.get('exchange')))}</code>: every rule held"
                 f"{f'; replay: <code>{e(replay)}</code>' if replay else ''}. Request, response: open the model.</p>")
     return f"{title}{reason}{table}{exchange_evidence(x)}"
 
@@ -96,7 +97,7 @@ def model_panel(provider: str, model: str, entries: list, anchor: str) -> str:
         obs = x.get("observations") or {}
         shown = " · ".join(f"{e(k.replace('_', ' '))}: {e(_plain(v))}"
                            for k, v in obs.items() if v not in (None, [], ""))
-        parts.append(f"<h4>{e(origin)} · <code>{e(_relative(label))}</code></h4><p>{shown or 'no observations'}</p>"
+        parts.append(f"<h4>{e(origin)} · <code>{e(typed_path(label))}</code></h4><p>{shown or 'no observations'}</p>"
                      f"{exchange_evidence(x)}")
     more = f"<p>… and {len(seen) - ROWS} more exchanges in results.json</p>" if len(seen) > ROWS else ""
     return (f'<div class="panel" id="{e(anchor)}"><h3>{e(provider)} · {e(model)}</h3>'
@@ -107,14 +108,9 @@ def model_panel(provider: str, model: str, entries: list, anchor: str) -> str:
 def replay_command(label) -> str | None:
     """`chatconform verify <cassette>` when the exchange came from a cassette file, else None."""
     path = str(label or "").rsplit("#", 1)[0]
-    return f"chatconform verify {shlex.quote(_relative(path))}" if path.endswith((".yaml", ".yml")) else None
+    return f"chatconform verify {shlex.quote(typed_path(path))}" if path.endswith((".yaml", ".yml")) else None
 
 
-def _relative(label) -> str:
-    """A path below the working folder shown relative to it (what a reviewer types); anything else as is."""
-    from chatconform.paths import typed_path
-
-    return typed_path(label)
 
 
 def pill(verdict: str) -> str:

@@ -17,8 +17,8 @@ from pathlib import Path
 import allure
 
 from chatconform.claims import load_claims
+from chatconform.exchange import once
 from chatconform.checks.judge import SCHEMA
-from chatconform.report._memo import once
 from chatconform.report.allure_writer import attach
 from chatconform.recording.scrub import (
     exchange_secrets, run_secrets, scrub_body, scrub_headers, scrub_text, scrub_tree, scrub_url,
@@ -35,12 +35,12 @@ _MARKUP = re.compile(r"([\\`*_\[\]()<>#|~!&])")  # what markdown could read as m
 def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
     """Place the test in the tree, say what its verdict means, link the sources, attach the evidence."""
     # the run's keys and what this request carried: a server may echo either
-    secrets = once("secrets", ex, lambda: exchange_secrets(ex))
+    secrets = once(ex, "_cc_secrets", exchange_secrets)
     rows = list(rows)
     verdict = worst(row.verdict for row in rows) if rows else None
     place(str(ex.provider), ex.model, check, _title(ex, verdict), secrets)
     allure.dynamic.parameter("origin", ex.origin)
-    shown = once("exchange parameter", ex, lambda: scrub_text(_relative(ex.label), secrets))
+    shown = once(ex, "_cc_label_shown", lambda x: scrub_text(_relative(x.label), secrets))
     allure.dynamic.parameter("exchange", shown)
     text = [_verdict_text(rows, secrets)] if verdict else []
     mark(verdict, {"stale known deviation"} if any(row.stale for row in rows) else set())
@@ -136,7 +136,7 @@ def _deviation_text(row, deviation, secrets) -> str:
 
 def _evidence(ex, findings, secrets) -> None:
     """The redacted request and response, the findings with their JSON paths, the quoted sentences."""
-    for name, text in once("evidence", ex, lambda: _redacted_sides(ex, secrets)):
+    for name, text in once(ex, "_cc_evidence", lambda x: _redacted_sides(x, secrets)):
         attach(text, name, allure.attachment_type.JSON)
     if findings:
         _attach_json([f.to_dict() for f in findings], "findings (with JSON paths)", secrets)

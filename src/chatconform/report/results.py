@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from chatconform import __version__
+from chatconform.exchange import once
 from chatconform.paths import safe_name, write_atomic
-from chatconform.report._memo import once
 from chatconform.report.excerpt import excerpt
 from chatconform.recording.scrub import exchange_secrets, known_secrets, scrub_tree
 
@@ -30,7 +30,7 @@ class ResultsLog:
     def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
             test_id=None, exchange=None) -> None:
         """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed."""
-        secrets = once("secrets", exchange, lambda: exchange_secrets(exchange)) if exchange else known_secrets()
+        secrets = once(exchange, "_cc_secrets", exchange_secrets) if exchange else known_secrets()
         entry = {
             "provider": provider, "model": model, "check": check, "verdict": verdict, "origin": origin,
             "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
@@ -41,7 +41,7 @@ class ResultsLog:
         if len(self._scrubbed) > 64:  # exchanges that each carried a key of their own: kept no longer
             self._scrubbed.clear()
         entry = scrub_tree(entry, secrets, self._scrubbed.setdefault(tuple(secrets), {}))
-        shown = once("shown", exchange, lambda: _shown(exchange, secrets)) if exchange else _NOTHING_SHOWN
+        shown = once(exchange, "_cc_shown", lambda x: _shown(x, secrets)) if exchange else _NOTHING_SHOWN
         self.entries.append({**entry, **shown})
 
     def add_row(self, ex, row, test_id=None) -> None:

@@ -16,14 +16,13 @@ from pathlib import Path
 from chatconform.errors import ChatconformError, UsageError
 from chatconform.paths import safe_name, write_atomic
 from chatconform.report._html import (COLOURS, CSP, SEARCH_JS, SHOWN, SHOWN_MEANING, STYLE, UNKNOWN, WARN, e,
-                                      entry_shown, link, shown, verdict_rules, worst)
+                                      entry_shown, link, shown, verdict_rules, warned, worst)
 from chatconform.report._results_file import known_words, load_results, unknown_verdicts
 from chatconform.report._summary_matrix import grid, matrix_html, verdicts
 from chatconform.report._summary_panel import pill
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE
 
 TREND = 10  # runs in a check's trend, this one included
-WARNING = "warning"
 NEW_SHOWN = 12  # new failures listed under the headline (the matrix stays in sight); the `new` filter shows all
 __all__ = ["render", "write_summary", "e", "link", "shown", "worst"]
 
@@ -228,12 +227,8 @@ def remembered(results: dict) -> dict:
     """What a later page reads of this run (each row's verdict and whether it warned), not its evidence: a
     catalog run's results.json is megabytes, and the next summary reads the last TREND - 1 of them."""
     rows = [{"provider": x["provider"], "model": x.get("model"), "check": x["check"], "verdict": x["verdict"],
-             "findings": [{"severity": WARNING}] if _warned(x) else []} for x in results.get("results", [])]
+             "findings": [{"severity": "warning"}] if warned(x) else []} for x in results.get("results", [])]
     return {**{k: v for k, v in results.items() if k not in ("results", "specs")}, "results": rows}
-
-
-def _warned(entry: dict) -> bool:
-    return any(f.get("severity") == WARNING for f in entry.get("findings") or [])
 
 
 def _scrubbed(page: str, secrets=()) -> str:
