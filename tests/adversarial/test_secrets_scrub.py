@@ -153,3 +153,51 @@ def test_clean_recorded_bodies_stay_byte_for_byte():
     assert changed == []
     logprobs = {"content": [{"token": "Hello", "logprob": -0.1, "bytes": [72], "top_logprobs": []}]}
     assert scrub.scrub_tree(logprobs) == logprobs
+
+
+# fragments that each net reacts to, in every case, with the separators around them and the four non-ASCII
+# letters IGNORECASE matches to ASCII ones
+_TEXT_PARTS = ["Authorization", "AUTHORIZATION: ", "proxy-authorization=", "Cookie: a=b", "set-cookie:", "api-key",
+               "X-Api-KEY: ", "x-my-Token = ", "secret", "Bearer ", "bearer ", "BASIC ", "dXNlcjpwYXNz",
+               "sk-live-0123456789abcdef", "api_key=", "apiKey=", "%6Bey=", "access_token=abc", "sig=1", "?", "&",
+               ";", "=", "\"", "\\\"", "\"token\": \"", "\"client_secret\":\"", "\"max_tokens\": 12", ": ", "\n",
+               " ", "\t", "<", "'", "x", "Key", "passwd", "PassPhrase=", "credentials", "value", "0", "\u0130", "\u0131",
+               "\u017f", "\u212a", "ſecret", "x-İkey: ", "\u212aey=", "é", "ß", "·", "X-", "-", "x-app-SECRET: ",
+               "Set-Cookie= ", "Basic dXNlcjpwYXNzd29yZA== ", "\"password\" : \"", "\\\\\"", "abcd1234",
+               "Bearer abcd1234", "Signature=", "x_sig="]
+
+
+def _every_pattern(text: str) -> str:
+    """What scrub_text's patterns do to a text when each is applied, with no pre-check at all."""
+    text = scrub._AUTH_LINE.sub(scrub._auth, text)
+    text = scrub._SCHEME_TEXT.sub(scrub._scheme, text)
+    text = scrub.PARAM.sub(scrub._params, text)
+    return scrub._JSON_FIELD.sub(scrub._json_field, text)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TEXT_PARTS), max_size=14).map("".join))
+def test_the_pre_checks_never_skip_a_pattern_that_would_remove_something(text):
+    # scrub_text looks for literal words and each pattern's lower-case twin in a folded text first: they must
+    # never miss a match the case-insensitive patterns find in the text itself (nor change what they remove)
+    assert scrub.scrub_text(text) == _every_pattern(text)
+
+
+def test_folding_keeps_every_character_one_for_one_and_makes_ignorecase_twins_of_ascii_letters_ascii():
+    import re
+    import sys
+
+    word, space, letter = re.compile(r"\w"), re.compile(r"\s"), re.compile("[a-z]", re.IGNORECASE)
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        char = chr(point)
+        folded = scrub._folded(char)
+        assert len(folded) == 1, hex(point)
+        assert (word.match(char) is None) == (word.match(folded) is None), hex(point)
+        assert (space.match(char) is None) == (space.match(folded) is None), hex(point)
+        # a pattern's lower-case letter matches the folded character exactly when IGNORECASE matches the original
+        if letter.match(char):
+            assert "a" <= folded <= "z" and re.match(folded, char, re.IGNORECASE), hex(point)
+        else:
+            assert not "a" <= folded <= "z", hex(point)

@@ -24,8 +24,9 @@ from chatconform.recording.keys import (  # noqa: F401  (one import for every wr
     known_secrets, pairs, parse_json, redactable, register_key_env, request_secrets, run_secrets,
 )
 
-_NAMED = re.compile(r"(?i)(?:key|token|secret|passw|pwd|passphrase|sig|signature|credentials?|authorization|"
-                    r"authenticate|cookie2?)\\{0,3}\"\s*:")  # a JSON text that may hold a secret-named field
+# a JSON text that may hold a secret-named field (lower case: looked for in a folded text, see _folded)
+_NAMED = re.compile(r"(?:key|token|secret|passw|pwd|passphrase|sig|signature|credentials?|authorization|"
+                    r"authenticate|cookie2?)\\{0,3}\"\s*:")
 _NAME_WORDS = ("key", "token", "secret", "passw", "pwd", "passphrase", "sig", "credential", "authori", "authenticat",
                "cookie")
 _SCHEME_TEXT = re.compile(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=\-]{8,})")
@@ -34,6 +35,16 @@ _AUTH_LINE = re.compile(r"(?im)\b((?:proxy-)?authorization|cookie|set-cookie|api
                         r"(\s*[:=]\s*)([^\r\n\"'<>]+)")
 _JSON_FIELD = re.compile(r"(?i)(\\{0,3}\")([\w.-]{0,48}(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|"
                          r"credentials?))(\\{0,3}\"\s*:\s*\\{0,3}\")([^\"\\]{1,2048})")
+# What a match of each pattern above must hold, in lower case, looked for in the folded text (_folded) first:
+# a fast search (no IGNORECASE, no leading \b) that finds nothing spares the pattern; most text holds nothing.
+_AUTH_WORDS = ("authoriz", "cookie", "key", "token", "secret")
+_AUTH_NEED = re.compile(r"(?:authorization|cookie|key|token|secret)\s*[:=]\s*[^\r\n\"'<>]")
+_SCHEME_NEED = re.compile(r"(?:bearer|basic)\s+[a-z0-9._~+/=\-]{8}")
+# a key-named parameter's name ends, camelCase or not, with one of these words right before its '='
+_PARAM_NEED = re.compile(r"(?:key|token|secret|pass\w*|pwd|sig\w*|credentials?|authorization|cookie2?|"
+                         r"authenticate)=")
+_JSON_FIELD_NEED = re.compile(r"(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|credentials?)"
+                              r"\\{0,3}\"\s*:\s*\\{0,3}\"[^\"\\]")
 
 
 def scrub_text(text: str, secrets=()) -> str:
@@ -43,17 +54,52 @@ def scrub_text(text: str, secrets=()) -> str:
     for secret in secrets:
         if secret and secret in text:
             text = text.replace(secret, REDACTED)
-    low = text.lower()  # cheap literal checks first: most text holds none of these and skips the patterns
-    if "authoriz" in low or "cookie" in low or "key" in low or "token" in low or "secret" in low:
-        text = _AUTH_LINE.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
-    if "bearer" in low or "basic" in low:
+    low = _folded(text)  # cheap checks first (literal words, then what a match needs): each spares a pattern
+    if _has_any(low, _AUTH_WORDS) and _AUTH_NEED.search(low):
+        text = _AUTH_LINE.sub(_auth, text)
+        low = _folded(text)
+    if ("bearer" in low or "basic" in low) and _SCHEME_NEED.search(low):
         text = _SCHEME_TEXT.sub(_scheme, text)
-    if "=" in text:
-        text = PARAM.sub(lambda m: _param(m.group(1), m.group(2), m.group(3)), text)
-    if '"' in text and _maybe_named(low):
-        text = _JSON_FIELD.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + (
-            REDACTED if is_secret_name(m.group(2)) and m.group(2).lower() != "token" else m.group(4)), text)
+        low = _folded(text)
+    if "=" in text and ("%" in text or _PARAM_NEED.search(low)):  # '%' may encode a name's letters
+        text = PARAM.sub(_params, text)
+        low = _folded(text)
+    if '"' in text and _maybe_named(low) and _JSON_FIELD_NEED.search(low):
+        text = _JSON_FIELD.sub(_json_field, text)
     return text
+
+
+# IGNORECASE matches an ASCII letter of a pattern to its other case and to four more letters (Python's re
+# docs). str.lower() turns every character into one (\w and \s kept) and 'K' (U+212A) into 'k', but not these
+# three: 'İ' would become two characters, 'ı' and 'ſ' stay (a test checks every code point)
+_IGNORECASE_EXTRA = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
+
+
+def _folded(text: str) -> str:
+    """The text lowered, one character for one, with every letter IGNORECASE matches to an ASCII one made it."""
+    if not text.isascii():
+        for letter, plain in _IGNORECASE_EXTRA:
+            if letter in text:
+                text = text.replace(letter, plain)
+    return text.lower()
+
+
+def _has_any(low: str, words) -> bool:
+    return any(word in low for word in words)
+
+
+def _auth(match) -> str:
+    return match.group(1) + match.group(2) + REDACTED
+
+
+def _params(match) -> str:
+    return _param(match.group(1), match.group(2), match.group(3))
+
+
+def _json_field(match) -> str:
+    name = match.group(2)
+    return match.group(1) + name + match.group(3) + (
+        REDACTED if is_secret_name(name) and name.lower() != "token" else match.group(4))
 
 
 _scrub_text = scrub_text  # the function itself, where a local name `scrub_text` may stand for a memo of it
@@ -180,7 +226,8 @@ def _scrub_text_body(text: str, secrets) -> str:
 
 def _clean(text: str, secrets) -> bool:
     """True when no secret-looking field name is present and the text net removes nothing (the fast path)."""
-    return not (_maybe_named(text.lower()) and _NAMED.search(text)) and scrub_text(text, secrets) == text
+    low = _folded(text)
+    return not (_maybe_named(low) and _NAMED.search(low)) and scrub_text(text, secrets) == text
 
 
 def _dump_if_changed(parsed, secrets, original: str) -> str:
