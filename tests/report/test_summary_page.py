@@ -148,3 +148,23 @@ def test_odd_usage_types_from_a_provider_are_kept_out_of_the_observations(tmp_pa
     assert obs["completion_tokens"] is None and obs["prompt_tokens"] is None and obs["usd"] is None
     assert obs["model"] == "7" and obs["finish_reasons"] == ['{"x": 1}']
     load_results(log.write(tmp_path))  # a file the summary and the gate can read
+
+
+def test_check_summarises_what_it_wrote_as_the_file_reads_and_never_a_file_changed_since(tmp_path):
+    from chatconform.report.results import written_here
+    from chatconform.report.summary import write_summary
+
+    log = ResultsLog()
+    log.add(provider="p", model="m", check="c", verdict="pass", origin="live", label="p-m/basic", findings=[],
+            exchange=exchange("sk-test-0123456789abcdefghij", b'{"choices": []}'))
+    path = log.write(tmp_path)
+    kept = written_here(path)
+    assert kept == load_results(path)  # what `check` hands the summary is what the file reads
+    pages = []
+    for given in (kept, None):
+        write_summary(path, tmp_path / f"history{len(pages)}", tmp_path / "summary.html", results=given)
+        pages.append((tmp_path / "summary.html").read_text(encoding="utf-8"))
+    assert pages[0] == pages[1]
+    path.write_text(path.read_text(encoding="utf-8").replace('"pass"', '"fail"'), encoding="utf-8")
+    assert written_here(path) is None  # edited since: read again from the file
+    assert written_here(tmp_path / "other.json") is None

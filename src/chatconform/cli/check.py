@@ -140,11 +140,12 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
 
 def _summary(reports: Path, started: float) -> Path | None:
     """summary.html from the results.json this run wrote (an older one is never summarised as this run's)."""
+    from chatconform.report.results import written_here
     from chatconform.report.summary import write_summary
 
     results = reports / "results.json"
     if not results.is_file() or results.stat().st_mtime < started - 1:
         return None
-    out = write_summary(results, reports / "history", reports / "summary.html")
+    out = write_summary(results, reports / "history", reports / "summary.html", results=written_here(results))
     print(f"chatconform: wrote {results}, {reports / 'junit.xml'}, {reports / 'allure-results'} and {out}")
     return out

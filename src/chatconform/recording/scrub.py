@@ -43,6 +43,8 @@ _SCHEME_NEED = re.compile(r"(?:bearer|basic)\s+[a-z0-9._~+/=\-]{8}")
 # a key-named parameter's name ends, camelCase or not, with one of these words right before its '='
 _PARAM_NEED = re.compile(r"(?:key|token|secret|pass\w*|pwd|sig\w*|credentials?|authorization|cookie2?|"
                          r"authenticate)=")
+# ...or has a %XX escape in it (unquoted, it may spell one of those words); a name is at most 64 characters
+_PARAM_ENCODED = re.compile(r"%[0-9a-f]{2}[^=&;#?/\s\"'<>]{0,61}=")
 _JSON_FIELD_NEED = re.compile(r"(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|credentials?)"
                               r"\\{0,3}\"\s*:\s*\\{0,3}\"[^\"\\]")
 
@@ -61,7 +63,7 @@ def scrub_text(text: str, secrets=()) -> str:
     if ("bearer" in low or "basic" in low) and _SCHEME_NEED.search(low):
         text = _SCHEME_TEXT.sub(_scheme, text)
         low = _folded(text)
-    if "=" in text and ("%" in text or _PARAM_NEED.search(low)):  # '%' may encode a name's letters
+    if "=" in text and (_PARAM_NEED.search(low) or ("%" in text and _PARAM_ENCODED.search(low))):
         text = PARAM.sub(_params, text)
         low = _folded(text)
     if '"' in text and _maybe_named(low) and _JSON_FIELD_NEED.search(low):

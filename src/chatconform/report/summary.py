@@ -183,8 +183,10 @@ def _conflicts(results: dict) -> str:
     return f'<h2>Docs conflicts ({len(items)})</h2><ul id="conflicts">{listed}</ul>'
 
 
-def write_summary(results_path: Path, history_dir: Path, out: Path, keep: int = 20, secrets=()) -> Path:
-    """Write summary.html from results.json and the previous runs, then add this run to the history.
+def write_summary(results_path: Path, history_dir: Path, out: Path, keep: int = 20, secrets=(),
+                  results: dict | None = None) -> Path:
+    """Write summary.html from results.json (or `results`, what this process wrote there) and the previous
+    runs, then add this run to the history.
 
     Unknown verdict words (here or in the history) are shown as unknown, the page is still written for the
     reviewer, this run is kept out of the history, and a one-line UsageError says which words and where.
@@ -194,7 +196,7 @@ def write_summary(results_path: Path, history_dir: Path, out: Path, keep: int = 
         raise UsageError(f"{out}: is a folder; --out names the summary file to write")
     if history_dir.exists() and not history_dir.is_dir():
         raise UsageError(f"{history_dir}: not a folder; --history names the folder of previous runs")
-    results = load_results(results_path)
+    results = results if results is not None else load_results(results_path)
     runs = sorted(history_dir.glob("results-*.json")) if history_dir.is_dir() else []
     runs = runs[-(TREND - 1):]  # the page shows no older run than the trend's first
     history = [load_results(p, "history copy of a results.json") for p in runs]
