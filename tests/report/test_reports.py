@@ -48,7 +48,7 @@ def test_results_json_carries_labels_and_redacted_attachments(reports):
     assert ("epic", "aimlapi") in labels and ("feature", "google/gemini-2.5-pro") in labels
     assert ("story", "limits.completion_within_max_tokens") in labels
     attachments = {a["name"] for r in labelled for a in r.get("attachments", [])}
-    assert {"request (redacted)", "response (redacted)", "findings (with JSON paths)"} <= attachments
+    assert {"request and response (redacted)", "findings (with JSON paths)"} <= attachments
 
 
 def test_every_test_has_its_result_and_attachment_files_and_allure_finds_them(reports):

@@ -100,6 +100,19 @@ def test_a_repository_s_own_tests_never_collect_the_cassettes(project):
     assert "1 test collected" in result.stdout and "gateway" not in result.stdout, result.stdout
 
 
+def test_the_garbage_collector_paused_for_collection_runs_again_in_the_tests(project):
+    (project / "tests").mkdir()
+    (project / "tests" / "test_gc.py").write_text("import gc\n\ndef test_collector_on():\n    assert gc.isenabled()\n"
+                                                  "\ndef test_collector_off_by_choice_stays_off():\n    gc.disable()\n")
+    (project / "tests" / "test_gc_last.py").write_text("import gc\n\ndef test_on_again():\n    assert not gc.isenabled()"
+                                                       "\n    gc.enable()\n")
+    result = pytest_in(project, "tests", "cassettes", "-v")  # the cassettes collected too: the pause is taken
+    found = outcomes(result)
+    assert [found.get(t) for t in ("test_collector_on", "test_collector_off_by_choice_stays_off", "test_on_again")] \
+        == ["PASSED"] * 3, result.stdout
+    assert len(found) > 3
+
+
 def test_settings_resolve_command_line_over_marker_over_config_fixture(project):
     (project / "conftest.py").write_text(textwrap.dedent("""
         import pytest

@@ -74,6 +74,22 @@ def pytest_runtest_makereport(item, call):
     scrub_report(outcome.get_result())
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection(session):
+    """The garbage collector is paused while tests are collected: a catalog's collection builds hundreds of
+    thousands of objects that all live to the end of the run (exchanges, specs, items), and its full passes
+    over them cost ~0.5 s of a warm make check while finding next to nothing (max RSS measured the same)."""
+    import gc
+
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
 def pytest_collection_finish(session):
     """After collecting a catalog's thousands of tests, what they hold (exchanges, specs, claims) lives to the
     end of the run: frozen out of the garbage collector's reach, its full passes stop walking all of it."""

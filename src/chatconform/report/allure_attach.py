@@ -28,6 +28,7 @@ from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, UNAVAILABL
 TAGS = {KNOWN: "known deviation", GAP: "gap", CONFLICT: "docs conflict", FAIL: "violation",
         UNAVAILABLE: "provider unavailable", NOT_RUN: "not run"}
 DOCS_CONFLICTS = "docs conflicts"  # the suite of a provider's conflicting documents (they name no one model)
+EXCHANGE = "request and response (redacted)"  # the evidence every judged test carries
 LONG = 400  # a reason longer than this is cut in the description; the status message keeps it whole
 _MARKUP = re.compile(r"([\\`*_\[\]()<>#|~!&])")  # what markdown could read as markup in quoted text
 
@@ -145,16 +146,16 @@ def _evidence(ex, findings, secrets) -> None:
 
 
 def _redacted_sides(ex, secrets) -> list[tuple[str, str]]:
-    """(name, JSON text) of the request and the response, scrubbed: the same for every check of the exchange."""
+    """(name, JSON text) of the request and the response together, scrubbed: the same for every check of the
+    exchange. One file, not two: a catalog run attaches it to thousands of tests, each its own copy."""
     request = {"method": ex.request.method, "url": scrub_url(ex.request.url, secrets),
                "headers": scrub_headers(ex.request.headers, secrets),
                "body": _text(scrub_body(ex.request.body, secrets))}
-    sides = [("request (redacted)", _json_text(request, secrets))]
-    if ex.response is not None:
-        response = {"status": ex.response.status, "headers": scrub_headers(ex.response.headers, secrets),
-                    "body": _text(scrub_body(ex.response.body, secrets))}
-        sides.append(("response (redacted)", _json_text(response, secrets)))
-    return sides
+    if ex.response is None:
+        return [(EXCHANGE, _json_text({"request": request, "response": None}, secrets))]
+    response = {"status": ex.response.status, "headers": scrub_headers(ex.response.headers, secrets),
+                "body": _text(scrub_body(ex.response.body, secrets))}
+    return [(EXCHANGE, _json_text({"request": request, "response": response}, secrets))]
 
 
 def _title(ex, verdict: str | None) -> str:
