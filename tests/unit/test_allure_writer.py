@@ -58,3 +58,36 @@ def test_old_results_are_moved_aside_and_removed_in_the_background(tmp_path):
     assert not old.exists()  # out of the way at once: the new run writes a fresh folder
     assert remover.wait(timeout=60) == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_results_are_serialised_as_allure_s_own_file_logger_does():
+    import attr
+    from allure_commons.model2 import (Attachment, Label, Link, Parameter, StatusDetails, TestResult,
+                                       TestResultContainer, TestStepResult)
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from chatconform.report.allure_writer import plain
+
+    text = st.one_of(st.none(), st.text(max_size=5))
+    flag = st.one_of(st.none(), st.booleans(), st.integers(-1, 1))
+    labels = st.lists(st.builds(Label, name=text, value=text), max_size=3)
+    params = st.lists(st.builds(Parameter, name=text, value=text, excluded=flag, mode=text), max_size=2)
+    files = st.lists(st.builds(Attachment, name=text, source=text, type=text), max_size=2)
+    details = st.one_of(st.none(), st.builds(StatusDetails, known=flag, flaky=flag, message=text, trace=text))
+    steps = st.recursive(st.just([]), lambda inner: st.lists(st.builds(
+        TestStepResult, name=text, status=text, statusDetails=details, steps=inner, attachments=files,
+        parameters=params, start=flag), max_size=2), max_leaves=4)
+    results = st.builds(TestResult, uuid=text, name=text, fullName=text, status=text, statusDetails=details,
+                        labels=labels, links=st.lists(st.builds(Link, type=text, url=text, name=text), max_size=2),
+                        parameters=params, attachments=files, steps=steps, start=flag, stop=st.integers(),
+                        titlePath=st.lists(st.text(max_size=3), max_size=2))
+    containers = st.builds(TestResultContainer, uuid=text, children=st.lists(st.text(max_size=3), max_size=2),
+                           befores=st.lists(st.builds(TestStepResult, name=text, steps=steps), max_size=1))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(results, containers))
+    def same(item):
+        assert plain(item) == attr.asdict(item, filter=lambda _, v: v or v is False)
+
+    same()

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import allure
-from attr import asdict
+import attr
 
 from chatconform.report._file_sink import write_one
 
@@ -46,7 +46,7 @@ class ResultWriter:
         """Serialise an Allure result or container as AllureFileLogger does, and send its file."""
         indent = 4 if os.environ.get("ALLURE_INDENT_OUTPUT") else None
         name = item.file_pattern.format(prefix=uuid.uuid4())
-        data = asdict(item, filter=lambda _, v: v or v is False)
+        data = plain(item)
         self.put(name, json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8"))
 
     def put(self, name: str, body: bytes) -> None:
@@ -88,6 +88,29 @@ def _widen(pipe) -> None:
         fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
     except (OSError, ValueError):
         pass  # another system, or a lower limit: the default size only makes the tests wait more often
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # an attrs class -> its field names, in order
+
+
+def plain(value):
+    """What AllureFileLogger writes for an Allure model object: `attr.asdict(item, filter=lambda _, v: v or v is
+    False)`, built ~3x faster (asdict works each class out again for every object; a catalog run has ~100,000)."""
+    names = _FIELDS.get(type(value))
+    if names is None and attr.has(type(value)):
+        names = _FIELDS.setdefault(type(value), tuple(field.name for field in attr.fields(type(value))))
+    if names is not None:
+        out = {}
+        for name in names:
+            field = getattr(value, name)
+            if field or field is False:  # asdict's filter: empty and None fields are left out, False kept
+                out[name] = plain(field)
+        return out
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):  # (no Allure model field is one; asdict keeps keys as they are too)
+        return {key: plain(item) for key, item in value.items()}
+    return value
 
 
 def take_over(config) -> ResultWriter | None:
