@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-import httpx
-
 from chatconform.errors import ChatconformError
 from chatconform.inputs import MAX_FILE_BYTES
 from chatconform.paths import read_regular
@@ -45,6 +43,8 @@ def fetch(url: str, mirror: Path | None, timeout: float = 30.0, limit: int = MAX
         except ChatconformError as err:
             raise FetchError(f"{url}: {err}") from None
         return _within(url, data, limit)
+    import httpx  # here, not at the top: a replay or an offline pull never loads it (~70 ms of every command)
+
     try:
         with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
             if response.status_code != 200:
