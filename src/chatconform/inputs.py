@@ -110,10 +110,9 @@ def check_bounds(value, where: str, max_depth: int = MAX_DEPTH, max_nodes: int =
                 below += [k for k in item if isinstance(k, (tuple, frozenset))]
             elif isinstance(item, (list, tuple)):
                 below += item
-            elif isinstance(item, str):
-                texts.append(item)
-                continue
             else:
+                if isinstance(item, str):
+                    texts.append(item)
                 continue
             if seen + len(below) > max_nodes:
                 raise InputError(f"{where}: over {max_nodes:,} values once expanded (YAML aliases?); refused")

@@ -66,7 +66,7 @@ def scrub_text(text: str, secrets=()) -> str:
     if "=" in text and (_PARAM_NEED.search(low) or ("%" in text and _PARAM_ENCODED.search(low))):
         text = PARAM.sub(_params, text)
         low = _folded(text)
-    if '"' in text and _maybe_named(low) and _JSON_FIELD_NEED.search(low):
+    if '"' in text and _has_any(low, _NAME_WORDS) and _JSON_FIELD_NEED.search(low):
         text = _JSON_FIELD.sub(_json_field, text)
     return text
 
@@ -87,6 +87,7 @@ def _folded(text: str) -> str:
 
 
 def _has_any(low: str, words) -> bool:
+    """A literal pre-check in lower-case text: a miss means none of the words is there."""
     return any(word in low for word in words)
 
 
@@ -105,11 +106,6 @@ def _json_field(match) -> str:
 
 
 _scrub_text = scrub_text  # the function itself, where a local name `scrub_text` may stand for a memo of it
-
-
-def _maybe_named(low: str) -> bool:
-    """A literal pre-check for a secret-looking name (lower-case text): a miss means none is there."""
-    return any(word in low for word in _NAME_WORDS)
 
 
 def _scheme(match) -> str:
@@ -229,7 +225,7 @@ def _scrub_text_body(text: str, secrets) -> str:
 def _clean(text: str, secrets) -> bool:
     """True when no secret-looking field name is present and the text net removes nothing (the fast path)."""
     low = _folded(text)
-    return not (_maybe_named(low) and _NAMED.search(low)) and scrub_text(text, secrets) == text
+    return not (_has_any(low, _NAME_WORDS) and _NAMED.search(low)) and scrub_text(text, secrets) == text
 
 
 def _dump_if_changed(parsed, secrets, original: str) -> str:

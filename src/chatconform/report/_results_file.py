@@ -105,7 +105,7 @@ def _fields(obj: dict, spec: dict, place: str, known: frozenset | None = None) -
 def _plainly_fine(obj: dict, spec: dict, known: frozenset | None) -> bool:
     """True when every field is of an allowed type exactly, none is missing and none is unknown: what the
     checks below would pass without a word, found in one loop (anything else goes through them)."""
-    exact, required = _exact(id(spec), spec)
+    exact, required = _exact(spec)
     for name, value in obj.items():
         kinds = exact.get(name)
         if kinds is None:
@@ -116,15 +116,15 @@ def _plainly_fine(obj: dict, spec: dict, known: frozenset | None) -> bool:
     return required <= obj.keys()
 
 
-_EXACT: dict[int, tuple[dict, frozenset]] = {}
+_EXACT: dict[int, tuple[dict, frozenset]] = {}  # id of a field table above -> what _exact makes of it
 
 
-def _exact(key: int, spec: dict) -> tuple[dict, frozenset]:
+def _exact(spec: dict) -> tuple[dict, frozenset]:
     """(field -> the exact types it may hold, the required fields) of one of the field tables above."""
-    if key not in _EXACT:
-        _EXACT[key] = ({name: frozenset(kinds) for name, (kinds, _) in spec.items()},
-                       frozenset(name for name, (_, required) in spec.items() if required))
-    return _EXACT[key]
+    if id(spec) not in _EXACT:
+        _EXACT[id(spec)] = ({name: frozenset(kinds) for name, (kinds, _) in spec.items()},
+                            frozenset(name for name, (_, required) in spec.items() if required))
+    return _EXACT[id(spec)]
 
 
 def _typed(value, kinds: tuple, place: str, what: str):

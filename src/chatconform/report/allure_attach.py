@@ -137,25 +137,23 @@ def _deviation_text(row, deviation, secrets) -> str:
 
 def _evidence(ex, findings, secrets) -> None:
     """The redacted request and response, the findings with their JSON paths, the quoted sentences."""
-    for name, text in once(ex, "_cc_evidence", lambda x: _redacted_sides(x, secrets)):
-        attach(text, name, allure.attachment_type.JSON)
+    attach(once(ex, "_cc_evidence", lambda x: _redacted_exchange(x, secrets)), EXCHANGE, allure.attachment_type.JSON)
     if findings:
         _attach_json([f.to_dict() for f in findings], "findings (with JSON paths)", secrets)
         excerpt = "\n".join(f"{f.schema_at or f.source}\n  says: {f.says or '-'}" for f in findings)
         attach(scrub_text(excerpt, secrets), "spec locations and quoted sentences", allure.attachment_type.TEXT)
 
 
-def _redacted_sides(ex, secrets) -> list[tuple[str, str]]:
-    """(name, JSON text) of the request and the response together, scrubbed: the same for every check of the
-    exchange. One file, not two: a catalog run attaches it to thousands of tests, each its own copy."""
+def _redacted_exchange(ex, secrets) -> str:
+    """The request and the response as one JSON text, scrubbed: the same for every check of the exchange.
+    One file, not two: a catalog run attaches it to thousands of tests, each its own copy."""
     request = {"method": ex.request.method, "url": scrub_url(ex.request.url, secrets),
                "headers": scrub_headers(ex.request.headers, secrets),
                "body": _text(scrub_body(ex.request.body, secrets))}
-    if ex.response is None:
-        return [(EXCHANGE, _json_text({"request": request, "response": None}, secrets))]
-    response = {"status": ex.response.status, "headers": scrub_headers(ex.response.headers, secrets),
-                "body": _text(scrub_body(ex.response.body, secrets))}
-    return [(EXCHANGE, _json_text({"request": request, "response": response}, secrets))]
+    response = None if ex.response is None else {
+        "status": ex.response.status, "headers": scrub_headers(ex.response.headers, secrets),
+        "body": _text(scrub_body(ex.response.body, secrets))}
+    return _json_text({"request": request, "response": response}, secrets)
 
 
 def _title(ex, verdict: str | None) -> str:
