@@ -201,3 +201,19 @@ def test_folding_keeps_every_character_one_for_one_and_makes_ignorecase_twins_of
             assert "a" <= folded <= "z" and re.match(folded, char, re.IGNORECASE), hex(point)
         else:
             assert not "a" <= folded <= "z", hex(point)
+
+
+def test_a_thinking_signature_is_not_a_credential_but_a_query_signature_is():
+    # Anthropic requires a thinking block's signature back byte for byte on the next turn: redacting it in a
+    # cassette breaks every replayed conversation; a presigned URL's Signature= still grants access
+    block = {"type": "thinking", "thinking": "Let me see.", "signature": "EqQBCkgIARABGAIiQL0c4nary+abc/def=="}
+    delta = {"type": "content_block_delta", "index": 0,
+             "delta": {"type": "signature_delta", "signature": "EqQBCkgIARABGAIiQL0c4nary+abc/def=="}}
+    for value in (block, delta):
+        text = json.dumps(value)
+        assert scrub_body(text, []) == text
+        assert scrub_body(f"event: x\ndata: {text}\n\n", []) == f"event: x\ndata: {text}\n\n"
+        assert scrub.scrub_tree(value) == value
+    assert scrub.scrub_url("https://b.example/f?X-Amz-Signature=abcdef0123456789") \
+        == "https://b.example/f?X-Amz-Signature=<redacted>"
+    assert scrub.scrub_tree({"client_secret": "abcdef0123456789"}) == {"client_secret": "<redacted>"}

@@ -63,7 +63,7 @@ def verified():
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = main(["verify", "--json", str(CORPUS)])
+        code = main(["verify", "--json", str(OTEL)])
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     return code, {(Path(x["cassette"]).stem, x["index"]): x for x in lines}
 

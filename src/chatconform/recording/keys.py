@@ -148,11 +148,17 @@ def _named_scalars(value):
             stack.extend(item)
 
 
+# JSON fields named like keys that hold no credential: a `signature` is an integrity value the model wrote
+# (Anthropic's thinking blocks and signature deltas), which the API requires back byte for byte next turn
+INTEGRITY_FIELDS = frozenset({"signature"})
+
+
 def redactable(name, value, parent) -> bool:
     """A secret-named field holding a value; a logprob entry's `token` is text the model wrote, not a key."""
     if not is_secret_name(name) or value in (None, "") or isinstance(value, bool):
         return False
-    if str(name).lower() == "token" and "logprob" in parent:
+    low = str(name).lower()
+    if (low == "token" and "logprob" in parent) or low in INTEGRITY_FIELDS:
         return False
     return isinstance(value, (str, int, float))
 

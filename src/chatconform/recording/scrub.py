@@ -20,8 +20,8 @@ from functools import partial
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from chatconform.recording.keys import (  # noqa: F401  (one import for every writer: names, values and scrubbing)
-    MIN_SECRET, NAMED_ENV, PARAM, REDACTED, STANDARD_KEY_ENVS, exchange_secrets, is_secret_name, key_env_names,
-    known_secrets, pairs, parse_json, redactable, register_key_env, request_secrets, run_secrets,
+    INTEGRITY_FIELDS, MIN_SECRET, NAMED_ENV, PARAM, REDACTED, STANDARD_KEY_ENVS, exchange_secrets, is_secret_name,
+    key_env_names, known_secrets, pairs, parse_json, redactable, register_key_env, request_secrets, run_secrets,
 )
 
 # a JSON text that may hold a secret-named field (lower case: looked for in a folded text, see _folded)
@@ -102,7 +102,7 @@ def _params(match) -> str:
 def _json_field(match) -> str:
     name = match.group(2)
     return match.group(1) + name + match.group(3) + (
-        REDACTED if is_secret_name(name) and name.lower() != "token" else match.group(4))
+        REDACTED if is_secret_name(name) and name.lower() not in ("token", *INTEGRITY_FIELDS) else match.group(4))
 
 
 _scrub_text = scrub_text  # the function itself, where a local name `scrub_text` may stand for a memo of it
