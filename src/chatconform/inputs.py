@@ -7,6 +7,7 @@ Limits are generous for real material and fail loudly past it: a document is nev
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -85,6 +86,41 @@ def parse_yaml(text: str, where: str, max_depth: int = MAX_DEPTH):
                          f"{_first_line(err)[:120]})") from None
     check_bounds(value, where, max_depth)
     return value
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class _Yaml12(_YAML_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, reading plain numbers as YAML 1.2 does (OpenAPI documents are YAML 1.2): `1e-08` is a
+    number there, a string in PyYAML's YAML 1.1 (Mistral's learning_rate bounds would stop being numbers)."""
+
+
+_Yaml12.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."))
+
+
+def parse_document(data: bytes, where: str, name: str = ""):
+    """A published spec: YAML when its file name says so (Mistral publishes openapi.yaml), else JSON; either
+    way the JSON data model (keys as strings, dates as text), so every later step reads one form."""
+    if not str(name).lower().endswith(YAML_SUFFIXES):
+        return parse_json(data, where)
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as err:
+        raise InputError(f"{where}: not UTF-8 ({err.reason} at byte {err.start})") from None
+    try:
+        value = yaml.load(text, Loader=_Yaml12)  # noqa: S506 (a safe loader)
+    except RecursionError:
+        raise InputError(f"{where}: YAML nested too deeply") from None
+    except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OverflowError) as err:
+        raise InputError(f"{where}: not valid YAML ({_first_line(err)[:160]})") from None
+    check_bounds(value, where)
+    try:
+        return json.loads(json.dumps(value, default=str))
+    except (ValueError, RecursionError) as err:
+        raise InputError(f"{where}: YAML that has no JSON form ({_first_line(err)})") from None
 
 
 def load_yaml(path, what: str = "YAML file", max_depth: int = MAX_DEPTH):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatconform.claims import load_claims
+from chatconform.dialects import load_dialects
 from chatconform.claims._registry import declared
 from chatconform.claims.catalog import MODULES
 from chatconform.claims.conflicts import docs_conflicts
@@ -46,7 +47,29 @@ def test_unpinned_sources_are_marked_as_snapshots():
         if claim.source.startswith("documented "):  # each provider's own sentence: see the test below
             assert claim.documented and claim.documented in claim.source
             continue
+        if claim.quoted_by_dialect:  # each dialect's own sentence: see the test below
+            assert claim.source == "quoted by each dialect (dialect.toml)"
+            continue
         assert claim.source.startswith("specs/") or "(as seeded)" in claim.source or "generated" in claim.source
+
+
+DIALECT_QUOTED = [(c, d) for c in CLAIMS.values() if c.quoted_by_dialect for d in load_dialects().values()
+                  if c.id in d.facts.data.get("quotes", {})]
+
+
+@pytest.mark.parametrize(("claim", "dialect"), DIALECT_QUOTED, ids=[f"{c.id}-{d.name}" for c, d in DIALECT_QUOTED])
+def test_a_claim_quoting_each_dialects_own_words_has_them_verbatim_in_the_pinned_spec(claim, dialect):
+    quote = dialect.facts.data["quotes"][claim.id]
+    text = quoted_at(quote["source"])
+    if not quote.get("implied"):
+        assert squash(quote["says"]) in squash(text), f"{dialect.name}: not found at {quote['source']}"
+
+
+def test_every_dialect_quotes_each_shared_claim_that_applies_to_it():
+    # stream.grammar judges the dialects with a grammar of their own; error.envelope every dialect but chat's
+    quoted = {(c.id, d.name) for c, d in DIALECT_QUOTED}
+    assert {("stream.grammar", "anthropic-messages"), ("stream.grammar", "openai-responses"),
+            ("error.envelope", "anthropic-messages"), ("error.envelope", "openai-responses")} <= quoted
 
 
 DOCUMENTED = [c for c in CLAIMS.values() if c.documented]

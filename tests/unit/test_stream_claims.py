@@ -146,11 +146,12 @@ def test_an_empty_chunk_after_the_finish_adds_nothing(store):
 
 
 def test_a_stream_is_assembled_once_and_every_claim_shares_one_context(store, monkeypatch):
-    from chatconform.claims import _view, context
+    from chatconform.claims import context
+    from chatconform.dialects import openai_chat
 
     calls = []
-    real = _view._assemble
-    monkeypatch.setattr(_view, "_assemble", lambda ex: calls.append(ex) or real(ex))
+    real = openai_chat._assemble
+    monkeypatch.setattr(openai_chat, "_assemble", lambda ex: calls.append(ex) or real(ex))
     usage = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
     ex = exchange(req(stream_options={"include_usage": True}),
                   sse_body(*clean_chunks(), chunk(choices=[], usage=usage)), url=OPENAI_URL)

@@ -14,7 +14,7 @@ from chatconform.errors import ChatconformError
 from chatconform.exchange import Exchange
 from chatconform.findings import GAP_KIND, Finding
 from chatconform.providers.profiles import deviation_for
-from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, PASS, worst
+from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, worst
 
 DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
 
@@ -62,6 +62,13 @@ def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
     from chatconform.claims._registry import evaluate
 
     judgement = Judgement(exchange=ex)
+    from chatconform.checks.route import route
+
+    way = route(ex, store)
+    if way.foreign:  # a recorded image download beside the API calls: nothing of an API to judge
+        judgement.rows[SCHEMA] = Row(SCHEMA, [Finding("exchange.not-an-api-call", "info", "skip",
+                                                      message=way.why)], verdict=NOT_RUN, reason=way.why)
+        return judgement
     if only in (None, SCHEMA):
         judgement.rows[SCHEMA] = _row(ex, SCHEMA, lambda: _schema(ex, store))
     ctx = context(ex, store)  # the one every claim reads (what run_claim would look up claim by claim)

@@ -20,7 +20,8 @@ from pathlib import Path
 from chatconform.errors import ChatconformError
 from chatconform.findings import SEVERITIES, Finding
 
-SCHEMA_CHECKS = {"stream.chunk-schema": "stream.spec-defect", "response.schema": "response.spec-defect"}
+SCHEMA_CHECKS = {"stream.chunk-schema": "stream.spec-defect", "response.schema": "response.spec-defect",
+                 "request.schema": "request.spec-defect"}
 DATA = Path(__file__).parent.parent / "data" / "spec_defects.toml"
 _REQUIRED = ("name", "checks", "spec", "schema_at", "severity", "spec_says", "spec_pointer", "spec_quote",
              "practice", "evidence")

@@ -116,16 +116,44 @@ def validate(spec: LoadedSpec, pointer: str, instance, *, check: str, kind: str 
     return _findings(spec, validator_for(spec, pointer), instance, check, kind, severity, prefix)
 
 
-def _findings(spec, validator, instance, check, kind, severity, prefix) -> list[Finding]:
+def _findings(spec, validator, instance, check, kind, severity, prefix, depth: int = 0) -> list[Finding]:
     """At most MAX_ERRORS findings from a compiled validator ([] at once for a valid instance)."""
     if validator.is_valid(instance):
         return []
     findings = []
     for error in validator.iter_errors(instance):
-        findings.append(_finding(spec, error, check, kind, severity, prefix))
+        typed = _by_type(spec, error, check, kind, severity, prefix, depth)
+        findings.extend(typed if typed is not None else [_finding(spec, error, check, kind, severity, prefix)])
         if len(findings) >= MAX_ERRORS:
             break
-    return findings
+    return findings[:MAX_ERRORS]
+
+
+def _by_type(spec, error, check, kind, severity, prefix, depth) -> list[Finding] | None:
+    """A failed oneOf/anyOf whose branches are told apart by `type`, judged by the branch of the instance's
+    type (its findings name the field that is wrong), or said to be of a type the spec does not list."""
+    from chatconform.checks.events import array_branch, branches  # events reads the spec, validators compile it
+
+    keyword = str(error.schema_path[-1]) if len(error.schema_path) else ""
+    value = error.instance
+    if keyword not in ("oneOf", "anyOf") or depth > 4:
+        return None
+    union = join(*list(error.schema_path)[:-1])
+    at = prefix + json_path(error.instance_path)[1:]
+    if isinstance(value, list):  # a string-or-array union given an array: judged by its array branch
+        target = array_branch(spec, union)
+        return None if target is None else _findings(spec, validator_for(spec, target), value, check, kind,
+                                                     severity, at, depth + 1)
+    typed = branches(spec, union) if isinstance(value, dict) and isinstance(value.get("type"), str) else None
+    if not typed:
+        return None
+    target = typed.get(value["type"])
+    if target is None:
+        shown = ", ".join(sorted(typed)[:8]) + ("..." if len(typed) > 8 else "")
+        return [Finding(check=check, severity=severity, kind=kind, at=f"{at}.type", keyword=keyword,
+                        message=f"type {value['type']!r} is not one the spec documents here ({shown})",
+                        excerpt=excerpt(value), schema_at=f"specs/{spec.relpath}{to_fragment(union)}")]
+    return _findings(spec, validator_for(spec, target), value, check, kind, severity, at, depth + 1)
 
 
 def _finding(spec: LoadedSpec, error, check: str, kind: str, severity: str, prefix: str) -> Finding:

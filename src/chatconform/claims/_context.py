@@ -51,6 +51,18 @@ class Context:
         return completion_choices(self.ex)
 
     @cached_property
+    def dialect(self):
+        """The exchange's dialect (None for a call no dialect knows)."""
+        from chatconform.checks.route import dialect_of  # judging sits above the claims it runs
+
+        return dialect_of(self.ex)
+
+    @cached_property
+    def answer(self):
+        """The successful answer read in every dialect's shared terms (None when there is none)."""
+        return self.dialect.answer(self.ex) if self.dialect is not None else None
+
+    @cached_property
     def profile(self):
         """The provider's profile in the data in force (None for a provider the data does not know)."""
         return PROFILES.get(self.ex.provider)

@@ -33,14 +33,28 @@ def schema_problems(spec, pointer: str, body) -> list[str]:
     if validator.is_valid(body):
         return []
     vocabulary = _vocabulary(spec, pointer)
+    errors = [e for _, e in zip(range(MAX_SEEN), validator.iter_errors(body))]
+    # an object with fields the schema does not define is another kind of thing (Anthropic's server tools
+    # are {type, name}): its missing "required" fields are part of the same extension
+    other_kinds = {tuple(e.instance_path) for e in errors if _keyword(e) in ("additionalProperties",
+                                                                            "unevaluatedProperties")}
     problems = []
-    for error in validator.iter_errors(body):
-        if not is_extension(spec, error, vocabulary):
-            where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
-            problems.append(f"{where}: {error.message}"[:200])
+    for error in errors:
+        if is_extension(spec, error, vocabulary) or (_keyword(error) == "required"
+                                                      and tuple(error.instance_path) in other_kinds):
+            continue
+        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
+        problems.append(f"{where}: {error.message}"[:200])
         if len(problems) >= MAX_PROBLEMS:
             break
     return problems
+
+
+MAX_SEEN = 50  # failures read per request: enough to tell extensions from breaches
+
+
+def _keyword(error) -> str:
+    return str(error.schema_path[-1]) if len(error.schema_path) else ""
 
 
 def is_extension(spec, error, vocabulary: tuple[frozenset, frozenset]) -> bool:
@@ -54,6 +68,8 @@ def is_extension(spec, error, vocabulary: tuple[frozenset, frozenset]) -> bool:
     if isinstance(instance, dict) and keyword in ("anyOf", "oneOf"):
         kinds, names = vocabulary
         return _unknown_kind(instance, kinds) or not (set(instance) & names)
+    if isinstance(instance, list) and keyword in ("anyOf", "oneOf"):
+        return _unknown_kind(instance, vocabulary[0])  # a list of parts one of which is a kind the spec lacks
     return False
 
 

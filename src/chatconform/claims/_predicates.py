@@ -79,9 +79,9 @@ def whole_stream(ctx: Context) -> bool:
 
 @per_exchange
 def stream_with_error(ctx: Context) -> bool:
-    """A 2xx event stream to a chat request that reports an error in-band (judged once, as that error)."""
+    """A 2xx event stream, in any dialect, that reports an error in-band (judged once, as that error)."""
     ex = ctx.ex
-    return ex.ok and ex.stream is not None and is_chat_request(ctx) and stream_failed(ex)
+    return ex.ok and ex.stream is not None and ctx.dialect is not None and bool(ctx.dialect.in_band_errors(ex))
 
 
 def response_format_is(kind: str):
@@ -92,8 +92,34 @@ def response_format_is(kind: str):
     return predicate
 
 
+def speaks(name: str):
+    """A predicate: the exchange is in this dialect (`openai-chat`, `anthropic-messages`, `openai-responses`)."""
+    def predicate(ctx: Context) -> bool:
+        return ctx.dialect is not None and ctx.dialect.name == name
+    predicate.__name__ = f"speaks_{name.replace('-', '_')}"
+    return predicate
+
+
+def answered_in(name: str):
+    """A predicate: a successful answer (whole, or a stream that reported no error) in this dialect."""
+    speaking = speaks(name)
+
+    def predicate(ctx: Context) -> bool:
+        return speaking(ctx) and ctx.answer is not None
+    predicate.__name__ = f"answered_in_{name.replace('-', '_')}"
+    return predicate
+
+
 @per_exchange
-def is_messages_call(ctx: Context) -> bool:
-    """An Anthropic-compatible /v1/messages call (not count_tokens) that was answered."""
+def event_stream(ctx: Context) -> bool:
+    """A whole 2xx event stream (a documentation page prints an excerpt, whose end proves nothing)."""
     ex = ctx.ex
-    return ex.ok and ex.request.path.rstrip("/").endswith("/v1/messages") and isinstance(ex.json, dict)
+    return ex.ok and ex.stream is not None and ex.origin != "docs"
+
+
+@per_exchange
+def refused(ctx: Context) -> bool:
+    """A 4xx or 5xx answer with a body, in a dialect that documents its error envelope."""
+    ex = ctx.ex
+    return ex.response is not None and ex.response.status >= 400 and bool(ex.response.body) \
+        and ctx.dialect is not None and ctx.dialect.is_generation(ex.request.path)

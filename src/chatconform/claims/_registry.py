@@ -31,6 +31,7 @@ class Claim:
     implied: bool = False  # True when only OpenAI compatibility implies it, not the provider's own words
     documented: str = ""  # a documented value's name: each provider's findings quote its own sentence for it
     doc: str = ""
+    quoted_by_dialect: bool = False  # each dialect's own words for it, from its dialect.toml [quotes]
 
     def applies(self, ctx: Context) -> bool:
         """True when this claim judges the exchange."""
@@ -44,12 +45,12 @@ class Claim:
 
 
 def claim(*, id: str, says: str, source: str, applies_to, severity: str = "violation",
-          providers=("*",), implied: bool = False, documented: str = ""):
+          providers=("*",), implied: bool = False, documented: str = "", quoted_by_dialect: bool = False):
     """Declare a check function as the claim `id` (load_claims() collects it)."""
     def declare(func):
         setattr(func, MARK, Claim(id=id, says=says, source=source, severity=severity, applies_to=applies_to,
                                   check=func, providers=tuple(providers), implied=implied, documented=documented,
-                                  doc=(func.__doc__ or "").strip()))
+                                  doc=(func.__doc__ or "").strip(), quoted_by_dialect=quoted_by_dialect))
         return func
     return declare
 
@@ -64,6 +65,9 @@ def evaluate(c: Claim, ctx: Context) -> list[Finding]:
     """The findings of one claim, stamped with its id, severity, and the quote and source they rest on."""
     own = ctx.documented(c.documented) if c.documented else None
     says, source = (own.says, own.source) if own else (c.says, c.source)
+    if c.quoted_by_dialect and ctx.dialect is not None:
+        quote = ctx.dialect.facts.data.get("quotes", {}).get(c.id, {})
+        says, source = quote.get("says", says), quote.get("source", source)
     out = []
     for finding in _call(c, ctx):
         finding.check = finding.check or c.id

@@ -14,7 +14,9 @@ from chatconform.findings import Finding
 
 # The claim modules, in the order the catalog lists their claims (one line each).
 MODULES = (
-    "anthropic",
+    "dialects",
+    "messages",
+    "responses",
     "choices",
     "limits",
     "finish",

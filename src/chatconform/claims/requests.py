@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from chatconform.checks.route import judging_spec
 from chatconform.claims._context import Context
 from chatconform.claims._negative import content_rejection, schema_problems
 from chatconform.claims._predicates import is_chat_request
@@ -68,7 +69,7 @@ def _limit_problems(ctx: Context) -> list[str]:
 
 def _schema_problems(ctx: Context) -> list[str]:
     ex = ctx.ex
-    spec = ctx.store.spec_or_none(ex.provider, ex.model) if ctx.store is not None else None
+    spec = judging_spec(ex, ctx.store) if ctx.store is not None else None
     op = spec.find_operation(ex.request.method, ex.request.path) if spec else None
     if op and op.request_schema and ex.request.json is not None:
         return schema_problems(spec, op.request_schema, ex.request.json)
@@ -76,7 +77,9 @@ def _schema_problems(ctx: Context) -> list[str]:
 
 
 def _invalid(ctx: Context) -> bool:
-    return _answered_chat(ctx) and bool(request_problems(ctx))
+    ex = ctx.ex
+    return ex.response is not None and ctx.dialect is not None and ctx.dialect.is_generation(ex.request.path) \
+        and bool(request_problems(ctx))
 
 
 @claim(id="request.invalid_rejected", implied=True,
@@ -90,8 +93,8 @@ def an_invalid_request_gets_a_4xx_with_an_error_body(ctx: Context):
     if not 400 <= status < 500:
         yield Finding.at_path("$", f"an invalid request ({why}) got {status}", received=str(status),
                               expected="4xx")
-        return
-    yield from _error_shape(ctx.ex)
+    elif ctx.dialect.name == "openai-chat":  # the other dialects' envelopes are judged by error.envelope
+        yield from _error_shape(ctx.ex)
 
 
 def _error_shape(ex):

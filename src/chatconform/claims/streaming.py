@@ -112,7 +112,7 @@ def include_usage_adds_a_usage_chunk_before_done(ctx: Context):
        source=OPENAI_SPEC + "#/components/schemas/ErrorEvent/description", applies_to=stream_with_error)
 def an_error_inside_a_200_stream_is_one_finding(ctx: Context):
     """An error inside a 200 stream is one finding: a server failure a violation, an outage or a refusal a gap."""
-    index, error = error_events(ctx.ex)[0]
+    index, error = ctx.dialect.in_band_errors(ctx.ex)[0]
     severity, kind, what = _classify(error)
     yield Finding.at_path(f"$events[{index}]", f"the stream failed after status 200 ({what}): {_describe(error)}",
                           severity=severity, kind=kind, received=excerpt(error))

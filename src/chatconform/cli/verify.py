@@ -109,7 +109,9 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
 def _render(j, store, ex, path) -> str:
     from chatconform.report.render import render_judgement
 
-    spec = store.spec_or_none(ex.provider, ex.model)
+    from chatconform.checks.route import judging_spec
+
+    spec = judging_spec(ex, store)
     return render_judgement(j, spec.display if spec else None, f"chatconform verify {path}")
 
 

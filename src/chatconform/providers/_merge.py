@@ -16,7 +16,7 @@ from chatconform.providers._validate import key_path
 UNION_LISTS = ("models", "hosts", "reasoning_models")
 ENTRY_LISTS = ("prices", "documented", "spec_defects", "deviations")
 URL_FIELDS = ("base_url", "hosts")
-DEFAULTS = {"description": "", "base_url": "", "chat_path": "/chat/completions", "auth": "bearer", "key_env": "",
+DEFAULTS = {"description": "", "spec": "", "base_url": "", "chat_path": "/chat/completions", "auth": "bearer", "key_env": "",
             "key_field": "key", "models": [], "aliases": {}, "reasoning_models": [], "live_shapes": ["spec"],
             "endpoints": {}, "shapes": {}, "prices": [], "documented": [], "spec_defects": [], "deviations": []}
 BASE_SHAPE = "spec"  # the request shape of the provider's spec: `model` in the body, the key per `auth`

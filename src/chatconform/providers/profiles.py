@@ -69,6 +69,14 @@ class Profile:
     endpoint_auth: dict = field(default_factory=dict)  # path -> auth style, where an endpoint documents its own
     key_field: str = "key"
     reasoning_models: tuple[str, ...] = ()
+    spec: str = ""  # the contract it follows where it documents a call ("": its catalog's, else the dialect's)
+    endpoint_contracts: dict = field(default_factory=dict)  # path -> (dialect or "", spec or "") as declared
+
+    def contract_of(self, path: str) -> tuple[str, str]:
+        """(dialect, spec) the data declares for the endpoint a URL path ends with ("" where it says nothing)."""
+        path = path.rstrip("/")
+        found = [(p, c) for p, c in self.endpoint_contracts.items() if path.endswith(p.rstrip("/"))]
+        return max(found, key=lambda pc: len(pc[0]))[1] if found else ("", "")
 
     def matches(self, url: str) -> bool:
         """True when a URL belongs to this provider (host, or host:port when one is declared)."""
@@ -99,7 +107,9 @@ def _profile(name: str, data: dict) -> Profile:
         extra_endpoints={n: e["path"] for n, e in data["endpoints"].items()}, deviations=_deviations(data),
         aliases=dict(data["aliases"]), shapes=shapes, live_shapes=tuple(data["live_shapes"]),
         endpoint_auth={e["path"]: e["auth"] for e in data["endpoints"].values() if e.get("auth")},
-        key_field=data["key_field"], reasoning_models=tuple(data["reasoning_models"]))
+        key_field=data["key_field"], reasoning_models=tuple(data["reasoning_models"]), spec=data["spec"],
+        endpoint_contracts={e["path"]: (e.get("dialect", ""), e.get("spec", "")) for e in data["endpoints"].values()
+                            if e.get("dialect") or e.get("spec")})
 
 
 class _Profiles(Mapping):

@@ -21,6 +21,7 @@ class DocsConflict(UserWarning):
 
 def replay(request):
     """A recorded exchange judged by one check: the spec's rules, or one documented behaviour."""
+    from chatconform.checks.route import judging_spec
     from chatconform.pytest_plugin._fixtures import LOG_KEY, shared_store
     from chatconform.pytest_plugin.cases import run_case
     from chatconform.report.render import render_finding
@@ -35,7 +36,7 @@ def replay(request):
     settings = _settings(request)
     ex = case.exchange
     row = run_case(case, spec_store)
-    spec = spec_store.spec_or_none(ex.provider, ex.model)
+    spec = judging_spec(ex, spec_store)
     if spec is not None:
         results_log.note_spec(spec)
     annotate(ex, case.check, row.findings, spec, rows=[row])
@@ -114,8 +115,10 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
     from chatconform.recording.recorder import save_regression
     from chatconform.report.allure_attach import annotate
 
+    from chatconform.checks.route import judging_spec
+
     judgement = judge(ex, spec_store)
-    spec = spec_store.spec_or_none(target.provider, target.model)
+    spec = judging_spec(ex, spec_store)
     if spec is not None:
         results_log.note_spec(spec)
     for row in judgement.rows.values():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -17,19 +19,44 @@ class FetchError(ChatconformError):
 def mirror_path(url: str, mirror: Path) -> Path:
     """The file in a mirror folder that stands for a public URL.
 
-    raw.githubusercontent.com/<owner>/<repo>/refs/heads/<ref>/<path> maps to <owner>-<repo>/<path>
-    (lower case), the layout of shared/upstream; any other URL maps to <host>/<path>.
+    A mirror whose README.md maps URL prefixes to folders (a table row `| `https://...` | `folder/` |`, as
+    shared/upstream's does) is read by that table; otherwise raw.githubusercontent.com/<owner>/<repo>/refs/
+    heads/<ref>/<path> maps to <owner>-<repo>/<path> (lower case) and any other URL to <host>/<path>.
     """
     parsed = urlparse(url)
     parts = [p for p in parsed.path.split("/") if p]
     if any(p in (".", "..") or "\0" in p or "\\" in p for p in parts) or not _plain(parsed.netloc):
         # lexical only: a mirror may well be a tree of symlinks, but a URL must not climb out of it
         raise FetchError(f"{url}: its path would leave the mirror folder; refused")
+    for prefix, folder in _table(mirror):
+        if url.startswith(prefix) and _plain(folder):
+            rest = [p for p in url[len(prefix):].split("?")[0].split("/") if p]
+            return mirror / folder / Path(*rest)
     if parsed.netloc == "raw.githubusercontent.com" and len(parts) >= 4:
         owner, repo = parts[0], parts[1]
         rest = parts[5:] if parts[2] == "refs" else parts[3:]
         return mirror / f"{owner}-{repo}".lower() / Path(*rest)
     return mirror / parsed.netloc / Path(*parts)
+
+
+_ROW = re.compile(r"^\|\s*`(https?://[^`\s]+)`\s*\|\s*`([^`/\s]+)/?`\s*\|", re.MULTILINE)
+
+
+def _table(mirror: Path) -> list[tuple[str, str]]:
+    """(URL prefix, folder) rows of the mirror's README.md, longest prefix first ([] without one)."""
+    try:
+        return _rows(str(Path(mirror).resolve()))
+    except OSError:
+        return []
+
+
+@lru_cache(maxsize=8)
+def _rows(mirror: str) -> list[tuple[str, str]]:
+    try:
+        text = read_regular(Path(mirror) / "README.md", "mirror README").decode("utf-8", "replace")
+    except (OSError, ChatconformError):
+        return []
+    return sorted(_ROW.findall(text), key=lambda row: -len(row[0]))
 
 
 def fetch(url: str, mirror: Path | None, timeout: float = 30.0, limit: int = MAX_FILE_BYTES) -> bytes:

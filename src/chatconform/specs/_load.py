@@ -9,7 +9,7 @@ from pathlib import Path
 
 from chatconform.errors import ChatconformError
 from chatconform.findings import Finding
-from chatconform.inputs import InputError, parse_json, read_bytes
+from chatconform.inputs import InputError, parse_document, read_bytes
 from chatconform.specs._catalog import Catalog, Source, load_catalog
 from chatconform.specs._closure import closure_of, operation_pointers, plain_text
 from chatconform.specs._lint import lint_ahead, lint_findings
@@ -61,7 +61,7 @@ def _read_raw(spec: LoadedSpec) -> dict:
     data = read_bytes(spec.path, "pinned spec")
     if sha256_of(data) != spec.sha256:
         raise ChatconformError(f"{spec.source.id}: {spec.path} changed while it was in use; run it again")
-    return parse_json(data, str(spec.path))
+    return parse_document(data, str(spec.path), spec.path.name)
 
 
 def _prepare_again(spec: LoadedSpec) -> dict:
@@ -250,7 +250,7 @@ class SpecStore:
             ready, is_plain, closures = cached
             return LoadedSpec(source=source, path=path, sha256=sha, doc=ready.doc, rewrites=dict(ready.rewrites),
                               problems=ready.problems, plain=is_plain, closures=dict(closures))
-        raw = parse_json(data, str(path))
+        raw = parse_document(data, str(path), path.name)
         ready = prepare(raw, f"specs/{source.relpath}")
         spec = LoadedSpec(source=source, path=path, sha256=sha, raw=raw, doc=ready.doc,
                           rewrites=dict(ready.rewrites), checked=ready.checked, problems=ready.problems)

@@ -59,6 +59,11 @@ def normalise_schema(schema, counts: Counter, branch: bool = False):
             alternatives = key in ("anyOf", "oneOf")
             out[key] = [normalise_schema(sub, counts, alternatives) for sub in out[key]]
     _exclusive_bounds(out, counts)
+    if "type" in out and out["type"] is None:
+        # a generator's "no type of its own" (Anthropic's Model: `"type": null` beside an anyOf): JSON Schema
+        # has no such value; the evident intent is that the alternatives alone say what is allowed
+        counts['"type": null (read as no type constraint)'] += 1
+        del out["type"]
     return _nullable(out, counts, branch)
 
 

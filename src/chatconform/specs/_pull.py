@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from chatconform.errors import ChatconformError
-from chatconform.inputs import parse_json
+from chatconform.inputs import parse_document, parse_json
 from chatconform.paths import commit, discard, read_regular, stage
 from chatconform.specs._cache import entry_path, read_entry, write_entry
 from chatconform.specs._catalog import Catalog, Source
@@ -138,8 +138,8 @@ def _check_format(source: Source, data: bytes):
         return None
     head = data.lstrip()[:100].lower()
     if head.startswith(b"<"):
-        raise ChatconformError("not JSON: looks like an HTML page")
-    doc = parse_json(data, "the fetched document")
+        raise ChatconformError("not a spec document: looks like an HTML page")
+    doc = parse_document(data, "the fetched document", source.relpath)
     if not isinstance(doc, dict) or "openapi" not in doc:
         raise ChatconformError("not an OpenAPI document (no 'openapi' field)")
     return doc
@@ -168,7 +168,8 @@ def _drift_summary(pin: Pin, target: Path, data: bytes) -> str:
     from chatconform.specs.diff import diff_documents
 
     try:
-        changes = diff_documents(parse_json(old, str(target)), parse_json(data, "the fetched document"))
+        changes = diff_documents(parse_document(old, str(target), target.name),
+                                 parse_document(data, "the fetched document", target.name))
     except ChatconformError:
         return ""  # the pinned copy is not a document we can read: the sha256 line says enough
     if not changes:

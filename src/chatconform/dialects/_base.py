@@ -1,0 +1,182 @@
+"""What every dialect provides: how its exchanges are recognised, read, streamed and refused.
+
+A dialect is one API shape (OpenAI chat completions, Anthropic Messages, OpenAI Responses). The judge, the
+claims, the reports and the reference provider ask the exchange's dialect instead of knowing `choices` or
+`content` blocks themselves. Facts about a dialect (its paths, default contract, stop reasons, auth) are data
+in its package's dialect.toml; only the reading of its JSON is code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+from chatconform.findings import Finding
+
+# The stop reasons every dialect's own words map to (a dialect's dialect.toml gives its mapping).
+STOPS = ("end", "length", "stop_sequence", "tool_calls", "content_filter", "pause", "failed", "other")
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A call of an offered tool, as the client ends up with it (arguments as the JSON text sent)."""
+
+    name: str
+    arguments: str
+    id: str | None = None
+    at: str = "$"  # where in the answer (or the assembled stream) the call is
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts as the answer reports them (None: not reported)."""
+
+    input: int | None = None
+    output: int | None = None
+    total: int | None = None
+    reasoning: int | None = None
+    cached: int | None = None
+    at: str = "$.usage"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One alternative the model produced (a chat choice; the one message of Messages and Responses)."""
+
+    index: int = 0
+    text: str | None = None
+    stop: str | None = None  # one of STOPS, or None when the answer gives no reason
+    stop_raw: object = None  # the dialect's own word for it
+    stop_at: str = "$"
+    tool_calls: tuple[ToolCall, ...] = ()
+    reasoning: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A successful answer read the same way in every dialect."""
+
+    model: str | None
+    outputs: tuple[Output, ...]
+    usage: Usage | None
+    streamed: bool = False
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A dialect's data (its dialect.toml)."""
+
+    name: str
+    title: str
+    paths: tuple[str, ...]
+    contract: str
+    auth: str
+    limit_fields: tuple[str, ...]
+    stop_fields: tuple[str, ...]
+    stop_reasons: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+    stream_field: str = "stream"
+    data: dict = field(default_factory=dict)  # the whole file, for what only the dialect's own code reads
+
+
+def read_facts(package: str) -> Facts:
+    """The dialect.toml beside a dialect package's code."""
+    data = tomllib.loads(resources.files(package).joinpath("dialect.toml").read_text("utf-8"))
+    return Facts(name=data["name"], title=data["title"], paths=tuple(data["paths"]), contract=data["contract"],
+                 auth=data["auth"], limit_fields=tuple(data["limit_fields"]), stop_fields=tuple(data["stop_fields"]),
+                 stop_reasons=dict(data.get("stop_reasons", {})), headers=dict(data.get("headers", {})),
+                 stream_field=data.get("stream_field", "stream"), data=data)
+
+
+class Dialect:
+    """One API dialect; subclasses read its JSON. Every method takes an Exchange and never raises on odd input."""
+
+    facts: Facts
+
+    @property
+    def name(self) -> str:
+        """The dialect's name (`openai-chat`, `anthropic-messages`, `openai-responses`)."""
+        return self.facts.name
+
+    def serves(self, path: str) -> bool:
+        """True when a URL path is one of this dialect's operations (by its ending)."""
+        path = path.rstrip("/")
+        return any(path.endswith(p) for p in self.facts.paths)
+
+    def recognises(self, request) -> int:
+        """How sure this dialect is that a request is its own (0: not at all); the path decides first."""
+        return 2 if self.serves(request.path) else 0
+
+    def is_generation(self, path: str) -> bool:
+        """True for the operation that generates an answer (not a token count or a listing)."""
+        return path.rstrip("/").endswith(self.facts.paths[0])
+
+    def stop(self, raw) -> str | None:
+        """The shared stop reason for the dialect's own word (`other` for a word the data does not map)."""
+        if raw is None:
+            return None
+        return self.facts.stop_reasons.get(str(raw), "other")
+
+    def limit_sent(self, body: dict) -> tuple[str, int] | None:
+        """(field, value) of the smallest output-token limit the request set."""
+        sent = [(f, body[f]) for f in self.facts.limit_fields
+                if isinstance(body.get(f), int) and not isinstance(body.get(f), bool)]
+        return min(sent, key=lambda p: p[1]) if sent else None
+
+    def stops_sent(self, body: dict) -> list[str]:
+        """The stop sequences the request set."""
+        for name in self.facts.stop_fields:
+            value = body.get(name)
+            if isinstance(value, str):
+                return [value]
+            if isinstance(value, list):
+                return [v for v in value if isinstance(v, str)]
+        return []
+
+    def offered_tools(self, body: dict) -> dict[str, dict]:
+        """name -> the JSON Schema of its input, for each tool the request offered."""
+        return {}
+
+    def assembled(self, ex) -> dict | None:
+        """The answer body as a client ends up with it: the JSON body, or the stream put together."""
+        raise NotImplementedError
+
+    def answer(self, ex) -> Answer | None:
+        """The answer read in shared terms (None: no successful answer to read)."""
+        raise NotImplementedError
+
+    def event_type(self, event, value) -> str | None:
+        """The type of a streamed event (its SSE name or its JSON `type`)."""
+        return value.get("type") if isinstance(value, dict) and isinstance(value.get("type"), str) else None
+
+    def in_band_errors(self, ex) -> list[tuple[int, object]]:
+        """(event index, error) of each error a 200 stream reports in-band."""
+        return []
+
+    def grammar(self, ex) -> list[Finding]:
+        """Findings about the order and shape of a stream's events (the stream grammar), beyond the schema."""
+        return []
+
+    def error_envelope(self, body) -> list[Finding]:
+        """Findings about an error answer's body against this dialect's error envelope."""
+        return []
+
+    def auth_headers(self, key: str | None) -> dict[str, str]:
+        """The headers that carry a key in this dialect, plus its fixed headers."""
+        headers = dict(self.facts.headers)
+        if key and self.facts.auth == "bearer":
+            headers["authorization"] = f"Bearer {key}"
+        elif key and self.facts.auth == "x-api-key":
+            headers["x-api-key"] = key
+        return headers
+
+
+def ints(*values) -> bool:
+    """True when every value is an int (a bool is not a token count)."""
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def as_int(value) -> int | None:
+    """value when it is an int, else None."""
+    return value if ints(value) else None
