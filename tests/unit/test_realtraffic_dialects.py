@@ -159,3 +159,19 @@ def test_a_responses_answer_with_broken_usage_or_status_is_caught(store):
     assert "responses.output_within_max_output_tokens" in failing(answered(ex, over), store)
     silent = body.replace(b'"status": "completed"', b'"status": "incomplete"', 1)  # the first is the response's
     assert "responses.incomplete_explained" in failing(answered(ex, silent), store)
+
+
+def test_results_carry_each_row_s_dialect_and_what_its_answer_showed(store):
+    from chatconform.report.results import ResultsLog
+
+    log = ResultsLog()
+    for ex in (real(ANTHROPIC, "test_stream_events_thinking"), real(RESPONSES, "test_options[options0]")):
+        for row in judge(ex, store).rows.values():
+            log.add_row(ex, row)
+    by = {e["dialect"]: e for e in log.entries}
+    assert set(by) == {"anthropic-messages", "openai-responses"}
+    anthropic, responses = by["anthropic-messages"]["observations"], by["openai-responses"]["observations"]
+    assert (anthropic["finish_reasons"], anthropic["completion_tokens"], anthropic["prompt_tokens"]) \
+        == (["end_turn"], 133, 46)
+    assert (responses["finish_reasons"], responses["completion_tokens"], responses["no_limit_sent"]) \
+        == (["completed"], 11, False)

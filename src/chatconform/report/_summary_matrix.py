@@ -66,14 +66,22 @@ def _model_row(provider, model, checks, cells, painted, new, anchors) -> str:
     anchor = f"m{len(anchors)}"
     anchors[(provider, model, None)] = anchor
     entries = [x for _, rows in mine for x in rows]
-    words = " ".join([provider, model] + [c for c, _ in mine if painted[(provider, model, c)] != PASS])
+    dialects = sorted({x.get("dialect") for x in entries if x.get("dialect")})
+    words = " ".join([provider, model, *dialects] + [c for c, _ in mine if painted[(provider, model, c)] != PASS])
     tds = []
     for check in checks:
         key = (provider, model, check)
         tds.append(_cell(key, cells[key], painted[key], key in new, anchors) if key in cells else '<td class="e"></td>')
     return (f'<tr class="m" data-s="{e(words.lower())}"><th class="mh" title="{e(model)}"><details name="cell">'
-            f"<summary>{e(model)}</summary>{model_panel(provider, model, entries, anchor)}</details></th>"
+            f"<summary>{e(model)}{_spoken(dialects)}</summary>{model_panel(provider, model, entries, anchor)}"
+            "</details></th>"
             f"{''.join(tds)}</tr>")
+
+
+def _spoken(dialects: list[str]) -> str:
+    """The dialects a model's exchanges speak, beside its name (chat completions is the default one)."""
+    shown = [d for d in dialects if d != "openai-chat"]
+    return f' <small class="dl">{e(", ".join(shown))}</small>' if shown else ""
 
 
 def _cell(key: tuple, rows: list, verdict: str, is_new: bool, anchors: dict) -> str:

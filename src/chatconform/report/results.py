@@ -28,13 +28,13 @@ class ResultsLog:
     _scrubbed: dict = field(default_factory=dict, repr=False, compare=False)  # secrets -> {text: scrubbed}
 
     def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
-            test_id=None, exchange=None) -> None:
+            test_id=None, exchange=None, dialect=None) -> None:
         """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed."""
         secrets = once(exchange, "_cc_secrets", exchange_secrets) if exchange else known_secrets()
         entry = {
             "provider": provider, "model": model, "check": check, "verdict": verdict, "origin": origin,
             "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
-            "reason": reason, "test_id": test_id,
+            "reason": reason, "test_id": test_id, "dialect": dialect,
         }
         # findings quote what the server sent, which may echo a key the request carried; the short strings of
         # rows (ids, names, messages) repeat across thousands of rows: scrubbed once per set of secrets
@@ -46,9 +46,12 @@ class ResultsLog:
 
     def add_row(self, ex, row, test_id=None) -> None:
         """Record one judged Row of an exchange (see chatconform.checks.judge): the same shape in every mode."""
+        from chatconform.checks.route import dialect_of
+
+        dialect = dialect_of(ex)
         self.add(provider=ex.provider, model=ex.model, check=row.check, verdict=row.verdict, origin=ex.origin,
                  label=ex.label, findings=row.findings, duration=row.seconds, reason=row.reason,
-                 test_id=test_id, exchange=ex)
+                 test_id=test_id, exchange=ex, dialect=dialect.name if dialect else None)
 
     def note_spec(self, spec) -> None:
         """Remember the pinned spec an exchange was judged against."""
@@ -130,20 +133,21 @@ def _shown(ex, secrets) -> dict:
 
 
 def observe(ex) -> dict:
-    """What an exchange showed, for trends and the gate: status, finish reasons, tokens, answering model."""
-    from chatconform.claims._predicates import LIMIT_FIELDS
-    from chatconform.claims._view import assembled
+    """What an exchange showed, for trends and the gate: status, stop reasons, tokens, answering model (read
+    by the exchange's dialect: a chat finish_reason, an Anthropic stop_reason, a Responses status)."""
+    from chatconform.checks.route import dialect_of
 
-    view = assembled(ex) if ex.response is not None and ex.ok else None
-    view = view if isinstance(view, dict) else {}
-    usage = view.get("usage") if isinstance(view.get("usage"), dict) else {}
-    choices = view.get("choices") if isinstance(view.get("choices"), list) else []
+    dialect = dialect_of(ex)
+    answer = dialect.answer(ex) if dialect is not None and ex.response is not None else None
+    usage = answer.usage if answer is not None else None
+    body = dialect.assembled(ex) if answer is not None else None
+    model = body.get("model") if isinstance(body, dict) else None  # as sent (a number shows as one)
     # what a provider sent may be of any type: kept only in the types results.json promises its readers
     return {"status": ex.response.status if ex.response is not None else None,
-            "finish_reasons": [_text(c.get("finish_reason")) for c in choices if isinstance(c, dict)],
-            "completion_tokens": _count(usage.get("completion_tokens")), "model": _text(view.get("model")),
-            "prompt_tokens": _count(usage.get("prompt_tokens")), "usd": _reported_usd(ex.json),
-            "no_limit_sent": not any(ex.request_json.get(f) is not None for f in LIMIT_FIELDS)}
+            "finish_reasons": [_text(o.stop_raw) for o in answer.outputs] if answer else [],
+            "completion_tokens": usage.output if usage else None, "model": _text(model),
+            "prompt_tokens": usage.input if usage else None, "usd": _reported_usd(ex.json),
+            "no_limit_sent": dialect is None or dialect.limit_sent(ex.request_json) is None}
 
 
 def _count(value) -> int | None:
