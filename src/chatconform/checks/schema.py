@@ -71,6 +71,9 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation, way: Route,
     key, media = op.response_for(status)
     where = f"{op.method.upper()} {op.path}"
     if key is None:
+        refused = _refusal_findings(ex, spec, where)
+        if refused is not None:
+            return refused
         return [_gap("spec-gap.status", f"{spec.display} does not document status {status} for {where} "
                      f"(documented: {_documented(op)})")]
     if not media:
@@ -180,6 +183,20 @@ def _typed_event(spec: LoadedSpec, pointer: str, typed: dict, event: dict, prefi
                     message=f"event type {event.get('type')!r} is not one the spec documents "
                             f"({len(typed)} types: {', '.join(sorted(typed)[:8])}{'...' if len(typed) > 8 else ''})",
                     excerpt=excerpt(event), schema_at=f"specs/{spec.relpath}{to_fragment(pointer)}")]
+
+
+def _refusal_findings(ex: Exchange, spec: LoadedSpec, where: str) -> list[Finding] | None:
+    """A 4xx the operation does not list, judged against the error object the same spec gives elsewhere (its
+    contracts.toml `errors`): OpenAI documents only 200 and 429 for chat, yet its ErrorResponse is every error's
+    shape. None when the spec names no such schema (then the status is a gap)."""
+    contract = next((c for c in contracts().values() if c.source == spec.source.id and c.errors), None)
+    if contract is None or not 400 <= ex.response.status < 500 or not ex.body_is_json:
+        return None
+    note = Finding("spec-gap.status", "info", "spec-lint", message=(
+        f"{spec.display} does not document status {ex.response.status} for {where}; the body is judged against "
+        f"the error schema the spec gives its errors ({contract.errors})"))
+    found = validate(spec, contract.errors.lstrip("#"), ex.json, check="response.schema")
+    return [note, *specdefects.fold(found)]
 
 
 def _documented(op: Operation) -> str:

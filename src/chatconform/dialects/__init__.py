@@ -29,6 +29,7 @@ class Contract:
     source: str
     title: str
     streams: dict = field(default_factory=dict)  # path ending -> pointer of one event's schema
+    errors: str = ""  # pointer of the error object every refusal has, where an operation lists none
 
 
 @lru_cache(maxsize=1)
@@ -62,8 +63,8 @@ def recognise(request) -> Dialect | None:
 def contracts() -> Mapping[str, Contract]:
     """name -> Contract for every named contract (contracts.toml)."""
     data = tomllib.loads(resources.files(__name__).joinpath("contracts.toml").read_text("utf-8"))["contracts"]
-    return MappingProxyType({name: Contract(name, c["source"], c["title"], dict(c.get("streams", {})))
-                             for name, c in data.items()})
+    return MappingProxyType({name: Contract(name, c["source"], c["title"], dict(c.get("streams", {})),
+                                            c.get("errors", "")) for name, c in data.items()})
 
 
 __all__ = ["STOPS", "Answer", "Contract", "Dialect", "MODULES", "Output", "ToolCall", "Usage", "contracts",
