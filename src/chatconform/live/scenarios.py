@@ -16,9 +16,11 @@ from chatconform.specs._pointer import resolve
 
 HELLO = [{"role": "user", "content": "Say hello in five words."}]
 JSON_ASK = [{"role": "system", "content": "Respond in JSON."}, {"role": "user", "content": "Name a colour."}]
+WEATHER = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
 TOOL = {"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",
-                                          "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
-                                                         "required": ["city"]}}}
+                                          "parameters": WEATHER}}
+MESSAGES_TOOL = {"name": "get_weather", "description": "Weather in a city", "input_schema": WEATHER}
+RESPONSES_TOOL = {"type": "function", "name": "get_weather", "description": "Weather in a city", "parameters": WEATHER}
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,11 @@ class Scenario:
     note: str = ""
 
     def body(self, model: str) -> dict | None:
-        """The request body for a model (None for a GET)."""
+        """The request body for a model (None for a GET); a Responses call sends `input`, not `messages`."""
         if self.endpoint == "models":
             return None
+        if self.endpoint == "responses":
+            return {"model": model, "input": self.messages, **self.extra}
         return {"model": model, "messages": self.messages, **self.extra}
 
     def for_provider(self, provider: str) -> bool:
@@ -100,6 +104,18 @@ SCENARIOS = [
     Scenario("invalid-stop", {"stop": ["a", "b", "c", "d", "e"], "max_tokens": 8}, negative=True),
     Scenario("invalid-max-tokens", {"max_tokens": 0}, negative=True),
     Scenario("messages", {"max_tokens": 32}, endpoint="messages"),
+    Scenario("messages-stream", {"max_tokens": 32, "stream": True}, endpoint="messages"),
+    Scenario("messages-stop", {"max_tokens": 64, "stop_sequences": ["END"]}, endpoint="messages",
+             messages=[{"role": "user", "content": "Count from one to ten in words, then write END."}]),
+    Scenario("messages-tools", {"max_tokens": 128, "tools": [MESSAGES_TOOL], "tool_choice": {"type": "any"}},
+             endpoint="messages", messages=[{"role": "user", "content": "What is the weather in Paris?"}]),
+    Scenario("messages-invalid-temperature", {"max_tokens": 8, "temperature": 1.5}, endpoint="messages",
+             negative=True, note="Anthropic's temperature ranges from 0.0 to 1.0"),
+    Scenario("messages-no-max-tokens", endpoint="messages", negative=True, note="max_tokens is required"),
+    Scenario("responses", {"max_output_tokens": 32}, endpoint="responses"),
+    Scenario("responses-stream", {"max_output_tokens": 32, "stream": True}, endpoint="responses"),
+    Scenario("responses-tools", {"max_output_tokens": 128, "tools": [RESPONSES_TOOL], "tool_choice": "required"},
+             endpoint="responses", messages=[{"role": "user", "content": "What is the weather in Paris?"}]),
     Scenario("count-tokens", endpoint="count_tokens"),
     Scenario("models", endpoint="models"),
 ]
