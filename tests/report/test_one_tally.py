@@ -135,7 +135,8 @@ def test_the_five_views_give_the_same_counts(run):
     # Allure: a test's verdict, or one step per row where a test judged several (a live call)
     shown = Counter()
     for test in allure_results(reports):
-        steps = [p["value"] for s in test.get("steps", []) for p in s.get("parameters", []) if p["name"] == "verdict"]
+        steps = [p["value"] for s in test.get("steps", []) for p in s.get("parameters", [])
+                 if p["name"] == "verdict"]
         shown.update(steps or [label(test, "verdict")])
     assert shown == Counter(tally)
 
@@ -151,8 +152,8 @@ def test_allure_shows_gaps_and_unavailable_as_broken_and_never_opens_green(run, 
             assert step["status"] == STATUS[row], (test["name"], step["name"])
     if not ALLURE.exists():
         pytest.fail("the Allure 3 command line is missing: run `npm ci` (make test does)")
-    subprocess.run([str(ALLURE), "generate", str(reports / "allure-results"), "--config", str(ROOT / "allurerc.mjs")],
-                   capture_output=True, text=True, timeout=300, check=True, cwd=tmp_path)
+    subprocess.run([str(ALLURE), "generate", str(reports / "allure-results"), "--config",
+                    str(ROOT / "allurerc.mjs")], capture_output=True, text=True, timeout=300, check=True, cwd=tmp_path)
     html = tmp_path / "reports" / "html"
     statistic = json.loads((html / "widgets" / "statistic.json").read_text())
     broken = sum(label(t, "verdict") in ("gap", "unavailable") for t in tests)

@@ -83,12 +83,17 @@ def test_messages_name_the_user_s_commands_not_this_repository_s_makefile(bare):
     assert told.returncode == 2 and "run `chatconform check` first" in told.stderr and "make" not in told.stderr
 
 
-def test_a_misspelt_fault_provider_or_model_gets_a_did_you_mean(bare):
+def test_a_misspelt_fault_model_check_or_provider_gets_a_did_you_mean(bare):
     fault = bare("serve", "--fault", "usage-totl-off")
     assert fault.returncode == 2 and "Did you mean 'usage-total-off'?" in fault.stderr
     results = results_file(bare.folder, ["google/gemini-2.5-flash", "google/gemini-3-flash-preview"])
-    model = bare("gate", "--results", str(results), "--models", "google/gemini-2.5-flsh=google/gemini-3-flash-preview")
+    model = bare("gate", "--results", str(results), "--models",
+                 "google/gemini-2.5-flsh=google/gemini-3-flash-preview")
     assert model.returncode == 2 and "Did you mean 'google/gemini-2.5-flash'?" in model.stderr, model.stderr
+    (bare.folder / "typo.toml").write_text('[[providers.aimlapi.deviations]]\ncheck = "usage.totl_is_sum"\n'
+                                           'reason = "r"\nlink = "https://example.org/issue"\n', encoding="utf-8")
+    check = bare("verify", "--config", "typo.toml", str(CASSETTE))  # as written it would never match
+    assert check.returncode == 2 and "Did you mean 'usage.total_is_sum'?" in check.stderr, check.stderr
     (bare.folder / "cassettes").mkdir()  # plain pytest (what `chatconform check` runs), before any collection
     provider = bare("-m", "pytest", "cassettes", "--provider", "aimlpi", program=(str(bare.python),),
                     ACME_BASE_URL="http://127.0.0.1:9/v1")

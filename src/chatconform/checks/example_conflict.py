@@ -24,7 +24,7 @@ def conflict_extra(ex, finding: Finding, store) -> dict:
 
 
 def _schema_words(ex, finding: Finding, store) -> str | None:
-    """The schema's JSON at the finding's location, in the pinned spec that judged the exchange (None: not there)."""
+    """The schema's JSON at the finding's location, in the pinned spec that judged the exchange (or None)."""
     from chatconform.checks.route import judging_spec
     from chatconform.specs._pointer import PointerError, resolve
 

@@ -54,6 +54,10 @@ def _load_project(args) -> None:
     # a command that never calls a provider (gate, report, serve...) does not ask for its base URL's ${VAR}
     providers.configure(getattr(args, "config", None) or args.global_config,
                         unset_ok=not getattr(args, "calls_providers", False))
+    if getattr(args, "calls_providers", False):  # the commands that judge: a misspelt deviation never matches
+        from chatconform.claims._names import refuse_misspelt_deviations
+
+        refuse_misspelt_deviations()
 
 
 def one_line(err: BaseException) -> str:

@@ -53,7 +53,8 @@ def fit(parser: argparse.ArgumentParser, path: str = "") -> None:
         for name, sub in action.choices.items():
             command = f"{path} {name}".strip()
             if not any("--config" in a.option_strings for a in sub._actions):
-                sub.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="PATH", help=CONFIG_HELP)
+                sub.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
+                                 help=CONFIG_HELP)
             sub.set_defaults(calls_providers=command in CALLS_PROVIDERS)
             if command in READS:  # kept as written (the variables' table), so the text above is wrapped here
                 said = textwrap.fill(sub.epilog, 100) if sub.epilog else ""
@@ -64,8 +65,9 @@ def fit(parser: argparse.ArgumentParser, path: str = "") -> None:
 
 def environment(command: str) -> str:
     """The `environment:` section of a command's help."""
-    lines = [textwrap.fill(VARIABLES[v], 100, initial_indent=f"  {'$' + v if v.startswith('CHATCONFORM_') else _LABEL[v]:27} ",
-                           subsequent_indent=" " * 30) for v in READS[command]]
+    names = {v: "$" + v if v.startswith("CHATCONFORM_") else _LABEL[v] for v in READS[command]}
+    lines = [textwrap.fill(VARIABLES[v], 100, initial_indent=f"  {name:27} ", subsequent_indent=" " * 30)
+             for v, name in names.items()]
     return "environment:\n" + "\n".join(lines)
 
 

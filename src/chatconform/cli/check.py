@@ -44,11 +44,11 @@ def register(sub) -> None:
                        help="the reports folder: results.json, junit.xml, allure-results, summary.html, the live "
                             "budget ledger (default: $CHATCONFORM_REPORTS, else reports/); one per shard")
     check.add_argument("--provider", action="append", default=None, metavar="NAME",
-                       help="only this provider (repeatable; default: [run] providers of chatconform.toml, else all)")
+                       help="only this provider (repeatable; default: [run] providers of chatconform.toml)")
     check.add_argument("--model", action="append", default=None, metavar="ID",
                        help="only this model id (repeatable; default: [run] models of chatconform.toml, else all)")
     check.add_argument("--base-url", default=None, metavar="URL",
-                       help="live or record: an OpenAI-compatible base URL to test (with --model and --api-key-env)")
+                       help="live or record: an OpenAI-compatible base URL to test (with --model, --api-key-env)")
     check.add_argument("--api-key-env", default=None, metavar="VAR",
                        help="the environment variable holding that URL's key (its value is never written)")
     check.add_argument("--on-gap", default=None, metavar="skip|fail",  # (pytest's option checks the word)

@@ -33,8 +33,9 @@ def substitute_env(data: dict, where: str, unset_ok: bool = False) -> dict:
                 continue
             expanded = []
             for i, value in enumerate([values] if isinstance(values, str) else values):
+                place = ["providers", name, field, *([i] * isinstance(values, list))]
                 try:
-                    expanded.append(_expand(value, where, ["providers", name, field, *([i] * isinstance(values, list))]))
+                    expanded.append(_expand(value, where, place))
                 except _Unset as err:
                     if not unset_ok:
                         raise

@@ -106,8 +106,11 @@ def _project_file(config) -> None:
     from chatconform.errors import UsageError
     from chatconform.providers import configure, run_settings
 
+    from chatconform.claims._names import refuse_misspelt_deviations
+
     try:
         configure(config.getoption("cc_config"))
+        refuse_misspelt_deviations()
     except UsageError as err:  # one line, before any test runs
         raise pytest.UsageError(str(err)) from None
     run = run_settings()

@@ -30,7 +30,8 @@ def headline(results: dict, previous, new: set, money: str, spent: str) -> str:
     """The cards a reviewer reads first: new failures, then every verdict's rows (the one tally), then spend."""
     rows = results.get("results", [])
     tally = Tally.of(rows)
-    since = f"since the run of {e(previous.get('started_at') or '?')}" if previous else "no previous run in the history"
+    since = (f"since the run of {e(previous.get('started_at') or '?')}" if previous
+             else "no previous run in the history")
     cards = [_card("new", len(new) if previous else "–", "new failures", since, hot=bool(new))]
     failing = len({(x["provider"], x.get("model")) for x in rows if x["verdict"] == FAIL})
     warned = sum(1 for x in rows if entry_shown(x) == WARN)
@@ -40,8 +41,8 @@ def headline(results: dict, previous, new: set, money: str, spent: str) -> str:
         cards.append(_card(verdict, tally[verdict], title, note, hot=verdict in HOT and bool(tally[verdict])))
     unknown = {v: n for v, n in tally.counts.items() if v not in SHOWN_MEANING}
     if unknown:
-        cards.append(_card(UNKNOWN, sum(unknown.values()), "unknown verdict words", "this version cannot read them",
-                           hot=True))
+        cards.append(_card(UNKNOWN, sum(unknown.values()), "unknown verdict words",
+                           "this version cannot read them", hot=True))
     cards.append(f'<a class="card" href="#spend"><b>{money}</b>spend<br><span>{spent}</span></a>')
     return (f'<section id="headline" class="cards" data-rows="{tally.total}">{"".join(cards)}</section>'
             f'<p class="sub">Counts are rows of results.json ({e(tally.line())}), as the command line, junit.xml '

@@ -82,7 +82,8 @@ def judged_by(x: dict, specs: dict) -> str:
     spec = specs.get(x.get("spec") or "")
     if not isinstance(spec, dict):
         return ""
-    where = link(spec["url"], spec.get("path") or x["spec"]) if spec.get("url") else f"<code>{e(spec.get('path'))}</code>"
+    path = spec.get("path") or x["spec"]
+    where = link(spec["url"], path) if spec.get("url") else f"<code>{e(path)}</code>"
     return f"<p><b>judged against:</b> {where} <small>(sha256 {e((spec.get('sha256') or '')[:12])})</small></p>"
 
 

@@ -93,7 +93,8 @@ def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate
                 seen = sorted({str(r.get("model")) for r in data["results"] if r.get("model")})
                 close = did_you_mean(model, seen)
                 held = f"{', '.join(seen[:10]) or 'no model'}{' …' if len(seen) > 10 else ''}"
-                raise InputError(f"--models {old}={new}: {name} holds no row of model {model!r}.{close} It holds {held}")
+                raise InputError(f"--models {old}={new}: {name} holds no row of model {model!r}.{close} "
+                                 f"It holds {held}")
             out += rows
     return old_rows, new_rows
 
