@@ -3,8 +3,9 @@
 could not be judged or reached as broken, never green nor skipped.
 
 The run is live, against two reference providers on loopback (one that adds up usage wrongly, one that is
-always rate-limited) and a third provider priced beyond the budget, with one deviation declared for one
-model and ModelSlab's own documents disagreeing: pass, fail, xfail, gap, conflict, unavailable and not-run.
+always rate-limited), a provider sent the wrong key (its 401 says nothing about the request: a gap) and one
+priced beyond the budget, with one deviation declared for one model and ModelSlab's own documents
+disagreeing: pass, fail, xfail, gap, conflict, unavailable and not-run.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ ALLURE = ROOT / "node_modules" / ".bin" / "allure"
 KEY = "reference-key-for-the-tally-test"
 PROJECT = """
 [run]
-providers = ["gw", "down", "pricey", "modelslab"]   # modelslab: its documents disagree (no key: never called)
+providers = ["gw", "down", "locked", "pricey", "modelslab"]  # modelslab: its documents disagree (no key: not called)
 
 [providers.gw]
 base_url = "${GW_BASE}"
@@ -46,6 +47,11 @@ link = "https://gateway.example/issues/12"
 base_url = "${DOWN_BASE}"
 key_env = "TALLY_GW_KEY"
 models = ["down-1"]
+
+[providers.locked]
+base_url = "${LOCKED_BASE}"
+key_env = "TALLY_WRONG_KEY"
+models = ["locked-1"]
 
 [providers.pricey]
 base_url = "http://127.0.0.1:9/v1"
@@ -75,11 +81,13 @@ def run(wheel_venv, mirror, tmp_path_factory):
         with pytest.MonkeyPatch.context() as patch:  # the servers serve the project's providers too
             patch.setenv("GW_BASE", "http://127.0.0.1:9/v1")
             patch.setenv("DOWN_BASE", "http://127.0.0.1:9/v1")
+            patch.setenv("LOCKED_BASE", "http://127.0.0.1:9/v1")
             providers.configure(folder / "chatconform.toml")
         with ReferenceServer(faults=["usage-total-off"], key=KEY) as adds_up_wrong, \
                 ReferenceServer(faults=["rate-limit"], key=KEY) as rate_limited:
             env = environment(wheel_venv, mirror, GW_BASE=adds_up_wrong.base_url("gw"), TALLY_GW_KEY=KEY,
-                              DOWN_BASE=rate_limited.base_url("down"))
+                              DOWN_BASE=rate_limited.base_url("down"), LOCKED_BASE=adds_up_wrong.base_url("locked"),
+                              TALLY_WRONG_KEY="not-the-reference-key")
             done = subprocess.run(["chatconform", "check", "--mode", "live", "--budget-usd", "1", "--",
                                    "-p", "no:cacheprovider"], cwd=folder, env=env, capture_output=True, text=True,
                                   timeout=1200)
