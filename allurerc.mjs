@@ -18,17 +18,23 @@ export default {
     },
   },
   // Allure's status cannot say "known deviation" (a strict xfail is shown as skipped) or "docs conflict" (it
-  // passes): the `verdict` label, results.json's word, puts each in its own category, apart from real failures.
+  // passes); gaps and unavailable providers are "broken" (never skipped, never green). The `verdict` label,
+  // results.json's word, puts each in its own category; a test goes to the first category it matches, so the
+  // verdicts come first and the bare statuses (a failure nobody declared, an error of chatconform) last.
   categories: [
-    { id: "violations", name: "Violations (failing checks no declared deviation explains)",
-      matchers: { statuses: ["failed"] } },
-    { id: "errors", name: "Errors (chatconform or its input)", matchers: { statuses: ["broken"] } },
+    { id: "gaps", name: "Gaps (could not be judged: broken, with the reason)",
+      matchers: { labels: { verdict: "^gap$" } }, groupBy: [{ label: "parentSuite" }], groupByMessage: true },
+    { id: "unavailable", name: "Provider unavailable (no answer after retries: broken, never a pass)",
+      matchers: { labels: { verdict: "^unavailable$" } }, groupBy: [{ label: "parentSuite" }], groupByMessage: true },
     { id: "known", name: "Known deviations (declared, strict xfail)", matchers: { labels: { verdict: "^xfail$" } },
       groupBy: [{ label: "parentSuite" }], groupByMessage: true, expand: true },
-    { id: "gaps", name: "Gaps (cannot be judged: skipped with the reason)", matchers: { labels: { verdict: "^gap$" } },
+    { id: "not-run", name: "Not run (budget spent, or no key)", matchers: { labels: { verdict: "^not-run$" } },
       groupBy: [{ label: "parentSuite" }], groupByMessage: true },
     { id: "conflicts", name: "Docs conflicts (the provider's documents disagree; reported, not failed)",
       matchers: { labels: { verdict: "^conflict$" } }, groupBy: [{ label: "parentSuite" }, { label: "subSuite" }],
       groupByMessage: false },
+    { id: "violations", name: "Violations (failing checks no declared deviation explains)",
+      matchers: { statuses: ["failed"] } },
+    { id: "errors", name: "Errors (chatconform or its input)", matchers: { statuses: ["broken"] } },
   ],
 };

@@ -37,3 +37,11 @@ def store():
     from chatconform.specs import SpecStore
 
     return SpecStore()
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory) -> Path:
+    """A fresh virtualenv holding the wheel built from this checkout (once per session: see tests/wheel.py)."""
+    from tests.wheel import build_venv
+
+    return build_venv(tmp_path_factory.mktemp("wheel"))

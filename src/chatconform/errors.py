@@ -10,5 +10,13 @@ class UsageError(ChatconformError):
 
 
 def unknown(kind: str, value: str, known) -> UsageError:
-    """A usage error naming the bad value and the valid ones."""
-    return UsageError(f"Unknown {kind} {value!r}. Known: {', '.join(sorted(known))}.")
+    """A usage error naming the bad value, the closest valid one, and the valid ones."""
+    return UsageError(f"Unknown {kind} {value!r}.{did_you_mean(value, known)} Known: {', '.join(sorted(known))}.")
+
+
+def did_you_mean(value: str, known) -> str:
+    """` Did you mean 'x'?` for the closest known name (a misspelling), else nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(str(value), sorted(map(str, known)), n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""

@@ -86,10 +86,24 @@ def test_a_replay_run_leaves_out_the_plugins_of_generated_tests_and_a_user_can_h
     from chatconform.cli.check import REPLAY_UNUSED_PLUGINS, _pytest_args
 
     def argv(mode, extra):
-        args = Namespace(mode=mode, budget_usd=None, config=None, mirror=None, shard=None, pytest_args=extra)
+        args = Namespace(mode=mode, budget_usd=None, config=None, mirror=None, shard=None, pytest_args=extra,
+                         provider=None, model=None, base_url=None, api_key_env=None, on_gap=None)
         return _pytest_args(args, ROOT, ROOT / "cassettes", ROOT / "reports")
 
     replay = argv("replay", ["--", "-p", "schemathesis"])
     assert all(f"no:{name}" in replay for name in REPLAY_UNUSED_PLUGINS)
     assert replay[-2:] == ["-p", "schemathesis"] and replay.index("no:schemathesis") < len(replay) - 2
     assert not any(a.startswith("no:") for a in argv("live", []))  # live fuzzing needs Hypothesis
+
+
+def test_check_passes_its_own_options_on_to_the_plugin():
+    from argparse import Namespace
+
+    from chatconform.cli.check import _pytest_args
+
+    args = Namespace(mode="live", budget_usd=None, config=None, mirror=None, shard=None, pytest_args=["--", "-x"],
+                     provider=["acme"], model=["m1", "m2"], base_url="http://127.0.0.1:9/v1", api_key_env="ACME_KEY",
+                     on_gap="fail")
+    argv = _pytest_args(args, ROOT, ROOT / "cassettes", ROOT / "reports")
+    assert {"--provider=acme", "--model=m1", "--model=m2", "--base-url=http://127.0.0.1:9/v1",
+            "--api-key-env=ACME_KEY", "--on-gap=fail"} <= set(argv) and argv[-1] == "-x"

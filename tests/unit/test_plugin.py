@@ -135,7 +135,8 @@ def test_settings_resolve_command_line_over_marker_over_config_fixture(project):
     (project / "conftest.py").write_text("import pytest\n\n@pytest.fixture(scope='session')\n"
                                          "def chatconform_config():\n    return {'on_gapp': 'fail'}\n")
     result = pytest_in(project, "-k", "ok-schema")
-    assert "Unknown setting 'on_gapp'. Known: budget_usd, on_gap." in result.stdout and result.returncode == 1
+    assert "Unknown setting 'on_gapp'. Did you mean 'on_gap'? Known: budget_usd, on_gap." in result.stdout
+    assert result.returncode == 1
 
 
 def test_hooks_let_a_project_leave_checks_out_and_add_its_own_rules(project):

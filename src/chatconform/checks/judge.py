@@ -8,7 +8,7 @@ deviations, so a live row and a replay row of the same model and check read the 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from chatconform.errors import ChatconformError
 from chatconform.exchange import Exchange
@@ -75,7 +75,31 @@ def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
     for claim in applicable_claims(ex, store):
         if only in (None, claim.id):
             judgement.rows[claim.id] = _row(ex, claim.id, lambda c=claim: evaluate(c, ctx))
+    for row in judgement.rows.values():
+        _sides(ex, row, store)
+        _defect_link(ex, row, store)
     return judgement
+
+
+def _defect_link(ex: Exchange, row: Row, store) -> None:
+    """A declared spec defect links to the spec that judged this exchange (it is that document's defect), not
+    to the one spec the declaration names as its example (a qwen3-32b row linked to a Gemini spec)."""
+    deviation = row.deviation
+    if row.verdict == KNOWN and deviation is not None and deviation.kind == "spec-defect":
+        from chatconform.checks.route import judging_spec
+
+        spec = judging_spec(ex, store)
+        if spec is not None and spec.source.url and spec.source.url != deviation.link:
+            _known(row, replace(deviation, link=spec.source.url))
+
+
+def _sides(ex: Exchange, row: Row, store) -> None:
+    """A docs example's conflict row: its first violation quotes both documents (the example, the rule)."""
+    if row.verdict == CONFLICT:
+        from chatconform.checks.example_conflict import conflict_extra
+
+        first = next(f for f in row.findings if f.severity == "violation")
+        first.extra = conflict_extra(ex, first, store)
 
 
 def _schema(ex: Exchange, store) -> list[Finding]:
@@ -98,8 +122,7 @@ def _row(ex: Exchange, check: str, run) -> Row:
     violations = [f for f in findings if f.severity == "violation"]
     deviations = [_deviation(ex, f.check) for f in violations]  # each remembered (profiles.deviation_for)
     if violations and all(deviations):
-        row.verdict, row.deviation = KNOWN, deviations[0]
-        row.reason = f"known deviation: {deviations[0].reason} ({deviations[0].link})"
+        _known(row, deviations[0])
     elif violations and ex.origin == DOCS:
         # a documentation example is the provider's document, not its behaviour: breaking the provider's
         # spec or prose there means its documents disagree (reported for reviewers, not a provider failure)
@@ -113,6 +136,12 @@ def _row(ex: Exchange, check: str, run) -> Row:
     else:
         row.stale = _deviation(ex, check)
     return row
+
+
+def _known(row: Row, deviation) -> None:
+    """A row failing as a declared deviation: its verdict, the deviation, and the reason with its link."""
+    row.verdict, row.deviation = KNOWN, deviation
+    row.reason = f"known deviation: {deviation.reason} ({deviation.link})"
 
 
 def _deviation(ex: Exchange, check: str):

@@ -97,8 +97,18 @@ def _folded(defect: Defect, found: list[Finding]) -> Finding:
         at=first.at, message=(f"spec defect {defect.name}: {count} fail the same way: the spec says "
                               f"{defect.spec_says} ({first.schema_at}); {defect.practice}"),
         keyword=first.keyword, schema_at=first.schema_at, excerpt=first.excerpt,
-        says=defect.spec_says, source=defect.spec_pointer,
+        says=defect.spec_says, source=_in_judging_spec(defect, first.schema_at),
         extra={"rule": defect.name, "practice": defect.practice, "evidence": defect.evidence})
+
+
+def _in_judging_spec(defect: Defect, schema_at: str | None) -> str:
+    """Where the spec says it: a defect declared for every spec ("*") names one spec as its example; the
+    finding points at the same place in the spec that judged the exchange (where the failure was found)."""
+    example_file, _, inner = defect.spec_pointer.partition("#")
+    judged_file, _, judged_at = (schema_at or "").partition("#")
+    if defect.spec == "*" and judged_file and judged_file != example_file and judged_at.startswith(inner):
+        return f"{judged_file}#{inner}"
+    return defect.spec_pointer
 
 
 def listing(store) -> list[dict]:

@@ -9,6 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from chatconform.cli._help import fit
 from chatconform.errors import ChatconformError, UsageError
 
 EXIT_CODES = "exit codes: 0 clean, 1 violations found, 2 bad input (one line each), 3 internal error"
@@ -50,7 +51,13 @@ def _load_project(args) -> None:
     """
     from chatconform import providers
 
-    providers.configure(getattr(args, "config", None) or args.global_config)
+    # a command that never calls a provider (gate, report, serve...) does not ask for its base URL's ${VAR}
+    providers.configure(getattr(args, "config", None) or args.global_config,
+                        unset_ok=not getattr(args, "calls_providers", False))
+    if getattr(args, "calls_providers", False):  # the commands that judge: a misspelt deviation never matches
+        from chatconform.claims._names import refuse_misspelt_deviations
+
+        refuse_misspelt_deviations()
 
 
 def one_line(err: BaseException) -> str:
@@ -72,29 +79,30 @@ def internal_error(err: BaseException, debug: bool, where: str = "") -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chatconform", description=__doc__, epilog=EXIT_CODES)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
-    parser.add_argument("--config", dest="global_config", type=Path, default=None,
+    parser.add_argument("--config", dest="global_config", type=Path, default=None, metavar="PATH",
                         help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml found "
-                             "walking up from the working directory)")
+                             "walking up from the working directory); every command takes it too")
     sub = parser.add_subparsers(metavar="COMMAND")
     specs = sub.add_parser("specs", help="pull, lint and diff the published specs").add_subparsers(
         metavar="ACTION")
     pull = specs.add_parser("pull", help="fetch every source and check it against specs/specs.lock")
-    pull.add_argument("--mirror", type=Path, default=_env_path("CHATCONFORM_MIRROR"),
-                      help="a local folder laid out like shared/upstream (env CHATCONFORM_MIRROR)")
+    pull.add_argument("--mirror", type=Path, default=_env_path("CHATCONFORM_MIRROR"), metavar="DIR",
+                      help="a local folder laid out like the providers' repositories (env CHATCONFORM_MIRROR)")
     pull.add_argument("--update", action="store_true", help="accept changed documents and rewrite the lock")
     pull.set_defaults(func=_cmd_pull)
     lint = specs.add_parser("lint", help="problems with the pulled spec documents themselves")
     lint.set_defaults(func=_cmd_lint)
     diff = specs.add_parser("diff", help="classify every change between two versions of a spec")
-    diff.add_argument("old", type=Path)
-    diff.add_argument("new", type=Path)
-    diff.add_argument("--json", action="store_true")
+    diff.add_argument("old", type=Path, help="the earlier spec document (JSON)")
+    diff.add_argument("new", type=Path, help="the later one")
+    diff.add_argument("--json", action="store_true", help="the changes as JSON (what `gate --drift` reads)")
     diff.set_defaults(func=_cmd_diff)
     verify = sub.add_parser("verify", help="judge every interaction of vcrpy cassettes", epilog=VERIFY_EXITS)
     verify.add_argument("paths", nargs="+", help="cassette files or folders of them (*.yaml, *.yml below)")
     verify.add_argument("--json", action="store_true", help="one JSON object per interaction")
     verify.set_defaults(func=_cmd_verify)
     _more_commands(sub)
+    fit(parser)
     return parser
 
 

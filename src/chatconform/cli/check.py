@@ -31,10 +31,11 @@ def register(sub) -> None:
                            description=__doc__, epilog=EXITS)
     check.add_argument("--mode", choices=MODES, default="replay",
                        help="replay the cassettes (default, network blocked); live or record: the live catalog")
-    check.add_argument("--budget-usd", type=float, default=None, help="live spend cap for the whole run")
-    check.add_argument("--config", type=Path, default=None,
+    check.add_argument("--budget-usd", type=float, default=None, metavar="USD",
+                       help="live spend cap for the whole run (default: [run] budget_usd, else 0.05)")
+    check.add_argument("--config", type=Path, default=None, metavar="PATH",
                        help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml walking up)")
-    check.add_argument("--mirror", type=Path, default=None,
+    check.add_argument("--mirror", type=Path, default=None, metavar="DIR",
                        help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
     check.add_argument("--shard", default=None, metavar="I/N",
                        help="run shard I of N (providers and models split by a stable hash); join the shards' "
@@ -42,6 +43,16 @@ def register(sub) -> None:
     check.add_argument("--results", type=Path, default=None, metavar="DIR",
                        help="the reports folder: results.json, junit.xml, allure-results, summary.html, the live "
                             "budget ledger (default: $CHATCONFORM_REPORTS, else reports/); one per shard")
+    check.add_argument("--provider", action="append", default=None, metavar="NAME",
+                       help="only this provider (repeatable; default: [run] providers of chatconform.toml)")
+    check.add_argument("--model", action="append", default=None, metavar="ID",
+                       help="only this model id (repeatable; default: [run] models of chatconform.toml, else all)")
+    check.add_argument("--base-url", default=None, metavar="URL",
+                       help="live or record: an OpenAI-compatible base URL to test (with --model, --api-key-env)")
+    check.add_argument("--api-key-env", default=None, metavar="VAR",
+                       help="the environment variable holding that URL's key (its value is never written)")
+    check.add_argument("--on-gap", default=None, metavar="skip|fail",  # (pytest's option checks the word)
+                       help="a check that cannot be judged: skipped with the reason (default) or failed")
     check.add_argument("pytest_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     check.set_defaults(func=run)
 
@@ -133,6 +144,10 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
         argv += ["--specs-mirror", str(args.mirror)]
     if args.shard is not None:
         argv += ["--shard", args.shard]
+    argv += [f"--provider={name}" for name in args.provider or []] + [f"--model={m}" for m in args.model or []]
+    for option, value in (("--base-url", args.base_url), ("--api-key-env", args.api_key_env),
+                          ("--on-gap", args.on_gap)):
+        argv += [f"{option}={value}"] if value is not None else []
     if args.mode == "replay":
         argv += [arg for name in REPLAY_UNUSED_PLUGINS for arg in ("-p", f"no:{name}")]
     return argv + extra  # the user's last: `-- -p schemathesis` has one of them back

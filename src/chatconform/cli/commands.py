@@ -1,14 +1,18 @@
 """Further commands (claims, serve, gate, report, specs diff), registered on the main parser."""
 
+import argparse
+
 
 def register(sub) -> None:
     """Add the further commands to the `chatconform` parser."""
     claims = sub.add_parser("claims", help="the documented behaviours checked, with quotes and sources")
     claims.add_argument("--json", action="store_true")
     claims.set_defaults(func=_claims)
-    serve = sub.add_parser("serve", help="run the reference provider on loopback")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--fault", action="append", default=[], help="a fault for every request (repeatable)")
+    serve = sub.add_parser("serve", help="run the reference provider on loopback", add_help=False)
+    serve.add_argument("-h", "--help", action=_ServeHelp, help="show this help (with every fault) and exit")
+    serve.add_argument("--port", type=int, default=8765, help="the port on 127.0.0.1 (0: any free one; default 8765)")
+    serve.add_argument("--fault", action="append", default=[], metavar="NAME",
+                       help="a fault for every request (repeatable); the faults are listed below")
     serve.set_defaults(func=_serve)
     gate = sub.add_parser("gate", help="compare two runs, or a baseline model with its candidate; exit 1 on a "
                           "regression")
@@ -22,12 +26,31 @@ def register(sub) -> None:
     gate.add_argument("--output", help="also write the markdown here")
     gate.set_defaults(func=_gate)
     report = sub.add_parser("report", help="write reports/summary.html from results.json and the history")
-    report.add_argument("--results", default=None)
-    report.add_argument("--history", default=None)
-    report.add_argument("--out", default=None)
+    report.add_argument("--results", default=None, metavar="FILE",
+                        help="the run to summarise (default: results.json in the reports folder)")
+    report.add_argument("--history", default=None, metavar="DIR",
+                        help="earlier runs, for trends and new failures (default: history/ in the reports folder)")
+    report.add_argument("--out", default=None, metavar="FILE", help="the page (default: summary.html there)")
     report.set_defaults(func=_report)
     selftest = sub.add_parser("selftest", help="inject every fault; print the kill ratio and survivors")
     selftest.set_defaults(func=lambda args: __import__("chatconform.refserver.selftest", fromlist=["main"]).main())
+
+
+class _ServeHelp(argparse.Action):
+    """serve's --help, with every fault and what it breaks (the list is loaded only when asked for)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from chatconform.refserver import FAULTS
+
+        faults = "\n".join(f"  {name:27} {FAULTS[name].does}" for name in sorted(FAULTS))
+        parser.epilog = (f"faults (--fault NAME for every request, or the request header x-chatconform-fault: "
+                         f"NAME for one):\n{faults}\n\n{parser.epilog or ''}")
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.print_help()
+        parser.exit()
 
 
 def _claims(args) -> int:
@@ -142,7 +165,7 @@ def _report(args) -> int:
     folder = reports_dir()
     results = Path(args.results or folder / "results.json")
     if not results.exists():
-        raise UsageError(f"{results}: no results.json (run `make check` first)")
+        raise UsageError(f"{results}: no results.json (run `chatconform check` first, or name one with --results)")
     out = write_summary(results, Path(args.history or folder / "history"), Path(args.out or folder / "summary.html"))
     print(out)
     return 0

@@ -92,18 +92,21 @@ def _builtin() -> dict:
     return merged
 
 
-def _read_project(path: Path) -> dict:
+def _read_project(path: Path, unset_ok: bool = False) -> dict:
     where = str(path)
     data = _parse(read_text(path, "project file"), where)
     refuse_written_keys(data, where)
     validate(data, where)
-    return tag(substitute_env(data, where), where)
+    return tag(substitute_env(data, where, unset_ok), where)
 
 
-def load_providers(config_path=None) -> dict:
-    """The merged provider data: {"providers": {name: {...}}, "run": {...}, "config": path or None}."""
+def load_providers(config_path=None, unset_ok: bool = False) -> dict:
+    """The merged provider data: {"providers": {name: {...}}, "run": {...}, "config": path or None}.
+
+    unset_ok: a ${VAR} that is not set leaves its URL unknown instead of being an error (for a command that
+    never calls a provider: it should not ask for a variable it does not use)."""
     path = project_file(config_path)
-    data = merge(_builtin(), _read_project(path), str(path)) if path else merge(_builtin(), {}, "")
+    data = merge(_builtin(), _read_project(path, unset_ok), str(path)) if path else merge(_builtin(), {}, "")
     data["config"] = str(path) if path else None
     return complete(data, str(path) if path else "chatconform/providers")
 
@@ -114,9 +117,9 @@ class _State:
     data: dict | None = None
 
 
-def configure(path=None) -> dict:
+def configure(path=None, unset_ok: bool = False) -> dict:
     """Load the provider data (from `path`, else $CHATCONFORM_CONFIG, else walking up) and put it in force."""
-    _State.data = load_providers(path)
+    _State.data = load_providers(path, unset_ok)
     return _State.data
 
 

@@ -23,23 +23,41 @@ BASE_SHAPE = "spec"  # the request shape of the provider's spec: `model` in the 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
-def substitute_env(data: dict, where: str) -> dict:
-    """${VAR} (or ${VAR:-default}) in every provider's URLs replaced from the environment."""
+def substitute_env(data: dict, where: str, unset_ok: bool = False) -> dict:
+    """${VAR} (or ${VAR:-default}) in every provider's URLs replaced from the environment; with unset_ok, a URL
+    naming a variable that is not set is left out (unknown), the variable remembered in `unset_env`."""
     for name, provider in (data.get("providers") or {}).items():
         for field in URL_FIELDS:
-            if isinstance(provider.get(field), str):
-                provider[field] = _expand(provider[field], where, ["providers", name, field])
-            elif isinstance(provider.get(field), list):
-                provider[field] = [_expand(v, where, ["providers", name, field, i]) for i, v in enumerate(provider[field])]
+            values = provider.get(field)
+            if not isinstance(values, (str, list)):
+                continue
+            expanded = []
+            for i, value in enumerate([values] if isinstance(values, str) else values):
+                place = ["providers", name, field, *([i] * isinstance(values, list))]
+                try:
+                    expanded.append(_expand(value, where, place))
+                except _Unset as err:
+                    if not unset_ok:
+                        raise
+                    provider.setdefault("unset_env", []).append(err.name)
+            provider[field] = expanded if isinstance(values, list) else (expanded[0] if expanded else "")
     return data
+
+
+class _Unset(InputError):
+    """A ${VAR} that is not set and has no default."""
+
+    def __init__(self, message: str, name: str):
+        super().__init__(message)
+        self.name = name
 
 
 def _expand(text: str, where: str, path) -> str:
     def one(match: re.Match) -> str:
         value = os.environ.get(match.group(1))
         if value is None and match.group(2) is None:
-            raise InputError(f"{where}: {key_path(path)}: ${{{match.group(1)}}} is not set (export it, or write "
-                             f"${{{match.group(1)}:-default}})")
+            raise _Unset(f"{where}: {key_path(path)}: ${{{match.group(1)}}} is not set (export it, or write "
+                         f"${{{match.group(1)}:-default}})", match.group(1))
         return value if value is not None else match.group(2)
 
     return _VAR.sub(one, text)
@@ -60,7 +78,7 @@ def merge(base: dict, over: dict, where: str) -> dict:
     out = copy.deepcopy(base)
     providers = out.setdefault("providers", {})
     for name, provider in (over.get("providers") or {}).items():
-        if name not in providers and not provider.get("base_url"):
+        if name not in providers and not provider.get("base_url") and not provider.get("unset_env"):
             close = difflib.get_close_matches(name, sorted(providers), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise InputError(f"{where}: providers.{name}: unknown provider; {hint}(a new provider needs base_url; "

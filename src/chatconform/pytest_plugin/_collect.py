@@ -1,8 +1,8 @@
 """Collection: the project's cassettes/ folder is the suite, and a mode collects only what it can run.
 
 replay: each cassette file (one test per exchange and check, `acme-chat-large-docs-example-usage.
-total_is_sum`) and `cassettes::docs-conflicts`; record and live: `cassettes::live`, the live catalog
-(targets x scenarios), a target without its key left out with one line. Nothing else pytest walks is
+total_is_sum`); record and live: `cassettes::live`, the live catalog (targets x scenarios), a target without
+its key left out with one line; every mode: `cassettes::docs-conflicts`. Nothing else pytest walks is
 touched: `pytest tests` never collects cassettes; `pytest` in a project folder (or `pytest cassettes`) does.
 With --shard i/N every one of them is kept only when its provider and model hash to shard i (chatconform.pytest_plugin.shards).
 """
@@ -64,9 +64,10 @@ class CassettesDir(_OneLine, pytest.Dir):
         state.notes += _locked(lambda: ensure_specs(specs_dir(), mirror_from(self.config.getoption("specs_mirror"))))
         if self.config.getoption("--mode") == "replay":
             yield from super().collect()
-            yield _Group.from_parent(self, name="docs-conflicts", items=_conflicts)
         else:
             yield _Group.from_parent(self, name="live", items=lambda parent: _live(parent, state))
+        # whatever the mode: the documents disagree however the provider answers, and every run's reports list it
+        yield _Group.from_parent(self, name="docs-conflicts", items=_conflicts)
 
 
 class _Group(_OneLine, pytest.Collector):

@@ -109,8 +109,10 @@ def pytest_sessionstart(session):
     take_over(session.config)
 
 
+@pytest.hookimpl(tryfirst=True)  # before junitxml's own sessionfinish writes junit.xml
 def pytest_sessionfinish(session, exitstatus):
-    """Workers leave their part; the controller (or a run without xdist) merges and writes results.json."""
+    """Workers leave their part; the controller (or a run without xdist) merges and writes results.json, and
+    junit.xml gets the same tally as properties of its test suite."""
     from pathlib import Path
 
     config = session.config
@@ -126,14 +128,24 @@ def pytest_sessionfinish(session, exitstatus):
     log.merge_parts(parts)
     if log.entries:
         log.write(target)
+        _junit_tally(config, log.tally())
+
+
+def _junit_tally(config, tally) -> None:
+    """The run's tally as junit.xml's test-suite properties (`chatconform.<verdict>`), when junit is written."""
+    from _pytest.junitxml import xml_key
+
+    xml = config.stash.get(xml_key, None)
+    if xml is not None:
+        for verdict, count in tally.counts.items():
+            xml.add_global_property(f"chatconform.{verdict}", count)
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """One line with the run's verdicts as results.json counts them (docs conflicts pass, so they are named)."""
+    """One line with the run's tally, the counts every report shows (pytest's own line counts tests, and a
+    live test judges several rows; docs conflicts and gaps are named whatever pytest made of them)."""
     log = config.stash.get(LOG_KEY, None)
     if log is None or not log.entries or hasattr(config, "workerinput"):
         return
-    counts = log.to_dict()["counts"]
     target = config.getoption("--results") or reports_dir()
-    terminalreporter.write_line(f"chatconform: {', '.join(f'{n} {v}' for v, n in sorted(counts.items()))} "
-                                f"(results.json in {target})")
+    terminalreporter.write_line(f"chatconform: {log.tally().line()} (results.json in {target})")

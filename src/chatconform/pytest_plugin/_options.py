@@ -106,14 +106,28 @@ def _project_file(config) -> None:
     from chatconform.errors import UsageError
     from chatconform.providers import configure, run_settings
 
+    from chatconform.claims._names import refuse_misspelt_deviations
+
     try:
         configure(config.getoption("cc_config"))
+        refuse_misspelt_deviations()
     except UsageError as err:  # one line, before any test runs
         raise pytest.UsageError(str(err)) from None
     run = run_settings()
+    _known_providers(config.option.provider)
     config.option.budget_usd = budget_limit(config.option.budget_usd)
     config.option.provider = config.option.provider or list(run.providers)
     config.option.model = config.option.model or list(run.models)
+
+
+def _known_providers(names) -> None:
+    """--provider names a provider of the data in force (a misspelt one would silently run nothing)."""
+    from chatconform.errors import unknown
+    from chatconform.providers.profiles import PROFILES
+
+    for name in names or ():
+        if name not in PROFILES:
+            raise pytest.UsageError(f"--provider: {unknown('provider', name, PROFILES)}")
 
 
 def _shard(config) -> Shard | None:

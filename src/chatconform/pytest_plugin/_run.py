@@ -37,10 +37,9 @@ def replay(request):
     ex = case.exchange
     row = run_case(case, spec_store)
     spec = judging_spec(ex, spec_store)
-    if spec is not None:
-        results_log.note_spec(spec)
     annotate(ex, case.check, row.findings, spec, rows=[row])
-    results_log.add_row(ex, row, test_id=item.nodeid)
+    results_log.add_row(ex, row, test_id=item.nodeid, spec=spec)
+    _told(item, row.verdict)
     item.ihook.pytest_chatconform_exchange(item=item, exchange=ex, row=row)
     if row.verdict == KNOWN:  # failing as declared; strict, so a deviation that goes away fails the run
         request.applymarker(pytest.mark.xfail(strict=True, reason=row.reason))
@@ -57,6 +56,13 @@ def replay(request):
         if settings.on_gap == "fail":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+
+
+def _told(item, verdict: str) -> None:
+    """A row this test wrote to results.json, told to junit.xml too (a property of its testcase per row)."""
+    from chatconform.report.tally import JUNIT_PROPERTY
+
+    item.user_properties.append((JUNIT_PROPERTY, verdict))
 
 
 def _settings(request):
@@ -89,6 +95,7 @@ def live(chatconform_settings, spec_store, results_log, cc_mode, request):
         results_log.add(provider=target.provider, model=target.model, check="live." + scenario.id, verdict=verdict,
                         origin="live", label=f"{target.id}/{scenario.id}", findings=[], reason=unanswered,
                         test_id=request.node.nodeid)
+        _told(request.node, verdict)
         pytest.skip(unanswered if outcome.not_run else f"provider-unavailable ({_describe(target)}): {unanswered}")
     _judge_live(outcome.result.exchange, target, scenario, spec_store, results_log, request)
 
@@ -119,10 +126,9 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
 
     judgement = judge(ex, spec_store)
     spec = judging_spec(ex, spec_store)
-    if spec is not None:
-        results_log.note_spec(spec)
     for row in judgement.rows.values():
-        results_log.add_row(ex, row, test_id=f"{request.node.nodeid}::{row.check}")
+        results_log.add_row(ex, row, test_id=f"{request.node.nodeid}::{row.check}", spec=spec)
+        _told(request.node, row.verdict)
     annotate(ex, "live." + scenario.id, judgement.findings, spec, rows=list(judgement.rows.values()))
     for row in judgement.rows.values():
         request.node.ihook.pytest_chatconform_exchange(item=request.node, exchange=ex, row=row)
@@ -164,6 +170,7 @@ def docs_conflict(results_log, request):
                       says=conflict.sides[0].says, extra=conflict.to_dict())
     results_log.add(provider=conflict.provider, model=None, check=f"docs-conflict.{conflict.id}", verdict="conflict",
                     origin="docs", label=conflict.subject, findings=[finding], test_id=request.node.nodeid)
+    _told(request.node, "conflict")
     if len(conflict.sides) < 2 or not all(side.says for side in conflict.sides):
         pytest.fail(f"docs conflict {conflict.id} needs two sides, each quoting its document", pytrace=False)
     warnings.warn(DocsConflict(finding.message))

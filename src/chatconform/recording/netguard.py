@@ -25,7 +25,7 @@ _REAL_LOOKUPS = {name: getattr(socket, name) for name in
                  ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo")}
 _INET = (socket.AF_INET, socket.AF_INET6)
 _LOCAL_FAMILIES = (getattr(socket, "AF_UNIX", None),)
-_DEFAULT_HINT = "record it with `make record` (--mode record)"
+_DEFAULT_HINT = "record it with `chatconform check --mode record`"
 # "no host" for a lookup: what bind() and a server's wildcard address use; no server is asked
 _NO_HOST = (None, "", b"", "0.0.0.0", "::", b"0.0.0.0", b"::")
 _where = contextvars.ContextVar("chatconform_netguard_where", default=None)

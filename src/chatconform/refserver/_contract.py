@@ -61,8 +61,16 @@ def contracts() -> dict[str, Contract]:
             name = profile.name if GENERIC_CONTRACT in PROFILES else GENERIC_CONTRACT
             out[name] = Contract(name, profile, f"/{name}/v1")
         else:
-            out[profile.name] = Contract(profile.name, profile, f"/{profile.name}{profile.path_prefix}")
+            out[profile.name] = Contract(profile.name, profile, _prefix(profile))
     return out
+
+
+def _prefix(profile: Profile) -> str:
+    """`/<name><path of the base URL>`; a base URL already pointing at this server's route for the provider
+    (`${ACME_BASE_URL}` set to what `serve` printed, `.../acme/v1`) is not prefixed twice (`/acme/acme/v1`)."""
+    own = f"/{profile.name}"
+    path = profile.path_prefix
+    return path if path == own or path.startswith(own + "/") else own + path
 
 
 def contract_named(name: str) -> Contract:

@@ -132,5 +132,6 @@ margin:4px 0;max-height:9em;overflow:auto}.panel .q{border-left:3px solid #d0d7d
 .pill{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;font-weight:600}
 .t{display:inline-block;width:10px;height:10px;margin-right:2px;border-radius:2px;border:1px solid #d0d7de}
 .legend{font-size:12px;color:#57606a}label.more{color:#0969da;text-decoration:underline;cursor:pointer}
-.legend .pill{margin-right:4px}#checks td,#checks th{font-size:13px}
+.legend .pill{margin-right:4px}.pill.blank{background:#fff;border:1px solid #d0d7de}
+.pill.dim{background:#f6f8fa;color:#8c959f}#checks td,#checks th{font-size:13px}
 #specs td,#conflicts li{overflow-wrap:anywhere}"""

@@ -18,8 +18,8 @@ _STR, _OPT_STR, _NUM = (str,), (str, type(None)), (int, float, type(None))
 # field: (allowed types, required)
 ENTRY = {"provider": (_STR, True), "check": (_STR, True), "verdict": (_STR, True), "model": (_OPT_STR, False),
          "origin": (_OPT_STR, False), "exchange": (_OPT_STR, False), "test_id": (_OPT_STR, False),
-         "reason": (_OPT_STR, False), "duration_s": (_NUM, False), "findings": ((list,), False),
-         "dialect": (_OPT_STR, False),
+         "reason": (_OPT_STR, False), "spec": (_OPT_STR, False), "duration_s": (_NUM, False),
+         "findings": ((list,), False), "dialect": (_OPT_STR, False),
          "observations": ((dict, type(None)), False), "excerpt": ((dict, type(None)), False)}
 TOP = {"results": ((list,), True), "schema": (_OPT_STR, False), "tool_version": (_OPT_STR, False),
        "mode": (_OPT_STR, False), "started_at": (_OPT_STR, False), "finished_at": (_OPT_STR, False),

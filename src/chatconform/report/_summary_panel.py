@@ -15,7 +15,8 @@ ROWS = 10  # per cell
 MESSAGE = 1000  # characters of one finding's message (a message may list every model a provider has)
 
 
-def cell_panel(check: str, provider: str, model: str, verdict: str, entries: list, anchor: str) -> str:
+def cell_panel(check: str, provider: str, model: str, verdict: str, entries: list, anchor: str,
+               specs: dict | None = None) -> str:
     """The panel of one (provider, model, check) cell."""
     head = (f'<h3><span class="pill {cls(verdict)}">{e(verdict)}</span> <code>{e(check)}</code> · {e(provider)} · '
             f"{e(model)}</h3>")
@@ -25,18 +26,20 @@ def cell_panel(check: str, provider: str, model: str, verdict: str, entries: lis
         head += (f"<p>{len(entries)} judged rows, one per exchange (a replay and a live call of a model and "
                  "check are one cell, its verdict the worst)</p>")
     ordered = sorted(entries, key=lambda x: SHOWN.index(entry_shown(x)))  # the rows behind the verdict first
-    body = "".join(_row(x) for x in ordered[:ROWS])
+    body = "".join(_row(x, specs or {}) for x in ordered[:ROWS])
     more = f"<p>… and {len(entries) - ROWS} more rows in results.json</p>" if len(entries) > ROWS else ""
     return f'<div class="panel" id="{e(anchor)}">{head}{body}{more}</div>'
 
 
-def _row(x: dict) -> str:
-    """One judged row: where it came from, why, what was found, what was sent and answered, how to replay it."""
+def _row(x: dict, specs: dict) -> str:
+    """One judged row: where it came from, the spec that judged it, why, what was found, what was sent and
+    answered, how to replay it."""
     verdict = entry_shown(x)
     word = f"unknown: {x['verdict']}" if verdict == UNKNOWN else x["verdict"]
     title = (f'<h4><span class="pill {cls(verdict)}">{e(word)}</span> {e(x.get("origin") or "")} · '
              f"<code>{e(typed_path(x.get('exchange')))}</code></h4>")
     reason = f"<p><b>why:</b> {linked(_cut(x['reason'], MESSAGE))}</p>" if x.get("reason") else ""
+    reason = judged_by(x, specs) + reason
     found = [f for f in x.get("findings") or []]
     table = ""
     if found:
@@ -57,7 +60,10 @@ def finding_row(f: dict) -> str:
     parts = [e(_cut(f.get("message") or f.get("check") or "", MESSAGE))]
     if f.get("expected") is not None or f.get("received") is not None:
         parts.append(f"expected <code>{e(f.get('expected'))}</code>, received <code>{e(f.get('received'))}</code>")
-    if f.get("says"):
+    sides = (f.get("extra") or {}).get("sides") or []
+    for side in sides:  # a docs conflict: both documents, each quoted with its source
+        parts.append(f'{link(side.get("source"))} says <span class="q">“{e(side.get("says"))}”</span>')
+    if f.get("says") and not sides:
         parts.append(f'<span class="q">“{e(f["says"])}”</span>')
     if f.get("source"):
         parts.append(f"source: {link(f['source'])}")
@@ -69,6 +75,16 @@ def finding_row(f: dict) -> str:
     check = f"<br><small><code>{e(f.get('check'))}</code> ({e(f.get('kind'))})</small>" if f.get("check") else ""
     return (f"<tr><td>{e(f.get('severity'))}{check}</td><td><code>{e(f.get('at'))}</code></td>"
             f"<td>{'<br>'.join(parts)}</td></tr>")
+
+
+def judged_by(x: dict, specs: dict) -> str:
+    """The pinned spec that judged a row, linked where it was pulled from (nothing when no spec did)."""
+    spec = specs.get(x.get("spec") or "")
+    if not isinstance(spec, dict):
+        return ""
+    path = spec.get("path") or x["spec"]
+    where = link(spec["url"], path) if spec.get("url") else f"<code>{e(path)}</code>"
+    return f"<p><b>judged against:</b> {where} <small>(sha256 {e((spec.get('sha256') or '')[:12])})</small></p>"
 
 
 def exchange_evidence(x: dict, excerpt: bool = True) -> str:

@@ -3,7 +3,8 @@
 The tree a reviewer opens (allurerc.mjs groups by these labels): provider (parentSuite) > vendor, when the
 model id has one > model (suite) > check (subSuite) > one test per exchange, titled by its cassette. epic/
 feature/story say the same for Allure 2's Behaviors tab. Allure's status cannot say everything: a known
-deviation is a strict xfail (Allure: skipped), a docs conflict passes. So every test carries a `verdict`
+deviation is a strict xfail (Allure: skipped), a docs conflict passes, a gap or an unavailable provider is
+"broken" (report.tally maps each verdict to its status). So every test carries a `verdict`
 label (results.json's word, which allurerc.mjs's categories match) and a tag a reviewer can filter by, and
 its description opens on what the verdict means: the deviation's reason and link, the gap's reason.
 """
@@ -19,7 +20,8 @@ import allure
 from chatconform.claims import load_claims
 from chatconform.exchange import once
 from chatconform.checks.judge import SCHEMA
-from chatconform.report.allure_writer import attach
+from chatconform.report.allure_writer import VERDICT, attach, current_test
+from chatconform.report.tally import allure_status
 from chatconform.recording.scrub import (
     exchange_secrets, run_secrets, scrub_body, scrub_headers, scrub_text, scrub_tree, scrub_url,
 )
@@ -45,6 +47,7 @@ def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
     allure.dynamic.parameter("exchange", shown)
     text = [_verdict_text(rows, secrets)] if verdict else []
     mark(verdict, {"stale known deviation"} if any(row.stale for row in rows) else set())
+    _settle(verdict, rows, secrets)
     claim = load_claims().get(check)
     if check == SCHEMA:
         text.append("**Checked**: the exchange against the provider's pinned spec for this operation and status.")
@@ -65,6 +68,7 @@ def annotate_unjudged(provider: str, model: str | None, check: str, verdict: str
     secrets = run_secrets()
     place(provider, model, check, "live", secrets)
     mark(verdict)
+    _settle(verdict, [], secrets, reason)
     allure.dynamic.description(f"**{TAGS[verdict].capitalize()}**: {_said(reason, secrets, LONG)}")
 
 
@@ -105,6 +109,26 @@ def mark(verdict: str | None, extra=()) -> None:
         allure.dynamic.tag(*sorted(tags))
 
 
+def _settle(verdict, rows, secrets, reason=None) -> None:
+    """Leave the verdict on the test's Allure result (its status is set from it when written) and, when the
+    test judged several rows (a live call: one per check), one step per row with that row's status, so Allure
+    shows every row results.json counts."""
+    from allure_commons.model2 import Parameter, StatusDetails, TestStepResult
+
+    test = current_test()
+    if test is None or verdict is None:
+        return
+    why = reason or next((row.reason for row in rows if row.verdict == verdict and row.reason), None)
+    setattr(test, VERDICT, (verdict, _cut(" ".join(scrub_text(why, secrets).split())) if why else None))
+    if len(rows) < 2:
+        return
+    for row in rows:
+        details = StatusDetails(message=scrub_text(row.reason, secrets)) if row.reason else None
+        test.steps.append(TestStepResult(name=f"{row.check}: {row.verdict}", status=allure_status(row.verdict),
+                                         statusDetails=details, parameters=[Parameter("verdict", row.verdict)],
+                                         start=test.start, stop=test.start))
+
+
 def _verdict_text(rows, secrets) -> str:
     """The description's first lines: what this test's verdict means for a reviewer, with its reason and link."""
     lines = []
@@ -115,7 +139,7 @@ def _verdict_text(rows, secrets) -> str:
             allure.dynamic.issue(scrub_url(deviation.link, secrets),
                                  name=_cut(scrub_text(f"known deviation: {deviation.reason}", secrets), 100))
         elif row.verdict == GAP:
-            lines.append(f"**Gap** ({_said(row.check)} cannot be judged, so it is skipped): "
+            lines.append(f"**Gap** ({_said(row.check)} cannot be judged: broken, never a pass): "
                          f"{_said(row.reason, secrets, LONG)}")
         elif row.verdict == CONFLICT:
             lines.append(f"**Docs conflict** ({_said(row.check)}; reported, not a provider failure): "
@@ -162,7 +186,7 @@ def _title(ex, verdict: str | None) -> str:
     where, _, index = label.rpartition("#") if "#" in label else (label, "", "")
     name = where.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or "exchange"
     said = [f"{name}#{index}" if index else name, ex.origin]
-    if verdict in (KNOWN, GAP, CONFLICT):  # Allure shows the first two as skipped and the third as passed
+    if verdict in (KNOWN, GAP, CONFLICT):  # Allure's statuses skipped, broken and passed do not say these
         said.append(TAGS[verdict])
     return " · ".join(said)
 

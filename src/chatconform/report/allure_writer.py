@@ -45,6 +45,7 @@ class ResultWriter:
     def report_item(self, item) -> None:
         """Serialise an Allure result or container as AllureFileLogger does, and send its file."""
         indent = 4 if os.environ.get("ALLURE_INDENT_OUTPUT") else None
+        settle(item)
         name = item.file_pattern.format(prefix=uuid.uuid4())
         data = plain(item)
         self.put(name, json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8"))
@@ -77,6 +78,26 @@ class ResultWriter:
         if self.failed:
             print(f"chatconform: Allure results in {self.report_dir}: {self.failed[0]}"
                   + (f" (and {len(self.failed) - 1} more)" if len(self.failed) > 1 else ""), file=sys.stderr)
+
+
+VERDICT = "cc_verdict"  # the attribute annotate() leaves on a test's Allure result: (verdict, why)
+_RANK = {"failed": 0, "broken": 1, "skipped": 2, "passed": 3}  # worst first
+
+
+def settle(item) -> None:
+    """A test's Allure status from its verdict (the tally's mapping), never better than pytest's own: a gap
+    or an unavailable provider is broken even where pytest skipped or passed it; a stale deviation stays failed."""
+    from allure_commons.model2 import StatusDetails
+
+    from chatconform.report.tally import allure_status
+
+    verdict, why = getattr(item, VERDICT, (None, None))
+    status = allure_status(verdict)
+    if status is None or _RANK.get(item.status, 0) <= _RANK[status]:
+        return
+    item.status = status
+    if not (item.statusDetails and item.statusDetails.message):
+        item.statusDetails = StatusDetails(message=f"{verdict}: {why}" if why else verdict)
 
 
 def _widen(pipe) -> None:

@@ -9,14 +9,15 @@ files is known: a candidate that judged nothing, or speaks words this version do
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import fields
 from pathlib import Path
 
+from chatconform.errors import did_you_mean
 from chatconform.inputs import InputError, expect, load_json
 from chatconform.report import _observed
 from chatconform.report._gate_comment import code, markdown, md, scrubbed_markdown  # noqa: F401 (the API)
 from chatconform.report._results_file import known_words, load_results, unknown_verdicts
+from chatconform.report.tally import Tally
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE, VERDICTS, worst
 
 BAD = {FAIL}
@@ -90,8 +91,10 @@ def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate
             rows = [{**row, "model": label} for row in data["results"] if row.get("model") == model]
             if not rows:
                 seen = sorted({str(r.get("model")) for r in data["results"] if r.get("model")})
-                raise InputError(f"--models {old}={new}: {name} holds no row of model {model!r}; it holds "
-                                 f"{', '.join(seen[:10]) or 'no model'}{' …' if len(seen) > 10 else ''}")
+                close = did_you_mean(model, seen)
+                held = f"{', '.join(seen[:10]) or 'no model'}{' …' if len(seen) > 10 else ''}"
+                raise InputError(f"--models {old}={new}: {name} holds no row of model {model!r}.{close} "
+                                 f"It holds {held}")
             out += rows
     return old_rows, new_rows
 
@@ -135,8 +138,7 @@ def problems_of(baseline: dict, candidate: dict, names=("baseline", "candidate")
             problems.append(f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()})")
     rows = candidate["results"] if judged is None else judged
     if not any(e["verdict"] in JUDGED for e in rows):
-        seen = Counter(e["verdict"] for e in rows)
-        held = ", ".join(f"{n} {v}" for v, n in sorted(seen.items())) or "no entries at all"
+        held = ", ".join(f"{n} {v}" for v, n in Tally.of(rows).counts.items() if n) or "no entries at all"
         problems.append(f"the candidate {names[1]} judged nothing (no pass, fail or xfail; it holds {held})")
     return problems
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from chatconform.inputs import InputError
 from chatconform.paths import write_atomic
 from chatconform.report._results_file import load_results
+from chatconform.report.tally import Tally
 
 SPEND_FIELDS = ("usd", "tokens", "requests")
 
@@ -27,7 +28,7 @@ def merge_files(paths: list[Path]) -> dict:
     merged = {key: value for key, value in parts[0][1].items() if key not in ("results", "counts", "specs")}
     merged.update(results=_rows(parts), specs=_specs(parts), spend=_spend(parts),
                   started_at=_edge(parts, "started_at", min), finished_at=_edge(parts, "finished_at", max))
-    merged["counts"] = _counts(merged["results"])
+    merged["counts"] = Tally.of(merged["results"]).counts  # as a run counts them: the one tally
     return merged
 
 
@@ -76,14 +77,6 @@ def _edge(parts, key: str, pick):
     """The earliest start or latest finish over the shards (None when no shard says)."""
     values = [data.get(key) for _, data in parts if data.get(key)]
     return pick(values) if values else None
-
-
-def _counts(rows: list[dict]) -> dict:
-    """Rows per verdict, as a run counts them."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
-    return counts
 
 
 def write_merged(paths: list[Path], out: Path) -> Path:

@@ -13,6 +13,7 @@ from chatconform import __version__
 from chatconform.exchange import once
 from chatconform.paths import safe_name, write_atomic
 from chatconform.report.excerpt import excerpt
+from chatconform.report.tally import Tally
 from chatconform.recording.scrub import exchange_secrets, known_secrets, scrub_tree
 
 
@@ -28,13 +29,14 @@ class ResultsLog:
     _scrubbed: dict = field(default_factory=dict, repr=False, compare=False)  # secrets -> {text: scrubbed}
 
     def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
-            test_id=None, exchange=None, dialect=None) -> None:
-        """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed."""
+            test_id=None, exchange=None, dialect=None, spec=None) -> None:
+        """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed;
+        `spec` is the id of the pinned spec that judged it (its entry in `specs`), when one did."""
         secrets = once(exchange, "_cc_secrets", exchange_secrets) if exchange else known_secrets()
         entry = {
             "provider": provider, "model": model, "check": check, "verdict": verdict, "origin": origin,
             "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
-            "reason": reason, "test_id": test_id, "dialect": dialect,
+            "reason": reason, "test_id": test_id, "dialect": dialect, "spec": spec,
         }
         # findings quote what the server sent, which may echo a key the request carried; the short strings of
         # rows (ids, names, messages) repeat across thousands of rows: scrubbed once per set of secrets
@@ -44,14 +46,18 @@ class ResultsLog:
         shown = once(exchange, "_cc_shown", lambda x: _shown(x, secrets)) if exchange else _NOTHING_SHOWN
         self.entries.append({**entry, **shown})
 
-    def add_row(self, ex, row, test_id=None) -> None:
-        """Record one judged Row of an exchange (see chatconform.checks.judge): the same shape in every mode."""
+    def add_row(self, ex, row, test_id=None, spec=None) -> None:
+        """Record one judged Row of an exchange (see chatconform.checks.judge): the same shape in every mode;
+        `spec` is the LoadedSpec that judged it (noted in `specs`), or None."""
         from chatconform.checks.route import dialect_of
 
+        if spec is not None:
+            self.note_spec(spec)
         dialect = dialect_of(ex)
         self.add(provider=ex.provider, model=ex.model, check=row.check, verdict=row.verdict, origin=ex.origin,
                  label=ex.label, findings=row.findings, duration=row.seconds, reason=row.reason,
-                 test_id=test_id, exchange=ex, dialect=dialect.name if dialect else None)
+                 test_id=test_id, exchange=ex, dialect=dialect.name if dialect else None,
+                 spec=spec.source.id if spec is not None else None)
 
     def note_spec(self, spec) -> None:
         """Remember the pinned spec an exchange was judged against."""
@@ -74,10 +80,12 @@ class ResultsLog:
         folder.rmdir()
         self.entries.sort(key=lambda e: e.get("test_id") or "")
 
+    def tally(self) -> Tally:
+        """The run's one tally (every view's counts)."""
+        return Tally.of(self.entries)
+
     def to_dict(self) -> dict:
-        counts: dict[str, int] = {}
-        for entry in self.entries:
-            counts[entry["verdict"]] = counts.get(entry["verdict"], 0) + 1
+        counts = self.tally().counts
         return {"schema": "chatconform-results/1", "tool_version": __version__, "mode": self.mode,
                 "started_at": self.started_at,
                 "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -19,8 +19,8 @@ from chatconform.report._html import (COLOURS, CSP, SEARCH_JS, SHOWN, SHOWN_MEAN
                                       entry_shown, link, shown, verdict_rules, warned, worst)
 from chatconform.report._results_file import known_words, load_results, unknown_verdicts
 from chatconform.report._summary_matrix import grid, matrix_html, verdicts
-from chatconform.report._summary_panel import pill
-from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE
+from chatconform.report._summary_head import bar, headline, legend
+from chatconform.verdicts import CONFLICT, FAIL
 
 TREND = 10  # runs in a check's trend, this one included
 NEW_SHOWN = 12  # new failures listed under the headline (the matrix stays in sight); the `new` filter shows all
@@ -37,7 +37,7 @@ def render(results: dict, history: list[dict]) -> str:
     before = verdicts(grid(previous)[2]) if previous else {}
     new = {k for k, v in painted.items() if v == FAIL and before.get(k) != FAIL} if previous else set()
     anchors: dict = {}
-    table = matrix_html(checks, groups, cells, new, anchors)
+    table = matrix_html(checks, groups, cells, new, anchors, results.get("specs") or {})
     models = sum(len(m) for m in groups.values())
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">'
@@ -47,38 +47,10 @@ def render(results: dict, history: list[dict]) -> str:
             f"<p class='sub'>{models} models from {len({p for p, _ in groups})} providers, {len(checks)} checks, "
             f"{len(results.get('results', []))} judged rows · mode <b>{e(results.get('mode'))}</b> · started "
             f"{e(results.get('started_at'))} · chatconform {e(results.get('tool_version') or '?')}</p>"
-            f"{_headline(results, previous, painted, new)}{_new_list(new, cells, anchors, previous)}"
-            f"{_legend(painted)}{_bar(painted, previous is not None)}{table}"
+            f"{headline(results, previous, new, _money(results), _spent_of(results))}"
+            f"{_new_list(new, cells, anchors, previous)}{legend()}{bar(painted, previous is not None)}{table}"
             f"{_checks(history + [results], checks, painted)}{_conflicts(results)}{_spend(results)}"
             f"{_specs(results)}<script>{SEARCH_JS}</script></body></html>")
-
-
-def _headline(results: dict, previous, painted: dict, new: set) -> str:
-    """The cards a reviewer reads first; each verdict card is a label that switches the matrix filter."""
-    counts = Counter(painted.values())
-    failing_models = len({(p, m) for (p, m, _), v in painted.items() if v == FAIL})
-    conflicts = sum(1 for x in results.get("results", []) if x["verdict"] == CONFLICT)
-    since = f"since the run of {e(previous.get('started_at') or '?')}" if previous else "no previous run in the history"
-    cards = [_card("new", len(new) if previous else "–", "new failures", since, hot=bool(new)),
-             _card(FAIL, counts[FAIL], "failing checks", f"in {failing_models} models", hot=bool(counts[FAIL])),
-             _card(KNOWN, counts[KNOWN], "known deviations", "declared, with reason and link"),
-             f'<a class="card" href="#conflicts"><b>{conflicts}</b>docs conflicts<br><span>the documents '
-             "disagree</span></a>",
-             _card(GAP, counts[GAP], "gaps", "could not be judged")]
-    for verdict, what, note in ((UNAVAILABLE, "provider unavailable", "no answer after retries"),
-                                (NOT_RUN, "not run", "budget spent, or no key"),
-                                (WARN, "passed with a warning", "suspicious, not a breach"),
-                                (UNKNOWN, "unknown verdict words", "this version cannot read them")):
-        if counts[verdict]:
-            cards.append(_card(verdict, counts[verdict], what, note, hot=verdict == UNKNOWN))
-    cards.append(f'<a class="card" href="#spend"><b>{_money(results)}</b>spend<br>'
-                 f"<span>{_spent_of(results)}</span></a>")
-    return f'<section id="headline" class="cards">{"".join(cards)}</section>'
-
-
-def _card(verdict: str, count, title: str, note: str, hot: bool = False) -> str:
-    return (f'<label class="card{" hot" if hot else ""}" for="f-{verdict}" title="show only these in the matrix">'
-            f"<b>{count}</b>{e(title)}<br><span>{note if verdict == 'new' else e(note)}</span></label>")
 
 
 def _new_list(new: set, cells: dict, anchors: dict, previous) -> str:
@@ -95,31 +67,6 @@ def _new_list(new: set, cells: dict, anchors: dict, previous) -> str:
             "</label></li>" if len(new) > NEW_SHOWN else "")
     listed = "".join(items) or "<li>none</li>"
     return f'<section id="new"><h2>New failures ({len(new)})</h2><ul>{listed}{more}</ul></section>'
-
-
-def _legend(painted: dict) -> str:
-    """What each verdict painted in the matrix means (those present, and always fail and pass)."""
-    present = set(painted.values()) | {FAIL, PASS}
-    items = [f'<span class="i">{pill(v)} {e(SHOWN_MEANING[v])}</span>' for v in SHOWN if v in present]
-    return ('<p class="legend">' + "".join(items) + '<span class="i">★ new since the previous run</span>'
-            "<span class='i'>Open any cell for its evidence, a model's name for its exchanges.</span></p>")
-
-
-def _bar(painted: dict, has_previous: bool) -> str:
-    """The CSS-only verdict filter (radio buttons) and the search box (the page's one script shows it)."""
-    counts = Counter(painted.values())
-    chips = ['<input type="radio" name="f" id="f-all" checked><label for="f-all">all</label>']
-    options = (["new"] if has_previous else []) + [v for v in SHOWN if counts[v]]
-    for v in ("new", *SHOWN):
-        chips.append(f'<input type="radio" name="f" id="f-{v}">')
-        if v in options:
-            label = "new failures" if v == "new" else f"{v} ({counts[v]})"
-            meaning = SHOWN_MEANING.get(v, "failing now, not in the previous run")
-            chips.append(f'<label for="f-{v}" title="{e(meaning)}">{e(label)}</label>')
-    return (f'<nav class="bar" aria-label="filter">{"".join(chips)}'
-            '<input id="q" type="search" hidden placeholder="search a model, provider or failing check" '
-            'aria-label="search">'
-            '<span class="hint">find (Ctrl+F) searches closed cells too</span></nav>')
 
 
 def _checks(runs: list[dict], checks: list[str], painted: dict, last: int = TREND) -> str:
@@ -171,14 +118,17 @@ def _specs(results: dict) -> str:
 
 
 def _conflicts(results: dict) -> str:
+    """Every conflict row: what it is about, each side quoted with its source, and what chatconform does."""
     items = []
     for entry in results.get("results", []):
         if entry["verdict"] != CONFLICT:
             continue
-        extra = (entry.get("findings") or [{}])[0].get("extra") or {}
+        extra = next((f["extra"] for f in entry.get("findings") or [] if (f.get("extra") or {}).get("sides")), {})
         sides = "".join(f"<li>{link(s['source'])}: “{e(s['says'])}”</li>" for s in extra.get("sides", []))
-        items.append(f"<li><b>{e(extra.get('subject') or entry['check'])}</b> <small>({e(entry['provider'])})</small>"
-                     f"<ul>{sides}</ul><i>{e(extra.get('consequence') or '')}</i></li>")
+        about = f"{e(entry['provider'])}{' · ' + e(entry['model']) if entry.get('model') else ''}"
+        items.append(f"<li><b>{e(extra.get('subject') or entry['check'])}</b> <small>({about})</small>"
+                     f"<ul>{sides or '<li>no sides recorded (a results.json of an older chatconform)</li>'}</ul>"
+                     f"<i>{e(extra.get('consequence') or entry.get('reason') or '')}</i></li>")
     listed = "".join(items) or "<li>none</li>"
     return f'<h2>Docs conflicts ({len(items)})</h2><ul id="conflicts">{listed}</ul>'
 
