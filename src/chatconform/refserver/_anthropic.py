@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from chatconform.dialects import dialect_named
-from chatconform.refserver._anthropic_faults import ANTHROPIC, BROKEN_ENVELOPE
+from chatconform.refserver._anthropic_faults import ACCEPT_INVALID, ANTHROPIC, BROKEN_ENVELOPE
 from chatconform.refserver._contract import schema_problems
 from chatconform.refserver._generate import answer_words, cut, example_for, prompt_tokens, seed_id, stops_of
 from chatconform.refserver._reply import Call, Reply, answered, transport_fault
@@ -28,7 +28,7 @@ def serve(call: Call) -> Reply:
     """A Messages request (or a token count) answered, refused in Anthropic's envelope when invalid."""
     counting = not DIALECT.is_generation(call.path)
     found = problems(call.body, counting) or schema_problems(call.contract, DIALECT, call.path, call.body, call.store)
-    if found:
+    if found and ACCEPT_INVALID not in ANTHROPIC.transports(call.faults):
         broken = BROKEN_ENVELOPE in ANTHROPIC.transports(call.faults)  # OpenAI's object instead (a fault)
         return Reply(400, {"error": {"message": "; ".join(found)}} if broken else envelope(400, "; ".join(found)))
     fault = transport_fault(ANTHROPIC.transports(call.faults), envelope)

@@ -7,6 +7,7 @@ from chatconform.refserver._fault import FaultSet
 ANTHROPIC = FaultSet("anthropic-messages")
 fault = ANTHROPIC.fault
 BROKEN_ENVELOPE = "messages-error-envelope"
+ACCEPT_INVALID = "messages-accept-invalid"
 
 
 def _first(events: list[dict], kind: str) -> int:
@@ -17,6 +18,8 @@ fault("messages-overloaded", "529 overloaded_error on every attempt", "messages-
       transport="overloaded")()
 fault(BROKEN_ENVELOPE, "a 400 whose body is OpenAI's error object, not Anthropic's envelope", "messages-invalid",
       "error.envelope", "response.schema", transport=BROKEN_ENVELOPE)()
+fault(ACCEPT_INVALID, "temperature 1.5 (over Anthropic's 1) is answered 200", "messages-invalid",
+      "request.invalid_rejected", transport=ACCEPT_INVALID)()
 fault("messages-stop-sequence-unsent", "stop_reason stop_sequence naming a sequence never sent", "messages-stop",
       "messages.stop_sequence_sent")(lambda b, m: m.update(stop_reason="stop_sequence", stop_sequence="NEVER SENT"))
 fault("messages-over-max-tokens", "output_tokens exceed max_tokens", "messages-capped",

@@ -27,6 +27,8 @@ fault("responses-total-off", "total_tokens is one more than input + output", "re
       "responses.usage_total_is_sum")(lambda b, r: r["usage"].update(total_tokens=r["usage"]["total_tokens"] + 1))
 fault("responses-over-max-output", "output_tokens exceed max_output_tokens", "responses-capped",
       "responses.output_within_max_output_tokens")(_over)
+fault("responses-output-text-off", "an output_text that is not the output_text parts joined", "responses-basic",
+      "responses.output_text_matches_parts")(lambda b, r: r.update(output_text="not what the parts say"))
 fault("responses-arguments-broken", "function_call arguments that are not JSON", "responses-tools",
       "responses.function_arguments_json")(lambda b, r: r["output"][0].update(arguments="{city: Paris"))
 
