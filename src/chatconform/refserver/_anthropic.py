@@ -1,5 +1,5 @@
 """Anthropic Messages as the reference serves them: a Message whole or as its named events, count_tokens, and
-every error in Anthropic's envelope (https://docs.anthropic.com/en/api/messages, .../streaming, .../errors)."""
+every error in Anthropic's envelope (https://docs.anthropic.com/en/api/messages, /streaming, /errors)."""
 
 from __future__ import annotations
 
@@ -27,10 +27,12 @@ def envelope(status: int, message: str) -> dict:
 def serve(call: Call) -> Reply:
     """A Messages request (or a token count) answered, refused in Anthropic's envelope when invalid."""
     counting = not DIALECT.is_generation(call.path)
-    found = problems(call.body, counting) or schema_problems(call.contract, DIALECT, call.path, call.body, call.store)
+    found = problems(call.body, counting) or \
+        schema_problems(call.contract, DIALECT, call.path, call.body, call.store)
     if found and ACCEPT_INVALID not in ANTHROPIC.transports(call.faults):
         broken = BROKEN_ENVELOPE in ANTHROPIC.transports(call.faults)  # OpenAI's object instead (a fault)
-        return Reply(400, {"error": {"message": "; ".join(found)}} if broken else envelope(400, "; ".join(found)))
+        said = "; ".join(found)
+        return Reply(400, {"error": {"message": said}} if broken else envelope(400, said))
     fault = transport_fault(ANTHROPIC.transports(call.faults), envelope)
     if fault is not None:
         return fault
@@ -48,10 +50,12 @@ def problems(body: dict, counting: bool = False) -> list[str]:
         return []
     limit = body["max_tokens"]
     # JSON Schema's integer includes 1.0; bool is not a number here
-    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not float(limit).is_integer() or limit < 1:
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not float(limit).is_integer() \
+            or limit < 1:
         return ["max_tokens must be an integer >= 1"]
     temperature = body.get("temperature", 1)
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not 0 <= temperature <= 1:
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
+            or not 0 <= temperature <= 1:
         return ["temperature must be between 0 and 1 on this endpoint"]
     return []
 
@@ -92,7 +96,7 @@ def message(body: dict) -> dict:
 
 
 def events_of(answer: dict) -> list[dict]:
-    """The named events of a Message: message_start, each block's start/deltas/stop, message_delta, message_stop."""
+    """A Message's named events: message_start, each block's start/deltas/stop, message_delta, message_stop."""
     usage = answer["usage"]
     start = {**answer, "content": [], "stop_reason": None, "stop_sequence": None,
              "usage": {**usage, "output_tokens": min(1, usage["output_tokens"])}}
@@ -109,7 +113,7 @@ def events_of(answer: dict) -> list[dict]:
 
 
 def _block_events(index: int, block: dict) -> list[dict]:
-    """content_block_start (the block empty), its deltas (text_delta or input_json_delta), content_block_stop."""
+    """content_block_start (the block empty), its text_delta or input_json_delta deltas, content_block_stop."""
     if block["type"] == "tool_use":
         text = json.dumps(block["input"])
         opened, pieces = {**block, "input": {}}, [text[:len(text) // 2], text[len(text) // 2:]]

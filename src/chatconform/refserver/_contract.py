@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatconform.dialects import Dialect, contracts as named_contracts, dialect_named, load_dialects, recognise
+from chatconform.dialects import Dialect, contracts as named_contracts, dialect_named, load_dialects, \
+    recognise
 from chatconform.errors import ChatconformError, unknown
 from chatconform.exchange import Request
 from chatconform.providers.profiles import GENERIC, PROFILES, Profile
@@ -48,7 +49,24 @@ class Contract:
         if declared is None and self.profile.name != GENERIC:
             return None
         named = self.profile.contract_of(declared)[0] if declared else ""
-        return dialect_named(named) if named else recognise(Request("POST", "http://reference" + self.prefix + rest))
+        url = "http://reference" + self.prefix + rest
+        return dialect_named(named) if named else recognise(Request("POST", url))
+
+    def client_base(self, dialect: str | None) -> str:
+        """The path a client of `dialect` takes as its base: where the contract serves the dialect, less the
+        path the client adds itself (its dialect's path: OpenAI's SDK adds /chat/completions or /responses,
+        Anthropic's /v1/messages). Without a dialect: the prefix."""
+        if dialect is None:
+            return self.prefix
+        adds = dialect_named(dialect).facts.paths[0]
+        served = [p for p in (self.profile.chat_path, *self.profile.extra_endpoints.values())
+                  if p.endswith(adds) and self.dialect_of(p) is dialect_named(dialect)]
+        if served or self.profile.name != GENERIC:
+            return self.prefix + (served[0][:len(served[0]) - len(adds)] if served else "")
+        # the generic contract serves a dialect at any path that ends with its own: said once, not twice
+        have, path = self.prefix.strip("/").split("/"), adds.strip("/").split("/")
+        overlap = next((k for k in range(min(len(have), len(path)), 0, -1) if have[-k:] == path[:k]), 0)
+        return "/" + "/".join(have[:len(have) - overlap])
 
     def model_of(self, body) -> str | None:
         """The model a chat body names: `model`, or the model field of a request shape the data declares."""
@@ -94,15 +112,6 @@ def route(path: str) -> tuple[Contract | None, str]:
         if bare.startswith(contract.prefix + "/"):
             return contract, bare[len(contract.prefix):]
     return None, bare
-
-
-def client_base(prefix: str, dialect: str | None) -> str:
-    """A contract's prefix less its end that the dialect's path starts with (`/openai/v1` + `/v1/messages`)."""
-    if dialect is None:
-        return prefix
-    have, path = prefix.strip("/").split("/"), dialect_named(dialect).facts.paths[0].strip("/").split("/")
-    overlap = next((k for k in range(min(len(have), len(path)), 0, -1) if have[-k:] == path[:k]), 0)
-    return "/" + "/".join(have[:len(have) - overlap])
 
 
 def served_specs(catalog, profile: Profile) -> list:

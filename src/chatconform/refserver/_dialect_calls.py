@@ -1,4 +1,4 @@
-"""The requests the self-test sends in the dialects beyond chat, and how one is sent to the reference provider.
+"""The requests the self-test sends in the dialects beyond chat, and how one is sent to the reference server.
 
 Chat's scenarios are the live catalog's (chatconform.live.scenarios); these are Anthropic Messages and OpenAI
 Responses requests, sent to the generic contract (whose paths imply their contract) with each dialect's own
@@ -76,5 +76,5 @@ def send(server, scenario: DialectScenario, policy: RetryPolicy, headers: dict |
     url = scenario.url(server.base_url(GENERIC, scenario.dialect))
     sent = {"content-type": "application/json", **dialect.auth_headers(server.key), **(headers or {})}
     body = json.dumps({"model": scenario.model, **scenario.body}).encode()
-    return call("POST", url, sent, body, policy=policy, origin="reference", provider=GENERIC, model=scenario.model,
-                label=f"{GENERIC}-{scenario.model}/{scenario.id}")
+    return call("POST", url, sent, body, policy=policy, origin="reference", provider=GENERIC,
+                model=scenario.model, label=f"{GENERIC}-{scenario.model}/{scenario.id}")

@@ -21,7 +21,7 @@ class Fault:
 
 
 class FaultSet(dict):
-    """name -> Fault for one dialect; `fault(...)` registers one (a function named chunks_* mutates events)."""
+    """name -> Fault for one dialect; `fault(...)` registers one (a function chunks_* mutates events)."""
 
     def __init__(self, dialect: str):
         super().__init__()
@@ -33,8 +33,8 @@ class FaultSet(dict):
             kind = getattr(func, "__name__", "")
             self[name] = Fault(name, does, scenario, tuple(expected),
                                completion=func if func and not kind.startswith("chunks_") else None,
-                               chunks=func if func and kind.startswith("chunks_") else None, transport=transport,
-                               dialect=self.dialect)
+                               chunks=func if func and kind.startswith("chunks_") else None,
+                               transport=transport, dialect=self.dialect)
             return func
         return register
 

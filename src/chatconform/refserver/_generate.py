@@ -1,4 +1,4 @@
-"""Deterministic text and token arithmetic every dialect's answers share: words, prompt counts, stops, examples."""
+"""Deterministic text and token arithmetic every dialect's answers share: words, prompt counts, stops."""
 
 from __future__ import annotations
 
@@ -26,8 +26,10 @@ def text_of(content) -> str:
 def prompt_tokens(body: dict, prompt: str = "messages", system: str = "system") -> int:
     """One token per word of every message (or input item), plus one per message, and the system prompt's."""
     messages = body.get(prompt)
-    messages = [{"content": messages}] if isinstance(messages, str) else messages if isinstance(messages, list) else []
-    words = sum(len(text_of(m.get("content", m.get("output"))).split()) + 1 for m in messages if isinstance(m, dict))
+    if isinstance(messages, str):  # (a Responses input may be one string)
+        messages = [{"content": messages}]
+    items = [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+    words = sum(len(text_of(m.get("content", m.get("output"))).split()) + 1 for m in items)
     return words + len(text_of(body.get(system)).split())
 
 
@@ -53,7 +55,7 @@ def example_for(schema) -> object:
 
 
 def cut(words: list[str], room: int, stops: list[str]) -> tuple[list[str], str, str | None]:
-    """(the words that fit, why generation ended: "stop", "length" or "stop_sequence", the sequence matched)."""
+    """(the words that fit, why generation ended: "stop", "length" or "stop_sequence", what matched)."""
     text_so_far = ""
     for position, word in enumerate(words):
         if position >= room:  # the limit is spent first: a stop sequence can only end generated text

@@ -134,7 +134,8 @@ class GuardedHandler(BaseHTTPRequestHandler):
     def error_object(self, status: int, message: str) -> dict:
         """The error body for a status (a subclass answers in the envelope of the request's dialect)."""
         kind = "server_error" if status >= 500 else "invalid_request_error"
-        return error_body(message, kind, HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_"))
+        code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+        return error_body(message, kind, code)
 
     def handle_expect_100(self) -> bool:
         """Refuse a bad length before inviting the body."""

@@ -13,7 +13,7 @@ import threading
 import time
 
 from chatconform.refserver import _anthropic, _chat, _responses
-from chatconform.refserver._contract import Contract, client_base, contract_named, contracts, route, warm
+from chatconform.refserver._contract import Contract, contract_named, contracts, route, warm
 from chatconform.refserver._faults import FAULTS
 from chatconform.refserver._guard import GuardedHandler, GuardedServer, Limits
 from chatconform.refserver._reply import HTML, Call, Reply
@@ -44,7 +44,7 @@ class _Handler(GuardedHandler):
         return (self._module(*route(self.path)) or _chat).envelope(status, message)
 
     def error_object(self, status: int, message: str) -> dict:
-        """The guard's refusals (framing, size, JSON) in the envelope of the path's dialect, where not chat's."""
+        """The guard's refusals (framing, size, JSON) in the envelope of the path's dialect, if not chat's."""
         module = self._module(*route(getattr(self, "path", "") or ""))
         if module in (None, _chat):
             return super().error_object(status, message)
@@ -192,7 +192,7 @@ class ReferenceServer:
         """The base URL of one contract (or of the contract of a provider named so), as a client of `dialect`
         takes it: the part of the prefix the dialect's own path begins with is said once (Anthropic's SDK adds
         /v1/messages to its base URL, OpenAI's adds /responses)."""
-        return f"http://127.0.0.1:{self.port}{client_base(contract_named(contract).prefix, dialect)}"
+        return f"http://127.0.0.1:{self.port}{contract_named(contract).client_base(dialect)}"
 
     def start(self) -> "ReferenceServer":
         warm(self._server.store)

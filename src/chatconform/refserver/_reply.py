@@ -50,7 +50,7 @@ def sse_named(events: list[dict]) -> list[bytes]:
 
 
 def answered(call: Call, faults, answer: dict, events_of: Callable[[dict], list[dict]]) -> Reply:
-    """A whole answer, or its named events when streamed, with the asked faults of the dialect's set applied."""
+    """A whole answer, or its named events when streamed, with the asked faults of a dialect's set applied."""
     faults.apply(call.faults, call.body, answer)
     if not call.streamed:
         return Reply(200, answer)

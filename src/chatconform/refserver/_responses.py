@@ -22,7 +22,7 @@ def serve(call: Call) -> Reply:
     """A Responses request answered (or an input token count), refused in OpenAI's envelope when invalid."""
     found = problems(call.body) or schema_problems(call.contract, DIALECT, call.path, call.body, call.store)
     if found:
-        broken = BROKEN_ENVELOPE in RESPONSES.transports(call.faults)  # a bare message, no error object (a fault)
+        broken = BROKEN_ENVELOPE in RESPONSES.transports(call.faults)  # a bare message (a fault)
         return Reply(400, {"message": "; ".join(found)} if broken else envelope(400, "; ".join(found)))
     fault = transport_fault(RESPONSES.transports(call.faults), envelope)
     if fault is not None:
@@ -72,12 +72,11 @@ def response(body: dict) -> dict:
                   "role": "assistant", "content": [part]}]
         used = len(words)
     prompt = _input_tokens(body)
+    usage = {"input_tokens": prompt, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+             "output_tokens": used, "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": prompt + used}
     return {**_echo(body), "id": seed_id("resp_ref", body), "object": "response", "created_at": int(time.time()),
-            "status": "incomplete" if incomplete else "completed", "error": None, "incomplete_details": incomplete,
-            "output": items,
-            "usage": {"input_tokens": prompt, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-                      "output_tokens": used, "output_tokens_details": {"reasoning_tokens": 0},
-                      "total_tokens": prompt + used}}
+            "status": "incomplete" if incomplete else "completed", "error": None,
+            "incomplete_details": incomplete, "output": items, "usage": usage}
 
 
 def _echo(body: dict) -> dict:
@@ -86,15 +85,17 @@ def _echo(body: dict) -> dict:
             "max_output_tokens": body.get("max_output_tokens"), "metadata": body.get("metadata") or {},
             "parallel_tool_calls": body.get("parallel_tool_calls", True), "previous_response_id": None,
             "reasoning": None, "temperature": body.get("temperature", 1.0), "top_p": body.get("top_p", 1.0),
-            "text": body.get("text") or {"format": {"type": "text"}}, "tool_choice": body.get("tool_choice", "auto"),
+            "text": body.get("text") or {"format": {"type": "text"}},
+            "tool_choice": body.get("tool_choice", "auto"),
             "tools": body.get("tools") or [], "truncation": "disabled"}
 
 
 def events_of(answer: dict) -> list[dict]:
-    """response.created, .in_progress, each item's events, then .completed (or .incomplete), numbered from 0."""
+    """response.created, .in_progress, each item's events, .completed (or .incomplete), numbered from 0."""
     running = {k: v for k, v in answer.items() if k != "usage"}  # nothing is counted yet: no usage
     running.update(status="in_progress", output=[], incomplete_details=None)
-    out = [{"type": "response.created", "response": running}, {"type": "response.in_progress", "response": running}]
+    out = [{"type": "response.created", "response": running},
+           {"type": "response.in_progress", "response": running}]
     for index, item in enumerate(answer["output"]):
         out += _item_events(index, item)
     out.append({"type": f"response.{'incomplete' if answer['status'] == 'incomplete' else 'completed'}",
@@ -125,7 +126,7 @@ def _item_events(index: int, item: dict) -> list[dict]:
 def _part_events(where: dict, part: dict) -> list[dict]:
     words = part["text"].split(" ") if part["text"] else []
     return [{"type": "response.content_part.added", **where, "part": {**part, "text": ""}},
-            *({"type": "response.output_text.delta", **where, "delta": w if n == 0 else " " + w, "logprobs": []}
-              for n, w in enumerate(words)),
+            *({"type": "response.output_text.delta", **where, "delta": w if n == 0 else " " + w,
+               "logprobs": []} for n, w in enumerate(words)),
             {"type": "response.output_text.done", **where, "text": part["text"], "logprobs": []},
             {"type": "response.content_part.done", **where, "part": part}]

@@ -79,7 +79,8 @@ def run_fault(server: ReferenceServer, name: str, store) -> Kill:
         result = send(server, DIALECT_BY_ID[fault.scenario], policy(), header)
     else:
         provider, model = STREAM_TARGET if fault.scenario == "stream" else fault_target()
-        result = run(target_for(server, provider, model), BY_ID[fault.scenario], None, policy(), header).result
+        target = target_for(server, provider, model)
+        result = run(target, BY_ID[fault.scenario], None, policy(), header).result
     found = behaviour_findings(result, store)
     caught = tuple(sorted({f if isinstance(f, str) else f.check for f in found}))
     return Kill(name, fault.expected, caught)
@@ -100,7 +101,8 @@ def run_clean(server: ReferenceServer, store) -> list[tuple[str, list]]:
             outcome = run(target, scenario, None, policy())
             out.append((f"{target.id}/{scenario.id}", behaviour_findings(outcome.result, store)))
     for scenario in DIALECT_SCENARIOS:
-        out.append((f"{scenario.dialect}/{scenario.id}", behaviour_findings(send(server, scenario, policy()), store)))
+        result = send(server, scenario, policy())
+        out.append((f"{scenario.dialect}/{scenario.id}", behaviour_findings(result, store)))
     return out
 
 
@@ -115,8 +117,9 @@ def main() -> int:
     with ReferenceServer(store, slow_seconds=2.0) as server:
         kills = [run_fault(server, name, store) for name in sorted(FAULTS)]
         clean = run_clean(server, store)
+    width = max(len(k.fault) for k in kills)
     for k in kills:
-        print(f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:28} expected {', '.join(k.expected):45} "
+        print(f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:{width}} expected {', '.join(k.expected):45} "
               f"caught {', '.join(k.caught) or '-'}")
     dirty = [(where, found) for where, found in clean if found]
     print(f"\nclean server: {len(clean)} exchanges, {len(dirty)} with findings")
