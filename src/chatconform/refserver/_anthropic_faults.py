@@ -56,6 +56,12 @@ def chunks_no_message_stop(body, events):
     events.pop(_first(events, "message_stop"))
 
 
+@fault("messages-no-delta", "the stream ends without a message_delta (no stop_reason, no final usage)",
+       "messages-stream", "stream.grammar")
+def chunks_no_message_delta(body, events):
+    events.pop(_first(events, "message_delta"))
+
+
 @fault("messages-usage-shrinks", "the final output_tokens are fewer than message_start counted",
        "messages-stream", "messages.streamed_usage_cumulative")
 def chunks_usage_shrinks(body, events):

@@ -51,3 +51,24 @@ def chunks_deltas_mismatch(body, events):
        "stream.grammar")
 def chunks_no_terminal(body, events):
     events.pop()
+
+
+@fault("responses-part-never-added", "text deltas for a content part never added", "responses-stream",
+       "stream.grammar")
+def chunks_part_never_added(body, events):
+    events.pop(_first(events, "response.content_part.added"))
+
+
+@fault("responses-id-changes", "response.completed is about another response id than response.created",
+       "responses-stream", "stream.grammar")
+def chunks_id_changes(body, events):
+    events[-1]["response"] = {**events[-1]["response"], "id": "resp_someone_else"}
+
+
+@fault("responses-final-text-differs", "response.completed gives a text the deltas never sent", "responses-stream",
+       "stream.grammar")
+def chunks_final_text_differs(body, events):
+    final = events[-1]["response"]
+    item = final["output"][0]
+    part = {**item["content"][0], "text": "something else"}
+    events[-1]["response"] = {**final, "output": [{**item, "content": [part]}]}
