@@ -31,7 +31,7 @@ def test_documented_prices():
 
 
 def test_unknown_provider_names_the_valid_ones():
-    with pytest.raises(UsageError, match="Unknown provider 'aimlap'. Known: aimlapi, modelslab, openai-compatible."):
+    with pytest.raises(UsageError, match="Unknown provider 'aimlap'. Known: aimlapi, anthropic, mistral, modelslab, openai-compatible."):
         get_profile("aimlap")
 
 

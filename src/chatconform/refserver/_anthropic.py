@@ -7,7 +7,8 @@ import json
 
 from chatconform.dialects import dialect_named
 from chatconform.refserver._anthropic_faults import ACCEPT_INVALID, ANTHROPIC, BROKEN_ENVELOPE
-from chatconform.refserver._contract import schema_problems
+from chatconform.refserver._contract import judging_operation, schema_problems
+from chatconform.refserver._reading import fits
 from chatconform.refserver._generate import answer_words, cut, example_for, prompt_tokens, seed_id, stops_of
 from chatconform.refserver._reply import Call, Reply, answered, transport_fault
 
@@ -38,7 +39,11 @@ def serve(call: Call) -> Reply:
         return fault
     if counting:
         return Reply(200, {"input_tokens": _input_tokens(call.body)})
-    return answered(call, ANTHROPIC, message(call.body), events_of)
+    answer = message(call.body)
+    spec, op = judging_operation(call.contract, DIALECT, call.path, call.body.get("model"), call.store)
+    if not fits(spec, op, answer):  # a contract without tool_use blocks (ModelsLab's) is answered in text
+        answer = message(call.body, tools=False)
+    return answered(call, ANTHROPIC, answer, events_of)
 
 
 def problems(body: dict, counting: bool = False) -> list[str]:
@@ -77,9 +82,9 @@ def _tool_to_call(body: dict) -> str | None:
     return named if named in tools else next(iter(tools))
 
 
-def message(body: dict) -> dict:
-    """A whole Message for a valid request: a tool_use block when a tool is offered, else text."""
-    limit, tool = int(body["max_tokens"]), _tool_to_call(body)
+def message(body: dict, tools: bool = True) -> dict:
+    """A whole Message for a valid request: a tool_use block when a tool is offered (and allowed), else text."""
+    limit, tool = int(body["max_tokens"]), _tool_to_call(body) if tools else None
     stop_sequence = None
     if tool is not None and TOOL_TOKENS <= limit:
         content = [{"type": "tool_use", "id": "toolu_ref_0", "name": tool,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import time
 
-from chatconform.refserver._contract import error_body, problems
+from chatconform.dialects import dialect_named
+from chatconform.refserver._contract import error_body, judging_operation, problems
 from chatconform.refserver._faults import CHAT
 from chatconform.refserver._generate import REASONING_TOKENS, answer_words, cut, example_for, prompt_tokens, seed_id, \
     stops_of
-from chatconform.refserver._reading import Rules
+from chatconform.refserver._reading import Rules, trim
 from chatconform.refserver._reply import Call, Reply, transport_fault
 
+DIALECT = dialect_named("openai-chat")
 DONE = b"data: [DONE]\n\n"
 _ERRORS = {400: ("invalid_request_error", "invalid_parameter"), 401: ("authentication_error", "unauthorized"),
            404: ("not_found", "not_found"), 429: ("rate_limit", "rate_limited"), 500: ("server_error", "internal")}
@@ -38,6 +40,7 @@ def serve(call: Call) -> Reply:
         return fault
     model = contract.model_of(body)
     done = completion({**body, "model": model}, model, contract.rules(model))
+    trim(*judging_operation(contract, DIALECT, call.path, model, call.store), done)
     CHAT.apply(faults, body, done)
     if call.streamed:
         return Reply(events=_events(body, done, faults))

@@ -162,11 +162,8 @@ def problems(contract: Contract, path: str, body, store) -> list[str]:
         return ["`messages` must be an array"]  # may it be empty? the spec decides (OpenAI's: minItems 1)
     if store.catalog.spec_for(contract.provider, model) is None and store.catalog.models_of(contract.provider):
         return [f"model {model!r} is not served here"]  # a spec per model is published, none for this one
-    found = limit_refusals(body, contract.rules(model))
-    spec = store.spec_or_none(contract.provider, model)
-    op = spec.find_operation("post", path) if spec else None
-    if op and op.request_schema:
-        found += schema_refusals(spec, op.request_schema, body)
+    found = limit_refusals(body, contract.rules(model)) + \
+        schema_problems(contract, dialect_named("openai-chat"), path, body, store, model)
     n = body.get("n")
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         found.append("n must be an integer >= 1")
@@ -176,19 +173,24 @@ def problems(contract: Contract, path: str, body, store) -> list[str]:
     return found
 
 
-def schema_problems(contract: Contract, dialect: Dialect, path: str, body: dict, store) -> list[str]:
-    """Where a body breaks the request schema of the spec that judges the call: the provider's where it
-    documents the path, else the dialect's own contract's."""
-    model = body.get("model") if isinstance(body.get("model"), str) else None
-    spec = store.spec_or_none(contract.provider, model)
+def judging_operation(contract: Contract, dialect: Dialect, path: str, model, store):
+    """(spec, operation) that judges a call, as the judge routes it: the provider's spec where it documents
+    the path, else the dialect's own contract's ((None, None): none documents it)."""
+    spec = store.spec_or_none(contract.provider, model if isinstance(model, str) else None)
     op = spec.find_operation("post", path) if spec else None
-    if op is None or not op.request_schema:
-        source = _contract_source(store, dialect)
+    if op is None:
         try:
+            source = _contract_source(store, dialect)
             spec = store.load(source) if source is not None else None
         except ChatconformError:
             spec = None  # a missing spec is reported where the exchange is judged
         op = spec.find_operation("post", path) if spec else None
+    return (spec, op) if op is not None else (None, None)
+
+
+def schema_problems(contract: Contract, dialect: Dialect, path: str, body: dict, store, model=None) -> list[str]:
+    """Where a body breaks the request schema of the spec that judges the call."""
+    spec, op = judging_operation(contract, dialect, path, model or body.get("model"), store)
     return schema_refusals(spec, op.request_schema, body) if op and op.request_schema else []
 
 

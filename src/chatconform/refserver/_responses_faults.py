@@ -20,7 +20,7 @@ def _over(body: dict, answer: dict) -> None:
 
 
 fault(BROKEN_ENVELOPE, "a 400 whose body has no error object", "responses-invalid", "error.envelope",
-      transport=BROKEN_ENVELOPE)()
+      "response.schema", transport=BROKEN_ENVELOPE)()
 fault("responses-incomplete-unexplained", "status incomplete with no incomplete_details", "responses-capped",
       "responses.incomplete_explained")(lambda b, r: r.update(incomplete_details=None))
 fault("responses-total-off", "total_tokens is one more than input + output", "responses-basic",
