@@ -84,14 +84,18 @@ def _recv(sock: socket.socket, deadline: float) -> bytes:
         raise AssertionError("the server neither answered nor closed in time") from None
 
 
-def assert_error_object(reply: Reply | None, statuses) -> dict:
-    """The reply has one of the statuses and an OpenAI-shaped error object; returns the error."""
+def assert_error_object(reply: Reply | None, statuses, envelope: str = "openai") -> dict:
+    """The reply has one of the statuses and an error object in the envelope of its dialect: OpenAI's
+    {"error": {message, type, code, param}}, or Anthropic's {"type": "error", "error": {type, message}}."""
     assert reply is not None, "the server closed without answering"
     assert reply.status in statuses, (reply.status, reply.body[:300])
     assert reply.headers.get("content-type") == "application/json", reply.headers
     error = reply.json()["error"]
     assert isinstance(error["message"], str) and error["message"]
-    assert {"type", "code", "param"} <= set(error)
+    if envelope == "anthropic":
+        assert reply.json()["type"] == "error" and isinstance(error["type"], str), reply.json()
+    else:
+        assert {"type", "code", "param"} <= set(error)
     return error
 
 

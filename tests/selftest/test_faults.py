@@ -35,3 +35,22 @@ def test_the_reference_provider_keeps_its_own_reading_and_imports_no_claim():
     assert "chatconform.providers.profiles" in imported["_reading.py"]  # the scan sees imports: the test can fail
     assert {name: sorted(n for n in names if n.startswith("chatconform.claims"))
             for name, names in imported.items() if any(n.startswith("chatconform.claims") for n in names)} == {}
+
+
+def test_every_dialect_has_faults_and_a_fault_name_names_one_fault():
+    from chatconform.dialects import load_dialects
+    from chatconform.refserver._anthropic_faults import ANTHROPIC
+    from chatconform.refserver._faults import CHAT
+    from chatconform.refserver._responses_faults import RESPONSES
+
+    assert len(FAULTS) == len(CHAT) + len(ANTHROPIC) + len(RESPONSES)  # a header names a fault by name alone
+    assert {f.dialect for f in FAULTS.values()} == set(load_dialects())
+
+
+def test_every_check_of_the_dialects_beyond_chat_has_a_fault_it_must_catch():
+    from chatconform.claims import load_claims
+
+    theirs = {c for c in load_claims() if c.split(".")[0] in ("messages", "responses")}
+    theirs |= {"stream.grammar", "error.envelope"}
+    caught = {check for f in FAULTS.values() if f.dialect != "openai-chat" for check in f.expected}
+    assert len(theirs) > 8 and theirs - caught == set()

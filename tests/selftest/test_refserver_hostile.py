@@ -107,7 +107,7 @@ def test_a_malformed_request_head_gets_an_error_object_and_a_close(server, raw, 
         "null", "number"])
 def test_a_body_that_is_not_a_json_object_is_a_400_error_object(server, path, body):
     reply = send(server.port, post(path, body, KEY, f"x-api-key: {KEY}\r\n"))
-    assert_error_object(reply, {400})
+    assert_error_object(reply, {400}, "anthropic" if path.startswith(MESSAGES) else "openai")
     survives(server)
 
 
@@ -123,11 +123,11 @@ def test_the_connection_is_kept_after_a_400_for_a_non_object_body(server):
 def test_a_bug_in_a_handler_is_a_500_error_object_and_the_server_lives_on(spec_store, monkeypatch):
     from chatconform.refserver import _http
 
-    def broken(self, contract, body):
+    def broken(call):
         raise KeyError("planted")
 
     with ReferenceServer(spec_store, key=KEY, limits=LIMITS) as own:
-        monkeypatch.setattr(_http._Handler, "_chat", broken)
+        monkeypatch.setattr(_http._chat, "serve", broken)  # the chat dialect's module, as the handler calls it
         error = assert_error_object(send(own.port, post(CHAT_PATH, CHAT_BODY, KEY)), {500})
         assert error["type"] == "server_error" and "KeyError" in error["message"]
         assert own.failures == ["KeyError: 'planted'"]  # kept, so a test of the server can see it

@@ -13,6 +13,7 @@ from chatconform.claims._registry import declared
 from chatconform.claims.catalog import MODULES
 from chatconform.claims.conflicts import docs_conflicts
 from chatconform.specs._pointer import resolve
+from chatconform.inputs import parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +28,7 @@ def quoted_at(source: str):
     text = (ROOT / path).read_text(encoding="utf-8")
     if not pointer:
         return text
-    value = resolve(json.loads(text), pointer)
+    value = resolve(parse_document(text.encode("utf-8"), path, path), pointer)  # Mistral's spec is YAML
     return value if isinstance(value, str) else json.dumps(value)
 
 

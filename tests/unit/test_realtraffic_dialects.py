@@ -111,6 +111,8 @@ def test_anthropic_stream_grammar_breaches_are_caught(store):
     assert "stream.grammar" in failing(answered(ex, rejoin(no_stop)), store)  # the message never ends
     wrong = ex.response.body.replace(b'"type":"text_delta"', b'"type":"input_json_delta"', 1)
     assert "stream.grammar" in failing(answered(ex, wrong), store)  # a delta of another block's type
+    no_delta = [e for e in events if b"message_delta" not in e]
+    assert "stream.grammar" in failing(answered(ex, rejoin(no_delta)), store)  # no stop_reason, no final usage
 
 
 def test_anthropic_tool_input_that_does_not_assemble_or_fit_is_caught(store):
@@ -146,6 +148,40 @@ def test_responses_stream_breaches_are_caught(store):
     events = events_of(ex)
     unfinished = [e for e in events if b"response.completed" not in e]
     assert "stream.grammar" in failing(answered(ex, rejoin(unfinished)), store)
+
+
+def test_responses_text_for_a_content_part_never_added_is_caught(store):
+    """The openai SDK's stream reader indexes an item's parts: a delta for a part never added breaks it
+    (IndexError), so the grammar holds parts to content_part.added ... content_part.done too."""
+    ex = real(RESPONSES, "test_tools", 1)
+    assert failing(ex, store) == set()
+    events = events_of(ex)
+    assert any(b"response.content_part.added" in e for e in events)
+    unopened = [e for e in events if b"response.content_part.added" not in e]
+    assert "stream.grammar" in failing(answered(ex, rejoin(unopened)), store)
+    done = next(e for e in events if b"response.content_part.done" in e)
+    first_delta = next(i for i, e in enumerate(events) if b"response.output_text.delta" in e)
+    closed_early = [e for e in events if e is not done]
+    closed_early.insert(first_delta, done)  # the part is done before its text comes
+    assert "stream.grammar" in failing(answered(ex, rejoin(closed_early)), store)
+
+
+def test_a_responses_stream_whose_end_contradicts_its_events_is_caught(store):
+    """One response from created to completed (the openai SDKs refuse an id that changes), and a final
+    response whose items are not those the stream finished, nor their text what the deltas added up to."""
+    ex = real(RESPONSES, "test_async_model")
+    assert failing(ex, store) == set()
+    body = ex.response.body
+    final = body.rindex(b'"id":"resp_')
+    other = body[:final] + body[final:].replace(b'"id":"resp_', b'"id":"resp_X', 1)
+    assert "stream.grammar" in failing(answered(ex, other), store)
+    said = b'"text":"Hi there! How can I assist you today?"'
+    assert body.count(said) == 4  # output_text.done, content_part.done, output_item.done, response.completed
+    at = body.rindex(said)
+    assert "stream.grammar" in failing(answered(ex, body[:at] + b'"text":"Bye"' + body[at + len(said):]), store)
+    item = body.index(said, body.index(b"response.output_item.done"))
+    changed = body[:item] + b'"text":"Bye"' + body[item + len(said):]
+    assert "stream.grammar" in failing(answered(ex, changed), store)
 
 
 def test_a_responses_answer_with_broken_usage_or_status_is_caught(store):

@@ -1,6 +1,6 @@
 """Live calls: timeouts, retries that honour Retry-After, and outage vs contract kept apart.
 
-Retries happen only for 429/502/503/504 and connection errors (jittered exponential backoff, capped).
+Retries happen only for 429/502/503/504/529 and connection errors (jittered exponential backoff, capped).
 A 4xx contract answer is never retried: it is the answer being judged. When retries run out, the result
 is `provider-unavailable`, an infrastructure outcome that never reads as a pass or a regression.
 """
@@ -15,7 +15,7 @@ import httpx
 
 from chatconform.exchange import Exchange, Request, Response
 
-RETRY_STATUSES = (429, 502, 503, 504)
+RETRY_STATUSES = (429, 502, 503, 504, 529)  # 529: Anthropic's overloaded_error
 
 
 @dataclass

@@ -2,14 +2,18 @@
 
 A contract is a provider of the data in force served under its own path prefix (`/<name><path prefix>`);
 the generic provider is OpenAI's own contract, served as `openai` at the `/v1` base OpenAI clients expect.
-Its routes are the provider's chat path and the endpoints its data declares.
+Its routes are the provider's chat path and the endpoints its data declares, each in the dialect the data
+(or else its path) says; the generic contract, whose paths imply their contract, serves every dialect's paths.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chatconform.dialects import Dialect, contracts as named_contracts, dialect_named, load_dialects, \
+    recognise
 from chatconform.errors import ChatconformError, unknown
+from chatconform.exchange import Request
 from chatconform.providers.profiles import GENERIC, PROFILES, Profile
 from chatconform.refserver._reading import Rules, limit_refusals, rules_for, schema_refusals
 from chatconform.checks.validators import validator_for
@@ -36,6 +40,33 @@ class Contract:
         if rest == self.profile.chat_path:
             return CHAT
         return next((name for name, path in self.profile.extra_endpoints.items() if path == rest), None)
+
+    def dialect_of(self, rest: str) -> Dialect | None:
+        """The dialect of the endpoint a path (after the prefix) reaches (None: nothing is served there)."""
+        if rest == self.profile.chat_path:
+            return dialect_named("openai-chat")
+        declared = next((path for path in self.profile.extra_endpoints.values() if path == rest), None)
+        if declared is None and self.profile.name != GENERIC:
+            return None
+        named = self.profile.contract_of(declared)[0] if declared else ""
+        url = "http://reference" + self.prefix + rest
+        return dialect_named(named) if named else recognise(Request("POST", url))
+
+    def client_base(self, dialect: str | None) -> str:
+        """The path a client of `dialect` takes as its base: where the contract serves the dialect, less the
+        path the client adds itself (its dialect's path: OpenAI's SDK adds /chat/completions or /responses,
+        Anthropic's /v1/messages). Without a dialect: the prefix."""
+        if dialect is None:
+            return self.prefix
+        adds = dialect_named(dialect).facts.paths[0]
+        served = [p for p in (self.profile.chat_path, *self.profile.extra_endpoints.values())
+                  if p.endswith(adds) and self.dialect_of(p) is dialect_named(dialect)]
+        if served or self.profile.name != GENERIC:
+            return self.prefix + (served[0][:len(served[0]) - len(adds)] if served else "")
+        # the generic contract serves a dialect at any path that ends with its own: said once, not twice
+        have, path = self.prefix.strip("/").split("/"), adds.strip("/").split("/")
+        overlap = next((k for k in range(min(len(have), len(path)), 0, -1) if have[-k:] == path[:k]), 0)
+        return "/" + "/".join(have[:len(have) - overlap])
 
     def model_of(self, body) -> str | None:
         """The model a chat body names: `model`, or the model field of a request shape the data declares."""
@@ -99,20 +130,33 @@ def served_specs(catalog, profile: Profile) -> list:
 
 
 def warm(store) -> None:
-    """Load the data, each contract's specs and their chat request schemas now, not on a first request.
+    """Load the data, each contract's specs and their request schemas (chat's, and the generation request of
+    every other dialect the generic contract serves) now, not on a first request.
 
     Loading OpenAI's spec and compiling its request schema takes seconds on a busy machine: a client's read
     timeout would expire on the first request a new server answers.
     """
     for contract in contracts().values():
         for source in served_specs(store.catalog, contract.profile):
-            try:
-                spec = store.load(source)
-                op = spec.find_operation("post", contract.prefix + contract.profile.chat_path)
-                if op and op.request_schema:
-                    validator_for(spec, op.request_schema)
-            except ChatconformError:
-                continue  # a missing or broken spec is reported where a request needs it
+            _compile(store, source, contract.prefix + contract.profile.chat_path)
+    for dialect in load_dialects().values():
+        _compile(store, _contract_source(store, dialect), dialect.facts.paths[0])
+
+
+def _compile(store, source, path: str) -> None:
+    try:
+        spec = store.load(source) if source is not None else None
+        op = spec.find_operation("post", path) if spec else None
+        if op and op.request_schema:
+            validator_for(spec, op.request_schema)
+    except ChatconformError:
+        pass  # a missing or broken spec is reported where a request needs it
+
+
+def _contract_source(store, dialect: Dialect):
+    """The pinned source of the contract a dialect falls back to (None: not in this catalog)."""
+    wanted = named_contracts()[dialect.facts.contract].source
+    return next((s for s in store.catalog.sources if s.id == wanted and s.kind == "spec"), None)
 
 
 def problems(contract: Contract, path: str, body, store) -> list[str]:
@@ -126,11 +170,8 @@ def problems(contract: Contract, path: str, body, store) -> list[str]:
         return ["`messages` must be an array"]  # may it be empty? the spec decides (OpenAI's: minItems 1)
     if store.catalog.spec_for(contract.provider, model) is None and store.catalog.models_of(contract.provider):
         return [f"model {model!r} is not served here"]  # a spec per model is published, none for this one
-    found = limit_refusals(body, contract.rules(model))
-    spec = store.spec_or_none(contract.provider, model)
-    op = spec.find_operation("post", path) if spec else None
-    if op and op.request_schema:
-        found += schema_refusals(spec, op.request_schema, body)
+    found = limit_refusals(body, contract.rules(model)) + \
+        schema_problems(contract, dialect_named("openai-chat"), path, body, store, model)
     n = body.get("n")
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         found.append("n must be an integer >= 1")
@@ -140,21 +181,25 @@ def problems(contract: Contract, path: str, body, store) -> list[str]:
     return found
 
 
-def messages_problems(body) -> list[str]:
-    """An Anthropic-compatible /v1/messages: model, max_tokens and messages are required."""
-    if not isinstance(body, dict):
-        return ["the body is not a JSON object"]
-    missing = [k for k in ("model", "max_tokens", "messages") if k not in body]
-    if missing:
-        return [f"missing {', '.join(missing)}"]
-    limit = body["max_tokens"]
-    # JSON Schema's integer includes 1.0; bool is not a number here
-    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not float(limit).is_integer() or limit < 1:
-        return ["max_tokens must be an integer >= 1"]
-    temperature = body.get("temperature", 1)
-    if not isinstance(temperature, (int, float)) or not 0 <= temperature <= 1:
-        return ["temperature must be between 0 and 1 on this endpoint"]
-    return []
+def judging_operation(contract: Contract, dialect: Dialect, path: str, model, store):
+    """(spec, operation) that judges a call, as the judge routes it: the provider's spec where it documents
+    the path, else the dialect's own contract's ((None, None): none documents it)."""
+    spec = store.spec_or_none(contract.provider, model if isinstance(model, str) else None)
+    op = spec.find_operation("post", path) if spec else None
+    if op is None:
+        try:
+            source = _contract_source(store, dialect)
+            spec = store.load(source) if source is not None else None
+        except ChatconformError:
+            spec = None  # a missing spec is reported where the exchange is judged
+        op = spec.find_operation("post", path) if spec else None
+    return (spec, op) if op is not None else (None, None)
+
+
+def schema_problems(contract: Contract, dialect: Dialect, path: str, body: dict, store, model=None) -> list[str]:
+    """Where a body breaks the request schema of the spec that judges the call."""
+    spec, op = judging_operation(contract, dialect, path, model or body.get("model"), store)
+    return schema_refusals(spec, op.request_schema, body) if op and op.request_schema else []
 
 
 def error_body(message: str, kind: str = "invalid_request_error", code: str = "invalid_parameter") -> dict:

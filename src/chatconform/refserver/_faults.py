@@ -1,36 +1,15 @@
-"""Faults: each breaks one documented rule or one transport expectation, and names what must catch it."""
+"""Faults: each breaks one documented rule or one transport expectation, and names what must catch it.
+
+Chat's faults are here; each other dialect keeps its own set beside its answers (_anthropic_faults,
+_responses_faults). FAULTS is every dialect's, by name: a new set is one more entry in it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from chatconform.refserver._fault import Fault, FaultSet
 
-
-@dataclass(frozen=True)
-class Fault:
-    """A way to break the contract: what it does, the scenario that shows it, and the check that must fail."""
-
-    name: str
-    does: str
-    scenario: str
-    expected: tuple[str, ...]  # check ids, or ("provider-unavailable",) for outages
-    completion: Callable | None = None  # mutates a whole completion (request body, response dict)
-    chunks: Callable | None = None  # mutates the list of stream chunks (request body, chunks)
-    transport: str | None = None  # handled by the HTTP layer
-
-
-FAULTS: dict[str, Fault] = {}
-
-
-def fault(name, does, scenario, *expected, transport=None):
-    """Register a fault; the decorated function (if any) mutates a completion or a chunk list."""
-    def register(func=None):
-        kind = getattr(func, "__name__", "")
-        FAULTS[name] = Fault(name, does, scenario, tuple(expected),
-                             completion=func if func and not kind.startswith("chunks_") else None,
-                             chunks=func if func and kind.startswith("chunks_") else None, transport=transport)
-        return func
-    return register
+CHAT = FaultSet("openai-chat")
+fault = CHAT.fault
 
 
 def _usage(r):
@@ -134,3 +113,14 @@ def n_at_least_three(body, response):
 def _over(response: dict, completion_tokens: int) -> None:
     usage = response["usage"]
     usage.update(completion_tokens=completion_tokens, total_tokens=usage["prompt_tokens"] + completion_tokens)
+
+
+def _every_dialect() -> dict[str, Fault]:
+    from chatconform.refserver._anthropic_faults import ANTHROPIC
+    from chatconform.refserver._responses_faults import RESPONSES
+
+    # (a header names a fault by its name alone: tests/selftest/test_faults.py holds the names unique)
+    return {name: f for s in (CHAT, ANTHROPIC, RESPONSES) for name, f in s.items()}
+
+
+FAULTS: dict[str, Fault] = _every_dialect()

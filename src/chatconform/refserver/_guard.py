@@ -131,6 +131,12 @@ class GuardedHandler(BaseHTTPRequestHandler):
             self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request headers stalled")
             return False
 
+    def error_object(self, status: int, message: str) -> dict:
+        """The error body for a status (a subclass answers in the envelope of the request's dialect)."""
+        kind = "server_error" if status >= 500 else "invalid_request_error"
+        code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+        return error_body(message, kind, code)
+
     def handle_expect_100(self) -> bool:
         """Refuse a bad length before inviting the body."""
         return self._length() is not None and super().handle_expect_100()
@@ -144,9 +150,7 @@ class GuardedHandler(BaseHTTPRequestHandler):
         status = HTTPStatus(code) if code in HTTPStatus._value2member_map_ else HTTPStatus.BAD_REQUEST
         if self.request_version == "HTTP/0.9" or not self.request_version:
             self.request_version = self.protocol_version  # a status line always, even for garbage
-        kind = "server_error" if status >= 500 else "invalid_request_error"
-        code_name = status.phrase.lower().replace(" ", "_").replace("-", "_")
-        data = json.dumps(error_body(message or status.phrase, kind, code_name)).encode()
+        data = json.dumps(self.error_object(status, message or status.phrase)).encode()
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))

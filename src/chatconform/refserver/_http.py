@@ -1,4 +1,8 @@
-"""The reference provider's HTTP side: routing, auth, transport faults, SSE writing."""
+"""The reference provider's HTTP side: routing by dialect, auth, writing a JSON body or server-sent events.
+
+What an answer holds is each dialect's module's business (_chat, _anthropic, _responses); here a request is
+routed to the module of the dialect its endpoint speaks, and the module's Reply is written.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,15 @@ import struct
 import threading
 import time
 
-from chatconform.refserver import _generate as gen
-from chatconform.refserver._contract import CHAT, Contract, contract_named, contracts, error_body, messages_problems, \
-    problems, route, warm
+from chatconform.refserver import _anthropic, _chat, _responses
+from chatconform.refserver._contract import Contract, contract_named, contracts, route, warm
 from chatconform.refserver._faults import FAULTS
 from chatconform.refserver._guard import GuardedHandler, GuardedServer, Limits
+from chatconform.refserver._reply import HTML, Call, Reply
 
 FAULT_HEADER = "x-chatconform-fault"
 _KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
-HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>"
+SERVED = {"openai-chat": _chat, "anthropic-messages": _anthropic, "openai-responses": _responses}
 
 
 class _Server(GuardedServer):
@@ -26,9 +30,25 @@ class _Server(GuardedServer):
 
 
 class _Handler(GuardedHandler):
-    def _faults(self) -> set[str]:
+    def _faults(self) -> frozenset[str]:
         asked = {f.strip() for f in (self.headers.get(FAULT_HEADER) or "").split(",") if f.strip()}
-        return (asked | self.server.faults) & set(FAULTS)
+        return frozenset((asked | self.server.faults) & set(FAULTS))
+
+    def _module(self, contract: Contract | None, rest: str):
+        """The module answering the dialect of the endpoint a path reaches (None: nothing is served there)."""
+        dialect = contract.dialect_of(rest) if contract else None
+        return SERVED.get(dialect.name) if dialect else None
+
+    def _envelope(self, status: int, message: str) -> dict:
+        """An error body in the envelope of the dialect the request's path speaks (OpenAI's by default)."""
+        return (self._module(*route(self.path)) or _chat).envelope(status, message)
+
+    def error_object(self, status: int, message: str) -> dict:
+        """The guard's refusals (framing, size, JSON) in the envelope of the path's dialect, if not chat's."""
+        module = self._module(*route(getattr(self, "path", "") or ""))
+        if module in (None, _chat):
+            return super().error_object(status, message)
+        return module.envelope(status, message)
 
     def do_GET(self):
         self.guarded(self._get)
@@ -40,39 +60,37 @@ class _Handler(GuardedHandler):
         if self.headers.get("content-length") or self.headers.get("transfer-encoding"):
             self.close_connection = True  # a GET body is never read: the next request could not be found
         contract, rest = route(self.path)
-        if not self._authorised(contract, {}, None):
-            return self._json(401, error_body("missing or invalid API key", "authentication_error", "unauthorized"))
+        if not self._authorised(contract, {}, False):
+            return self._json(401, self._envelope(401, "missing or invalid API key"))
         if contract and contract.endpoint(rest) == "models":
             models = [{"id": m, "object": "model", "created": 1754265600, "owned_by": contract.provider}
                       for m in contract.profile.models]
             return self._json(200, {"object": "list", "data": models})
-        return self._json(404, error_body(f"no route for GET {self.path}", "not_found", "not_found"))
+        return self._json(404, self._envelope(404, f"no route for GET {self.path}"))
 
     def _post(self):
         contract, rest = route(self.path)
         body = self.read_json()
         if body is None and self._started:
             return None  # a 4xx for the body has been sent
-        endpoint = contract.endpoint(rest) if contract else None
-        if not self._authorised(contract, body, endpoint):
-            return self._json(401, error_body("missing or invalid API key", "authentication_error", "unauthorized"))
+        module = self._module(contract, rest)
+        chat = module is _chat and rest == contract.profile.chat_path
+        if not self._authorised(contract, body, chat):
+            return self._json(401, self._envelope(401, "missing or invalid API key"))
         if not isinstance(body, dict):
             kind = _KINDS.get(type(body), "value")
-            return self._json(400, error_body(f"the body is a JSON {kind}, not an object"))
-        if endpoint == CHAT:
-            return self._chat(contract, body)
-        if endpoint == "messages":
-            return self._messages(body)
-        if endpoint == "count_tokens":
-            return self._json(200, {"input_tokens": gen.prompt_tokens(body)})
-        return self._json(404, error_body(f"no route for POST {self.path}", "not_found", "not_found"))
+            return self._json(400, self._envelope(400, f"the body is a JSON {kind}, not an object"))
+        if module is None:
+            return self._json(404, self._envelope(404, f"no route for POST {self.path}"))
+        call = Call(contract, self.path.split("?")[0], rest, body, self._faults(), self.server.store)
+        return self._write(module.serve(call))
 
-    def _authorised(self, contract: Contract | None, body, endpoint: str | None) -> bool:
+    def _authorised(self, contract: Contract | None, body, chat: bool) -> bool:
         """The key where the data says it goes: a Bearer token always; in chat, the body field of a request
         shape that carries it (or x-api-key, a provider's auth); elsewhere x-api-key (Anthropic-compatible)."""
         auth = self.headers.get("authorization") or ""
         offered = {auth[7:].strip() if auth.lower().startswith("bearer ") else None}
-        if endpoint == CHAT:
+        if chat:
             fields = contract.body_key_fields() if isinstance(body, dict) else set()
             offered.update(body.get(f) for f in fields)
             if contract.profile.auth == "x-api-key":
@@ -81,63 +99,17 @@ class _Handler(GuardedHandler):
             offered.add(self.headers.get("x-api-key"))
         return self.server.key in offered
 
-    def _chat(self, contract: Contract, body) -> None:
-        faults = self._faults()
-        found = problems(contract, self.path, body, self.server.store)
-        if found and "accept-invalid" not in faults:
-            if "invalid-500" in faults:
-                return self._json(500, error_body("internal error", "server_error", "internal"))
-            payload = [error_body("; ".join(found))] if "error-array" in faults else error_body("; ".join(found))
-            return self._json(400, payload)
-        if not found and "reject-minimal" in faults and set(body) == {"model", "messages"}:
-            return self._json(400, error_body("max_tokens is required"))
-        if self._transport_fault(faults):
-            return None
-        model = contract.model_of(body)
-        done = gen.completion({**body, "model": model}, model, contract.rules(model))
-        for name in faults:
-            if FAULTS[name].completion:
-                FAULTS[name].completion(body, done)
-        if body.get("stream") is True:
-            return self._stream(body, done, faults)
-        return self._json(self._ok_status(contract, body), done, faults)
-
-    def _ok_status(self, contract: Contract, body: dict) -> int:
-        """The 2xx the spec documents: 201 where that is all it documents (one of AIML's specs does)."""
-        spec = self.server.store.spec_or_none(contract.provider, contract.model_of(body))
-        op = spec.find_operation("post", self.path) if spec else None
-        documented = [int(k) for k in (op.responses if op else {}) if k.isdigit() and k.startswith("2")]
-        return 200 if not documented or 200 in documented else min(documented)
-
-    def _messages(self, body) -> None:
-        found = messages_problems(body)
-        if found:
-            return self._json(400, error_body("; ".join(found)))
-        words = gen.answer_words(body, 0)[: int(body["max_tokens"])]
-        full = len(gen.answer_words(body, 0))
-        return self._json(200, {
-            "id": "msg_ref", "type": "message", "role": "assistant", "model": body["model"],
-            "content": [{"type": "text", "text": " ".join(words)}],
-            "stop_reason": "max_tokens" if len(words) < full else "end_turn",
-            "usage": {"input_tokens": gen.prompt_tokens(body), "output_tokens": len(words)}})
-
-    def _transport_fault(self, faults: set[str]) -> bool:
-        """Answer with a transport fault instead of the completion; True when one was used."""
-        if "rate-limit" in faults:
-            self._send(429, "application/json", json.dumps(error_body("slow down", "rate_limit", "rate_limited")).encode(),
-                       {"retry-after": "0"})
-        elif "bad-gateway-html" in faults:
-            self._send(502, "text/html", HTML)
-        elif "server-error" in faults:
-            self._json(500, error_body("internal error", "server_error", "internal"))
-        elif "slow" in faults:
+    def _write(self, reply: Reply) -> None:
+        """Write a dialect module's Reply: a reset, a late answer, events, raw bytes or a JSON body."""
+        if reply.reset:
+            return self._reset()
+        if reply.slow:
             time.sleep(self.server.slow_seconds)
-            self._json(200, {"late": True})
-        elif "reset" in faults:
-            self._reset()
-        else:
-            return False
-        return True
+        if reply.events is not None:
+            return self._events(reply.events)
+        if reply.raw is not None:
+            return self._send(reply.status, reply.kind, reply.raw, reply.headers)
+        return self._json(reply.status, reply.payload, reply.mangle, reply.headers)
 
     def _reset(self) -> None:
         self.send_response(200)
@@ -150,7 +122,7 @@ class _Handler(GuardedHandler):
         self.connection.close()
         self.close_connection = True
 
-    def _json(self, status: int, payload, faults=frozenset()) -> None:
+    def _json(self, status: int, payload, faults=frozenset(), headers=None) -> None:
         data = json.dumps(payload).encode()
         kind = "application/json"
         if "wrong-content-type" in faults:
@@ -161,7 +133,7 @@ class _Handler(GuardedHandler):
             data = data[: len(data) // 2]
         elif "invalid-utf8" in faults:
             data = data.replace(b'"content": "', b'"content": "\xff\xfe', 1)
-        self._send(status, kind, data)
+        self._send(status, kind, data, headers)
 
     def _send(self, status: int, kind: str, data: bytes, headers=None) -> None:
         self.send_response(status)
@@ -172,19 +144,7 @@ class _Handler(GuardedHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _stream(self, body: dict, done: dict, faults: set[str]) -> None:
-        options = body.get("stream_options") if isinstance(body.get("stream_options"), dict) else {}
-        chunks = gen.chunks_of(done, options.get("include_usage") is True)
-        for name in faults:
-            if FAULTS[name].chunks:
-                FAULTS[name].chunks(body, chunks)
-        events = [f"data: {json.dumps(c)}\n\n".encode() for c in chunks]
-        if "no-done" not in faults:
-            events.append(b"data: [DONE]\n\n")
-        if "truncated-stream" in faults:
-            events = [e for e in events if e != b"data: [DONE]\n\n"] + [b'data: {"id": "ref", "choi']
-        if "stream-invalid-utf8" in faults:
-            events.insert(1, b": keep-alive \xff\xfe\n\n")
+    def _events(self, events: list[bytes]) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("cache-control", "no-cache")
@@ -228,9 +188,11 @@ class ReferenceServer:
         """The contract names served: every provider of the data in force (`openai`: the generic one)."""
         return list(contracts())
 
-    def base_url(self, contract: str) -> str:
-        """The base URL of one contract (or of the contract of a provider named so)."""
-        return f"http://127.0.0.1:{self.port}{contract_named(contract).prefix}"
+    def base_url(self, contract: str, dialect: str | None = None) -> str:
+        """The base URL of one contract (or of the contract of a provider named so), as a client of `dialect`
+        takes it: the part of the prefix the dialect's own path begins with is said once (Anthropic's SDK adds
+        /v1/messages to its base URL, OpenAI's adds /responses)."""
+        return f"http://127.0.0.1:{self.port}{contract_named(contract).client_base(dialect)}"
 
     def start(self) -> "ReferenceServer":
         warm(self._server.store)

@@ -86,3 +86,35 @@ def _refused(error) -> bool:
     if any(branches):  # (a value matching several alternatives of a oneOf has none failing: refused)
         return all(branch and all(_refused(e) for e in branch) for branch in branches)
     return True
+
+
+def answer_schema(op, media: str = "application/json") -> str | None:
+    """The pointer of the schema an operation documents for its 200 answer of a media type."""
+    return (op.responses.get("200") or {}).get(media) if op is not None else None
+
+
+def fits(spec, op, answer) -> bool:
+    """True when an answer is valid against the 200 schema its judging spec documents (or none is)."""
+    pointer = answer_schema(op)
+    return pointer is None or validator_for(spec, pointer).is_valid(answer)
+
+
+def trim(spec, op, answer: dict, rounds: int = 4) -> dict:
+    """The answer less the fields its 200 schema does not allow (`additionalProperties: false`), in place.
+
+    The reference answers in every provider's own contract: what OpenAI's carries and Mistral's forbids (a
+    message's `refusal`, usage details) is left out where that contract judges.
+    """
+    pointer = answer_schema(op)
+    for _ in range(rounds if pointer else 0):
+        extra = [(list(e.instance_path), e.kind.unexpected) for e in validator_for(spec, pointer).iter_errors(answer)
+                 if type(e.kind).__name__ == "AdditionalProperties"]
+        if not extra:
+            break
+        for path, names in extra:
+            node = answer
+            for step in path:
+                node = node[step]
+            for name in names:
+                node.pop(name, None)
+    return answer

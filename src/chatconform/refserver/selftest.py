@@ -12,6 +12,7 @@ from chatconform.live.calls import Target, run
 from chatconform.providers.profiles import BASE_SHAPE, GENERIC, PROFILES
 from chatconform.providers import covers, documented_value
 from chatconform.refserver import FAULTS, ReferenceServer
+from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID, DIALECT_SCENARIOS, send
 from chatconform.refserver._http import FAULT_HEADER
 from chatconform.live.scenarios import BY_ID, SCENARIOS
 
@@ -63,20 +64,24 @@ def fault_target() -> tuple[str, str]:
     return found
 
 
-def behaviour_findings(outcome, store) -> list:
+def behaviour_findings(result, store) -> list:
     """Findings about the server's behaviour (document findings left out), or the outage marker."""
-    if outcome.result.outcome == "provider-unavailable":
+    if result.outcome == "provider-unavailable":
         return ["provider-unavailable"]
-    return [f for f in judge(outcome.result.exchange, store).findings
+    return [f for f in judge(result.exchange, store).findings
             if f.kind not in DOCUMENT_KINDS and f.severity != "info"]
 
 
 def run_fault(server: ReferenceServer, name: str, store) -> Kill:
     """Inject one fault through the request header and see which checks catch it."""
-    fault = FAULTS[name]
-    provider, model = STREAM_TARGET if fault.scenario == "stream" else fault_target()
-    outcome = run(target_for(server, provider, model), BY_ID[fault.scenario], None, policy(), {FAULT_HEADER: name})
-    found = behaviour_findings(outcome, store)
+    fault, header = FAULTS[name], {FAULT_HEADER: name}
+    if fault.scenario in DIALECT_BY_ID:
+        result = send(server, DIALECT_BY_ID[fault.scenario], policy(), header)
+    else:
+        provider, model = STREAM_TARGET if fault.scenario == "stream" else fault_target()
+        target = target_for(server, provider, model)
+        result = run(target, BY_ID[fault.scenario], None, policy(), header).result
+    found = behaviour_findings(result, store)
     caught = tuple(sorted({f if isinstance(f, str) else f.check for f in found}))
     return Kill(name, fault.expected, caught)
 
@@ -88,12 +93,16 @@ def clean_targets(server: ReferenceServer) -> list[Target]:
 
 
 def run_clean(server: ReferenceServer, store) -> list[tuple[str, list]]:
-    """(target/scenario, behaviour findings) for every scenario of every target, with no fault."""
+    """(target/scenario, behaviour findings) for every scenario of every target, and every scenario of the
+    other dialects, with no fault."""
     out = []
     for target in clean_targets(server):
         for scenario in (s for s in SCENARIOS if s.for_provider(target.provider)):
             outcome = run(target, scenario, None, policy())
-            out.append((f"{target.id}/{scenario.id}", behaviour_findings(outcome, store)))
+            out.append((f"{target.id}/{scenario.id}", behaviour_findings(outcome.result, store)))
+    for scenario in DIALECT_SCENARIOS:
+        result = send(server, scenario, policy())
+        out.append((f"{scenario.dialect}/{scenario.id}", behaviour_findings(result, store)))
     return out
 
 
@@ -108,8 +117,9 @@ def main() -> int:
     with ReferenceServer(store, slow_seconds=2.0) as server:
         kills = [run_fault(server, name, store) for name in sorted(FAULTS)]
         clean = run_clean(server, store)
+    width = max(len(k.fault) for k in kills)
     for k in kills:
-        print(f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:28} expected {', '.join(k.expected):45} "
+        print(f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:{width}} expected {', '.join(k.expected):45} "
               f"caught {', '.join(k.caught) or '-'}")
     dirty = [(where, found) for where, found in clean if found]
     print(f"\nclean server: {len(clean)} exchanges, {len(dirty)} with findings")

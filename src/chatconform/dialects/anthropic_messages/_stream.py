@@ -186,6 +186,9 @@ class _Grammar(StreamWalk):
             cut = ex.stream.incomplete is not None
             self.fail("$events", "the stream was cut off in the middle of an event" if cut
                       else "the stream never sent message_stop", expected="message_stop")
+        elif not self.delta_seen and ex.origin != "docs":  # the stop_reason and final usage never came
+            self.fail("$events", "the stream ended without a message_delta", expected="a message_delta "
+                      "with the stop_reason and the final usage, before message_stop")
         for n, block in enumerate(self.blocks):
             if block["type"] in DELTAS and "input_json_delta" in DELTAS[block["type"]] and block["json"]:
                 try:

@@ -67,12 +67,16 @@ class _Grammar(StreamWalk):
         self.items: dict = {}  # output_index -> {"open": bool, "type": str}
         self.texts: dict = {}  # (output_index, content_index, delta kind) -> text from deltas
         self.done: dict = {}
+        self.parts: dict = {}  # (output_index, content_index) -> open
+        self.response_id = None
 
     def step(self, at: str, kind, value: dict) -> None:
         self.sequence.append(value.get("sequence_number") if isinstance(value.get("sequence_number"), int) else None)
         if kind == "error":
             return  # judged once, as the error it reports (stream.error_event)
         self.enter(at, kind)
+        if isinstance(value.get("response"), dict):
+            self._lifecycle(at, kind, value["response"])
         if kind in TERMINAL:
             self.ended = True
         elif isinstance(kind, str) and kind.startswith("response.output_item."):
@@ -95,6 +99,7 @@ class _Grammar(StreamWalk):
                           received=excerpt(index))
             self.items.setdefault(index, {})["open"] = False
             self.done[index] = item
+            self._parts_said(at, index, item)
 
     def _inside_item(self, at: str, kind, value: dict) -> None:
         index = value.get("output_index")
@@ -102,6 +107,7 @@ class _Grammar(StreamWalk):
             self.fail(at, f"{kind} for output item {index}, which is not open", received=excerpt(index),
                       expected="an event between its output_item.added and output_item.done")
             return
+        self._part(at, kind, index, value.get("content_index"))
         key = (index, value.get("content_index"), kind)
         if kind in _TEXT_DELTAS or kind == "response.function_call_arguments.delta":
             if isinstance(value.get("delta"), str):
@@ -113,6 +119,43 @@ class _Grammar(StreamWalk):
             if isinstance(final, str) and final != sent:
                 self.fail(at, f"{kind} gives a text its deltas do not add up to", received=excerpt(final),
                           expected=excerpt(sent))
+
+    def _lifecycle(self, at: str, kind, response: dict) -> None:
+        """One response from created to its end (the openai SDKs refuse a stream whose id changes), and the
+        terminal response's items those output_item.done gave."""
+        if self.response_id is None:
+            self.response_id = response.get("id")
+        elif response.get("id") != self.response_id:
+            self.fail(f"{at}.response.id", f"{kind} is about another response than response.created",
+                      received=excerpt(response.get("id")), expected=excerpt(self.response_id))
+        output = response.get("output") if kind in TERMINAL and isinstance(response.get("output"), list) else []
+        for index, item in self.done.items():
+            if isinstance(index, int) and 0 <= index < len(output) and output[index] != item:
+                self.fail(f"{at}.response.output[{index}]", f"{kind} gives output item {index} otherwise than "
+                          "its output_item.done", received=excerpt(output[index]), expected=excerpt(item))
+
+    def _parts_said(self, at: str, index, item: dict) -> None:
+        """A done message item's text parts are what their deltas added up to."""
+        for number, part in enumerate(item.get("content") or []):
+            sent = self.texts.get((index, number, "response.output_text.delta"))
+            if sent is not None and isinstance(part, dict) and part.get("text") != sent:
+                self.fail(f"{at}.item.content[{number}].text", "the done item's text is not what its deltas "
+                          "added up to", received=excerpt(part.get("text")), expected=excerpt(sent))
+
+    def _part(self, at: str, kind, index, part) -> None:
+        """Content parts open (content_part.added) before their text deltas and done, and close once."""
+        # the openai SDKs index an item's parts by content_index: a delta for a part never added breaks them
+        key = (index, part)
+        if kind == "response.content_part.added":
+            if key in self.parts:
+                self.fail(f"{at}.content_index", f"content part {part} of output item {index} added twice")
+            self.parts[key] = True
+        elif kind in _TEXT_DELTAS or kind in _TEXT_DELTAS.values() or kind == "response.content_part.done":
+            if not self.parts.get(key):
+                self.fail(at, f"{kind} for content part {part} of output item {index}, which is not open",
+                          received=excerpt(part), expected="an event between its content_part.added and .done")
+            if kind == "response.content_part.done":
+                self.parts[key] = False
 
     def end(self, ex: Exchange) -> list[Finding]:
         if not self.started:

@@ -1,0 +1,133 @@
+"""OpenAI chat completions as the reference serves them: a chat.completion, or its chunks ended by [DONE]."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from chatconform.dialects import dialect_named
+from chatconform.refserver._contract import error_body, judging_operation, problems
+from chatconform.refserver._faults import CHAT
+from chatconform.refserver._generate import REASONING_TOKENS, answer_words, cut, example_for, prompt_tokens, seed_id, \
+    stops_of
+from chatconform.refserver._reading import Rules, trim
+from chatconform.refserver._reply import Call, Reply, transport_fault
+
+DIALECT = dialect_named("openai-chat")
+DONE = b"data: [DONE]\n\n"
+_ERRORS = {400: ("invalid_request_error", "invalid_parameter"), 401: ("authentication_error", "unauthorized"),
+           404: ("not_found", "not_found"), 429: ("rate_limit", "rate_limited"), 500: ("server_error", "internal")}
+
+
+def envelope(status: int, message: str) -> dict:
+    """OpenAI's error object for a status."""
+    return error_body(message, *_ERRORS.get(status, ("server_error", "internal")))
+
+
+def serve(call: Call) -> Reply:
+    """A chat request answered: refused when invalid, else a completion (whole or streamed), faults applied."""
+    faults, body, contract = call.faults, call.body, call.contract
+    found = problems(contract, call.path, body, call.store)
+    if found and "accept-invalid" not in faults:
+        if "invalid-500" in faults:
+            return Reply(500, envelope(500, "internal error"))
+        payload = envelope(400, "; ".join(found))
+        return Reply(400, [payload] if "error-array" in faults else payload)
+    if not found and "reject-minimal" in faults and set(body) == {"model", "messages"}:
+        return Reply(400, envelope(400, "max_tokens is required"))
+    fault = transport_fault(CHAT.transports(faults), envelope)
+    if fault is not None:
+        return fault
+    model = contract.model_of(body)
+    done = completion({**body, "model": model}, model, contract.rules(model))
+    trim(*judging_operation(contract, DIALECT, call.path, model, call.store), done)
+    CHAT.apply(faults, body, done)
+    if call.streamed:
+        return Reply(events=_events(body, done, faults))
+    return Reply(_ok_status(call), done, mangle=faults)
+
+
+def _ok_status(call: Call) -> int:
+    """The 2xx the spec documents: 201 where that is all it documents (one of AIML's specs does)."""
+    spec = call.store.spec_or_none(call.contract.provider, call.contract.model_of(call.body))
+    op = spec.find_operation("post", call.path) if spec else None
+    documented = [int(k) for k in (op.responses if op else {}) if k.isdigit() and k.startswith("2")]
+    return 200 if not documented or 200 in documented else min(documented)
+
+
+def _events(body: dict, done: dict, faults) -> list[bytes]:
+    options = body.get("stream_options") if isinstance(body.get("stream_options"), dict) else {}
+    chunks = chunks_of(done, options.get("include_usage") is True)
+    CHAT.apply(faults, body, done, chunks)
+    events = [f"data: {json.dumps(c)}\n\n".encode() for c in chunks]
+    if "no-done" not in faults:
+        events.append(DONE)
+    if "truncated-stream" in faults:
+        events = [e for e in events if e != DONE] + [b'data: {"id": "ref", "choi']
+    if "stream-invalid-utf8" in faults:
+        events.insert(1, b": keep-alive \xff\xfe\n\n")
+    return events
+
+
+def limit_of(body: dict, rules: Rules) -> int:
+    """The output limit in force: what the request sent, else the documented default."""
+    sent = [body[f] for f in ("max_completion_tokens", "max_tokens") if isinstance(body.get(f), (int, float))]
+    return int(min(sent)) if sent else rules.default_limit
+
+
+def choice_for(body: dict, index: int, rules: Rules) -> tuple[dict, int]:
+    """(choice, completion tokens) for one choice, following the limit, reasoning and stop rules."""
+    limit = limit_of(body, rules)
+    reasoning = min(REASONING_TOKENS, limit) if rules.reasoning else 0
+    message = {"role": "assistant", "content": "", "refusal": None}
+    fmt = body.get("response_format") if isinstance(body.get("response_format"), dict) else {}
+    tools = body.get("tools") if isinstance(body.get("tools"), list) else []
+    if tools and body.get("tool_choice") != "none":
+        function = (tools[0].get("function") or {}) if isinstance(tools[0], dict) else {}
+        message["tool_calls"] = [{"id": f"call_{index}", "type": "function", "function": {
+            "name": function.get("name", "tool"), "arguments": json.dumps(example_for(function.get("parameters")))}}]
+        return {"index": index, "finish_reason": "tool_calls", "logprobs": None, "message": message}, reasoning + 5
+    words = answer_words(body, index)
+    visible, why, _ = cut(words, limit - reasoning, stops_of(body.get("stop")))
+    finish = "length" if why == "length" else "stop"
+    if fmt.get("type") in ("json_object", "json_schema") and finish == "stop":
+        schema = (fmt.get("json_schema") or {}).get("schema")
+        message["content"] = json.dumps(example_for(schema) if schema else {"answer": " ".join(visible)})
+    else:
+        message["content"] = " ".join(visible)
+    used = reasoning + len(visible) if finish == "stop" else limit
+    return {"index": index, "finish_reason": finish, "logprobs": None, "message": message}, used
+
+
+def completion(body: dict, model: str, rules: Rules) -> dict:
+    """A whole chat.completion for a valid request."""
+    n = body.get("n") if isinstance(body.get("n"), int) else 1
+    choices, used = zip(*(choice_for(body, i, rules) for i in range(n)))
+    prompt, completion_tokens = prompt_tokens(body), sum(used)
+    reasoning = (min(REASONING_TOKENS, limit_of(body, rules)) * n) if rules.reasoning else 0
+    return {"id": seed_id("ref-", body), "object": "chat.completion",
+            "created": int(time.time()), "model": model, "choices": list(choices),
+            "usage": {"prompt_tokens": prompt, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt + completion_tokens,
+                      "completion_tokens_details": {"reasoning_tokens": reasoning}}}
+
+
+def chunks_of(done: dict, include_usage: bool) -> list[dict]:
+    """The stream a client would receive for a completion: role, words, finish, then usage if asked."""
+    base = {"id": done["id"], "object": "chat.completion.chunk", "created": done["created"], "model": done["model"]}
+    out = []
+    for choice in done["choices"]:
+        i, message = choice["index"], choice["message"]
+        out.append({**base, "choices": [{"index": i, "delta": {"role": "assistant", "content": ""},
+                                         "finish_reason": None}]})
+        words = (message.get("content") or "").split(" ") if message.get("content") else []
+        for position, word in enumerate(words):
+            piece = word if position == 0 else " " + word
+            out.append({**base, "choices": [{"index": i, "delta": {"content": piece}, "finish_reason": None}]})
+        for call_index, call in enumerate(message.get("tool_calls") or []):
+            out.append({**base, "choices": [{"index": i, "delta": {"tool_calls": [{**call, "index": call_index}]},
+                                             "finish_reason": None}]})
+        out.append({**base, "choices": [{"index": i, "delta": {}, "finish_reason": choice["finish_reason"]}]})
+    if include_usage:
+        out.append({**base, "choices": [], "usage": done["usage"]})
+    return out
