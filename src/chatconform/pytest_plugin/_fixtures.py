@@ -69,9 +69,12 @@ def pytest_runtest_makereport(item, call):
     """No key in failure text: scrubbed before the report is made and before Allure or junit read it."""
     from chatconform.report.failure_text import scrub_exception, scrub_report
 
+    from chatconform.pytest_plugin._exit import mark_report
+
     scrub_exception(call.excinfo)
     outcome = yield
     scrub_report(outcome.get_result())
+    mark_report(item, call, outcome.get_result())
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -113,6 +116,8 @@ def pytest_sessionfinish(session, exitstatus):
     """Workers leave their part; the controller (or a run without xdist) merges and writes results.json."""
     from pathlib import Path
 
+    from chatconform.pytest_plugin._exit import settle
+
     config = session.config
     log = config.stash.get(LOG_KEY, None)
     if log is None:  # configure stopped early (a bad project file): nothing was judged
@@ -126,6 +131,7 @@ def pytest_sessionfinish(session, exitstatus):
     log.merge_parts(parts)
     if log.entries:
         log.write(target)
+        settle(session, log.entries)  # gaps and outages nobody acknowledged: exit 6, never a green 0
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -133,7 +139,11 @@ def pytest_terminal_summary(terminalreporter, config):
     log = config.stash.get(LOG_KEY, None)
     if log is None or not log.entries or hasattr(config, "workerinput"):
         return
+    from chatconform.pytest_plugin._exit import summary_lines
+
     counts = log.to_dict()["counts"]
     target = config.getoption("--results") or reports_dir()
     terminalreporter.write_line(f"chatconform: {', '.join(f'{n} {v}' for v, n in sorted(counts.items()))} "
                                 f"(results.json in {target})")
+    for line in summary_lines(log.entries):
+        terminalreporter.write_line(line)
