@@ -37,3 +37,11 @@ def store():
     from chatconform.specs import SpecStore
 
     return SpecStore()
+
+
+@pytest.fixture(scope="session")
+def venv(tmp_path_factory) -> Path:
+    """A virtualenv holding the wheel built from this checkout (built once per session: tests/wheel.py)."""
+    from tests.wheel import build
+
+    return build(tmp_path_factory.mktemp("wheel"))

@@ -4,15 +4,14 @@ writes (same keys, same row fields, same verdicts). The specs come from the cata
 from the offline mirror."""
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import sysconfig
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from tests.wheel import bare, environment, run
 
 pytestmark = pytest.mark.slow
 
@@ -21,46 +20,9 @@ CASSETTES = ("aimlapi/gemini-2.5-flash/docs-example.yaml", "aimlapi/gemini-2.5-p
 PROJECT_FILE = "# a team's own project: chatconform installed with pip, no test file copied\n[run]\nbudget_usd = 0.01\n"
 
 
-def run(args, **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=600, **kwargs)
-    assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    return result
-
-
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory) -> Path:
-    """A fresh virtualenv holding the wheel built from this checkout; its dependencies are this .venv's."""
-    tmp = tmp_path_factory.mktemp("wheel")
-    source = tmp / "source"  # what the wheel is built from: the package, its metadata and the pinned catalog
-    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    for name in ("pyproject.toml", "README.md", "specs/sources.toml", "specs/specs.lock"):
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / name, source / name)
-    shutil.copytree(ROOT / "specs" / "catalog", source / "specs" / "catalog", ignore=shutil.ignore_patterns("*.json"))
-    run([sys.executable, "-m", "pip", "wheel", source, "-w", tmp / "dist", "--no-deps", "-q"])
-    (wheel,) = (tmp / "dist").glob("chatconform-*.whl")
-    run([sys.executable, "-m", "venv", "--without-pip", tmp / "venv"])
-    python = tmp / "venv" / "bin" / "python"
-    run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel])
-    purelib = run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).stdout.strip()
-    # a path line (not a site dir): this .venv's packages without its editable chatconform, which the wheel's shadows
-    Path(purelib, "_chatconform_test_deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    return tmp / "venv"
-
-
 def project(folder: Path) -> Path:
     """A folder with only a chatconform.toml and two of this repository's cassettes."""
-    folder.mkdir()
-    (folder / "chatconform.toml").write_text(PROJECT_FILE)
-    for name in CASSETTES:
-        (folder / "cassettes" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / "cassettes" / name, folder / "cassettes" / name)
-    return folder
-
-
-def environment(venv: Path, mirror: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHATCONFORM_", "PYTHON", "VIRTUAL_ENV"))}
-    return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "CHATCONFORM_MIRROR": str(mirror)}
+    return bare(folder, PROJECT_FILE, CASSETTES)
 
 
 def rows(results: dict) -> dict:

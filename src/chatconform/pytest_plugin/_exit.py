@@ -7,6 +7,7 @@ acknowledged each such case; a file that could not be read ends it with 2, as `c
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,8 +74,16 @@ def announce(config, detail: str) -> None:
     if where in said or reporter is None or hasattr(config, "workerinput"):
         return
     said.add(where)
-    reporter.ensure_newline()
-    reporter.write_line(f"chatconform: unavailable: {scrub_text(detail, known_secrets())}", yellow=True)
+    line = f"chatconform: unavailable: {scrub_text(detail, known_secrets())}"
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else _nothing():  # the test's output is captured
+        reporter.ensure_newline()
+        reporter.write_line(line, yellow=True)
+
+
+@contextmanager
+def _nothing():
+    yield
 
 
 def regressions_folder(config) -> Path:

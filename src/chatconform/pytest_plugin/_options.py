@@ -67,6 +67,9 @@ def pytest_addoption(parser):
     group.addoption("--results", default=None, help="where results.json goes (default: reports/)")
     group.addoption("--on-gap", choices=ON_GAP, default=None,
                     help="a check that cannot be judged: skip with the reason (default) or fail")
+    group.addoption("--deadline", type=float, default=None, metavar="SECONDS",
+                    help="live: the whole time one call may take, connect to the last byte of its body or stream "
+                         "(default: 300); a server still sending then is unavailable, never a hang")
     group.addoption("--regressions", default=None, metavar="DIR",
                     help="where a live exchange that fails is saved as a regression cassette (default: "
                          "regressions/ in the reports folder; record mode: cassettes/)")

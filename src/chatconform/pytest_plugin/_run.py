@@ -114,7 +114,7 @@ def live(chatconform_settings, spec_store, results_log, cc_mode, request):
 
     target, scenario = request.node.payload
     ledger = Ledger(reports_dir() / ".budget.json", chatconform_settings.budget_usd)
-    outcome = _send(target, scenario, ledger, cc_mode)
+    outcome = _send(target, scenario, ledger, cc_mode, _policy(request.config))
     results_log.spend.update(ledger.snapshot())
     down = not outcome.not_run and outcome.result.outcome == "provider-unavailable"
     unanswered = outcome.not_run or (outcome.result.detail if down else None)
@@ -133,19 +133,27 @@ def live(chatconform_settings, spec_store, results_log, cc_mode, request):
     _judge_live(outcome.result.exchange, target, scenario, spec_store, results_log, request)
 
 
-def _send(target, scenario, ledger, mode):
+def _policy(config):
+    """How live calls are made: the default retries, with --deadline as each attempt's whole time."""
+    from chatconform.live.client import RetryPolicy
+
+    deadline = config.getoption("deadline", None)
+    return RetryPolicy(deadline=deadline) if deadline else RetryPolicy()
+
+
+def _send(target, scenario, ledger, mode, policy):
     """Run the scenario; in record mode its exchange is saved as a cassette with its provenance."""
     from chatconform.live.calls import run
     from chatconform.paths import inside, project_root, safe_name
     from chatconform.recording.recorder import Scrubber, provenance, use_cassette
 
     if mode != "record":
-        return run(target, scenario, ledger)
+        return run(target, scenario, ledger, policy)
     cassette = inside(project_root() / "cassettes", safe_name(target.provider), safe_name(target.model.split("/")[-1]),
                       f"{safe_name(scenario.id)}.yaml")
     with use_cassette(cassette, "record", provenance("live", target.provider, target.model, scenario=scenario.id),
                       Scrubber()):
-        return run(target, scenario, ledger)
+        return run(target, scenario, ledger, policy)
 
 
 def _judge_live(ex, target, scenario, spec_store, results_log, request):
