@@ -13,6 +13,7 @@ from chatconform.verdicts import FAIL, GAP, UNAVAILABLE
 CLEAN, VIOLATIONS, BAD_INPUT, INTERNAL, UNJUDGED = 0, 1, 2, 3, 6
 UNJUDGED_VERDICTS = (GAP, UNAVAILABLE)
 INPUT_CHECK = "input.unreadable"  # the check of a row standing for a file that could not be read at all
+UNLOADABLE = "spec-gap.unloadable"  # a finding: the pinned spec its row needed could not be read
 
 EPILOG = ("exit codes: 0 every exchange judged and held (pass, declared known deviation, reported docs "
           "conflict); 1 a violation; 2 bad input (a file that cannot be read is one line and its own row; "
@@ -28,8 +29,9 @@ def unacknowledged(entries) -> list[dict]:
 
 
 def unreadable(entries) -> list[dict]:
-    """The rows standing for a file that could not be read."""
-    return [e for e in entries if e.get("check") == INPUT_CHECK]
+    """The rows standing for a file that could not be read (a cassette, or the pinned spec a row needed)."""
+    return [e for e in entries if e.get("check") == INPUT_CHECK
+            or any(f.get("check") == UNLOADABLE for f in e.get("findings") or ())]
 
 
 def code_of(entries) -> int:

@@ -140,6 +140,15 @@ def test_one_unreadable_cassette_is_a_row_of_its_own_and_the_others_are_judged(v
     assert "broken.yaml" in summary and "input.unreadable" in summary
     assert chatconform(venv, folder, mirror, "verify", "cassettes").returncode == 2
 
+    for name in ("broken.yaml", "empty.yaml"):
+        (folder / "cassettes" / "aimlapi" / name).unlink()
+    (folder / "specs" / "aimlapi" / "gemini-2.5-pro.json").write_text("{not a spec")  # a damaged pinned spec
+    check = chatconform(venv, folder, mirror, "check")
+    assert check.returncode == 2 and "gemini-2.5-pro.json does not match specs.lock" in check.stdout
+    rows = results(folder)
+    assert {r["verdict"] for r in rows if r["model"] == "google/gemini-2.5-flash"} == {"pass"}  # still judged
+    assert chatconform(venv, folder, mirror, "verify", "cassettes").returncode == 2
+
 
 def test_a_failing_live_run_writes_regressions_to_the_reports_never_to_cassettes(venv, tmp_path, mirror, store):
     folder = bare(tmp_path / "team", "[run]\nbudget_usd = 1\n")

@@ -15,7 +15,7 @@ from chatconform.findings import GAP_KIND
 from chatconform.providers.profiles import acknowledgement_for, deviation_for
 from chatconform.verdicts import FAIL, GAP
 
-from chatconform.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, VIOLATIONS
+from chatconform.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, UNLOADABLE, VIOLATIONS
 
 
 @dataclass
@@ -113,6 +113,7 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
     tally.judged += 1
     tally.violations += verdict == FAIL
     tally.unjudged += any(row.verdict == GAP and row.acknowledged is None for row in j.rows.values())
+    tally.bad += any(f.check == UNLOADABLE for f in j.findings)  # the pinned spec it needs cannot be read
     _emit(out, this.secrets, this.scrubbed)
     if this.tally.unjudged == 1 and not this.said_unjudged and not this.as_json:  # --json: its `verdict`s say it
         this.said_unjudged = True  # once: the exit code (6) explained, and how to accept such a case
