@@ -76,8 +76,9 @@ def test_plain_pytest_in_a_project_folder_judges_its_cassettes_with_readable_ids
     assert seen["gateway-acme-2-known-usage.total_is_sum"] == "XFAIL"  # the declared deviation: strict xfail
     assert seen["gateway-acme-3-stale-usage.total_is_sum"] == "FAILED"  # declared, no longer shown
     assert "no longer shows it: remove the declaration" in result.stdout
-    assert seen["gateway-acme-1-ok-schema"] == "GAP"  # a gap (no spec for this gateway), said why at the end:
-    assert "chatconform: gap cassettes/gateway/acme-1/ok.yaml::gateway-acme-1-ok-schema: no spec" in result.stdout
+    assert seen["gateway-acme-1-ok-schema"] == "GAP"  # a gap (its spec is not published), said why at the end:
+    assert "chatconform: gap cassettes/gateway/acme-1/ok.yaml::gateway-acme-1-ok-schema: gateway's data names " \
+        "'gateway/unpublished' as its spec" in result.stdout
     assert result.returncode == 1 and "Traceback" not in result.stdout
     rows = json.loads((project / "reports" / "results.json").read_text())["results"]
     assert {r["verdict"] for r in rows if r["check"] == "usage.total_is_sum"} == {"pass", "fail", "xfail"}

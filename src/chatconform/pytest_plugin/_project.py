@@ -76,14 +76,16 @@ class Declared:
     providers: frozenset
     models: frozenset  # the model ids in play (given, or every model those providers' data lists)
     everything: bool = False  # --all-specs: the whole catalog
+    contracts: frozenset = frozenset()  # the named contracts' specs: what any exchange may fall back to
 
     def wants(self, source) -> bool:
         """True when the run needs this pinned document (a provider-wide one when its provider is in play)."""
-        if self.everything:
+        if self.everything or source.id in self.contracts:
             return True
         provider = source.provider or source.id.split("/", 1)[0]
-        return provider in self.providers and (not source.models or "*" in source.models
-                                               or not self.models.isdisjoint(source.models))
+        # a catalog entry mapped to no model covers none; a seed document naming no provider is provider-wide
+        return provider in self.providers and ("*" in source.models or not self.models.isdisjoint(source.models)
+                                               or not (source.models or source.provider))
 
     def shows(self, provider: str, model: str | None) -> bool:
         """True when a docs conflict of this provider (and model, if it names one) belongs to this run."""
@@ -93,6 +95,7 @@ class Declared:
 def declared(providers=(), models=(), everything: bool = False) -> Declared:
     """What the project declares: the providers and models named (command line, else [run] in
     chatconform.toml), else every provider of the data in force with the models its data lists."""
+    from chatconform.dialects import contracts
     from chatconform.providers import current
 
     data = current()["providers"]
@@ -102,7 +105,8 @@ def declared(providers=(), models=(), everything: bool = False) -> Declared:
             [*data[name]["models"], *data[name]["aliases"]])}
         chosen = listing or chosen
     known = {m for name in chosen if name in data for m in data[name]["models"]}
-    return Declared(frozenset(chosen), frozenset(models or known), everything)
+    return Declared(frozenset(chosen), frozenset(models or known), everything,
+                    frozenset(c.source for c in contracts().values()))
 
 
 def ensure_specs(folder: Path, mirror: Path | None, wanted: Declared | None = None) -> list[str]:
