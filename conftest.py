@@ -41,7 +41,13 @@ def store():
 
 @pytest.fixture(scope="session")
 def wheel_venv(tmp_path_factory) -> Path:
-    """A fresh virtualenv holding the wheel built from this checkout (once per session: see tests/wheel.py)."""
-    from tests.wheel import build_venv
+    """A virtualenv holding the wheel built from this checkout (built once per session: tests/wheel.py)."""
+    from tests.wheel import build
 
-    return build_venv(tmp_path_factory.mktemp("wheel"))
+    return build(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def venv(wheel_venv) -> Path:
+    """The session's wheel in its virtualenv (the same one as `wheel_venv`)."""
+    return wheel_venv

@@ -1,5 +1,5 @@
-"""The built wheel in a fresh virtualenv, and a bare project folder's environment: what a team gets from
-`pip install chatconform`. Built once per test session (the root conftest's `wheel_venv` fixture)."""
+"""The built wheel in a bare folder: one build per test session (the `venv` fixture in conftest.py), and
+what a test needs to run it from a folder holding only a team's own files."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(args, **kwargs) -> subprocess.CompletedProcess:
-    """Run a command that must succeed; its output in the assertion when it does not."""
+    """Run a command that must succeed."""
     result = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=600, **kwargs)
     assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
 
-def build_venv(tmp: Path) -> Path:
+def build(tmp: Path) -> Path:
     """A fresh virtualenv holding the wheel built from this checkout; its dependencies are this .venv's."""
     source = tmp / "source"  # what the wheel is built from: the package, its metadata and the pinned catalog
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
@@ -39,8 +39,32 @@ def build_venv(tmp: Path) -> Path:
     return tmp / "venv"
 
 
-def environment(venv: Path, mirror: Path, **extra) -> dict:
-    """This process's environment without chatconform's or Python's own settings, the wheel's bin first."""
+def environment(venv: Path, mirror: Path, **more) -> dict:
+    """This process's environment without chatconform's variables, the wheel's bin first, the mirror set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHATCONFORM_", "PYTHON", "VIRTUAL_ENV"))}
     return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "CHATCONFORM_MIRROR": str(mirror),
-            **extra}
+            **more}
+
+
+def bare(folder: Path, project_file: str, cassettes=()) -> Path:
+    """A folder holding only a chatconform.toml and some of this repository's cassettes (paths below cassettes/)."""
+    folder.mkdir()
+    (folder / "chatconform.toml").write_text(project_file)
+    for name in cassettes:
+        (folder / "cassettes" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / "cassettes" / name, folder / "cassettes" / name)
+    (folder / "cassettes").mkdir(exist_ok=True)
+    return folder
+
+
+def chatconform(venv: Path, folder: Path, mirror: Path, *args, **env) -> subprocess.CompletedProcess:
+    """The wheel's `chatconform` command in a folder; its result whatever the exit code."""
+    return subprocess.run([venv / "bin" / "chatconform", *map(str, args)], cwd=folder,
+                          env=environment(venv, mirror, **env), capture_output=True, text=True, timeout=600)
+
+
+def pytest_plain(venv: Path, folder: Path, mirror: Path, *args, **env) -> subprocess.CompletedProcess:
+    """A plain `pytest` run with the wheel's plugin in a folder; its result whatever the exit code."""
+    return subprocess.run([venv / "bin" / "python", "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
+                          cwd=folder, env=environment(venv, mirror, **env), capture_output=True, text=True,
+                          timeout=600)

@@ -51,7 +51,7 @@ def responses_as_list(doc):
 @pytest.mark.parametrize("mutate, pointer, says, gap", [
     (paths_as_list, "#/paths", "`paths` is a list, not an object; ignored", "spec-gap.no-operation"),
     (responses_as_list, "#/paths/~1v1~1chat~1completions/post/responses",
-     "`responses` is a list, not an object; ignored", "spec-gap.status"),
+     "`responses` is a list, not an object; ignored", "spec-gap.status.200"),
 ])
 def test_containers_of_the_wrong_type_are_findings_and_gaps(project, capsys, mutate, pointer, says, gap):
     doc = base()
@@ -60,7 +60,7 @@ def test_containers_of_the_wrong_type_are_findings_and_gaps(project, capsys, mut
     code, lines = lint_lines(capsys)
     assert code == 0 and f"  warning   spec-lint.shape {FILE}{pointer}: {says}" in lines
     code, line = verify_one(project, capsys)
-    assert code == 0 and line["verdict"] == "gap" and gap in {f["check"] for f in line["findings"]}
+    assert code == 6 and line["verdict"] == "gap" and gap in {f["check"] for f in line["findings"]}
     notes: list = []
     diff_documents(base(), doc, notes=notes)
     assert [n.line("new.json") for n in notes] == [f"new.json{pointer}: {says}"]

@@ -57,7 +57,9 @@ def test_fixed_outages_observations_and_spend(tmp_path, capsys):
     candidate["spend"]["spent_usd"] = 0.02
     candidate["specs"]["aimlapi/gemini-2.5-flash"]["sha256"] = "b" * 64
     code, out = run(tmp_path, BASE, candidate, capsys)
-    assert code == 0 and "### Fixed (1)" in out and "Not judged (provider unavailable or budget) (1)" in out
+    # no regression, but an outage nobody acknowledged: its own exit code, and the comment says so
+    assert code == 6 and "### Fixed (1)" in out and "Not judged (provider unavailable or budget) (1)" in out
+    assert "could not be judged or reached and are not acknowledged (exit 6)" in out
     assert "finish_reason mix" in out and "largest completion with no limit sent 100 -> 512" in out
     assert "$0.0100 -> $0.0200" in out and "aaaaaaaaaaaa -> bbbbbbbbbbbb" in out
 

@@ -93,7 +93,8 @@ def test_the_ledger_refuses_before_sending(tmp_path):
 
 @pytest.mark.parametrize("workers", [None, "2"])
 def test_a_tiny_budget_stops_sending_and_reports_the_rest_as_not_run(reference_server, tmp_path, workers):
-    env = {**os.environ, "CHATCONFORM_REPORTS": str(tmp_path), "REFKEY": "k"}
+    # the reference provider's own key: with another one every answer is a 401, which judges nothing
+    env = {**os.environ, "CHATCONFORM_REPORTS": str(tmp_path), "REFKEY": os.environ["CHATCONFORM_REFERENCE_KEY"]}
     # the plugin is the suite: in live mode the project's cassettes/ folder collects the live catalog
     args = [sys.executable, "-m", "pytest", str(ROOT / "cassettes"), "-q", "--mode", "live",
             "--base-url", reference_server.base_url("openai"), "--api-key-env", "REFKEY", "--model", "ref",

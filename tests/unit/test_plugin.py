@@ -62,7 +62,8 @@ def outcomes(result) -> dict[str, str]:
     found = {}
     for line in result.stdout.splitlines():
         words = line.split(" ")
-        if len(words) > 1 and "::" in words[0] and words[1] in ("PASSED", "FAILED", "XFAIL", "SKIPPED", "XPASS"):
+        if len(words) > 1 and "::" in words[0] and words[1] in ("PASSED", "FAILED", "XFAIL", "SKIPPED", "XPASS",
+                                                                "GAP", "UNAVAILABLE"):
             found[words[0].split("::")[-1]] = words[1]
     return found
 
@@ -75,7 +76,9 @@ def test_plain_pytest_in_a_project_folder_judges_its_cassettes_with_readable_ids
     assert seen["gateway-acme-2-known-usage.total_is_sum"] == "XFAIL"  # the declared deviation: strict xfail
     assert seen["gateway-acme-3-stale-usage.total_is_sum"] == "FAILED"  # declared, no longer shown
     assert "no longer shows it: remove the declaration" in result.stdout
-    assert seen["gateway-acme-1-ok-schema"] == "SKIPPED" and "cannot be judged" in result.stdout  # a gap, said why
+    assert seen["gateway-acme-1-ok-schema"] == "GAP"  # a gap (its spec is not published), said why at the end:
+    assert "chatconform: gap cassettes/gateway/acme-1/ok.yaml::gateway-acme-1-ok-schema: gateway's data names " \
+        "'gateway/unpublished' as its spec" in result.stdout
     assert result.returncode == 1 and "Traceback" not in result.stdout
     rows = json.loads((project / "reports" / "results.json").read_text())["results"]
     assert {r["verdict"] for r in rows if r["check"] == "usage.total_is_sum"} == {"pass", "fail", "xfail"}
@@ -128,10 +131,10 @@ def test_settings_resolve_command_line_over_marker_over_config_fixture(project):
                     item.add_marker(pytest.mark.chatconform(on_gap="skip"))
     """))
     seen = outcomes(pytest_in(project, "-v", "-k", "schema"))
-    assert seen["gateway-acme-1-ok-schema"] == "SKIPPED"  # the marker beats the fixture
+    assert seen["gateway-acme-1-ok-schema"] == "GAP"  # the marker beats the fixture: skipped, said to be a gap
     assert seen["gateway-acme-1-broken-schema"] == "FAILED"  # the fixture beats the default
     seen = outcomes(pytest_in(project, "-v", "-k", "schema", "--on-gap", "skip"))
-    assert set(seen.values()) == {"SKIPPED"}  # the command line beats both
+    assert set(seen.values()) == {"GAP"}  # the command line beats both
     (project / "conftest.py").write_text("import pytest\n\n@pytest.fixture(scope='session')\n"
                                          "def chatconform_config():\n    return {'on_gapp': 'fail'}\n")
     result = pytest_in(project, "-k", "ok-schema")
@@ -158,8 +161,14 @@ def test_hooks_let_a_project_leave_checks_out_and_add_its_own_rules(project):
     assert "Traceback" not in result.stdout
 
 
-def test_a_cassette_that_cannot_be_read_is_one_line(project):
+def test_a_cassette_that_cannot_be_read_is_a_row_of_its_own_and_the_others_are_judged(project):
     (project / "cassettes" / "bad.yaml").write_text("interactions: 7\n")
-    result = pytest_in(project, "--collect-only", "-q")
-    assert "bad.yaml: not a cassette (no `interactions` list)" in result.stdout
-    assert "Traceback" not in result.stdout and "gateway-acme-1-ok-schema" in result.stdout
+    result = pytest_in(project, "-v")
+    seen = outcomes(result)
+    assert seen["bad-input.unreadable"] == "FAILED" and "bad.yaml: not a cassette (no `interactions` list)" \
+        in result.stdout
+    assert seen["gateway-acme-1-ok-usage.total_is_sum"] == "PASSED" and "Traceback" not in result.stdout
+    assert result.returncode == 2  # bad input: the exit code says so, over the violations
+    rows = json.loads((project / "reports" / "results.json").read_text())["results"]
+    assert [r["reason"] for r in rows if r["check"] == "input.unreadable"] == [
+        f"{project}/cassettes/bad.yaml: not a cassette (no `interactions` list)"]

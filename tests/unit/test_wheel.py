@@ -4,7 +4,6 @@ writes (same keys, same row fields, same verdicts). The specs come from the cata
 from the offline mirror."""
 
 import json
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.wheel import environment, run
+from tests.wheel import bare, environment, run
 
 pytestmark = pytest.mark.slow
 
@@ -21,20 +20,9 @@ CASSETTES = ("aimlapi/gemini-2.5-flash/docs-example.yaml", "aimlapi/gemini-2.5-p
 PROJECT_FILE = "# a team's own project: chatconform installed with pip, no test file copied\n[run]\nbudget_usd = 0.01\n"
 
 
-@pytest.fixture(scope="module")
-def venv(wheel_venv) -> Path:
-    """The session's wheel, installed in its own virtualenv (built once for every test that needs it)."""
-    return wheel_venv
-
-
 def project(folder: Path) -> Path:
     """A folder with only a chatconform.toml and two of this repository's cassettes."""
-    folder.mkdir()
-    (folder / "chatconform.toml").write_text(PROJECT_FILE)
-    for name in CASSETTES:
-        (folder / "cassettes" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / "cassettes" / name, folder / "cassettes" / name)
-    return folder
+    return bare(folder, PROJECT_FILE, CASSETTES)
 
 
 def rows(results: dict) -> dict:

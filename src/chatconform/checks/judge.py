@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from chatconform.errors import ChatconformError
 from chatconform.exchange import Exchange
 from chatconform.findings import GAP_KIND, Finding
-from chatconform.providers.profiles import deviation_for
+from chatconform.providers.profiles import acknowledgement_for, deviation_for
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, worst
 
 DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
@@ -32,6 +32,7 @@ class Row:
     seconds: float = 0.0
     deviation: object = None  # the profile's Deviation that explains this row's violations
     stale: object = None  # a Deviation declared for this check that this exchange no longer shows
+    acknowledged: object = None  # the profile's acknowledgement that lets this gap stay unjudged
 
 
 @dataclass
@@ -131,8 +132,9 @@ def _row(ex: Exchange, check: str, run) -> Row:
     elif violations:
         row.verdict = FAIL
     elif any(f.kind == GAP_KIND for f in findings):
-        row.verdict = GAP
-        row.reason = "; ".join(f.message for f in findings if f.kind == GAP_KIND)
+        gaps = [f for f in findings if f.kind == GAP_KIND]
+        row.verdict, row.reason = GAP, "; ".join(f.message for f in gaps)
+        row.acknowledged = acknowledgement_for(ex.provider, check, ex.model, ex.origin, [f.check for f in gaps])
     else:
         row.stale = _deviation(ex, check)
     return row

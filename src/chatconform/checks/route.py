@@ -115,11 +115,12 @@ def _source(store, source_id: str):
 
 
 def _documents(store, source, method: str, path: str) -> bool:
-    """True when the spec documents the call (a spec that cannot load documents nothing)."""
+    """True when the spec documents the call. A pinned spec that cannot load (damaged, not pulled) is taken
+    at its word: the exchange's rows then say it cannot be read, never quietly judged by another spec."""
     try:
         return store.load(source).find_operation(method, path) is not None
     except ChatconformError:
-        return False
+        return True
 
 
 def judging_spec(ex: Exchange, store):

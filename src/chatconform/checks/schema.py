@@ -74,7 +74,8 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation, way: Route,
         refused = _refusal_findings(ex, spec, where)
         if refused is not None:
             return refused
-        return [_gap("spec-gap.status", f"{spec.display} does not document status {status} for {where} "
+        # the status in the id: a project can acknowledge exactly one undocumented status
+        return [_gap(f"spec-gap.status.{status}", f"{spec.display} does not document status {status} for {where} "
                      f"(documented: {_documented(op)})")]
     if not media:
         if not ex.response.body:

@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Callable, Iterable, Iterator
 
 from chatconform.claims._context import Context
-from chatconform.findings import Finding
+from chatconform.findings import GAP_KIND, Finding
 from chatconform.providers import Documented, documented_values
 
 MARK = "__chatconform_claim__"
@@ -81,6 +81,8 @@ def evaluate(c: Claim, ctx: Context) -> list[Finding]:
 def _call(c: Claim, ctx: Context) -> Iterator[Finding]:
     try:
         yield from c.check(ctx)
-    except (KeyError, TypeError, IndexError, AttributeError) as err:
-        # A response too malformed for the claim to read is already a schema finding; say why here.
-        yield Finding(c.id, "warning", "claim", message=f"could not evaluate: {type(err).__name__}: {err}")
+    except Exception as err:  # noqa: BLE001 (whatever a check raises, its row must not read as a pass)
+        # an answer too malformed for the claim to read (or a bug in the claim): not judged, said why
+        text = " ".join(str(err).split())[:200]
+        yield Finding(c.id, "warning", GAP_KIND, message=f"claim {c.id} could not judge this answer: "
+                                                           f"{type(err).__name__}: {text}")

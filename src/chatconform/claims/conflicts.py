@@ -31,6 +31,7 @@ class Conflict:
     subject: str
     sides: tuple[Side, ...]
     consequence: str
+    model: str | None = None  # the model it is about, when it is about one (None: the provider's documents)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "provider": self.provider, "subject": self.subject, "consequence": self.consequence,
@@ -79,7 +80,7 @@ def _default_vs_spec(store):
             yield Conflict(f"{d.provider}.default_max_tokens.{stem}", d.provider,
                            f"default max_tokens of {model or d.provider}",
                            (Side(d.source, d.says), Side(f"specs/{spec.source.relpath}#{pointer}", spec_side)),
-                           f"a request without max_tokens is judged against the prose's {d.value}")
+                           f"a request without max_tokens is judged against the prose's {d.value}", model)
 
 
 def _stop_limit_vs_spec(store):
@@ -99,7 +100,7 @@ def _stop_limit_vs_spec(store):
             yield Conflict(f"{d.provider}.stop_limit.{stem}", d.provider,
                            f"number of stop sequences ({model or d.provider})",
                            (Side(d.source, d.says), Side(where, spec_side)),
-                           f"negative tests expect a 4xx for {d.value + 1} stop sequences, from {origin}")
+                           f"negative tests expect a 4xx for {d.value + 1} stop sequences, from {origin}", model)
 
 
 def _required_vs_spec(store):
@@ -138,7 +139,7 @@ def _price_vs_price():
                     yield Conflict(f"{provider}.price", provider, f"price of {model}",
                                    (Side(price["source"], price["says"]), Side(d.source, d.says)),
                                    f"live budgets estimate with ${rates[0]:.2f} / ${rates[1]:.2f} per 1M tokens "
-                                   "(input / output)")
+                                   "(input / output)", model)
 
 
 __all__ = ["Conflict", "Side", "docs_conflicts"]

@@ -11,13 +11,12 @@ from pathlib import Path
 
 from chatconform.cli._help import fit
 from chatconform.errors import ChatconformError, UsageError
-
-EXIT_CODES = "exit codes: 0 clean, 1 violations found, 2 bad input (one line each), 3 internal error"
-INTERNAL = 3
+from chatconform.exits import EPILOG as EXIT_CODES  # the codes every command shares
+from chatconform.exits import INTERNAL
 
 
 def main(argv=None) -> int:
-    """Run a command: 0 clean, 1 violations, 2 bad input (one line), 3 internal error (one line)."""
+    """Run a command: 0 clean, 1 violations, 2 bad input (one line), 3 internal error (one line), 6 unjudged."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     args.debug = getattr(args, "debug", False) or "--debug" in extra  # accepted after the command too
@@ -176,9 +175,11 @@ def _cmd_lint(args) -> int:
 
 
 VERIFY_EXITS = ("exit 0 when every interaction was judged and none broke a rule (a declared known deviation "
-                "is reported, not failed); 1 when an interaction broke a rule; 2 when an input could not be "
-                "read or nothing was judged (a missing or empty folder, a cassette with no interactions, a "
-                "bad interaction: one line each, the others are still judged); 3 on an internal error")
+                "is reported, not failed; a gap the provider data acknowledges is reported, not failed); 1 when "
+                "an interaction broke a rule; 2 when an input could not be read or nothing was judged (a missing "
+                "or empty folder, an empty cassette, a cassette with no interactions, a bad interaction: one line "
+                "each, the others are still judged); 3 on an internal error; 6 when an interaction could not be "
+                "judged (gap) and no [[providers.NAME.acknowledged]] entry covers it")
 
 
 def _cmd_verify(args) -> int:

@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 from chatconform.errors import UsageError
+from chatconform.exits import EPILOG, UNJUDGED
 
 MODES = ("replay", "record", "live")
-EXITS = ("exit 0 when every check held (declared known deviations are reported, not failed); 1 when a check "
-         "failed; 2 on bad input (project file, cassette, specs that cannot be pulled) or when nothing was "
-         "judged; 3 on an internal error. Arguments after `--` go to pytest (e.g. `-- -n 2 -k usage`).")
+EXITS = (f"{EPILOG} A test that cannot run (usage, collection) or an empty run is bad input, 2. Arguments "
+         "after `--` go to pytest (e.g. `-- -n 2 -k usage`).")
 # pytest's exit codes as chatconform's: failed tests are violations; usage, collection errors and an empty
-# run are bad input; pytest's internal error is ours
-_PYTEST_EXITS = {0: 0, 1: 1, 2: 2, 3: 3, 4: 2, 5: 2}
+# run are bad input; pytest's internal error is ours; the plugin's own 6 (something unjudged) stays 6
+_PYTEST_EXITS = {0: 0, 1: 1, 2: 2, 3: 3, 4: 2, 5: 2, UNJUDGED: UNJUDGED}
 # pytest plugins that serve generated tests, which a replay run does not collect, yet whose hooks run for each
 # of a catalog's thousands of tests: schemathesis' cost ~1-2 s of a warm make check (measured). Hypothesis's
 # and anyio's cost nothing measurable, and a project's addopts or ini may name their options: they stay.
@@ -53,6 +53,12 @@ def register(sub) -> None:
                        help="the environment variable holding that URL's key (its value is never written)")
     check.add_argument("--on-gap", default=None, metavar="skip|fail",  # (pytest's option checks the word)
                        help="a check that cannot be judged: skipped with the reason (default) or failed")
+    check.add_argument("--regressions", type=Path, default=None, metavar="DIR",
+                       help="where a live exchange that fails is saved as a regression cassette (default: "
+                            "regressions/ in the reports folder; the cassettes/ folder changes only in record mode)")
+    check.add_argument("--all-specs", action="store_true",
+                       help="pull the whole catalog, not only the documents of the providers and models the project "
+                            "declares")
     check.add_argument("pytest_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     check.set_defaults(func=run)
 
@@ -62,8 +68,8 @@ def run(args) -> int:
     import pytest
 
     from chatconform.paths import reports_dir, specs_dir
-    from chatconform.providers import configure
-    from chatconform.pytest_plugin._project import ensure_specs, mirror_from, project_folder
+    from chatconform.providers import configure, run_settings
+    from chatconform.pytest_plugin._project import declared, ensure_specs, mirror_from, project_folder
     from chatconform.pytest_plugin.shards import parse_shard
 
     if args.budget_usd is not None and args.budget_usd < 0:
@@ -74,7 +80,9 @@ def run(args) -> int:
     if args.results is not None:  # every output and the budget ledger: shards on one machine share nothing
         os.environ["CHATCONFORM_REPORTS"] = str(args.results.resolve())
     configure(args.config)  # a bad project file is one line (exit 2) before anything runs
-    for note in ensure_specs(specs_dir(), mirror_from(args.mirror)):
+    named = run_settings()  # only the documents of the providers and models it names (all with --all-specs)
+    wanted = declared(named.providers, named.models, getattr(args, "all_specs", False))
+    for note in ensure_specs(specs_dir(), mirror_from(args.mirror), wanted):
         print(note, flush=True)
     suite, reports = _folders(root, args.mode, reports_dir())
     remover = _remove_in_background(reports / "allure-results")
@@ -148,6 +156,10 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
     for option, value in (("--base-url", args.base_url), ("--api-key-env", args.api_key_env),
                           ("--on-gap", args.on_gap)):
         argv += [f"{option}={value}"] if value is not None else []
+    if getattr(args, "regressions", None) is not None:
+        argv += ["--regressions", str(args.regressions)]
+    if getattr(args, "all_specs", False):
+        argv += ["--all-specs"]
     if args.mode == "replay":
         argv += [arg for name in REPLAY_UNUSED_PLUGINS for arg in ("-p", f"no:{name}")]
     return argv + extra  # the user's last: `-- -p schemathesis` has one of them back

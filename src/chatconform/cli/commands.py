@@ -15,7 +15,10 @@ def register(sub) -> None:
                        help="a fault for every request (repeatable); the faults are listed below")
     serve.set_defaults(func=_serve)
     gate = sub.add_parser("gate", help="compare two runs, or a baseline model with its candidate; exit 1 on a "
-                          "regression")
+                          "regression", epilog="exit codes: 0 no regression and everything judged; 1 a regression, a "
+                          "breaking upstream change, or nothing to compare; 2 bad input; 3 internal error; 6 no "
+                          "regression, but candidate checks that could not be judged or reached are not acknowledged "
+                          "in the provider data (chatconform.toml [[providers.NAME.acknowledged]])")
     gate.add_argument("--baseline", help="the baseline results.json")
     gate.add_argument("--candidate", help="the candidate results.json")
     gate.add_argument("--results", help="one results.json holding both models of each --models pair")
@@ -128,6 +131,7 @@ def _gate(args) -> int:
     from pathlib import Path
 
     from chatconform.errors import UsageError
+    from chatconform.exits import UNJUDGED
     from chatconform.paths import write_atomic
     from chatconform.report.gate import compare, load, load_drift, parse_pairs, scrubbed_markdown
 
@@ -151,7 +155,14 @@ def _gate(args) -> int:
         write_atomic(Path(args.output), text.encode("utf-8"))
     if result["problems"]:
         print(f"chatconform: gate failed: {'; '.join(result['problems'])}", file=sys.stderr)
-    return 1 if result["failed"] else 0
+    if result["failed"]:
+        return 1
+    if result["unjudged"]:
+        print(f"chatconform: gate: {len(result['unjudged'])} check(s) of the candidate could not be judged or "
+              "reached and are not acknowledged ([[providers.NAME.acknowledged]] in chatconform.toml)",
+              file=sys.stderr)
+        return UNJUDGED
+    return 0
 
 
 def _report(args) -> int:

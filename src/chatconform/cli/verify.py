@@ -11,10 +11,11 @@ from chatconform.claims._context import release
 from chatconform.recording.cassettes import find_each, load_cassette
 from chatconform.recording.scrub import known_secrets, scrub_tree
 from chatconform.errors import ChatconformError
-from chatconform.providers.profiles import deviation_for
-from chatconform.verdicts import FAIL
+from chatconform.findings import GAP_KIND
+from chatconform.providers.profiles import acknowledgement_for, deviation_for
+from chatconform.verdicts import FAIL, GAP
 
-CLEAN, VIOLATIONS, BAD_INPUT, INTERNAL = 0, 1, 2, 3
+from chatconform.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, UNLOADABLE, VIOLATIONS
 
 
 @dataclass
@@ -25,14 +26,17 @@ class Tally:
     violations: int = 0
     bad: int = 0
     internal: int = 0
+    unjudged: int = 0  # rows not judged (gap) that the provider data does not acknowledge
 
     def exit_code(self) -> int:
-        """3 internal error, else 2 bad input or nothing judged, else 1 violations, else 0."""
+        """3 internal error, else 2 bad input or nothing judged, else 1 violations, else 6 unjudged, else 0."""
         if self.internal:
             return INTERNAL
         if self.bad or not self.judged:
             return BAD_INPUT
-        return VIOLATIONS if self.violations else CLEAN
+        if self.violations:
+            return VIOLATIONS
+        return UNJUDGED if self.unjudged else CLEAN
 
 
 @dataclass
@@ -45,6 +49,7 @@ class _Run:
     debug: bool
     secrets: list  # the run's key values (and their encoded forms): scrubbed from every line printed
     scrubbed: dict = field(default_factory=dict)  # text -> its scrubbed form, for these secrets (scrub_tree memo)
+    said_unjudged: bool = False
 
 
 def run(paths, as_json: bool = False, debug: bool = False, store=None) -> int:
@@ -54,7 +59,11 @@ def run(paths, as_json: bool = False, debug: bool = False, store=None) -> int:
 
         store = SpecStore()
     this = _Run(store, Tally(), as_json, debug, known_secrets())
-    for given, files in find_each(paths):
+    skipped: list[str] = []
+    found = find_each(paths, skipped)
+    for line in skipped:  # never read, never walked into: bad input, said, and the rest is judged
+        _bad(this.tally, line)
+    for given, files in found:
         if not given.exists() and not given.is_symlink():  # stat only: a FIFO is never opened here
             _bad(this.tally, f"{given}: no such file or folder")
             continue
@@ -103,7 +112,13 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
         return
     tally.judged += 1
     tally.violations += verdict == FAIL
+    tally.unjudged += any(row.verdict == GAP and row.acknowledged is None for row in j.rows.values())
+    tally.bad += any(f.check == UNLOADABLE for f in j.findings)  # the pinned spec it needs cannot be read
     _emit(out, this.secrets, this.scrubbed)
+    if this.tally.unjudged == 1 and not this.said_unjudged and not this.as_json:  # --json: its `verdict`s say it
+        this.said_unjudged = True  # once: the exit code (6) explained, and how to accept such a case
+        _bad_line(f"{path}: interaction {index}: not judged and not acknowledged (exit {UNJUDGED} unless "
+                  f"every such case is acknowledged in chatconform.toml): {_gap_reason(j)}")
 
 
 def _render(j, store, ex, path) -> str:
@@ -116,12 +131,16 @@ def _render(j, store, ex, path) -> str:
 
 
 def _brief(finding, ex) -> dict:
-    """A finding for --json, with the known-deviation reason when the profile declares one."""
+    """A finding for --json, with the known-deviation (or, for a gap, acknowledgement) reason the data declares."""
     out = finding.brief()
     deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin) \
         if finding.severity == "violation" else None
     if deviation:
         out["known_deviation"] = deviation.reason
+    accepted = acknowledgement_for(ex.provider, finding.check, ex.model, ex.origin) \
+        if finding.kind == GAP_KIND else None
+    if accepted:
+        out["acknowledged"] = accepted.reason
     return out
 
 
@@ -134,6 +153,15 @@ def _emit(out, secrets, memo: dict | None = None) -> None:
         print(json.dumps(out) if isinstance(out, dict) else out.encode("ascii", "backslashreplace").decode())
 
 
+def _gap_reason(j) -> str:
+    row = next(row for row in j.rows.values() if row.verdict == GAP and row.acknowledged is None)
+    return f"{row.check}: {' '.join(str(row.reason).split())[:200]}"
+
+
 def _bad(tally: Tally, message: str) -> None:
     tally.bad += 1
+    _bad_line(message)
+
+
+def _bad_line(message: str) -> None:
     print(f"chatconform: {' '.join(message.split())}", file=sys.stderr)

@@ -14,11 +14,12 @@ from chatconform.providers._validate import key_path
 # Facts accumulate (a user adds a model or a host); declarations a user makes come before the built-in
 # ones, so theirs are found first; everything else a user sets replaces the built-in value.
 UNION_LISTS = ("models", "hosts", "reasoning_models")
-ENTRY_LISTS = ("prices", "documented", "spec_defects", "deviations")
+ENTRY_LISTS = ("prices", "documented", "spec_defects", "deviations", "acknowledged")
 URL_FIELDS = ("base_url", "hosts")
 DEFAULTS = {"description": "", "spec": "", "base_url": "", "chat_path": "/chat/completions", "auth": "bearer", "key_env": "",
             "key_field": "key", "models": [], "aliases": {}, "reasoning_models": [], "live_shapes": ["spec"],
-            "endpoints": {}, "shapes": {}, "prices": [], "documented": [], "spec_defects": [], "deviations": []}
+            "endpoints": {}, "shapes": {}, "prices": [], "documented": [], "spec_defects": [], "deviations": [],
+            "acknowledged": []}
 BASE_SHAPE = "spec"  # the request shape of the provider's spec: `model` in the body, the key per `auth`
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 

@@ -71,6 +71,7 @@ class Profile:
     reasoning_models: tuple[str, ...] = ()
     spec: str = ""  # the contract it follows where it documents a call ("": its catalog's, else the dialect's)
     endpoint_contracts: dict = field(default_factory=dict)  # path -> (dialect or "", spec or "") as declared
+    acknowledged: tuple[Deviation, ...] = ()  # cases that may stay unjudged or unreached, each with its reason
 
     def contract_of(self, path: str) -> tuple[str, str]:
         """(dialect, spec) the data declares for the endpoint a URL path ends with ("" where it says nothing)."""
@@ -89,10 +90,11 @@ class Profile:
         return documented_value(self.name, name, model)
 
 
-def _deviations(data: dict) -> tuple[Deviation, ...]:
+def _deviations(data: dict, kinds=(("deviations", "deviation"), ("spec_defects", "spec-defect"))) \
+        -> tuple[Deviation, ...]:
     return tuple(Deviation(d["check"], d["reason"], d["link"], tuple(d.get("models", ("*",))),
                            tuple(d.get("origins", ("*",))), kind, d.get("declared_in", ""))
-                 for key, kind in (("deviations", "deviation"), ("spec_defects", "spec-defect")) for d in data[key])
+                 for key, kind in kinds for d in data.get(key, ()))
 
 
 def _profile(name: str, data: dict) -> Profile:
@@ -109,7 +111,8 @@ def _profile(name: str, data: dict) -> Profile:
         endpoint_auth={e["path"]: e["auth"] for e in data["endpoints"].values() if e.get("auth")},
         key_field=data["key_field"], reasoning_models=tuple(data["reasoning_models"]), spec=data["spec"],
         endpoint_contracts={e["path"]: (e.get("dialect", ""), e.get("spec", "")) for e in data["endpoints"].values()
-                            if e.get("dialect") or e.get("spec")})
+                            if e.get("dialect") or e.get("spec")},
+        acknowledged=_deviations(data, (("acknowledged", "acknowledged"),)))
 
 
 class _Profiles(Mapping):
@@ -194,6 +197,23 @@ def deviation_for(provider: str, check: str, model: str | None, origin: str) -> 
     return memo[key]
 
 
+def acknowledgement_for(provider: str, check: str, model: str | None, origin: str,
+                        gaps=()) -> Deviation | None:
+    """What acknowledges an unjudged row: one covering its check, else one covering each of its gap findings."""
+    profile = PROFILES.get(provider)
+    if profile is None or not profile.acknowledged:
+        return None
+
+    def find(name: str) -> Deviation | None:
+        return next((a for a in profile.acknowledged if a.covers(name, model, origin)), None)
+
+    whole = find(check)
+    if whole is not None or not gaps:
+        return whole
+    each = [find(name) for name in gaps]
+    return each[0] if all(each) else None
+
+
 def build_request(profile: Profile, model: str, body: dict, key: str | None, base_url: str | None = None,
                   shape: str = BASE_SHAPE, endpoint: str | None = None) -> tuple[str, dict, dict]:
     """(url, headers, body) for a call: the profile's auth style and request shape applied.
@@ -229,6 +249,6 @@ def price_per_token(profile: Profile, model: str) -> tuple[float, float] | None:
     return (prices[0] / 1e6, prices[1] / 1e6) if prices else None
 
 
-__all__ = ["BASE_SHAPE", "Deviation", "Documented", "GENERIC", "PROFILES", "Profile", "Shape", "build_request",
-           "configure", "deviation_for", "documented_value", "get_profile", "identify", "price_per_token",
-           "run_settings"]
+__all__ = ["BASE_SHAPE", "Deviation", "Documented", "GENERIC", "PROFILES", "Profile", "Shape",
+           "acknowledgement_for", "build_request", "configure", "deviation_for", "documented_value", "get_profile",
+           "identify", "price_per_token", "run_settings"]

@@ -14,11 +14,17 @@ from pathlib import Path
 import pytest
 
 from chatconform.errors import ChatconformError, UsageError
+from chatconform.exits import INPUT_CHECK
 from chatconform.pytest_plugin import _run
 from chatconform.pytest_plugin._fixtures import shared_store
 from chatconform.pytest_plugin._options import STATE_KEY
 
 SUFFIXES = (".yaml", ".yml")
+_WALKED = pytest.StashKey[set]()  # the real folders below cassettes/ collected so far (a symlink cycle stops)
+
+
+class HookMisuse(UsageError):
+    """A project's pytest_chatconform_checks hook asked for something it may not (a collection error)."""
 
 
 class _OneLine:
@@ -60,14 +66,42 @@ class CassettesDir(_OneLine, pytest.Dir):
         from chatconform.paths import specs_dir
         from chatconform.pytest_plugin._project import ensure_specs, mirror_from
 
-        state = self.config.stash[STATE_KEY]
-        state.notes += _locked(lambda: ensure_specs(specs_dir(), mirror_from(self.config.getoption("specs_mirror"))))
-        if self.config.getoption("--mode") == "replay":
-            yield from super().collect()
-        else:
+        state, config = self.config.stash[STATE_KEY], self.config
+        wanted = _declared(config)
+        state.notes += _locked(lambda: ensure_specs(specs_dir(), mirror_from(config.getoption("specs_mirror")), wanted))
+        if self.config.getoption("--mode") != "replay":
             yield _Group.from_parent(self, name="live", items=lambda parent: _live(parent, state))
-        # whatever the mode: the documents disagree however the provider answers, and every run's reports list it
-        yield _Group.from_parent(self, name="docs-conflicts", items=_conflicts)
+        else:
+            yield from _children(self)
+        if self.path == state.cassettes:
+            # whatever the mode: the documents disagree however the provider answers, and every run's reports list it
+            yield _Group.from_parent(self, name="docs-conflicts", items=_conflicts)
+
+
+class _Folder(_OneLine, pytest.Dir):
+    """A folder below cassettes/: walked without leaving the project (chatconform.recording.walk)."""
+
+    def collect(self):
+        yield from _children(self)
+
+
+def _children(node):
+    """A folder's cassettes and folders; a symlink out of the project, a loop, a FIFO or a device is skipped
+    with one line (never opened, never walked into), and the rest is collected."""
+    from chatconform.recording.walk import entries
+
+    state = node.config.stash[STATE_KEY]
+    seen = node.config.stash.setdefault(_WALKED, {state.cassettes.resolve()})
+    for path, problem in entries(node.path, state.root.resolve(), seen):
+        if problem is not None:  # never opened or walked into: a row of its own, failing with one line
+            yield ConformanceItem.make(node, f"{path.name}-{INPUT_CHECK}", _run.unreadable,
+                                       (path, f"{path}: skipped: {problem}"))
+        elif node.ihook.pytest_ignore_collect(collection_path=path, config=node.config):
+            continue
+        elif path.is_dir():
+            yield _Folder.from_parent(node, path=path)
+        elif path.suffix in SUFFIXES:
+            yield CassetteFile.from_parent(node, path=path)
 
 
 class _Group(_OneLine, pytest.Collector):
@@ -87,13 +121,22 @@ class CassetteFile(_OneLine, pytest.File):
     def collect(self):
         from chatconform.pytest_plugin.cases import cases_in
 
-        config = self.config
-        for case in cases_in(self.path, shared_store(config), config.getoption("--provider"),
-                             config.getoption("--model"), select=self._select):
+        config, problems = self.config, []
+        try:
+            cases = cases_in(self.path, shared_store(config), config.getoption("--provider"),
+                             config.getoption("--model"), select=self._select, problems=problems)
+        except HookMisuse:
+            raise  # the project's own hooks misbehaved: a collection error naming them
+        except ChatconformError as err:  # the file cannot be read at all: a row of its own, the others go on
+            cases, problems = [], [str(err)]
+        for case in cases:
             item = ConformanceItem.make(self, case.id, _run.replay, case)
             if case.exchange.requested_stream:
                 item.add_marker(pytest.mark.stream)
             yield item
+        for number, problem in enumerate(problems):
+            name = f"{self.path.stem}-{INPUT_CHECK}" + (f"-{number}" if number else "")
+            yield ConformanceItem.make(self, name, _run.unreadable, (self.path, problem))
 
     def _select(self, exchange, checks: list[str]) -> list[str]:
         """The checks left after the project's pytest_chatconform_checks hooks (they may only leave some out)."""
@@ -103,7 +146,7 @@ class CassetteFile(_OneLine, pytest.File):
         self.ihook.pytest_chatconform_checks(config=self.config, exchange=exchange, checks=chosen)
         foreign = [c for c in chosen if c not in checks]
         if foreign:
-            raise UsageError(f"{exchange.label}: pytest_chatconform_checks added {foreign[0]!r}, which does not "
+            raise HookMisuse(f"{exchange.label}: pytest_chatconform_checks added {foreign[0]!r}, which does not "
                              f"apply to this exchange (applicable: {', '.join(checks)})")
         return list(dict.fromkeys(chosen))
 
@@ -111,8 +154,12 @@ class CassetteFile(_OneLine, pytest.File):
 @pytest.hookimpl(tryfirst=True)
 def pytest_collect_directory(path, parent):
     state = parent.config.stash.get(STATE_KEY, None)
-    if state is not None and Path(path).resolve() == state.cassettes.resolve():
+    if state is None:
+        return None
+    if Path(path) == state.cassettes or Path(path).resolve() == state.cassettes.resolve():
         return CassettesDir.from_parent(parent, path=path)
+    if Path(path).is_relative_to(state.cassettes):  # a folder below it named on the command line
+        return _Folder.from_parent(parent, path=path)
     return None
 
 
@@ -129,10 +176,17 @@ def _conflicts(parent):
     """The providers' own documents disagreeing: one test each, of the providers selected."""
     from chatconform.claims.conflicts import docs_conflicts
 
-    providers, state = parent.config.getoption("--provider"), parent.config.stash[STATE_KEY]
+    wanted, state = _declared(parent.config), parent.config.stash[STATE_KEY]
     for conflict in docs_conflicts(shared_store(parent.config)):
-        if (not providers or conflict.provider in providers) and state.holds(conflict.provider, None):
+        if wanted.shows(conflict.provider, conflict.model) and state.holds(conflict.provider, None):
             yield ConformanceItem.make(parent, f"docs-conflict.{conflict.id}", _run.docs_conflict, conflict)
+
+
+def _declared(config):
+    """The providers and models this run is about (--provider/--model, else [run]; --all-specs: all)."""
+    from chatconform.pytest_plugin._project import declared
+
+    return declared(config.getoption("--provider"), config.getoption("--model"), config.getoption("all_specs"))
 
 
 def _live(parent, state):

@@ -69,9 +69,12 @@ def pytest_runtest_makereport(item, call):
     """No key in failure text: scrubbed before the report is made and before Allure or junit read it."""
     from chatconform.report.failure_text import scrub_exception, scrub_report
 
+    from chatconform.pytest_plugin._exit import mark_report
+
     scrub_exception(call.excinfo)
     outcome = yield
     scrub_report(outcome.get_result())
+    mark_report(item, call, outcome.get_result())
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -115,6 +118,8 @@ def pytest_sessionfinish(session, exitstatus):
     junit.xml gets the same tally as properties of its test suite."""
     from pathlib import Path
 
+    from chatconform.pytest_plugin._exit import settle
+
     config = session.config
     log = config.stash.get(LOG_KEY, None)
     if log is None:  # configure stopped early (a bad project file): nothing was judged
@@ -129,6 +134,7 @@ def pytest_sessionfinish(session, exitstatus):
     if log.entries:
         log.write(target)
         _junit_tally(config, log.tally())
+        settle(session, log.entries)  # gaps and outages nobody acknowledged: exit 6, never a green 0
 
 
 def _junit_tally(config, tally) -> None:
@@ -147,5 +153,9 @@ def pytest_terminal_summary(terminalreporter, config):
     log = config.stash.get(LOG_KEY, None)
     if log is None or not log.entries or hasattr(config, "workerinput"):
         return
+    from chatconform.pytest_plugin._exit import summary_lines
+
     target = config.getoption("--results") or reports_dir()
     terminalreporter.write_line(f"chatconform: {log.tally().line()} (results.json in {target})")
+    for line in summary_lines(log.entries):
+        terminalreporter.write_line(line)

@@ -67,6 +67,15 @@ def pytest_addoption(parser):
     group.addoption("--results", default=None, help="where results.json goes (default: reports/)")
     group.addoption("--on-gap", choices=ON_GAP, default=None,
                     help="a check that cannot be judged: skip with the reason (default) or fail")
+    group.addoption("--deadline", type=float, default=None, metavar="SECONDS",
+                    help="live: the whole time one call may take, connect to the last byte of its body or stream "
+                         "(default: 300); a server still sending then is unavailable, never a hang")
+    group.addoption("--regressions", default=None, metavar="DIR",
+                    help="where a live exchange that fails is saved as a regression cassette (default: "
+                         "regressions/ in the reports folder; record mode: cassettes/)")
+    group.addoption("--all-specs", action="store_true", default=False,
+                    help="pull every document of the catalog, not only those of the providers and models the "
+                         "project declares ([run] models/providers, [providers.*] in chatconform.toml)")
     group.addoption("--specs-mirror", default=None,
                     help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
     group.addoption("--shard", default=None, metavar="I/N",

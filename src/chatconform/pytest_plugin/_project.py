@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -68,13 +69,55 @@ def seed(folder: Path) -> str:
             f"(commit sources.toml and specs.lock to pin it)")
 
 
-def ensure_specs(folder: Path, mirror: Path | None) -> list[str]:
-    """Seed the catalog when there is none, then pull every pinned document that is missing; lines to print."""
+@dataclass(frozen=True)
+class Declared:
+    """The providers and models a run is about: what it pulls documents for and shows docs conflicts of."""
+
+    providers: frozenset
+    models: frozenset  # the model ids in play (given, or every model those providers' data lists)
+    everything: bool = False  # --all-specs: the whole catalog
+    contracts: frozenset = frozenset()  # the named contracts' specs: what any exchange may fall back to
+
+    def wants(self, source) -> bool:
+        """True when the run needs this pinned document (a provider-wide one when its provider is in play)."""
+        if self.everything or source.id in self.contracts:
+            return True
+        provider = source.provider or source.id.split("/", 1)[0]
+        # a catalog entry mapped to no model covers none; a seed document naming no provider is provider-wide
+        return provider in self.providers and ("*" in source.models or not self.models.isdisjoint(source.models)
+                                               or not (source.models or source.provider))
+
+    def shows(self, provider: str, model: str | None) -> bool:
+        """True when a docs conflict of this provider (and model, if it names one) belongs to this run."""
+        return self.everything or provider in self.providers and (model is None or model in self.models)
+
+
+def declared(providers=(), models=(), everything: bool = False) -> Declared:
+    """What the project declares: the providers and models named (command line, else [run] in
+    chatconform.toml), else every provider of the data in force with the models its data lists."""
+    from chatconform.dialects import contracts
+    from chatconform.providers import current
+
+    data = current()["providers"]
+    chosen = set(providers) or set(data)
+    if models:  # a model names its providers: another provider's documents are not this run's
+        listing = {name for name in chosen if name in data and not set(models).isdisjoint(
+            [*data[name]["models"], *data[name]["aliases"]])}
+        chosen = listing or chosen
+    known = {m for name in chosen if name in data for m in data[name]["models"]}
+    return Declared(frozenset(chosen), frozenset(models or known), everything,
+                    frozenset(c.source for c in contracts().values()))
+
+
+def ensure_specs(folder: Path, mirror: Path | None, wanted: Declared | None = None) -> list[str]:
+    """Seed the catalog when there is none, then pull the pinned documents the run needs (`wanted`; all when
+    None) that are missing; lines to print."""
     from chatconform.specs import Catalog, load_catalog, pull
 
     notes = [] if (folder / "sources.toml").is_file() else [seed(folder)]
     catalog = load_catalog(folder)
-    missing = tuple(s for s in catalog.sources if not catalog.path_of(s).is_file())
+    missing = tuple(s for s in catalog.sources if (wanted is None or wanted.wants(s))
+                    and not catalog.path_of(s).is_file())
     if not missing:
         return notes
     failed = [r for r in pull(Catalog(missing, catalog.folder), mirror=mirror) if r.failed]

@@ -3,7 +3,8 @@
 Each writes its rows to results.json in the one shape every mode shares (ResultsLog.add_row), calls the
 project's pytest_chatconform_exchange hooks, then decides the test from the row's verdict: fail fails, a
 declared known deviation is a strict xfail (so one that goes away fails the run), a docs conflict passes
-(counted in the run's summary line, shown in the reports), a gap is skipped with its reason.
+(counted in the run's summary line, shown in the reports), a gap or an outage is skipped with its reason and
+reported as such (never green): the run's exit code says so unless the project acknowledged that case.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import warnings
 
 import pytest
 
-from chatconform.verdicts import FAIL, GAP, KNOWN
+from chatconform.pytest_plugin._exit import announce, unjudged
+from chatconform.verdicts import FAIL, GAP, KNOWN, UNAVAILABLE
 
 
 class DocsConflict(UserWarning):
@@ -55,6 +57,9 @@ def replay(request):
         message = f"cannot be judged: {row.reason}"
         if settings.on_gap == "fail":
             pytest.fail(message, pytrace=False)
+        unjudged(request, GAP, row.acknowledged)
+        if row.acknowledged is not None:
+            message = f"acknowledged ({row.acknowledged.reason}; {row.acknowledged.link}): {message}"
         pytest.skip(message)
 
 
@@ -63,6 +68,37 @@ def _told(item, verdict: str) -> None:
     from chatconform.report.tally import JUNIT_PROPERTY
 
     item.user_properties.append((JUNIT_PROPERTY, verdict))
+
+
+def unreadable(request):
+    """A cassette (or one of its interactions) that cannot be read: a row of its own, failing with one line."""
+    from chatconform.exits import INPUT_CHECK
+    from chatconform.findings import GAP_KIND, Finding
+    from chatconform.pytest_plugin._fixtures import LOG_KEY
+
+    item = request.node
+    path, problem = item.payload
+    problem = " ".join(str(problem).split())
+    results_log = item.config.stash[LOG_KEY]
+    results_log.add(provider=_provider_of(item.config, path), model=None, check=INPUT_CHECK, verdict=GAP,
+                    origin="cassette", label=str(path), reason=problem, test_id=item.nodeid,
+                    findings=[Finding(INPUT_CHECK, "warning", GAP_KIND, message=problem)])
+    _told(item, GAP)
+    pytest.fail(f"cannot be read: {problem}", pytrace=False)
+
+
+def _provider_of(config, path) -> str:
+    """The provider a cassette's folder names (cassettes/<provider>/...), else `unknown`."""
+    from pathlib import Path
+
+    from chatconform.providers.profiles import PROFILES
+    from chatconform.pytest_plugin._options import STATE_KEY
+
+    try:
+        first = Path(path).relative_to(config.stash[STATE_KEY].cassettes).parts[0]
+    except (ValueError, IndexError):
+        return "unknown"
+    return first if first in PROFILES else "unknown"
 
 
 def _settings(request):
@@ -85,40 +121,53 @@ def live(chatconform_settings, spec_store, results_log, cc_mode, request):
 
     target, scenario = request.node.payload
     ledger = Ledger(reports_dir() / ".budget.json", chatconform_settings.budget_usd)
-    outcome = _send(target, scenario, ledger, cc_mode)
+    outcome = _send(target, scenario, ledger, cc_mode, _policy(request.config))
     results_log.spend.update(ledger.snapshot())
     down = not outcome.not_run and outcome.result.outcome == "provider-unavailable"
     unanswered = outcome.not_run or (outcome.result.detail if down else None)
     if unanswered:
         verdict = "not-run" if outcome.not_run else "unavailable"
         _annotate_unjudged(target, scenario, verdict, unanswered)
+        acknowledged = None if outcome.not_run else _acknowledged(target, "live." + scenario.id)
         results_log.add(provider=target.provider, model=target.model, check="live." + scenario.id, verdict=verdict,
                         origin="live", label=f"{target.id}/{scenario.id}", findings=[], reason=unanswered,
-                        test_id=request.node.nodeid)
+                        test_id=request.node.nodeid, acknowledged=acknowledged)
         _told(request.node, verdict)
-        pytest.skip(unanswered if outcome.not_run else f"provider-unavailable ({_describe(target)}): {unanswered}")
+        if outcome.not_run:
+            pytest.skip(unanswered)
+        unjudged(request, UNAVAILABLE, acknowledged)
+        announce(request.config, unanswered)  # the cause at once, not only at the end or in results.json
+        pytest.skip(f"unavailable: {unanswered} ({_describe(target)})")
     _judge_live(outcome.result.exchange, target, scenario, spec_store, results_log, request)
 
 
-def _send(target, scenario, ledger, mode):
+def _policy(config):
+    """How live calls are made: the default retries, with --deadline as each attempt's whole time."""
+    from chatconform.live.client import RetryPolicy
+
+    deadline = config.getoption("deadline", None)
+    return RetryPolicy(deadline=deadline) if deadline else RetryPolicy()
+
+
+def _send(target, scenario, ledger, mode, policy):
     """Run the scenario; in record mode its exchange is saved as a cassette with its provenance."""
     from chatconform.live.calls import run
     from chatconform.paths import inside, project_root, safe_name
     from chatconform.recording.recorder import Scrubber, provenance, use_cassette
 
     if mode != "record":
-        return run(target, scenario, ledger)
+        return run(target, scenario, ledger, policy)
     cassette = inside(project_root() / "cassettes", safe_name(target.provider), safe_name(target.model.split("/")[-1]),
                       f"{safe_name(scenario.id)}.yaml")
     with use_cassette(cassette, "record", provenance("live", target.provider, target.model, scenario=scenario.id),
                       Scrubber()):
-        return run(target, scenario, ledger)
+        return run(target, scenario, ledger, policy)
 
 
 def _judge_live(ex, target, scenario, spec_store, results_log, request):
     """One row per check (the same rows a replay of this exchange gives); fail, strict xfail or pass."""
     from chatconform.checks.judge import judge
-    from chatconform.paths import project_root
+    from chatconform.pytest_plugin._exit import regressions_folder
     from chatconform.recording.recorder import save_regression
     from chatconform.report.allure_attach import annotate
 
@@ -135,13 +184,23 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
     failed = [f for row in judgement.rows.values() if row.verdict == FAIL for f in row.findings
               if f.severity == "violation"]
     if failed:
-        saved = save_regression(ex, project_root() / "cassettes", failed[0].check)
+        saved = save_regression(ex, regressions_folder(request.config), failed[0].check)
         pytest.fail(f"{len(failed)} violation(s) from {_describe(target)}; saved {saved}:\n" + "\n".join(
             f"  {f.check} {f.at}: {f.message}" for f in failed), pytrace=False)
     known = judgement.known()
     if known:  # only declared deviations failed: strict, so one that goes away fails the run
         request.applymarker(pytest.mark.xfail(strict=True, reason="; ".join(r.reason for r in known)))
         pytest.fail("known deviation(s): " + ", ".join(r.check for r in known), pytrace=False)
+    gaps = [row for row in judgement.rows.values() if row.verdict == GAP and row.acknowledged is None]
+    if gaps:  # an answer that could not be judged is never a passed test
+        unjudged(request, GAP, None)
+        pytest.skip(f"cannot be judged ({_describe(target)}): {gaps[0].check}: {gaps[0].reason}")
+
+
+def _acknowledged(target, check: str):
+    from chatconform.providers.profiles import acknowledgement_for
+
+    return acknowledgement_for(target.provider, check, target.model, target.origin)
 
 
 def _annotate_unjudged(target, scenario, verdict, reason):

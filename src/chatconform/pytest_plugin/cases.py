@@ -26,9 +26,14 @@ class Case:
         return f"{self.exchange.provider}-{model}-{self.scenario}-{self.check}"
 
 
-def cases_in(path: Path, store, providers=(), models=(), select=None) -> list[Case]:
-    """Every (exchange, check) pair of one cassette by provider and model; `select(ex, checks)` keeps some."""
-    cassette = load_cassette(path)
+def cases_in(path: Path, store, providers=(), models=(), select=None, problems: list | None = None) -> list[Case]:
+    """Every (exchange, check) pair of one cassette by provider and model; `select(ex, checks)` keeps some.
+    Given a `problems` list, an interaction that cannot be read is a line there and the others still count."""
+    cassette = load_cassette(path, strict=problems is None)
+    if problems is not None:
+        problems += cassette.problems
+        if not cassette.exchanges and not cassette.problems:
+            problems.append(f"{path}: no interactions: nothing to judge")
     cases = []
     for index, ex in enumerate(cassette.exchanges):
         if (providers and ex.provider not in providers) or (models and ex.model not in models):

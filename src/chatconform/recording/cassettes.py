@@ -46,14 +46,16 @@ class Cassette:
         return list(zip(self.indexes, self.exchanges))
 
 
-def find_each(paths) -> list[tuple[Path, list[Path]]]:
-    """Each path given, with the cassette files it stands for (itself, or *.yaml/*.yml below a folder)."""
+def find_each(paths, skipped: list[str] | None = None) -> list[tuple[Path, list[Path]]]:
+    """Each path given, with the cassette files it stands for (itself, or *.yaml/*.yml below a folder, never
+    through a symlink out of it, a loop, a FIFO or a device: each of those is a line in `skipped`)."""
+    from chatconform.recording.walk import files_below
+
     out = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # is_dir/is_file only stat: a FIFO is never opened here, and read_text refuses it in one line
-            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and not p.is_dir())
+            found = files_below(path, SUFFIXES, skipped if skipped is not None else [])
         else:
             found = [path]  # missing, a FIFO or a device: reported when it is read, in its turn
         out.append((path, found))
@@ -69,6 +71,8 @@ def load_cassette(path: Path, strict: bool = True) -> Cassette:
     """Read a cassette; strict raises the first bad interaction, else each is kept in `problems`."""
     try:
         data = parse_yaml(read_text(path, "cassette"), str(path))
+        if data is None:
+            raise CassetteError(f"{path}: empty file: not a cassette (nothing to judge)")
         if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
             raise CassetteError(f"{path}: not a cassette (no `interactions` list)")
         provenance = _provenance(path, data.get("metadata"))

@@ -15,7 +15,8 @@ def markdown(result: dict) -> str:
     out = _headline(result) + _compared(result)
     sections = [("New failures", result["regressions"]), ("Fixed", result["fixed"]),
                 ("Still failing (not new)", result["still_failing"]),
-                ("Not judged (provider unavailable or budget)", result["unavailable"])]
+                ("Not judged (provider unavailable or budget)", result["unavailable"]),
+                ("Not judged or not reached, and not acknowledged", result.get("unjudged", []))]
     for title, items in sections:
         out.append(f"### {title} ({len(items)})")
         out += _capped([_row(i) for i in items]) or ["none"]
@@ -38,6 +39,9 @@ def _headline(result: dict) -> list[str]:
                 + [f"- {md(p, limit=2000)}" for p in result["problems"]] + [""])
     if result["failed"]:
         return ["❌ **chatconform gate: regression**", ""]
+    if result.get("unjudged"):
+        return [f"⚠️ **chatconform gate: no regression among what was judged; {len(result['unjudged'])} check(s) "
+                "could not be judged or reached and are not acknowledged (exit 6)**", ""]
     return ["✅ **chatconform gate: no regression**", ""]
 
 

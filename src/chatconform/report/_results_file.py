@@ -20,7 +20,8 @@ ENTRY = {"provider": (_STR, True), "check": (_STR, True), "verdict": (_STR, True
          "origin": (_OPT_STR, False), "exchange": (_OPT_STR, False), "test_id": (_OPT_STR, False),
          "reason": (_OPT_STR, False), "spec": (_OPT_STR, False), "duration_s": (_NUM, False),
          "findings": ((list,), False), "dialect": (_OPT_STR, False),
-         "observations": ((dict, type(None)), False), "excerpt": ((dict, type(None)), False)}
+         "observations": ((dict, type(None)), False), "excerpt": ((dict, type(None)), False),
+         "acknowledged": ((dict, type(None)), False)}
 TOP = {"results": ((list,), True), "schema": (_OPT_STR, False), "tool_version": (_OPT_STR, False),
        "mode": (_OPT_STR, False), "started_at": (_OPT_STR, False), "finished_at": (_OPT_STR, False),
        "python": (_OPT_STR, False), "counts": ((dict,), False), "specs": ((dict, type(None)), False),
@@ -33,6 +34,7 @@ OBSERVATIONS = {"finish_reasons": ((list,), False), "completion_tokens": ((int, 
                 "no_limit_sent": ((bool, type(None)), False), "status": ((int, type(None)), False),
                 "model": (_OPT_STR, False), "prompt_tokens": ((int, type(None)), False), "usd": (_NUM, False)}
 EXCERPT = {"request": (_OPT_STR, False), "response": (_OPT_STR, False)}
+ACKNOWLEDGED = {"reason": (_STR, True), "link": (_STR, True), "declared_in": (_OPT_STR, False)}
 SIDE = {"source": (_STR, True), "says": (_STR, True)}
 SCHEMA = "chatconform-results/1"
 
@@ -80,6 +82,8 @@ def _entry(entry, place: str, known: frozenset) -> None:
             _fields(expect(side, dict, f"{at}.extra.sides[{k}]", "a side"), SIDE, f"{at}.extra.sides[{k}]")
         for name in ("subject", "consequence"):
             _typed((finding.get("extra") or {}).get(name), _OPT_STR, f"{at}.extra.{name}", name)
+    if entry.get("acknowledged") is not None:
+        _fields(entry["acknowledged"], ACKNOWLEDGED, f"{place}.acknowledged")
     observations = entry.get("observations") or {}
     _fields(observations, OBSERVATIONS, f"{place}.observations")
     _fields(entry.get("excerpt") or {}, EXCERPT, f"{place}.excerpt")

@@ -113,6 +113,8 @@ def compare(baseline: dict, candidate: dict, drift: list[dict] = (), names=("bas
     still = [dict(new[k], newly=_newly_failing(old[k], new[k])) for k in new
              if new[k]["verdict"] in BAD and was[k] in BAD]
     unavailable = [new[k] for k in new if new[k]["verdict"] in NEUTRAL]
+    open_rows = {id(row) for row in unacknowledged_rows(new_rows)}
+    unjudged = [new[k] for k in new if any(id(row) in open_rows for row in new[k]["rows"])]
     breaking = [c for c in drift if c.get("breaking")]
     problems = problems_of(baseline, candidate, names, new_rows)
     same_run = pairs and baseline is candidate
@@ -120,7 +122,23 @@ def compare(baseline: dict, candidate: dict, drift: list[dict] = (), names=("bas
             "observations": _observed.changes(_observed.exchanges(old_rows), _observed.exchanges(new_rows)),
             "spend": None if same_run else _spend(baseline, candidate), "specs": _specs(baseline, candidate),
             "breaking_upstream": breaking, "problems": problems, "pairs": list(pairs), "names": list(names),
-            "failed": bool(regressions or breaking or problems)}
+            "unjudged": unjudged, "failed": bool(regressions or breaking or problems)}
+
+
+def unacknowledged_rows(rows) -> list[dict]:
+    """The rows not judged (gap) or not reached (unavailable) that the provider data in force (built-in and
+    the project's chatconform.toml) does not acknowledge: worked out again here, never taken from the file."""
+    from chatconform.exits import UNJUDGED_VERDICTS
+    from chatconform.providers.profiles import acknowledgement_for
+
+    out = []
+    for row in rows:
+        if row["verdict"] not in UNJUDGED_VERDICTS:
+            continue
+        gaps = [f.get("check") or "" for f in row.get("findings") or [] if f.get("kind") == "gap"]
+        if acknowledgement_for(row["provider"], row["check"], row.get("model"), row.get("origin") or "", gaps) is None:
+            out.append(row)
+    return out
 
 
 def _newly_failing(old: dict, new: dict) -> list[str]:

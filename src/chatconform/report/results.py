@@ -29,7 +29,7 @@ class ResultsLog:
     _scrubbed: dict = field(default_factory=dict, repr=False, compare=False)  # secrets -> {text: scrubbed}
 
     def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
-            test_id=None, exchange=None, dialect=None, spec=None) -> None:
+            test_id=None, exchange=None, dialect=None, spec=None, acknowledged=None) -> None:
         """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed;
         `spec` is the id of the pinned spec that judged it (its entry in `specs`), when one did."""
         secrets = once(exchange, "_cc_secrets", exchange_secrets) if exchange else known_secrets()
@@ -37,6 +37,7 @@ class ResultsLog:
             "provider": provider, "model": model, "check": check, "verdict": verdict, "origin": origin,
             "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
             "reason": reason, "test_id": test_id, "dialect": dialect, "spec": spec,
+            "acknowledged": acknowledgement(acknowledged),
         }
         # findings quote what the server sent, which may echo a key the request carried; the short strings of
         # rows (ids, names, messages) repeat across thousands of rows: scrubbed once per set of secrets
@@ -57,7 +58,7 @@ class ResultsLog:
         self.add(provider=ex.provider, model=ex.model, check=row.check, verdict=row.verdict, origin=ex.origin,
                  label=ex.label, findings=row.findings, duration=row.seconds, reason=row.reason,
                  test_id=test_id, exchange=ex, dialect=dialect.name if dialect else None,
-                 spec=spec.source.id if spec is not None else None)
+                 spec=spec.source.id if spec is not None else None, acknowledged=row.acknowledged)
 
     def note_spec(self, spec) -> None:
         """Remember the pinned spec an exchange was judged against."""
@@ -116,6 +117,13 @@ class ResultsLog:
         rows = ",\n  ".join(json.dumps(row, ensure_ascii=False) for row in data.pop("results"))
         head = json.dumps(data, ensure_ascii=False)[:-1]  # the top-level fields, without the closing brace
         return f'{head}, "results": [\n  {rows}\n]}}' if rows else f'{head}, "results": []}}'
+
+
+def acknowledgement(declared) -> dict | None:
+    """A row's acknowledgement as results.json keeps it: why it may stay unjudged, where that is said."""
+    if declared is None:
+        return None
+    return {"reason": declared.reason, "link": declared.link, "declared_in": declared.declared_in}
 
 
 _NOTHING_SHOWN = {"observations": {}, "excerpt": {}}

@@ -238,7 +238,9 @@ class SpecStore:
         except InputError as err:
             if path.exists():
                 raise
-            raise ChatconformError(f"{source.id}: {path} is missing; run `chatconform specs pull`") from err
+            raise ChatconformError(f"{source.id}: {path} is missing (a run pulls the documents of the models its "
+                                   "project names): run `chatconform specs pull`, or `chatconform check "
+                                   "--all-specs`") from err
         sha = sha256_of(data)
         pin = self._pins.get(source.id)
         if pin is None or pin.sha256 != sha:
