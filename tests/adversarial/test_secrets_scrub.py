@@ -26,7 +26,9 @@ SUFFIXES = ["key", "api-key", "Api-Key", "api_key", "apikey", "apiKey", "token",
 SCHEMES = ["", "Bearer ", "bearer  ", "Token ", "Custom-Scheme ", "Digest "]
 NEUTRAL = ["model", "content", "max_tokens", "total_tokens", "role", "finish_reason", "id", "index", "tokens"]
 
-secret_names = st.builds(lambda p, s: p + s, st.sampled_from(PREFIXES), st.sampled_from(SUFFIXES))
+# a bare `signature` is an integrity value the model wrote (Anthropic's thinking blocks), not a credential
+secret_names = st.builds(lambda p, s: p + s, st.sampled_from(PREFIXES), st.sampled_from(SUFFIXES)).filter(
+    lambda name: name.lower() not in keys.INTEGRITY_FIELDS)
 json_leaf = st.one_of(st.integers(-9, 9), st.booleans(), st.none(), st.text(max_size=8))
 
 

@@ -184,9 +184,12 @@ def _conflicts(parent):
 
 def _declared(config):
     """The providers and models this run is about (--provider/--model, else [run]; --all-specs: all)."""
+    from chatconform.providers.profiles import GENERIC
     from chatconform.pytest_plugin._project import declared
 
-    return declared(config.getoption("--provider"), config.getoption("--model"), config.getoption("all_specs"))
+    # a --base-url run is about that endpoint alone: the generic contract, not every built-in provider
+    providers = config.getoption("--provider") or ((GENERIC,) if config.getoption("--base-url") else ())
+    return declared(providers, config.getoption("--model"), config.getoption("all_specs"))
 
 
 def _live(parent, state):
