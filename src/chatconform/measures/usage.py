@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chatconform.claims._modelid import relate
 from chatconform.measures.catalog import MeasureSpec, defaults
 from chatconform.measures.counters import Counter
@@ -70,7 +72,8 @@ def identity(spec: MeasureSpec, dialect: str, subject: Subject, exchanges,
 
 def _result(spec: MeasureSpec, dialect: str, subject: Subject, successes: int, trials: int, good: str,
             bad: str) -> MeasureResult:
-    decided, interval = decide(successes, trials, spec.rule, last=True)
+    # every observation is in hand before the one look: no error to split over looks
+    decided, interval = decide(successes, trials, replace(spec.rule, max_trials=1), last=True)
     verdict = INCONCLUSIVE if decided is None or trials == 0 else (good if decided else bad)
     return MeasureResult(spec.id, dialect, subject.name, subject.model, verdict, successes=successes,
                          trials=trials, attempted=trials, low=interval.low, high=interval.high,
