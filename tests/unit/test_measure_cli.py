@@ -30,7 +30,7 @@ def args(server, *more):
 def test_the_plan_prints_the_ceiling_and_sends_nothing(server, capsys, tmp_path):
     assert main(args(server, "--plan", "--trials", "5", "--out", str(tmp_path / "r.json"))) == 0
     out = capsys.readouterr().out
-    assert "temperature        openai-chat" in out and "<=   10 requests" in out
+    assert "temperature        openai-chat" in out and "<=   10 requests  <=   120 output tokens" in out
     assert "at most 75 requests" in out and not (tmp_path / "r.json").exists()
 
 

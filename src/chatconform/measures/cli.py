@@ -91,12 +91,14 @@ def _subject(args):
 
 def _print_plan(lines) -> None:
     for line in lines:
-        usd = "" if line.usd is None else f"  <= ${line.usd:.4f}"
-        print(f"{line.measure:18} {line.dialect:34} <= {line.requests:4} requests  <= {line.tokens:6} tokens{usd}")
+        usd = "" if line.usd is None else f"  ~${line.usd:.4f}"
+        print(f"{line.measure:18} {line.dialect:34} <= {line.requests:4} requests  <= {line.output:5} output "
+              f"tokens  ~{line.prompt:5} prompt tokens{usd}")
     usd = [x.usd for x in lines]
-    total = "" if None in usd else f", <= ${sum(usd):.4f}"
-    print(f"at most {sum(x.requests for x in lines)} requests and {sum(x.tokens for x in lines)} tokens{total} "
-          "(retries aside; a measure stops as soon as its interval decides)")
+    total = "" if None in usd else f", ~${sum(usd):.4f}"
+    print(f"at most {sum(x.requests for x in lines)} requests and {sum(x.output for x in lines)} output tokens, "
+          f"~{sum(x.prompt for x in lines)} prompt tokens as sent (a server's chat template adds its own){total}; "
+          "retries aside, and a measure stops as soon as its interval decides")
 
 
 def _live(args, subject, specs) -> int:
@@ -109,6 +111,7 @@ def _live(args, subject, specs) -> int:
 
     _print_plan(plan(subject, specs))
     out = _out(args, subject.name)
+    out.with_suffix(".ledger.json").unlink(missing_ok=True)  # this run's budget, not what an earlier run spent
     ledger = Ledger(out.with_suffix(".ledger.json"), budget_limit(args.budget_usd))
     sender = Sender(subject, ledger)
     key = os.environ.get(subject.key_env) if subject.key_env else None

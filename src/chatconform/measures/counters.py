@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+import warnings
 from functools import lru_cache
 from importlib import resources
 
@@ -93,7 +94,9 @@ class OpenAI(Counter):
             import bpe_openai
         except ImportError:
             return None, "the encodings are not installed (pip install bpe-openai; tiktoken downloads them)"
-        enc = bpe_openai.get_encoding(encoding)
+        with warnings.catch_warnings():  # the package reads its data with a deprecated importlib call
+            warnings.simplefilter("ignore", DeprecationWarning)
+            enc = bpe_openai.get_encoding(encoding)
         framing = data["tokens_per_message"]
         return data["reply_priming"] + sum(framing + len(enc.encode(m["role"])) + len(enc.encode(m["content"]))
                                            for m in messages), ""

@@ -42,12 +42,14 @@ def documented_ignore(subject: Subject, parameter: str | None):
 
 @dataclass(frozen=True)
 class PlanLine:
-    """The most one measure may spend on a subject in one dialect."""
+    """The most one measure may spend on a subject in one dialect: requests and output tokens are ceilings;
+    prompt tokens an estimate (characters / 3 of what is sent: a server's chat template adds its own)."""
 
     measure: str
     dialect: str
     requests: int
-    tokens: int
+    output: int
+    prompt: int
     usd: float | None
 
 
@@ -56,17 +58,17 @@ def plan(subject: Subject, specs: list[MeasureSpec]) -> list[PlanLine]:
     out = []
     for spec in specs:
         if spec.id in FREE:
-            out += [PlanLine(spec.id, d, 0, 0, 0.0) for d in rows(spec, subject)]
+            out += [PlanLine(spec.id, d, 0, 0, 0, 0.0) for d in rows(spec, subject)]
             continue
         for dialect in rows(spec, subject):
             if documented_ignore(subject, spec.parameter):
-                out.append(PlanLine(spec.id, dialect, 0, 0, 0.0))
+                out.append(PlanLine(spec.id, dialect, 0, 0, 0, 0.0))
                 continue
-            per_call = max(_ceiling(spec, dialect, t, subject) for t in range(spec.rule.max_trials))
+            prompt, output = max(_ceiling(spec, dialect, t, subject) for t in range(spec.rule.max_trials))
             calls = PROBES[spec.id].most * spec.rule.max_trials
             price = subject.price
-            usd = None if price is None else calls * (per_call[0] * price[0] + per_call[1] * price[1])
-            out.append(PlanLine(spec.id, dialect, calls, calls * sum(per_call), usd))
+            usd = None if price is None else calls * (prompt * price[0] + output * price[1])
+            out.append(PlanLine(spec.id, dialect, calls, calls * output, calls * prompt, usd))
     return out
 
 
