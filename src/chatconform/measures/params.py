@@ -72,9 +72,11 @@ def _max_tokens(spec, dialect, got) -> Outcome:
         return Outcome(None, "the answer reports no output tokens")
     if found.usage.output > limit[1]:
         return Outcome(False, f"{found.usage.output} output tokens for {limit[0]} {limit[1]}")
-    if out.stop != "length":
-        return Outcome(None, f"the answer ended by itself ({out.stop_raw}) within the limit")
-    return Outcome(True)
+    if out.stop == "length":
+        return Outcome(True)
+    if found.usage.output == limit[1]:  # cut at the limit, whatever reason it gives
+        return Outcome(True, f"cut at the limit, its stop reason says {out.stop_raw!r}, not the limit's")
+    return Outcome(None, f"the answer ended by itself ({out.stop_raw}) within the limit")
 
 
 def _stop_calls(spec, dialect, trial, got):
