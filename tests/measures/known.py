@@ -25,33 +25,32 @@ LLAMA = {
        for key in ["identity/openai-chat", "identity/anthropic-messages", "identity/openai-responses"]},
 }
 
-# The reference provider as it is before issue 22 part 6 (reference faults for each measure), which waits for
-# the reference's Anthropic and Responses work (issue 19): where it does not yet do what the measure asks,
-# the measure says so, and this list says why.
+# The reference provider (deterministic text by design): where it does not do what a measure asks, the measure
+# says so, and this list says why. Issue 22 part 6 (a sampler, then faults for each measure) would change the
+# temperature, seed and top_k rows.
 NO_SAMPLING = "the reference answers deterministically by design: it has no sampler for temperature to change"
+SAME = "the same request gets the same answer"
 REFERENCE = {
-    "temperature-zero/openai-chat": ("honoured", "the same request gets the same answer"),
-    "temperature-zero/anthropic-messages": ("honoured", "the same request gets the same answer"),
-    "temperature/openai-chat": ("ignored", NO_SAMPLING),
-    "temperature/anthropic-messages": ("ignored", NO_SAMPLING),
+    **{f"temperature-zero/{d}": ("honoured", SAME) for d in ("openai-chat", "anthropic-messages", "openai-responses")},
+    **{f"temperature/{d}": ("ignored", NO_SAMPLING) for d in ("openai-chat", "anthropic-messages", "openai-responses")},
     "seed/openai-chat": ("inconclusive", NO_SAMPLING + ", so no seed changes anything (no trial can tell)"),
-    "max-tokens/openai-chat": ("honoured", "documented arithmetic"),
-    "max-tokens/anthropic-messages": ("honoured", "documented arithmetic"),
+    **{f"max-tokens/{d}": ("honoured", "documented arithmetic")
+       for d in ("openai-chat", "anthropic-messages", "openai-responses")},
     "stop/openai-chat": ("honoured", "documented arithmetic"),
-    "stop/anthropic-messages": ("ignored", "the reference's /v1/messages does not read stop_sequences yet"),
+    "stop/anthropic-messages": ("honoured", "documented arithmetic"),
     "n/openai-chat": ("honoured", "documented arithmetic"),
     "logprobs/openai-chat": ("ignored", "the reference answers logprobs: null whatever is asked"),
     "json-schema/openai-chat": ("inconclusive", "the reference writes JSON only when the answer ends within the "
-                                "limit; two of four trials hit it and answer in prose"),
+                                "limit; two of five trials hit it and answer in prose"),
+    "json-schema/openai-responses": ("ignored", "the reference's Responses answers prose whatever text.format asks"),
     "top-k/anthropic-messages": ("inconclusive", NO_SAMPLING + ", so the control never varies"),
-    "stream-parity/openai-chat": ("holds", "the stream is the completion cut into chunks"),
-    "stream-parity/anthropic-messages": ("broken", "the reference's /v1/messages answers one JSON body to "
-                                         "stream: true (issue 19's reference work streams it)"),
+    **{f"stream-parity/{d}": ("holds", "the stream is the whole answer cut into events")
+       for d in ("openai-chat", "anthropic-messages", "openai-responses")},
     "dialect-parity/openai-chat+anthropic-messages": ("holds", "both dialects share the answer words"),
-    "usage-honesty/openai-chat": ("holds", "the reference counts as its documented arithmetic says"),
-    "usage-honesty/anthropic-messages": ("holds", "the reference counts as its documented arithmetic says"),
-    "identity/openai-chat": ("holds", "the reference answers as the model asked"),
-    "identity/anthropic-messages": ("holds", "the reference answers as the model asked"),
+    **{f"usage-honesty/{d}": ("holds", "the reference counts as its documented arithmetic says")
+       for d in ("openai-chat", "anthropic-messages", "openai-responses")},
+    **{f"identity/{d}": ("holds", "the reference answers as the model asked")
+       for d in ("openai-chat", "anthropic-messages", "openai-responses")},
 }
 
 

@@ -17,11 +17,12 @@ def llama(root: str, key_env: str = "LLAMA_SERVER_KEY", name: str = "llama.cpp s
 
 
 def reference(server, key_env: str = "CHATCONFORM_REFERENCE_KEY", root: str | None = None) -> Subject:
-    """The reference provider: chat under OpenAI's contract, Anthropic messages under ModelsLab's."""
-    chat = f"{server.base_url('openai')}/chat/completions"
-    messages = f"{server.base_url('modelslab')}/v1/messages"
+    """The reference provider in its three dialects: chat and Responses under OpenAI's contract, messages under
+    Anthropic's."""
+    urls = {"openai-chat": f"{server.base_url('openai', 'openai-chat')}/chat/completions",
+            "anthropic-messages": f"{server.base_url('anthropic', 'anthropic-messages')}/v1/messages",
+            "openai-responses": f"{server.base_url('openai', 'openai-responses')}/responses"}
     if root:  # through a proxy on another port: the same paths
         here = f"http://127.0.0.1:{server.port}"
-        chat, messages = chat.replace(here, root), messages.replace(here, root)
-    return Subject("reference", MODEL, {"openai-chat": chat, "anthropic-messages": messages},
-                   key_env=key_env, tokenizer="reference")
+        urls = {d: url.replace(here, root) for d, url in urls.items()}
+    return Subject("reference", MODEL, urls, key_env=key_env, tokenizer="reference")

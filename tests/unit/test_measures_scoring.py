@@ -136,6 +136,10 @@ def test_a_400_to_the_parameter_is_a_rejection_and_a_404_or_an_outage_a_failed_t
     refused = exchange({"model": "m", "n": 2}, {"error": {"message": "n must be 1"}}, status=400, url=CHAT_URL)
     result, final = conclude(spec, probe, "openai-chat", [record(0, Made("two", True, refused))], "s", "m")
     assert final and result.verdict == "rejected" and "n must be 1" in result.reason
+    other = exchange({"model": "m", "n": 2}, {"error": {"message": "max_tokens must be >= 16"}}, status=400,
+                     url=CHAT_URL)
+    result, final = conclude(spec, probe, "openai-chat", [record(0, Made("two", True, other))], "s", "m")
+    assert not final and result.failed == 1  # a refusal of something else is no rejection of n
     missing = exchange({"model": "m"}, {"error": {"message": "no route"}}, status=404, url=CHAT_URL)
     result, final = conclude(spec, probe, "openai-chat", [record(0, Made("two", True, missing))], "s", "m")
     assert not final and result.failed == 1 and result.verdict == "inconclusive"

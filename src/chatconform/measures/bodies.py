@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 CHAT, MESSAGES, RESPONSES = "openai-chat", "anthropic-messages", "openai-responses"
+# specs/openai/openapi.json#/components/schemas/CreateResponse/allOf/2/properties/max_output_tokens: "minimum": 16
+RESPONSES_MIN_OUTPUT = 16
 # request fields that add prompt tokens by rules no provider publishes (tool definitions, a JSON schema)
 UNCOUNTED = ("tools", "functions", "tool_choice", "response_format", "text")
 COLOUR_SCHEMA = {"type": "object", "properties": {"colour": {"type": "string", "enum": ["red", "green", "blue"]}},
@@ -56,7 +58,7 @@ def _responses(model: str, ask: Ask) -> dict:
     text = None
     if ask.json_schema is not None:
         text = {"format": {"type": "json_schema", "name": "answer", "schema": ask.json_schema, "strict": True}}
-    return {"model": model, "input": ask.prompt, "max_output_tokens": ask.max_tokens,
+    return {"model": model, "input": ask.prompt, "max_output_tokens": max(ask.max_tokens, RESPONSES_MIN_OUTPUT),
             "temperature": ask.temperature, "text": text, "stream": True if ask.stream else None}
 
 

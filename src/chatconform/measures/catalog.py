@@ -26,6 +26,7 @@ class MeasureSpec:
     says: str
     how: str
     parameter: str | None = None
+    fields: tuple[str, ...] = ()  # the request fields that carry the parameter (a rejection names one)
     prompt: str = ""
     max_tokens: int = 12
     high: Mapping[str, float] = field(default_factory=dict)
@@ -56,7 +57,8 @@ def measures() -> Mapping[str, MeasureSpec]:
         rule = Rule(threshold=float(m["threshold"]), confidence=float(m.get("confidence", base["confidence"])),
                     max_trials=int(m.get("max_trials", base["max_trials"])))
         out[name] = MeasureSpec(id=name, kind=m["kind"], dialects=tuple(m["dialects"]), rule=rule, says=m["says"],
-                                how=m["how"], parameter=m.get("parameter"), prompt=m.get("prompt", ""),
+                                how=m["how"], parameter=m.get("parameter"), fields=tuple(m.get("fields", ())),
+                                prompt=m.get("prompt", ""),
                                 max_tokens=int(m.get("max_tokens", 12)), high=MappingProxyType(m.get("high", {})),
                                 data=MappingProxyType(m), max_flaky=float(m.get("max_flaky", base["max_flaky"])))
     return MappingProxyType(out)

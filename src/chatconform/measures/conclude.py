@@ -19,7 +19,7 @@ def conclude(spec: MeasureSpec, probe: Probe, dialect: str, records: list[TrialR
             result.cost.add(made.attempts, made.tokens, made.usd)
     for record in records:
         result.attempted += 1
-        fates = [(m, fate(m)) for m in record.made]
+        fates = [(m, fate(m, spec.fields)) for m in record.made]
         refused = next((m for m, f in fates if f == "rejected"), None)
         if refused is not None:
             result.verdict, result.reason = REJECTED, f"{refused.role}: {refusal(refused)}"

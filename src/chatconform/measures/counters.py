@@ -90,16 +90,16 @@ class OpenAI(Counter):
                          if model.startswith(e["prefix"])), None)
         if encoding is None:
             return None, f"no published encoding is known for {model!r}"
-        try:
-            import bpe_openai
-        except ImportError:
-            return None, "the encodings are not installed (pip install bpe-openai; tiktoken downloads them)"
+        framing = data["tokens_per_message"]
         with warnings.catch_warnings():  # the package reads its data with a deprecated importlib call
             warnings.simplefilter("ignore", DeprecationWarning)
+            try:
+                import bpe_openai
+            except ImportError:
+                return None, "the encodings are not installed (pip install bpe-openai; tiktoken downloads them)"
             enc = bpe_openai.get_encoding(encoding)
-        framing = data["tokens_per_message"]
-        return data["reply_priming"] + sum(framing + len(enc.encode(m["role"])) + len(enc.encode(m["content"]))
-                                           for m in messages), ""
+            return data["reply_priming"] + sum(framing + len(enc.encode(m["role"])) + len(enc.encode(m["content"]))
+                                               for m in messages), ""
 
 
 class Reference(Counter):

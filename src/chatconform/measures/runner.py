@@ -126,7 +126,7 @@ def _trial(spec: MeasureSpec, dialect: str, trial: int, subject: Subject, sender
         sent = sender.send(where, body(where, subject.model, call.ask), f"{subject.name}/{spec.id}/{trial}/{call.role}")
         made = Made(call.role, call.probed, sent.exchange, sent.attempts, sent.detail, sent.tokens, sent.usd)
         record.made.append(made)
-        if fate(made) is not None:
+        if fate(made, spec.fields) is not None:
             break
         got[call.role] = sent.exchange
     return record

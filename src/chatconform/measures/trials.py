@@ -6,6 +6,7 @@ of the kept evidence reach the same verdict from the same exchanges.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -69,14 +70,17 @@ class Probe:
     most: int  # the most calls one trial makes (the plan's ceiling)
 
 
-def fate(made: Made) -> str | None:
-    """`failed`, `rejected` or None (answered 2xx) for one call."""
+def fate(made: Made, fields: tuple[str, ...] = ()) -> str | None:
+    """`failed`, `rejected` or None (answered 2xx) for one call; a rejection is a 400 or 422 to a call carrying
+    the parameter whose error names one of its `fields` (not a 404 for a wrong URL, a 401, a 429, nor a
+    refusal of something else in the request)."""
     ex = made.exchange
     if ex is None or ex.response is None or ex.response.status >= 500:
         return "failed"
     if ex.response.status >= 400:
-        # only a refusal of the request's content names a parameter: not a 404 (a wrong URL), a 401 or a 429
-        return "rejected" if made.probed and ex.response.status in REFUSALS else "failed"
+        said = ex.response.body.decode("utf-8", "replace")
+        named = any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(f)}(?![A-Za-z0-9_])", said) for f in fields)
+        return "rejected" if made.probed and ex.response.status in REFUSALS and named else "failed"
     return None
 
 
