@@ -114,6 +114,7 @@ def _more_commands(sub) -> None:
     catalog.register(sub)
     __import__("chatconform.cli.check", fromlist=["register"]).register(sub)
     __import__("chatconform.report.merge", fromlist=["register"]).register(sub)
+    __import__("chatconform.measures.cli", fromlist=["register"]).register(sub)
 
 
 def _env_path(name: str) -> Path | None:
