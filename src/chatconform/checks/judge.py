@@ -147,4 +147,4 @@ def _known(row: Row, deviation) -> None:
 
 
 def _deviation(ex: Exchange, check: str):
-    return deviation_for(ex.provider, check, ex.model, ex.origin)
+    return deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)

@@ -34,6 +34,7 @@ class Scenario:
     negative: bool = False
     messages: list = field(default_factory=lambda: HELLO)
     note: str = ""
+    provenance: dict = field(default_factory=dict)  # what the exchange records about where it came from
 
     def body(self, model: str) -> dict | None:
         """The request body for a model (None for a GET); a Responses call sends `input`, not `messages`."""
@@ -121,4 +122,49 @@ SCENARIOS = [
 ]
 # Only for the self-test and fuzzing (it exists to show a planted bug that needs n >= 3).
 N3 = Scenario("n3", {"n": 3, "max_tokens": 8})
+
+
+@dataclass(frozen=True)
+class ToolCallScenario(Scenario):
+    """A shipped tool-call scenario as one dialect's request (streamed or not), to the endpoint serving it."""
+
+    tool: object = None  # the chatconform.toolcalls ToolScenario
+    dialect: str = "openai-chat"
+    stream: bool = False
+
+    def body(self, model: str) -> dict | None:
+        from chatconform.dialects import dialect_named
+
+        return dialect_named(self.dialect).tool_request(self.tool, model, self.stream)
+
+
+DIALECT_ENDPOINTS = {"openai-chat": "chat", "anthropic-messages": "messages", "openai-responses": "responses"}
+
+
+def tool_calls(wanted: str = "all") -> list[ToolCallScenario]:
+    """The shipped tool-call scenarios (`all`, or ids separated by commas) in each dialect that can say them,
+    whole and (where a scenario asks) streamed; each goes to the endpoint a provider declares for it."""
+    from chatconform.dialects import load_dialects
+    from chatconform.toolcalls import SCENARIO_KEY, VERSION_KEY, tool_scenarios
+
+    shipped = tool_scenarios()
+    ids = list(shipped.scenarios) if wanted == "all" else [i.strip() for i in wanted.split(",") if i.strip()]
+    unknown = [i for i in ids if shipped.get(i) is None]
+    if unknown:
+        raise ChatconformError(f"Unknown tool scenario {unknown[0]!r}. "
+                               f"Known: {', '.join(shipped.scenarios)}.")
+    out = []
+    for scenario in (shipped.get(i) for i in ids):
+        for name, dialect in load_dialects().items():
+            for stream in (False, True) if scenario.stream else (False,):
+                if dialect.tool_request(scenario, "m", stream) is None:
+                    continue  # the dialect's contract cannot say it (Anthropic: tool_choice none)
+                short = DIALECT_ENDPOINTS[name]
+                out.append(ToolCallScenario(
+                    f"tools-{scenario.id}-{short}{'-stream' if stream else ''}", endpoint=short,
+                    tool=scenario, dialect=name, stream=stream, note=scenario.about,
+                    provenance={SCENARIO_KEY: scenario.id, VERSION_KEY: shipped.version, "dialect": name}))
+    return out
+
+
 BY_ID = {s.id: s for s in [*SCENARIOS, N3]}

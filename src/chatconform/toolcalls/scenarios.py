@@ -75,7 +75,7 @@ class ToolScenario:
     choice: str = "auto"  # one of MODES
     choice_name: str | None = None  # the tool a named choice forces
     single: bool = False  # parallel calls turned off
-    max_tokens: int = 200
+    max_tokens: int = 100
     stream: bool = False  # recorded streamed too
     version: int = 0
 
@@ -155,7 +155,8 @@ def _scenario(raw: dict, tools: dict, version: int, where: str) -> ToolScenario:
     _check_conversation(messages, where)
     return ToolScenario(
         id=raw["id"], about=raw["about"], tools=offered, messages=messages, choice=mode, choice_name=name,
-        single=raw.get("single", False), max_tokens=raw.get("max_tokens", 200), stream=raw.get("stream", False),
+        single=raw.get("single", False), max_tokens=raw.get("max_tokens", 100),
+        stream=raw.get("stream", False),
         version=version, expect=Expect(call=expect.get("call", "may"), tools=tuple(expect.get("tools", ())),
                                        not_tools=tuple(expect.get("not_tools", ())),
                                        arguments=dict(expect.get("arguments", {})),
