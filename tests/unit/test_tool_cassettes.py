@@ -3,6 +3,7 @@ server: honest provenance, no key, and a suite that reports what the model reall
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,17 +52,37 @@ def test_a_tool_scenario_goes_out_through_the_live_path_and_judged_by_its_scenar
     assert [f.severity for f in rows["tools.scenario_expected"].findings] == ["warning"]
 
 
+DECLARED = '[[providers.openai-compatible.deviations]]\ncheck = "tools.called_offered"\n{more}\n' \
+    'reason = "test"\nlink = "https://example.invalid"\n'
+
+
+def declare(tmp_path, more: str) -> None:
+    project = tmp_path / "chatconform.toml"
+    project.write_text(DECLARED.format(more=more))
+    providers.configure(project)
+
+
 def test_a_deviation_declared_for_one_endpoint_does_not_cover_another(tmp_path, store):
     from tests.tool_builders import answer, exchange, request
 
-    project = tmp_path / "chatconform.toml"
-    project.write_text('[[providers.openai-compatible.deviations]]\ncheck = "tools.called_offered"\n'
-                       'paths = ["/v1/responses"]\nreason = "test"\nlink = "https://example.invalid"\n')
-    providers.configure(project)
+    declare(tmp_path, 'paths = ["/v1/responses"]')
     try:
         for dialect, verdict in (("responses", "xfail"), ("chat", "fail")):
             ex = exchange(dialect, request(dialect), answer(dialect, [("nope", "{}")]))
             assert judge(ex, store, only="tools.called_offered").verdict == verdict, dialect
+    finally:
+        providers.reset()
+
+
+@pytest.mark.parametrize(("more", "stale"), [("", True), ("sometimes = true", False)])
+def test_a_deviation_that_shows_only_sometimes_is_not_stale_where_it_does_not_show(tmp_path, store, more, stale):
+    from tests.tool_builders import answer, exchange, request
+
+    declare(tmp_path, more)
+    try:
+        ex = exchange("chat", request("chat"), answer("chat", [("get_weather", "{}")]))
+        row = judge(ex, store, only="tools.called_offered").rows["tools.called_offered"]
+        assert (row.verdict, row.stale is not None) == ("pass", stale)
     finally:
         providers.reset()
 
@@ -85,8 +106,11 @@ def test_the_recorded_run_covers_every_scenario_in_every_dialect_with_honest_pro
         assert prov["server"] == "llama.cpp llama-server" and prov["server_build"], path
         assert prov["chat_template_sha256"] == template, f"{path}: recorded with another template"
         assert "--api-key <redacted>" in prov["server_args"] and "--jinja" in prov["server_args"]
-        assert prov["scenario"] == path.stem and named_scenario(cassette.exchanges[0]) [0] is not None, path
-        assert b"llama-" not in path.read_bytes().split(b"server_args")[0], path  # no key before the metadata
+        assert prov["scenario"] == path.stem and named_scenario(cassette.exchanges[0])[0] is not None, path
+        sent = cassette.exchanges[0].request.headers
+        assert sent.get("authorization", "<redacted>").endswith("<redacted>"), path
+        assert sent.get("x-api-key", "<redacted>") == "<redacted>", path
+        assert re.search(rb"llama-[0-9a-f]{24}", path.read_bytes()) is None, path  # the recorder's key shape
 
 
 def _raw_calls(ex) -> int:

@@ -300,3 +300,21 @@ def test_openai_s_responses_call_whose_deltas_go_astray_is_caught(store):
     assert item.name
     astray = edited(ex, b'"item_id":"fc_', b'"item_id":"fc_other', 1)
     assert found(astray, store, "tools.streamed_calls_assemble") == [("tools.streamed_calls_assemble", "violation")]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_the_last_call_of_an_answer_cut_at_its_limit_is_not_held_to_the_schema(dialect, store):
+    calls = [PARIS, ("get_time", "{}")]  # the limit stopped the model before the second call's timezone
+    cut = exchange(dialect, request(dialect, limit=10), answer(dialect, calls, stopped="length", used=10))
+    assert found(cut, store, "tools.arguments_match_schema") == [("tools.arguments_match_schema", "info")]
+    whole = exchange(dialect, request(dialect, limit=50), answer(dialect, calls, used=10))
+    assert found(whole, store, "tools.arguments_match_schema")[0][1] in ("warning", "violation")
+
+
+def test_a_responses_call_cut_at_the_limit_in_its_arguments_is_info(store):
+    calls = [PARIS, ("get_time", '{"timezone": "Euro')]
+    cut = exchange("responses", request("responses", limit=10), answer("responses", calls, used=10))
+    assert found(cut, store, "responses.function_arguments_json") == [("responses.function_arguments_json", "info")]
+    whole = exchange("responses", request("responses", limit=50), answer("responses", calls, used=10))
+    assert found(whole, store, "responses.function_arguments_json") == [("responses.function_arguments_json",
+                                                                          "violation")]

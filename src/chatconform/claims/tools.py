@@ -53,11 +53,17 @@ def the_tool_called_is_one_that_was_offered(ctx: Context):
        applies_to=_calls_a_tool, quoted_by_dialect=True)
 def arguments_fit_the_offered_tools_schema(ctx: Context):
     """The input of each call of an offered tool is valid against that tool's JSON Schema (arguments that are
-    not JSON at all are each dialect's own JSON claim's); severity as the dialect words it, strict or not."""
+    not JSON at all are each dialect's own JSON claim's); severity as the dialect words it, strict or not. The
+    last call of an answer cut at its token limit may be incomplete: info."""
     for check in checked_calls(ctx.ex):
         said = words(ctx, "tools.arguments_match_schema", "strict" if check.strict else None)
         for breach in check.breaches:
-            yield _finding(breach, "", said)
+            if check.cut:  # the limit stopped the model in the middle of this call
+                yield _finding(Breach(breach.at, breach.message + " (the answer stopped at its token limit in this "
+                                      "call: its input may be incomplete, not judged)", breach.received), "", said,
+                               "info")
+            else:
+                yield _finding(breach, "", said)
 
 
 def _choice_applies(ctx: Context) -> bool:

@@ -30,6 +30,7 @@ class Deviation:
     kind: str = "deviation"  # or "spec-defect": the provider's published spec is what is wrong
     declared_in: str = ""
     paths: tuple[str, ...] = ("*",)  # the endpoints (URL path endings) it is declared for
+    sometimes: bool = False  # shows on some exchanges only (what a model generated decides): never stale
 
     def covers(self, check: str, model: str | None, origin: str, path: str = "") -> bool:
         """True when this deviation explains a failure of `check` for this model, origin and endpoint."""
@@ -96,7 +97,7 @@ def _deviations(data: dict, kinds=(("deviations", "deviation"), ("spec_defects",
         -> tuple[Deviation, ...]:
     return tuple(Deviation(d["check"], d["reason"], d["link"], tuple(d.get("models", ("*",))),
                            tuple(d.get("origins", ("*",))), kind, d.get("declared_in", ""),
-                           tuple(d.get("paths", ("*",))))
+                           tuple(d.get("paths", ("*",))), d.get("sometimes", False))
                  for key, kind in kinds for d in data.get(key, ()))
 
 

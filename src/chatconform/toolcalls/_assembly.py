@@ -42,7 +42,7 @@ class Assembly:
 
     def _in_order(self, d: ToolDelta) -> None:
         """Chat's calls of one choice take indexes 0, 1, 2... (a gap or a step back scrambles the calls)."""
-        if not (isinstance(d.slot, tuple) and len(d.slot) == 2 and isinstance(d.slot[1], int)):
+        if not (isinstance(d.slot, tuple) and len(d.slot) == 2 and isinstance(d.slot[1], int)) or d.slot[0] == "item":
             return  # Anthropic's and Responses' indexes are shared with other blocks: their grammar orders them
         group, index = d.slot
         expected = self.opened_in.get(group, 0)
@@ -105,5 +105,5 @@ class Assembly:
 
 def _slot(slot) -> str:
     if isinstance(slot, tuple) and len(slot) == 2:
-        return f"choice {slot[0]} index {slot[1]}"
+        return f"item {slot[1]!r}" if slot[0] == "item" else f"choice {slot[0]} index {slot[1]}"
     return f"index {slot}"

@@ -43,6 +43,7 @@ class CallCheck:
     strict: bool
     parsed: object = NOT_PARSED
     breaches: tuple[Breach, ...] = ()  # the input against the offered tool's schema
+    cut: bool = False  # the last call of an output cut at its token limit: its input may be incomplete
 
     @property
     def parses(self) -> bool:
@@ -79,23 +80,23 @@ def checked_calls(ex: Exchange) -> list[CallCheck]:
 
 
 def _checked(ex: Exchange) -> list[CallCheck]:
-    dialect = dialect_of(ex)
-    if dialect is None:
+    dialect, answer = dialect_of(ex), answer_of(ex)
+    if dialect is None or answer is None:
         return []
     offered, strict = dialect.offered_tools(ex.request_json), dialect.strict_tools(ex.request_json)
-    out = []
-    for call in calls_of(ex):
-        if call.name not in offered:
-            out.append(CallCheck(call, offered=False, strict=False))
-            continue
-        try:
-            parsed = json.loads(call.arguments or "{}")
-        except ValueError:
-            out.append(CallCheck(call, offered=True, strict=call.name in strict))
-            continue
-        out.append(CallCheck(call, True, call.name in strict, parsed, tuple(schema_breaches(call, offered[call.name],
-                                                                                            parsed))))
-    return out
+    last = {o.tool_calls[-1].at for o in answer.outputs if o.tool_calls and cut_at_limit(ex, o)}
+    return [_check(call, offered, strict, call.at in last) for call in calls_of(ex)]
+
+
+def _check(call: ToolCall, offered: dict, strict: frozenset, cut: bool) -> CallCheck:
+    if call.name not in offered:
+        return CallCheck(call, offered=False, strict=False, cut=cut)
+    try:
+        parsed = json.loads(call.arguments or "{}")
+    except ValueError:
+        return CallCheck(call, offered=True, strict=call.name in strict, cut=cut)
+    return CallCheck(call, True, call.name in strict, parsed, tuple(schema_breaches(call, offered[call.name], parsed)),
+                     cut)
 
 
 def schema_breaches(call: ToolCall, schema: dict, value) -> list[Breach]:

@@ -31,7 +31,8 @@ def request(scenario, model: str, stream: bool) -> dict:
 def _items(turn) -> list[dict]:
     if turn.role == "tool":
         return [{"type": "function_call_output", "call_id": turn.call_id, "output": turn.content}]
-    text = [{"role": turn.role, "content": turn.content}] if turn.content else []
+    # the explicit form (type: message) of an input message: llama-server refuses an assistant turn without it
+    text = [{"type": "message", "role": turn.role, "content": turn.content}] if turn.content else []
     return text + [{"type": "function_call", "call_id": c.id, "name": c.name, "arguments": json.dumps(c.arguments)}
                    for c in turn.calls]
 
@@ -54,7 +55,7 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
         if not isinstance(value, dict):
             continue
         item = value.get("item") if isinstance(value.get("item"), dict) else {}
-        slot, at = value.get("output_index"), f"$events[{index}]"
+        slot, at = _slot(value, item), f"$events[{index}]"
         if kind in ("response.output_item.added", "response.output_item.done") and item.get("type") == "function_call":
             opens = kind.endswith(".added")
             out.append(ToolDelta(slot, "open" if opens else "close", f"{at}.item", id=_text(item.get("call_id")),
@@ -64,6 +65,14 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
             out.append(ToolDelta(slot, "piece", at, arguments=_text(value.get("delta")) or "",
                                  item=_text(value.get("item_id"))))
     return out
+
+
+def _slot(value: dict, item: dict):
+    """The item's output_index; without one (the schema reports that), the item's id keeps calls apart."""
+    index = value.get("output_index")
+    if isinstance(index, int) and not isinstance(index, bool):
+        return index
+    return ("item", _text(item.get("id")) or _text(value.get("item_id")))
 
 
 def _text(value) -> str | None:
