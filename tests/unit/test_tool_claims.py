@@ -318,3 +318,18 @@ def test_a_responses_call_cut_at_the_limit_in_its_arguments_is_info(store):
     whole = exchange("responses", request("responses", limit=50), answer("responses", calls, used=10))
     assert found(whole, store, "responses.function_arguments_json") == [("responses.function_arguments_json",
                                                                           "violation")]
+
+
+def test_a_provider_whose_spec_documents_no_tool_choice_is_not_held_to_it(store):
+    """ModelsLab's /v1/messages request lists no tools: its answers are not judged for tool_choice."""
+    from chatconform.exchange import Exchange, Request, Response
+
+    body = request("messages", "required")
+    url = "https://modelslab.com/api/v7/llm/v1/messages"
+    ex = Exchange(Request("POST", url, {"content-type": "application/json"}, json.dumps(body).encode()),
+                  Response(200, {"content-type": "application/json"},
+                           json.dumps(answer("messages", [], text="Sunny.")).encode()),
+                  provider="modelslab", model="gemini-2.5-flash")
+    assert "tools.choice_honoured" not in judge(ex, store).rows
+    anthropic = exchange("messages", body, answer("messages", [], text="Sunny."))  # Anthropic's own contract
+    assert "tools.choice_honoured" in judge(anthropic, store).rows

@@ -12,7 +12,9 @@ from __future__ import annotations
 from chatconform.claims._context import Context
 from chatconform.claims._predicates import event_stream
 from chatconform.claims._registry import claim
+from chatconform.errors import ChatconformError
 from chatconform.findings import GAP_KIND, Finding
+from chatconform.specs._pointer import property_names
 from chatconform.toolcalls import DATA as SCENARIOS_FILE
 from chatconform.toolcalls import (SCENARIO_KEY, Breach, checked_calls, choice_breaches, named_scenario, outcome,
                                    stream_breaches)
@@ -70,7 +72,25 @@ def _choice_applies(ctx: Context) -> bool:
     if ctx.answer is None or ctx.dialect is None:
         return False
     choice = ctx.dialect.tool_choice(ctx.sent)
-    return choice is not None and (choice.mode != "auto" or choice.single)
+    return choice is not None and (choice.mode != "auto" or choice.single) and _documents_tool_choice(ctx)
+
+
+def _documents_tool_choice(ctx: Context) -> bool:
+    """False when the spec judging the exchange documents its request without tool_choice (ModelsLab's
+    /v1/messages lists no tools at all): a provider is not held to a parameter it does not document."""
+    return ctx.once("documents tool_choice", _lists_tool_choice)
+
+
+def _lists_tool_choice(ctx: Context) -> bool:
+    from chatconform.checks.route import route  # judging sits above the claims it runs
+
+    try:
+        way = route(ctx.ex, ctx.store)
+        spec = ctx.store.load(way.source) if way.source is not None else None
+        op = spec.find_operation(ctx.ex.request.method, ctx.ex.request.path) if spec else None
+        return op is None or not op.request_schema or "tool_choice" in property_names(spec.doc, op.request_schema)
+    except ChatconformError:
+        return True  # a spec that cannot be read is reported where it is judged; nothing says otherwise
 
 
 @claim(id="tools.choice_honoured", says="(each dialect's words for tool_choice)", source=QUOTED,
