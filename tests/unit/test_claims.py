@@ -69,6 +69,7 @@ CASES = [
     ("tools.arguments_are_json", req(), tool_completion('{"city": "Paris"}', "tool_calls"), None),
     ("tools.arguments_are_json", req(), tool_completion("{city: Paris", "tool_calls"), "warning"),
     ("tools.finish_reason_tool_calls", req(), tool_completion("{}", "stop"), "violation"),
+    ("tools.finish_reason_tool_calls", req(max_tokens=7), tool_completion("{}", "length"), None),
     ("model.answered_as_requested", req(), completion(model=FLASH), None),
     ("model.answered_as_requested", req(), completion(model=FLASH + "-06-17"), "info"),
     ("model.answered_as_requested", req(), completion(model="google/gemini-2.0-flash"), "violation"),

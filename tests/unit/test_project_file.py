@@ -57,7 +57,7 @@ def error_of(project, text: str) -> str:
 
 def test_without_a_project_file_the_builtin_data_is_in_force(project):
     assert providers.current()["config"] is None
-    assert set(PROFILES) == {"aimlapi", "anthropic", "mistral", "modelslab", "openai-compatible"}
+    assert set(PROFILES) == {"aimlapi", "anthropic", "llama-cpp", "mistral", "modelslab", "openai-compatible"}
 
 
 def test_a_user_adds_a_model_to_a_provider(project):

@@ -118,7 +118,7 @@ def _row(ex: Exchange, check: str, run) -> Row:
     findings = list(run())
     row = Row(check=check, findings=findings, seconds=time.perf_counter() - start)
     if not findings:  # most rows: a pass, unless a deviation declared for this check has gone stale
-        row.stale = _deviation(ex, check)
+        row.stale = _stale(ex, check)
         return row
     violations = [f for f in findings if f.severity == "violation"]
     deviations = [_deviation(ex, f.check) for f in violations]  # each remembered (profiles.deviation_for)
@@ -136,7 +136,7 @@ def _row(ex: Exchange, check: str, run) -> Row:
         row.verdict, row.reason = GAP, "; ".join(f.message for f in gaps)
         row.acknowledged = acknowledgement_for(ex.provider, check, ex.model, ex.origin, [f.check for f in gaps])
     else:
-        row.stale = _deviation(ex, check)
+        row.stale = _stale(ex, check)
     return row
 
 
@@ -146,5 +146,11 @@ def _known(row: Row, deviation) -> None:
     row.reason = f"known deviation: {deviation.reason} ({deviation.link})"
 
 
+def _stale(ex: Exchange, check: str):
+    """A deviation declared for a check this exchange passes (one declared to show only sometimes is not)."""
+    declared = _deviation(ex, check)
+    return None if declared is None or declared.sometimes else declared
+
+
 def _deviation(ex: Exchange, check: str):
-    return deviation_for(ex.provider, check, ex.model, ex.origin)
+    return deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)

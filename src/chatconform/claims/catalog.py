@@ -18,6 +18,7 @@ MODULES = (
     "messages",
     "responses",
     "choices",
+    "tools",
     "limits",
     "finish",
     "model",

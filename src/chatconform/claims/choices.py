@@ -108,9 +108,10 @@ def tool_call_arguments_are_json_strings(ctx: Context):
 @claim(id="tools.finish_reason_tool_calls", says="tool_calls if the model called a tool",
        source=AIML_RESP + "choices/items/properties/finish_reason/description", applies_to=_has_tool_calls)
 def tool_calls_finish_with_tool_calls(ctx: Context):
-    """A choice that calls tools has finish_reason "tool_calls"."""
+    """A choice that calls tools has finish_reason "tool_calls" (or "length": cut at the limit while calling,
+    which finish.length_only_at_limit judges)."""
     for choice in ctx.choices:
-        if _calls(choice) and choice.get("finish_reason") != "tool_calls":
+        if _calls(choice) and choice.get("finish_reason") not in ("tool_calls", "length"):
             yield Finding.at_path(f"$.choices[{choice.get('index')}].finish_reason",
                                   "the choice calls a tool but finish_reason is not \"tool_calls\"",
                                   received=str(choice.get("finish_reason")), expected="tool_calls")

@@ -1,5 +1,6 @@
 """Anthropic Messages (Anthropic itself, ModelsLab's compatible endpoint, any gateway speaking it): limits,
-stop reasons and stop sequences, tool input against the offered schema, usage; quoted from Anthropic's spec."""
+stop reasons and stop sequences, usage; quoted from Anthropic's spec. (Tool input against the offered
+input_schema is judged in every dialect alike: claims/tools.py, in Anthropic's words.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from chatconform.claims._context import Context
 from chatconform.claims._predicates import answered_in, both
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import ANTHROPIC_MESSAGE, ANTHROPIC_PARAMS
-from chatconform.claims.tooling import tool_input_problems
 from chatconform.findings import Finding, excerpt
 
 DIALECT = "anthropic-messages"
@@ -16,8 +16,6 @@ MAX_SAYS = "This parameter only specifies the absolute maximum number of tokens 
 STOP_SAYS = ("If the model encounters one of the custom sequences, the response `stop_reason` value will be "
              "`\"stop_sequence\"` and the response `stop_sequence` value will contain the matched stop sequence.")
 LIMIT_SAYS = "`\"max_tokens\"`: we exceeded the requested `max_tokens` or the model's maximum"
-TOOLS_SAYS = ("`input_schema`: [JSON schema](https://json-schema.org/) for the tool `input` shape that the model "
-              "will produce in `tool_use` output content blocks.")
 USAGE_SAYS = "The cumulative number of output tokens which were used."
 
 
@@ -77,17 +75,6 @@ def the_stop_sequence_returned_is_one_that_was_sent(ctx: Context):
     elif matched is not None and reason != "stop_sequence":
         yield Finding.at_path("$.stop_reason", f"a stop_sequence is named but stop_reason is {reason!r}",
                               received=excerpt(reason), expected="stop_sequence")
-
-
-def _calls_a_tool(ctx: Context) -> bool:
-    return answered(ctx) and any(o.tool_calls for o in ctx.answer.outputs)
-
-
-@claim(id="messages.tool_input_matches_schema", says=TOOLS_SAYS, source=ANTHROPIC_PARAMS + "tools/description",
-       applies_to=_calls_a_tool)
-def tool_use_input_fits_the_offered_input_schema(ctx: Context):
-    """Each tool_use names an offered tool, and its input is valid against that tool's input_schema."""
-    yield from tool_input_problems(ctx)
 
 
 def _streamed_usage(ctx: Context) -> bool:

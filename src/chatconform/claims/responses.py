@@ -10,6 +10,7 @@ from chatconform.claims._predicates import answered_in
 from chatconform.claims._registry import claim
 from chatconform.claims._sources import OPENAI_SPEC
 from chatconform.findings import Finding, excerpt
+from chatconform.toolcalls import checked_calls
 
 DIALECT = "openai-responses"
 answered = answered_in(DIALECT)
@@ -80,13 +81,17 @@ def _calls_a_function(ctx: Context) -> bool:
 @claim(id="responses.function_arguments_json", says=ARGUMENTS_SAYS, applies_to=_calls_a_function,
        source=OPENAI_SPEC + "#/components/schemas/FunctionToolCall/properties/arguments/description")
 def function_call_arguments_are_json(ctx: Context):
-    """Each function_call's arguments parse as JSON."""
+    """Each function_call's arguments parse as JSON (the last call of a response cut at its token limit may be
+    incomplete: info)."""
+    cut = {check.call.at for check in checked_calls(ctx.ex) if check.cut}
     for call in ctx.answer.outputs[0].tool_calls:
         try:
             json.loads(call.arguments or "{}")
         except ValueError:
-            yield Finding.at_path(f"{call.at}.arguments", "the arguments are not JSON",
-                                  received=excerpt(call.arguments), expected="a JSON string")
+            why = " (cut at the token limit in this call: not judged)" if call.at in cut else ""
+            yield Finding.at_path(f"{call.at}.arguments", f"the arguments are not JSON{why}",
+                                  received=excerpt(call.arguments), expected="a JSON string",
+                                  severity="info" if why else None)
 
 
 def _has_total(ctx: Context) -> bool:

@@ -133,7 +133,7 @@ def _render(j, store, ex, path) -> str:
 def _brief(finding, ex) -> dict:
     """A finding for --json, with the known-deviation (or, for a gap, acknowledgement) reason the data declares."""
     out = finding.brief()
-    deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin) \
+    deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin, ex.request.path) \
         if finding.severity == "violation" else None
     if deviation:
         out["known_deviation"] = deviation.reason

@@ -15,7 +15,8 @@ from importlib import import_module, resources
 from types import MappingProxyType
 from typing import Mapping
 
-from chatconform.dialects._base import STOPS, Answer, Dialect, Output, ToolCall, Usage
+from chatconform.dialects._base import (STOPS, Answer, Dialect, Output, ToolCall, ToolChoice, ToolDelta,
+                                        Usage)
 from chatconform.errors import UsageError
 
 MODULES = ("openai_chat", "anthropic_messages", "openai_responses")
@@ -67,5 +68,5 @@ def contracts() -> Mapping[str, Contract]:
                                             c.get("errors", "")) for name, c in data.items()})
 
 
-__all__ = ["STOPS", "Answer", "Contract", "Dialect", "MODULES", "Output", "ToolCall", "Usage", "contracts",
-           "dialect_named", "load_dialects", "recognise"]
+__all__ = ["STOPS", "Answer", "Contract", "Dialect", "MODULES", "Output", "ToolCall", "ToolChoice", "ToolDelta",
+           "Usage", "contracts", "dialect_named", "load_dialects", "recognise"]

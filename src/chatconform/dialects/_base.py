@@ -29,6 +29,33 @@ class ToolCall:
 
 
 @dataclass(frozen=True)
+class ToolChoice:
+    """What a request asked of tool use, in shared terms (each dialect reads its own words for it)."""
+
+    mode: str = "auto"  # auto, none, required (any tool) or named (the tool `name`)
+    name: str | None = None
+    single: bool = False  # parallel calls turned off: at most one call (Anthropic: exactly one when forced)
+    at: str = "$.tool_choice"
+
+
+@dataclass(frozen=True)
+class ToolDelta:
+    """One streamed piece of a tool call: the call it belongs to (`slot`) and what it adds.
+
+    `kind` is "open" (the piece that starts a call: its id and name), "piece" (more arguments) or "close" (the
+    dialect's own summary of the finished call, where it sends one: Responses' output_item.done).
+    """
+
+    slot: object
+    kind: str
+    at: str
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+    item: str | None = None  # the id of the item a piece says it belongs to (Responses' item_id)
+
+
+@dataclass(frozen=True)
 class Usage:
     """Token counts as the answer reports them (None: not reported)."""
 
@@ -93,6 +120,7 @@ class Dialect:
     """One API dialect; subclasses read its JSON. Every method takes an Exchange and never raises on odd input."""
 
     facts: Facts
+    tools = None  # the module that writes and reads the dialect's tool calls: request, choice, strict, deltas
 
     @property
     def name(self) -> str:
@@ -137,6 +165,23 @@ class Dialect:
     def offered_tools(self, body: dict) -> dict[str, dict]:
         """name -> the JSON Schema of its input, for each tool the request offered."""
         return {}
+
+    def strict_tools(self, body: dict) -> frozenset[str]:
+        """The names of the tools the request offered with strict schema adherence turned on."""
+        return self.tools.strict(body) if self.tools else frozenset()
+
+    def tool_choice(self, body: dict) -> ToolChoice | None:
+        """What the request asked of tool use (None when it offered no tool or said something unknown)."""
+        offered = self.offered_tools(body)
+        return self.tools.choice(body) if self.tools and offered else None
+
+    def tool_request(self, scenario, model: str, stream: bool = False) -> dict | None:
+        """A tool-call scenario as this dialect's request body (None: the dialect cannot express it)."""
+        return self.tools.request(scenario, model, stream) if self.tools else None
+
+    def tool_deltas(self, ex) -> list[ToolDelta]:
+        """The streamed pieces of tool calls, in the order they came ([] for a whole answer)."""
+        return self.tools.deltas(ex) if self.tools and ex.stream is not None else []
 
     def assembled(self, ex) -> dict | None:
         """The answer body as a client ends up with it: the JSON body, or the stream put together."""

@@ -50,7 +50,8 @@ def estimate(body: dict, price: tuple[float, float] | None, default_limit: int =
     """Worst case for a request: prompt chars/3 as tokens, plus the output limit in force, times n."""
     price = price or UNDOCUMENTED_PRICE
     prompt = len(json.dumps(body.get("messages", body))) // 3 + 1
-    limit = body.get("max_completion_tokens") or body.get("max_tokens") or default_limit
+    limit = body.get("max_completion_tokens") or body.get("max_tokens") or body.get("max_output_tokens") \
+        or default_limit
     n = body.get("n") if isinstance(body.get("n"), int) and body.get("n") > 0 else 1
     output = int(limit) * n if isinstance(limit, (int, float)) else default_limit
     return Estimate(usd=prompt * price[0] + output * price[1], tokens=prompt + output)

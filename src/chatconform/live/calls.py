@@ -66,6 +66,8 @@ def run(target: Target, scenario: Scenario, ledger: Ledger | None, policy: Retry
     data = json.dumps(shaped).encode() if body is not None else b""
     result = call(method, url, headers, data, policy=policy, origin=target.origin, provider=target.provider,
                   model=target.model, label=f"{target.id}/{scenario.id}")
+    if result.exchange is not None:
+        result.exchange.provenance.update(scenario.provenance)  # a tool scenario's id: its claim reads it
     usd, tokens = actual_cost(result.exchange.json if result.exchange else None, price)
     if ledger is not None:
         ledger.settle(est, usd, tokens)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from chatconform.errors import ChatconformError
 from chatconform.providers.profiles import GENERIC, PROFILES
 from chatconform.specs import SpecStore
-from chatconform.specs._pointer import resolve
+from chatconform.specs._pointer import property_names
 
 HELLO = [{"role": "user", "content": "Say hello in five words."}]
 JSON_ASK = [{"role": "system", "content": "Respond in JSON."}, {"role": "user", "content": "Name a colour."}]
@@ -20,7 +20,8 @@ WEATHER = {"type": "object", "properties": {"city": {"type": "string"}}, "requir
 TOOL = {"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",
                                           "parameters": WEATHER}}
 MESSAGES_TOOL = {"name": "get_weather", "description": "Weather in a city", "input_schema": WEATHER}
-RESPONSES_TOOL = {"type": "function", "name": "get_weather", "description": "Weather in a city", "parameters": WEATHER}
+RESPONSES_TOOL = {"type": "function", "name": "get_weather", "description": "Weather in a city", "parameters": WEATHER,
+                  "strict": False}  # FunctionTool requires `strict` (and the reference echoes the tool back)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Scenario:
     negative: bool = False
     messages: list = field(default_factory=lambda: HELLO)
     note: str = ""
+    provenance: dict = field(default_factory=dict)  # what the exchange records about where it came from
 
     def body(self, model: str) -> dict | None:
         """The request body for a model (None for a GET); a Responses call sends `input`, not `messages`."""
@@ -74,19 +76,7 @@ def documented_fields(provider: str) -> frozenset[str] | None:
 def _request_fields(spec, chat_path: str) -> frozenset[str]:
     """The property names of a spec's chat request schema, through $refs and allOf (OpenAI's composes it)."""
     op = spec.find_operation("post", chat_path)
-    return _properties(spec.doc, op.request_schema, 0) if op and op.request_schema else frozenset()
-
-
-def _properties(doc, pointer: str, depth: int) -> frozenset[str]:
-    """The property names of the schema at `pointer`, of the schema its $ref names, and of its allOf parts."""
-    schema = resolve(doc, pointer)
-    if depth > 8 or not isinstance(schema, dict):
-        return frozenset()
-    ref = schema.get("$ref")
-    names = _properties(doc, ref[1:], depth + 1) if isinstance(ref, str) and ref.startswith("#") else frozenset()
-    names |= frozenset(schema["properties"]) if isinstance(schema.get("properties"), dict) else frozenset()
-    parts = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
-    return names.union(*(_properties(doc, f"{pointer}/allOf/{i}", depth + 1) for i in range(len(parts))))
+    return property_names(spec.doc, op.request_schema) if op and op.request_schema else frozenset()
 
 
 SCENARIOS = [
@@ -121,4 +111,53 @@ SCENARIOS = [
 ]
 # Only for the self-test and fuzzing (it exists to show a planted bug that needs n >= 3).
 N3 = Scenario("n3", {"n": 3, "max_tokens": 8})
-BY_ID = {s.id: s for s in [*SCENARIOS, N3]}
+# Only for the self-test: a streamed tool call, for the faults that break how its pieces assemble.
+TOOLS_STREAM = Scenario("tools-stream", {"tools": [TOOL], "tool_choice": "required", "max_tokens": 64, "stream": True,
+                                         "stream_options": {"include_usage": True}},
+                        messages=[{"role": "user", "content": "What is the weather in Paris? Use the tool."}])
+
+
+@dataclass(frozen=True)
+class ToolCallScenario(Scenario):
+    """A shipped tool-call scenario as one dialect's request (streamed or not), to the endpoint serving it."""
+
+    tool: object = None  # the chatconform.toolcalls ToolScenario
+    dialect: str = "openai-chat"
+    stream: bool = False
+
+    def body(self, model: str) -> dict | None:
+        from chatconform.dialects import dialect_named
+
+        return dialect_named(self.dialect).tool_request(self.tool, model, self.stream)
+
+
+DIALECT_ENDPOINTS = {"openai-chat": "chat", "anthropic-messages": "messages", "openai-responses": "responses"}
+
+
+def tool_calls(wanted: str = "all") -> list[ToolCallScenario]:
+    """The shipped tool-call scenarios (`all`, or ids separated by commas) in each dialect that can say them,
+    whole and (where a scenario asks) streamed; each goes to the endpoint a provider declares for it."""
+    from chatconform.dialects import load_dialects
+    from chatconform.toolcalls import SCENARIO_KEY, VERSION_KEY, tool_scenarios
+
+    shipped = tool_scenarios()
+    ids = list(shipped.scenarios) if wanted == "all" else [i.strip() for i in wanted.split(",") if i.strip()]
+    unknown = [i for i in ids if shipped.get(i) is None]
+    if unknown:
+        raise ChatconformError(f"Unknown tool scenario {unknown[0]!r}. "
+                               f"Known: {', '.join(shipped.scenarios)}.")
+    out = []
+    for scenario in (shipped.get(i) for i in ids):
+        for name, dialect in load_dialects().items():
+            for stream in (False, True) if scenario.stream else (False,):
+                if dialect.tool_request(scenario, "m", stream) is None:
+                    continue  # the dialect's contract cannot say it (Anthropic: tool_choice none)
+                short = DIALECT_ENDPOINTS[name]
+                out.append(ToolCallScenario(
+                    f"tools-{scenario.id}-{short}{'-stream' if stream else ''}", endpoint=short,
+                    tool=scenario, dialect=name, stream=stream, note=scenario.about,
+                    provenance={SCENARIO_KEY: scenario.id, VERSION_KEY: shipped.version, "dialect": name}))
+    return out
+
+
+BY_ID = {s.id: s for s in [*SCENARIOS, N3, TOOLS_STREAM]}

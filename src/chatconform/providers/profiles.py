@@ -29,12 +29,15 @@ class Deviation:
     origins: tuple[str, ...] = ("*",)
     kind: str = "deviation"  # or "spec-defect": the provider's published spec is what is wrong
     declared_in: str = ""
+    paths: tuple[str, ...] = ("*",)  # the endpoints (URL path endings) it is declared for
+    sometimes: bool = False  # shows on some exchanges only (what a model generated decides): never stale
 
-    def covers(self, check: str, model: str | None, origin: str) -> bool:
-        """True when this deviation explains a failure of `check` for this model and origin."""
+    def covers(self, check: str, model: str | None, origin: str, path: str = "") -> bool:
+        """True when this deviation explains a failure of `check` for this model, origin and endpoint."""
         return (check == self.check or check.startswith(self.check + "."))\
             and covers(self.models, model)\
-            and ("*" in self.origins or origin in self.origins)
+            and ("*" in self.origins or origin in self.origins)\
+            and ("*" in self.paths or any(path.rstrip("/").endswith(p) for p in self.paths))
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ class Profile:
 def _deviations(data: dict, kinds=(("deviations", "deviation"), ("spec_defects", "spec-defect"))) \
         -> tuple[Deviation, ...]:
     return tuple(Deviation(d["check"], d["reason"], d["link"], tuple(d.get("models", ("*",))),
-                           tuple(d.get("origins", ("*",))), kind, d.get("declared_in", ""))
+                           tuple(d.get("origins", ("*",))), kind, d.get("declared_in", ""),
+                           tuple(d.get("paths", ("*",))), d.get("sometimes", False))
                  for key, kind in kinds for d in data.get(key, ()))
 
 
@@ -185,14 +189,15 @@ def _provider_of(url: str, profiles) -> str:
     return claimed[0].name if claimed else GENERIC
 
 
-def deviation_for(provider: str, check: str, model: str | None, origin: str) -> Deviation | None:
+def deviation_for(provider: str, check: str, model: str | None, origin: str,
+                  path: str = "") -> Deviation | None:
     """The known deviation (or declared spec defect) of a provider that covers a failing check, if one does."""
     profiles = PROFILES._now()  # first: puts the data in force, which empties the memo when it changed
-    key = (provider, check, model, origin)
+    key = (provider, check, model, origin, path)
     memo = PROFILES.deviations
     if key not in memo:  # asked for every check of every exchange: worked out once per combination
         profile = profiles.get(provider)
-        memo[key] = next((d for d in profile.deviations if d.covers(check, model, origin)), None) \
+        memo[key] = next((d for d in profile.deviations if d.covers(check, model, origin, path)), None) \
             if profile else None
     return memo[key]
 

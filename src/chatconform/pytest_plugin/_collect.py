@@ -202,12 +202,21 @@ def _live(parent, state):
                            config.getoption("--base-url"), config.getoption("--api-key-env"))
     left_out: dict[str, int] = {}
     targets = [(t, m) for t, m in targets if state.holds(t.provider, t.model)]
-    for target, missing, scenario in ((t, m, s) for t, m in targets for s in SCENARIOS if s.for_provider(t.provider)):
+    scenarios = [*SCENARIOS, *_tool_calls(config.getoption("--tool-scenarios"))]
+    for target, missing, scenario in ((t, m, s) for t, m in targets for s in scenarios
+                                      if s.for_provider(t.provider)):
         if missing:
             left_out[missing] = left_out.get(missing, 0) + 1
             continue
         yield ConformanceItem.make(parent, f"{target.id}-live-{scenario.id}", _run.live, (target, scenario))
     state.notes += [f"chatconform: {count} live test(s) not collected: {why}" for why, count in left_out.items()]
+
+
+def _tool_calls(wanted: str | None) -> list:
+    """The shipped tool-call scenarios asked for with --tool-scenarios (none unless asked: each costs)."""
+    from chatconform.live.scenarios import tool_calls
+
+    return tool_calls(wanted) if wanted else []
 
 
 def _locked(action):

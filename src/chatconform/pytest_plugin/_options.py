@@ -78,6 +78,9 @@ def pytest_addoption(parser):
                          "project declares ([run] models/providers, [providers.*] in chatconform.toml)")
     group.addoption("--specs-mirror", default=None,
                     help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
+    group.addoption("--tool-scenarios", default=None, metavar="all|ID,ID",
+                    help="record and live: send the shipped tool-call scenarios too (all, or ids separated "
+                         "by commas), in each dialect a provider declares an endpoint for, under the budget")
     group.addoption("--shard", default=None, metavar="I/N",
                     help="run shard I of N: the providers and models a stable hash puts there (replay and live); "
                          "`chatconform merge` joins the shards' results.json into the unsharded run's")

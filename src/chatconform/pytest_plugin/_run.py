@@ -159,8 +159,8 @@ def _send(target, scenario, ledger, mode, policy):
         return run(target, scenario, ledger, policy)
     cassette = inside(project_root() / "cassettes", safe_name(target.provider), safe_name(target.model.split("/")[-1]),
                       f"{safe_name(scenario.id)}.yaml")
-    with use_cassette(cassette, "record", provenance("live", target.provider, target.model, scenario=scenario.id),
-                      Scrubber()):
+    prov = provenance("live", target.provider, target.model, scenario=scenario.id, **scenario.provenance)
+    with use_cassette(cassette, "record", prov, Scrubber()):
         return run(target, scenario, ledger, policy)
 
 

@@ -28,7 +28,9 @@ fault("messages-over-max-tokens", "output_tokens exceed max_tokens", "messages-c
 fault("messages-max-tokens-early", "stop_reason max_tokens far below the limit", "messages-basic",
       "messages.max_tokens_stop_at_limit")(lambda b, m: m.update(stop_reason="max_tokens"))
 fault("messages-tool-input-off-schema", "tool_use input that breaks the offered input_schema",
-      "messages-tools", "messages.tool_input_matches_schema")(lambda b, m: m["content"][0].update(input={"city": 5}))
+      "messages-tools", "tools.arguments_match_schema")(lambda b, m: m["content"][0].update(input={"city": 5}))
+fault("messages-tool-name-wrong", "a tool_use of a tool that was never offered", "messages-tools",
+      "tools.called_offered")(lambda b, m: m["content"][0].update(name="get_wether"))
 
 
 @fault("messages-block-index", "the first content block starts at index 1", "messages-stream",

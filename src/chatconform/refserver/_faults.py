@@ -16,6 +16,10 @@ def _usage(r):
     return r["usage"]
 
 
+def _call(r) -> dict:
+    return r["choices"][0]["message"]["tool_calls"][0]["function"]
+
+
 fault("usage-total-off", "total_tokens is one more than prompt + completion", "capped", "usage.total_is_sum")(
     lambda b, r: _usage(r).update(total_tokens=_usage(r)["total_tokens"] + 1))
 fault("reasoning-over", "reasoning_tokens exceed completion_tokens", "capped", "usage.reasoning_within_completion")(
@@ -40,6 +44,10 @@ fault("json-broken", "json_object content that is not JSON", "json", "response_f
     lambda b, r: r["choices"][0]["message"].update(content="answer: not json"))
 fault("tool-args-broken", "tool call arguments that are not JSON", "tools", "tools.arguments_are_json")(
     lambda b, r: r["choices"][0]["message"]["tool_calls"][0]["function"].update(arguments="{city: Paris"))
+fault("tool-args-off-schema", "tool call arguments that break the offered schema", "tools",
+      "tools.arguments_match_schema")(lambda b, r: _call(r).update(arguments='{"town": "Paris"}'))
+fault("tool-name-wrong", "a call of a tool that was never offered", "tools", "tools.called_offered")(
+    lambda b, r: _call(r).update(name="get_wether"))
 fault("tool-finish-stop", "a tool call with finish_reason stop", "tools", "tools.finish_reason_tool_calls")(
     lambda b, r: r["choices"][0].update(finish_reason="stop"))
 fault("model-swap", "another model answers", "basic", "model.answered_as_requested")(
@@ -110,6 +118,18 @@ def n_at_least_three(body, response):
         response["choices"] = response["choices"][:-1]
 
 
+@fault("tool-calls-merged", "a second parallel call streamed into the first call's index", "tools-stream",
+       "tools.streamed_calls_assemble", "tools.arguments_are_json", "tools.called_offered")
+def chunks_tool_calls_merged(body, chunks):
+    # a client adding the pieces up gets one call whose name is both names and whose arguments are no JSON
+    at = next(n for n, c in enumerate(chunks)
+              if c["choices"] and (c["choices"][0]["delta"] or {}).get("tool_calls"))
+    second = {"index": 0, "id": "call_merged", "type": "function", "function": {"name": "get_weather",
+                                                                               "arguments": '{"city": "Rome"}'}}
+    choice = {**chunks[at]["choices"][0], "delta": {"tool_calls": [second]}}
+    chunks.insert(at + 1, {**chunks[at], "choices": [choice]})
+
+
 def _over(response: dict, completion_tokens: int) -> None:
     usage = response["usage"]
     usage.update(completion_tokens=completion_tokens, total_tokens=usage["prompt_tokens"] + completion_tokens)
@@ -124,3 +144,4 @@ def _every_dialect() -> dict[str, Fault]:
 
 
 FAULTS: dict[str, Fault] = _every_dialect()
+

@@ -32,6 +32,10 @@ fault("responses-output-text-off", "an output_text that is not the output_text p
       "responses-basic", "responses.output_text_matches_parts")(lambda b, r: r.update(output_text="not what the parts say"))
 fault("responses-arguments-broken", "function_call arguments that are not JSON", "responses-tools",
       "responses.function_arguments_json")(lambda b, r: r["output"][0].update(arguments="{city: Paris"))
+fault("responses-arguments-off-schema", "function_call arguments that break the offered schema", "responses-tools",
+      "tools.arguments_match_schema")(lambda b, r: r["output"][0].update(arguments='{"town": "Paris"}'))
+fault("responses-tool-name-wrong", "a function_call of a function never offered", "responses-tools",
+      "tools.called_offered")(lambda b, r: r["output"][0].update(name="get_wether"))
 
 
 @fault("responses-sequence-backwards", "two events' sequence numbers swapped", "responses-stream",

@@ -21,6 +21,7 @@ from chatconform.live.scenarios import BY_ID, SCENARIOS
 DOCUMENT_KINDS = {"gap", "spec-lint", "docs-conflict", "spec-defect", "request"}
 # Stream faults go to the generic contract: a provider's own chunk schema may carry a declared spec defect.
 STREAM_TARGET = (GENERIC, "reference-model")
+STREAMED = ("stream", "tools-stream")
 GENERIC_MODEL = "ref"  # the generic provider lists no models: the reference answers any
 
 
@@ -78,7 +79,7 @@ def run_fault(server: ReferenceServer, name: str, store) -> Kill:
     if fault.scenario in DIALECT_BY_ID:
         result = send(server, DIALECT_BY_ID[fault.scenario], policy(), header)
     else:
-        provider, model = STREAM_TARGET if fault.scenario == "stream" else fault_target()
+        provider, model = STREAM_TARGET if fault.scenario in STREAMED else fault_target()
         target = target_for(server, provider, model)
         result = run(target, BY_ID[fault.scenario], None, policy(), header).result
     found = behaviour_findings(result, store)

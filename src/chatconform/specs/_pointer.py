@@ -108,3 +108,15 @@ def _index_key(pointer: str):
     """Sort key putting higher list indexes of one parent first."""
     head, _, last = pointer.rpartition("/")
     return (head, -int(last)) if last.isdigit() else (head, 0)
+
+
+def property_names(doc, pointer: str, depth: int = 0) -> frozenset[str]:
+    """The property names of the schema at `pointer`, of the schema its $ref names, and of its allOf parts."""
+    schema = resolve(doc, pointer)
+    if depth > 8 or not isinstance(schema, dict):
+        return frozenset()
+    ref = schema.get("$ref")
+    names = property_names(doc, ref[1:], depth + 1) if isinstance(ref, str) and ref.startswith("#") else frozenset()
+    names |= frozenset(schema["properties"]) if isinstance(schema.get("properties"), dict) else frozenset()
+    parts = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
+    return names.union(*(property_names(doc, f"{pointer}/allOf/{i}", depth + 1) for i in range(len(parts))))

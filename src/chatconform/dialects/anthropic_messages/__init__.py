@@ -6,16 +6,18 @@ import json
 
 from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_int, read_facts
 from chatconform.dialects._errors import anthropic_envelope
+from chatconform.dialects.anthropic_messages import _tools
 from chatconform.dialects.anthropic_messages._stream import assemble, grammar, typed_events
 from chatconform.exchange import Exchange, once
 
-TOOL_BLOCKS = ("tool_use",)  # blocks that call a tool the request offered (server tools are the API's own)
+TOOL_BLOCKS = _tools.TOOL_BLOCKS  # blocks calling a tool the request offered (server tools are the API's own)
 
 
 class AnthropicMessages(Dialect):
     """The Messages dialect."""
 
     facts = read_facts(__name__)
+    tools = _tools
 
     def recognises(self, request) -> int:
         if self.serves(request.path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_int, read_facts
 from chatconform.dialects._errors import openai_envelope
+from chatconform.dialects.openai_chat import _tools
 from chatconform.exchange import NOT_JSON, Exchange, once
 
 
@@ -11,6 +12,7 @@ class OpenAIChat(Dialect):
     """The chat-completions dialect."""
 
     facts = read_facts(__name__)
+    tools = _tools
 
     def recognises(self, request) -> int:
         return 2 if self.serves(request.path) else 0

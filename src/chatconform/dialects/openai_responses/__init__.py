@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_int, read_facts
 from chatconform.dialects._errors import openai_envelope
+from chatconform.dialects.openai_responses import _tools
 from chatconform.dialects.openai_responses._stream import assemble, grammar, typed_events
 from chatconform.exchange import Exchange, once
 
@@ -12,6 +13,7 @@ class OpenAIResponses(Dialect):
     """The Responses dialect."""
 
     facts = read_facts(__name__)
+    tools = _tools
 
     def offered_tools(self, body: dict) -> dict[str, dict]:
         return {t["name"]: t.get("parameters") if isinstance(t.get("parameters"), dict) else {}

@@ -1,0 +1,87 @@
+"""Tool calls in chat completions: `tools` of type function, `tool_choice`, and streamed `tool_calls` deltas."""
+
+from __future__ import annotations
+
+import json
+
+from chatconform.dialects._base import ToolChoice, ToolDelta
+from chatconform.dialects._openai_tools import choice as openai_choice
+from chatconform.exchange import Exchange
+
+
+def request(scenario, model: str, stream: bool) -> dict:
+    """A scenario as a chat-completions request body."""
+    body = {"model": model, "messages": [_message(m) for m in scenario.messages],
+            "tools": [{"type": "function", "function": _function(t)} for t in scenario.tools],
+            "max_tokens": scenario.max_tokens}
+    if scenario.choice == "named":
+        body["tool_choice"] = {"type": "function", "function": {"name": scenario.choice_name}}
+    else:
+        body["tool_choice"] = scenario.choice
+    if scenario.single:
+        body["parallel_tool_calls"] = False
+    if stream:
+        body.update(stream=True, stream_options={"include_usage": True})
+    return body
+
+
+def _function(tool) -> dict:
+    out = {"name": tool.name, "description": tool.description, "parameters": tool.parameters}
+    return {**out, "strict": True} if tool.strict else out
+
+
+def _message(message) -> dict:
+    if message.role == "tool":
+        return {"role": "tool", "tool_call_id": message.call_id, "content": message.content}
+    if message.calls:
+        return {"role": "assistant", "content": message.content or None, "tool_calls": [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
+            for c in message.calls]}
+    return {"role": message.role, "content": message.content}
+
+
+def choice(body: dict) -> ToolChoice | None:
+    """The request's tool_choice and parallel_tool_calls in shared terms."""
+    return openai_choice(body, lambda value: (value.get("function") or {}).get("name")
+                         if isinstance(value.get("function"), dict) else None)
+
+
+def strict(body: dict) -> frozenset[str]:
+    """Names of the function tools offered with strict: true."""
+    return frozenset(t["function"]["name"] for t in body.get("tools") or []
+                     if isinstance(t, dict) and isinstance(t.get("function"), dict)
+                     and t["function"].get("strict") is True and isinstance(t["function"].get("name"), str))
+
+
+def deltas(ex: Exchange) -> list[ToolDelta]:
+    """Every tool_calls entry of every chunk's delta; the first entry of an index opens its call."""
+    from chatconform.dialects.openai_chat import chunks  # the package reads its chunks; it imports this module
+
+    events = {id(value): index for index, _, value in ex.payloads}
+    out: list[ToolDelta] = []
+    opened: dict[tuple, int] = {}
+    for chunk in chunks(ex):
+        for choice_at, entry in enumerate(chunk.get("choices") or []):
+            if not isinstance(entry, dict):
+                continue
+            calls = (entry.get("delta") or {}).get("tool_calls") if isinstance(entry.get("delta"), dict) else None
+            for n, call in enumerate(calls if isinstance(calls, list) else []):
+                if not isinstance(call, dict):
+                    continue
+                at = f"$events[{events.get(id(chunk), '?')}].choices[{choice_at}].delta.tool_calls[{n}]"
+                out.append(_delta(entry.get("index", 0), call, at, opened))
+    return out
+
+
+def _delta(choice_index, call: dict, at: str, opened: dict) -> ToolDelta:
+    index = call.get("index")
+    if not isinstance(index, int) or isinstance(index, bool):
+        index = ("no index", len(opened))  # a gateway's chunk without index: a call of its own, as assembled
+    slot = (choice_index, index)
+    function = call.get("function") if isinstance(call.get("function"), dict) else {}
+    kind = "piece" if slot in opened else "open"
+    opened.setdefault(slot, len(opened))
+    name = function.get("name") if isinstance(function.get("name"), str) else None
+    arguments = function.get("arguments") if isinstance(function.get("arguments"), str) else ""
+    return ToolDelta(slot, kind, at, id=call.get("id") if isinstance(call.get("id"), str) else None,
+                     name=name, arguments=arguments)
