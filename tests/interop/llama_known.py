@@ -64,9 +64,10 @@ STOP_WORD_END_TURN = ("a custom stop sequence that matched is returned in stop_s
 ANTHROPIC_PERMISSIVE = ("Anthropic's request bounds are not enforced: the request is converted to a chat "
                         "completion (server-chat.cpp server_chat_convert_anthropic_to_oai) that gives a missing "
                         "max_tokens 4096 (\"required in Anthropic, but we're permissive\"), passes temperature, "
-                        "top_k and max_tokens through to the chat path (temperature clamped only below 0, top_k "
-                        "and max_tokens 0 or less taken) and turns a `messages` that is not an array into an "
-                        "empty conversation, all answered 200")
+                        "top_p, top_k and max_tokens through to the chat path (temperature clamped only below 0, "
+                        "top_p clamped to [0, 1], top_k and max_tokens 0 or less taken), takes stop_sequences "
+                        "given as one string (the chat path's `stop` accepts one) and turns a `messages` that is "
+                        "not an array into an empty conversation, all answered 200")
 MAX_TOKENS_ZERO = "max_tokens 0 still gets one token (the chat path's n_predict 0 does not stop before the first)"
 MESSAGES_MISSING = ("a request without `messages` gets 500 server_error: the converter throws a runtime_error "
                     "(\"'messages' is required\"), which server.cpp ex_wrapper answers as a server error, not 400")
@@ -87,7 +88,7 @@ RESPONSE_EVENTS = ("its Responses stream events are thinner than OpenAI's event 
 NO_OUTPUT_INDEX = ("response.output_item.added carries no output_index, so no output item has a place in the "
                    "output (the grammar cannot match deltas to items)")
 RESPONSES_PERMISSIVE = ("OpenAI's Responses bounds are not enforced: max_output_tokens below the documented "
-                        "minimum 16 and temperature above 2 are answered 200 (the request is converted to a chat "
+                        "minimum 16, temperature outside 0..2 and top_p outside 0..1 are answered 200 (the request is converted to a chat "
                         "completion, server-chat.cpp server_chat_convert_responses_to_chatcmpl, whose limits are "
                         "soft)")
 
@@ -112,3 +113,26 @@ DIALECT_FINDINGS.update({
     "responses-max-output-tokens-below-16: request.invalid_rejected": RESPONSES_PERMISSIVE,
     "responses-temperature-above-2: request.invalid_rejected": RESPONSES_PERMISSIVE,
 })
+
+# The dialect fuzzers (tests/interop/test_llama_dialect_fuzz.py), each dialect's requests from its own spec.
+TEXT_FORMAT_IGNORED = ("text.format is not read at all: server_chat_convert_responses_to_chatcmpl passes `text` "
+                       "through to the chat path, which has no such parameter, so a json_schema format without "
+                       "its required name and schema is answered 200 (and a complete one is not honoured)")
+DIALECT_FUZZ_VALID = expected({
+    "messages.stop_sequence_sent": (STOP_WORD_END_TURN, ["anthropic-messages-fuzz-valid"]),
+    "response.schema": (RESPONSE_FIELDS, ["openai-responses-fuzz-valid"]),
+    "stream.chunk-schema": (RESPONSE_EVENTS, ["openai-responses-fuzz-valid"]),
+    "stream.grammar": (NO_OUTPUT_INDEX, ["openai-responses-fuzz-valid"]),
+})
+DIALECT_FUZZ_INVALID = expected({
+    "request.invalid_rejected": (ANTHROPIC_PERMISSIVE, [f"anthropic-messages-fuzz-invalid[{f}]" for f in
+                                                        ("max_tokens", "messages", "stop_sequences", "temperature",
+                                                         "top_k", "top_p")]),
+    "error.envelope": (ANTHROPIC_ENVELOPE + " (the 400 for a value of the wrong type)",
+                       [f"anthropic-messages-fuzz-invalid[{f}]" for f in ("max_tokens", "temperature")]),
+})
+DIALECT_FUZZ_INVALID.update(expected({
+    "request.invalid_rejected": (RESPONSES_PERMISSIVE, [f"openai-responses-fuzz-invalid[{f}]" for f in
+                                                        ("max_output_tokens", "temperature", "top_p")]),
+}))
+DIALECT_FUZZ_INVALID["openai-responses-fuzz-invalid[text]: request.invalid_rejected"] = TEXT_FORMAT_IGNORED

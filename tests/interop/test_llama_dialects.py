@@ -6,12 +6,10 @@ contract; the set of server findings must be exactly tests/interop/llama_known.p
 
 import time
 
-import pytest
-
 from chatconform.checks.judge import judge
 from chatconform.checks.route import route
 from chatconform.dialects import contracts
-from chatconform.live.calls import Target, send_in_dialect
+from chatconform.live.calls import send_in_dialect
 from chatconform.live.interop import server_findings
 
 from tests.interop.dialect_cases import CASES
@@ -22,14 +20,6 @@ from tests.interop.llama_report import difference, explain, summary
 DIALECT_OF = {"/v1/messages": "anthropic-messages", "/v1/messages/count_tokens": "anthropic-messages",
               "/v1/responses": "openai-responses", "/responses": "openai-responses",
               "/v1/responses/input_tokens": "openai-responses"}
-
-
-@pytest.fixture
-def root_target(llama, monkeypatch) -> Target:
-    """llama-server at its root URL (the cases name whole paths: /v1/messages, /responses)."""
-    monkeypatch.setenv("LLAMA_SERVER_KEY", llama["key"])
-    return Target("openai-compatible", MODEL_ID, base_url=f"http://127.0.0.1:{llama['port']}",
-                  key_env="LLAMA_SERVER_KEY")
 
 
 def judged(target, case, store):
