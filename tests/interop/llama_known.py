@@ -39,6 +39,8 @@ SCENARIO_FINDINGS = expected({
                                                   "invalid-top-p-below"]),
     "limits.completion_within_max_tokens": (LIMIT_NOT_REFUSED, ["invalid-max-tokens", "max-tokens-negative"]),
     "error.documented_shape": (ERROR_SHAPE, REFUSED),
+    # an undocumented 4xx is judged against the error object the spec gives its errors (ErrorResponse)
+    "response.schema": (ERROR_SHAPE, REFUSED),
 })
 
 # The fuzzer's valid requests draw n from 1 to 4 (strategies.N_CAP): n 3 and 4 meet the slot limit.
@@ -46,6 +48,7 @@ FUZZ_VALID_FINDINGS = expected({
     "model.answered_as_requested": (MODEL_FILE, ["fuzz-valid"]),
     "request.valid_accepted": (N_SLOTS, ["fuzz-valid"]),
     "error.documented_shape": (ERROR_SHAPE + " (the 400 for n > 2)", ["fuzz-valid"]),
+    "response.schema": (ERROR_SHAPE + " (the 400 for n > 2, judged against OpenAI's ErrorResponse)", ["fuzz-valid"]),
 })
 
 # The fuzzer's invalid requests break one field each; n below 1 and messages not a list are refused (hard
@@ -112,6 +115,7 @@ DIALECT_FINDINGS.update({
     "messages-content-wrong-type: response.schema": ANTHROPIC_ENVELOPE,
     "responses-max-output-tokens-below-16: request.invalid_rejected": RESPONSES_PERMISSIVE,
     "responses-temperature-above-2: request.invalid_rejected": RESPONSES_PERMISSIVE,
+    "responses-input-wrong-type: response.schema": ERROR_SHAPE + " (OpenAI's ErrorResponse judges the 400)",
 })
 
 # The dialect fuzzers (tests/interop/test_llama_dialect_fuzz.py), each dialect's requests from its own spec.
