@@ -37,3 +37,11 @@ def llama_target(llama, monkeypatch) -> Target:
 @pytest.fixture(scope="session")
 def interop_report(llama) -> Report:
     return Report(llama["key"])
+
+
+@pytest.fixture
+def root_target(llama, monkeypatch) -> Target:
+    """llama-server at its root URL (the cases name whole paths: /v1/messages, /responses)."""
+    monkeypatch.setenv("LLAMA_SERVER_KEY", llama["key"])
+    return Target("openai-compatible", MODEL_ID, base_url=f"http://127.0.0.1:{llama['port']}",
+                  key_env="LLAMA_SERVER_KEY")

@@ -17,7 +17,7 @@ from chatconform.recording.scan import scan_for
 from chatconform.live.scenarios import SCENARIOS
 
 from tests.interop.beyond_catalog import EXTRA
-from tests.interop.llama_report import difference, explain
+from tests.interop.llama_report import difference, explain, summary
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_known import SCENARIO_FINDINGS as KNOWN
 
@@ -45,17 +45,10 @@ def test_llama_server_is_judged_and_its_findings_reported(llama_target, spec_sto
                                 "verdict": "fail" if any(f.severity == "violation" for f in findings) else "pass",
                                 "server_findings": own, "findings": [f.brief() for f in findings]}
     interop_report.section("scenarios", section, explain(shown, KNOWN))
-    print("\n" + "\n".join(_summary(section)))
+    print("\n" + summary("scenario", section, 28))
     assert section["stream"]["status"] == 200, "the catalog's stream scenario must be answered to be judged"
     assert shown == set(KNOWN), difference(shown, KNOWN)
 
-
-def _summary(section: dict) -> list[str]:
-    lines = ["findings of llama-server per scenario:"]
-    for scenario, result in section.items():
-        lines.append(f"  {scenario:28} {result['status']} {result['verdict']:4} "
-                     f"{', '.join(result['server_findings']) or '-'}")
-    return lines
 
 
 def test_recording_a_real_server_gives_a_scrubbed_cassette_that_verifies_the_same(llama, llama_target, spec_store,

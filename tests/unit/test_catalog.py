@@ -139,13 +139,15 @@ def test_sync_maps_pages_to_specs_and_reports_the_rest(project):
     # an id two pages claim for different specs is the contract of neither
     assert sources["aimlapi/vendor/one"]["models"] == [] and sources["aimlapi/vendor/two"]["models"] == []
     assert {"aimlapi/docs/vendor/alpha", "aimlapi/docs/vendor/gamma"} <= set(sources)
-    assert not any("resp" in key for key in sources), "a /v1/responses page is not a chat-completions model"
+    # a page embedding the Responses operation: its spec is pinned for the Responses paths only
+    assert sources["aimlapi/vendor/resp-RESPONSES"]["models"] == ["vendor/resp"]
+    assert sources["aimlapi/vendor/resp-RESPONSES"]["paths"] == ["/v1/responses", "/responses"]
+    assert "paths" not in sources["aimlapi/vendor/alpha"] and "aimlapi/docs/vendor/resp" in sources
     sections = report(project)["sections"]
     assert [p["page"] for p in sections["pages_without_spec"]] == [RAW + "vendor/gamma.md"]
-    assert [s["spec"] for s in sections["specs_no_page_links"]] == [RAW + "Vendor/orphan.json",
-                                                                    RAW + "Vendor/resp-RESPONSES.json"]
+    assert [s["spec"] for s in sections["specs_no_page_links"]] == [RAW + "Vendor/orphan.json"]
     assert sections["ids_claimed_twice"][0]["id"] == "vendor/shared"
-    assert sections["not_chat_completions"][0]["page"] == RAW + "vendor/resp.md"
+    assert "not_chat_completions" not in sections
 
 
 def test_specs_pull_pins_every_entry_sync_wrote(project):
@@ -153,8 +155,9 @@ def test_specs_pull_pins_every_entry_sync_wrote(project):
     catalog = load_catalog(project / "specs")
     assert main(["specs", "pull", "--update", "--mirror", str(project / "mirror")]) == 0
     pins = read_lock(project / "specs")
-    assert {s.id for s in catalog.sources} == set(pins) and len(pins) == 9
+    assert {s.id for s in catalog.sources} == set(pins) and len(pins) == 11
     assert catalog.spec_for("aimlapi", "vendor/alpha").id == "aimlapi/vendor/alpha"
+    assert catalog.spec_for("aimlapi", "vendor/resp", "/v1/responses").id == "aimlapi/vendor/resp-RESPONSES"
 
 
 def test_two_unlinked_specs_fitting_a_page_leave_it_unmapped(project):
@@ -208,3 +211,11 @@ def test_online_the_repository_tree_lists_the_specs(monkeypatch):
                      {"path": "docs/other/b.json"}]}
     monkeypatch.setattr(remote, "fetch", lambda url, mirror: json.dumps(tree).encode())
     assert spec_listing(discovery("aimlapi"), None) == [RAW + "V/a.json"]
+
+
+def test_a_spec_pinned_for_some_paths_names_them_as_paths(project):
+    """`paths` (the calls a spec is the contract for) are URL paths; anything else is one line naming it."""
+    bad = '[[source]]\nid = "x/y"\nkind = "spec"\nurl = "https://example.com/y.json"\npaths = ["v1/responses"]\n'
+    (project / "specs" / "sources.toml").write_text(bad, encoding="utf-8")
+    with pytest.raises(Exception, match=r"'paths' in \[\[source\]\] #1 \('x/y'\) must be an array of URL paths"):
+        load_catalog(project / "specs")

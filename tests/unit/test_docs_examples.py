@@ -64,6 +64,13 @@ DELTA_PAGE = page("Delta", ["vendor/delta"], operation("delta", RAW + "Vendor/de
     + "## Example #3\n" + tabs(("Python", "python", py("vendor/delta", url="https://api.aimlapi.com/v1/responses")))
     + response('{"id": "r"}')
     + "## Example #4\n" + tabs(("Python", "python", py("vendor/delta")))))
+# A page documenting both endpoints (as AIML's OpenAI pages do), its Responses example and printed answer.
+EPS_RESPONSE = '{"id": "resp_1", "object": "response", "status": "completed", "output": []}'
+EPS_PAGE = page("Eps", ["vendor/eps"], operation("eps", RAW + "Vendor/eps.json") + "\n"
+                + operation("eps-RESPONSES", RAW + "Vendor/eps-RESPONSES.json", "/v1/responses"), body=(
+                    "## Code Example #2: Using /responses Endpoint\n"
+                    + tabs(("Python", "python", py("vendor/eps", url="https://api.aimlapi.com/v1/responses")))
+                    + response(EPS_RESPONSE)))
 
 
 def test_javascript_object_literals_are_read_without_running_them():
@@ -118,8 +125,10 @@ def generated(tmp_path, monkeypatch):
     monkeypatch.setenv("CHATCONFORM_ROOT", str(tmp_path))
     monkeypatch.setenv("CHATCONFORM_CACHE", str(tmp_path / ".cache"))
     monkeypatch.delenv("CHATCONFORM_SPECS", raising=False)
-    files = {**MIRROR_FILES, "Vendor/delta.json": spec("vendor/delta"), "vendor/delta.md": DELTA_PAGE}
-    mirror = write_mirror(tmp_path / "mirror", files, [*TOC_LINKS, "vendor/delta.md"])
+    files = {**MIRROR_FILES, "Vendor/delta.json": spec("vendor/delta"), "vendor/delta.md": DELTA_PAGE,
+             "Vendor/eps.json": spec("vendor/eps"), "vendor/eps.md": EPS_PAGE,
+             "Vendor/eps-RESPONSES.json": spec("vendor/eps", path="/v1/responses").replace('"201"', '"200"')}
+    mirror = write_mirror(tmp_path / "mirror", files, [*TOC_LINKS, "vendor/delta.md", "vendor/eps.md"])
     assert main(["catalog", "sync", "aimlapi", "--mirror", str(mirror)]) == 0
     assert main(["specs", "pull", "--update", "--mirror", str(mirror)]) == 0
     assert main(["catalog", "examples", "aimlapi"]) == 0
@@ -132,7 +141,7 @@ def cassette(project: Path, name: str) -> dict:
 
 def test_every_chat_example_is_a_cassette_with_its_provenance(generated):
     folder = generated / "cassettes/aimlapi-catalog/vendor/delta"
-    assert sorted(p.name for p in folder.iterdir()) == [f"docs-example-{n}.yaml" for n in (1, 2, 3, 5)]
+    assert sorted(p.name for p in folder.iterdir()) == [f"docs-example-{n}.yaml" for n in (1, 2, 3, 4, 5)]
     first = cassette(generated, "docs-example-1.yaml")
     prov, item = first["metadata"]["provenance"], first["interactions"][0]
     assert prov["sha256"] == read_lock(generated / "specs")["aimlapi/docs/vendor/delta"].sha256
@@ -153,10 +162,27 @@ def test_streams_text_outputs_and_missing_responses_are_said(generated):
         assert data["interactions"][0]["response"] is None and data["metadata"]["provenance"]["response"] == kind
 
 
-def test_responses_api_examples_are_listed_not_judged(generated):
+def test_responses_api_examples_are_cassettes_judged_by_the_pages_responses_spec(generated, monkeypatch):
     listing = json.loads((generated / "specs/catalog/aimlapi.examples.json").read_text(encoding="utf-8"))
-    assert listing["counts"]["not_judged_yet"] == 1 and listing["counts"]["cassettes"] == 4
-    assert listing["not_judged_yet"][0]["url"].endswith("/v1/responses")
+    assert listing["counts"]["not_judged_yet"] == 0 and listing["counts"]["cassettes"] == 6
+    assert listing["counts"]["responses_cassettes"] == 2 and listing["counts"]["responses_response_printed"] == 2
+    eps = yaml.safe_load((generated / "cassettes/aimlapi-catalog/vendor/eps/docs-example-1.yaml").read_text())
+    prov, item = eps["metadata"]["provenance"], eps["interactions"][0]
+    assert item["request"]["uri"] == "https://api.aimlapi.com/v1/responses" and json.loads(
+        item["response"]["body"]["string"]) == json.loads(EPS_RESPONSE)
+    assert (prov["example"]["heading"], prov["example"]["tab"]) == ("Code Example #2: Using /responses Endpoint",
+                                                                    "Python")
+    assert item["response"]["status"]["code"] == 200 and "aimlapi/vendor/eps-RESPONSES" in prov["assumed"]
+    from chatconform.checks.route import route
+    from chatconform.recording.cassettes import load_cassette
+    from chatconform.specs import SpecStore
+
+    monkeypatch.chdir(generated)
+    store = SpecStore()
+    ex = load_cassette(generated / "cassettes/aimlapi-catalog/vendor/eps/docs-example-1.yaml").exchanges[0]
+    way = route(ex, store)
+    assert (way.dialect.name, way.source.id) == ("openai-responses", "aimlapi/vendor/eps-RESPONSES")
+    assert store.catalog.spec_for("aimlapi", "vendor/eps").id == "aimlapi/vendor/eps"  # chat keeps its own
 
 
 def test_no_generated_file_carries_a_key_shown_on_a_page(generated):

@@ -133,7 +133,7 @@ def test_a_source_id_that_would_leave_specs_is_refused(project, capsys, bad_id):
      "unknown key 'provder' in [[source]] #1 ('a/b'); did you mean 'provider'?"),
     (ONE.format(id="a/b").replace("[[source]]", "[[sources]]"),
      "unknown key 'sources' in the top level; did you mean 'source'?"),
-    (ONE.format(id="a/b") + 'zzz = 1\n', "known: id, kind, models, page, provider, url"),
+    (ONE.format(id="a/b") + 'zzz = 1\n', "known: id, kind, models, page, paths, provider, url"),
     (ONE.format(id="a/b").replace('models = ["m"]', 'models = "m"'),
      "'models' in [[source]] #1 ('a/b') must be an array, not a string"),
     (ONE.format(id="a/b").replace('models = ["m"]', 'models = [1]'), "must be an array of strings"),

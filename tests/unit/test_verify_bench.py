@@ -26,3 +26,19 @@ def test_the_report_shows_the_c_loader_and_the_reader_each_with_its_rate():
 def test_the_reader_and_the_loader_count_the_same_interactions(tmp_path):
     paths = bench.write_small_corpus(tmp_path, count=150)
     assert bench.run_reader(paths) == bench.run_yaml_only(paths) == bench.count_interactions(paths) == 150
+
+
+def test_the_anthropic_workload_is_conforming_and_its_baseline_validates_every_event(tmp_path, spec_store):
+    """Whole messages and their streams, judged clean by verify; the baseline checks each body and each event
+    against Anthropic's own contract (the spec a loopback /v1/messages is judged by), not OpenAI's."""
+    from chatconform.bench.anthropic import DELTAS, message_interaction
+
+    whole = bench.write_small_corpus(tmp_path / "whole", count=10, make=message_interaction)
+    streamed = bench.write_small_corpus(tmp_path / "streamed", count=10,
+                                        make=lambda i: message_interaction(i, streamed=True))
+    assert bench.run_verify(whole, spec_store) == 0 and bench.run_verify(streamed, spec_store) == 0
+    assert "&id" not in whole[0].read_text()  # no YAML alias, which no recorded cassette has
+    assert bench.run_baseline(whole, spec_store) == 10
+    assert bench.run_baseline(streamed, spec_store) == 10 * (DELTAS + 5)  # start, block start/stop, delta, stop
+    spec, media = bench._pointers(spec_store, message_interaction(0)["request"]["uri"], "{}")
+    assert spec.source.id == "anthropic/messages" and media["text/event-stream"].endswith("/MessageStreamEvent")

@@ -69,8 +69,9 @@ def reading_floor() -> dict:
     catalog = load_catalog()
     for source in catalog.sources:
         path = catalog.path_of(source)
-        if source.kind == "spec" and path.is_file():
-            json.loads(path.read_bytes())
+        if source.kind == "spec" and path.is_file():  # Mistral's spec is YAML, the others JSON
+            data = path.read_bytes()
+            yaml.load(data, Loader=loader) if path.suffix in (".yaml", ".yml") else json.loads(data)
     for path in find_cassettes([project_root() / "cassettes"]):
         yaml.load(path.read_bytes(), Loader=loader)
     return {"cpu_s": time.process_time() - start}

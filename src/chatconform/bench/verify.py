@@ -52,11 +52,11 @@ def small_interaction(index: int) -> dict:
     }
 
 
-def write_small_corpus(folder: Path, count: int = SMALL_COUNT) -> list[Path]:
-    """`count` small interactions in cassettes of PER_CASSETTE each (provenance: benchmark data)."""
+def write_small_corpus(folder: Path, count: int = SMALL_COUNT, make=small_interaction) -> list[Path]:
+    """`count` interactions made by `make(index)` in cassettes of PER_CASSETTE each (provenance: benchmark data)."""
     paths = []
     for start in range(0, count, PER_CASSETTE):
-        items = [small_interaction(i) for i in range(start, min(count, start + PER_CASSETTE))]
+        items = [make(i) for i in range(start, min(count, start + PER_CASSETTE))]
         path = folder / f"bench-{start:05d}.yaml"
         dump_cassette(path, items, {"origin": "cassette", "notes": "chatconform benchmark data, not a provider's"})
         paths.append(path)
@@ -87,7 +87,13 @@ def run_baseline(paths: list[Path], store) -> int:
                 pointers[uri] = _pointers(store, uri, item["request"].get("body"))
             spec, media = pointers[uri]
             body = (response.get("body") or {}).get("string") or ""
-            for media_type, instance in _instances(body):
+            kind = next((v[0] for k, v in (response.get("headers") or {}).items() if k.lower() == "content-type"
+                         and v), "")
+            try:
+                instances = list(_instances(body, "event-stream" in kind))
+            except ValueError:  # a compressed or binary body (an image download): the floor skips it
+                continue
+            for media_type, instance in instances:
                 if media.get(media_type):
                     validator_for(spec, media[media_type]).is_valid(instance)
                     checked += 1
@@ -107,18 +113,28 @@ def run_reader(paths: list[Path]) -> int:
 
 
 def _pointers(store, uri: str, request_body) -> tuple[object, dict]:
-    """(spec, {media type: pointer}) of the 200 answer to this URL's operation."""
+    """(spec, {media type: pointer}) of the 200 answer to this URL's operation: the provider's spec, else the
+    contract of the path's dialect (Anthropic's for /v1/messages, its events' union for a stream)."""
+    from chatconform.dialects import contracts, load_dialects
     from chatconform.providers.profiles import identify
 
+    path = urlsplit(uri).path
     spec = store.spec_or_none(*identify(uri, json.loads(request_body or "{}")))
-    op = spec.find_operation("post", urlsplit(uri).path) if spec else None
+    op = spec.find_operation("post", path) if spec else None
+    dialect = next((d for d in load_dialects().values() if d.serves(path)), None)
+    if op is None and dialect is not None:
+        contract = contracts()[dialect.facts.contract]
+        spec = store.load(store.catalog.get(contract.source))
+        op = spec.find_operation("post", path)
+        events = [p.lstrip("#") for end, p in contract.streams.items() if path.endswith(end)]
+        return spec, {**(op.response_for(200)[1] or {}), **({"text/event-stream": events[0]} if events else {})}
     return spec, (op.response_for(200)[1] or {}) if op else {}
 
 
-def _instances(body):
+def _instances(body, streamed: bool = False):
     """(media type, parsed JSON) of a JSON body, or of each data event of a stream (no SSE rules)."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    if not text.startswith("data:"):
+    if not streamed and not text.startswith("data:"):
         yield "application/json", json.loads(text)
         return
     for line in text.splitlines():
@@ -205,6 +221,22 @@ def sse_linearity(chunk: bytes = b'data: {"object":"chat.completion.chunk","choi
             f"({ratio:.1f}x for 10x the chunks: {shape})"]
 
 
+def anthropic_lines(store, chat: dict) -> list[str]:
+    """The Anthropic Messages workloads (whole, streamed), each beside its own baseline and chat's speed."""
+    from chatconform.bench.anthropic import message_interaction
+
+    lines = []
+    for label, streamed in (("anthropic whole", False), ("anthropic streamed", True)):
+        with tempfile.TemporaryDirectory() as tmp:
+            row = measure(label, write_small_corpus(Path(tmp), make=lambda i, s=streamed: message_interaction(i, s)),
+                          store)
+        lines += report(row) + verdicts(row, speed=not streamed)
+        lines.append(f"  against chat: {row['per_second'] / chat['per_second']:.2f}x chat's interactions per CPU s "
+                     f"({row['per_second']:.0f} vs {chat['per_second']:.0f}), ratio to its baseline "
+                     f"{row['ratio']:.2f}x vs chat's {chat['ratio']:.2f}x")
+    return lines
+
+
 def realtraffic_folders() -> list[Path]:
     """The real-traffic corpus: CHATCONFORM_REALTRAFFIC, beside the project (as CI has it), the shared copy."""
     env = os.environ.get("CHATCONFORM_REALTRAFFIC")
@@ -225,11 +257,12 @@ def main() -> int:
     store = SpecStore()
     with tempfile.TemporaryDirectory() as tmp:
         small = measure("small", write_small_corpus(Path(tmp)), store)
-    lines = report(small) + verdicts(small)
+    lines = report(small) + verdicts(small) + anthropic_lines(store, small)
     folders = realtraffic_folders()
-    for folder in folders:
-        row = measure(f"real traffic ({folder})", find_cassettes([folder]), store)
-        lines += report(row) + verdicts(row, speed=False)
+    for folder in folders:  # each corpus on its own: chat, Anthropic and Responses traffic side by side
+        for corpus in sorted(d for d in folder.iterdir() if d.is_dir() and find_cassettes([d])):
+            row = measure(f"real traffic ({corpus})", find_cassettes([corpus]), store)
+            lines += report(row) + verdicts(row, speed=False)
     if not folders:
         lines.append("verify real traffic: skipped, no folder found (set CHATCONFORM_REALTRAFFIC)")
     print("\n".join(lines + sse_linearity()))

@@ -20,7 +20,7 @@ class Built:
     """What one example became: its kind, the tab its request came from, the response it prints."""
 
     example: Example
-    kind: str  # "chat", "not-judged", "other" or "unreadable"
+    kind: str  # "chat", "responses" (both judged), "not-judged", "other" or "unreadable"
     calls: dict[str, Call] = field(default_factory=dict)  # tab title -> what it sends
     primary: str = ""  # the tab the request is taken from
     response: str = "none"  # printed | stream | empty | text | none
@@ -43,7 +43,7 @@ class Built:
         return [k for k in keys if len({json.dumps(b.get(k), sort_keys=True) for b in bodies}) > 1]
 
 
-def build(example: Example, endpoints, not_judged) -> Built:
+def build(example: Example, endpoints, not_judged, responses=()) -> Built:
     """Read every tab, pick the first readable one (page order), and the first printed response."""
     calls = {tab.title or tab.language: read_call(tab.language, tab.code) for tab in example.tabs}
     usable = [t for t, c in calls.items() if not c.problem and c.url and isinstance(c.body, dict)]
@@ -53,6 +53,7 @@ def build(example: Example, endpoints, not_judged) -> Built:
     built.primary = usable[0]
     path = urlsplit(built.call.url).path.rstrip("/")
     built.kind = ("chat" if any(path.endswith(e) for e in endpoints) else
+                  "responses" if any(path.endswith(r) for r in responses) else
                   "not-judged" if any(path.endswith(p) for p in not_judged) else "other")
     for title, call in calls.items():
         built.notes += [f"{title} tab: {n}" for n in call.notes]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from chatconform.catalog._build import CREATED_BY, Built
 from chatconform.catalog._generate import (PageRun, SpecStatus, build_page, cassette_path, cassette_text,
@@ -14,6 +15,8 @@ from chatconform.errors import ChatconformError, UsageError
 from chatconform.paths import read_regular, write_atomic
 from chatconform.recording.scrub import find_leaks, scrub_tree
 from chatconform.specs._catalog import load_catalog
+
+JUDGED = ("chat", "responses")  # the kinds of example that become cassettes
 
 
 def run_examples(provider: str, folder: Path, out_dir: Path, listing: Path) -> int:
@@ -45,11 +48,11 @@ def run_examples(provider: str, folder: Path, out_dir: Path, listing: Path) -> i
 
 
 def _cassette(run: PageRun, item: Built, disc, status, out_dir, secrets, files) -> Path | None:
-    """The cassette text of a chat example (kept in `files`), or None for any other example."""
-    if item.kind != "chat":
+    """The cassette text of a chat or Responses example (kept in `files`), or None for any other example."""
+    if item.kind not in JUDGED:
         return None
     model = item.call.body.get("model")
-    code, assumed = status(model)
+    code, assumed = status(model, urlsplit(item.call.url).path.rstrip("/"))
     text = cassette_text(interaction(item, code, secrets), provenance(run, item, disc, assumed, secrets))
     path = cassette_path(out_dir, run, disc, item.example.index)
     _refuse_leaks(text, secrets, path)
@@ -101,15 +104,16 @@ def _row(run: PageRun, item: Built, path: Path | None, out_dir: Path) -> dict:
 def _listing(provider: str, runs: list[PageRun], rows: list[dict], problems: list[dict]) -> dict:
     """Counts, every example, and the pages that could not be read."""
     kinds = Counter(r["kind"] for r in rows)
-    responses = Counter(r["response"] for r in rows if r["kind"] == "chat")
-    counts = {"pages": len(runs), "examples": len(rows), "cassettes": kinds["chat"],
+    printed = Counter((r["kind"], r["response"]) for r in rows if r["kind"] in JUDGED)
+    counts = {"pages": len(runs), "examples": len(rows), "cassettes": kinds["chat"] + kinds["responses"],
+              "responses_cassettes": kinds["responses"],
               "not_judged_yet": kinds["not-judged"], "other_endpoints": kinds["other"],
               "unreadable": kinds["unreadable"], "pages_without_examples": sum(not r.built for r in runs),
-              **{f"chat_response_{k}": v for k, v in sorted(responses.items())}}
+              **{f"{kind}_response_{k}": v for (kind, k), v in sorted(printed.items())}}
     return {"provider": provider, "counts": counts, "pages_not_used": problems,
             "not_judged_yet": [r for r in rows if r["kind"] in ("not-judged", "other")],
             "unreadable": [r for r in rows if r["kind"] == "unreadable"],
-            "examples": [r for r in rows if r["kind"] == "chat"]}
+            "examples": [r for r in rows if r["kind"] in JUDGED]}
 
 
 def _print(counts: dict, rows: list[dict], changed: int, removed: int, out_dir: Path, listing: Path) -> None:

@@ -55,7 +55,7 @@ def pinned_pages(catalog: Catalog, disc: Discovery, problems: list[dict]) -> lis
 
 def build_page(run: PageRun, disc: Discovery) -> None:
     """Every example of the page, read."""
-    run.built = [build(e, disc.endpoints, disc.not_judged) for e in examples_of(run.text)]
+    run.built = [build(e, disc.endpoints, disc.not_judged, disc.responses) for e in examples_of(run.text)]
 
 
 def cassette_path(out_dir: Path, run: PageRun, disc: Discovery, index: int) -> Path:
@@ -66,29 +66,30 @@ def cassette_path(out_dir: Path, run: PageRun, disc: Discovery, index: int) -> P
 
 
 class SpecStatus:
-    """The success status a model's own spec documents for the chat operation (cached per spec file)."""
+    """The success status a model's own spec documents for the operation called (cached per spec and path)."""
 
     def __init__(self, catalog: Catalog, disc: Discovery):
         self.catalog, self.disc, self.cache = catalog, disc, {}
 
-    def __call__(self, model) -> tuple[int, str]:
-        """(status, how it was chosen)."""
-        spec = self.catalog.spec_for(self.disc.provider, model) if isinstance(model, str) else None
+    def __call__(self, model, path: str) -> tuple[int, str]:
+        """(status, how it was chosen) for a call of `path` (the chat endpoint, or the Responses one)."""
+        spec = self.catalog.spec_for(self.disc.provider, model, path) if isinstance(model, str) else None
         if spec is None:
             return 200, "HTTP status 200 assumed (no spec is pinned for this model)"
-        if spec.id not in self.cache:
-            self.cache[spec.id] = self._codes(spec)
-        codes = self.cache[spec.id]
+        if (spec.id, path) not in self.cache:
+            self.cache[spec.id, path] = self._codes(spec, path)
+        codes = self.cache[spec.id, path]
         if len(codes) == 1:
             return codes[0], f"HTTP status {codes[0]}: the only success status {spec.id} documents"
         return 200, f"HTTP status 200 assumed ({spec.id} documents {codes or 'no'} success statuses)"
 
-    def _codes(self, spec: Source) -> list[int]:
+    def _codes(self, spec: Source, path: str) -> list[int]:
         try:
             doc = parse_json(read_regular(self.catalog.path_of(spec), "pulled spec"), spec.id)
         except (FileNotFoundError, ChatconformError):
             return []
-        for endpoint in self.disc.endpoints:
+        group = self.disc.responses if any(path.endswith(r) for r in self.disc.responses) else self.disc.endpoints
+        for endpoint in group:
             try:
                 responses = doc["paths"][endpoint]["post"]["responses"]
             except (KeyError, TypeError):

@@ -22,6 +22,7 @@ class Discovery:
     listing: str
     listing_root: str
     endpoints: tuple[str, ...]
+    responses: tuple[str, ...]  # the Responses operation's paths: a page's spec for them is pinned for them only
     not_judged: tuple[str, ...]
     id_prefix: str
 
@@ -40,7 +41,7 @@ class Discovery:
 
 
 _FIELDS = {"toc": str, "section": str, "site": str, "listing": str, "listing_root": str, "endpoints": list,
-           "not_judged": list, "id_prefix": str}
+           "responses": list, "not_judged": list, "id_prefix": str}
 
 
 def discovery(provider: str) -> Discovery:

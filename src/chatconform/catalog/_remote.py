@@ -75,14 +75,14 @@ class SpecFacts:
     problem: str = ""
 
 
-def spec_facts(url: str, disc: Discovery, mirror: Path | None) -> SpecFacts:
-    """The facts of one spec; a spec that cannot be fetched or read says why in `problem`."""
+def spec_facts(url: str, disc: Discovery, mirror: Path | None, endpoints=None) -> SpecFacts:
+    """The facts of one spec for the chat endpoints (or `endpoints`); one that cannot be read says why."""
     try:
         doc = parse_json(fetch(url, mirror), url)
     except ChatconformError as err:
         return SpecFacts(url, False, (), problem=str(err))
     paths = doc.get("paths") if isinstance(doc, dict) else None
-    ops = [paths.get(e) for e in disc.endpoints] if isinstance(paths, dict) else []
+    ops = [paths.get(e) for e in endpoints or disc.endpoints] if isinstance(paths, dict) else []
     posts = [op["post"] for op in ops if isinstance(op, dict) and isinstance(op.get("post"), dict)]
     return SpecFacts(url, bool(posts), _enum(posts[0]) if posts else ())
 

@@ -31,6 +31,8 @@ class Page:
     how: str = ""  # how the spec was found: "linked", or the enum rule with the page's own words
     models: tuple[str, ...] = ()  # the ids its spec is the contract for (an id two pages claim is dropped)
     sent: tuple[str, ...] = ()  # the ids its examples send
+    chat: bool = True  # False: the page embeds only the Responses operation
+    responses_spec: str = ""  # the spec URL of its Responses operation ("" when none)
 
     def __post_init__(self):
         self.models = self.models or self.facts.model_ids
@@ -74,7 +76,7 @@ def map_catalog(disc: Discovery, mirror: Path | None, models=()) -> Mapping:
     _resolve_unlinked(out, disc, mirror, out.listing)
     _claimed_twice(out)
     if not models:
-        linked = {p.spec for p in out.pages if p.spec}
+        linked = {s for p in out.pages for s in (p.spec, p.responses_spec) if s}
         for url in out.listing:
             if url not in linked:
                 out.note("specs_no_page_links", spec=url)
@@ -85,12 +87,17 @@ def _classify(out: Mapping, page: Page, disc: Discovery, mirror) -> None:
     """Keep a chat page (with its linked spec when it links one); say why any other page is left out."""
     refs = page.facts.specs
     chat = [r for r in refs if r.path in disc.endpoints or (not r.path and r.url)]
-    if refs and not chat:
+    responses = [r for r in refs if r.path in disc.responses]
+    if refs and not chat and not responses:
         out.note("not_chat_completions", page=page.url, embeds=sorted({r.path for r in refs}))
         return
     if not page.facts.model_ids:
         out.note("pages_without_model_ids", page=page.url)
     out.pages.append(page)
+    _responses_spec(out, page, responses, disc, mirror)
+    if responses and not chat:
+        page.chat, page.how = False, "embeds only the Responses operation"
+        return
     for ref in chat:
         if not ref.linked:
             continue
@@ -107,6 +114,23 @@ def _classify(out: Mapping, page: Page, disc: Discovery, mirror) -> None:
         return
     page.how = "; ".join(f'names spec "{r.name}"' + (f" at {r.url}" if r.url else " (its link is broken)")
                          for r in chat) or "names no spec"
+
+
+def _responses_spec(out: Mapping, page: Page, refs, disc: Discovery, mirror) -> None:
+    """The spec the page links for its Responses operation, where it defines that operation."""
+    for ref in refs:
+        if not ref.linked:
+            out.note("responses_spec_links_unusable", page=page.url, spec=ref.name, reason="its link is broken")
+            continue
+        url = _listed_spelling(out, canonical(ref.url, disc), page)
+        facts = spec_facts(url, disc, mirror, disc.responses) if in_section(url, disc) else None
+        if facts is None or facts.problem or not facts.has_endpoint:
+            why = "off the docs repository" if facts is None else facts.problem or f"no POST {disc.responses[0]}"
+            out.note("responses_spec_links_unusable", page=page.url, spec=ref.url, reason=why)
+            continue
+        page.responses_spec = url
+        _check_enum(out, page, facts)
+        return
 
 
 def sent_ids(text: str) -> tuple[str, ...]:
@@ -145,7 +169,7 @@ def _check_enum(out: Mapping, page: Page, facts: SpecFacts) -> None:
 
 def _resolve_unlinked(out: Mapping, disc: Discovery, mirror, listing: list[str]) -> None:
     """Pages without a usable link: the one unlinked spec whose model enum lists all their ids, else a gap."""
-    waiting = [p for p in out.pages if not p.spec]
+    waiting = [p for p in out.pages if not p.spec and p.chat]
     if not waiting:
         return
     linked = {p.spec for p in out.pages if p.spec}

@@ -83,7 +83,10 @@ def _report(disc: Discovery, mapping: Mapping, new: list[dict]) -> dict:
     """The report file: counts, then every section of what could not be mapped (sorted: stable diffs)."""
     sections = {k: sorted(v, key=lambda item: sorted(item.items())) for k, v in mapping.report.items()}
     return {"provider": disc.provider, "toc": disc.toc, "section": disc.section,
-            "counts": {"chat_pages": len(mapping.pages), "specs_mapped": len({p.spec for p in mapping.pages if p.spec}),
+            "counts": {"chat_pages": sum(p.chat for p in mapping.pages),
+                       "responses_only_pages": sum(not p.chat for p in mapping.pages),
+                       "specs_mapped": len({p.spec for p in mapping.pages if p.spec}),
+                       "responses_specs_mapped": len({p.responses_spec for p in mapping.pages if p.responses_spec}),
                        "entries_written": len(new), **{k: len(v) for k, v in sections.items()}},
             "sections": sections}
 
@@ -91,8 +94,10 @@ def _report(disc: Discovery, mapping: Mapping, new: list[dict]) -> dict:
 def _print(mapping: Mapping, new: list[dict], target: Path, report: Path | None) -> None:
     """A summary, with every line of the sections a reader must act on."""
     specs = sum(e["kind"] == "spec" for e in new)
-    print(f"{len(mapping.pages)} chat model pages, {specs} spec entries, {len(new) - specs} page entries "
-          f"-> {target}")
+    responses = sum(bool(e.get("paths")) for e in new)
+    print(f"{sum(p.chat for p in mapping.pages)} chat model pages, {sum(not p.chat for p in mapping.pages)} "
+          f"Responses-only pages, {specs} spec entries ({responses} for the Responses endpoint), "
+          f"{len(new) - specs} page entries -> {target}")
     for kind in _SHOWN:
         for item in mapping.report.get(kind, []):
             print(f"  {kind}: " + "; ".join(f"{k}={v}" for k, v in item.items()))

@@ -7,7 +7,7 @@ import re
 
 _BLOCK = re.compile(r"^\[\[source\]\]\n", re.M)
 _ID = re.compile(r'^id = "((?:[^"\\]|\\.)*)"$', re.M)
-KEYS = ("id", "kind", "provider", "models", "url", "page")
+KEYS = ("id", "kind", "provider", "models", "paths", "url", "page")
 
 
 def source_block(entry: dict) -> str:

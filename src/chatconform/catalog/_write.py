@@ -35,8 +35,22 @@ def entries(mapping: Mapping, disc: Discovery, elsewhere) -> list[dict]:
                     entry["models"].append(model)
             if page.how != "linked":
                 entry["note"] = (entry.get("note", "") + f"\n{page.entry.link}: {page.how}").strip()
+    responses = _responses_entries(mapping, disc, known_urls)
     docs = [_doc_entry(disc, p) for p in mapping.pages if p.url not in known_urls]
-    return _unique([*specs.values(), *docs], mapping)
+    return _unique([*specs.values(), *responses, *docs], mapping)
+
+
+def _responses_entries(mapping: Mapping, disc: Discovery, known_urls: set) -> list[dict]:
+    """One entry per Responses spec: the contract of its pages' models for the Responses paths only."""
+    specs: dict[str, dict] = {}
+    for page in mapping.pages:
+        if page.responses_spec and page.responses_spec not in known_urls:
+            entry = specs.setdefault(page.responses_spec, {
+                "id": source_id(disc, page.responses_spec, docs=False), "kind": "spec", "provider": disc.provider,
+                "models": [], "paths": list(disc.responses), "url": page.responses_spec,
+                "page": disc.public_page(page.entry.link)})
+            entry["models"] += [m for m in page.models if m not in entry["models"]]
+    return list(specs.values())
 
 
 def _spec_entry(disc: Discovery, page: Page) -> dict:
@@ -45,7 +59,7 @@ def _spec_entry(disc: Discovery, page: Page) -> dict:
 
 
 def _doc_entry(disc: Discovery, page: Page) -> dict:
-    note = "" if page.spec else f"no spec: {page.how}"
+    note = "" if page.spec or page.responses_spec else f"no spec: {page.how}"
     return {"id": source_id(disc, page.url, docs=True), "kind": "doc", "provider": disc.provider,
             "models": list(page.facts.model_ids), "url": page.url, "page": disc.public_page(page.entry.link),
             **({"note": note} if note else {})}

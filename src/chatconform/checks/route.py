@@ -66,7 +66,7 @@ def _route(ex: Exchange, store) -> Route:
         if found.problem or _documents(store, found.source, method, path):
             return found
         tried.append(found)
-    own = store.catalog.spec_for(ex.provider, ex.model)
+    own = store.catalog.spec_for(ex.provider, ex.model, path)
     if own is not None:
         mine = Route(dialect, own, f"the spec {ex.provider} publishes for this model" if ex.provider != GENERIC
                      else "OpenAI's spec, the contract of an OpenAI-compatible host")

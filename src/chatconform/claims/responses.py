@@ -56,7 +56,8 @@ def an_incomplete_response_says_why_and_only_it_does(ctx: Context):
         yield Finding.at_path("$.incomplete_details", "status is incomplete but incomplete_details gives no reason",
                               received=excerpt(details), expected='{"reason": "max_output_tokens" or ...}')
     elif status != "incomplete" and details is not None:
-        yield Finding.at_path("$.incomplete_details", f"status is {status!r} but incomplete_details is set",
+        said = f"status is {status!r}" if "status" in response else "the response has no status"
+        yield Finding.at_path("$.incomplete_details", f"{said} but incomplete_details is set",
                               received=excerpt(details), expected="null")
 
 

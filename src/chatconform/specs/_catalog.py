@@ -26,6 +26,7 @@ class Source:
     page: str = ""
     provider: str = ""
     models: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # the calls (by path ending) a spec is the contract for; () for any
 
     @property
     def relpath(self) -> str:
@@ -39,6 +40,12 @@ class Source:
         if self.kind != "spec" or self.provider != provider:
             return False
         return "*" in self.models or (model is not None and model in self.models)
+
+    def rank(self, path: str | None) -> int:
+        """How well the spec fits a call: 0 it names the call's path, 1 it names no path, 2 it names others."""
+        if not self.paths:
+            return 1
+        return 0 if path is not None and any(path.rstrip("/").endswith(p) for p in self.paths) else 2
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,12 @@ class Catalog:
                 return source
         raise unknown("source", source_id, [s.id for s in self.sources])
 
-    def spec_for(self, provider: str, model: str | None) -> Source | None:
-        """The spec that is the contract for this provider and model, exact model ids first."""
+    def spec_for(self, provider: str, model: str | None, path: str | None = None) -> Source | None:
+        """The spec that is the contract for this provider and model (for the call to `path`): a spec naming
+        that path first (AIML's <model>-RESPONSES.json for /v1/responses), then one naming none, exact model
+        ids before "*"."""
         matches = [s for s in self.sources if s.covers(provider, model)]
-        matches.sort(key=lambda s: "*" in s.models)
+        matches.sort(key=lambda s: (s.rank(path), "*" in s.models))
         return matches[0] if matches else None
 
     def models_of(self, provider: str) -> list[str]:
@@ -106,7 +115,7 @@ def _read_sources(path: Path, version) -> tuple[Source, ...]:
 
 
 # Every key a [[source]] may have and its type; anything else is a typo to name, never to ignore.
-_FIELDS = {"id": str, "kind": str, "url": str, "page": str, "provider": str, "models": list}
+_FIELDS = {"id": str, "kind": str, "url": str, "page": str, "provider": str, "models": list, "paths": list}
 _RESERVED = ("sources.toml", "specs.lock")
 
 
@@ -147,8 +156,11 @@ def _source(entry, path: Path, number: int) -> Source:
     models = entry.get("models", [])
     if not all(isinstance(m, str) for m in models):
         raise UsageError(f"{path}: 'models' in {where} must be an array of strings")
+    paths = entry.get("paths", [])
+    if not all(isinstance(p, str) and p.startswith("/") for p in paths):
+        raise UsageError(f"{path}: 'paths' in {where} must be an array of URL paths (each starting with /)")
     return Source(id=entry["id"], kind=entry["kind"], url=entry["url"], page=entry.get("page", ""),
-                  provider=entry.get("provider", ""), models=tuple(models))
+                  provider=entry.get("provider", ""), models=tuple(models), paths=tuple(paths))
 
 
 def _check_unique(path: Path, sources: tuple[Source, ...]) -> None:

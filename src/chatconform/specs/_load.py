@@ -190,7 +190,7 @@ class SpecStore:
         self.catalog = catalog or load_catalog()
         self._pins = read_lock(self.catalog.folder)
         self._loaded: dict[str, LoadedSpec | ChatconformError] = {}
-        self._sources: dict = {}  # (provider, model) -> Source | None: verify asks once per exchange
+        self._sources: dict = {}  # (provider, model, path) -> Source | None: verify asks once per exchange
 
     def load(self, source: Source) -> LoadedSpec:
         """The loaded spec of a source; a missing, altered or broken copy is a one-line error (kept, so a
@@ -205,11 +205,11 @@ class SpecStore:
             raise found.with_traceback(None)  # a fresh traceback each time, not one that grows
         return found
 
-    def spec_for(self, provider: str, model: str | None) -> LoadedSpec | None:
-        """The loaded contract for a provider's model, or None when the catalog has none."""
-        if (provider, model) not in self._sources:
-            self._sources[provider, model] = self.catalog.spec_for(provider, model)
-        source = self._sources[provider, model]
+    def spec_for(self, provider: str, model: str | None, path: str | None = None) -> LoadedSpec | None:
+        """The loaded contract for a provider's model (for a call to `path`), or None when the catalog has none."""
+        if (provider, model, path) not in self._sources:
+            self._sources[provider, model, path] = self.catalog.spec_for(provider, model, path)
+        source = self._sources[provider, model, path]
         return self.load(source) if source else None
 
     def lint_ahead(self) -> None:

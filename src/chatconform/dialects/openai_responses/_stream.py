@@ -87,7 +87,10 @@ class _Grammar(StreamWalk):
     def _item(self, at: str, kind: str, value: dict) -> None:
         index, item = value.get("output_index"), value.get("item") if isinstance(value.get("item"), dict) else {}
         if kind.endswith(".added"):
-            if index in self.items:
+            if not isinstance(index, int):  # said as what it is, not as an item out of order
+                self.fail(f"{at}.output_index", f"{kind} carries no output_index: the item has no place in the "
+                          "output", received=excerpt(index), expected=str(len(self.items)))
+            elif index in self.items:
                 self.fail(f"{at}.output_index", f"output item {index} added twice", received=excerpt(index))
             elif index != len(self.items):
                 self.fail(f"{at}.output_index", "output items must be added in order 0, 1, 2...",
