@@ -137,7 +137,7 @@ def _gate(args) -> int:
 
     if args.output and Path(args.output).is_dir():
         raise UsageError(f"{args.output}: is a folder; --output names the markdown file to write")
-    pairs = parse_pairs(args.models)
+    pairs = parse_pairs(args.models, one_file=bool(args.results) or args.baseline == args.candidate)
     if args.results and (args.baseline or args.candidate or not pairs):
         raise UsageError("--results goes with --models and without --baseline/--candidate (one file holding "
                          "both models); to compare two runs give --baseline and --candidate")

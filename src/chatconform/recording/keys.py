@@ -11,6 +11,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 REDACTED = "<redacted>"
@@ -24,7 +25,6 @@ _WHOLE = {"authorization", "proxy-authorization", "cookie", "set-cookie", "set-c
           "proxy-authenticate"}
 _SUFFIX = re.compile(r"(?:^|[-_.])(?:api[-_]?key|apikey|key|token|secret|password|passwd|pwd|passphrase|"
                      r"signature|sig|credentials?)$")
-_ENV_NAME = re.compile(r"(?i)(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 PARAM = re.compile(r"(^|[?&;,\s])([^=&;#?/\s\"'<>]{1,64})=([^&;#\s\"'<>]*)", re.MULTILINE)
 
@@ -43,31 +43,64 @@ def register_key_env(name: str) -> None:
 
 def key_env_names(extra=()) -> list[str]:
     """Every variable that may hold a key: standard, every profile's, registered, named, and key-like names."""
+    from chatconform.providers import KEY_ENV_NAME
     from chatconform.providers.profiles import PROFILES
 
     names = [*STANDARD_KEY_ENVS, *(p.key_env for p in PROFILES.values() if getattr(p, "key_env", None))]
     names += [*sorted(_REGISTERED), *(n.strip() for n in os.environ.get(NAMED_ENV, "").split(",")), *extra]
-    names += [n for n in os.environ if _ENV_NAME.search(n)]
+    names += [n for n in os.environ if KEY_ENV_NAME.search(n)]
     return list(dict.fromkeys(n for n in names if n))
 
 
 def run_secrets(extra_env_names=()) -> list[str]:
     """The value of every key variable the run knows (with its encoded forms), longest first."""
-    return forms(os.environ.get(name, "") for name in key_env_names(extra_env_names))
+    return forms(_env_values(extra_env_names))
 
 
 def known_secrets(extra=()) -> list[str]:
     """The run's key values plus any values given, longest first."""
-    return forms([*run_secrets(), *extra])
+    return forms([*_env_values(), *extra])
+
+
+def _env_values(extra_env_names=()) -> list[str]:
+    return [os.environ.get(name, "") for name in key_env_names(extra_env_names)]
 
 
 def forms(values) -> list[str]:
-    """Each value as written raw, URL-encoded and JSON-escaped; too short ones dropped; longest first."""
-    out = set()
+    """Each value as written raw, URL-encoded, JSON-escaped and inside base64; too short ones dropped; longest
+    first (so a longer form is removed before a shorter one it holds)."""
+    out: set[str] = set()
     for value in values:
         if isinstance(value, str) and len(value) >= MIN_SECRET and value != REDACTED:
-            out.update({value, quote(value, safe=""), json.dumps(value)[1:-1]})
+            out.update(_forms_of(value))
     return sorted(out, key=lambda s: (-len(s), s))
+
+
+MIN_BASE64 = 12  # characters of base64 (9 bytes of a key): a shorter run could be any random text's
+
+
+@lru_cache(maxsize=1024)
+def _forms_of(value: str) -> frozenset[str]:
+    """One value's forms (remembered: a run asks for the same few keys' forms row after row)."""
+    out = set()
+    for text in (value, *_base64_cores(value.encode("utf-8"))):
+        out.update({text, quote(text, safe=""), json.dumps(text)[1:-1], text.replace("/", "\\/")})
+    return frozenset(out)
+
+
+def _base64_cores(raw: bytes) -> set[str]:
+    """The characters that encode `raw` in any base64 text holding it: alone, or after `user:` in HTTP Basic.
+
+    Base64 turns 3 bytes into 4 characters, so the key's characters depend on how many bytes precede it
+    (0, 1 or 2 of every 3); each alignment's whole groups hold only key bits, whatever surrounds them.
+    """
+    cores = set()
+    for lead in range(3):
+        encoded = base64.b64encode(b"\0" * lead + raw).decode()
+        core = encoded[4 if lead else 0:(lead + len(raw)) // 3 * 4]
+        if len(core) >= MIN_BASE64:
+            cores.update({core, core.replace("+", "-").replace("/", "_")})  # standard and URL-safe alphabets
+    return cores
 
 
 def request_secrets(headers=None, url: str = "", body=None) -> set[str]:

@@ -24,6 +24,8 @@ from chatconform.recording.keys import (  # noqa: F401  (one import for every wr
     key_env_names, known_secrets, pairs, parse_json, redactable, register_key_env, request_secrets, run_secrets,
 )
 
+from chatconform.recording.split_echoes import redact_split
+
 # a JSON text that may hold a secret-named field (lower case: looked for in a folded text, see _folded)
 _NAMED = re.compile(r"(?:key|token|secret|passw|pwd|passphrase|sig|signature|credentials?|authorization|"
                     r"authenticate|cookie2?)\\{0,3}\"\s*:")
@@ -212,6 +214,7 @@ def scrub_body(body, secrets=()):
 
 
 def _scrub_text_body(text: str, secrets) -> str:
+    text = redact_split(text, secrets)  # a key echoed over two events or more: no one line holds it
     if _clean(text, secrets):
         return text
     parsed = parse_json(text)
@@ -293,8 +296,13 @@ def find_leaks(text: str, canaries) -> list[str]:
 _PAGE_BEARER = re.compile(r"(?i)(\bbearer\s+)([^\s'\"`,)}<>$]+)")
 
 
-def redact_page_credentials(text: str) -> str:
-    """A doc page with every printed bearer credential redacted (placeholders like <KEY> are left alone)."""
+def redact_page_credentials(text: str, secrets=()) -> str:
+    """A doc page with the key values given and every printed bearer credential redacted (placeholders like
+    <KEY> are left alone)."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+
     def redact(match):
         token = match.group(2)
         real = len(token) >= 20 or (len(token) >= 6 and any(c.isdigit() for c in token))

@@ -16,7 +16,7 @@ from chatconform.errors import did_you_mean
 from chatconform.inputs import InputError, expect, load_json
 from chatconform.report import _observed
 from chatconform.report._gate_comment import code, markdown, md, scrubbed_markdown  # noqa: F401 (the API)
-from chatconform.report._results_file import known_words, load_results, unknown_verdicts
+from chatconform.report._results_file import known_words, load_scrubbed, unknown_verdicts
 from chatconform.report.tally import Tally
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE, VERDICTS, worst
 
@@ -28,8 +28,8 @@ ARROW = " → "
 
 
 def load(path: Path) -> dict:
-    """A results.json whose shape is checked, or a one-line usage error."""
-    return load_results(path)
+    """A results.json whose shape and verdicts are checked, its key values redacted, or a one-line usage error."""
+    return load_scrubbed(path)
 
 
 def load_drift(path) -> list[dict]:
@@ -57,15 +57,23 @@ def load_drift(path) -> list[dict]:
     return changes
 
 
-def parse_pairs(values) -> list[tuple[str, str]]:
-    """`old=new` model pairs from the command line, or a one-line usage error naming the bad one."""
-    pairs = []
+def parse_pairs(values, one_file: bool = False) -> list[tuple[str, str]]:
+    """`old=new` model pairs from the command line, or a one-line usage error naming the bad one: a model
+    on one side of two pairs would count its rows twice, and a model against itself in one file compares
+    nothing."""
+    pairs: list[tuple[str, str]] = []
     for value in values:
         old, sep, new = str(value).partition("=")
         if not sep or not old.strip() or not new.strip():
             raise InputError(f"--models {value!r}: give BASELINE=CANDIDATE, e.g. "
                              "vendor/model-2.5=vendor/model-3-preview")
-        pairs.append((old.strip(), new.strip()))
+        old, new = old.strip(), new.strip()
+        if one_file and old == new:
+            raise InputError(f"--models {value!r}: compares {old!r} with itself in one file; name another model")
+        for side, model in (("baseline", old), ("candidate", new)):
+            if model in {pair[side == "candidate"] for pair in pairs}:
+                raise InputError(f"--models {value!r}: {model!r} is the {side} of two pairs; give each once")
+        pairs.append((old, new))
     return pairs
 
 

@@ -1,0 +1,46 @@
+"""Canaries (distinct fake keys) in every encoding a hostile server or file may give them, and the scan for them."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+
+def canary(place: str) -> str:
+    """A fresh fake key, unique per run (an old file can never match), with the `+/` of base64-alphabet keys
+    (Azure's), so its URL-encoded form differs from it."""
+    return f"cc-canary-{place}-{uuid.uuid4().hex[:20]}+k/{uuid.uuid4().hex[:6]}"
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def encodings(key: str) -> dict[str, str]:
+    """Every form of a key this suite must never write: as sent, base64 alone and as HTTP Basic carries it
+    (`user:key`), URL-encoded, JSON-escaped (and with the `\\/` some encoders write)."""
+    escaped = json.dumps(key)[1:-1]
+    return {"raw": key, "base64": b64(key), "basic": b64(f"user:{key}"), "url": quote(key, safe=""),
+            "json": escaped, "json-slash": escaped.replace("/", "\\/")}
+
+
+def leaks(root: Path, keys: dict[str, str], printed: str = "", skip=()) -> dict[str, list[str]]:
+    """{file (or '(printed)'): ['place/encoding', ...]} for every encoding of every key found below root."""
+    forms = {f"{place}/{name}": text.encode() for place, key in keys.items() for name, text in encodings(key).items()}
+    found: dict[str, list[str]] = {}
+    files = [p for p in sorted(root.rglob("*")) if p.is_file() and not any(s in p.parents or p == s for s in skip)]
+    for path in files:
+        data = path.read_bytes()
+        hits = sorted({label for label, form in forms.items() if form in data})
+        if hits:
+            found[str(path.relative_to(root))] = hits
+    said = sorted({label for label, form in forms.items() if form.decode() in printed})
+    return {**found, **({"(printed)": said} if said else {})}
+
+
+def files_below(root: Path) -> set[str]:
+    """Names of every file below root (what the commands wrote)."""
+    return {p.name for p in root.rglob("*") if p.is_file()}
