@@ -137,14 +137,16 @@ _TOML_TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\
 def parse_toml(text: str, where: str, max_depth: int = 32, max_nodes: int = 100_000) -> dict:
     """TOML whose nesting, dotted keys and size are bounded before it is parsed; one InputError otherwise."""
     if len(text) > MAX_TOML_BYTES:
-        raise InputError(f"{where}: {len(text):,} characters is over the {MAX_TOML_BYTES:,} a TOML file may hold")
+        raise InputError(f"{where}: {len(text):,} characters is over the {MAX_TOML_BYTES:,} a TOML file "
+                         "may hold")
     depth = dots = 0
-    for token in _TOML_TOKENS.finditer(text):  # strings and comments are whole tokens: their brackets are text
+    for token in _TOML_TOKENS.finditer(text):  # a string or a comment is one token: its brackets are text
         char = token.group()
         if char in "[{":
             depth += 1
             if depth > MAX_TOML_NESTING:
-                raise InputError(f"{where}: arrays or inline tables nested deeper than {MAX_TOML_NESTING}; refused")
+                raise InputError(f"{where}: arrays or inline tables nested deeper than {MAX_TOML_NESTING}; "
+                                 "refused")
         elif char in "]}":
             depth = max(depth - 1, 0)
         elif char == ".":

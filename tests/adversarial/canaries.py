@@ -1,4 +1,4 @@
-"""Canaries (distinct fake keys) in every encoding a hostile server or file may give them, and the scan for them."""
+"""Canaries (distinct fake keys) in every encoding a hostile server or file may use; the scan for them."""
 
 from __future__ import annotations
 
@@ -21,17 +21,24 @@ def b64(text: str) -> str:
 
 def encodings(key: str) -> dict[str, str]:
     """Every form of a key this suite must never write: as sent, base64 alone and as HTTP Basic carries it
-    (`user:key`), URL-encoded, JSON-escaped (and with the `\\/` some encoders write)."""
+    (`user:key`), URL-encoded, JSON-escaped (with the `\\/` some encoders write, and every letter a `\\u`
+    escape, which a JSON parser reads back as the key)."""
     escaped = json.dumps(key)[1:-1]
     return {"raw": key, "base64": b64(key), "basic": b64(f"user:{key}"), "url": quote(key, safe=""),
-            "json": escaped, "json-slash": escaped.replace("/", "\\/")}
+            "json": escaped, "json-slash": escaped.replace("/", "\\/"), "json-unicode": unicode_escaped(key)}
+
+
+def unicode_escaped(text: str) -> str:
+    """Every character as a JSON \\u escape (what a JSON text may hold for a plain ASCII key)."""
+    return "".join(f"\\u{ord(c):04x}" for c in text)
 
 
 def leaks(root: Path, keys: dict[str, str], printed: str = "", skip=()) -> dict[str, list[str]]:
     """{file (or '(printed)'): ['place/encoding', ...]} for every encoding of every key found below root."""
-    forms = {f"{place}/{name}": text.encode() for place, key in keys.items() for name, text in encodings(key).items()}
+    forms = {f"{place}/{name}": text.encode()
+             for place, key in keys.items() for name, text in encodings(key).items()}
     found: dict[str, list[str]] = {}
-    files = [p for p in sorted(root.rglob("*")) if p.is_file() and not any(s in p.parents or p == s for s in skip)]
+    files = [p for p in sorted(root.rglob("*")) if p.is_file() and p not in skip]
     for path in files:
         data = path.read_bytes()
         hits = sorted({label for label, form in forms.items() if form in data})

@@ -1,10 +1,10 @@
 """A key in any encoding, through every command that writes a file: none of its forms reaches disk or the log.
 
 A hostile provider on loopback echoes the key it was sent base64-encoded (alone and as HTTP Basic's
-`user:key`), URL-encoded, JSON-escaped, and split over two stream events (no one event holds it). A record-mode
-run, then `report` (twice: the second reads the history copy back), `gate` and `merge` write cassettes,
-results.json, junit, Allure, summary.html, the history copy, gate markdown and merged results; every file and
-everything printed is searched for every canary in every encoding (tests/adversarial/canaries.py).
+`user:key`), URL-encoded, JSON-escaped, and split over two stream events (no one event holds it). A record-
+or live-mode run, then `report` (twice: the second reads the history copy back), `gate` and `merge` write
+cassettes, results.json, junit, Allure, summary.html, the history copy, gate markdown and merged results;
+every file and everything printed is searched for every canary in every encoding (canaries.py).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from chatconform.recording.keys import parse_json
 from tests.adversarial.canaries import canary, encodings, files_below, leaks
 
 ROOT = Path(__file__).resolve().parents[2]
+USAGE = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+HEADERS = ("base64", "basic", "url", "json", "json-slash")  # sent in headers named like nothing secret
 
 
 class EncodingEcho(BaseHTTPRequestHandler):
@@ -38,29 +40,36 @@ class EncodingEcho(BaseHTTPRequestHandler):
         body = parse_json(self.rfile.read(int(self.headers.get("content-length") or 0)))
         body = body if isinstance(body, dict) else {}
         key = (self.headers.get("authorization") or "").partition(" ")[2]
-        told = " ".join(v for k, v in encodings(key).items() if k != "raw") if key else "no key"
-        model, usage = body.get("model") or "m", {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+        forms = encodings(key)
+        told = " ".join(forms[name] for name in HEADERS)
+        model = body.get("model") or "m"
         if body.get("stream"):
-            pieces = ["you sent ", key[:11], key[11:], f" which is {told}"]  # the key itself only over two events
-            chunks = [{"id": "c", "object": "chat.completion.chunk", "created": 1, "model": model,
-                       "choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]} for p in pieces]
-            chunks.append({**chunks[0], "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}], "usage": usage})
-            payload = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
+            payload = _stream(model, ["you sent ", key[:11], key[11:], f" which is {told}"])
             kind = "text/event-stream"
         else:
-            payload = json.dumps({"id": "c", "object": "chat.completion", "created": 1, "model": model, "usage": usage,
-                                  "choices": [{"index": 0, "finish_reason": "stop",
-                                               "message": {"role": "assistant", "content": f"you sent {told}"}}]})
+            message = {"role": "assistant", "content": f"you sent {told}"}
+            choice = {"index": 0, "finish_reason": "stop", "message": message}
+            payload = json.dumps({"id": "c", "object": "chat.completion", "created": 1, "model": model,
+                                  "usage": USAGE, "choices": [choice]})
+            payload = f'{payload[:-1]}, "echo": "{forms["json-unicode"]}"}}'  # each letter a \u escape
             kind = "application/json"
-        self.sent.append(payload)
+        self.sent += [payload, *(forms[name] for name in HEADERS)]  # body and headers
         self.send_response(200)
         self.send_header("content-type", kind)
-        for name, form in encodings(key).items():  # header names nobody would take for credentials
-            if name != "raw":
-                self.send_header(f"x-echo-{name}", form)
+        for name in HEADERS:
+            self.send_header(f"x-echo-{name}", forms[name])
         self.send_header("content-length", str(len(payload.encode())))
         self.end_headers()
         self.wfile.write(payload.encode())
+
+
+def _stream(model: str, pieces: list[str]) -> str:
+    """A chat stream whose deltas are the pieces (the key itself only over two of them), then its end."""
+    chunks = [{"id": "c", "object": "chat.completion.chunk", "created": 1, "model": model,
+               "choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]} for p in pieces]
+    last = [{"index": 0, "delta": {}, "finish_reason": "stop"}]
+    chunks.append({**chunks[0], "choices": last, "usage": USAGE})
+    return "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
 
 
 @pytest.fixture
@@ -74,7 +83,8 @@ def echo():
 
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
 
 
 def environment(tmp_path: Path, key: str) -> dict:
@@ -87,40 +97,48 @@ def environment(tmp_path: Path, key: str) -> dict:
     return env
 
 
-def test_no_encoding_of_an_echoed_key_survives_record_report_gate_and_merge(echo, tmp_path):
+def cli(*args) -> list[str]:
+    return ["-m", "chatconform.cli", *map(str, args)]
+
+
+@pytest.mark.parametrize("mode", ["record", "live"])
+def test_no_encoding_of_an_echoed_key_survives_a_run_report_gate_and_merge(echo, tmp_path, mode):
     handler, url = echo
     key = canary("env")
     env = environment(tmp_path, key)
     (tmp_path / "root" / "cassettes").mkdir(parents=True)
     reports = tmp_path / "reports"
     live = run(["-m", "pytest", str(tmp_path / "root" / "cassettes"), "-q", "--rootdir", str(ROOT),
-                "-c", str(ROOT / "pyproject.toml"), "-o", f"cache_dir={tmp_path / 'pytest-cache'}", "--mode", "record",
-                "--base-url", f"{url}/v1", "--model", "m", f"--alluredir={reports / 'allure'}", f"--results={reports}",
-                f"--junitxml={reports / 'junit.xml'}"], env, tmp_path)
-    served = "".join(handler.sent)
-    said = [name for name, form in encodings(key).items() if form in served]
-    assert {"base64", "basic", "url"} <= set(said) and key[:11] in served and key[11:] in served, live.stdout[-2000:]
+                "-c", str(ROOT / "pyproject.toml"), "-o", f"cache_dir={tmp_path / 'pytest-cache'}",
+                "--mode", mode, "--base-url", f"{url}/v1", "--model", "m", f"--results={reports}",
+                f"--alluredir={reports / 'allure'}", f"--junitxml={reports / 'junit.xml'}"], env, tmp_path)
+    served = "".join(handler.sent)  # the server did echo every form: the test can fail
+    said = {name for name, form in encodings(key).items() if form in served}
+    assert {*HEADERS, "json-unicode"} <= said and key[:11] in served and key[11:] in served, live.stdout[-99:]
     results = reports / "results.json"
-    assert results.is_file() and list((tmp_path / "root" / "cassettes").rglob("*.yaml")), live.stdout[-3000:]
+    recorded = list((tmp_path / "root" / "cassettes").rglob("*.yaml"))
+    assert results.is_file() and (recorded or mode == "live"), live.stdout[-3000:]
     data = json.loads(results.read_text())
-    shards = [{**data, "results": data["results"][i::2]} for i in (0, 1)]
-    for i, shard in enumerate(shards):
+    for i in (0, 1):
+        shard = {**data, "results": data["results"][i::2]}
         (tmp_path / f"shard{i}.json").write_text(json.dumps(shard))
     baseline = {**data, "results": [{**e, "verdict": "pass", "findings": []} for e in data["results"]]}
     (tmp_path / "baseline.json").write_text(json.dumps(baseline))
-    printed = [run(["-m", "chatconform.cli", "report"], env, tmp_path) for _ in range(2)]  # 2nd reads history
-    printed.append(run(["-m", "chatconform.cli", "gate", "--baseline", str(tmp_path / "baseline.json"), "--candidate",
-                        str(results), "--output", str(tmp_path / "gate.md")], env, tmp_path))
-    printed.append(run(["-m", "chatconform.cli", "merge", str(tmp_path / "shard0.json"), str(tmp_path / "shard1.json"),
-                        "--output", str(tmp_path / "merged.json")], env, tmp_path))
-    assert [p.returncode for p in printed] == [0, 0, 1, 0], [p.stderr for p in printed]  # the gate: a regression
+    printed = [run(cli("report"), env, tmp_path) for _ in range(2)]  # the second reads the history copy
+    printed.append(run(cli("gate", "--baseline", tmp_path / "baseline.json", "--candidate", results,
+                           "--output", tmp_path / "gate.md"), env, tmp_path))
+    printed.append(run(cli("merge", tmp_path / "shard0.json", tmp_path / "shard1.json",
+                           "--output", tmp_path / "merged.json"), env, tmp_path))
+    assert [p.returncode for p in printed] == [0, 0, 1, 0], [p.stderr for p in printed]  # gate: a regression
     written = files_below(tmp_path)
     assert {"summary.html", "gate.md", "junit.xml", "merged.json"} <= written
-    assert any(n.endswith("-attachment.json") for n in written) and len(list((reports / "history").iterdir())) == 1
+    assert any(n.endswith("-attachment.json") for n in written)
+    assert len(list((reports / "history").iterdir())) == 1
     log = live.stdout + live.stderr + "".join(p.stdout + p.stderr for p in printed)
     assert leaks(tmp_path, {"env": key}, log) == {}
     assembled = [streamed_text(body) for body in recorded_bodies(tmp_path / "root" / "cassettes")]
-    assert any("you sent" in text for text in assembled) and not [t for t in assembled if key in t]
+    assert mode == "live" or any("you sent" in text for text in assembled)
+    assert not [text for text in assembled if key in text]
 
 
 def recorded_bodies(folder: Path) -> list[str]:

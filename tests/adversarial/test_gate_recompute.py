@@ -32,7 +32,8 @@ def _lying(verdict: str) -> dict:
 @pytest.mark.parametrize("verdict", ["pass", "gap", "unavailable", "not-run"])
 def test_a_verdict_its_findings_contradict_is_an_error_in_gate_merge_and_report(tmp_path, capsys, verdict):
     good, lying = _write(tmp_path / "good.json", GOOD), _write(tmp_path / "lying.json", _lying(verdict))
-    for argv in (["gate", "--baseline", good, "--candidate", lying], ["gate", "--baseline", lying, "--candidate", good],
+    for argv in (["gate", "--baseline", good, "--candidate", lying],
+                 ["gate", "--baseline", lying, "--candidate", good],
                  ["merge", lying, "--output", tmp_path / "merged.json"],
                  ["report", "--results", lying, "--history", tmp_path / "h", "--out", tmp_path / "s.html"]):
         code, out, err = run(argv, capsys)
@@ -85,14 +86,15 @@ HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> @octocat | a |
 def test_no_provider_string_reaches_the_gate_markdown_as_a_tag_a_mention_or_a_line(tmp_path, capsys):
     def hostile(i: int, verdict: str) -> dict:
         findings = [{**VIOLATION, "message": HOSTILE}] if verdict == "fail" else []
+        seen = {"finish_reasons": [HOSTILE], "model": HOSTILE}
         return entry(i, verdict, provider=HOSTILE, model=HOSTILE, check=f"c{i}{HOSTILE}", exchange=HOSTILE,
-                     reason=HOSTILE, findings=findings, observations={"finish_reasons": [HOSTILE], "model": HOSTILE})
+                     reason=HOSTILE, findings=findings, observations=seen)
     old = {"results": [hostile(1, "pass"), hostile(2, "fail"), hostile(3, "pass")],
            "specs": {HOSTILE: {"sha256": HOSTILE}}, "spend": {"usd": 0.1}}
     new = {"results": [hostile(1, "fail"), hostile(2, "pass"), hostile(3, "unavailable")],
            "specs": {HOSTILE: {"sha256": "b" * 64}}, "spend": {"usd": 0.2}}
-    code, out, _ = run(["gate", "--baseline", _write(tmp_path / "old.json", old),
-                        "--candidate", _write(tmp_path / "new.json", new), "--output", tmp_path / "gate.md"], capsys)
+    code, out, _ = run(["gate", "--baseline", _write(tmp_path / "old.json", old), "--candidate",
+                        _write(tmp_path / "new.json", new), "--output", tmp_path / "gate.md"], capsys)
     assert code == 1 and out.count("\\<script>") >= 6
     assert re.findall(r"(?<!\\)<", out) == []  # every `<` escaped, in code spans too (no renderer sees a tag)
     assert re.findall(r"(?<![\\\w])@(?!\u200b)", out) == []  # no @mention

@@ -192,7 +192,7 @@ def test_no_key_reaches_the_summary_the_history_or_the_gate(tmp_path, capsys, mo
     written = [p for p in tmp_path.rglob("*") if p.is_file() and p.name not in ("r.json",)]
     assert {p.name for p in written} >= {"s.html", "gate.md"} and len(list(history.iterdir())) == 1
     assert [p for p in written if canary in p.read_text()] == []
-    assert "&lt;redacted&gt;" in (tmp_path / "s.html").read_text()  # redacted as read, then escaped like any text
+    assert "&lt;redacted&gt;" in (tmp_path / "s.html").read_text()  # redacted as read, escaped as any text
 
 
 def test_gate_markdown_from_hostile_strings_is_inert(tmp_path, capsys):

@@ -1,5 +1,5 @@
-"""A hostile or careless chatconform.toml: bounded before it is parsed, numbers finite, no key in any disguise,
-and no known deviation that silently covers every model and origin.
+"""A hostile or careless chatconform.toml: bounded before it is parsed, numbers finite, no key in any
+disguise, and no known deviation that silently covers every model and origin.
 
 Each bad file is one line naming the file and the place (never the key), exit 2, from any command.
 """
@@ -21,7 +21,8 @@ from chatconform.recording.cassettes import dump_cassette
 from tests.builders import completion, interaction
 
 ROOT = Path(__file__).resolve().parents[2]
-GATEWAY = '[providers.gw]\nbase_url = "http://127.0.0.1:9/v1"\nkey_env = "GW_HOSTILE_KEY"\nmodels = ["acme-1"]\n'
+GATEWAY = ('[providers.gw]\nbase_url = "http://127.0.0.1:9/v1"\nkey_env = "GW_HOSTILE_KEY"\n'
+           'models = ["acme-1"]\n')
 KEY31 = "a8F3kQ9zX2mN7pL4vB6cR1tYe5Wq0Hs"  # 31 letters and digits, no prefix
 UUID_KEY = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
 PREFIXED = "sk-proj-Zq8xY2wV9uT4sR7pQ1oN"
@@ -92,7 +93,7 @@ KEYS = [  # (where the key hides, the file, the variables it needs)
      {"GW_HOSTILE_URL": f"https://gw.example/v1?user={PREFIXED}"}),
     ("a variable in a path (expanded)", 'base_url = "https://gw.example/${GW_HOSTILE_PART}/v1"',
      {"GW_HOSTILE_PART": KEY31}),
-    ("a host from a variable (expanded)", 'base_url = "http://127.0.0.1:9/v1"\nhosts = ["${GW_HOSTILE_HOST}"]',
+    ("a host from a variable (expanded)", 'base_url = "http://h.example/v1"\nhosts = ["${GW_HOSTILE_HOST}"]',
      {"GW_HOSTILE_HOST": f"{KEY31}.gw.example"}),
     ("a UUID", f'base_url = "http://127.0.0.1:9/v1"\ndescription = "our key {UUID_KEY}"', {}),
     ("31 characters", f'base_url = "http://127.0.0.1:9/v1"\ndescription = "{KEY31}"', {}),
@@ -109,8 +110,9 @@ def test_a_key_is_refused_wherever_it_hides_and_is_never_echoed(config, name, li
 
 
 def test_ids_digests_and_placeholders_are_not_keys(config):
-    code, err = config(GATEWAY.replace('"http://127.0.0.1:9/v1"', '"http://127.0.0.1:9/v1/${GW_PATH:-chat}"') + """
-description = "answers chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT ids; model meta-llama/Llama-3.3-70B-Instruct-Turbo"
+    base = GATEWAY.replace('"http://127.0.0.1:9/v1"', '"http://127.0.0.1:9/v1/${GW_PATH:-chat}"')
+    code, err = config(base + """
+description = "answers chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT ids, as meta-llama/Llama-3.3-70B-Instruct-Turbo"
 [[providers.gw.deviations]]
 check = "usage.total_is_sum"
 models = ["acme-1"]
@@ -121,17 +123,19 @@ link = "https://github.com/o/r/blob/f14fa72fbcea53f909372ad0975b079f4587c70b/x.m
 
 
 @pytest.mark.parametrize("scope", ['', 'models = ["*"]', 'models = ["?*"]', 'origins = ["*"]',
-                                   'models = ["*"]\norigins = ["docs", "reference", "live", "cassette", "fuzz"]'])
+                                   'origins = ["docs", "reference", "live", "cassette", "fuzz"]'])
 def test_a_deviation_covering_every_model_and_origin_must_say_so(config, scope):
-    deviation = f'[[providers.gw.deviations]]\ncheck = "usage.total_is_sum"\n{scope}\nreason = "r"\nlink = "https://x.example"\n'
+    deviation = (f'[[providers.gw.deviations]]\ncheck = "usage.total_is_sum"\n{scope}\nreason = "r"\n'
+                 'link = "https://x.example"\n')
     refused(config, GATEWAY + deviation, "providers.gw.deviations[0]", "everywhere = true")
     code, err = config(GATEWAY + deviation + "everywhere = true\n")
     assert code == 2 and "absent.yaml" in err  # said on purpose: taken
 
 
 def test_everywhere_on_a_narrowed_deviation_is_refused(config):
-    refused(config, GATEWAY + '[[providers.gw.deviations]]\ncheck = "c"\nmodels = ["acme-1"]\nreason = "r"\n'
-                              'link = "https://x.example"\neverywhere = true\n', "yet models or origins narrow it")
+    narrowed = ('[[providers.gw.deviations]]\ncheck = "c"\nmodels = ["acme-1"]\nreason = "r"\n'
+                'link = "https://x.example"\n')
+    refused(config, GATEWAY + narrowed + "everywhere = true\n", "yet models or origins narrow")
 
 
 def test_a_deviation_for_everywhere_is_named_in_results_the_summary_and_the_cli(tmp_path):
@@ -148,7 +152,7 @@ everywhere = true
     dump_cassette(tmp_path / "cassettes" / "gw" / "acme-1" / "recorded.yaml",
                   [interaction({"model": "acme-1", "messages": [{"role": "user", "content": "Hi"}]}, body,
                                url="http://127.0.0.1:9/v1/chat/completions")],
-                  {"origin": "cassette", "provider": "gw", "model": "acme-1", "notes": "chatconform test data"})
+                  {"origin": "cassette", "provider": "gw", "model": "acme-1", "notes": "test data"})
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_")}
     env.update(CHATCONFORM_SPECS=str(ROOT / "specs"), CHATCONFORM_CACHE=str(tmp_path / ".cache"),
                PYTHONDONTWRITEBYTECODE="1")
@@ -162,4 +166,5 @@ everywhere = true
                for r in rows if r["check"] == "usage.total_is_sum")
     assert reason in (tmp_path / "reports" / "summary.html").read_text().split('id="everywhere"')[1][:2000]
     for run in runs:  # the CLI line of `check` and of `verify`
-        assert [line for line in run.stdout.splitlines() if "every model and origin" in line and reason in line]
+        lines = run.stdout.splitlines()
+        assert [line for line in lines if "every model and origin" in line and reason in line], lines[-9:]

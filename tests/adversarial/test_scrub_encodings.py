@@ -55,8 +55,19 @@ def _decoded(text: str) -> str:
 @pytest.mark.parametrize("name", ["base64", "basic", "url", "json", "json-slash"])
 def test_each_encoding_of_a_known_key_is_removed_from_json_sse_and_text(name):
     form = encodings(KEY)[name]
-    for body in (json.dumps({"note": f"you sent {form}"}), f"data: {json.dumps({'x': form})}\n\n", f"echo {form}"):
+    for body in (json.dumps({"note": form}), f"data: {json.dumps({'x': form})}\n\n", f"echo {form}"):
         assert form not in scrub_body(body.encode(), known_secrets([KEY])).decode()
+
+
+def test_a_key_or_a_key_name_written_as_json_unicode_escapes_is_removed_too():
+    # a parser reads `\u0063\u0063-...` back as the key: the text nets alone would see no key and no name
+    hidden, name = encodings(KEY)["json-unicode"], encodings("api_key")["json-unicode"]
+    pair = f'"{name}": "zq-not-a-known-key-1234"'
+    chunk = f'data: {{"choices": [{{"delta": {{"content": "{hidden}"}}, {pair}}}]}}'
+    for text in (f'{{"note": "{hidden}", {pair}}}', chunk):
+        out = scrub_body(text.encode(), known_secrets([KEY])).decode()
+        read = json.dumps(json.loads(out.removeprefix("data: ")), ensure_ascii=False)  # as a parser reads it
+        assert KEY not in read and "zq-not-a-known-key" not in read
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -90,7 +101,8 @@ def test_a_clean_stream_and_a_stream_without_known_keys_stay_byte_for_byte():
     body = "".join(f"data: {json.dumps({'choices': [{'index': 0, 'delta': {'content': p}}]})}\n\n"
                    for p in ("Hel", "lo", " there")) + "data: [DONE]\n\n"
     assert scrub_body(body, known_secrets([KEY])) == body and scrub_body(body, []) == body
-    assert scrub.scrub_text(f"id {base64.b64encode(b'nothing secret here').decode()}", [KEY]).count("<redacted>") == 0
+    other = f"id {base64.b64encode(b'nothing secret here').decode()}"
+    assert scrub.scrub_text(other, known_secrets([KEY])) == other
 
 
 def _results(rows) -> dict:
@@ -99,19 +111,22 @@ def _results(rows) -> dict:
 
 
 def _row(i: int, verdict: str, text: str, **extra) -> dict:
-    finding = {"severity": "violation", "message": text, "check": "c", "extra": {"api_key": extra.pop("named", "")}}
+    finding = {"severity": "violation", "message": text, "check": "c",
+               "extra": {"api_key": extra.pop("named", "")}}
     return {"provider": "p", "model": "m", "check": f"c{i}", "verdict": verdict, "origin": "live",
             "exchange": f"https://h.example/v1?key={extra.pop('param', 'x')}", "test_id": f"t{i}",
             "reason": text if verdict != "fail" else None, "findings": [finding] if verdict == "fail" else []}
 
 
-def test_keys_in_results_and_history_files_are_not_copied_out_by_merge_report_or_gate(tmp_path, monkeypatch, capsys):
+def test_keys_in_results_and_history_files_are_not_copied_out_by_merge_report_or_gate(tmp_path, monkeypatch,
+                                                                                      capsys):
     known, named, bearer, param = canary("env"), canary("named"), canary("bearer"), canary("param")
     monkeypatch.setenv("OPENAI_API_KEY", known)  # the run knows this one; the others only the name nets catch
     told = " ".join(encodings(known).values())
     inputs = tmp_path / "inputs"
     inputs.mkdir()
-    shard = [_row(1, "fail", f"echoed {told} Bearer {bearer}", named=named, param=param), _row(2, "pass", told)]
+    shard = [_row(1, "fail", f"echoed {told} Bearer {bearer}", named=named, param=param),
+             _row(2, "pass", told)]
     (inputs / "a.json").write_text(json.dumps(_results(shard[:1])))
     (inputs / "b.json").write_text(json.dumps(_results(shard[1:])))
     (inputs / "base.json").write_text(json.dumps(_results([_row(1, "pass", told), _row(2, "pass", told)])))
@@ -119,7 +134,8 @@ def test_keys_in_results_and_history_files_are_not_copied_out_by_merge_report_or
     history.mkdir(parents=True)
     (history / "results-2025.json").write_text(json.dumps({**_results(shard), "started_at": "2025"}))
     out = tmp_path / "out"
-    codes = [main(["merge", str(inputs / "a.json"), str(inputs / "b.json"), "--output", str(out / "merged.json")]),
+    codes = [main(["merge", str(inputs / "a.json"), str(inputs / "b.json"), "--output",
+                   str(out / "merged.json")]),
              main(["report", "--results", str(out / "merged.json"), "--history", str(history),
                    "--out", str(out / "summary.html")]),
              main(["gate", "--baseline", str(inputs / "base.json"), "--candidate", str(inputs / "a.json"),

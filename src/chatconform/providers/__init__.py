@@ -159,6 +159,7 @@ def key_env_names() -> tuple[str, ...]:
     return tuple(sorted({p["key_env"] for p in current()["providers"].values() if p.get("key_env")}))
 
 
-__all__ = ["CONFIG_ENV", "KEY_ENV_NAME", "Documented", "PROJECT_FILE", "RunSettings", "configure", "covers", "current",
+__all__ = ["CONFIG_ENV", "KEY_ENV_NAME", "Documented", "PROJECT_FILE", "RunSettings", "configure", "covers",
+           "current",
            "documented_value", "documented_values", "find_project_file", "key_env_names", "load_providers",
            "project_file", "reset", "run_settings", "schema"]

@@ -14,11 +14,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from chatconform.inputs import InputError
 from chatconform.providers._validate import SECRET_KEYS, key_path
 
-# a variable whose value is a key, by its name (what the scrubber removes by value, chatconform.recording.keys)
+# a variable whose value is a key, by its name (the scrubber removes its value: chatconform.recording.keys)
 KEY_ENV_NAME = re.compile(r"(?i)(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$")
 _PREFIXED = re.compile(r"\b(?:sk|pk|rk|ak)[-_](?:[A-Za-z0-9]+[-_])?[A-Za-z0-9]{16,}")
 _BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=\-]{8,}")
-_UUID = re.compile(r"(?i)(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])")
+_UUID = re.compile(r"(?i)(?<![0-9a-f])[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}(?![0-9a-f])")
 # an unbroken run of letters and digits as long as a short key (31 seen); ids a provider returns are shorter
 # (OpenAI's chatcmpl-: 29), model ids, hosts and words break sooner
 _LONG_RUN = re.compile(r"[A-Za-z0-9]{30,}")
@@ -41,9 +41,9 @@ def refuse_written_keys(data, where: str, secrets=(), expanded: bool = False) ->
             part = _key_in(item, secrets)
             if part:
                 when = "once ${VAR} is expanded, " if expanded else ""
-                raise InputError(f"{where}: {key_path(path)}: {when}this looks like an API key{part}; keys are "
-                                 "never written in the file: put it in an environment variable and name it with "
-                                 "key_env")
+                raise InputError(f"{where}: {key_path(path)}: {when}this looks like an API key{part}; keys "
+                                 "are never written in the file: put it in an environment variable and name "
+                                 "it with key_env")
 
 
 def env_key_values(data: dict) -> list[str]:
@@ -82,7 +82,7 @@ def _key_in_url(text: str) -> str:
 
 
 def _plain_key(text: str) -> bool:
-    """A credential-shaped string: a prefixed key, a bearer token, a UUID, a long run of letters and digits."""
+    """A credential-shaped string: a prefixed key, a bearer token, a UUID, a long run of letters, digits."""
     if _PREFIXED.search(text) or _BEARER.search(text) or _UUID.search(text):
         return True
     return any(re.search(r"\d", run) and re.search(r"[A-Za-z]", run) for run in _LONG_RUN.findall(text))

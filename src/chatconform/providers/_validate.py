@@ -141,7 +141,8 @@ def _refuse_everywhere(deviation: dict, where: str) -> None:
     every, said = covers_everything(deviation), deviation.get("everywhere") is True
     if every and not said:
         raise InputError(f"{where}: covers every model and every origin, so each failure of "
-                         f"{deviation.get('check')!r} would pass unseen; narrow it with models = [...] or origins = "
-                         "[...], or write everywhere = true (its reason is then shown in every report)")
+                         f"{deviation.get('check')!r} would pass unseen; narrow it with models = [...] or "
+                         "origins = [...], or write everywhere = true (its reason is then shown in every "
+                         "report)")
     if said and not every:
         raise InputError(f"{where}: everywhere = true, yet models or origins narrow it; remove one of them")

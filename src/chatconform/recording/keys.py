@@ -67,8 +67,8 @@ def _env_values(extra_env_names=()) -> list[str]:
 
 
 def forms(values) -> list[str]:
-    """Each value as written raw, URL-encoded, JSON-escaped and inside base64; too short ones dropped; longest
-    first (so a longer form is removed before a shorter one it holds)."""
+    """Each value as written raw, URL-encoded, JSON-escaped (`\\/`, each character `\\uXXXX`) and inside
+    base64; too short ones dropped; longest first (a longer form is removed before a shorter one it holds)."""
     out: set[str] = set()
     for value in values:
         if isinstance(value, str) and len(value) >= MIN_SECRET and value != REDACTED:
@@ -85,7 +85,8 @@ def _forms_of(value: str) -> frozenset[str]:
     out = set()
     for text in (value, *_base64_cores(value.encode("utf-8"))):
         out.update({text, quote(text, safe=""), json.dumps(text)[1:-1], text.replace("/", "\\/")})
-    return frozenset(out)
+    escaped = "".join(f"\\u{ord(c):04x}" for c in value)  # every character a JSON escape, as some encoders
+    return frozenset({*out, escaped, escaped.upper().replace("\\U", "\\u")})  # write them (hex either case)
 
 
 def _base64_cores(raw: bytes) -> set[str]:

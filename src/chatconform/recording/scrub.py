@@ -215,7 +215,7 @@ def scrub_body(body, secrets=()):
 
 def _scrub_text_body(text: str, secrets) -> str:
     text = redact_split(text, secrets)  # a key echoed over two events or more: no one line holds it
-    if _clean(text, secrets):
+    if is_clean(text, secrets):
         return text
     parsed = parse_json(text)
     if parsed is not None:
@@ -225,8 +225,24 @@ def _scrub_text_body(text: str, secrets) -> str:
     return scrub_text(text, secrets)
 
 
-def _clean(text: str, secrets) -> bool:
-    """True when no secret-looking field name is present and the text net removes nothing (the fast path)."""
+def is_clean(text: str, secrets) -> bool:
+    """True when no secret-looking field name is present and the text net removes nothing (the fast path): a
+    JSON text for which this holds comes out of scrub_tree unchanged, parsed or not."""
+    if not _plain_clean(text, secrets):
+        return False
+    # an ASCII letter written as a JSON escape (\u0073k-...) hides a name or a key from the text nets, not
+    # from a parser: such a text is clean only when it is clean with those escapes read too
+    return "\\u00" not in text or _plain_clean(_ASCII_ESCAPE.sub(_unescaped, text), secrets)
+
+
+_ASCII_ESCAPE = re.compile(r"\\u00([0-7][0-9a-fA-F])")
+
+
+def _unescaped(match) -> str:
+    return chr(int(match.group(1), 16))
+
+
+def _plain_clean(text: str, secrets) -> bool:
     low = _folded(text)
     return not (_has_any(low, _NAME_WORDS) and _NAMED.search(low)) and scrub_text(text, secrets) == text
 
@@ -248,7 +264,7 @@ def _scrub_sse(text: str, secrets) -> str:
     for line in text.splitlines(keepends=True):
         stripped = line.rstrip("\r\n")
         payload = stripped[5:].lstrip(" ") if stripped.startswith("data:") else ""
-        parsed = None if _clean(line, secrets) else parse_json(payload)
+        parsed = None if is_clean(line, secrets) else parse_json(payload)
         if parsed is not None:
             clean = _dump_if_changed(parsed, secrets, payload)
             line = line if clean == payload else f"data: {clean}{line[len(stripped):]}"

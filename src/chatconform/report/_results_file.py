@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from functools import lru_cache
 
-from chatconform.inputs import InputError, expect, load_json
+from chatconform.inputs import InputError, expect, load_json, parse_json, read_text
 from chatconform.verdicts import CONFLICT, FAIL, KNOWN, VERDICTS
 
 _STR, _OPT_STR, _NUM = (str,), (str, type(None)), (int, float, type(None))
@@ -54,8 +54,22 @@ def written_keys() -> tuple[frozenset, frozenset]:
 
 def load_results(path, what: str = "results.json") -> dict:
     """A results.json whose shape the summary and the gate can rely on, or a one-line InputError."""
-    data = load_json(path, what)
-    where = str(path)
+    return _checked(load_json(path, what), str(path))
+
+
+def load_scrubbed(path, what: str = "results.json") -> dict:
+    """load_results with every key value the run knows (any form) and every secret-named field redacted: what
+    a file holds is copied into what a command writes, and the file may come from anywhere."""
+    from chatconform.recording.scrub import is_clean, known_secrets, scrub_tree
+
+    text = read_text(path, what)
+    data, secrets = _checked(parse_json(text, str(path)), str(path)), known_secrets()
+    # the text checked at C speed first: most files (history copies above all) hold nothing to remove
+    return data if is_clean(text, secrets) else scrub_tree(data, secrets, {})
+
+
+def _checked(data, where: str) -> dict:
+    """The parsed file, its shape and its verdicts checked."""
     if not isinstance(data, dict) or "results" not in data:
         raise InputError(f"{where}: not a chatconform results.json (no `results`)")
     top_keys, entry_keys = written_keys()
@@ -104,17 +118,9 @@ def _verdict_follows(entry: dict, place: str) -> None:
         return
     for j, finding in enumerate(entry.get("findings") or ()):
         if finding.get("severity") == "violation":
-            raise InputError(f"{place}.verdict: {entry['verdict']!r}, yet findings[{j}] is a violation (a row with "
-                             f"a violation is {FAIL!r}, or {KNOWN!r} as a declared deviation); the file was "
-                             "edited, and is not taken at its word")
-
-
-def load_scrubbed(path, what: str = "results.json") -> dict:
-    """load_results with every key value the run knows (any form) and every secret-named field redacted: what
-    a file holds is copied into what a command writes, and the file may come from anywhere."""
-    from chatconform.recording.scrub import known_secrets, scrub_tree
-
-    return scrub_tree(load_results(path, what), known_secrets(), {})
+            raise InputError(f"{place}.verdict: {entry['verdict']!r}, yet findings[{j}] is a violation (a "
+                             f"row with a violation is {FAIL!r}, or {KNOWN!r} as a declared deviation); the "
+                             "file was edited, and is not taken at its word")
 
 
 def _fields(obj: dict, spec: dict, place: str, known: frozenset | None = None) -> None:

@@ -28,7 +28,7 @@ ARROW = " → "
 
 
 def load(path: Path) -> dict:
-    """A results.json whose shape and verdicts are checked, its key values redacted, or a one-line usage error."""
+    """A results.json, shape and verdicts checked, key values redacted; or a one-line usage error."""
     return load_scrubbed(path)
 
 
@@ -69,7 +69,8 @@ def parse_pairs(values, one_file: bool = False) -> list[tuple[str, str]]:
                              "vendor/model-2.5=vendor/model-3-preview")
         old, new = old.strip(), new.strip()
         if one_file and old == new:
-            raise InputError(f"--models {value!r}: compares {old!r} with itself in one file; name another model")
+            raise InputError(f"--models {value!r}: compares {old!r} with itself in one file; name another "
+                             "model")
         for side, model in (("baseline", old), ("candidate", new)):
             if model in {pair[side == "candidate"] for pair in pairs}:
                 raise InputError(f"--models {value!r}: {model!r} is the {side} of two pairs; give each once")

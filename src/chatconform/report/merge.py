@@ -27,7 +27,8 @@ def merge_files(paths: list[Path]) -> dict:
     for path, data in parts:
         words = unknown_verdicts(data, str(path))
         if words:
-            raise InputError(f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()}); not merged")
+            raise InputError(f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()}); "
+                             "not merged")
     modes = {data.get("mode") for _, data in parts}
     if len(modes) > 1:
         raise InputError(f"cannot merge runs of different modes: {sorted(map(str, modes))}")
