@@ -70,6 +70,35 @@ def test_a_key_or_a_key_name_written_as_json_unicode_escapes_is_removed_too():
         assert KEY not in read and "zq-not-a-known-key" not in read
 
 
+NAMES = ["api_key", "token", "x-Auth-Token", "client_secret", "content", "model", "max_tokens", "note", "sig"]
+leaf = st.one_of(st.sampled_from([KEY, f"sent {KEY}", "hello", "Bearer abcdef0123456789", ""]), st.integers())
+
+
+def _escaped(text: str, which: list[bool]) -> str:
+    """A JSON text with some of its ASCII letters written as \\u escapes (inside strings only)."""
+    out, inside, flags = [], False, iter(which * (len(text) // max(len(which), 1) + 1))
+    for i, char in enumerate(text):
+        if char == '"' and (i == 0 or text[i - 1] != "\\"):
+            inside = not inside
+        hide = inside and char.isalpha() and char.isascii() and next(flags)
+        out.append(f"\\u{ord(char):04x}" if hide else char)
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(st.dictionaries(st.sampled_from(NAMES), leaf, max_size=3),
+                    lambda inner: st.dictionaries(st.sampled_from(NAMES), inner, max_size=3), max_leaves=8),
+       st.lists(st.booleans(), min_size=1, max_size=7), st.booleans())
+def test_the_fast_path_never_spares_a_json_text_the_tree_walk_would_change(value, which, known):
+    # report, gate and merge (and every body) skip the tree walk when the text looks clean: with ASCII letters
+    # written as \u escapes anywhere, that must still mean the parsed value holds nothing to remove
+    text = _escaped(json.dumps(value), which)
+    secrets = known_secrets([KEY]) if known else []
+    parsed = json.loads(text)
+    if scrub.is_clean(text, secrets):
+        assert scrub.scrub_tree(parsed, secrets) == parsed
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(1, len(KEY) - 1), min_size=1, max_size=4, unique=True), st.booleans(), inline)
 def test_a_key_split_over_stream_events_is_removed_from_what_they_add_up_to(cuts, raw_lines, lead):
