@@ -50,12 +50,16 @@ def test_a_failure_with_its_violation_is_taken(tmp_path, capsys, verdict):
 
 
 @pytest.mark.parametrize("word", ["passed", "PASS", "ok", ""])
-def test_merge_refuses_a_verdict_word_it_does_not_know(tmp_path, capsys, word):
-    odd = {**GOOD, "results": [entry(9, word)]}
-    code, _, err = run(["merge", _write(tmp_path / "good.json", GOOD), _write(tmp_path / "odd.json", odd),
-                        "--output", tmp_path / "merged.json"], capsys)
+def test_merge_and_gate_refuse_a_verdict_word_they_do_not_know(tmp_path, capsys, word):
+    good = _write(tmp_path / "good.json", GOOD)
+    odd = _write(tmp_path / "odd.json", {**GOOD, "results": [entry(9, word)]})
+    code, _, err = run(["merge", good, odd, "--output", tmp_path / "merged.json"], capsys)
     assert code == 2 and f"{word!r}" in one_line(err) and "odd.json" in err
     assert not (tmp_path / "merged.json").exists()
+    code, out, err = run(["gate", "--baseline", good, "--candidate", odd, "--output", tmp_path / "g.md"],
+                         capsys)
+    assert code == 2 and f"{word!r}" in one_line(err) and "no regression" not in out
+    assert "cannot compare" in (tmp_path / "g.md").read_text()  # the comment still says why
 
 
 def _two_models() -> dict:

@@ -4,7 +4,8 @@ Two comparisons, one comment: two runs of the same models (rows keyed by provide
 live row and a replay row of a model and check are one row, its verdict the worst of them), or a baseline
 model against its candidate (`--models old=new`, keyed by provider and check), from one results.json or
 from two. "No regression" is said only when the candidate judged something and every verdict word in both
-files is known: a candidate that judged nothing, or speaks words this version does not know, fails the gate.
+files is known: a candidate that judged nothing, or speaks words this version does not know, fails the gate
+(a word it does not know makes the file unreadable input: exit 2, once the comment says why).
 """
 
 from __future__ import annotations
@@ -131,7 +132,8 @@ def compare(baseline: dict, candidate: dict, drift: list[dict] = (), names=("bas
             "observations": _observed.changes(_observed.exchanges(old_rows), _observed.exchanges(new_rows)),
             "spend": None if same_run else _spend(baseline, candidate), "specs": _specs(baseline, candidate),
             "breaking_upstream": breaking, "problems": problems, "pairs": list(pairs), "names": list(names),
-            "unjudged": unjudged, "failed": bool(regressions or breaking or problems)}
+            "unjudged": unjudged, "failed": bool(regressions or breaking or problems),
+            "unreadable": any(unknown_verdicts(d, n) for n, d in zip(names, (baseline, candidate)))}
 
 
 def unacknowledged_rows(rows) -> list[dict]:
