@@ -118,7 +118,8 @@ check = "usage.total_is_sum"
 models = ["acme-1"]
 reason = "counts cached tokens"
 link = "https://github.com/o/r/blob/f14fa72fbcea53f909372ad0975b079f4587c70b/x.md#L12"
-""")
+""", DEPLOY_KEY="127.0.0.1:9")  # named like a key, yet no provider's key_env: its value may be a host
+
     assert code == 2 and "absent.yaml" in err  # the file was taken; only the cassette is missing
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from chatconform.inputs import MAX_TOML_BYTES, InputError, parse_toml, read_text
 from chatconform.providers._merge import complete, merge, substitute_env, tag
-from chatconform.providers._literal_keys import KEY_ENV_NAME, env_key_values, refuse_written_keys
+from chatconform.providers._literal_keys import env_key_values, refuse_written_keys
 from chatconform.providers._validate import refuse_unbounded, schema, validate
 
 PROJECT_FILE = "chatconform.toml"
@@ -96,7 +96,7 @@ def _read_project(path: Path, unset_ok: bool = False) -> dict:
     validate(data, where)
     refuse_unbounded(data, where)
     data = substitute_env(data, where, unset_ok)
-    refuse_written_keys(data, where, secrets=env_key_values(data), expanded=True)
+    refuse_written_keys(data, where, secrets=env_key_values(data, _builtin()), expanded=True)
     return tag(data, where)
 
 
@@ -159,7 +159,6 @@ def key_env_names() -> tuple[str, ...]:
     return tuple(sorted({p["key_env"] for p in current()["providers"].values() if p.get("key_env")}))
 
 
-__all__ = ["CONFIG_ENV", "KEY_ENV_NAME", "Documented", "PROJECT_FILE", "RunSettings", "configure", "covers",
-           "current",
+__all__ = ["CONFIG_ENV", "Documented", "PROJECT_FILE", "RunSettings", "configure", "covers", "current",
            "documented_value", "documented_values", "find_project_file", "key_env_names", "load_providers",
            "project_file", "reset", "run_settings", "schema"]

@@ -14,8 +14,6 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from chatconform.inputs import InputError
 from chatconform.providers._validate import SECRET_KEYS, key_path
 
-# a variable whose value is a key, by its name (the scrubber removes its value: chatconform.recording.keys)
-KEY_ENV_NAME = re.compile(r"(?i)(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$")
 _PREFIXED = re.compile(r"\b(?:sk|pk|rk|ak)[-_](?:[A-Za-z0-9]+[-_])?[A-Za-z0-9]{16,}")
 _BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=\-]{8,}")
 _UUID = re.compile(r"(?i)(?<![0-9a-f])[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}(?![0-9a-f])")
@@ -46,11 +44,13 @@ def refuse_written_keys(data, where: str, secrets=(), expanded: bool = False) ->
                                  "it with key_env")
 
 
-def env_key_values(data: dict) -> list[str]:
-    """The values of the key variables: those the file names (key_env) and those named like keys."""
-    named = {p.get("key_env") for p in (data.get("providers") or {}).values() if isinstance(p, dict)}
-    names = {n for n in named if isinstance(n, str) and n} | {n for n in os.environ if KEY_ENV_NAME.search(n)}
-    return [v for v in (os.environ.get(n, "") for n in sorted(names)) if len(v) >= MIN_KEY_VALUE]
+def env_key_values(*datas: dict) -> list[str]:
+    """The values of the key variables the provider data names (key_env): a file holding one holds a key.
+    (Only those: any variable named like a key may hold a host or a path a file rightly names too.)"""
+    names = {p.get("key_env") for data in datas for p in (data.get("providers") or {}).values()
+             if isinstance(p, dict)}
+    values = (os.environ.get(n, "") for n in sorted(n for n in names if isinstance(n, str) and n))
+    return [v for v in values if len(v) >= MIN_KEY_VALUE]
 
 
 def _key_in(text: str, secrets) -> str:

@@ -25,6 +25,7 @@ _WHOLE = {"authorization", "proxy-authorization", "cookie", "set-cookie", "set-c
           "proxy-authenticate"}
 _SUFFIX = re.compile(r"(?:^|[-_.])(?:api[-_]?key|apikey|key|token|secret|password|passwd|pwd|passphrase|"
                      r"signature|sig|credentials?)$")
+_ENV_NAME = re.compile(r"(?i)(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 PARAM = re.compile(r"(^|[?&;,\s])([^=&;#?/\s\"'<>]{1,64})=([^&;#\s\"'<>]*)", re.MULTILINE)
 
@@ -43,12 +44,11 @@ def register_key_env(name: str) -> None:
 
 def key_env_names(extra=()) -> list[str]:
     """Every variable that may hold a key: standard, every profile's, registered, named, and key-like names."""
-    from chatconform.providers import KEY_ENV_NAME
     from chatconform.providers.profiles import PROFILES
 
     names = [*STANDARD_KEY_ENVS, *(p.key_env for p in PROFILES.values() if getattr(p, "key_env", None))]
     names += [*sorted(_REGISTERED), *(n.strip() for n in os.environ.get(NAMED_ENV, "").split(",")), *extra]
-    names += [n for n in os.environ if KEY_ENV_NAME.search(n)]
+    names += [n for n in os.environ if _ENV_NAME.search(n)]
     return list(dict.fromkeys(n for n in names if n))
 
 
