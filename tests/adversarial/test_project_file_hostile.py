@@ -159,8 +159,8 @@ everywhere = true
                PYTHONDONTWRITEBYTECODE="1")
     runs = [subprocess.run([sys.executable, "-m", "chatconform.cli", *args], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=600)
-            for args in (["check"], ["verify", "cassettes"])]
-    assert [r.returncode for r in runs] == [0, 0], [r.stdout[-2000:] + r.stderr[-2000:] for r in runs]
+            for args in (["check"], ["verify", "cassettes"], ["verify", "--json", "cassettes"])]
+    assert [r.returncode for r in runs] == [0, 0, 0], [r.stdout[-2000:] + r.stderr[-2000:] for r in runs]
     rows = json.loads((tmp_path / "reports" / "results.json").read_text())["results"]
     assert {r["verdict"] for r in rows if r["check"] == "usage.total_is_sum"} == {"xfail"}
     assert all("every model and origin" in r["reason"] and reason in r["reason"]
