@@ -44,8 +44,9 @@ def test_a_verdict_its_findings_contradict_is_an_error_in_gate_merge_and_report(
 
 @pytest.mark.parametrize("verdict", ["fail", "xfail"])
 def test_a_failure_with_its_violation_is_taken(tmp_path, capsys, verdict):
+    judged = {**GOOD, "results": [entry(1, verdict, findings=[VIOLATION]), entry(2, "pass")]}  # no gap
     code, out, _ = run(["gate", "--baseline", _write(tmp_path / "g.json", GOOD),
-                        "--candidate", _write(tmp_path / "f.json", _lying(verdict))], capsys)
+                        "--candidate", _write(tmp_path / "f.json", judged)], capsys)
     assert code == (1 if verdict == "fail" else 0) and ("New failures (1)" in out) == (verdict == "fail")
 
 
