@@ -136,7 +136,10 @@ def test_a_deviation_covering_every_model_and_origin_must_say_so(config, scope):
 def test_everywhere_on_a_narrowed_deviation_is_refused(config):
     narrowed = ('[[providers.gw.deviations]]\ncheck = "c"\nmodels = ["acme-1"]\nreason = "r"\n'
                 'link = "https://x.example"\n')
-    refused(config, GATEWAY + narrowed + "everywhere = true\n", "yet models or origins narrow")
+    refused(config, GATEWAY + narrowed + "everywhere = true\n", "yet models, origins or paths narrow")
+    on_one_path = narrowed.replace('models = ["acme-1"]\n', 'paths = ["/chat/completions"]\n')
+    code, err = config(GATEWAY + on_one_path)  # every model and origin, one endpoint: narrowed enough
+    assert code == 2 and "absent.yaml" in err
 
 
 def test_a_deviation_for_everywhere_is_named_in_results_the_summary_and_the_cli(tmp_path):

@@ -127,12 +127,13 @@ _PROBES = ("a", "Z", "0", "x/y", "gpt-4o", "m:free", "a.b_c", "vendor/model-2.5-
 
 
 def covers_everything(deviation: dict) -> bool:
-    """True when a deviation's models and origins leave out no model and no origin."""
+    """True when a deviation's models, origins and endpoints leave out no model, no origin and no endpoint."""
     models = deviation.get("models") or ["*"]
     origins = set(deviation.get("origins") or ["*"])
     every_model = all(any(fnmatchcase(probe, p) for p in models) for probe in _PROBES)
     every_origin = set(schema()["$defs"]["origins"]["items"]["enum"]) - {"*"}
-    return every_model and ("*" in origins or origins >= every_origin)
+    every_path = "*" in (deviation.get("paths") or ["*"])
+    return every_model and every_path and ("*" in origins or origins >= every_origin)
 
 
 def _refuse_everywhere(deviation: dict, where: str) -> None:
@@ -141,8 +142,9 @@ def _refuse_everywhere(deviation: dict, where: str) -> None:
     every, said = covers_everything(deviation), deviation.get("everywhere") is True
     if every and not said:
         raise InputError(f"{where}: covers every model and every origin, so each failure of "
-                         f"{deviation.get('check')!r} would pass unseen; narrow it with models = [...] or "
-                         "origins = [...], or write everywhere = true (its reason is then shown in every "
+                         f"{deviation.get('check')!r} would pass unseen; narrow it with models, origins or "
+                         "paths = [...], or write everywhere = true (its reason is then shown in every "
                          "report)")
     if said and not every:
-        raise InputError(f"{where}: everywhere = true, yet models or origins narrow it; remove one of them")
+        raise InputError(f"{where}: everywhere = true, yet models, origins or paths narrow it; remove one of "
+                         "them")

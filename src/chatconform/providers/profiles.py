@@ -98,7 +98,8 @@ def _deviations(data: dict, kinds=(("deviations", "deviation"), ("spec_defects",
         -> tuple[Deviation, ...]:
     return tuple(Deviation(d["check"], d["reason"], d["link"], tuple(d.get("models", ("*",))),
                            tuple(d.get("origins", ("*",))), kind, d.get("declared_in", ""),
-                           tuple(d.get("paths", ("*",))), d.get("sometimes", False), d.get("everywhere", False))
+                           tuple(d.get("paths", ("*",))), d.get("sometimes", False),
+                           d.get("everywhere", False))
                  for key, kind in kinds for d in data.get(key, ()))
 
 
