@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -121,6 +122,47 @@ def parse_document(data: bytes, where: str, name: str = ""):
         return json.loads(json.dumps(value, default=str))
     except (ValueError, RecursionError) as err:
         raise InputError(f"{where}: YAML that has no JSON form ({_first_line(err)})") from None
+
+
+# A TOML file a user writes (chatconform.toml, specs/sources.toml) is checked as text before tomllib reads it:
+# tomllib recurses once per nested array or inline table (RecursionError), and a dotted key or table header of
+# many parts costs it quadratic time (100,000 parts: 12 s; as a dotted key, memory until killed)
+MAX_TOML_BYTES = 1024 * 1024
+MAX_TOML_NESTING = 16  # arrays and inline tables open at once (a project file needs 3)
+MAX_TOML_DOTS = 32  # dots outside strings on one line: the parts of a dotted key or header, a float's point
+_TOML_TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+                          r"|[\[\]{}.\n]", re.S)
+
+
+def parse_toml(text: str, where: str, max_depth: int = 32, max_nodes: int = 100_000) -> dict:
+    """TOML whose nesting, dotted keys and size are bounded before it is parsed; one InputError otherwise."""
+    if len(text) > MAX_TOML_BYTES:
+        raise InputError(f"{where}: {len(text):,} characters is over the {MAX_TOML_BYTES:,} a TOML file "
+                         "may hold")
+    depth = dots = 0
+    for token in _TOML_TOKENS.finditer(text):  # a string or a comment is one token: its brackets are text
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_TOML_NESTING:
+                raise InputError(f"{where}: arrays or inline tables nested deeper than {MAX_TOML_NESTING}; "
+                                 "refused")
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == ".":
+            dots += 1
+            if dots > MAX_TOML_DOTS:
+                raise InputError(f"{where}: a line with over {MAX_TOML_DOTS} dotted parts; refused")
+        elif char == "\n":
+            dots = 0
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{where}: not valid TOML ({_first_line(err)})") from None
+    except RecursionError:  # the nesting bound above keeps tomllib far from this: a last line of defence
+        raise InputError(f"{where}: TOML nested too deeply") from None
+    check_bounds(data, where, max_depth, max_nodes)
+    return data
 
 
 def load_yaml(path, what: str = "YAML file", max_depth: int = MAX_DEPTH):

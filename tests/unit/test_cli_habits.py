@@ -91,7 +91,8 @@ def test_a_misspelt_fault_model_check_or_provider_gets_a_did_you_mean(bare):
                  "google/gemini-2.5-flsh=google/gemini-3-flash-preview")
     assert model.returncode == 2 and "Did you mean 'google/gemini-2.5-flash'?" in model.stderr, model.stderr
     (bare.folder / "typo.toml").write_text('[[providers.aimlapi.deviations]]\ncheck = "usage.totl_is_sum"\n'
-                                           'reason = "r"\nlink = "https://example.org/issue"\n', encoding="utf-8")
+                                           'reason = "r"\nlink = "https://example.org/issue"\n'
+                                           'everywhere = true\n', encoding="utf-8")  # every model, on purpose
     check = bare("verify", "--config", "typo.toml", str(CASSETTE))  # as written it would never match
     assert check.returncode == 2 and "Did you mean 'usage.total_is_sum'?" in check.stderr, check.stderr
     (bare.folder / "cassettes").mkdir()  # plain pytest (what `chatconform check` runs), before any collection

@@ -89,7 +89,7 @@ def test_unknown_verdict_words_are_named_and_fail(tmp_path, capsys):
     candidate = copy.deepcopy(BASE)
     candidate["results"][0]["verdict"] = "passed"
     code, out = run(tmp_path, BASE, candidate, capsys)
-    assert code == 1 and "gate: no regression" not in out and "'passed'" in out
+    assert code == 2 and "gate: no regression" not in out and "'passed'" in out  # unreadable input, said why
 
 
 def test_a_null_finish_reason_is_an_observation_not_a_crash(tmp_path, capsys):

@@ -98,6 +98,7 @@ def test_a_declared_deviation_is_found_with_its_reason_and_file(project):
 check = "finish.reason_documented"
 reason = "our prompts hit a gateway bug"
 link = "https://example.invalid/our-bug"
+everywhere = true
 """)
     found = deviation_for("gateway", "usage.total_is_sum", "acme-2", "cassette")
     assert found.reason.startswith("acme-2 counts") and found.declared_in == str(project.path)
@@ -182,7 +183,7 @@ def test_keys_are_only_named_never_written(project, text):
 def test_ids_and_links_are_not_mistaken_for_keys(project):
     project('[providers.gw]\nbase_url = "http://127.0.0.1:1"\nkey_env = "GW_API_KEY"\n'
             'description = "answers chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT ids"\n'
-            '[[providers.gw.deviations]]\ncheck = "a"\nreason = "b"\n'
+            '[[providers.gw.deviations]]\ncheck = "a"\nmodels = ["m"]\nreason = "b"\n'
             'link = "https://github.com/o/r/blob/f14fa72fbcea53f909372ad0975b079f4587c70b/x.md"\n')
     assert get_profile("gw").key_env == "GW_API_KEY"
 

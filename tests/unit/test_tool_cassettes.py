@@ -78,7 +78,7 @@ def test_a_deviation_declared_for_one_endpoint_does_not_cover_another(tmp_path, 
 def test_a_deviation_that_shows_only_sometimes_is_not_stale_where_it_does_not_show(tmp_path, store, more, stale):
     from tests.tool_builders import answer, exchange, request
 
-    declare(tmp_path, more)
+    declare(tmp_path, more + "\neverywhere = true")  # every model and origin, on purpose
     try:
         ex = exchange("chat", request("chat"), answer("chat", [("get_weather", "{}")]))
         row = judge(ex, store, only="tools.called_offered").rows["tools.called_offered"]

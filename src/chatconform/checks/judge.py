@@ -14,7 +14,7 @@ from chatconform.errors import ChatconformError
 from chatconform.exchange import Exchange
 from chatconform.findings import GAP_KIND, Finding
 from chatconform.providers.profiles import acknowledgement_for, deviation_for
-from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, worst
+from chatconform.verdicts import CONFLICT, EVERYWHERE, FAIL, GAP, KNOWN, NOT_RUN, PASS, worst
 
 DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
 
@@ -143,7 +143,8 @@ def _row(ex: Exchange, check: str, run) -> Row:
 def _known(row: Row, deviation) -> None:
     """A row failing as a declared deviation: its verdict, the deviation, and the reason with its link."""
     row.verdict, row.deviation = KNOWN, deviation
-    row.reason = f"known deviation: {deviation.reason} ({deviation.link})"
+    said = EVERYWHERE if getattr(deviation, "everywhere", False) else "known deviation"
+    row.reason = f"{said}: {deviation.reason} ({deviation.link})"
 
 
 def _stale(ex: Exchange, check: str):

@@ -124,8 +124,9 @@ def _gate(args) -> int:
     """Print the markdown summary; exit 1 on a new failure, a breaking upstream change, or nothing to compare.
 
     Two runs (--baseline, --candidate), or model pairs (--models old=new) in one file (--results) or across
-    two. A candidate that judged nothing, or holds verdict words this version does not know, is exit 1 with
-    the markdown saying why (the PR comment still explains it) and one line on stderr; unreadable input is 2.
+    two. A candidate that judged nothing is exit 1 with the markdown saying why (the PR comment still
+    explains it) and one line on stderr; verdict words this version does not know are that and exit 2, as
+    is any other unreadable input.
     """
     import sys
     from pathlib import Path
@@ -137,7 +138,7 @@ def _gate(args) -> int:
 
     if args.output and Path(args.output).is_dir():
         raise UsageError(f"{args.output}: is a folder; --output names the markdown file to write")
-    pairs = parse_pairs(args.models)
+    pairs = parse_pairs(args.models, one_file=bool(args.results) or args.baseline == args.candidate)
     if args.results and (args.baseline or args.candidate or not pairs):
         raise UsageError("--results goes with --models and without --baseline/--candidate (one file holding "
                          "both models); to compare two runs give --baseline and --candidate")
@@ -155,6 +156,8 @@ def _gate(args) -> int:
         write_atomic(Path(args.output), text.encode("utf-8"))
     if result["problems"]:
         print(f"chatconform: gate failed: {'; '.join(result['problems'])}", file=sys.stderr)
+    if result["unreadable"]:  # a verdict word this version does not know: unreadable input
+        return 2
     if result["failed"]:
         return 1
     if result["unjudged"]:

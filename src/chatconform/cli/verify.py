@@ -13,7 +13,7 @@ from chatconform.recording.scrub import known_secrets, scrub_tree
 from chatconform.errors import ChatconformError
 from chatconform.findings import GAP_KIND
 from chatconform.providers.profiles import acknowledgement_for, deviation_for
-from chatconform.verdicts import FAIL, GAP
+from chatconform.verdicts import EVERYWHERE, FAIL, GAP
 
 from chatconform.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, UNLOADABLE, VIOLATIONS
 
@@ -135,8 +135,9 @@ def _brief(finding, ex) -> dict:
     out = finding.brief()
     deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin, ex.request.path) \
         if finding.severity == "violation" else None
-    if deviation:
-        out["known_deviation"] = deviation.reason
+    if deviation:  # one declared for every model and origin says so (it passes its check everywhere)
+        said = f"{EVERYWHERE}: " if deviation.everywhere else ""
+        out["known_deviation"] = said + deviation.reason
     accepted = acknowledgement_for(ex.provider, finding.check, ex.model, ex.origin) \
         if finding.kind == GAP_KIND else None
     if accepted:

@@ -7,16 +7,16 @@ from the working directory. Both are validated by schema.json; a bad file is one
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from chatconform.inputs import InputError, check_bounds, read_text
+from chatconform.inputs import MAX_TOML_BYTES, InputError, parse_toml, read_text
 from chatconform.providers._merge import complete, merge, substitute_env, tag
-from chatconform.providers._validate import refuse_written_keys, schema, validate
+from chatconform.providers._literal_keys import env_key_values, refuse_written_keys
+from chatconform.providers._validate import refuse_unbounded, schema, validate
 
 PROJECT_FILE = "chatconform.toml"
 CONFIG_ENV = "CHATCONFORM_CONFIG"
@@ -68,12 +68,8 @@ def project_file(config_path=None) -> Path | None:
 
 
 def _parse(text: str, where: str) -> dict:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"{where}: not valid TOML ({str(err).splitlines()[0]})") from None
-    check_bounds(data, where)
-    return data
+    """TOML bounded in size, nesting and dotted parts before it is parsed (see inputs.parse_toml)."""
+    return parse_toml(text, where)
 
 
 @lru_cache(maxsize=1)
@@ -93,11 +89,15 @@ def _builtin() -> dict:
 
 
 def _read_project(path: Path, unset_ok: bool = False) -> dict:
+    """The project file read, bounded, validated and with ${VAR} expanded; any problem is one line."""
     where = str(path)
-    data = _parse(read_text(path, "project file"), where)
+    data = _parse(read_text(path, "project file", MAX_TOML_BYTES), where)
     refuse_written_keys(data, where)
     validate(data, where)
-    return tag(substitute_env(data, where, unset_ok), where)
+    refuse_unbounded(data, where)
+    data = substitute_env(data, where, unset_ok)
+    refuse_written_keys(data, where, secrets=env_key_values(data, _builtin()), expanded=True)
+    return tag(data, where)
 
 
 def load_providers(config_path=None, unset_ok: bool = False) -> dict:

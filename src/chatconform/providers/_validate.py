@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from importlib import resources
-from urllib.parse import parse_qsl, urlsplit
 
 from jsonschema import Draft202012Validator
 
 from chatconform.inputs import InputError
 
 # Names that would hold a key's value: the file may only name a variable (key_env).
-_SECRET_KEYS = {"api_key", "apikey", "key", "token", "secret", "password", "authorization", "bearer",
-                "access_token", "client_secret", "api-key", "x-api-key"}
-_PREFIXED = re.compile(r"\b(?:sk|pk|rk|ak)[-_](?:[A-Za-z0-9]+[-_])?[A-Za-z0-9]{16,}")
-_BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=\-]{8,}")
-_LONG_RUN = re.compile(r"[A-Za-z0-9]{32,}")  # an unbroken run as long as a key (AIML: 32 hex), longer than ids
+SECRET_KEYS = {"api_key", "apikey", "key", "token", "secret", "password", "authorization", "bearer",
+               "access_token", "client_secret", "api-key", "x-api-key"}
 
 
 @lru_cache(maxsize=1)
@@ -101,33 +99,52 @@ def _kind(value) -> str:
 def _unknown_key(path, key: str, known) -> str:
     """'unknown key' with the closest valid one, or the list of valid ones."""
     where = key_path([*path, key])
-    if str(key).lower() in _SECRET_KEYS:
+    if str(key).lower() in SECRET_KEYS:
         return f"{where}: a key is never written here; name its environment variable with key_env = \"...\""
     close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}?" if close else f"valid keys: {', '.join(known)}"
     return f"{where}: unknown key; {hint}"
 
 
-def refuse_written_keys(data, where: str, path=()) -> None:
-    """Refuse a value that looks like a key or a URL carrying credentials (never echoed back)."""
-    if isinstance(data, dict):
-        for name, value in data.items():
-            refuse_written_keys(name, where, path)
-            refuse_written_keys(value, where, (*path, name))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            refuse_written_keys(value, where, (*path, index))
-    elif isinstance(data, str) and _looks_like_key(data):
-        raise InputError(f"{where}: {key_path(path)}: this looks like an API key; keys are never written in "
-                         "the file: put it in an environment variable and name it with key_env")
+def refuse_unbounded(data: dict, where: str) -> None:
+    """Every number finite (TOML reads nan and inf), and no deviation silently covering everything."""
+    stack = [((), data)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            stack += [((*path, k), v) for k, v in item.items()]
+        elif isinstance(item, list):
+            stack += [((*path, i), v) for i, v in enumerate(item)]
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise InputError(f"{where}: {key_path(path)}: must be a finite number, not {item}")
+    for name, provider in (data.get("providers") or {}).items():
+        for index, deviation in enumerate(provider.get("deviations") or []):
+            _refuse_everywhere(deviation, f"{where}: {key_path(['providers', name, 'deviations', index])}")
 
 
-def _looks_like_key(text: str) -> bool:
-    """A credential-shaped string: prefixed key, bearer token, long random run, or a URL with credentials."""
-    if re.match(r"(?i)https?://", text):
-        parts = urlsplit(text)
-        secret_query = any(k.lower() in _SECRET_KEYS for k, _ in parse_qsl(parts.query, keep_blank_values=True))
-        return bool(parts.password) or secret_query
-    if _PREFIXED.search(text) or _BEARER.search(text):
-        return True
-    return any(re.search(r"\d", run) and re.search(r"[A-Za-z]", run) for run in _LONG_RUN.findall(text))
+# model ids of every shape: a pattern matching all of them covers every model ("*", "?*", "**")
+_PROBES = ("a", "Z", "0", "x/y", "gpt-4o", "m:free", "a.b_c", "vendor/model-2.5-flash-lite-preview-06-17")
+
+
+def covers_everything(deviation: dict) -> bool:
+    """True when a deviation's models, origins and endpoints leave out no model, no origin and no endpoint."""
+    models = deviation.get("models") or ["*"]
+    origins = set(deviation.get("origins") or ["*"])
+    every_model = all(any(fnmatchcase(probe, p) for p in models) for probe in _PROBES)
+    every_origin = set(schema()["$defs"]["origins"]["items"]["enum"]) - {"*"}
+    every_path = "*" in (deviation.get("paths") or ["*"])
+    return every_model and every_path and ("*" in origins or origins >= every_origin)
+
+
+def _refuse_everywhere(deviation: dict, where: str) -> None:
+    """A deviation for every model and origin turns each failure of its check into a pass without a word:
+    it must say so (`everywhere = true`, then its reason is shown in every report), or be narrowed."""
+    every, said = covers_everything(deviation), deviation.get("everywhere") is True
+    if every and not said:
+        raise InputError(f"{where}: covers every model and every origin, so each failure of "
+                         f"{deviation.get('check')!r} would pass unseen; narrow it with models, origins or "
+                         "paths = [...], or write everywhere = true (its reason is then shown in every "
+                         "report)")
+    if said and not every:
+        raise InputError(f"{where}: everywhere = true, yet models, origins or paths narrow it; remove one of "
+                         "them")

@@ -31,6 +31,7 @@ class Deviation:
     declared_in: str = ""
     paths: tuple[str, ...] = ("*",)  # the endpoints (URL path endings) it is declared for
     sometimes: bool = False  # shows on some exchanges only (what a model generated decides): never stale
+    everywhere: bool = False  # declared for every model and origin, on purpose: named in every report
 
     def covers(self, check: str, model: str | None, origin: str, path: str = "") -> bool:
         """True when this deviation explains a failure of `check` for this model, origin and endpoint."""
@@ -97,7 +98,8 @@ def _deviations(data: dict, kinds=(("deviations", "deviation"), ("spec_defects",
         -> tuple[Deviation, ...]:
     return tuple(Deviation(d["check"], d["reason"], d["link"], tuple(d.get("models", ("*",))),
                            tuple(d.get("origins", ("*",))), kind, d.get("declared_in", ""),
-                           tuple(d.get("paths", ("*",))), d.get("sometimes", False))
+                           tuple(d.get("paths", ("*",))), d.get("sometimes", False),
+                           d.get("everywhere", False))
                  for key, kind in kinds for d in data.get(key, ()))
 
 

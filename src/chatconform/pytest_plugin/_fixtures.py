@@ -159,3 +159,7 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.write_line(f"chatconform: {log.tally().line()} (results.json in {target})")
     for line in summary_lines(log.entries):
         terminalreporter.write_line(line)
+    from chatconform.report.results import everywhere_notes
+
+    for note in everywhere_notes(log.entries):  # one such deviation passes a check everywhere: never unsaid
+        terminalreporter.write_line(f"chatconform: {note}")

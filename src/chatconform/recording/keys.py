@@ -11,6 +11,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 REDACTED = "<redacted>"
@@ -53,21 +54,54 @@ def key_env_names(extra=()) -> list[str]:
 
 def run_secrets(extra_env_names=()) -> list[str]:
     """The value of every key variable the run knows (with its encoded forms), longest first."""
-    return forms(os.environ.get(name, "") for name in key_env_names(extra_env_names))
+    return forms(_env_values(extra_env_names))
 
 
 def known_secrets(extra=()) -> list[str]:
     """The run's key values plus any values given, longest first."""
-    return forms([*run_secrets(), *extra])
+    return forms([*_env_values(), *extra])
+
+
+def _env_values(extra_env_names=()) -> list[str]:
+    return [os.environ.get(name, "") for name in key_env_names(extra_env_names)]
 
 
 def forms(values) -> list[str]:
-    """Each value as written raw, URL-encoded and JSON-escaped; too short ones dropped; longest first."""
-    out = set()
+    """Each value as written raw, URL-encoded, JSON-escaped (`\\/`, each character `\\uXXXX`) and inside
+    base64; too short ones dropped; longest first (a longer form is removed before a shorter one it holds)."""
+    out: set[str] = set()
     for value in values:
         if isinstance(value, str) and len(value) >= MIN_SECRET and value != REDACTED:
-            out.update({value, quote(value, safe=""), json.dumps(value)[1:-1]})
+            out.update(_forms_of(value))
     return sorted(out, key=lambda s: (-len(s), s))
+
+
+MIN_BASE64 = 12  # characters of base64 (9 bytes of a key): a shorter run could be any random text's
+
+
+@lru_cache(maxsize=1024)
+def _forms_of(value: str) -> frozenset[str]:
+    """One value's forms (remembered: a run asks for the same few keys' forms row after row)."""
+    out = set()
+    for text in (value, *_base64_cores(value.encode("utf-8"))):
+        out.update({text, quote(text, safe=""), json.dumps(text)[1:-1], text.replace("/", "\\/")})
+    escaped = "".join(f"\\u{ord(c):04x}" for c in value)  # every character a JSON escape, as some encoders
+    return frozenset({*out, escaped, escaped.upper().replace("\\U", "\\u")})  # write them (hex either case)
+
+
+def _base64_cores(raw: bytes) -> set[str]:
+    """The characters that encode `raw` in any base64 text holding it: alone, or after `user:` in HTTP Basic.
+
+    Base64 turns 3 bytes into 4 characters, so the key's characters depend on how many bytes precede it
+    (0, 1 or 2 of every 3); each alignment's whole groups hold only key bits, whatever surrounds them.
+    """
+    cores = set()
+    for lead in range(3):
+        encoded = base64.b64encode(b"\0" * lead + raw).decode()
+        core = encoded[4 if lead else 0:(lead + len(raw)) // 3 * 4]
+        if len(core) >= MIN_BASE64:
+            cores.update({core, core.replace("+", "-").replace("/", "_")})  # standard and URL-safe alphabets
+    return cores
 
 
 def request_secrets(headers=None, url: str = "", body=None) -> set[str]:

@@ -24,6 +24,8 @@ from chatconform.recording.keys import (  # noqa: F401  (one import for every wr
     key_env_names, known_secrets, pairs, parse_json, redactable, register_key_env, request_secrets, run_secrets,
 )
 
+from chatconform.recording.split_echoes import redact_split
+
 # a JSON text that may hold a secret-named field (lower case: looked for in a folded text, see _folded)
 _NAMED = re.compile(r"(?:key|token|secret|passw|pwd|passphrase|sig|signature|credentials?|authorization|"
                     r"authenticate|cookie2?)\\{0,3}\"\s*:")
@@ -212,7 +214,8 @@ def scrub_body(body, secrets=()):
 
 
 def _scrub_text_body(text: str, secrets) -> str:
-    if _clean(text, secrets):
+    text = redact_split(text, secrets)  # a key echoed over two events or more: no one line holds it
+    if is_clean(text, secrets):
         return text
     parsed = parse_json(text)
     if parsed is not None:
@@ -222,8 +225,24 @@ def _scrub_text_body(text: str, secrets) -> str:
     return scrub_text(text, secrets)
 
 
-def _clean(text: str, secrets) -> bool:
-    """True when no secret-looking field name is present and the text net removes nothing (the fast path)."""
+def is_clean(text: str, secrets) -> bool:
+    """True when no secret-looking field name is present and the text net removes nothing (the fast path): a
+    JSON text for which this holds comes out of scrub_tree unchanged, parsed or not."""
+    if not _plain_clean(text, secrets):
+        return False
+    # an ASCII letter written as a JSON escape (\u0073k-...) hides a name or a key from the text nets, not
+    # from a parser: such a text is clean only when it is clean with those escapes read too
+    return "\\u00" not in text or _plain_clean(_ASCII_ESCAPE.sub(_unescaped, text), secrets)
+
+
+_ASCII_ESCAPE = re.compile(r"\\u00([0-7][0-9a-fA-F])")
+
+
+def _unescaped(match) -> str:
+    return chr(int(match.group(1), 16))
+
+
+def _plain_clean(text: str, secrets) -> bool:
     low = _folded(text)
     return not (_has_any(low, _NAME_WORDS) and _NAMED.search(low)) and scrub_text(text, secrets) == text
 
@@ -245,7 +264,7 @@ def _scrub_sse(text: str, secrets) -> str:
     for line in text.splitlines(keepends=True):
         stripped = line.rstrip("\r\n")
         payload = stripped[5:].lstrip(" ") if stripped.startswith("data:") else ""
-        parsed = None if _clean(line, secrets) else parse_json(payload)
+        parsed = None if is_clean(line, secrets) else parse_json(payload)
         if parsed is not None:
             clean = _dump_if_changed(parsed, secrets, payload)
             line = line if clean == payload else f"data: {clean}{line[len(stripped):]}"
@@ -293,8 +312,13 @@ def find_leaks(text: str, canaries) -> list[str]:
 _PAGE_BEARER = re.compile(r"(?i)(\bbearer\s+)([^\s'\"`,)}<>$]+)")
 
 
-def redact_page_credentials(text: str) -> str:
-    """A doc page with every printed bearer credential redacted (placeholders like <KEY> are left alone)."""
+def redact_page_credentials(text: str, secrets=()) -> str:
+    """A doc page with the key values given and every printed bearer credential redacted (placeholders like
+    <KEY> are left alone)."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+
     def redact(match):
         token = match.group(2)
         real = len(token) >= 20 or (len(token) >= 6 and any(c.isdigit() for c in token))

@@ -103,9 +103,10 @@ def md(text, limit: int = TEXT) -> str:
 
 
 def code(text) -> str:
-    """A file-supplied string in a code span (nothing inside is interpreted; a backtick cannot close it)."""
+    """A file-supplied string in a code span (nothing inside is interpreted; a backtick cannot close it); one
+    holding a tag's `<` is escaped text instead, so no renderer that is laxer about code spans sees a tag."""
     flat = _SPACE.sub(" ", str(text)).strip()[:TEXT].replace("`", "'")
-    return f"`{flat}`"
+    return md(flat) if "<" in flat else f"`{flat}`"
 
 
 def scrubbed_markdown(result: dict, secrets=()) -> str:

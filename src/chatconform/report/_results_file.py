@@ -3,7 +3,8 @@
 Everything past this point may index the fields it uses: a wrong type, a missing field, a null entry or
 an unknown key is one InputError (exit 2) naming the file and the place, never a traceback later.
 Unknown verdict words are not a shape error: they are listed by `unknown_verdicts` so each command can
-show them and fail in its own way.
+show them and fail in its own way. A verdict better than its own findings (a `pass` holding a violation) is
+an error: chatconform never writes one, so the file was edited, and no command may take it at its word.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import inspect
 from functools import lru_cache
 
-from chatconform.inputs import InputError, expect, load_json
-from chatconform.verdicts import VERDICTS
+from chatconform.inputs import InputError, expect, load_json, parse_json, read_text
+from chatconform.verdicts import CONFLICT, FAIL, KNOWN, VERDICTS
 
 _STR, _OPT_STR, _NUM = (str,), (str, type(None)), (int, float, type(None))
 # field: (allowed types, required)
@@ -53,8 +54,22 @@ def written_keys() -> tuple[frozenset, frozenset]:
 
 def load_results(path, what: str = "results.json") -> dict:
     """A results.json whose shape the summary and the gate can rely on, or a one-line InputError."""
-    data = load_json(path, what)
-    where = str(path)
+    return _checked(load_json(path, what), str(path))
+
+
+def load_scrubbed(path, what: str = "results.json") -> dict:
+    """load_results with every key value the run knows (any form) and every secret-named field redacted: what
+    a file holds is copied into what a command writes, and the file may come from anywhere."""
+    from chatconform.recording.scrub import is_clean, known_secrets, scrub_tree
+
+    text = read_text(path, what)
+    data, secrets = _checked(parse_json(text, str(path)), str(path)), known_secrets()
+    # the text checked at C speed first: most files (history copies above all) hold nothing to remove
+    return data if is_clean(text, secrets) else scrub_tree(data, secrets, {})
+
+
+def _checked(data, where: str) -> dict:
+    """The parsed file, its shape and its verdicts checked."""
     if not isinstance(data, dict) or "results" not in data:
         raise InputError(f"{where}: not a chatconform results.json (no `results`)")
     top_keys, entry_keys = written_keys()
@@ -84,11 +99,28 @@ def _entry(entry, place: str, known: frozenset) -> None:
             _typed((finding.get("extra") or {}).get(name), _OPT_STR, f"{at}.extra.{name}", name)
     if entry.get("acknowledged") is not None:
         _fields(entry["acknowledged"], ACKNOWLEDGED, f"{place}.acknowledged")
+    _verdict_follows(entry, place)
     observations = entry.get("observations") or {}
     _fields(observations, OBSERVATIONS, f"{place}.observations")
     _fields(entry.get("excerpt") or {}, EXCERPT, f"{place}.excerpt")
     for k, reason in enumerate(observations.get("finish_reasons") or []):
         _typed(reason, _OPT_STR, f"{place}.observations.finish_reasons[{k}]", "a finish_reason")
+
+
+# the verdicts a row holding a violation finding can have: failed, failed as declared, or a documented
+# example breaking its provider's own rules (judge() gives no other)
+_VIOLATED = frozenset({FAIL, KNOWN, CONFLICT})
+
+
+def _verdict_follows(entry: dict, place: str) -> None:
+    """A row's verdict recomputed from its findings: one that claims better than they show is an error."""
+    if entry["verdict"] in _VIOLATED or entry["verdict"] not in VERDICTS:  # unknown words: unknown_verdicts
+        return
+    for j, finding in enumerate(entry.get("findings") or ()):
+        if finding.get("severity") == "violation":
+            raise InputError(f"{place}.verdict: {entry['verdict']!r}, yet findings[{j}] is a violation (a "
+                             f"row with a violation is {FAIL!r}, or {KNOWN!r} as a declared deviation); the "
+                             "file was edited, and is not taken at its word")
 
 
 def _fields(obj: dict, spec: dict, place: str, known: frozenset | None = None) -> None:

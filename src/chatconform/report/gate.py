@@ -4,7 +4,8 @@ Two comparisons, one comment: two runs of the same models (rows keyed by provide
 live row and a replay row of a model and check are one row, its verdict the worst of them), or a baseline
 model against its candidate (`--models old=new`, keyed by provider and check), from one results.json or
 from two. "No regression" is said only when the candidate judged something and every verdict word in both
-files is known: a candidate that judged nothing, or speaks words this version does not know, fails the gate.
+files is known: a candidate that judged nothing, or speaks words this version does not know, fails the gate
+(a word it does not know makes the file unreadable input: exit 2, once the comment says why).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from chatconform.errors import did_you_mean
 from chatconform.inputs import InputError, expect, load_json
 from chatconform.report import _observed
 from chatconform.report._gate_comment import code, markdown, md, scrubbed_markdown  # noqa: F401 (the API)
-from chatconform.report._results_file import known_words, load_results, unknown_verdicts
+from chatconform.report._results_file import known_words, load_scrubbed, unknown_verdicts
 from chatconform.report.tally import Tally
 from chatconform.verdicts import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE, VERDICTS, worst
 
@@ -28,8 +29,8 @@ ARROW = " → "
 
 
 def load(path: Path) -> dict:
-    """A results.json whose shape is checked, or a one-line usage error."""
-    return load_results(path)
+    """A results.json, shape and verdicts checked, key values redacted; or a one-line usage error."""
+    return load_scrubbed(path)
 
 
 def load_drift(path) -> list[dict]:
@@ -57,15 +58,24 @@ def load_drift(path) -> list[dict]:
     return changes
 
 
-def parse_pairs(values) -> list[tuple[str, str]]:
-    """`old=new` model pairs from the command line, or a one-line usage error naming the bad one."""
-    pairs = []
+def parse_pairs(values, one_file: bool = False) -> list[tuple[str, str]]:
+    """`old=new` model pairs from the command line, or a one-line usage error naming the bad one: a model
+    on one side of two pairs would count its rows twice, and a model against itself in one file compares
+    nothing."""
+    pairs: list[tuple[str, str]] = []
     for value in values:
         old, sep, new = str(value).partition("=")
         if not sep or not old.strip() or not new.strip():
             raise InputError(f"--models {value!r}: give BASELINE=CANDIDATE, e.g. "
                              "vendor/model-2.5=vendor/model-3-preview")
-        pairs.append((old.strip(), new.strip()))
+        old, new = old.strip(), new.strip()
+        if one_file and old == new:
+            raise InputError(f"--models {value!r}: compares {old!r} with itself in one file; name another "
+                             "model")
+        for side, model in (("baseline", old), ("candidate", new)):
+            if model in {pair[side == "candidate"] for pair in pairs}:
+                raise InputError(f"--models {value!r}: {model!r} is the {side} of two pairs; give each once")
+        pairs.append((old, new))
     return pairs
 
 
@@ -122,7 +132,8 @@ def compare(baseline: dict, candidate: dict, drift: list[dict] = (), names=("bas
             "observations": _observed.changes(_observed.exchanges(old_rows), _observed.exchanges(new_rows)),
             "spend": None if same_run else _spend(baseline, candidate), "specs": _specs(baseline, candidate),
             "breaking_upstream": breaking, "problems": problems, "pairs": list(pairs), "names": list(names),
-            "unjudged": unjudged, "failed": bool(regressions or breaking or problems)}
+            "unjudged": unjudged, "failed": bool(regressions or breaking or problems),
+            "unreadable": any(unknown_verdicts(d, n) for n, d in zip(names, (baseline, candidate)))}
 
 
 def unacknowledged_rows(rows) -> list[dict]:

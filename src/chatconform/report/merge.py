@@ -2,7 +2,9 @@
 
 The merged file is what one unsharded run would have written: every row once, sorted by test id, the specs
 judged against, spend added up, counts recomputed. Two shards holding the same row is an error (a row
-would be counted twice), and so are shards of different modes.
+would be counted twice), and so are shards of different modes, a verdict word this version does not know
+(it would be counted as nothing) and a verdict its own findings contradict. What a shard holds is scrubbed
+of every key value the run knows before it is copied out.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 from chatconform.inputs import InputError
 from chatconform.paths import write_atomic
-from chatconform.report._results_file import load_results
+from chatconform.report._results_file import known_words, load_scrubbed, unknown_verdicts
 from chatconform.report.tally import Tally
 
 SPEND_FIELDS = ("usd", "tokens", "requests")
@@ -21,7 +23,12 @@ def merge_files(paths: list[Path]) -> dict:
     """The merged results of several results.json files, or a one-line InputError."""
     if not paths:
         raise InputError("merge needs at least one results.json")
-    parts = [(Path(p), load_results(p)) for p in paths]
+    parts = [(Path(p), load_scrubbed(p)) for p in paths]
+    for path, data in parts:
+        words = unknown_verdicts(data, str(path))
+        if words:
+            raise InputError(f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()}); "
+                             "not merged")
     modes = {data.get("mode") for _, data in parts}
     if len(modes) > 1:
         raise InputError(f"cannot merge runs of different modes: {sorted(map(str, modes))}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chatconform.findings import Finding
 from chatconform.checks.judge import Judgement
+from chatconform.verdicts import EVERYWHERE, KNOWN
 
 _LABEL = {"violation": "FAIL", "warning": "WARN", "info": "INFO"}
 # Provider text reaches a terminal here: control characters (escape sequences, CR, NEL) are shown, not obeyed.
@@ -31,6 +32,9 @@ def render_judgement(j: Judgement, spec_display: str | None = None, replay: str 
     lines = [clean(f"{j.verdict.upper():4} {ex.label}  {who}")]
     for finding in j.findings:
         lines.append(render_finding(finding, who, spec_display, replay))
+    # a deviation declared for every model and origin passes its check everywhere: its reason is always said
+    lines += [clean(f"  NOTE {row.check}: {row.reason}") for row in j.rows.values()
+              if row.verdict == KNOWN and (row.reason or "").startswith(EVERYWHERE)]
     return "\n".join(lines)
 
 

@@ -126,6 +126,17 @@ def acknowledgement(declared) -> dict | None:
     return {"reason": declared.reason, "link": declared.link, "declared_in": declared.declared_in}
 
 
+def everywhere_notes(entries) -> list[str]:
+    """'N row(s): <reason>' for each deviation declared for every model and origin that made rows xfail."""
+    from collections import Counter
+
+    from chatconform.verdicts import EVERYWHERE, KNOWN
+
+    said = Counter(e["reason"] for e in entries if e.get("verdict") == KNOWN
+                   and isinstance(e.get("reason"), str) and e["reason"].startswith(EVERYWHERE))
+    return [f"{n} row{'s' if n > 1 else ''} xfail by a {reason}" for reason, n in sorted(said.items())]
+
+
 _NOTHING_SHOWN = {"observations": {}, "excerpt": {}}
 # results.json path -> the bytes this process wrote there: `check` summarises the run it just wrote without
 # parsing it again with every shape check (~0.3 s on a catalog run), once the file is seen to hold just those

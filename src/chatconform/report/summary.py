@@ -16,8 +16,8 @@ from pathlib import Path
 from chatconform.errors import ChatconformError, UsageError
 from chatconform.paths import safe_name, write_atomic
 from chatconform.report._html import (COLOURS, CSP, SEARCH_JS, SHOWN, SHOWN_MEANING, STYLE, UNKNOWN, WARN, e,
-                                      entry_shown, link, shown, verdict_rules, warned, worst)
-from chatconform.report._results_file import known_words, load_results, unknown_verdicts
+                                      entry_shown, link, linked, shown, verdict_rules, warned, worst)
+from chatconform.report._results_file import known_words, load_scrubbed, unknown_verdicts
 from chatconform.report._summary_matrix import grid, matrix_html, verdicts
 from chatconform.report._summary_head import bar, headline, legend
 from chatconform.verdicts import CONFLICT, FAIL
@@ -47,10 +47,21 @@ def render(results: dict, history: list[dict]) -> str:
             f"<p class='sub'>{models} models from {len({p for p, _ in groups})} providers, {len(checks)} checks, "
             f"{len(results.get('results', []))} judged rows · mode <b>{e(results.get('mode'))}</b> · started "
             f"{e(results.get('started_at'))} · chatconform {e(results.get('tool_version') or '?')}</p>"
-            f"{headline(results, previous, new, _money(results), _spent_of(results))}"
+            f"{headline(results, previous, new, _money(results), _spent_of(results))}{_everywhere(results)}"
             f"{_new_list(new, cells, anchors, previous)}{legend()}{bar(painted, previous is not None)}{table}"
             f"{_checks(history + [results], checks, painted)}{_conflicts(results)}{_spend(results)}"
             f"{_specs(results)}<script>{SEARCH_JS}</script></body></html>")
+
+
+def _everywhere(results: dict) -> str:
+    """The deviations declared for every model and origin, each with its reason, under the headline."""
+    from chatconform.report.results import everywhere_notes
+
+    notes = everywhere_notes(results.get("results", []))
+    if not notes:
+        return ""
+    items = "".join(f"<li>{linked(note)}</li>" for note in notes)
+    return f'<section id="everywhere"><h2>Declared for every model and origin</h2><ul>{items}</ul></section>'
 
 
 def _new_list(new: set, cells: dict, anchors: dict, previous) -> str:
@@ -146,10 +157,11 @@ def write_summary(results_path: Path, history_dir: Path, out: Path, keep: int = 
         raise UsageError(f"{out}: is a folder; --out names the summary file to write")
     if history_dir.exists() and not history_dir.is_dir():
         raise UsageError(f"{history_dir}: not a folder; --history names the folder of previous runs")
-    results = results if results is not None else load_results(results_path)
+    # what this process wrote is scrubbed already; a file read may come from anywhere
+    results = results if results is not None else load_scrubbed(results_path)
     runs = sorted(history_dir.glob("results-*.json")) if history_dir.is_dir() else []
     runs = runs[-(TREND - 1):]  # the page shows no older run than the trend's first
-    history = [load_results(p, "history copy of a results.json") for p in runs]
+    history = [load_scrubbed(p, "history copy of a results.json") for p in runs]
     words = unknown_verdicts(results, str(results_path))
     for path, run in zip(runs, history):
         words += unknown_verdicts(run, str(path))

@@ -34,9 +34,12 @@ class PullResult:
 
 def pull(catalog: Catalog, mirror: Path | None = None, update: bool = False) -> list[PullResult]:
     """Pull every source; one broken source never stops the others; files change all together or not."""
+    from chatconform.recording.scrub import known_secrets
+
     pins = read_lock(catalog.folder)
     before = dict(pins)
-    outcomes = [_pull_one(catalog, source, pins, mirror, update) for source in catalog.sources]
+    secrets = known_secrets()  # the run's key values: a page holding one is stored redacted
+    outcomes = [_pull_one(catalog, source, pins, mirror, update, secrets) for source in catalog.sources]
     writes = [write for _, write in outcomes if write]
     if update and pins != before:
         writes.append((catalog.folder / LOCK_NAME, lock_bytes(pins)))
@@ -48,7 +51,7 @@ Write = tuple[Path, bytes]
 
 
 def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
-              update: bool) -> tuple[PullResult, Write | None]:
+              update: bool, secrets=()) -> tuple[PullResult, Write | None]:
     """Fetch and check one source, saying what to write; `pins` is updated in place when `update`."""
     try:
         target = catalog.path_of(source)
@@ -57,7 +60,7 @@ def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
     except ChatconformError as err:
         return PullResult(source, "failed", f"{source.id}: {err}"), None
     pin = pins.get(source.id)
-    stored = stored_form(source, data)
+    stored = stored_form(source, data, secrets)
     fresh = Pin(url=source.url, sha256=sha256_of(data), size=len(data), retrieved_at=_now(),
                 stored_sha256=sha256_of(stored) if stored != data else None)
     write = None if _holds(target, fresh.on_disk) else (target, stored)
@@ -97,19 +100,21 @@ def _warning(source: Source, count: int, first: list) -> str:
             f"{to_fragment(str(first[0]))}: {first[1]} (see `chatconform specs lint`)")
 
 
-def stored_form(source: Source, data: bytes) -> bytes:
-    """What is written to disk: a doc page with every credential it prints redacted, a spec as it is."""
+def stored_form(source: Source, data: bytes, secrets=()) -> bytes:
+    """What is written to disk: a doc page with every credential it prints and every key value the run
+    knows (in any of its forms) redacted, a spec as it is."""
     if source.kind != "doc":
         return data
     from chatconform.recording.scrub import redact_page_credentials
 
-    return redact_page_credentials(data.decode("utf-8", "replace")).encode("utf-8") \
-        if _has_credential(data) else data
+    return redact_page_credentials(data.decode("utf-8", "replace"), secrets).encode("utf-8") \
+        if _has_credential(data, secrets) else data
 
 
-def _has_credential(data: bytes) -> bool:
-    """Cheap pre-check: only pages that mention a bearer credential are rewritten (and re-hashed)."""
-    return b"earer" in data or b"EARER" in data
+def _has_credential(data: bytes, secrets=()) -> bool:
+    """Cheap pre-check: only pages that mention a bearer credential or hold a key value the run knows are
+    rewritten (and re-hashed)."""
+    return b"earer" in data or b"EARER" in data or any(s.encode("utf-8") in data for s in secrets)
 
 
 def _holds(target: Path, sha256: str) -> bool:
