@@ -84,8 +84,20 @@ def _refused(error) -> bool:
         return False
     branches = (getattr(error.kind, "context", None) or []) if keyword in _ALTERNATIVES else []
     if any(branches):  # (a value matching several alternatives of a oneOf has none failing: refused)
+        # an object whose `type` one alternative names is judged by that alternative alone: a json_schema
+        # format without its schema is refused, not taken for another alternative's vendor value
+        typed = [b for b in branches if b and not any(_type_mismatch(e, error) for e in b)]
+        if typed and isinstance(error.instance, dict) and isinstance(error.instance.get("type"), str):
+            return all(all(_refused(e) for e in branch) for branch in typed)
         return all(branch and all(_refused(e) for e in branch) for branch in branches)
     return True
+
+
+def _type_mismatch(inner, outer) -> bool:
+    """True for an alternative's error saying the object's own `type` is not the one it names."""
+    path = list(inner.instance_path)
+    keyword = str(inner.schema_path[-1]) if len(inner.schema_path) else ""
+    return path == [*outer.instance_path, "type"] and keyword in ("const", "enum")
 
 
 def answer_schema(op, media: str = "application/json") -> str | None:
