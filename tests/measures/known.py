@@ -1,7 +1,9 @@
-"""What the measures show for each subject in CI (4 trials a measure), each with why. A run must show exactly
-these: a changed verdict fails the test until this file says why."""
+"""What the measures show for each subject in CI (CI_TRIALS trials a measure), each with why. A run must show
+exactly these: a changed verdict fails the test until this file says why."""
 
-CI_TRIALS = 5
+from chatconform.refserver.measured import CI_TRIALS
+
+__all__ = ["CI_TRIALS", "LLAMA", "REFERENCE", "difference", "shown"]
 
 LLAMA = {
     **{key: ("honoured", "llama.cpp's server honours it in every trial")
@@ -25,32 +27,27 @@ LLAMA = {
        for key in ["identity/openai-chat", "identity/anthropic-messages", "identity/openai-responses"]},
 }
 
-# The reference provider (deterministic text by design): where it does not do what a measure asks, the measure
-# says so, and this list says why. Issue 22 part 6 (a sampler, then faults for each measure) would change the
-# temperature, seed and top_k rows.
-NO_SAMPLING = "the reference answers deterministically by design: it has no sampler for temperature to change"
-SAME = "the same request gets the same answer"
+# The reference provider honours every measure (refserver/_sampler.py draws its words; its arithmetic counts
+# them): any other verdict is a false alarm of the measure or a bug of the reference. The self-test proves
+# that each measure turns under a fault of its own (refserver/_behaviour_faults.py).
+ALL = ("openai-chat", "anthropic-messages", "openai-responses")
+SAMPLER = "its sampler draws over candidate words, spread by temperature, seeded by seed, bounded by top_k"
 REFERENCE = {
-    **{f"temperature-zero/{d}": ("honoured", SAME) for d in ("openai-chat", "anthropic-messages", "openai-responses")},
-    **{f"temperature/{d}": ("ignored", NO_SAMPLING) for d in ("openai-chat", "anthropic-messages", "openai-responses")},
-    "seed/openai-chat": ("inconclusive", NO_SAMPLING + ", so no seed changes anything (no trial can tell)"),
-    **{f"max-tokens/{d}": ("honoured", "documented arithmetic")
-       for d in ("openai-chat", "anthropic-messages", "openai-responses")},
+    **{f"temperature-zero/{d}": ("honoured", "temperature 0 writes the greedy words") for d in ALL},
+    **{f"temperature/{d}": ("honoured", SAMPLER) for d in ALL},
+    "seed/openai-chat": ("honoured", SAMPLER),
+    "top-k/anthropic-messages": ("honoured", SAMPLER),
+    **{f"max-tokens/{d}": ("honoured", "documented arithmetic") for d in ALL},
     "stop/openai-chat": ("honoured", "documented arithmetic"),
     "stop/anthropic-messages": ("honoured", "documented arithmetic"),
     "n/openai-chat": ("honoured", "documented arithmetic"),
-    "logprobs/openai-chat": ("ignored", "the reference answers logprobs: null whatever is asked"),
-    "json-schema/openai-chat": ("inconclusive", "the reference writes JSON only when the answer ends within the "
-                                "limit; two of five trials hit it and answer in prose"),
-    "json-schema/openai-responses": ("ignored", "the reference's Responses answers prose whatever text.format asks"),
-    "top-k/anthropic-messages": ("inconclusive", NO_SAMPLING + ", so the control never varies"),
-    **{f"stream-parity/{d}": ("holds", "the stream is the whole answer cut into events")
-       for d in ("openai-chat", "anthropic-messages", "openai-responses")},
+    "logprobs/openai-chat": ("honoured", "the sampler's own log probabilities, with the top alternatives"),
+    "json-schema/openai-chat": ("honoured", "a JSON format makes the whole answer the schema's JSON"),
+    "json-schema/openai-responses": ("honoured", "a JSON text.format makes the whole answer its JSON"),
+    **{f"stream-parity/{d}": ("holds", "the stream is the whole answer cut into events") for d in ALL},
     "dialect-parity/openai-chat+anthropic-messages": ("holds", "both dialects share the answer words"),
-    **{f"usage-honesty/{d}": ("holds", "the reference counts as its documented arithmetic says")
-       for d in ("openai-chat", "anthropic-messages", "openai-responses")},
-    **{f"identity/{d}": ("holds", "the reference answers as the model asked")
-       for d in ("openai-chat", "anthropic-messages", "openai-responses")},
+    **{f"usage-honesty/{d}": ("holds", "the reference counts as its documented arithmetic") for d in ALL},
+    **{f"identity/{d}": ("holds", "the reference answers as the model asked") for d in ALL},
 }
 
 

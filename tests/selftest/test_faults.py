@@ -1,4 +1,5 @@
-"""Every fault of the reference provider is caught by exactly its check; the clean server yields nothing."""
+"""Every fault of the reference provider is caught by exactly its check, or turns exactly the measures it
+names; the clean server yields nothing, and every measure of it is good."""
 
 import ast
 from pathlib import Path
@@ -7,11 +8,12 @@ import pytest
 
 import chatconform.refserver
 from chatconform.refserver import FAULTS
-from chatconform.refserver.selftest import run_clean, run_fault
+from chatconform.refserver.measured import clean_measures
+from chatconform.refserver.selftest import brief, run_clean, run_fault
 
 
 @pytest.mark.parametrize("name", sorted(FAULTS))
-def test_fault_is_caught_by_exactly_its_check(reference_server, spec_store, name):
+def test_fault_is_caught_by_exactly_its_check_or_measure(reference_server, spec_store, name):
     kill = run_fault(reference_server, name, spec_store)
     assert kill.killed, f"{name}: expected {kill.expected}, caught {kill.caught}"
 
@@ -21,6 +23,27 @@ def test_the_clean_reference_server_yields_no_findings(reference_server, spec_st
     assert len(results) > 50
     dirty = {where: [getattr(f, "check", f) for f in found] for where, found in results if found}
     assert dirty == {}
+
+
+def test_every_measure_of_the_clean_reference_is_good(reference_server):
+    rows = clean_measures(reference_server)
+    assert len(rows) == 27 and {where: found for where, found in rows if found} == {}
+
+
+def test_every_measure_has_a_fault_it_must_turn_and_each_names_a_verdict_of_its_kind():
+    from chatconform.measures import measures
+
+    named = [w.split("=") for f in FAULTS.values() for w in f.measures]
+    assert {m for m, _ in named} == set(measures())
+    kinds = {m: measures()[m].kind for m, _ in named}
+    assert all(verdict == ("ignored" if kinds[m] == "parameter" else "broken") for m, verdict in named)
+    assert all(set(f.carriers) <= set(measures()) for f in FAULTS.values())
+
+
+def test_the_kill_lines_say_each_measure_and_verdict_once():
+    rows = ("stream-parity/openai-chat=broken", "stream-parity/openai-responses=broken", "identity/x=holds")
+    assert brief(rows) == "stream-parity=broken (openai-chat, openai-responses), identity=holds (x)"
+    assert brief(("response.schema", "stream.grammar")) == "response.schema, stream.grammar"
 
 
 def test_the_reference_provider_keeps_its_own_reading_and_imports_no_claim():
@@ -40,11 +63,15 @@ def test_the_reference_provider_keeps_its_own_reading_and_imports_no_claim():
 def test_every_dialect_has_faults_and_a_fault_name_names_one_fault():
     from chatconform.dialects import load_dialects
     from chatconform.refserver._anthropic_faults import ANTHROPIC
+    from chatconform.refserver._behaviour_faults import BEHAVIOUR
+    from chatconform.refserver._fault import EVERY
     from chatconform.refserver._faults import CHAT
     from chatconform.refserver._responses_faults import RESPONSES
 
-    assert len(FAULTS) == len(CHAT) + len(ANTHROPIC) + len(RESPONSES)  # a header names a fault by name alone
-    assert {f.dialect for f in FAULTS.values()} == set(load_dialects())
+    # a header names a fault by name alone
+    assert len(FAULTS) == len(CHAT) + len(ANTHROPIC) + len(RESPONSES) + len(BEHAVIOUR)
+    assert {f.dialect for f in FAULTS.values()} == {*load_dialects(), EVERY}
+    assert all(bool(f.measures) == (f.dialect == EVERY) for f in FAULTS.values())  # measures catch behaviours
 
 
 def test_every_check_of_the_dialects_beyond_chat_has_a_fault_it_must_catch():

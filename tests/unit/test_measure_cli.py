@@ -36,9 +36,10 @@ def test_the_plan_prints_the_ceiling_and_sends_nothing(server, capsys, tmp_path)
 
 def test_a_run_writes_results_and_evidence_and_the_evidence_rescores_to_the_same(server, capsys, tmp_path):
     out = tmp_path / "reference.json"
-    code = main(args(server, "--trials", "5", "--measure", "n", "--measure", "logprobs", "--measure", "identity",
-                     "--out", str(out)))
-    assert code == 1  # logprobs is ignored by the reference: a bad verdict is exit 1
+    with ReferenceServer(key=KEY, faults=["logprobs-dropped"]) as faulty:  # a bad verdict to show: exit 1
+        code = main(args(faulty, "--trials", "5", "--measure", "n", "--measure", "logprobs", "--measure",
+                         "identity", "--out", str(out)))
+    assert code == 1
     first = json.loads(out.read_text())
     verdicts = {r["measure"]: r["verdict"] for r in first["results"]}
     assert verdicts == {"n": "honoured", "logprobs": "ignored", "identity": "holds"}

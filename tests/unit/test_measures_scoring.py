@@ -1,12 +1,14 @@
 """What each measure's trial shows, on hand-built exchanges (our own test data): the effect seen, not seen, or
 nothing to tell by; and how trials become a verdict (a rejection, a failed trial, a flaky subject)."""
 
+import json
+
 import pytest
 
 from chatconform.measures.bodies import COLOUR_SCHEMA, Ask, body, messages_of
 from chatconform.measures.catalog import measures, selected
 from chatconform.measures.conclude import conclude
-from chatconform.measures.counters import OpenAI, Reference
+from chatconform.measures.counters import OpenAI, Recorded, Reference
 from chatconform.measures.oracles import ORACLE_PROBES
 from chatconform.measures.params import PARAMETER_PROBES, stop_word
 from chatconform.measures.subject import Subject, reported_prompt
@@ -164,11 +166,19 @@ def test_five_trials_decide_and_a_split_ends_inconclusive_never_a_pass():
 
 def test_usage_honesty_keeps_both_numbers_and_identity_follows_the_model_id_rules():
     spec = measures()["usage-honesty"]
-    exchanges = [chat(usage=(2, 1))] * 5  # "hi": one word and one message by the reference's arithmetic
+    # "hi": one word and one message by the reference's arithmetic; "alpha bravo": two output tokens
+    exchanges = [chat(usage=(2, 2))] * 5
     assert usage_honesty(spec, "openai-chat", SUBJECT, exchanges, Reference()).verdict == "holds"
-    inflated = usage_honesty(spec, "openai-chat", SUBJECT, [chat(usage=(9, 1))] * 5, Reference())
+    inflated = usage_honesty(spec, "openai-chat", SUBJECT, [chat(usage=(9, 2))] * 5, Reference())
     assert inflated.verdict == "broken" and inflated.numbers["pairs"][0] == [9, 2]
     assert inflated.numbers["ratio"] == 4.5 and "9 prompt tokens reported, 2 counted locally" in inflated.notes
+    billed = usage_honesty(spec, "openai-chat", SUBJECT, [chat(usage=(2, 6))] * 5, Reference())
+    assert billed.verdict == "broken" and billed.notes[0] == "6 output tokens reported, 2 counted locally"
+    assert billed.numbers["reported_output_tokens"] == 30 and billed.numbers["local_output_tokens"] == 10
+    prompt = json.dumps([{"role": "user", "content": "hi"}], sort_keys=True)
+    kept = Recorded("x", {prompt: 2})  # a prompt count, no rule for output tokens
+    unruled = usage_honesty(spec, "openai-chat", SUBJECT, [chat(usage=(2, 6))] * 5, kept)
+    assert unruled.verdict == "holds" and "reported_output_tokens" not in unruled.numbers
     none = usage_honesty(spec, "openai-chat", SUBJECT, [chat()] * 5, OpenAI())
     assert none.verdict == "inconclusive" and "no published encoding" in none.reason
     same = [chat(model="gpt-4o-2024-08-06", request={"model": "gpt-4o", "messages": []})] * 5

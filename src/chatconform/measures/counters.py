@@ -46,6 +46,10 @@ class Counter:
     def _count(self, messages: list[dict], body: dict) -> tuple[int | None, str]:
         return None, "no local tokenizer for this subject"
 
+    def count_output(self, found) -> int | None:
+        """The output tokens of an answer (dialects.Answer) by a published rule (None: no rule here)."""
+        return None
+
 
 class Recorded(Counter):
     """The counts a run kept in its evidence (rescoring offline, where the tokenizer may be out of reach)."""
@@ -112,6 +116,14 @@ class Reference(Counter):
         system = body.get("system") if isinstance(body.get("system"), str) else ""
         sent = [m for m in messages if not (m["role"] == "system" and m["content"] == system)]
         return sum(len(m["content"].split()) + per for m in sent) + len(system.split()), ""
+
+    def count_output(self, found) -> int | None:
+        """One token per word of every output's text, and the reasoning it reports (it writes none to count);
+        tool calls have no rule."""
+        if any(out.tool_calls for out in found.outputs):
+            return None
+        reasoning = found.usage.reasoning if found.usage and isinstance(found.usage.reasoning, int) else 0
+        return sum(len((out.text or "").split()) for out in found.outputs) + reasoning
 
 
 def counter_for(kind: str, url: str | None = None, key: str | None = None) -> Counter:

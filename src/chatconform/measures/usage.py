@@ -17,9 +17,10 @@ PAIRS = 20  # (reported, local) pairs kept in a result
 
 
 def usage_honesty(spec: MeasureSpec, dialect: str, subject: Subject, exchanges, counter: Counter) -> MeasureResult:
-    """Reported prompt tokens against the local count, per answer that both sides can give."""
+    """Reported prompt tokens (and output tokens, where the tokenizer has a rule for them) against the local
+    count, per answer that both sides can give."""
     slack = int(defaults()["prompt_tokens_slack"])
-    pairs, notes, skipped = [], [], set()
+    pairs, outputs, honest, notes, skipped = [], [], [], [], set()
     for ex in exchanges:
         reported = reported_prompt(ex) if answer(ex) else None
         local, why = counter.count(dialect, ex.request_json) if reported is not None else (None, "")
@@ -27,15 +28,31 @@ def usage_honesty(spec: MeasureSpec, dialect: str, subject: Subject, exchanges, 
             skipped.add(why or "the answer reports no prompt tokens")
             continue
         pairs.append((reported, local))
-        if not local <= reported <= local + slack and len(notes) < NOTES:
-            notes.append(f"{reported} prompt tokens reported, {local} counted locally")
-    result = _result(spec, dialect, subject, sum(local <= r <= local + slack for r, local in pairs), len(pairs),
-                     HOLDS, BROKEN)
+        counted = [((reported, local), f"{reported} prompt tokens reported, {local} counted locally")]
+        out = _output_pair(ex, counter)
+        if out is not None:
+            outputs.append(out)
+            counted.append((out, f"{out[0]} output tokens reported, {out[1]} counted locally"))
+        wrong = [said for (r, c), said in counted if not c <= r <= c + slack]
+        honest.append(not wrong)
+        notes += wrong[:max(0, NOTES - len(notes))]
+    result = _result(spec, dialect, subject, sum(honest), len(pairs), HOLDS, BROKEN)
     result.notes = notes
     result.numbers = _figures(pairs, subject, counter, slack)
+    if outputs:
+        result.numbers.update(reported_output_tokens=sum(r for r, _ in outputs),
+                              local_output_tokens=sum(c for _, c in outputs))
     if not pairs:
         result.reason = "; ".join(sorted(skipped)) or "no answer to count"
     return result
+
+
+def _output_pair(ex, counter: Counter) -> tuple[int, int] | None:
+    """(reported, local) output tokens of an answer, when it reports them and the tokenizer has a rule."""
+    found = answer(ex)
+    reported = found.usage.output if found is not None and found.usage is not None else None
+    local = counter.count_output(found) if isinstance(reported, int) else None
+    return None if local is None else (reported, local)
 
 
 def _figures(pairs, subject: Subject, counter: Counter, slack: int) -> dict:

@@ -11,6 +11,7 @@ from chatconform.refserver._contract import judging_operation, schema_problems
 from chatconform.refserver._reading import fits
 from chatconform.refserver._generate import answer_words, cut, example_for, prompt_tokens, seed_id, stops_of
 from chatconform.refserver._reply import Call, Reply, answered, transport_fault
+from chatconform.refserver._sampler import GREEDY, Sampling, sampling
 
 DIALECT = dialect_named("anthropic-messages")
 TOOL_TOKENS = 5  # what a tool_use block costs (its input is a small example of the offered schema)
@@ -39,10 +40,11 @@ def serve(call: Call) -> Reply:
         return fault
     if counting:
         return Reply(200, {"input_tokens": _input_tokens(call.body)})
-    answer = message(call.body)
+    how = sampling(call.body, call.nonce, seed=False)
+    answer = message(call.body, how=how)
     spec, op = judging_operation(call.contract, DIALECT, call.path, call.body.get("model"), call.store)
     if not fits(spec, op, answer):  # a contract without tool_use blocks (ModelsLab's) is answered in text
-        answer = message(call.body, tools=False)
+        answer = message(call.body, tools=False, how=how)
     return answered(call, ANTHROPIC, answer, events_of)
 
 
@@ -82,7 +84,7 @@ def _tool_to_call(body: dict) -> str | None:
     return named if named in tools else next(iter(tools))
 
 
-def message(body: dict, tools: bool = True) -> dict:
+def message(body: dict, tools: bool = True, how: Sampling = GREEDY) -> dict:
     """A whole Message for a valid request: a tool_use block when a tool is offered (and allowed), else text."""
     limit, tool = int(body["max_tokens"]), _tool_to_call(body) if tools else None
     stop_sequence = None
@@ -91,7 +93,8 @@ def message(body: dict, tools: bool = True) -> dict:
                     "input": example_for(_tools(body)[tool])}]
         reason, used = "tool_use", TOOL_TOKENS
     else:
-        words, why, stop_sequence = cut(answer_words(body, 0), limit, stops_of(body.get("stop_sequences")))
+        stops = stops_of(body.get("stop_sequences"))
+        words, why, stop_sequence = cut(answer_words(body, 0, how=how), limit, stops)
         content = [{"type": "text", "text": " ".join(words)}]
         reason, used = {"length": "max_tokens", "stop": "end_turn"}.get(why, why), len(words)
     return {"id": seed_id("msg_ref", body), "type": "message", "role": "assistant", "model": body["model"],

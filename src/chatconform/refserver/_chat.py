@@ -7,11 +7,13 @@ import time
 
 from chatconform.dialects import dialect_named
 from chatconform.refserver._contract import error_body, judging_operation, problems
+from chatconform.refserver._behaviour_faults import BEHAVIOUR
 from chatconform.refserver._faults import CHAT
-from chatconform.refserver._generate import REASONING_TOKENS, answer_words, cut, example_for, prompt_tokens, seed_id, \
-    stops_of
+from chatconform.refserver._generate import REASONING_TOKENS, answer_words, cut, example_for, logprobs_of, \
+    prompt_tokens, seed_id, stops_of
 from chatconform.refserver._reading import Rules, trim
 from chatconform.refserver._reply import Call, Reply, transport_fault
+from chatconform.refserver._sampler import GREEDY, Sampling, sampling
 
 DIALECT = dialect_named("openai-chat")
 DONE = b"data: [DONE]\n\n"
@@ -39,9 +41,10 @@ def serve(call: Call) -> Reply:
     if fault is not None:
         return fault
     model = contract.model_of(body)
-    done = completion({**body, "model": model}, model, contract.rules(model))
+    done = completion({**body, "model": model}, model, contract.rules(model), sampling(body, call.nonce))
     trim(*judging_operation(contract, DIALECT, call.path, model, call.store), done)
     CHAT.apply(faults, body, done)
+    BEHAVIOUR.apply(faults, body, done)
     if call.streamed:
         return Reply(events=_events(body, done, faults))
     return Reply(_ok_status(call), done, mangle=faults)
@@ -75,34 +78,43 @@ def limit_of(body: dict, rules: Rules) -> int:
     return int(min(sent)) if sent else rules.default_limit
 
 
-def choice_for(body: dict, index: int, rules: Rules) -> tuple[dict, int]:
-    """(choice, completion tokens) for one choice, following the limit, reasoning and stop rules."""
+def choice_for(body: dict, index: int, rules: Rules, how: Sampling = GREEDY) -> tuple[dict, int]:
+    """(choice, completion tokens) for one choice, following the limit, reasoning, stop and sampling rules."""
     limit = limit_of(body, rules)
     reasoning = min(REASONING_TOKENS, limit) if rules.reasoning else 0
     message = {"role": "assistant", "content": "", "refusal": None}
-    fmt = body.get("response_format") if isinstance(body.get("response_format"), dict) else {}
     tools = body.get("tools") if isinstance(body.get("tools"), list) else []
     if tools and body.get("tool_choice") != "none":
         function = (tools[0].get("function") or {}) if isinstance(tools[0], dict) else {}
         message["tool_calls"] = [{"id": f"call_{index}", "type": "function", "function": {
             "name": function.get("name", "tool"), "arguments": json.dumps(example_for(function.get("parameters")))}}]
         return {"index": index, "finish_reason": "tool_calls", "logprobs": None, "message": message}, reasoning + 5
-    words = answer_words(body, index)
-    visible, why, _ = cut(words, limit - reasoning, stops_of(body.get("stop")))
+    words = answer_words(body, index, how=how)
+    formatted = _formatted(body, words)  # a JSON format constrains the whole answer: its words are the JSON's
+    visible, why, _ = cut(formatted or words, limit - reasoning, stops_of(body.get("stop")))
+    message["content"] = " ".join(visible)
     finish = "length" if why == "length" else "stop"
-    if fmt.get("type") in ("json_object", "json_schema") and finish == "stop":
-        schema = (fmt.get("json_schema") or {}).get("schema")
-        message["content"] = json.dumps(example_for(schema) if schema else {"answer": " ".join(visible)})
-    else:
-        message["content"] = " ".join(visible)
     used = reasoning + len(visible) if finish == "stop" else limit
-    return {"index": index, "finish_reason": finish, "logprobs": None, "message": message}, used
+    top = body.get("top_logprobs") if isinstance(body.get("top_logprobs"), int) else 0
+    logprobs = {"content": logprobs_of(body, index, visible, top, prose=formatted is None), "refusal": None} \
+        if body.get("logprobs") is True else None
+    return {"index": index, "finish_reason": finish, "logprobs": logprobs, "message": message}, used
 
 
-def completion(body: dict, model: str, rules: Rules) -> dict:
+def _formatted(body: dict, words: list[str]) -> list[str] | None:
+    """The words of the JSON a response_format asks for (None: no JSON format)."""
+    fmt = body.get("response_format") if isinstance(body.get("response_format"), dict) else {}
+    if fmt.get("type") not in ("json_object", "json_schema"):
+        return None
+    named = fmt.get("json_schema") if isinstance(fmt.get("json_schema"), dict) else {}
+    schema = named.get("schema")
+    return json.dumps(example_for(schema) if schema else {"answer": " ".join(words)}).split(" ")
+
+
+def completion(body: dict, model: str, rules: Rules, how: Sampling = GREEDY) -> dict:
     """A whole chat.completion for a valid request."""
     n = body.get("n") if isinstance(body.get("n"), int) else 1
-    choices, used = zip(*(choice_for(body, i, rules) for i in range(n)))
+    choices, used = zip(*(choice_for(body, i, rules, how) for i in range(n)))
     prompt, completion_tokens = prompt_tokens(body), sum(used)
     reasoning = (min(REASONING_TOKENS, limit_of(body, rules)) * n) if rules.reasoning else 0
     return {"id": seed_id("ref-", body), "object": "chat.completion",
@@ -121,9 +133,13 @@ def chunks_of(done: dict, include_usage: bool) -> list[dict]:
         out.append({**base, "choices": [{"index": i, "delta": {"role": "assistant", "content": ""},
                                          "finish_reason": None}]})
         words = (message.get("content") or "").split(" ") if message.get("content") else []
+        tokens = (choice.get("logprobs") or {}).get("content") or []
         for position, word in enumerate(words):
             piece = word if position == 0 else " " + word
-            out.append({**base, "choices": [{"index": i, "delta": {"content": piece}, "finish_reason": None}]})
+            streamed = {"index": i, "delta": {"content": piece}, "finish_reason": None}
+            if position < len(tokens):  # each piece with its own log probability, as OpenAI streams them
+                streamed["logprobs"] = {"content": [tokens[position]], "refusal": None}
+            out.append({**base, "choices": [streamed]})
         for call_index, call in enumerate(message.get("tool_calls") or []):
             out.append({**base, "choices": [{"index": i, "delta": {"tool_calls": [{**call, "index": call_index}]},
                                              "finish_reason": None}]})

@@ -1,14 +1,18 @@
-"""What a fault is, and one dialect's set of them (each dialect's module applies only its own)."""
+"""What a fault is, and one dialect's set of them (each dialect's module applies only its own; the behaviour
+set, dialect EVERY, applies in every dialect)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
+EVERY = "every"  # the dialect of a set whose faults break every dialect's answers alike
+
 
 @dataclass(frozen=True)
 class Fault:
-    """A way to break the contract: what it does, the scenario that shows it, and the check that must fail."""
+    """A way to break the contract: what it does, the scenario that shows it, and the check that must fail
+    (or, for a behaviour, the measures and their verdicts)."""
 
     name: str
     does: str
@@ -18,29 +22,41 @@ class Fault:
     chunks: Callable | None = None  # mutates the list of stream events (request body, events)
     transport: str | None = None  # handled by the HTTP layer
     dialect: str = "openai-chat"  # the dialect whose answers it breaks
+    upstream: Callable | None = None  # the request as the answering model sees it: (dialect, body) -> body
+    measures: tuple[str, ...] = ()  # "measure=verdict": what the behavioural measures must say, every dialect
+    carriers: tuple[str, ...] = ()  # measures sent only for a free one (usage, identity) to read answers of
 
 
 class FaultSet(dict):
-    """name -> Fault for one dialect; `fault(...)` registers one (a function chunks_* mutates events)."""
+    """name -> Fault for one dialect; `fault(...)` registers one (a function chunks_* mutates events,
+    upstream_* rewrites the request, any other the whole answer)."""
 
     def __init__(self, dialect: str):
         super().__init__()
         self.dialect = dialect
 
-    def fault(self, name, does, scenario, *expected, transport=None):
-        """Register a fault; the decorated function (if any) mutates an answer or its list of events."""
+    def fault(self, name, does, scenario, *expected, transport=None, measures=(), carriers=()):
+        """Register a fault; the decorated function (if any) mutates an answer, its events or the request."""
         def register(func=None):
-            kind = getattr(func, "__name__", "")
+            kind = getattr(func, "__name__", "").split("_")[0] if func else ""
             self[name] = Fault(name, does, scenario, tuple(expected),
-                               completion=func if func and not kind.startswith("chunks_") else None,
-                               chunks=func if func and kind.startswith("chunks_") else None,
-                               transport=transport, dialect=self.dialect)
+                               completion=func if func and kind not in ("chunks", "upstream") else None,
+                               chunks=func if kind == "chunks" else None, transport=transport,
+                               dialect=self.dialect, upstream=func if kind == "upstream" else None,
+                               measures=tuple(measures), carriers=tuple(carriers))
             return func
         return register
 
     def transports(self, asked) -> frozenset[str]:
         """The transport acts (handled by the HTTP side) of the asked faults of this set."""
         return frozenset(self[name].transport for name in set(asked) & set(self) if self[name].transport)
+
+    def upstream(self, asked, dialect: str, body: dict) -> dict:
+        """The request as the answering model sees it under the asked faults of this set."""
+        for name in sorted(set(asked) & set(self)):
+            if self[name].upstream:
+                body = self[name].upstream(dialect, body)
+        return body
 
     def apply(self, asked, body: dict, answer: dict, events: list | None = None) -> None:
         """Apply the asked faults of this set: to the whole answer, then (when streamed) to its events."""

@@ -1,7 +1,8 @@
 """Faults: each breaks one documented rule or one transport expectation, and names what must catch it.
 
 Chat's faults are here; each other dialect keeps its own set beside its answers (_anthropic_faults,
-_responses_faults). FAULTS is every dialect's, by name: a new set is one more entry in it.
+_responses_faults), and the behaviours every dialect shares theirs (_behaviour_faults, caught by measures).
+FAULTS is every set's, by name: a new set is one more entry in it.
 """
 
 from __future__ import annotations
@@ -137,10 +138,11 @@ def _over(response: dict, completion_tokens: int) -> None:
 
 def _every_dialect() -> dict[str, Fault]:
     from chatconform.refserver._anthropic_faults import ANTHROPIC
+    from chatconform.refserver._behaviour_faults import BEHAVIOUR
     from chatconform.refserver._responses_faults import RESPONSES
 
     # (a header names a fault by its name alone: tests/selftest/test_faults.py holds the names unique)
-    return {name: f for s in (CHAT, ANTHROPIC, RESPONSES) for name, f in s.items()}
+    return {name: f for s in (CHAT, ANTHROPIC, RESPONSES, BEHAVIOUR) for name, f in s.items()}
 
 
 FAULTS: dict[str, Fault] = _every_dialect()

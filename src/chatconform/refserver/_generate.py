@@ -1,12 +1,13 @@
-"""Deterministic text and token arithmetic every dialect's answers share: words, prompt counts, stops."""
+"""Text and token arithmetic every dialect's answers share: words (greedy, or drawn as _sampler says), prompt
+counts, stops."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 
-WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa "
-         "quebec romeo sierra tango uniform victor whiskey xray yankee zulu END").split()
+from chatconform.refserver._sampler import GREEDY, WORDS, Sampling, draw, token_logprobs
+
 REASONING_TOKENS = 6  # what a reasoning model (the data's reasoning_models) spends before answering
 
 
@@ -33,11 +34,24 @@ def prompt_tokens(body: dict, prompt: str = "messages", system: str = "system") 
     return words + len(text_of(body.get(system)).split())
 
 
-def answer_words(body: dict, index: int, prompt: str = "messages") -> list[str]:
-    """The full answer of choice `index`: 12 to 31 words chosen by the prompt (the body's `prompt` field)."""
+def _greedy(body: dict, index: int, prompt: str) -> tuple[list[str], int]:
+    """(the greedy answer of choice `index`: 12 to 31 words chosen by the prompt, the answer's seed)."""
     seed = _seed(json.dumps(body.get(prompt), sort_keys=True), index)
     count = 12 + seed % 20
-    return [WORDS[(seed >> (i % 40)) % len(WORDS) if i % 7 else (seed + i) % len(WORDS)] for i in range(count)]
+    return [WORDS[(seed >> (i % 40)) % len(WORDS) if i % 7 else (seed + i) % len(WORDS)]
+            for i in range(count)], seed
+
+
+def answer_words(body: dict, index: int, prompt: str = "messages", how: Sampling = GREEDY) -> list[str]:
+    """The whole answer of choice `index` to the body's `prompt` field: its greedy words, or drawn."""
+    greedy, seed = _greedy(body, index, prompt)
+    return draw(greedy, seed, how)
+
+
+def logprobs_of(body: dict, index: int, words: list[str], top: int, prose: bool = True) -> list[dict]:
+    """The log probabilities of the words a chat choice wrote (prose: of its candidates; JSON: certain)."""
+    greedy, seed = _greedy(body, index, "messages")
+    return token_logprobs(words, greedy if prose else [], seed, top)
 
 
 def example_for(schema) -> object:

@@ -6,6 +6,7 @@ routed to the module of the dialect its endpoint speaks, and the module's Reply 
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import struct
@@ -13,6 +14,7 @@ import threading
 import time
 
 from chatconform.refserver import _anthropic, _chat, _responses
+from chatconform.refserver._behaviour_faults import BEHAVIOUR
 from chatconform.refserver._contract import Contract, contract_named, contracts, route, warm
 from chatconform.refserver._faults import FAULTS
 from chatconform.refserver._guard import GuardedHandler, GuardedServer, Limits
@@ -27,6 +29,7 @@ class _Server(GuardedServer):
     def __init__(self, address, store, faults, slow_seconds, key, limits):
         super().__init__(address, _Handler, limits)
         self.store, self.faults, self.slow_seconds, self.key = store, set(faults), slow_seconds, key
+        self.draws = itertools.count(1)  # one number per request, for draws without a seed (thread-safe: C)
 
 
 class _Handler(GuardedHandler):
@@ -82,7 +85,10 @@ class _Handler(GuardedHandler):
             return self._json(400, self._envelope(400, f"the body is a JSON {kind}, not an object"))
         if module is None:
             return self._json(404, self._envelope(404, f"no route for POST {self.path}"))
-        call = Call(contract, self.path.split("?")[0], rest, body, self._faults(), self.server.store)
+        faults = self._faults()
+        body = BEHAVIOUR.upstream(faults, contract.dialect_of(rest).name, body)  # a gateway's doing, if asked
+        call = Call(contract, self.path.split("?")[0], rest, body, faults, self.server.store,
+                    next(self.server.draws))
         return self._write(module.serve(call))
 
     def _authorised(self, contract: Contract | None, body, chat: bool) -> bool:

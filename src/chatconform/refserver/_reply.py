@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable
 
+from chatconform.refserver._behaviour_faults import BEHAVIOUR
+
 HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>"
 
 
@@ -20,6 +22,7 @@ class Call:
     body: dict
     faults: frozenset[str]
     store: object  # specs.SpecStore
+    nonce: int = 0  # the server's number for this request: it seeds a draw the request gives no seed for
 
     @property
     def streamed(self) -> bool:
@@ -50,8 +53,10 @@ def sse_named(events: list[dict]) -> list[bytes]:
 
 
 def answered(call: Call, faults, answer: dict, events_of: Callable[[dict], list[dict]]) -> Reply:
-    """A whole answer, or its named events when streamed, with the asked faults of a dialect's set applied."""
+    """A whole answer, or its named events when streamed, with the asked faults of a dialect's set (and of the
+    behaviour set) applied."""
     faults.apply(call.faults, call.body, answer)
+    BEHAVIOUR.apply(call.faults, call.body, answer)
     if not call.streamed:
         return Reply(200, answer)
     events = events_of(answer)

@@ -12,6 +12,7 @@ from chatconform.refserver._contract import schema_problems
 from chatconform.refserver._generate import answer_words, cut, example_for, prompt_tokens, seed_id
 from chatconform.refserver._reply import Call, Reply, answered, transport_fault
 from chatconform.refserver._responses_faults import BROKEN_ENVELOPE, RESPONSES
+from chatconform.refserver._sampler import GREEDY, Sampling, sampling
 
 DIALECT = dialect_named("openai-responses")
 TOOL_TOKENS = 5  # what a function_call item costs
@@ -29,7 +30,8 @@ def serve(call: Call) -> Reply:
         return fault
     if not DIALECT.is_generation(call.path):
         return Reply(200, {"object": "response.input_tokens", "input_tokens": _input_tokens(call.body)})
-    return answered(call, RESPONSES, response(call.body), events_of)
+    how = sampling(call.body, call.nonce, seed=False, top_k=False)
+    return answered(call, RESPONSES, response(call.body, how), events_of)
 
 
 def problems(body: dict) -> list[str]:
@@ -55,8 +57,9 @@ def _tool_to_call(body: dict) -> str | None:
     return named if named in tools else next(iter(tools))
 
 
-def response(body: dict) -> dict:
-    """A whole Response: a function_call item when a function is offered, else one message item."""
+def response(body: dict, how: Sampling = GREEDY) -> dict:
+    """A whole Response: a function_call item when a function is offered, else one message item (JSON when
+    text.format asks for it)."""
     limit = body.get("max_output_tokens") if isinstance(body.get("max_output_tokens"), int) else UNLIMITED
     tool, incomplete = _tool_to_call(body), None
     if tool is not None and TOOL_TOKENS <= limit:
@@ -65,7 +68,7 @@ def response(body: dict) -> dict:
                   "arguments": arguments, "status": "completed"}]
         used = TOOL_TOKENS
     else:
-        words, why, _ = cut(answer_words(body, 0, "input"), limit, [])
+        words, why, _ = cut(_formatted(body) or answer_words(body, 0, "input", how), limit, [])
         incomplete = {"reason": "max_output_tokens"} if why == "length" else None
         part = {"type": "output_text", "text": " ".join(words), "annotations": [], "logprobs": []}
         items = [{"type": "message", "id": "msg_ref_0", "status": "incomplete" if incomplete else "completed",
@@ -77,6 +80,17 @@ def response(body: dict) -> dict:
     return {**_echo(body), "id": seed_id("resp_ref", body), "object": "response", "created_at": int(time.time()),
             "status": "incomplete" if incomplete else "completed", "error": None,
             "incomplete_details": incomplete, "output": items, "usage": usage}
+
+
+def _formatted(body: dict) -> list[str] | None:
+    """The words of the JSON a text.format asks for (None: text)."""
+    text = body.get("text") if isinstance(body.get("text"), dict) else {}
+    fmt = text.get("format") if isinstance(text.get("format"), dict) else {}
+    if fmt.get("type") == "json_schema":
+        return json.dumps(example_for(fmt.get("schema"))).split(" ")
+    if fmt.get("type") == "json_object":
+        return json.dumps({"answer": " ".join(answer_words(body, 0, "input"))}).split(" ")
+    return None
 
 
 def _echo(body: dict) -> dict:

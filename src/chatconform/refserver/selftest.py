@@ -1,4 +1,5 @@
-"""Proof that checks bite: every fault of the reference provider must be caught by exactly its check."""
+"""Proof that checks and measures bite: every fault of the reference provider must be caught by exactly its
+check, or turn exactly the measures it names to the verdict it names (refserver/measured.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from chatconform.providers import covers, documented_value
 from chatconform.refserver import FAULTS, ReferenceServer
 from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID, DIALECT_SCENARIOS, send
 from chatconform.refserver._http import FAULT_HEADER
+from chatconform.refserver.measured import clean_measures, measure_fault
 from chatconform.live.scenarios import BY_ID, SCENARIOS
 
 # Kinds of finding that speak of the documents or of our own request, not of the server (info findings are
@@ -74,8 +76,10 @@ def behaviour_findings(result, store) -> list:
 
 
 def run_fault(server: ReferenceServer, name: str, store) -> Kill:
-    """Inject one fault through the request header and see which checks catch it."""
+    """Inject one fault through the request header and see which checks catch it (or which measures turn)."""
     fault, header = FAULTS[name], {FAULT_HEADER: name}
+    if fault.measures:
+        return Kill(name, *measure_fault(server, fault))
     if fault.scenario in DIALECT_BY_ID:
         result = send(server, DIALECT_BY_ID[fault.scenario], policy(), header)
     else:
@@ -107,6 +111,17 @@ def run_clean(server: ReferenceServer, store) -> list[tuple[str, list]]:
     return out
 
 
+def brief(found) -> str:
+    """Checks, or measure rows (`measure/dialect=verdict`), one measure and verdict's dialects together."""
+    grouped: dict[str, list[str]] = {}
+    for item in found:
+        row, _, verdict = item.partition("=")
+        measure, _, dialect = row.partition("/")
+        grouped.setdefault(f"{measure}={verdict}" if verdict else item, []).append(dialect)
+    return ", ".join(f"{key} ({', '.join(d for d in ds if d)})" if any(ds) else key
+                     for key, ds in grouped.items())
+
+
 def main() -> int:
     """`make selftest`: the kill ratio, the survivors, and the clean run."""
     import os
@@ -117,17 +132,20 @@ def main() -> int:
     store = SpecStore()
     with ReferenceServer(store, slow_seconds=2.0) as server:
         kills = [run_fault(server, name, store) for name in sorted(FAULTS)]
-        clean = run_clean(server, store)
+        clean, measured = run_clean(server, store), clean_measures(server)
     width = max(len(k.fault) for k in kills)
     for k in kills:
-        print(f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:{width}} expected {', '.join(k.expected):45} "
-              f"caught {', '.join(k.caught) or '-'}")
-    dirty = [(where, found) for where, found in clean if found]
-    print(f"\nclean server: {len(clean)} exchanges, {len(dirty)} with findings")
+        print(f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:{width}} expected {brief(k.expected):45} "
+              f"caught {brief(k.caught) or '-'}")
+    dirty = [(where, found) for where, found in clean + measured if found]
+    print(f"\nclean server: {len(clean)} exchanges and {len(measured)} measure rows, "
+          f"{len(dirty)} with findings")
     for where, found in dirty:
         print(f"  {where}: {[getattr(f, 'check', f) for f in found]}")
-    killed = sum(k.killed for k in kills)
-    print(f"kill ratio: {killed}/{len(kills)} = {100 * killed / len(kills):.0f}%")
+    killed, by_measure = sum(k.killed for k in kills), [k for k in kills if FAULTS[k.fault].measures]
+    print(f"kill ratio: {killed}/{len(kills)} = {100 * killed / len(kills):.0f}% (checks "
+          f"{killed - sum(k.killed for k in by_measure)}/{len(kills) - len(by_measure)}, measures "
+          f"{sum(k.killed for k in by_measure)}/{len(by_measure)})")
     survivors = [k.fault for k in kills if not k.killed]
     print(f"survivors: {', '.join(survivors) or 'none'}")
     return 0 if not survivors and not dirty else 1
