@@ -71,7 +71,7 @@ gate: .venv/.installed
 	  $(foreach d,$(wildcard reports/drift-*.json),--drift $(d))
 
 bench: specs/.pulled
-	$(BIN)/python -m chatconform.bench
+	$(BIN)/python -m tools.bench
 
 clean:
 	rm -rf .venv .cache reports/* .pytest_cache .hypothesis

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from chatconform.recording.cassettes import dump_cassette
-from chatconform.catalog._literals import printed_value
+from chatconform.discovery._literals import printed_value
 from chatconform.recording.scrub import scrub_body, scrub_headers
 
 AIML_URL = "https://api.aimlapi.com/v1/chat/completions"

@@ -48,7 +48,7 @@ def sse_body(*chunks, done=True, newline="\n") -> bytes:
 def exchange(request_body, response_body, *, url="https://api.aimlapi.com/v1/chat/completions", status=200,
              content_type=None, origin="cassette"):
     """An Exchange of test data (provider and model identified as verify would)."""
-    from chatconform.exchange import Exchange, Request, Response
+    from chatconform.model.exchange import Exchange, Request, Response
     from chatconform.providers.profiles import identify
 
     if isinstance(response_body, (dict, list)):

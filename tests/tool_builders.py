@@ -6,7 +6,7 @@ same in chat, Anthropic Messages and Responses.
 
 import json
 
-from chatconform.exchange import Exchange, Request, Response
+from chatconform.model.exchange import Exchange, Request, Response
 
 URLS = {"chat": "https://api.openai.com/v1/chat/completions", "messages": "https://api.anthropic.com/v1/messages",
         "responses": "https://api.openai.com/v1/responses"}

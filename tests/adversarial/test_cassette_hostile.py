@@ -229,7 +229,7 @@ def test_a_stream_of_only_done_is_a_violation(tmp_path, capsys):
 
 
 def test_a_stream_past_the_event_cap_is_refused_loudly(tmp_path, capsys, monkeypatch):
-    from chatconform.recording import sse
+    from chatconform.model import stream as sse
 
     monkeypatch.setattr(sse, "MAX_EVENTS", 10)
     body = sse_body(*[chunk(content="x") for _ in range(10)], chunk(finish="stop")).decode()
@@ -241,7 +241,7 @@ def test_a_stream_past_the_event_cap_is_refused_loudly(tmp_path, capsys, monkeyp
 
 
 def test_a_bug_in_a_check_is_exit_3_in_one_line_and_the_rest_are_judged(tmp_path, capsys, monkeypatch):
-    import chatconform.checks.judge as judging
+    import chatconform.judging.judge as judging
 
     real = judging.judge
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatconform.cli import main
-from chatconform.verdicts import VERDICTS
+from chatconform.model.verdict import VERDICTS
 
 OBS = {"status": 200, "finish_reasons": ["stop", None], "completion_tokens": 12, "model": "m", "no_limit_sent": True}
 FINDING = {"check": "c", "severity": "violation", "kind": "claim", "at": "$.x", "message": "bad", "says": "q",

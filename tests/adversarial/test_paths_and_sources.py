@@ -154,7 +154,7 @@ def test_regression_cassettes_stay_inside_their_folder(tmp_path, provider, model
 
 @pytest.mark.parametrize("name", ["..", ".", "", "a/b", "/etc/passwd", "a\x00b", "..\\..\\x", "~", "-x"])
 def test_safe_name_is_one_plain_segment(tmp_path, name):
-    from chatconform.paths import inside, safe_name
+    from chatconform.model.paths import inside, safe_name
 
     segment = safe_name(name)
     assert "/" not in segment and "\\" not in segment and not segment.startswith(".") and segment
@@ -163,16 +163,16 @@ def test_safe_name_is_one_plain_segment(tmp_path, name):
 
 @pytest.mark.parametrize("part", ["..", "a/../b", "/abs", "", "a//b", ".x"])
 def test_inside_refuses_a_part_that_leaves_or_hides(tmp_path, part):
-    from chatconform.errors import UsageError
-    from chatconform.paths import inside
+    from chatconform.model.errors import UsageError
+    from chatconform.model.paths import inside
 
     with pytest.raises(UsageError, match="not a safe relative path"):
         inside(tmp_path, part)
 
 
 def test_inside_refuses_a_symlink_out(tmp_path):
-    from chatconform.errors import UsageError
-    from chatconform.paths import inside
+    from chatconform.model.errors import UsageError
+    from chatconform.model.paths import inside
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "link").symlink_to(tmp_path)
@@ -189,7 +189,7 @@ def test_inside_refuses_a_symlink_out(tmp_path):
     ({"kind": ["spec"]}, {}, "'kind' in [[source]] #1 ('p/one') must be a string, not an array"),
 ])
 def test_a_misspelt_or_mistyped_sources_key_is_one_line_with_a_hint(tmp_path, entry, top, expected):
-    from chatconform.errors import UsageError
+    from chatconform.model.errors import UsageError
     from chatconform.specs import load_catalog
 
     (tmp_path / "sources.toml").write_text(_document([{**BASE[0], **entry}], top))

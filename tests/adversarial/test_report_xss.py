@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from chatconform.cli import main
-from chatconform.report._html import SEARCH_JS
+from chatconform.reporting._html import SEARCH_JS
 from tests.report.browser import chromium
 
 TITLE = "chatconform summary"

@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatconform.cli import main
-from chatconform.errors import ChatconformError
-from chatconform.inputs import InputError, parse_json
+from chatconform.model.errors import ChatconformError
+from chatconform.model.inputs import InputError, parse_json
 from chatconform.specs.diff import diff_documents
 from chatconform.specs._lint import lint_findings
-from chatconform.specs._pointer import REMOVE, apply_fixes, resolve
-from chatconform.checks.validators import unchecked_findings, validate
+from chatconform.model.pointer import REMOVE, apply_fixes, resolve
+from chatconform.judging.validators import unchecked_findings, validate
 from tests.adversarial.spec_project import BASE, GOOD, NO_ID, REQUEST, S, base, chat_interaction, loaded, \
     write_project
 

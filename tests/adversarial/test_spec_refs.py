@@ -17,8 +17,8 @@ from chatconform.recording.cassettes import dump_cassette
 from chatconform.cli import main
 from chatconform.specs.diff import diff_documents
 from chatconform.specs._lint import lint_findings
-from chatconform.specs._pointer import from_ref, join, resolve, to_fragment
-from chatconform.checks.validators import is_valid, unchecked_findings, validate
+from chatconform.model.pointer import from_ref, join, resolve, to_fragment
+from chatconform.judging.validators import is_valid, unchecked_findings, validate
 from tests.adversarial.spec_project import CHAT, GOOD, NO_ID, S, base, chat_interaction, loaded, write_project
 from tests.builders import completion
 

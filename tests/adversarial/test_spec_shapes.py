@@ -14,7 +14,7 @@ from chatconform.cli import main
 from chatconform.specs.diff import diff_documents
 from chatconform.specs import _lint
 from chatconform.specs._lint import lint_findings
-from chatconform.checks.validators import validate
+from chatconform.judging.validators import validate
 from tests.adversarial.spec_project import CHAT, GOOD, base, chat_interaction, loaded, write_project
 
 FILE = "specs/test/spec.json"

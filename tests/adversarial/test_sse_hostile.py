@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatconform.recording import sse
-from chatconform.checks.judge import judge
-from chatconform.verdicts import VERDICTS
+from chatconform.model import stream as sse
+from chatconform.judging.judge import judge
+from chatconform.model.verdict import VERDICTS
 from tests.builders import exchange
 
 REQUEST = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}], "stream": True}

@@ -5,7 +5,7 @@ invalid ones (one rule of the dialect's own contract broken) get a 4xx in the di
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from chatconform.dialects import contracts, dialect_named
 from chatconform.live.calls import Target, send_in_dialect
 from chatconform.live.client import RetryPolicy

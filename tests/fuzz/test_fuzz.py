@@ -6,13 +6,13 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 
 from chatconform.live.client import RetryPolicy
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from chatconform.live.calls import Target
 from chatconform.providers.profiles import build_request, get_profile
 from chatconform.refserver import ReferenceServer
 from chatconform.live.strategies import chat_request, invalid_chat_request
 from chatconform.live.client import call
-from chatconform.paths import reports_dir
+from chatconform.model.paths import reports_dir
 from chatconform.recording.recorder import save_regression
 
 pytestmark = pytest.mark.fuzz

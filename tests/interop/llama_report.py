@@ -2,8 +2,8 @@
 
 import json
 
-from chatconform.paths import reports_dir, write_atomic
-from chatconform.recording.scan import scan_for
+from chatconform.model.paths import reports_dir, write_atomic
+from tools.scan import scan_for
 
 SUBJECT = "llama.cpp llama-server (not ours), model SmolLM2-135M-Instruct Q4_1, on loopback"
 

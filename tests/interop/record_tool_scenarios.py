@@ -23,7 +23,7 @@ import httpx
 from chatconform.live.calls import Target, run
 from chatconform.live.scenarios import tool_calls
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
-from chatconform.recording.scan import scan_for
+from tools.scan import scan_for
 
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_process import ROOT, start, stop
@@ -79,7 +79,7 @@ def record(port: int, key: str, args: list[str], only: str, out: Path) -> list[P
 
 
 def _calls(ex) -> str:
-    from chatconform.toolcalls import calls_of
+    from chatconform.judging.toolcalls import calls_of
 
     return json.dumps([[c.name, c.arguments[:40]] for c in calls_of(ex)]) if ex else "-"
 

@@ -15,7 +15,7 @@ import httpx2
 import openai
 
 from chatconform.dialects import dialect_named
-from chatconform.exchange import Exchange, Request, Response
+from chatconform.model.exchange import Exchange, Request, Response
 from chatconform.providers.profiles import GENERIC
 
 

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from chatconform.live.client import RetryPolicy, call
-from chatconform.live.interop import ERROR_SHAPE, error_shape_findings, flattened, fuzz, server_findings
-from chatconform.checks.judge import judge
+from tools.interop import ERROR_SHAPE, error_shape_findings, flattened, fuzz, server_findings
+from chatconform.judging.judge import judge
 from chatconform.providers.profiles import build_request, get_profile
 from chatconform.refserver import ReferenceServer
 from chatconform.live.strategies import bounds, chat_request, invalid_chat_request

@@ -9,12 +9,12 @@ from collections import Counter
 
 import pytest
 
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from chatconform.dialects import contracts, dialect_named
 from chatconform.live.calls import send_in_dialect
 from chatconform.live.client import RetryPolicy
 from chatconform.live.dialect_strategies import STRATEGIES
-from chatconform.live.interop import fuzz, refusal, server_findings
+from tools.interop import fuzz, refusal, server_findings
 
 from tests.interop.llama_known import DIALECT_FUZZ_INVALID, DIALECT_FUZZ_VALID, MODEL_ID
 from tests.interop.llama_report import difference, explain

@@ -6,11 +6,11 @@ contract; the set of server findings must be exactly tests/interop/llama_known.p
 
 import time
 
-from chatconform.checks.judge import judge
-from chatconform.checks.route import route
+from chatconform.judging.judge import judge
+from chatconform.judging.route import route
 from chatconform.dialects import contracts
 from chatconform.live.calls import send_in_dialect
-from chatconform.live.interop import server_findings
+from tools.interop import server_findings
 
 from tests.interop.dialect_cases import CASES
 from tests.interop.llama_known import DIALECT_FINDINGS as KNOWN

@@ -10,8 +10,8 @@ from collections import Counter
 import pytest
 
 from chatconform.live.client import RetryPolicy
-from chatconform.live.interop import error_shape_findings, flattened, fuzz, refusal, server_findings
-from chatconform.checks.judge import judge
+from tools.interop import error_shape_findings, flattened, fuzz, refusal, server_findings
+from chatconform.judging.judge import judge
 from chatconform.live.calls import run
 from chatconform.providers.profiles import get_profile
 from chatconform.live.scenarios import Scenario

@@ -10,8 +10,8 @@ from chatconform import providers
 from chatconform.cli import main
 from chatconform.measures import Sender, read, rescore, run, selected
 from chatconform.measures.counters import LlamaServer
-from chatconform.paths import reports_dir
-from chatconform.recording.scan import scan_for
+from chatconform.model.paths import reports_dir
+from tools.scan import scan_for
 from chatconform.refserver import ReferenceServer
 
 from tests.measures.faulty_proxy import FaultyProxy

@@ -9,11 +9,11 @@ import time
 import pytest
 
 from chatconform.recording.cassettes import load_cassette
-from chatconform.live.interop import error_shape_findings, server_findings
-from chatconform.checks.judge import judge
+from tools.interop import error_shape_findings, server_findings
+from chatconform.judging.judge import judge
 from chatconform.live.calls import Target, run
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
-from chatconform.recording.scan import scan_for
+from tools.scan import scan_for
 from chatconform.live.scenarios import SCENARIOS
 
 from tests.interop.beyond_catalog import EXTRA

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from chatconform.live.client import RETRY_STATUSES
 from chatconform.live.scenarios import BY_ID as CHAT_BY_ID
 from chatconform.providers.profiles import GENERIC

@@ -5,7 +5,7 @@ measure from holds to broken."""
 import pytest
 
 from chatconform.measures import Evidence, Sender, read, rescore, run, selected
-from chatconform.recording.scan import scan_for
+from tools.scan import scan_for
 from chatconform.refserver import ReferenceServer
 
 from tests.measures.faulty_proxy import FaultyProxy
@@ -64,7 +64,7 @@ def test_a_fault_in_front_of_the_reference_breaks_its_measure(server, fault, nam
 
 def test_a_rescore_with_other_evidence_of_the_same_format_reads_it(server, tmp_path):
     """Evidence is an ordinary cassette: `chatconform verify` could judge it, and read() refuses any other."""
-    from chatconform.errors import UsageError
+    from chatconform.model.errors import UsageError
     from chatconform.recording.cassettes import dump_cassette
 
     dump_cassette(tmp_path / "plain.yaml", [], {"origin": "cassette"})

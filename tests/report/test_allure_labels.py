@@ -5,12 +5,12 @@ from __future__ import annotations
 import allure_commons
 import pytest
 
-from chatconform.claims.conflicts import Conflict, Side
-from chatconform.findings import Finding
-from chatconform.checks.judge import Row
+from chatconform.judging.claims.conflicts import Conflict, Side
+from chatconform.model.finding import Finding
+from chatconform.judging.judge import Row
 from chatconform.providers.profiles import Deviation
-from chatconform.report import allure_attach
-from chatconform.verdicts import CONFLICT, GAP, KNOWN, NOT_RUN, PASS
+from chatconform.reporting import allure_attach
+from chatconform.model.verdict import CONFLICT, GAP, KNOWN, NOT_RUN, PASS
 from tests.builders import completion, exchange
 
 SECRET = "sk-allure-canary-0123456789abcdef"

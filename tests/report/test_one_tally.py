@@ -21,7 +21,7 @@ import pytest
 
 from chatconform import providers
 from chatconform.refserver import ReferenceServer
-from chatconform.verdicts import VERDICTS
+from chatconform.model.verdict import VERDICTS
 from tests.wheel import environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]

@@ -8,9 +8,9 @@ import json
 import re
 
 from chatconform.cli import main
-from chatconform.exchange import Exchange, Request, Response
-from chatconform.report._results_file import load_results
-from chatconform.report.results import ResultsLog
+from chatconform.model.exchange import Exchange, Request, Response
+from chatconform.reporting._results_file import load_results
+from chatconform.reporting.results import ResultsLog
 
 
 def entry(model: str, check: str, verdict: str, origin: str = "cassette", exchange: str | None = None, **over):
@@ -151,8 +151,8 @@ def test_odd_usage_types_from_a_provider_are_kept_out_of_the_observations(tmp_pa
 
 
 def test_check_summarises_what_it_wrote_as_the_file_reads_and_never_a_file_changed_since(tmp_path):
-    from chatconform.report.results import written_here
-    from chatconform.report.summary import write_summary
+    from chatconform.reporting.results import written_here
+    from chatconform.reporting.summary import write_summary
 
     log = ResultsLog()
     log.add(provider="p", model="m", check="c", verdict="pass", origin="live", label="p-m/basic", findings=[],

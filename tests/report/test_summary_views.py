@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from chatconform.verdicts import VERDICTS
+from chatconform.model.verdict import VERDICTS
 
 # the session's report (conftest.py): two replay runs of every cassette
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]

@@ -56,8 +56,8 @@ def test_the_reference_provider_keeps_its_own_reading_and_imports_no_claim():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             imported[path.name] = imported.get(path.name, set()) | set(names)
     assert "chatconform.providers.profiles" in imported["_reading.py"]  # the scan sees imports: the test can fail
-    assert {name: sorted(n for n in names if n.startswith("chatconform.claims"))
-            for name, names in imported.items() if any(n.startswith("chatconform.claims") for n in names)} == {}
+    assert {name: sorted(n for n in names if n.startswith("chatconform.judging.claims"))
+            for name, names in imported.items() if any(n.startswith("chatconform.judging.claims") for n in names)} == {}
 
 
 def test_every_dialect_has_faults_and_a_fault_name_names_one_fault():
@@ -75,7 +75,7 @@ def test_every_dialect_has_faults_and_a_fault_name_names_one_fault():
 
 
 def test_every_check_of_the_dialects_beyond_chat_has_a_fault_it_must_catch():
-    from chatconform.claims import load_claims
+    from chatconform.judging.claims import load_claims
 
     theirs = {c for c in load_claims() if c.split(".")[0] in ("messages", "responses")}
     theirs |= {"stream.grammar", "error.envelope"}

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from chatconform.cli.check import _remove_in_background
-from chatconform.report.allure_writer import ResultWriter
+from chatconform.reporting.allure_writer import ResultWriter
 
 
 def test_every_file_sent_is_written_whole(tmp_path):
@@ -44,7 +44,7 @@ def test_a_writer_that_dies_is_said_and_later_files_are_still_written(tmp_path, 
 
 
 def test_a_cut_frame_is_reported_not_written(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "chatconform.report._file_sink", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "chatconform.reporting._file_sink", str(tmp_path)],
                           input=b"cut-result.json\t100\n{}", capture_output=True, timeout=60)
     assert done.returncode == 1 and b"cut short" in done.stderr and not list(tmp_path.iterdir())
 
@@ -67,7 +67,7 @@ def test_results_are_serialised_as_allure_s_own_file_logger_does():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from chatconform.report.allure_writer import plain
+    from chatconform.reporting.allure_writer import plain
 
     text = st.one_of(st.none(), st.text(max_size=5))
     flag = st.one_of(st.none(), st.booleans(), st.integers(-1, 1))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatconform.inputs import InputError, check_bounds
+from chatconform.model.inputs import InputError, check_bounds
 
 values = st.recursive(st.one_of(st.none(), st.integers(), st.text(max_size=3), st.sampled_from(["\ud800", "ok"])),
                       lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner, inner),

@@ -27,7 +27,7 @@ from chatconform.recording import keys
 from chatconform.recording import scrub
 from chatconform.cli import main
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
-from chatconform.recording.scan import scan_for
+from tools.scan import scan_for
 from chatconform.recording.scrub import find_leaks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,14 +189,14 @@ def test_no_canary_survives_recording_or_reporting(echo_server, tmp_path, monkey
     text = cassette.read_text()
     assert "<redacted>" in text and "provenance" in text and "you sent" in text
     assert main(["verify", "--json", str(cassette)]) in (0, 1)
-    from chatconform.report.results import ResultsLog
+    from chatconform.reporting.results import ResultsLog
     ResultsLog().write(tmp_path / "reports")
     assert_no_canary(tmp_path, marks)
 
 
 def test_worker_parts_and_results_carry_no_key(tmp_path, monkeypatch):
-    from chatconform.findings import Finding
-    from chatconform.report.results import ResultsLog
+    from chatconform.model.finding import Finding
+    from chatconform.reporting.results import ResultsLog
 
     marks = canaries()
     monkeypatch.setenv("OPENAI_API_KEY", marks["openai_env"])

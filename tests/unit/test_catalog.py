@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.catalog._page import model_ids, read_page
-from chatconform.catalog._provider import discovery
-from chatconform.catalog._remote import canonical, spec_listing
-from chatconform.catalog._toc import pages_under
+from chatconform.discovery._page import model_ids, read_page
+from chatconform.discovery._provider import discovery
+from chatconform.discovery._remote import canonical, spec_listing
+from chatconform.discovery._toc import pages_under
 from chatconform.cli import main
 from chatconform.specs import load_catalog
 from chatconform.specs._lock import read_lock
@@ -205,7 +205,7 @@ def test_a_page_file_name_that_is_no_safe_file_name_stays_inside_specs(project):
 
 
 def test_online_the_repository_tree_lists_the_specs(monkeypatch):
-    import chatconform.catalog._remote as remote
+    import chatconform.discovery._remote as remote
 
     tree = {"tree": [{"path": "docs/" + SECTION + "V/a.json"}, {"path": "docs/" + SECTION + "v/a.md"},
                      {"path": "docs/other/b.json"}]}

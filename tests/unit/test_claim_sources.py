@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.claims import load_claims
+from chatconform.judging.claims import load_claims
 from chatconform.dialects import load_dialects
-from chatconform.claims._registry import declared
-from chatconform.claims.catalog import MODULES
-from chatconform.claims.conflicts import docs_conflicts
-from chatconform.specs._pointer import resolve
-from chatconform.inputs import parse_document
+from chatconform.judging.claims._registry import declared
+from chatconform.judging.claims.catalog import MODULES
+from chatconform.judging.claims.conflicts import docs_conflicts
+from chatconform.model.pointer import resolve
+from chatconform.model.inputs import parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,7 +106,7 @@ def test_a_claim_quoting_each_providers_own_words_has_them_verbatim_in_the_data(
 
 
 def test_one_loader_collects_each_module_s_claims_in_order_and_claims_take_one_context():
-    listed = [c.id for name in MODULES for c in declared(import_module(f"chatconform.claims.{name}"))]
+    listed = [c.id for name in MODULES for c in declared(import_module(f"chatconform.judging.claims.{name}"))]
     assert listed == list(CLAIMS) and len(set(listed)) == len(listed) > 20
     for claim in CLAIMS.values():
         assert list(inspect.signature(claim.check).parameters) == ["ctx"], claim.id
@@ -117,10 +117,10 @@ def test_claims_are_loaded_explicitly_and_any_claim_module_imports_first_without
     import subprocess
     import sys
 
-    script = ("import sys, chatconform.claims as c, chatconform.checks.schema\n"
-              "loaded = sorted(m for m in sys.modules if m.removeprefix('chatconform.claims.') in c.catalog.MODULES)\n"
+    script = ("import sys, chatconform.judging.claims as c, chatconform.judging.schema\n"
+              "loaded = sorted(m for m in sys.modules if m.removeprefix('chatconform.judging.claims.') in c.catalog.MODULES)\n"
               "assert loaded == [], loaded\n"
-              "import chatconform.claims.finish\n"
+              "import chatconform.judging.claims.finish\n"
               "print(len(c.load_claims()))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
@@ -141,7 +141,7 @@ def test_every_claim_has_a_docstring_saying_what_it_checks():
 
 
 def _defect_sides():
-    from chatconform.checks.specdefects import defects
+    from chatconform.judging.specdefects import defects
 
     for d in defects():
         yield d.name + "-spec", d.spec_pointer, d.spec_quote

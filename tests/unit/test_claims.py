@@ -2,7 +2,7 @@
 
 import pytest
 
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from tests.builders import chunk, completion, exchange, sse_body
 
 FLASH = "google/gemini-2.5-flash"

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from chatconform.cli import main
-from chatconform.measures.compare import keep, load_runs, markdown, page, tables, trends
+from chatconform.reporting.compare import keep, load_runs, markdown, page, tables, trends
 from chatconform.measures.results import Cost, MeasureResult
 
 HOSTILE = '<script>alert(1)</script> | @octocat [x](javascript:alert(1)) ![i](http://e.test/i.png) `code`\n# head'
@@ -71,7 +71,7 @@ def test_the_history_keeps_each_distinct_comparison_once_and_the_trend_is_inline
 
 
 def test_the_history_drops_the_oldest_past_its_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr("chatconform.measures.compare.table.KEEP", 5)
+    monkeypatch.setattr("chatconform.reporting.compare.table.KEEP", 5)
     history = tmp_path / "history"
     for n in range(5 + 3):
         keep(history, load_runs([write(tmp_path / "r.json", result(successes=n % 6, trials=5, attempted=n))]))
@@ -94,7 +94,7 @@ def test_the_command_writes_both_reports_and_a_bad_file_is_one_line(tmp_path, ca
 
 @pytest.mark.parametrize("content", ["[]", '{"format": 2, "results": []}', "not json"])
 def test_a_file_that_is_not_measure_results_is_refused(tmp_path, content):
-    from chatconform.errors import ChatconformError
+    from chatconform.model.errors import ChatconformError
 
     (tmp_path / "x.json").write_text(content)
     with pytest.raises(ChatconformError):

@@ -6,11 +6,11 @@ import json
 import pytest
 
 from chatconform import providers
-from chatconform.checks.judge import judge
-from chatconform.checks.route import route
+from chatconform.judging.judge import judge
+from chatconform.judging.route import route
 from chatconform.dialects import dialect_named, load_dialects, recognise
-from chatconform.errors import UsageError
-from chatconform.exchange import Exchange, Request, Response
+from chatconform.model.errors import UsageError
+from chatconform.model.exchange import Exchange, Request, Response
 from chatconform.providers.profiles import identify
 
 GATEWAY = """

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatconform.claims._negative import schema_problems
+from chatconform.judging.claims._negative import schema_problems
 from chatconform.dialects import contracts
 from chatconform.live.dialect_strategies import (STRATEGIES, bounds, invalid_messages_request, messages_request,
                                                  text_formats)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chatconform.catalog._build import page_secrets
-from chatconform.catalog._calls import read_call
-from chatconform.catalog._examples import examples_of
-from chatconform.catalog._literals import NotLiteral, js_value, printed_value, python_value
+from chatconform.discovery._build import page_secrets
+from chatconform.discovery._calls import read_call
+from chatconform.discovery._examples import examples_of
+from chatconform.discovery._literals import NotLiteral, js_value, printed_value, python_value
 from chatconform.cli import main
 from chatconform.specs._lock import read_lock
 from tests.unit.test_catalog import MIRROR_FILES, RAW, TOC_LINKS, operation, page, spec, write_mirror
@@ -173,7 +173,7 @@ def test_responses_api_examples_are_cassettes_judged_by_the_pages_responses_spec
     assert (prov["example"]["heading"], prov["example"]["tab"]) == ("Code Example #2: Using /responses Endpoint",
                                                                     "Python")
     assert item["response"]["status"]["code"] == 200 and "aimlapi/vendor/eps-RESPONSES" in prov["assumed"]
-    from chatconform.checks.route import route
+    from chatconform.judging.route import route
     from chatconform.recording.cassettes import load_cassette
     from chatconform.specs import SpecStore
 

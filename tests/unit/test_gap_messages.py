@@ -1,6 +1,6 @@
 """A gap says why in a line a reviewer reads: a catalog pins hundreds of models, the message names a few."""
 
-from chatconform.checks.schema import SHOWN_MODELS, _pinned
+from chatconform.judging.schema import SHOWN_MODELS, _pinned
 
 
 def test_a_few_pinned_models_are_all_named():

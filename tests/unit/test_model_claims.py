@@ -2,8 +2,8 @@
 
 import pytest
 
-from chatconform.claims._modelid import relate
-from chatconform.checks.judge import judge
+from chatconform.judging.claims._modelid import relate
+from chatconform.judging.judge import judge
 from chatconform import providers
 from tests.builders import chunk, completion, exchange, sse_body
 

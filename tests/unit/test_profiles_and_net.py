@@ -5,7 +5,7 @@ import socket
 import pytest
 
 from chatconform.recording import netguard
-from chatconform.errors import UsageError
+from chatconform.model.errors import UsageError
 from chatconform.providers.profiles import build_request, get_profile, identify, price_per_token
 
 

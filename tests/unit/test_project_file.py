@@ -11,7 +11,7 @@ import pytest
 from chatconform import providers
 from chatconform.live.budget import budget_limit
 from chatconform.recording.cassettes import dump_cassette, load_cassette
-from chatconform.errors import UsageError
+from chatconform.model.errors import UsageError
 from chatconform.providers.profiles import PROFILES, build_request, deviation_for, get_profile, identify
 from chatconform.live.targets import describe, live_targets
 from tests.builders import completion, interaction

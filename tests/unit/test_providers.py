@@ -9,9 +9,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from chatconform import providers
-from chatconform.exchange import ORIGINS
+from chatconform.model.exchange import ORIGINS
 from chatconform.providers.profiles import PROFILES, build_request, deviation_for, get_profile, price_per_token
-from chatconform.specs._pointer import resolve
+from chatconform.model.pointer import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "chatconform"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from chatconform.cli import main
+from chatconform.recording import page_redaction
 from chatconform.specs import load_catalog, pull
 from chatconform.specs._fetch import mirror_path
 from chatconform.specs._lock import read_lock
@@ -43,7 +44,7 @@ def test_raw_github_urls_map_to_the_mirror_layout(tmp_path):
 
 def test_pull_from_the_mirror_reproduces_the_committed_lock(project, mirror):
     before = (project / "specs" / "specs.lock").read_text()
-    results = pull(load_catalog(project / "specs"), mirror=mirror)
+    results = pull(load_catalog(project / "specs"), **page_redaction(), mirror=mirror)
     assert [r.message for r in results if r.failed] == []
     assert (project / "specs" / "specs.lock").read_text() == before
     assert (project / "specs" / "aimlapi" / "gemini-2.5-flash.json").is_file()
@@ -51,13 +52,13 @@ def test_pull_from_the_mirror_reproduces_the_committed_lock(project, mirror):
 
 def test_a_tampered_file_fails_alone_and_the_pinned_copy_is_kept(project, own_mirror):
     catalog = load_catalog(project / "specs")
-    assert not any(r.failed for r in pull(catalog, mirror=own_mirror))
+    assert not any(r.failed for r in pull(catalog, **page_redaction(), mirror=own_mirror))
     target = own_mirror / "aimlapi-api-docs/docs/api-references/text-models-llm/Google/gemini-2.5-pro.json"
     doc = json.loads(target.read_text())
     doc["paths"]["/v1/chat/completions"]["post"]["requestBody"]["content"]["application/json"]["schema"][
         "properties"]["temperature"]["maximum"] = 1
     target.write_text(json.dumps(doc))
-    results = {r.source.id: r for r in pull(catalog, mirror=own_mirror)}
+    results = {r.source.id: r for r in pull(catalog, **page_redaction(), mirror=own_mirror)}
     bad = results["aimlapi/gemini-2.5-pro"]
     assert bad.failed and "differs from lock" in bad.message and "temperature" in bad.message
     assert "\n" not in bad.message
@@ -79,7 +80,7 @@ def test_broken_sources_are_one_line_errors_and_the_others_still_pull(project, o
         target.unlink()
     else:
         target.write_bytes(content)
-    results = pull(load_catalog(project / "specs"), mirror=own_mirror)
+    results = pull(load_catalog(project / "specs"), **page_redaction(), mirror=own_mirror)
     failed = [r for r in results if r.failed]
     assert [r.source.id for r in failed] == ["modelslab/llm-api"]
     assert expected in failed[0].message and "\n" not in failed[0].message
@@ -90,10 +91,10 @@ def test_update_accepts_a_change_and_rewrites_the_lock(project, own_mirror):
     target = own_mirror / "modelslab-docs-v2/llm-api/openapi.json"
     target.write_text(target.read_text().replace('"version": "7.0.0"', '"version": "7.1.0"'))
     catalog = load_catalog(project / "specs")
-    assert any(r.failed for r in pull(catalog, mirror=own_mirror))
-    results = pull(catalog, mirror=own_mirror, update=True)
+    assert any(r.failed for r in pull(catalog, **page_redaction(), mirror=own_mirror))
+    results = pull(catalog, **page_redaction(), mirror=own_mirror, update=True)
     assert {r.source.id: r.status for r in results}["modelslab/llm-api"] == "updated"
-    assert not any(r.failed for r in pull(catalog, mirror=own_mirror))
+    assert not any(r.failed for r in pull(catalog, **page_redaction(), mirror=own_mirror))
 
 
 def test_cli_exit_codes(project, own_mirror, capsys):
@@ -206,10 +207,10 @@ def test_update_into_a_read_only_folder_is_one_line_and_loses_nothing(project, o
 
 
 def test_an_unchanged_pull_writes_nothing(project, mirror, monkeypatch):
-    assert not any(r.failed for r in pull(load_catalog(project / "specs"), mirror=mirror))
+    assert not any(r.failed for r in pull(load_catalog(project / "specs"), **page_redaction(), mirror=mirror))
     _make_read_only(project / "specs", monkeypatch)
     try:
-        assert not any(r.failed for r in pull(load_catalog(project / "specs"), mirror=mirror))
+        assert not any(r.failed for r in pull(load_catalog(project / "specs"), **page_redaction(), mirror=mirror))
     finally:
         for path in (project / "specs", *(project / "specs").rglob("*")):
             if path.is_dir():
@@ -222,7 +223,7 @@ def test_a_fifo_is_refused_not_waited_for(project, own_mirror, capsys):
     fifo = own_mirror / "modelslab-docs-v2/llm-api/openapi.json"
     fifo.unlink()
     os.mkfifo(fifo)
-    results = {r.source.id: r for r in pull(load_catalog(project / "specs"), mirror=own_mirror)}
+    results = {r.source.id: r for r in pull(load_catalog(project / "specs"), **page_redaction(), mirror=own_mirror)}
     assert results["modelslab/llm-api"].failed and "not a regular file" in results["modelslab/llm-api"].message
     sources = project / "specs" / "sources.toml"
     sources.unlink()

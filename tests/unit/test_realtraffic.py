@@ -15,8 +15,8 @@ import pytest
 
 from chatconform.recording.cassettes import load_cassette
 from chatconform.cli import main
-from chatconform.exchange import Response
-from chatconform.checks.judge import judge
+from chatconform.model.exchange import Response
+from chatconform.judging.judge import judge
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "realtraffic"

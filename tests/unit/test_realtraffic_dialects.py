@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from chatconform.cli import main
-from chatconform.exchange import Response
+from chatconform.model.exchange import Response
 from chatconform.recording.cassettes import load_cassette
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "realtraffic"
@@ -198,7 +198,7 @@ def test_a_responses_answer_with_broken_usage_or_status_is_caught(store):
 
 
 def test_results_carry_each_row_s_dialect_and_what_its_answer_showed(store):
-    from chatconform.report.results import ResultsLog
+    from chatconform.reporting.results import ResultsLog
 
     log = ResultsLog()
     for ex in (real(ANTHROPIC, "test_stream_events_thinking"), real(RESPONSES, "test_options[options0]")):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from tests.builders import completion, exchange
 
 LOCAL = "http://127.0.0.1:9/v1/chat/completions"  # judged against OpenAI's own spec

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatconform.bench import scale as scalebench
+from tools.bench import scale as scalebench
 from chatconform.recording.cassettes import dump_cassette
 from tests.adversarial.spec_project import GOOD, NO_ID, base, chat_interaction, write_project
 

@@ -8,10 +8,10 @@ import copy
 import jsonschema_rs
 import pytest
 
-from chatconform.checks import validators
+from chatconform.judging import validators
 from chatconform.specs import SpecStore
 from chatconform.specs._closure import build, plain_text
-from chatconform.specs._pointer import to_fragment
+from chatconform.model.pointer import to_fragment
 from tests.adversarial.spec_project import BASE, CHAT, GOOD, NO_ID, REQUEST, S, loaded
 
 REQ = "/paths/~1v1~1chat~1completions/post/requestBody/content/application~1json/schema"

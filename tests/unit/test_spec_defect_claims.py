@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from chatconform.checks import specdefects
+from chatconform.judging import specdefects
 from chatconform.cli import main
-from chatconform.errors import ChatconformError
-from chatconform.findings import Finding
-from chatconform.checks.judge import judge
+from chatconform.model.errors import ChatconformError
+from chatconform.model.finding import Finding
+from chatconform.judging.judge import judge
 from tests.builders import chunk, completion, exchange, sse_body
 
 LOCAL = "http://127.0.0.1:9/v1/chat/completions"  # judged against OpenAI's own spec

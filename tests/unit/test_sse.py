@@ -2,7 +2,7 @@
 
 import pytest
 
-from chatconform.recording import sse
+from chatconform.model import stream as sse
 
 STREAM = (b'data: {"a": 1}\n\n'
           b': keep-alive\n\n'

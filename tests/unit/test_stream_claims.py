@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from tests.builders import chunk, exchange, sse_body
 
 OPENAI_URL = "http://127.0.0.1:9/v1/chat/completions"
@@ -146,8 +146,8 @@ def test_an_empty_chunk_after_the_finish_adds_nothing(store):
 
 
 def test_a_stream_is_assembled_once_and_every_claim_shares_one_context(store, monkeypatch):
-    from chatconform.claims import context
-    from chatconform.dialects import openai_chat
+    from chatconform.judging.claims import context
+    from chatconform.dialects.openai_chat import _stream as openai_chat
 
     calls = []
     real = openai_chat._assemble

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from chatconform import providers
-from chatconform.checks.judge import judge
-from chatconform.errors import ChatconformError
+from chatconform.judging.judge import judge
+from chatconform.model.errors import ChatconformError
 from chatconform.live.calls import Target, run
 from chatconform.live.scenarios import tool_calls
 from chatconform.recording.cassettes import find_cassettes, load_cassette
-from chatconform.toolcalls import SCENARIO_KEY, VERSION_KEY, calls_of, named_scenario, tool_scenarios
+from chatconform.judging.toolcalls import SCENARIO_KEY, VERSION_KEY, calls_of, named_scenario, tool_scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDED = ROOT / "cassettes" / "llama-cpp" / "SmolLM2-135M-Instruct"

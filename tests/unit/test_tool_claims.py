@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from chatconform.checks.judge import judge
-from chatconform.toolcalls import SCENARIO_KEY, VERSION_KEY, checked_calls, tool_scenarios
+from chatconform.judging.judge import judge
+from chatconform.judging.toolcalls import SCENARIO_KEY, VERSION_KEY, checked_calls, tool_scenarios
 
 from tests.tool_builders import DIALECTS, STREAMS, answer, chat_chunk, exchange, request
 
@@ -163,7 +163,7 @@ def _responses_edit(edit):
 def test_each_stream_rule_is_named_on_its_own():
     """The walk itself (the claim above also compares the stream with the answer, which catches some twice)."""
     from chatconform.dialects import ToolDelta
-    from chatconform.toolcalls._assembly import Assembly
+    from chatconform.judging.toolcalls._assembly import Assembly
 
     walk = Assembly()
     walk.step(ToolDelta((0, 1), "open", "$events[0]", id="call_b", name="get_time"))
@@ -262,7 +262,7 @@ def real(corpus: str, stem: str):
 def edited(ex, old: bytes, new: bytes, count: int = -1):
     import dataclasses
 
-    from chatconform.exchange import Response
+    from chatconform.model.exchange import Response
 
     assert old in ex.response.body
     body = ex.response.body.replace(old, new, count)
@@ -322,7 +322,7 @@ def test_a_responses_call_cut_at_the_limit_in_its_arguments_is_info(store):
 
 def test_a_provider_whose_spec_documents_no_tool_choice_is_not_held_to_it(store):
     """ModelsLab's /v1/messages request lists no tools: its answers are not judged for tool_choice."""
-    from chatconform.exchange import Exchange, Request, Response
+    from chatconform.model.exchange import Exchange, Request, Response
 
     body = request("messages", "required")
     url = "https://modelslab.com/api/v7/llm/v1/messages"

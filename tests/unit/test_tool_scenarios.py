@@ -5,12 +5,12 @@ import json
 
 import pytest
 
-from chatconform.checks.judge import judge
+from chatconform.judging.judge import judge
 from chatconform.dialects import load_dialects
-from chatconform.exchange import Exchange, Request
-from chatconform.inputs import InputError
-from chatconform.toolcalls import load_scenarios, matches, outcome, tool_scenarios
-from chatconform.toolcalls.scenarios import DATA
+from chatconform.model.exchange import Exchange, Request
+from chatconform.model.inputs import InputError
+from chatconform.judging.toolcalls import load_scenarios, matches, outcome, tool_scenarios
+from chatconform.judging.toolcalls.scenarios import DATA
 
 from tests.tool_builders import answer, exchange
 

@@ -2,7 +2,7 @@
 
 import copy
 
-from chatconform.checks.validators import is_valid, validate, validator_for
+from chatconform.judging.validators import is_valid, validate, validator_for
 from tests.builders import completion
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.checks.judge import _row
-from chatconform.claims._registry import Claim, evaluate
+from chatconform.judging.judge import _row
+from chatconform.judging.claims._registry import Claim, evaluate
 from chatconform.recording.cassettes import dump_cassette
 from chatconform.refserver import ReferenceServer
-from chatconform.verdicts import GAP
+from chatconform.model.verdict import GAP
 from tests.builders import completion, exchange, interaction
 from tests.wheel import bare, chatconform, pytest_plain
 

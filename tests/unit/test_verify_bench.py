@@ -1,6 +1,6 @@
 """`make bench`'s verify part: the lines it prints come from the measured numbers, and the targets are judged."""
 
-from chatconform.bench import verify as bench
+from tools.bench import verify as bench
 
 
 def _row(per_second: float, ratio: float) -> dict:
@@ -31,7 +31,7 @@ def test_the_reader_and_the_loader_count_the_same_interactions(tmp_path):
 def test_the_anthropic_workload_is_conforming_and_its_baseline_validates_every_event(tmp_path, spec_store):
     """Whole messages and their streams, judged clean by verify; the baseline checks each body and each event
     against Anthropic's own contract (the spec a loopback /v1/messages is judged by), not OpenAI's."""
-    from chatconform.bench.anthropic import DELTAS, message_interaction
+    from tools.bench.anthropic import DELTAS, message_interaction
 
     whole = bench.write_small_corpus(tmp_path / "whole", count=10, make=message_interaction)
     streamed = bench.write_small_corpus(tmp_path / "streamed", count=10,

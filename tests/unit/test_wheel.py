@@ -42,7 +42,7 @@ def expected(tmp_path_factory, venv) -> dict:
 
 
 def check_shape(written: dict, expected: dict, store) -> None:
-    from chatconform.claims.conflicts import docs_conflicts
+    from chatconform.judging.claims.conflicts import docs_conflicts
 
     assert set(written) == set(expected)
     assert {frozenset(r) for r in written["results"]} == {frozenset(r) for r in expected["results"]}

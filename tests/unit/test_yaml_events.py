@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatconform import _yaml_events
-from chatconform.inputs import MAX_DEPTH, MAX_NODES, InputError, parse_yaml
+from chatconform.model import _yaml_events
+from chatconform.model.inputs import MAX_DEPTH, MAX_NODES, InputError, parse_yaml
 
 pytestmark = pytest.mark.skipif(not _yaml_events.available(), reason="PyYAML without libyaml")
 
@@ -124,7 +124,7 @@ def test_deep_nesting_and_the_bounds():
 
 
 def _old_bounds(text: str, max_nodes: int):
-    from chatconform.inputs import check_bounds
+    from chatconform.model.inputs import check_bounds
 
     check_bounds(yaml.load(text, Loader=LOADER), "x", MAX_DEPTH, max_nodes)  # noqa: S506
 

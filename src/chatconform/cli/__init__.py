@@ -6,13 +6,13 @@ import argparse
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 
 from chatconform.cli._help import fit
-from chatconform.errors import ChatconformError, UsageError
-from chatconform.exits import EPILOG as EXIT_CODES  # the codes every command shares
-from chatconform.exits import INTERNAL
+from chatconform.cli._errors import internal_error, one_line
+from chatconform.model.errors import ChatconformError, UsageError
+from chatconform.model.exits import EPILOG as EXIT_CODES  # the codes every command shares
+from chatconform.model.exits import INTERNAL
 
 
 def main(argv=None) -> int:
@@ -54,25 +54,9 @@ def _load_project(args) -> None:
     providers.configure(getattr(args, "config", None) or args.global_config,
                         unset_ok=not getattr(args, "calls_providers", False))
     if getattr(args, "calls_providers", False):  # the commands that judge: a misspelt deviation never matches
-        from chatconform.claims._names import refuse_misspelt_deviations
+        from chatconform.judging.claims import refuse_misspelt_deviations
 
         refuse_misspelt_deviations()
-
-
-def one_line(err: BaseException) -> str:
-    """An error's message on one line."""
-    return " ".join(str(err).split()) or type(err).__name__
-
-
-def internal_error(err: BaseException, debug: bool, where: str = "") -> int:
-    """Report an unexpected exception in one line (the traceback first under --debug); exit code 3."""
-    if debug:
-        traceback.print_exception(err)
-    hint = "" if debug else " (run with --debug for the traceback)"
-    place = f"{where}: " if where else ""
-    print(f"chatconform: {place}internal error: {type(err).__name__}: {one_line(err)[:300]}{hint}",
-          file=sys.stderr)
-    return INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -107,14 +91,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _more_commands(sub) -> None:
     """Commands defined in their own modules."""
-    from chatconform import catalog
+    from chatconform import discovery as catalog
     from chatconform.cli import commands
 
     commands.register(sub)
     catalog.register(sub)
     __import__("chatconform.cli.check", fromlist=["register"]).register(sub)
-    __import__("chatconform.report.merge", fromlist=["register"]).register(sub)
-    __import__("chatconform.measures.cli", fromlist=["register"]).register(sub)
+    __import__("chatconform.reporting.merge", fromlist=["register"]).register(sub)
+    __import__("chatconform.cli.measure", fromlist=["register"]).register(sub)
 
 
 def _env_path(name: str) -> Path | None:
@@ -123,11 +107,12 @@ def _env_path(name: str) -> Path | None:
 
 
 def _cmd_pull(args) -> int:
+    from chatconform.recording import page_redaction
     from chatconform.specs import load_catalog, pull
 
     if args.mirror is not None and not args.mirror.is_dir():
         raise UsageError(f"--mirror {args.mirror}: no such folder")
-    results = pull(load_catalog(), mirror=args.mirror, update=args.update)
+    results = pull(load_catalog(), mirror=args.mirror, update=args.update, **page_redaction())
     for result in results:
         stream = sys.stderr if result.failed else sys.stdout
         print(("FAILED " if result.failed else "") + result.message, file=stream)
@@ -137,7 +122,7 @@ def _cmd_pull(args) -> int:
 
 
 def _cmd_diff(args) -> int:
-    from chatconform.inputs import load_json
+    from chatconform.model.inputs import load_json
     from chatconform.specs.diff import diff_documents, print_notes, to_json
 
     docs = [load_json(path, "spec document") for path in (args.old, args.new)]

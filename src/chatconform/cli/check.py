@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from chatconform.errors import UsageError
-from chatconform.exits import EPILOG, UNJUDGED
+from chatconform.model.errors import UsageError
+from chatconform.model.exits import EPILOG, UNJUDGED
 
 MODES = ("replay", "record", "live")
 EXITS = (f"{EPILOG} A test that cannot run (usage, collection) or an empty run is bad input, 2. Arguments "
@@ -67,9 +67,9 @@ def run(args) -> int:
     """Prepare the project (project file, specs), run pytest on its cassettes/, then write the summary."""
     import pytest
 
-    from chatconform.paths import reports_dir, specs_dir
+    from chatconform.model.paths import reports_dir, specs_dir
     from chatconform.providers import configure, run_settings
-    from chatconform.pytest_plugin._project import declared, ensure_specs, mirror_from, project_folder
+    from chatconform.pytest_plugin import declared, ensure_specs, mirror_from, project_folder
     from chatconform.pytest_plugin.shards import parse_shard
 
     if args.budget_usd is not None and args.budget_usd < 0:
@@ -167,8 +167,8 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
 
 def _summary(reports: Path, started: float) -> Path | None:
     """summary.html from the results.json this run wrote (an older one is never summarised as this run's)."""
-    from chatconform.report.results import written_here
-    from chatconform.report.summary import write_summary
+    from chatconform.reporting.results import written_here
+    from chatconform.reporting.summary import write_summary
 
     results = reports / "results.json"
     if not results.is_file() or results.stat().st_mtime < started - 1:

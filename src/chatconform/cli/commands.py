@@ -60,9 +60,9 @@ def _claims(args) -> int:
     """List the claim catalog with quotes and sources, then the docs conflicts."""
     import json
 
-    from chatconform.claims import load_claims
-    from chatconform.claims.conflicts import docs_conflicts
-    from chatconform.checks.specdefects import listing, render_listing
+    from chatconform.judging.claims import load_claims
+    from chatconform.judging.claims.conflicts import docs_conflicts
+    from chatconform.judging.specdefects import listing, render_listing
     from chatconform.specs import SpecStore
 
     store, claims = SpecStore(), load_claims().values()
@@ -97,7 +97,7 @@ def _serve(args) -> int:
     """Serve until interrupted, printing the base URL of each contract and the fault names."""
     import time
 
-    from chatconform.errors import UsageError, unknown
+    from chatconform.model.errors import UsageError, unknown
     from chatconform.refserver import FAULTS, ReferenceServer
 
     for name in args.fault:
@@ -131,10 +131,10 @@ def _gate(args) -> int:
     import sys
     from pathlib import Path
 
-    from chatconform.errors import UsageError
-    from chatconform.exits import UNJUDGED
-    from chatconform.paths import write_atomic
-    from chatconform.report.gate import compare, load, load_drift, parse_pairs, scrubbed_markdown
+    from chatconform.model.errors import UsageError
+    from chatconform.model.exits import UNJUDGED
+    from chatconform.model.paths import write_atomic
+    from chatconform.reporting.gate import compare, load, load_drift, parse_pairs, scrubbed_markdown
 
     if args.output and Path(args.output).is_dir():
         raise UsageError(f"{args.output}: is a folder; --output names the markdown file to write")
@@ -172,9 +172,9 @@ def _report(args) -> int:
     """Write the self-contained summary page (exit 2, page still written, on unknown verdict words)."""
     from pathlib import Path
 
-    from chatconform.errors import UsageError
-    from chatconform.paths import reports_dir
-    from chatconform.report.summary import write_summary
+    from chatconform.model.errors import UsageError
+    from chatconform.model.paths import reports_dir
+    from chatconform.reporting.summary import write_summary
 
     folder = reports_dir()
     results = Path(args.results or folder / "results.json")

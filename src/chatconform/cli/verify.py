@@ -6,16 +6,16 @@ import json
 import sys
 from dataclasses import dataclass, field
 
-from chatconform.checks import judge as judging
-from chatconform.claims._context import release
+from chatconform.judging import judge as judging
+from chatconform.judging.claims import release
 from chatconform.recording.cassettes import find_each, load_cassette
 from chatconform.recording.scrub import known_secrets, scrub_tree
-from chatconform.errors import ChatconformError
-from chatconform.findings import GAP_KIND
+from chatconform.model.errors import ChatconformError
+from chatconform.model.finding import GAP_KIND
 from chatconform.providers.profiles import acknowledgement_for, deviation_for
-from chatconform.verdicts import EVERYWHERE, FAIL, GAP
+from chatconform.model.verdict import EVERYWHERE, FAIL, GAP
 
-from chatconform.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, UNLOADABLE, VIOLATIONS
+from chatconform.model.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, UNLOADABLE, VIOLATIONS
 
 
 @dataclass
@@ -105,7 +105,7 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
         _bad(tally, f"{path}: interaction {index}: {err}")
         return
     except Exception as err:  # a bug in one check must not leave the other interactions unjudged
-        from chatconform.cli import internal_error
+        from chatconform.cli._errors import internal_error
 
         tally.internal += 1
         internal_error(err, this.debug, where=f"{path}: interaction {index}")
@@ -122,9 +122,9 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
 
 
 def _render(j, store, ex, path) -> str:
-    from chatconform.report.render import render_judgement
+    from chatconform.reporting.render import render_judgement
 
-    from chatconform.checks.route import judging_spec
+    from chatconform.judging.route import judging_spec
 
     spec = judging_spec(ex, store)
     return render_judgement(j, spec.display if spec else None, f"chatconform verify {path}")

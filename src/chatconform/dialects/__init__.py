@@ -17,7 +17,7 @@ from typing import Mapping
 
 from chatconform.dialects._base import (STOPS, Answer, Dialect, Output, ToolCall, ToolChoice, ToolDelta,
                                         Usage)
-from chatconform.errors import UsageError
+from chatconform.model.errors import UsageError
 
 MODULES = ("openai_chat", "anthropic_messages", "openai_responses")
 

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 
-from chatconform.findings import Finding
+from chatconform.model.finding import Finding
 
 # The stop reasons every dialect's own words map to (a dialect's dialect.toml gives its mapping).
 STOPS = ("end", "length", "stop_sequence", "tool_calls", "content_filter", "pause", "failed", "other")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatconform.findings import Finding, excerpt
+from chatconform.model.finding import Finding, excerpt
 
 CHECK = "error.envelope"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatconform.findings import Finding
+from chatconform.model.finding import Finding
 
 CHECK = "stream.grammar"
 

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from chatconform.dialects import load_dialects
-from chatconform.errors import UsageError
+from chatconform.model.errors import UsageError
 from chatconform.live.budget import BudgetExhausted, Ledger, actual_cost, default_output_limit, estimate
 from chatconform.live.client import CallResult, RetryPolicy, call
 from chatconform.providers.profiles import BASE_SHAPE, build_request, get_profile, price_per_token

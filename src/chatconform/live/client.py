@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from chatconform.live.deadline import BodyTooLarge, Deadline, DeadlineExceeded, bounded_transport
-from chatconform.exchange import Exchange, Request, Response
+from chatconform.model.exchange import Exchange, Request, Response
 
 RETRY_STATUSES = (429, 502, 503, 504, 529)  # 529: Anthropic's overloaded_error
 

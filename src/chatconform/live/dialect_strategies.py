@@ -14,7 +14,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from chatconform.live.strategies import MAX_TOKENS_CAP, MESSAGES, STOP, WORDS, chat_request, invalid_chat_request
-from chatconform.specs._pointer import resolve
+from chatconform.model.pointer import resolve
 
 TOP_K_CAP = 100  # top_k has no documented maximum; a small vocabulary slice is enough to sample from
 # Values for what a text.format alternative requires beyond its `type` (a format needing more is not drawn).

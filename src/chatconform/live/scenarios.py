@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from chatconform.errors import ChatconformError
+from chatconform.model.errors import ChatconformError
 from chatconform.providers.profiles import GENERIC, PROFILES
 from chatconform.specs import SpecStore
-from chatconform.specs._pointer import property_names
+from chatconform.model.pointer import property_names
 
 HELLO = [{"role": "user", "content": "Say hello in five words."}]
 JSON_ASK = [{"role": "system", "content": "Respond in JSON."}, {"role": "user", "content": "Name a colour."}]
@@ -121,7 +121,7 @@ TOOLS_STREAM = Scenario("tools-stream", {"tools": [TOOL], "tool_choice": "requir
 class ToolCallScenario(Scenario):
     """A shipped tool-call scenario as one dialect's request (streamed or not), to the endpoint serving it."""
 
-    tool: object = None  # the chatconform.toolcalls ToolScenario
+    tool: object = None  # the chatconform.judging.toolcalls ToolScenario
     dialect: str = "openai-chat"
     stream: bool = False
 
@@ -138,7 +138,7 @@ def tool_calls(wanted: str = "all") -> list[ToolCallScenario]:
     """The shipped tool-call scenarios (`all`, or ids separated by commas) in each dialect that can say them,
     whole and (where a scenario asks) streamed; each goes to the endpoint a provider declares for it."""
     from chatconform.dialects import load_dialects
-    from chatconform.toolcalls import SCENARIO_KEY, VERSION_KEY, tool_scenarios
+    from chatconform.judging.toolcalls import SCENARIO_KEY, VERSION_KEY, tool_scenarios
 
     shipped = tool_scenarios()
     ids = list(shipped.scenarios) if wanted == "all" else [i.strip() for i in wanted.split(",") if i.strip()]

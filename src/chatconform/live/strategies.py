@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from chatconform.claims._documented import request_property
+from chatconform.judging.claims import request_property
 
 WORDS = st.text(alphabet="abcdefghij ", min_size=1, max_size=24).filter(str.strip)
 MESSAGES = st.lists(st.fixed_dictionaries({"role": st.just("user"), "content": WORDS}), min_size=1, max_size=2)

@@ -9,7 +9,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Mapping
 
-from chatconform.errors import UsageError, unknown
+from chatconform.model.errors import UsageError, unknown
 from chatconform.measures.stats import Rule
 
 PARAMETER, ORACLE = "parameter", "oracle"

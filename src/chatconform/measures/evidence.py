@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from chatconform.exchange import Exchange
+from chatconform.model.exchange import Exchange
 from chatconform.measures.catalog import MeasureSpec
 from chatconform.measures.stats import Rule
 from chatconform.measures.trials import Made, TrialRecord
@@ -60,7 +60,7 @@ def read(path: Path) -> tuple[dict, list[dict]]:
     cassette = load_cassette(path)
     measures = cassette.provenance.get("measures")
     if not isinstance(measures, dict) or measures.get("format") != FORMAT:
-        from chatconform.errors import UsageError
+        from chatconform.model.errors import UsageError
 
         raise UsageError(f"{path}: not the evidence of a measuring run (no metadata.provenance.measures)")
     exchanges = dict(zip(cassette.indexes, cassette.exchanges))

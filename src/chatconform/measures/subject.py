@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from chatconform.dialects import dialect_named
-from chatconform.exchange import Exchange
+from chatconform.model.exchange import Exchange
 from chatconform.live.budget import BudgetExhausted, Estimate, Ledger
 from chatconform.live.client import RetryPolicy, call
 from chatconform.providers.profiles import PROFILES, price_per_token

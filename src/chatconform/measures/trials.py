@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from chatconform.dialects import Answer, Output, recognise
-from chatconform.exchange import Exchange
+from chatconform.model.exchange import Exchange
 from chatconform.measures.bodies import Ask
 
 NOTES = 6  # single-trial notes kept in a result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chatconform.claims._modelid import relate
+from chatconform.judging.claims import relate
 from chatconform.measures.catalog import MeasureSpec, defaults
 from chatconform.measures.counters import Counter
 from chatconform.measures.results import BROKEN, DOCUMENTED, HOLDS, INCONCLUSIVE, MeasureResult

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from chatconform.inputs import MAX_TOML_BYTES, InputError, parse_toml, read_text
+from chatconform.model.inputs import MAX_TOML_BYTES, InputError, parse_toml, read_text
 from chatconform.providers._merge import complete, merge, substitute_env, tag
 from chatconform.providers._literal_keys import env_key_values, refuse_written_keys
 from chatconform.providers._validate import refuse_unbounded, schema, validate

@@ -11,7 +11,7 @@ import os
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from chatconform.inputs import InputError
+from chatconform.model.inputs import InputError
 from chatconform.providers._validate import SECRET_KEYS, key_path
 
 _PREFIXED = re.compile(r"\b(?:sk|pk|rk|ak)[-_](?:[A-Za-z0-9]+[-_])?[A-Za-z0-9]{16,}")

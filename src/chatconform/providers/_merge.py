@@ -8,7 +8,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from chatconform.inputs import InputError
+from chatconform.model.inputs import InputError
 from chatconform.providers._validate import key_path
 
 # Facts accumulate (a user adds a model or a host); declarations a user makes come before the built-in

@@ -16,7 +16,7 @@ from importlib import resources
 
 from jsonschema import Draft202012Validator
 
-from chatconform.inputs import InputError
+from chatconform.model.inputs import InputError
 
 # Names that would hold a key's value: the file may only name a variable (key_env).
 SECRET_KEYS = {"api_key", "apikey", "key", "token", "secret", "password", "authorization", "bearer",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
-from chatconform.errors import unknown
+from chatconform.model.errors import unknown
 from chatconform.providers import Documented, configure, covers, current, documented_value, run_settings
 
 GENERIC = "openai-compatible"  # the contract itself: any base URL no provider claims is judged against it

@@ -15,11 +15,13 @@ from chatconform.pytest_plugin._fixtures import (cc_mode, pytest_collection, pyt
                                                  pytest_runtest_makereport, pytest_runtest_protocol,
                                                  pytest_sessionfinish, pytest_sessionstart, pytest_terminal_summary,
                                                  reference_server, results_log, spec_store)
+from chatconform.pytest_plugin._project import declared, ensure_specs, mirror_from, project_folder
 from chatconform.pytest_plugin._options import (pytest_addhooks, pytest_addoption, pytest_configure,
                                                 pytest_report_collectionfinish, pytest_report_header)
 from chatconform.pytest_plugin._settings import Settings, chatconform_config, chatconform_settings
 
 __all__ = [
+    "declared", "ensure_specs", "mirror_from", "project_folder",
     "Settings", "cc_mode", "chatconform_config", "chatconform_settings", "pytest_addhooks", "pytest_addoption",
     "pytest_collect_directory", "pytest_collect_file", "pytest_collection", "pytest_collection_finish",
     "pytest_configure",

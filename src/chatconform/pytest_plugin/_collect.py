@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.errors import ChatconformError, UsageError
-from chatconform.exits import INPUT_CHECK
+from chatconform.model.errors import ChatconformError, UsageError
+from chatconform.model.exits import INPUT_CHECK
 from chatconform.pytest_plugin import _run
 from chatconform.pytest_plugin._fixtures import shared_store
-from chatconform.pytest_plugin._options import STATE_KEY
+from chatconform.pytest_plugin._items import ConformanceItem, OneLine
+from chatconform.pytest_plugin._keys import STATE_KEY
 
 SUFFIXES = (".yaml", ".yml")
 _WALKED = pytest.StashKey[set]()  # the real folders below cassettes/ collected so far (a symlink cycle stops)
@@ -27,43 +28,11 @@ class HookMisuse(UsageError):
     """A project's pytest_chatconform_checks hook asked for something it may not (a collection error)."""
 
 
-class _OneLine:
-    """A collector whose input problems are one line, never a traceback."""
-
-    def repr_failure(self, excinfo):
-        if isinstance(excinfo.value, ChatconformError):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo)
-
-
-class ConformanceItem(pytest.Function):
-    """A test the plugin makes (there is no test file to copy): one of _run's bodies and what it judges."""
-
-    def __init__(self, *, payload, **kwargs):
-        super().__init__(**kwargs)
-        self.payload = payload
-
-    @classmethod
-    def make(cls, parent, name: str, body, payload) -> ConformanceItem:
-        # the items of one collector and body ask for the same fixtures: worked out once and shared, as pytest
-        # shares it between the parametrized items of one function
-        shared = parent.__dict__.setdefault("_chatconform_fixtureinfo", {})
-        # originalname = name: Allure's test case id is made from it, so each item keeps its own history
-        item = cls.from_parent(parent, name=name, callobj=body, originalname=name, payload=payload,
-                               fixtureinfo=shared.get(body))
-        shared.setdefault(body, item._fixtureinfo)
-        return item
-
-    def reportinfo(self):
-        # not the bare name: pytest -v would print a name ending the node id with its dots as '::'
-        return self.path, None, f"{self.name} ({self.parent.name})"
-
-
-class CassettesDir(_OneLine, pytest.Dir):
+class CassettesDir(OneLine, pytest.Dir):
     """The project's cassettes/ folder: its specs are pulled first, then what the mode can run is collected."""
 
     def collect(self):
-        from chatconform.paths import specs_dir
+        from chatconform.model.paths import specs_dir
         from chatconform.pytest_plugin._project import ensure_specs, mirror_from
 
         state, config = self.config.stash[STATE_KEY], self.config
@@ -78,7 +47,7 @@ class CassettesDir(_OneLine, pytest.Dir):
             yield _Group.from_parent(self, name="docs-conflicts", items=_conflicts)
 
 
-class _Folder(_OneLine, pytest.Dir):
+class _Folder(OneLine, pytest.Dir):
     """A folder below cassettes/: walked without leaving the project (chatconform.recording.walk)."""
 
     def collect(self):
@@ -104,7 +73,7 @@ def _children(node):
             yield CassetteFile.from_parent(node, path=path)
 
 
-class _Group(_OneLine, pytest.Collector):
+class _Group(OneLine, pytest.Collector):
     """Tests of no cassette (live catalog, docs conflicts), apart so a problem there is its own collection error."""
 
     def __init__(self, *, items, **kwargs):
@@ -115,7 +84,7 @@ class _Group(_OneLine, pytest.Collector):
         return list(self._items(self))
 
 
-class CassetteFile(_OneLine, pytest.File):
+class CassetteFile(OneLine, pytest.File):
     """One cassette: a test per recorded exchange and check that applies to it."""
 
     def collect(self):
@@ -174,7 +143,7 @@ def pytest_collect_file(file_path, parent):
 
 def _conflicts(parent):
     """The providers' own documents disagreeing: one test each, of the providers selected."""
-    from chatconform.claims.conflicts import docs_conflicts
+    from chatconform.judging.claims.conflicts import docs_conflicts
 
     wanted, state = _declared(parent.config), parent.config.stash[STATE_KEY]
     for conflict in docs_conflicts(shared_store(parent.config)):
@@ -223,7 +192,7 @@ def _locked(action):
     """Run `action` holding the project's lock, so xdist workers seed and pull the specs once."""
     import fcntl
 
-    from chatconform.paths import cache_dir
+    from chatconform.model.paths import cache_dir
 
     try:
         cache_dir().mkdir(parents=True, exist_ok=True)

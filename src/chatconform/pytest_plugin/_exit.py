@@ -1,4 +1,4 @@
-"""What a run's tests leave unjudged, said at once and in the exit status (chatconform.exits), never green.
+"""What a run's tests leave unjudged, said at once and in the exit status (chatconform.model.exits), never green.
 
 A gap or an outage is skipped with its reason (pytest has no other outcome for "not judged"), reported as
 `gap`/`unavailable` instead of `skipped`, and the session ends with exit status 6 unless the project
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from chatconform import exits
-from chatconform.verdicts import GAP, UNAVAILABLE
+from chatconform.model import exits
+from chatconform.model.verdict import GAP, UNAVAILABLE
 
 ATTRIBUTE = "chatconform_unjudged"  # on an item, then on its call report: the verdict a skip stands for
 _SAID = pytest.StashKey[set]()
@@ -88,7 +88,7 @@ def _nothing():
 
 def regressions_folder(config) -> Path:
     """Where a failing live exchange is saved: --regressions, else (record mode) cassettes/, else reports/."""
-    from chatconform.paths import project_root, reports_dir
+    from chatconform.model.paths import project_root, reports_dir
 
     given = config.getoption("regressions", None)
     if given:

@@ -6,11 +6,8 @@ from __future__ import annotations
 import pytest
 
 from chatconform.recording import netguard
-from chatconform.paths import reports_dir
-from chatconform.report.results import ResultsLog
-
-LOG_KEY = pytest.StashKey[ResultsLog]()
-STORE_KEY = pytest.StashKey[object]()
+from chatconform.model.paths import reports_dir
+from chatconform.pytest_plugin._keys import LOG_KEY, STORE_KEY
 
 
 def shared_store(config):
@@ -67,7 +64,7 @@ def pytest_runtest_protocol(item, nextitem):
 @pytest.hookimpl(hookwrapper=True, trylast=True)
 def pytest_runtest_makereport(item, call):
     """No key in failure text: scrubbed before the report is made and before Allure or junit read it."""
-    from chatconform.report.failure_text import scrub_exception, scrub_report
+    from chatconform.reporting.failure_text import scrub_exception, scrub_report
 
     from chatconform.pytest_plugin._exit import mark_report
 
@@ -98,7 +95,7 @@ def pytest_collection_finish(session):
     end of the run: frozen out of the garbage collector's reach, its full passes stop walking all of it."""
     import gc
 
-    from chatconform.pytest_plugin._collect import ConformanceItem
+    from chatconform.pytest_plugin._items import ConformanceItem
 
     if any(isinstance(item, ConformanceItem) for item in session.items):
         gc.freeze()
@@ -107,7 +104,7 @@ def pytest_collection_finish(session):
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session):
     """Allure's result files are written by a thread while the tests go on (every allure-pytest is set up)."""
-    from chatconform.report.allure_writer import take_over
+    from chatconform.reporting.allure_writer import take_over
 
     take_over(session.config)
 
@@ -159,7 +156,7 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.write_line(f"chatconform: {log.tally().line()} (results.json in {target})")
     for line in summary_lines(log.entries):
         terminalreporter.write_line(line)
-    from chatconform.report.results import everywhere_notes
+    from chatconform.reporting.results import everywhere_notes
 
     for note in everywhere_notes(log.entries):  # one such deviation passes a check everywhere: never unsaid
         terminalreporter.write_line(f"chatconform: {note}")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.paths import reports_dir
-from chatconform.pytest_plugin._fixtures import LOG_KEY
+from chatconform.model.paths import reports_dir
+from chatconform.pytest_plugin._keys import LOG_KEY, STATE_KEY, RunState
 from chatconform.pytest_plugin._settings import CLI_KEY, ON_GAP, cli_settings
-from chatconform.report.results import ResultsLog
+from chatconform.reporting.results import ResultsLog
 from chatconform.pytest_plugin.shards import Shard
 
 MODES = ("replay", "record", "live")
@@ -24,25 +24,6 @@ MARKERS = {
 }
 
 
-@dataclass
-class RunState:
-    """Where the suite is and what collection had to say."""
-
-    root: Path
-    notes: list[str] = field(default_factory=list)
-    shard: Shard | None = None  # --shard i/N: only the providers and models hashed to this shard
-
-    def holds(self, provider: str, model: str | None) -> bool:
-        """Whether this run judges the rows of this provider and model (always, unless sharded)."""
-        return self.shard is None or self.shard.holds(provider, model)
-
-    @property
-    def cassettes(self) -> Path:
-        """The folder the plugin collects: the project's cassettes/."""
-        return self.root / "cassettes"
-
-
-STATE_KEY = pytest.StashKey[RunState]()
 
 
 def pytest_addhooks(pluginmanager):
@@ -115,10 +96,10 @@ def pytest_configure(config):
 def _project_file(config) -> None:
     """Put the project file in force; options not given on the command line come from its [run] table."""
     from chatconform.live.budget import budget_limit
-    from chatconform.errors import UsageError
+    from chatconform.model.errors import UsageError
     from chatconform.providers import configure, run_settings
 
-    from chatconform.claims._names import refuse_misspelt_deviations
+    from chatconform.judging.claims import refuse_misspelt_deviations
 
     try:
         configure(config.getoption("cc_config"))
@@ -134,7 +115,7 @@ def _project_file(config) -> None:
 
 def _known_providers(names) -> None:
     """--provider names a provider of the data in force (a misspelt one would silently run nothing)."""
-    from chatconform.errors import unknown
+    from chatconform.model.errors import unknown
     from chatconform.providers.profiles import PROFILES
 
     for name in names or ():
@@ -144,7 +125,7 @@ def _known_providers(names) -> None:
 
 def _shard(config) -> Shard | None:
     """--shard as a Shard; a bad value is one line before anything runs. A sharded run may hold nothing."""
-    from chatconform.errors import UsageError
+    from chatconform.model.errors import UsageError
     from chatconform.pytest_plugin.shards import parse_shard
 
     try:
@@ -178,7 +159,7 @@ class _ShardRun:
 
 def _root() -> Path:
     """The project folder; when it is not where the path helpers would look, they are pointed at it."""
-    from chatconform.paths import project_root
+    from chatconform.model.paths import project_root
     from chatconform.pytest_plugin._project import project_folder
 
     root = project_folder()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from chatconform.errors import UsageError
+from chatconform.model.errors import UsageError
 from chatconform.providers import PROJECT_FILE
 
 MIRROR_ENV = "CHATCONFORM_MIRROR"
@@ -112,6 +112,7 @@ def declared(providers=(), models=(), everything: bool = False) -> Declared:
 def ensure_specs(folder: Path, mirror: Path | None, wanted: Declared | None = None) -> list[str]:
     """Seed the catalog when there is none, then pull the pinned documents the run needs (`wanted`; all when
     None) that are missing; lines to print."""
+    from chatconform.recording import page_redaction
     from chatconform.specs import Catalog, load_catalog, pull
 
     notes = [] if (folder / "sources.toml").is_file() else [seed(folder)]
@@ -120,7 +121,7 @@ def ensure_specs(folder: Path, mirror: Path | None, wanted: Declared | None = No
                     and not catalog.path_of(s).is_file())
     if not missing:
         return notes
-    failed = [r for r in pull(Catalog(missing, catalog.folder), mirror=mirror) if r.failed]
+    failed = [r for r in pull(Catalog(missing, catalog.folder), mirror=mirror, **page_redaction()) if r.failed]
     if failed:
         hint = "" if mirror else f"; offline, set {MIRROR_ENV} (or --mirror) to a folder laid out like the URLs"
         raise UsageError(f"{len(failed)} of {len(missing)} pinned document(s) could not be pulled into {folder}, "

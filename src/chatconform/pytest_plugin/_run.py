@@ -14,7 +14,7 @@ import warnings
 import pytest
 
 from chatconform.pytest_plugin._exit import announce, unjudged
-from chatconform.verdicts import FAIL, GAP, KNOWN, UNAVAILABLE
+from chatconform.model.verdict import FAIL, GAP, KNOWN, UNAVAILABLE
 
 
 class DocsConflict(UserWarning):
@@ -23,12 +23,13 @@ class DocsConflict(UserWarning):
 
 def replay(request):
     """A recorded exchange judged by one check: the spec's rules, or one documented behaviour."""
-    from chatconform.checks.route import judging_spec
-    from chatconform.pytest_plugin._fixtures import LOG_KEY, shared_store
+    from chatconform.judging.route import judging_spec
+    from chatconform.pytest_plugin._fixtures import shared_store
+    from chatconform.pytest_plugin._keys import LOG_KEY
     from chatconform.pytest_plugin.cases import run_case
-    from chatconform.report.render import render_finding
-    from chatconform.report.allure_attach import annotate
-    from chatconform.report._summary_panel import replay_command
+    from chatconform.reporting.render import render_finding
+    from chatconform.reporting.allure_attach import annotate
+    from chatconform.reporting import replay_command
 
     item, case = request.node, request.node.payload
     # the objects the spec_store and results_log fixtures give, taken without asking for fixtures: a catalog
@@ -65,16 +66,16 @@ def replay(request):
 
 def _told(item, verdict: str) -> None:
     """A row this test wrote to results.json, told to junit.xml too (a property of its testcase per row)."""
-    from chatconform.report.tally import JUNIT_PROPERTY
+    from chatconform.reporting.tally import JUNIT_PROPERTY
 
     item.user_properties.append((JUNIT_PROPERTY, verdict))
 
 
 def unreadable(request):
     """A cassette (or one of its interactions) that cannot be read: a row of its own, failing with one line."""
-    from chatconform.exits import INPUT_CHECK
-    from chatconform.findings import GAP_KIND, Finding
-    from chatconform.pytest_plugin._fixtures import LOG_KEY
+    from chatconform.model.exits import INPUT_CHECK
+    from chatconform.model.finding import GAP_KIND, Finding
+    from chatconform.pytest_plugin._keys import LOG_KEY
 
     item = request.node
     path, problem = item.payload
@@ -92,7 +93,7 @@ def _provider_of(config, path) -> str:
     from pathlib import Path
 
     from chatconform.providers.profiles import PROFILES
-    from chatconform.pytest_plugin._options import STATE_KEY
+    from chatconform.pytest_plugin._keys import STATE_KEY
 
     try:
         first = Path(path).relative_to(config.stash[STATE_KEY].cassettes).parts[0]
@@ -104,7 +105,7 @@ def _provider_of(config, path) -> str:
 def _settings(request):
     """This test's settings, resolved as the chatconform_settings fixture does (a function-scoped fixture would
     cost each of a catalog's thousands of replay tests a setup and an Allure container file)."""
-    from chatconform.errors import UsageError
+    from chatconform.model.errors import UsageError
     from chatconform.pytest_plugin._settings import resolve
 
     try:
@@ -117,7 +118,7 @@ def _settings(request):
 def live(chatconform_settings, spec_store, results_log, cc_mode, request):
     """One live scenario sent to one target, judged by the spec and every claim that applies (a row each)."""
     from chatconform.live.budget import Ledger
-    from chatconform.paths import reports_dir
+    from chatconform.model.paths import reports_dir
 
     target, scenario = request.node.payload
     ledger = Ledger(reports_dir() / ".budget.json", chatconform_settings.budget_usd)
@@ -152,7 +153,7 @@ def _policy(config):
 def _send(target, scenario, ledger, mode, policy):
     """Run the scenario; in record mode its exchange is saved as a cassette with its provenance."""
     from chatconform.live.calls import run
-    from chatconform.paths import inside, project_root, safe_name
+    from chatconform.model.paths import inside, project_root, safe_name
     from chatconform.recording.recorder import Scrubber, provenance, use_cassette
 
     if mode != "record":
@@ -166,12 +167,12 @@ def _send(target, scenario, ledger, mode, policy):
 
 def _judge_live(ex, target, scenario, spec_store, results_log, request):
     """One row per check (the same rows a replay of this exchange gives); fail, strict xfail or pass."""
-    from chatconform.checks.judge import judge
+    from chatconform.judging.judge import judge
     from chatconform.pytest_plugin._exit import regressions_folder
     from chatconform.recording.recorder import save_regression
-    from chatconform.report.allure_attach import annotate
+    from chatconform.reporting.allure_attach import annotate
 
-    from chatconform.checks.route import judging_spec
+    from chatconform.judging.route import judging_spec
 
     judgement = judge(ex, spec_store)
     spec = judging_spec(ex, spec_store)
@@ -205,7 +206,7 @@ def _acknowledged(target, check: str):
 
 def _annotate_unjudged(target, scenario, verdict, reason):
     """A live test that got no answer, placed in Allure's tree and explained all the same."""
-    from chatconform.report.allure_attach import annotate_unjudged
+    from chatconform.reporting.allure_attach import annotate_unjudged
 
     annotate_unjudged(target.provider, target.model, "live." + scenario.id, verdict, reason)
 
@@ -218,8 +219,8 @@ def _describe(target) -> str:
 
 def docs_conflict(results_log, request):
     """A disagreement between a provider's own documents: reported to reviewers, never silently resolved."""
-    from chatconform.findings import Finding
-    from chatconform.report.allure_attach import annotate_conflict
+    from chatconform.model.finding import Finding
+    from chatconform.reporting.allure_attach import annotate_conflict
 
     conflict = request.node.payload
     annotate_conflict(conflict)

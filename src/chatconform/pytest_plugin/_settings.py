@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 
 import pytest
 
-from chatconform.errors import UsageError, unknown
+from chatconform.model.errors import UsageError, unknown
 
 ON_GAP = ("skip", "fail")  # a check that cannot be judged: skipped with the reason, or failed
 CLI_KEY = pytest.StashKey[dict]()  # the settings given on the command line (None: not given)

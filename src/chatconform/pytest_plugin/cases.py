@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chatconform.recording.cassettes import load_cassette
-from chatconform.claims import applicable_claims
-from chatconform.exchange import Exchange
-from chatconform.checks.judge import SCHEMA, Row, judge
+from chatconform.judging.claims import applicable_claims
+from chatconform.model.exchange import Exchange
+from chatconform.judging.judge import SCHEMA, Row, judge
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from chatconform.errors import UsageError
+from chatconform.model.errors import UsageError
 
 _SPEC = re.compile(r"([0-9]{1,6})/([0-9]{1,6})")
 

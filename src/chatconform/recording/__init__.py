@@ -1,1 +1,8 @@
 """Cassettes in and out: reading, recording with scrubbing, SSE, the replay network guard."""
+
+
+def page_redaction() -> dict:
+    """What `specs.pull` needs to store doc pages redacted: the run's key values and the page redaction."""
+    from chatconform.recording.scrub import known_secrets, redact_page_credentials
+
+    return {"secrets": known_secrets(), "redact_page": redact_page_credentials}

@@ -1,6 +1,6 @@
 """vcrpy cassettes (YAML) as Exchanges; provenance lives in vcrpy's `metadata` mapping.
 
-Files are read through chatconform.inputs (regular files only, C loader, bounded size, depth and alias
+Files are read through chatconform.model.inputs (regular files only, C loader, bounded size, depth and alias
 expansion), and every interaction is checked here, at the boundary, so nothing past it meets a type it did
 not expect. A bad interaction is one line naming the file and its index; the others are still read.
 """
@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from chatconform.exchange import ORIGINS, Exchange, Request, Response
-from chatconform.inputs import InputError, expect, parse_yaml, read_text
+from chatconform.model.exchange import ORIGINS, Exchange, Request, Response
+from chatconform.model.inputs import InputError, expect, parse_yaml, read_text
 from chatconform.providers.profiles import identify
-from chatconform.recording.sse import StreamTooLong
+from chatconform.model.stream import StreamTooLong
 
 SUFFIXES = (".yaml", ".yml")
 MAX_DECODED_BYTES = 64 * 1024 * 1024  # a gzip body inflating past this is refused (a bomb, not an answer)

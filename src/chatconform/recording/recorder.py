@@ -8,7 +8,7 @@ from pathlib import Path
 import vcr
 
 from chatconform import __version__
-from chatconform.paths import inside, safe_name
+from chatconform.model.paths import inside, safe_name
 from chatconform.recording.scrub import known_secrets, request_secrets, scrub_body, scrub_headers, scrub_text, scrub_url
 
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from chatconform.dialects import Dialect, contracts as named_contracts, dialect_named, load_dialects, \
     recognise
-from chatconform.errors import ChatconformError, unknown
-from chatconform.exchange import Request
+from chatconform.model.errors import ChatconformError, unknown
+from chatconform.model.exchange import Request
 from chatconform.providers.profiles import GENERIC, PROFILES, Profile
 from chatconform.refserver._reading import Rules, limit_refusals, rules_for, schema_refusals
-from chatconform.checks.validators import validator_for
+from chatconform.judging.validators import validator_for
 
 MAX_N = 128
 GENERIC_CONTRACT = "openai"

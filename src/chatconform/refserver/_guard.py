@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from chatconform.inputs import InputError, parse_json
+from chatconform.model.inputs import InputError, parse_json
 from chatconform.refserver._contract import error_body
 
 _DIGITS = re.compile(r"[0-9]+")  # int() would take "+5", "٥" and "5_0"; HTTP takes ASCII digits only

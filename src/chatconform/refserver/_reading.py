@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from chatconform.providers.profiles import GENERIC, PROFILES
 from chatconform.providers import covers, documented_value
-from chatconform.checks.validators import validator_for
+from chatconform.judging.validators import validator_for
 
 UNDOCUMENTED_LIMIT = 1000  # no document states a default max_tokens: any limit above the longest answer will do
 MAX_REFUSALS = 3

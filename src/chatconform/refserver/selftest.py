@@ -7,8 +7,8 @@ import sys
 from dataclasses import dataclass
 
 from chatconform.live.client import RetryPolicy
-from chatconform.errors import ChatconformError
-from chatconform.checks.judge import judge
+from chatconform.model.errors import ChatconformError
+from chatconform.judging.judge import judge
 from chatconform.live.calls import Target, run
 from chatconform.providers.profiles import BASE_SHAPE, GENERIC, PROFILES
 from chatconform.providers import covers, documented_value

@@ -14,13 +14,13 @@ from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 
-from chatconform.errors import ChatconformError
-from chatconform.paths import cache_dir, read_regular, write_atomic
+from chatconform.model.errors import ChatconformError
+from chatconform.model.paths import cache_dir, read_regular, write_atomic
 
 FORMAT = 2  # bump when what an entry holds changes shape
 MAX_BYTES = 256 * 1024 * 1024  # larger than any entry we write: such a file is not ours
 # the modules whose code decides what is cached: an edit to any of them makes every entry stale
-_CODE = ("chatconform.inputs", "chatconform.specs._pointer", "chatconform.specs._problem",
+_CODE = ("chatconform.model.inputs", "chatconform.model.pointer", "chatconform.specs._problem",
          "chatconform.specs._shape", "chatconform.specs._refs", "chatconform.specs._normalise",
          "chatconform.specs._prepare", "chatconform.specs._closure", "chatconform.specs._cache",
          "chatconform.specs._pull")

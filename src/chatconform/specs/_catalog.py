@@ -10,8 +10,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
-from chatconform.errors import UsageError, unknown
-from chatconform.paths import check_relative, inside, read_regular, specs_dir
+from chatconform.model.errors import UsageError, unknown
+from chatconform.model.paths import check_relative, inside, read_regular, specs_dir
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}")
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 
-from chatconform.specs._pointer import PointerError, resolve, unescape
+from chatconform.model.pointer import PointerError, resolve, unescape
 from chatconform.specs._problem import Budget
 from chatconform.specs._refs import reach
 

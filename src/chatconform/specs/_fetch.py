@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-from chatconform.errors import ChatconformError
-from chatconform.inputs import MAX_FILE_BYTES
-from chatconform.paths import read_regular
+from chatconform.model.errors import ChatconformError
+from chatconform.model.inputs import MAX_FILE_BYTES
+from chatconform.model.paths import read_regular
 
 
 class FetchError(ChatconformError):

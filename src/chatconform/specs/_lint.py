@@ -17,11 +17,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chatconform.errors import ChatconformError
-from chatconform.findings import Finding, json_path, shorten
-from chatconform.paths import read_regular, write_atomic
+from chatconform.model.errors import ChatconformError
+from chatconform.model.finding import Finding, json_path, shorten
+from chatconform.model.paths import read_regular, write_atomic
 from chatconform.specs._cache import discard, entry_path, prune
-from chatconform.specs._pointer import PointerError, join, resolve, to_fragment
+from chatconform.model.pointer import PointerError, join, resolve, to_fragment
 
 if TYPE_CHECKING:
     from chatconform.specs._load import LoadedSpec

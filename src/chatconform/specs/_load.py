@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from chatconform.errors import ChatconformError
-from chatconform.findings import Finding
-from chatconform.inputs import InputError, parse_document, read_bytes
+from chatconform.model.errors import ChatconformError
+from chatconform.model.finding import Finding
+from chatconform.model.inputs import InputError, parse_document, read_bytes
 from chatconform.specs._catalog import Catalog, Source, load_catalog
 from chatconform.specs._closure import closure_of, operation_pointers, plain_text
 from chatconform.specs._lint import lint_ahead, lint_findings
 from chatconform.specs._lock import read_lock, sha256_of
 from chatconform.specs._normalise import operations
-from chatconform.specs._pointer import extend
+from chatconform.model.pointer import extend
 from chatconform.specs._prepare import prepare, read_prepared, write_prepared
 from chatconform.specs._problem import Problem
 

@@ -7,8 +7,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from chatconform.errors import UsageError
-from chatconform.paths import read_regular, write_atomic
+from chatconform.model.errors import UsageError
+from chatconform.model.paths import read_regular, write_atomic
 
 LOCK_NAME = "specs.lock"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 
-from chatconform.specs._pointer import extend, join
+from chatconform.model.pointer import extend, join
 
 _MAP_KEYWORDS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _ONE_KEYWORDS = ("additionalProperties", "items", "not", "if", "then", "else", "contains",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from chatconform.inputs import InputError
+from chatconform.model.inputs import InputError
 from chatconform.specs._cache import entry_path, read_entry, write_entry
 from chatconform.specs._normalise import normalise_document
 from chatconform.specs._problem import Problem

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatconform.inputs import MAX_NODES, InputError
+from chatconform.model.inputs import MAX_NODES, InputError
 
 
 @dataclass(frozen=True)

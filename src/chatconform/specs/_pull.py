@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from chatconform.errors import ChatconformError
-from chatconform.inputs import parse_document, parse_json
-from chatconform.paths import commit, discard, read_regular, stage
+from chatconform.model.errors import ChatconformError
+from chatconform.model.inputs import parse_document, parse_json
+from chatconform.model.paths import commit, discard, read_regular, stage
 from chatconform.specs._cache import entry_path, read_entry, write_entry
 from chatconform.specs._catalog import Catalog, Source
 from chatconform.specs._fetch import fetch
 from chatconform.specs._lock import LOCK_NAME, Pin, lock_bytes, read_lock, sha256_of
-from chatconform.specs._pointer import to_fragment
+from chatconform.model.pointer import to_fragment
 from chatconform.specs._problem import Problem
 from chatconform.specs._refs import check_refs
 
@@ -32,14 +34,20 @@ class PullResult:
         return self.status == "failed"
 
 
-def pull(catalog: Catalog, mirror: Path | None = None, update: bool = False) -> list[PullResult]:
-    """Pull every source; one broken source never stops the others; files change all together or not."""
-    from chatconform.recording.scrub import known_secrets
+Redact = Callable[[str, Sequence[str]], str]  # a doc page's text and the run's key values -> the text to store
 
+
+def pull(catalog: Catalog, *, secrets: Sequence[str], redact_page: Redact, mirror: Path | None = None,
+         update: bool = False) -> list[PullResult]:
+    """Pull every source; one broken source never stops the others; files change all together or not.
+
+    `secrets` are the run's key values and `redact_page` the scrubber's page redaction (the recording layer's):
+    a doc page holding a credential is stored redacted, never as it was fetched.
+    """
     pins = read_lock(catalog.folder)
     before = dict(pins)
-    secrets = known_secrets()  # the run's key values: a page holding one is stored redacted
-    outcomes = [_pull_one(catalog, source, pins, mirror, update, secrets) for source in catalog.sources]
+    outcomes = [_pull_one(catalog, source, pins, mirror, update, (secrets, redact_page))
+                for source in catalog.sources]
     writes = [write for _, write in outcomes if write]
     if update and pins != before:
         writes.append((catalog.folder / LOCK_NAME, lock_bytes(pins)))
@@ -51,7 +59,7 @@ Write = tuple[Path, bytes]
 
 
 def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
-              update: bool, secrets=()) -> tuple[PullResult, Write | None]:
+              update: bool, redaction: tuple) -> tuple[PullResult, Write | None]:
     """Fetch and check one source, saying what to write; `pins` is updated in place when `update`."""
     try:
         target = catalog.path_of(source)
@@ -60,7 +68,7 @@ def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
     except ChatconformError as err:
         return PullResult(source, "failed", f"{source.id}: {err}"), None
     pin = pins.get(source.id)
-    stored = stored_form(source, data, secrets)
+    stored = stored_form(source, data, *redaction)
     fresh = Pin(url=source.url, sha256=sha256_of(data), size=len(data), retrieved_at=_now(),
                 stored_sha256=sha256_of(stored) if stored != data else None)
     write = None if _holds(target, fresh.on_disk) else (target, stored)
@@ -100,14 +108,12 @@ def _warning(source: Source, count: int, first: list) -> str:
             f"{to_fragment(str(first[0]))}: {first[1]} (see `chatconform specs lint`)")
 
 
-def stored_form(source: Source, data: bytes, secrets=()) -> bytes:
+def stored_form(source: Source, data: bytes, secrets: Sequence[str], redact_page: Redact) -> bytes:
     """What is written to disk: a doc page with every credential it prints and every key value the run
     knows (in any of its forms) redacted, a spec as it is."""
     if source.kind != "doc":
         return data
-    from chatconform.recording.scrub import redact_page_credentials
-
-    return redact_page_credentials(data.decode("utf-8", "replace"), secrets).encode("utf-8") \
+    return redact_page(data.decode("utf-8", "replace"), secrets).encode("utf-8") \
         if _has_credential(data, secrets) else data
 
 

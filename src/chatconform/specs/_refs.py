@@ -8,8 +8,8 @@ which jsonschema-rs reads as "always valid". Every walk here is iterative and co
 
 from __future__ import annotations
 
-from chatconform.errors import ChatconformError
-from chatconform.specs._pointer import PointerError, apply_fixes, extend, from_ref, resolve, step, to_fragment
+from chatconform.model.errors import ChatconformError
+from chatconform.model.pointer import PointerError, apply_fixes, extend, from_ref, resolve, step, to_fragment
 from chatconform.specs._problem import Budget, Problem
 
 # keys whose value maps names to objects: under them, `$ref` or `example` is a name, not a keyword

@@ -13,7 +13,7 @@ import re
 import jsonschema_rs
 
 from chatconform.specs._normalise import _METHODS, schema_slots
-from chatconform.specs._pointer import REMOVE, apply_fixes, extend, join
+from chatconform.model.pointer import REMOVE, apply_fixes, extend, join
 from chatconform.specs._problem import Budget, Problem
 
 _VERSION = re.compile(r"3\.[01]\.\d+")

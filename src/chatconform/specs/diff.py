@@ -13,7 +13,7 @@ import sys
 from dataclasses import asdict, dataclass
 
 from chatconform.specs._normalise import operations
-from chatconform.specs._pointer import extend, to_fragment
+from chatconform.model.pointer import extend, to_fragment
 from chatconform.specs._prepare import prepare
 from chatconform.specs._refs import TooLarge, inline
 

@@ -11,9 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from chatconform.errors import ChatconformError
-from chatconform.inputs import load_json, parse_json
-from chatconform.paths import reports_dir, write_atomic
+from chatconform.model.errors import ChatconformError
+from chatconform.model.inputs import load_json, parse_json
+from chatconform.model.paths import reports_dir, write_atomic
 from chatconform.specs.diff import diff_documents, print_notes, to_json
 from chatconform.specs import load_catalog
 from chatconform.specs._fetch import fetch

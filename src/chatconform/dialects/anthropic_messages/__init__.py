@@ -8,7 +8,7 @@ from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage,
 from chatconform.dialects._errors import anthropic_envelope
 from chatconform.dialects.anthropic_messages import _tools
 from chatconform.dialects.anthropic_messages._stream import assemble, grammar, typed_events
-from chatconform.exchange import Exchange, once
+from chatconform.model.exchange import Exchange, once
 
 TOOL_BLOCKS = _tools.TOOL_BLOCKS  # blocks calling a tool the request offered (server tools are the API's own)
 
@@ -83,3 +83,5 @@ def _usage(usage) -> Usage | None:
 
 
 DIALECT = AnthropicMessages()
+
+__all__ = ["DIALECT", "AnthropicMessages", "typed_events"]

@@ -12,8 +12,8 @@ import tomllib
 from importlib import resources
 
 from chatconform.dialects._grammar import StreamWalk
-from chatconform.exchange import NOT_JSON, Exchange, once
-from chatconform.findings import Finding, excerpt
+from chatconform.model.exchange import NOT_JSON, Exchange, once
+from chatconform.model.finding import Finding, excerpt
 
 _DATA = tomllib.loads(resources.files(__package__).joinpath("dialect.toml").read_text("utf-8"))["stream"]
 DELTAS: dict[str, list[str]] = _DATA["deltas"]

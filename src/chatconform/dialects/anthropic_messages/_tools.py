@@ -7,7 +7,7 @@ import json
 
 from chatconform.dialects._base import ToolChoice, ToolDelta
 from chatconform.dialects.anthropic_messages._stream import typed_events
-from chatconform.exchange import Exchange
+from chatconform.model.exchange import Exchange
 
 # The tool_choice types Anthropic's pinned spec (2024-11) documents, in shared terms. It has no `none`: a
 # scenario that needs one is not sent in this dialect.

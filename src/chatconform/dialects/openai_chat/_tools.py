@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from chatconform.dialects.openai_chat._stream import chunks
 from chatconform.dialects._base import ToolChoice, ToolDelta
 from chatconform.dialects._openai_tools import choice as openai_choice
-from chatconform.exchange import Exchange
+from chatconform.model.exchange import Exchange
 
 
 def request(scenario, model: str, stream: bool) -> dict:
@@ -55,8 +56,6 @@ def strict(body: dict) -> frozenset[str]:
 
 def deltas(ex: Exchange) -> list[ToolDelta]:
     """Every tool_calls entry of every chunk's delta; the first entry of an index opens its call."""
-    from chatconform.dialects.openai_chat import chunks  # the package reads its chunks; it imports this module
-
     events = {id(value): index for index, _, value in ex.payloads}
     out: list[ToolDelta] = []
     opened: dict[tuple, int] = {}

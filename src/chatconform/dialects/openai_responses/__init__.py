@@ -6,7 +6,7 @@ from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage,
 from chatconform.dialects._errors import openai_envelope
 from chatconform.dialects.openai_responses import _tools
 from chatconform.dialects.openai_responses._stream import assemble, grammar, typed_events
-from chatconform.exchange import Exchange, once
+from chatconform.model.exchange import Exchange, once
 
 
 class OpenAIResponses(Dialect):

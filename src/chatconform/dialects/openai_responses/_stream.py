@@ -9,8 +9,8 @@ import copy
 import json
 
 from chatconform.dialects._grammar import StreamWalk
-from chatconform.exchange import NOT_JSON, Exchange, once
-from chatconform.findings import Finding, excerpt
+from chatconform.model.exchange import NOT_JSON, Exchange, once
+from chatconform.model.finding import Finding, excerpt
 
 TERMINAL = ("response.completed", "response.failed", "response.incomplete")
 _TEXT_DELTAS = {"response.output_text.delta": "response.output_text.done",

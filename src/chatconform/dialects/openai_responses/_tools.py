@@ -8,7 +8,7 @@ import json
 from chatconform.dialects._base import ToolChoice, ToolDelta
 from chatconform.dialects._openai_tools import choice as openai_choice
 from chatconform.dialects.openai_responses._stream import typed_events
-from chatconform.exchange import Exchange
+from chatconform.model.exchange import Exchange
 
 
 def request(scenario, model: str, stream: bool) -> dict:

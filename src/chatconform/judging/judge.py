@@ -1,0 +1,157 @@
+"""Judging an exchange: the ONE path from an Exchange to findings and verdicts, per check.
+
+Replay, verify, live, fuzzing and the self-test all call judge(); each check that applies (the spec's
+rules as `schema`, then every claim) becomes a Row whose verdict already counts the provider's known
+deviations, so a live row and a replay row of the same model and check read the same.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+from chatconform.model.errors import ChatconformError
+from chatconform.model.exchange import Exchange
+from chatconform.model.finding import GAP_KIND, Finding
+from chatconform.providers.profiles import acknowledgement_for, deviation_for
+from chatconform.model.verdict import CONFLICT, EVERYWHERE, FAIL, GAP, KNOWN, NOT_RUN, PASS, worst
+
+DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
+
+SCHEMA = "schema"
+
+
+@dataclass
+class Row:
+    """One check of one exchange: its findings, its verdict and why."""
+
+    check: str
+    findings: list[Finding]
+    verdict: str = PASS
+    reason: str | None = None
+    seconds: float = 0.0
+    deviation: object = None  # the profile's Deviation that explains this row's violations
+    stale: object = None  # a Deviation declared for this check that this exchange no longer shows
+    acknowledged: object = None  # the profile's acknowledgement that lets this gap stay unjudged
+
+
+@dataclass
+class Judgement:
+    """An exchange with one Row per check that applied."""
+
+    exchange: Exchange
+    rows: dict[str, Row] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of every row."""
+        return [f for row in self.rows.values() for f in row.findings]
+
+    @property
+    def verdict(self) -> str:
+        """The worst row verdict: fail only for a violation no known deviation explains."""
+        return worst(row.verdict for row in self.rows.values())
+
+    def known(self) -> list[Row]:
+        """The rows that fail as declared known deviations."""
+        return [row for row in self.rows.values() if row.verdict == KNOWN]
+
+
+def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
+    """Every applicable check of one exchange (or just `only`); a spec that cannot load is a gap, not a crash."""
+    from chatconform.judging.claims import applicable_claims, context
+    from chatconform.judging.claims import evaluate
+
+    judgement = Judgement(exchange=ex)
+    from chatconform.judging.route import route
+
+    way = route(ex, store)
+    if way.foreign:  # a recorded image download beside the API calls: nothing of an API to judge
+        judgement.rows[SCHEMA] = Row(SCHEMA, [Finding("exchange.not-an-api-call", "info", "skip",
+                                                      message=way.why)], verdict=NOT_RUN, reason=way.why)
+        return judgement
+    if only in (None, SCHEMA):
+        judgement.rows[SCHEMA] = _row(ex, SCHEMA, lambda: _schema(ex, store))
+    ctx = context(ex, store)  # the one every claim reads (what run_claim would look up claim by claim)
+    for claim in applicable_claims(ex, store):
+        if only in (None, claim.id):
+            judgement.rows[claim.id] = _row(ex, claim.id, lambda c=claim: evaluate(c, ctx))
+    for row in judgement.rows.values():
+        _sides(ex, row, store)
+        _defect_link(ex, row, store)
+    return judgement
+
+
+def _defect_link(ex: Exchange, row: Row, store) -> None:
+    """A declared spec defect links to the spec that judged this exchange (it is that document's defect), not
+    to the one spec the declaration names as its example (a qwen3-32b row linked to a Gemini spec)."""
+    deviation = row.deviation
+    if row.verdict == KNOWN and deviation is not None and deviation.kind == "spec-defect":
+        from chatconform.judging.route import judging_spec
+
+        spec = judging_spec(ex, store)
+        if spec is not None and spec.source.url and spec.source.url != deviation.link:
+            _known(row, replace(deviation, link=spec.source.url))
+
+
+def _sides(ex: Exchange, row: Row, store) -> None:
+    """A docs example's conflict row: its first violation quotes both documents (the example, the rule)."""
+    if row.verdict == CONFLICT:
+        from chatconform.judging.example_conflict import conflict_extra
+
+        first = next(f for f in row.findings if f.severity == "violation")
+        first.extra = conflict_extra(ex, first, store)
+
+
+def _schema(ex: Exchange, store) -> list[Finding]:
+    from chatconform.judging.schema import schema_findings
+
+    try:
+        return schema_findings(ex, store)
+    except ChatconformError as err:
+        return [Finding("spec-gap.unloadable", "warning", GAP_KIND, message=str(err))]
+
+
+def _row(ex: Exchange, check: str, run) -> Row:
+    """Run one check and give it its verdict, known deviations applied."""
+    start = time.perf_counter()
+    findings = list(run())
+    row = Row(check=check, findings=findings, seconds=time.perf_counter() - start)
+    if not findings:  # most rows: a pass, unless a deviation declared for this check has gone stale
+        row.stale = _stale(ex, check)
+        return row
+    violations = [f for f in findings if f.severity == "violation"]
+    deviations = [_deviation(ex, f.check) for f in violations]  # each remembered (profiles.deviation_for)
+    if violations and all(deviations):
+        _known(row, deviations[0])
+    elif violations and ex.origin == DOCS:
+        # a documentation example is the provider's document, not its behaviour: breaking the provider's
+        # spec or prose there means its documents disagree (reported for reviewers, not a provider failure)
+        row.verdict = CONFLICT
+        row.reason = f"the provider's documented example breaks this rule: {violations[0].message}"
+    elif violations:
+        row.verdict = FAIL
+    elif any(f.kind == GAP_KIND for f in findings):
+        gaps = [f for f in findings if f.kind == GAP_KIND]
+        row.verdict, row.reason = GAP, "; ".join(f.message for f in gaps)
+        row.acknowledged = acknowledgement_for(ex.provider, check, ex.model, ex.origin, [f.check for f in gaps])
+    else:
+        row.stale = _stale(ex, check)
+    return row
+
+
+def _known(row: Row, deviation) -> None:
+    """A row failing as a declared deviation: its verdict, the deviation, and the reason with its link."""
+    row.verdict, row.deviation = KNOWN, deviation
+    said = EVERYWHERE if getattr(deviation, "everywhere", False) else "known deviation"
+    row.reason = f"{said}: {deviation.reason} ({deviation.link})"
+
+
+def _stale(ex: Exchange, check: str):
+    """A deviation declared for a check this exchange passes (one declared to show only sometimes is not)."""
+    declared = _deviation(ex, check)
+    return None if declared is None or declared.sometimes else declared
+
+
+def _deviation(ex: Exchange, check: str):
+    return deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)

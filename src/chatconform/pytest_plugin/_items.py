@@ -1,0 +1,39 @@
+"""The tests the plugin makes (there is no test file to copy), and collectors whose input problems are one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatconform.model.errors import ChatconformError
+
+
+class OneLine:
+    """A collector whose input problems are one line, never a traceback."""
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, ChatconformError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class ConformanceItem(pytest.Function):
+    """A test the plugin makes (there is no test file to copy): one of _run's bodies and what it judges."""
+
+    def __init__(self, *, payload, **kwargs):
+        super().__init__(**kwargs)
+        self.payload = payload
+
+    @classmethod
+    def make(cls, parent, name: str, body, payload) -> ConformanceItem:
+        # the items of one collector and body ask for the same fixtures: worked out once and shared, as pytest
+        # shares it between the parametrized items of one function
+        shared = parent.__dict__.setdefault("_chatconform_fixtureinfo", {})
+        # originalname = name: Allure's test case id is made from it, so each item keeps its own history
+        item = cls.from_parent(parent, name=name, callobj=body, originalname=name, payload=payload,
+                               fixtureinfo=shared.get(body))
+        shared.setdefault(body, item._fixtureinfo)
+        return item
+
+    def reportinfo(self):
+        # not the bare name: pytest -v would print a name ending the node id with its dots as '::'
+        return self.path, None, f"{self.name} ({self.parent.name})"

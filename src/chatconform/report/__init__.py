@@ -1,1 +1,0 @@
-"""Run results, HTML summary, the upgrade gate, drift."""
