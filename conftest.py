@@ -24,10 +24,12 @@ def mirror() -> Path:
 @pytest.fixture
 def write_cassette(tmp_path):
     """Write a cassette of test interactions (provenance: our own test data) and return its path."""
+
     def write(name: str, *interactions, origin="cassette"):
         path = tmp_path / "cassettes" / f"{name}.yaml"
         dump_cassette(path, list(interactions), {"origin": origin, "notes": "chatconform unit-test data"})
         return path
+
     return write
 
 

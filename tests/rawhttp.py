@@ -26,8 +26,10 @@ class Reply:
 
 def post(path: str, body: bytes, key: str, extra: str = "") -> bytes:
     """A well-formed POST with the key, extra header lines ("name: value\\r\\n") and the body."""
-    head = (f"POST {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer {key}\r\n"
-            f"content-type: application/json\r\ncontent-length: {len(body)}\r\n{extra}\r\n")
+    head = (
+        f"POST {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer {key}\r\n"
+        f"content-type: application/json\r\ncontent-length: {len(body)}\r\n{extra}\r\n"
+    )
     return head.encode() + body
 
 

@@ -27,7 +27,9 @@ def build(tmp: Path) -> Path:
     for name in ("pyproject.toml", "README.md", "specs/sources.toml", "specs/specs.lock"):
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / name, source / name)
-    shutil.copytree(ROOT / "specs" / "catalog", source / "specs" / "catalog", ignore=shutil.ignore_patterns("*.json"))
+    shutil.copytree(
+        ROOT / "specs" / "catalog", source / "specs" / "catalog", ignore=shutil.ignore_patterns("*.json")
+    )
     run([sys.executable, "-m", "pip", "wheel", source, "-w", tmp / "dist", "--no-deps", "-q"])
     (wheel,) = (tmp / "dist").glob("chatconform-*.whl")
     run([sys.executable, "-m", "venv", "--without-pip", tmp / "venv"])
@@ -42,8 +44,12 @@ def build(tmp: Path) -> Path:
 def environment(venv: Path, mirror: Path, **more) -> dict:
     """This process's environment without chatconform's variables, the wheel's bin first, the mirror set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHATCONFORM_", "PYTHON", "VIRTUAL_ENV"))}
-    return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "CHATCONFORM_MIRROR": str(mirror),
-            **more}
+    return {
+        **env,
+        "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        "CHATCONFORM_MIRROR": str(mirror),
+        **more,
+    }
 
 
 def bare(folder: Path, project_file: str, cassettes=()) -> Path:
@@ -59,12 +65,23 @@ def bare(folder: Path, project_file: str, cassettes=()) -> Path:
 
 def chatconform(venv: Path, folder: Path, mirror: Path, *args, **env) -> subprocess.CompletedProcess:
     """The wheel's `chatconform` command in a folder; its result whatever the exit code."""
-    return subprocess.run([venv / "bin" / "chatconform", *map(str, args)], cwd=folder,
-                          env=environment(venv, mirror, **env), capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [venv / "bin" / "chatconform", *map(str, args)],
+        cwd=folder,
+        env=environment(venv, mirror, **env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def pytest_plain(venv: Path, folder: Path, mirror: Path, *args, **env) -> subprocess.CompletedProcess:
     """A plain `pytest` run with the wheel's plugin in a folder; its result whatever the exit code."""
-    return subprocess.run([venv / "bin" / "python", "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
-                          cwd=folder, env=environment(venv, mirror, **env), capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [venv / "bin" / "python", "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
+        cwd=folder,
+        env=environment(venv, mirror, **env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

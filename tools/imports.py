@@ -17,7 +17,9 @@ def private_imports(imports: grimp.ImportGraph) -> list[tuple[str, str]]:
     for importer in sorted(imports.modules):
         for imported in sorted(imports.find_modules_directly_imported_by(importer)):
             parts = imported.split(".")
-            first = next((i for i, p in enumerate(parts) if p.startswith("_") and not p.startswith("__")), None)
+            first = next(
+                (i for i, p in enumerate(parts) if p.startswith("_") and not p.startswith("__")), None
+            )
             owner = ".".join(parts[:first]) if first is not None else None
             if owner is not None and importer != owner and not importer.startswith(owner + "."):
                 found.append((importer, imported))

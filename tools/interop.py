@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 from hypothesis import HealthCheck, given, settings
 
+from chatconform.judging.validators import validate
 from chatconform.model.finding import Finding
 from chatconform.model.pointer import resolve
-from chatconform.judging.validators import validate
 
 # What the server did (not: gaps of the spec, defects of the spec, problems of our own request).
 SERVER_KINDS = ("schema", "claim", "transport")
@@ -37,7 +37,9 @@ def documented_error_schema(spec, op) -> str | None:
         pointer = f"{op.pointer}/responses/{key}"
         node = responses[key]
         if isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/"):
-            pointer = node["$ref"][1:]  # OpenAI's 429 is a shared response object: {"$ref": ".../TooManyRequests"}
+            pointer = node["$ref"][
+                1:
+            ]  # OpenAI's 429 is a shared response object: {"$ref": ".../TooManyRequests"}
             node = resolve(spec.doc, pointer)
         if isinstance(node, dict) and "schema" in (node.get("content") or {}).get("application/json", {}):
             return f"{pointer}/content/application~1json/schema"
@@ -55,8 +57,10 @@ def error_shape_findings(ex, store) -> list[Finding]:
         return []
     found = validate(spec, pointer, ex.json, check=ERROR_SHAPE, kind="claim", severity="warning")
     for finding in found:
-        finding.says = ("(implied by OpenAI compatibility) every error answer carries the one error object "
-                        "the spec documents")
+        finding.says = (
+            "(implied by OpenAI compatibility) every error answer carries the one error object "
+            "the spec documents"
+        )
         finding.source = f"specs/{spec.source.relpath}#{pointer}"
     return found
 
@@ -65,9 +69,17 @@ def refusal(ex) -> list[Finding]:
     """A request inside the request schema that did not get a 2xx (the fuzzer's positive rule)."""
     if ex.ok:
         return []
-    return [Finding(VALID_ACCEPTED, "violation", "claim", message=f"a valid request got {ex.response.status}",
-                    received=str(ex.response.status), expected="2xx",
-                    says="(implied by OpenAI compatibility) a request inside the request schema is answered")]
+    return [
+        Finding(
+            VALID_ACCEPTED,
+            "violation",
+            "claim",
+            message=f"a valid request got {ex.response.status}",
+            received=str(ex.response.status),
+            expected="2xx",
+            says="(implied by OpenAI compatibility) a request inside the request schema is answered",
+        )
+    ]
 
 
 def flattened(spec, op):
@@ -118,8 +130,12 @@ class FuzzRun:
 
     def to_dict(self) -> dict:
         """For the report."""
-        return {"sent": self.sent, "seconds": round(self.seconds, 1), "cut_short": self.cut_short,
-                "deviations": {k: vars(d) for k, d in sorted(self.deviations.items())}}
+        return {
+            "sent": self.sent,
+            "seconds": round(self.seconds, 1),
+            "cut_short": self.cut_short,
+            "deviations": {k: vars(d) for k, d in sorted(self.deviations.items())},
+        }
 
 
 # probe(body) -> (status, {deviation key: [findings]}); one request per distinct body.
@@ -147,8 +163,13 @@ class _Sender:
     def __call__(self, body: dict):
         key = json.dumps(body, sort_keys=True)
         if key not in self.seen:
-            over = "out of time" if time.monotonic() > self.deadline else \
-                "out of requests" if self.run.sent >= self.sends else None
+            over = (
+                "out of time"
+                if time.monotonic() > self.deadline
+                else "out of requests"
+                if self.run.sent >= self.sends
+                else None
+            )
             if over or self.error is not None:
                 self.run.cut_short = self.run.cut_short or over  # unsent: shows nothing
                 return None, {}
@@ -162,15 +183,29 @@ class _Sender:
         return self.seen[key]  # a replayed example answers as it first did: never flaky
 
 
-def fuzz(strategy, probe: Probe, *, examples: int = 25, seconds: float = 30.0, sends: int | None = None,
-         keep: tuple[str, ...] = ("model", "messages")) -> FuzzRun:
+def fuzz(
+    strategy,
+    probe: Probe,
+    *,
+    examples: int = 25,
+    seconds: float = 30.0,
+    sends: int | None = None,
+    keep: tuple[str, ...] = ("model", "messages"),
+) -> FuzzRun:
     """Run `probe` on `examples` derandomised examples and Hypothesis' shrinking of them (at most `sends`
     requests, default three per example), then tidy each deviation's request; all within `seconds`."""
     run, started = FuzzRun(), time.monotonic()
     sender = _Sender(probe, run, sends or 3 * examples, seconds)
 
-    @settings(max_examples=examples, derandomize=True, database=None, deadline=None, print_blob=False,
-              report_multiple_bugs=True, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
+        report_multiple_bugs=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(body=strategy)
     def check(body):
         status, found = sender(body)
@@ -198,8 +233,13 @@ def _tidy(deviation: Deviation, sender: _Sender, keep: tuple[str, ...]) -> None:
     """
     dropped = sorted(set(deviation.request) - set(keep))
     steps = [lambda b, k=k: {n: v for n, v in b.items() if n != k} for k in dropped]
-    steps.append(lambda b: {**b, "messages": [{"role": "user", "content": "a"}]}
-                 if isinstance(b.get("messages"), list) else b)
+    steps.append(
+        lambda b: (
+            {**b, "messages": [{"role": "user", "content": "a"}]}
+            if isinstance(b.get("messages"), list)
+            else b
+        )
+    )
     sender.sends += len(steps)
     for step in steps:
         candidate = step(deviation.request)
@@ -219,12 +259,16 @@ def _collect(err: BaseException, run: FuzzRun) -> None:
     for example in sorted(shown, key=lambda e: len(json.dumps(e.body, sort_keys=True))):
         for key, findings in sorted(example.found.items()):
             if key not in run.deviations:
-                run.deviations[key] = Deviation(key, findings[0].check if findings else key, example.body,
-                                                example.status, [f.brief() for f in findings])
+                run.deviations[key] = Deviation(
+                    key,
+                    findings[0].check if findings else key,
+                    example.body,
+                    example.status,
+                    [f.brief() for f in findings],
+                )
 
 
 def _leaves(err: BaseException) -> list[BaseException]:
     if isinstance(err, BaseExceptionGroup):
         return [leaf for inner in err.exceptions for leaf in _leaves(inner)]
     return [err]
-

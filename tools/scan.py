@@ -10,7 +10,9 @@ def scan_for(secrets, paths) -> list[tuple[str, str]]:
     found = []
     values = [s for s in secrets if s]
     for root in map(Path, paths):
-        files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+        files = (
+            [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+        )
         for path in files:
             data = path.read_bytes()
             found += [(str(path), s) for s in values if s.encode() in data]

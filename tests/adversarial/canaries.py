@@ -24,8 +24,15 @@ def encodings(key: str) -> dict[str, str]:
     (`user:key`), URL-encoded, JSON-escaped (with the `\\/` some encoders write, and every letter a `\\u`
     escape, which a JSON parser reads back as the key)."""
     escaped = json.dumps(key)[1:-1]
-    return {"raw": key, "base64": b64(key), "basic": b64(f"user:{key}"), "url": quote(key, safe=""),
-            "json": escaped, "json-slash": escaped.replace("/", "\\/"), "json-unicode": unicode_escaped(key)}
+    return {
+        "raw": key,
+        "base64": b64(key),
+        "basic": b64(f"user:{key}"),
+        "url": quote(key, safe=""),
+        "json": escaped,
+        "json-slash": escaped.replace("/", "\\/"),
+        "json-unicode": unicode_escaped(key),
+    }
 
 
 def unicode_escaped(text: str) -> str:
@@ -35,8 +42,11 @@ def unicode_escaped(text: str) -> str:
 
 def leaks(root: Path, keys: dict[str, str], printed: str = "", skip=()) -> dict[str, list[str]]:
     """{file (or '(printed)'): ['place/encoding', ...]} for every encoding of every key found below root."""
-    forms = {f"{place}/{name}": text.encode()
-             for place, key in keys.items() for name, text in encodings(key).items()}
+    forms = {
+        f"{place}/{name}": text.encode()
+        for place, key in keys.items()
+        for name, text in encodings(key).items()
+    }
     found: dict[str, list[str]] = {}
     files = [p for p in sorted(root.rglob("*")) if p.is_file() and p not in skip]
     for path in files:

@@ -49,8 +49,16 @@ class EncodingEcho(BaseHTTPRequestHandler):
         else:
             message = {"role": "assistant", "content": f"you sent {told}"}
             choice = {"index": 0, "finish_reason": "stop", "message": message}
-            payload = json.dumps({"id": "c", "object": "chat.completion", "created": 1, "model": model,
-                                  "usage": USAGE, "choices": [choice]})
+            payload = json.dumps(
+                {
+                    "id": "c",
+                    "object": "chat.completion",
+                    "created": 1,
+                    "model": model,
+                    "usage": USAGE,
+                    "choices": [choice],
+                }
+            )
             payload = f'{payload[:-1]}, "echo": "{forms["json-unicode"]}"}}'  # each letter a \u escape
             kind = "application/json"
         self.sent += [payload, *(forms[name] for name in HEADERS)]  # body and headers
@@ -65,8 +73,16 @@ class EncodingEcho(BaseHTTPRequestHandler):
 
 def _stream(model: str, pieces: list[str]) -> str:
     """A chat stream whose deltas are the pieces (the key itself only over two of them), then its end."""
-    chunks = [{"id": "c", "object": "chat.completion.chunk", "created": 1, "model": model,
-               "choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]} for p in pieces]
+    chunks = [
+        {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": model,
+            "choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}],
+        }
+        for p in pieces
+    ]
     last = [{"index": 0, "delta": {}, "finish_reason": "stop"}]
     chunks.append({**chunks[0], "choices": last, "usage": USAGE})
     return "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
@@ -83,15 +99,21 @@ def echo():
 
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def environment(tmp_path: Path, key: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_") and "KEY" not in k}
-    env.update(OPENAI_API_KEY=key, PYTHONDONTWRITEBYTECODE="1", CHATCONFORM_ROOT=str(tmp_path / "root"),
-               CHATCONFORM_SPECS=str(ROOT / "specs"), CHATCONFORM_REPORTS=str(tmp_path / "reports"),
-               CHATCONFORM_CACHE=str(tmp_path / "cache"))
+    env.update(
+        OPENAI_API_KEY=key,
+        PYTHONDONTWRITEBYTECODE="1",
+        CHATCONFORM_ROOT=str(tmp_path / "root"),
+        CHATCONFORM_SPECS=str(ROOT / "specs"),
+        CHATCONFORM_REPORTS=str(tmp_path / "reports"),
+        CHATCONFORM_CACHE=str(tmp_path / "cache"),
+    )
     if (ROOT / ".cache" / "chatconform").is_dir():  # spec lint results only: saves linting every spec again
         shutil.copytree(ROOT / ".cache" / "chatconform", tmp_path / "cache", dirs_exist_ok=True)
     return env
@@ -108,10 +130,31 @@ def test_no_encoding_of_an_echoed_key_survives_a_run_report_gate_and_merge(echo,
     env = environment(tmp_path, key)
     (tmp_path / "root" / "cassettes").mkdir(parents=True)
     reports = tmp_path / "reports"
-    live = run(["-m", "pytest", str(tmp_path / "root" / "cassettes"), "-q", "--rootdir", str(ROOT),
-                "-c", str(ROOT / "pyproject.toml"), "-o", f"cache_dir={tmp_path / 'pytest-cache'}",
-                "--mode", mode, "--base-url", f"{url}/v1", "--model", "m", f"--results={reports}",
-                f"--alluredir={reports / 'allure'}", f"--junitxml={reports / 'junit.xml'}"], env, tmp_path)
+    live = run(
+        [
+            "-m",
+            "pytest",
+            str(tmp_path / "root" / "cassettes"),
+            "-q",
+            "--rootdir",
+            str(ROOT),
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "-o",
+            f"cache_dir={tmp_path / 'pytest-cache'}",
+            "--mode",
+            mode,
+            "--base-url",
+            f"{url}/v1",
+            "--model",
+            "m",
+            f"--results={reports}",
+            f"--alluredir={reports / 'allure'}",
+            f"--junitxml={reports / 'junit.xml'}",
+        ],
+        env,
+        tmp_path,
+    )
     served = "".join(handler.sent)  # the server did echo every form: the test can fail
     said = {name for name, form in encodings(key).items() if form in served}
     assert {*HEADERS, "json-unicode"} <= said and key[:11] in served and key[11:] in served, live.stdout[-99:]
@@ -125,10 +168,34 @@ def test_no_encoding_of_an_echoed_key_survives_a_run_report_gate_and_merge(echo,
     baseline = {**data, "results": [{**e, "verdict": "pass", "findings": []} for e in data["results"]]}
     (tmp_path / "baseline.json").write_text(json.dumps(baseline))
     printed = [run(cli("report"), env, tmp_path) for _ in range(2)]  # the second reads the history copy
-    printed.append(run(cli("gate", "--baseline", tmp_path / "baseline.json", "--candidate", results,
-                           "--output", tmp_path / "gate.md"), env, tmp_path))
-    printed.append(run(cli("merge", tmp_path / "shard0.json", tmp_path / "shard1.json",
-                           "--output", tmp_path / "merged.json"), env, tmp_path))
+    printed.append(
+        run(
+            cli(
+                "gate",
+                "--baseline",
+                tmp_path / "baseline.json",
+                "--candidate",
+                results,
+                "--output",
+                tmp_path / "gate.md",
+            ),
+            env,
+            tmp_path,
+        )
+    )
+    printed.append(
+        run(
+            cli(
+                "merge",
+                tmp_path / "shard0.json",
+                tmp_path / "shard1.json",
+                "--output",
+                tmp_path / "merged.json",
+            ),
+            env,
+            tmp_path,
+        )
+    )
     assert [p.returncode for p in printed] == [0, 0, 1, 0], [p.stderr for p in printed]  # gate: a regression
     written = files_below(tmp_path)
     assert {"summary.html", "gate.md", "junit.xml", "merged.json"} <= written
@@ -145,8 +212,11 @@ def recorded_bodies(folder: Path) -> list[str]:
     """Every response body of every cassette below the folder."""
     import yaml
 
-    return [str(((i.get("response") or {}).get("body") or {}).get("string") or "")
-            for path in folder.rglob("*.yaml") for i in yaml.safe_load(path.read_text())["interactions"]]
+    return [
+        str(((i.get("response") or {}).get("body") or {}).get("string") or "")
+        for path in folder.rglob("*.yaml")
+        for i in yaml.safe_load(path.read_text())["interactions"]
+    ]
 
 
 def streamed_text(body: str) -> str:

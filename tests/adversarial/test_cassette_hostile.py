@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chatconform.recording.cassettes import dump_cassette
 from chatconform.cli import main
+from chatconform.recording.cassettes import dump_cassette
 from tests.builders import chunk, completion, interaction, sse_body
 
 REQUEST = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}]}
@@ -36,7 +36,9 @@ def verify(capsys, *paths, debug=False) -> tuple[int, list[dict], list[str]]:
 
 
 def write(path: Path, *interactions, metadata=None) -> Path:
-    dump_cassette(path, list(interactions), {"origin": "cassette", "notes": "chatconform adversarial test data"})
+    dump_cassette(
+        path, list(interactions), {"origin": "cassette", "notes": "chatconform adversarial test data"}
+    )
     if metadata is not None:
         data = yaml.safe_load(path.read_text())
         data["metadata"] = metadata
@@ -58,26 +60,30 @@ def mutate(item: dict, side: str, key: str, value) -> dict:
     return item
 
 
-@pytest.mark.parametrize("side,key,value,words", [
-    ("request", "headers", [["Content-Type", "application/json"]], ("request.headers", "a list")),
-    ("request", "headers", "Content-Type: application/json", ("request.headers", "a string")),
-    ("response", "headers", ["Content-Type"], ("response.headers", "a list")),
-    ("response", "headers", {"Content-Type": {"nested": 1}}, ("response.headers",)),
-    ("response", "body", ["a", "list"], ("response.body",)),
-    ("response", "body", {"json": {}}, ("response.body", "string")),
-    ("request", "body", 42, ("request.body", "an integer")),
-    ("request", "uri", "http://[::1", ("request.uri", "not a URL")),
-    ("request", "uri", "not a url", ("request.uri", "http(s)")),
-    ("request", "uri", "http://host:port/v1", ("request.uri",)),
-    ("request", "uri", ["https://x"], ("request.uri", "a list")),
-    ("request", "method", None, ("request.method",)),
-    ("response", "status", {"code": "two hundred"}, ("status",)),
-    ("response", "status", {"code": True}, ("status",)),
-    ("response", "status", {"message": "OK"}, ("status",)),
-    ("response", "status", "OK", ("status",)),
-])
-def test_a_malformed_interaction_is_one_line_and_the_next_is_still_judged(tmp_path, capsys, side, key, value,
-                                                                           words):
+@pytest.mark.parametrize(
+    "side,key,value,words",
+    [
+        ("request", "headers", [["Content-Type", "application/json"]], ("request.headers", "a list")),
+        ("request", "headers", "Content-Type: application/json", ("request.headers", "a string")),
+        ("response", "headers", ["Content-Type"], ("response.headers", "a list")),
+        ("response", "headers", {"Content-Type": {"nested": 1}}, ("response.headers",)),
+        ("response", "body", ["a", "list"], ("response.body",)),
+        ("response", "body", {"json": {}}, ("response.body", "string")),
+        ("request", "body", 42, ("request.body", "an integer")),
+        ("request", "uri", "http://[::1", ("request.uri", "not a URL")),
+        ("request", "uri", "not a url", ("request.uri", "http(s)")),
+        ("request", "uri", "http://host:port/v1", ("request.uri",)),
+        ("request", "uri", ["https://x"], ("request.uri", "a list")),
+        ("request", "method", None, ("request.method",)),
+        ("response", "status", {"code": "two hundred"}, ("status",)),
+        ("response", "status", {"code": True}, ("status",)),
+        ("response", "status", {"message": "OK"}, ("status",)),
+        ("response", "status", "OK", ("status",)),
+    ],
+)
+def test_a_malformed_interaction_is_one_line_and_the_next_is_still_judged(
+    tmp_path, capsys, side, key, value, words
+):
     path = write(tmp_path / "c.yaml", mutate(good(), side, key, value), good())
     code, lines, err = verify(capsys, path)
     one_bad_line(err, path, 0, *words)
@@ -98,13 +104,18 @@ def test_json_nested_a_hundred_thousand_deep_is_not_json_not_a_crash(tmp_path, c
     elif where == "request":
         item["request"]["body"] = DEEP
     else:
-        item = interaction({**REQUEST, "stream": True}, sse_body(chunk(content="a", finish="stop")).decode()
-                           .replace('"a"', DEEP), content_type="text/event-stream")
+        item = interaction(
+            {**REQUEST, "stream": True},
+            sse_body(chunk(content="a", finish="stop")).decode().replace('"a"', DEEP),
+            content_type="text/event-stream",
+        )
     path = write(tmp_path / "c.yaml", item)
     code, [line], err = verify(capsys, path)
     checks = {f["check"] for f in line["findings"]}
     # a request that is not JSON names no model, so no spec applies: a gap, never a pass
-    expected = {"response": "response.json", "request": "spec-gap.no-spec", "chunk": "stream.chunk-json"}[where]
+    expected = {"response": "response.json", "request": "spec-gap.no-spec", "chunk": "stream.chunk-json"}[
+        where
+    ]
     assert expected in checks, checks
     if where == "request":  # the gap has its own exit code
         assert code == 6 and err == [], (code, err)
@@ -124,8 +135,10 @@ def test_a_lone_surrogate_escaped_in_a_json_body_is_judged_and_printed(tmp_path,
 
 def test_a_lone_surrogate_escaped_in_the_yaml_is_one_line(tmp_path, capsys):
     path = tmp_path / "c.yaml"
-    path.write_text('interactions:\n- request: {method: POST, uri: "https://api.aimlapi.com/v1/chat/completions",'
-                    ' body: "\\ud800"}\n  response: null\n')
+    path.write_text(
+        'interactions:\n- request: {method: POST, uri: "https://api.aimlapi.com/v1/chat/completions",'
+        ' body: "\\ud800"}\n  response: null\n'
+    )
     code, lines, err = verify(capsys, path)
     one_bad_line(err, path, None, "YAML")
     assert code == 2 and lines == []
@@ -134,8 +147,10 @@ def test_a_lone_surrogate_escaped_in_the_yaml_is_one_line(tmp_path, capsys):
 @pytest.mark.parametrize("value", ["!!int x", "!!float y", "2001-13-45", "!!timestamp 2001-02-30"])
 def test_a_typed_value_that_cannot_be_built_is_one_line_not_an_internal_error(tmp_path, capsys, value):
     path = tmp_path / "c.yaml"
-    path.write_text('interactions:\n- request: {method: POST, uri: "https://api.aimlapi.com/v1/chat/completions",'
-                    f" body: {value}}}\n  response: {{status: {{code: 200}}}}\n")
+    path.write_text(
+        'interactions:\n- request: {method: POST, uri: "https://api.aimlapi.com/v1/chat/completions",'
+        f" body: {value}}}\n  response: {{status: {{code: 200}}}}\n"
+    )
     code, lines, err = verify(capsys, path)
     one_bad_line(err, path, None, "YAML")
     assert code == 2 and lines == []
@@ -147,23 +162,30 @@ def test_gzip_bodies_decoded_truncated_or_a_bomb(tmp_path, capsys):
         item["response"]["headers"]["Content-Encoding"] = ["gzip"]
         item["response"]["body"] = {"string": data}
         return item
+
     raw = json.dumps(completion()).encode()
     bomb = gzip.compress(b"\0" * (65 * 1024 * 1024), compresslevel=1)
     path = write(tmp_path / "c.yaml", gz(gzip.compress(raw)), gz(gzip.compress(raw)[:-8]), gz(bomb), gz(raw))
     start = time.monotonic()
     code, lines, err = verify(capsys, path)
     assert time.monotonic() - start < 20
-    assert [(x["index"], x["verdict"]) for x in lines] == [(0, "pass"), (3, "pass")]  # 3: decoded by the recorder
+    assert [(x["index"], x["verdict"]) for x in lines] == [
+        (0, "pass"),
+        (3, "pass"),
+    ]  # 3: decoded by the recorder
     assert len(err) == 2 and "interaction 1" in err[0] and "truncated" in err[0]
     assert "interaction 2" in err[1] and "inflates past" in err[1] and code == 2
 
 
-@pytest.mark.parametrize("metadata,words", [
-    (["a", "list"], ("metadata", "a list")),
-    ({"provenance": "recorded by hand"}, ("metadata.provenance", "a string")),
-    ({"provenance": {"provider": 7}}, ("metadata.provenance.provider", "an integer")),
-    ({"provenance": {"origin": ["docs"]}}, ("metadata.provenance.origin",)),
-])
+@pytest.mark.parametrize(
+    "metadata,words",
+    [
+        (["a", "list"], ("metadata", "a list")),
+        ({"provenance": "recorded by hand"}, ("metadata.provenance", "a string")),
+        ({"provenance": {"provider": 7}}, ("metadata.provenance.provider", "an integer")),
+        ({"provenance": {"origin": ["docs"]}}, ("metadata.provenance.origin",)),
+    ],
+)
 def test_metadata_of_the_wrong_type_is_one_line_naming_the_file(tmp_path, capsys, metadata, words):
     bad = write(tmp_path / "a.yaml", good(), metadata=metadata)
     ok = write(tmp_path / "b.yaml", good())
@@ -179,9 +201,11 @@ def bomb_cassette(place: str) -> str:
         name, previous = chr(97 + i), chr(96 + i)
         anchors.append(f"  {name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
     use = "body: {string: *i}" if place == "body" else "headers: {X-Bomb: *i}"
-    return ("bombs:\n" + "\n".join(anchors) + "\ninteractions:\n- request:\n    method: POST\n"
-            "    uri: https://api.aimlapi.com/v1/chat/completions\n  response:\n    status: {code: 200}\n"
-            f"    {use}\n")
+    return (
+        "bombs:\n" + "\n".join(anchors) + "\ninteractions:\n- request:\n    method: POST\n"
+        "    uri: https://api.aimlapi.com/v1/chat/completions\n  response:\n    status: {code: 200}\n"
+        f"    {use}\n"
+    )
 
 
 @pytest.mark.parametrize("place", ["body", "header"])
@@ -225,7 +249,8 @@ def test_a_stream_of_only_done_is_a_violation(tmp_path, capsys):
     code, [line], err = verify(capsys, write(tmp_path / "done.yaml", item))
     assert code == 1 and line["verdict"] == "fail" and err == []
     assert {"check": "stream.no_chunks", "severity": "violation"}.items() <= next(
-        f for f in line["findings"] if f["check"] == "stream.no_chunks").items()
+        f for f in line["findings"] if f["check"] == "stream.no_chunks"
+    ).items()
 
 
 def test_a_stream_past_the_event_cap_is_refused_loudly(tmp_path, capsys, monkeypatch):

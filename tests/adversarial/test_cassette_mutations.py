@@ -25,29 +25,93 @@ from tests.builders import chunk, completion, interaction, sse_body
 
 REQUEST = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}]}
 MODEL = REQUEST["model"]
-STREAM = sse_body(chunk(role="assistant", content="Hel", model=MODEL), chunk(content="lo", finish="stop", model=MODEL)
-                  ).decode()
-BASE = {"interactions": [interaction(REQUEST, completion()),
-                         interaction({**REQUEST, "stream": True}, STREAM, content_type="text/event-stream")],
-        "version": 1, "metadata": {"provenance": {"origin": "cassette", "notes": "adversarial test data"}}}
-SPOTS = [("interactions",), ("metadata",), ("metadata", "provenance"), ("metadata", "provenance", "origin"),
-         ("metadata", "provenance", "provider"), ("metadata", "provenance", "model")] + [
-    ("interactions", i, *rest) for i in (0, 1) for rest in [
-        (), ("request",), ("response",), ("request", "method"), ("request", "uri"), ("request", "headers"),
-        ("request", "body"), ("response", "status"), ("response", "status", "code"), ("response", "headers"),
-        ("response", "body"), ("response", "body", "string"), ("request", "headers", "Content-Type"),
-        ("response", "headers", "Content-Type"), ("response", "headers", "Content-Encoding")]]
+STREAM = sse_body(
+    chunk(role="assistant", content="Hel", model=MODEL), chunk(content="lo", finish="stop", model=MODEL)
+).decode()
+BASE = {
+    "interactions": [
+        interaction(REQUEST, completion()),
+        interaction({**REQUEST, "stream": True}, STREAM, content_type="text/event-stream"),
+    ],
+    "version": 1,
+    "metadata": {"provenance": {"origin": "cassette", "notes": "adversarial test data"}},
+}
+SPOTS = [
+    ("interactions",),
+    ("metadata",),
+    ("metadata", "provenance"),
+    ("metadata", "provenance", "origin"),
+    ("metadata", "provenance", "provider"),
+    ("metadata", "provenance", "model"),
+] + [
+    ("interactions", i, *rest)
+    for i in (0, 1)
+    for rest in [
+        (),
+        ("request",),
+        ("response",),
+        ("request", "method"),
+        ("request", "uri"),
+        ("request", "headers"),
+        ("request", "body"),
+        ("response", "status"),
+        ("response", "status", "code"),
+        ("response", "headers"),
+        ("response", "body"),
+        ("response", "body", "string"),
+        ("request", "headers", "Content-Type"),
+        ("response", "headers", "Content-Type"),
+        ("response", "headers", "Content-Encoding"),
+    ]
+]
 
-SSE_TOKENS = ["data: ", "data:", "event: error", "id: 1", "retry: x", ": ping", "\n", "\r\n", "\r", "\n\n",
-              "[DONE]", '{"object":"chat.completion.chunk","choices":[]}', '{"error":{"message":"boom"}}',
-              '{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}', "{", "é", "😀"]
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=True),
-                    st.text(max_size=20), st.binary(max_size=20),
-                    st.sampled_from(["", "200", "gzip", "deflate", "text/event-stream", "http://[::1",
-                                     "https://api.aimlapi.com/v1/chat/completions", "[" * 300, '{"a":' * 300]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(st.text(max_size=5), inner, max_size=3)),
-                      max_leaves=8)
+SSE_TOKENS = [
+    "data: ",
+    "data:",
+    "event: error",
+    "id: 1",
+    "retry: x",
+    ": ping",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "[DONE]",
+    '{"object":"chat.completion.chunk","choices":[]}',
+    '{"error":{"message":"boom"}}',
+    '{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}',
+    "{",
+    "é",
+    "😀",
+]
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.binary(max_size=20),
+    st.sampled_from(
+        [
+            "",
+            "200",
+            "gzip",
+            "deflate",
+            "text/event-stream",
+            "http://[::1",
+            "https://api.aimlapi.com/v1/chat/completions",
+            "[" * 300,
+            '{"a":' * 300,
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 sse_bytes = st.lists(st.sampled_from(SSE_TOKENS), max_size=40).map(lambda parts: "".join(parts))
 edits = st.one_of(
     st.tuples(st.just("set"), st.sampled_from(SPOTS), values),
@@ -60,8 +124,13 @@ edits = st.one_of(
 def _at(doc, *keys):
     """The value at keys, or None when an earlier edit removed the way there."""
     for key in keys:
-        if isinstance(doc, dict) and key in doc or isinstance(doc, list) and isinstance(key, int) and \
-                key < len(doc):
+        if (
+            isinstance(doc, dict)
+            and key in doc
+            or isinstance(doc, list)
+            and isinstance(key, int)
+            and key < len(doc)
+        ):
             doc = doc[key]
         else:
             return None
@@ -113,8 +182,11 @@ def _check_promise(path: Path, store, interactions: int | None) -> None:
         assert len(out) + len(err) == interactions, (out, err)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(edits, min_size=1, max_size=4))
 def test_mutated_cassettes_keep_the_promise(tmp_path, store, changes):
     doc = copy.deepcopy(BASE)
@@ -140,8 +212,9 @@ def _expected_interactions(path: Path) -> int | None:
 def _provenance_ok(provenance) -> bool:
     if provenance is None:
         return True
-    return isinstance(provenance, dict) and all(isinstance(provenance.get(k, ""), str)
-                                                for k in ("origin", "provider", "model"))
+    return isinstance(provenance, dict) and all(
+        isinstance(provenance.get(k, ""), str) for k in ("origin", "provider", "model")
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -25,7 +25,9 @@ REQUEST = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "co
 
 def good(folder: Path) -> Path:
     path = folder / "aimlapi" / "ok.yaml"
-    dump_cassette(path, [interaction(REQUEST, completion())], {"origin": "cassette", "notes": "adversarial data"})
+    dump_cassette(
+        path, [interaction(REQUEST, completion())], {"origin": "cassette", "notes": "adversarial data"}
+    )
     return path
 
 
@@ -34,7 +36,9 @@ def hostile(project: Path) -> Path:
     cassettes = project / "cassettes"
     good(cassettes)
     (cassettes / "root").symlink_to("/")
-    (cassettes / "outside.yaml").symlink_to(ROOT / "cassettes" / "aimlapi" / "gemini-2.5-flash" / "docs-example.yaml")
+    (cassettes / "outside.yaml").symlink_to(
+        ROOT / "cassettes" / "aimlapi" / "gemini-2.5-flash" / "docs-example.yaml"
+    )
     os.mkfifo(cassettes / "aimlapi" / "pipe.yaml")
     (cassettes / "loop-a.yaml").symlink_to("loop-b.yaml")
     (cassettes / "loop-b.yaml").symlink_to("loop-a.yaml")
@@ -46,8 +50,14 @@ def hostile(project: Path) -> Path:
 def pytest_in(folder: Path, *args) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_")}
     env.update(CHATCONFORM_SPECS=str(ROOT / "specs"), CHATCONFORM_CACHE=str(folder / ".cache"))
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "cassettes", *args], cwd=folder,
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "cassettes", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_plugin_skips_each_hostile_entry_with_a_row_of_its_own_and_judges_the_rest(tmp_path):
@@ -57,13 +67,26 @@ def test_the_plugin_skips_each_hostile_entry_with_a_row_of_its_own_and_judges_th
     assert result.returncode == 2 and "INTERNALERROR" not in result.stdout, result.stdout[-3000:]
     rows = json.loads((tmp_path / "reports" / "results.json").read_text())["results"]
     problems = {Path(r["exchange"]).name: r["reason"] for r in rows if r["check"] == "input.unreadable"}
-    assert set(problems) == {"root", "outside.yaml", "pipe.yaml", "loop-a.yaml", "loop-b.yaml", "up", "empty.yaml"}
+    assert set(problems) == {
+        "root",
+        "outside.yaml",
+        "pipe.yaml",
+        "loop-a.yaml",
+        "loop-b.yaml",
+        "up",
+        "empty.yaml",
+    }
     assert "symlink leading out of" in problems["root"] and "(to /)" in problems["root"]
     assert "symlink leading out of" in problems["outside.yaml"]
     assert "a FIFO" in problems["pipe.yaml"] and "symlink loop" in problems["loop-a.yaml"]
     assert "symlink cycle" in problems["up"] and "empty file" in problems["empty.yaml"]
-    judged = [r for r in rows if r["exchange"] and r["exchange"].startswith(str(tmp_path / "cassettes" / "aimlapi"))
-              and r["check"] != "input.unreadable"]
+    judged = [
+        r
+        for r in rows
+        if r["exchange"]
+        and r["exchange"].startswith(str(tmp_path / "cassettes" / "aimlapi"))
+        and r["check"] != "input.unreadable"
+    ]
     assert judged and {r["verdict"] for r in judged} == {"pass"}  # the good cassette, judged all the same
 
 
@@ -72,7 +95,9 @@ def test_a_folder_holding_only_an_empty_cassette_never_exits_0(tmp_path):
     (tmp_path / "cassettes").mkdir()
     (tmp_path / "cassettes" / "empty.yaml").write_text("")
     result = pytest_in(tmp_path)
-    assert result.returncode == 2 and "empty.yaml: empty file: not a cassette" in result.stdout, result.stdout[-2000:]
+    assert result.returncode == 2 and "empty.yaml: empty file: not a cassette" in result.stdout, (
+        result.stdout[-2000:]
+    )
     assert main(["verify", str(tmp_path / "cassettes")]) == 2
 
 
@@ -83,10 +108,17 @@ def test_verify_skips_each_hostile_entry_with_one_line_and_judges_the_rest(tmp_p
     judged = [json.loads(line)["cassette"] for line in out.splitlines()]
     assert code == 2 and judged == [str(cassettes / "aimlapi" / "ok.yaml")]
     lines = err.splitlines()
-    for name, why in (("root", "symlink leading out of"), ("outside.yaml", "symlink leading out of"),
-                      ("aimlapi/pipe.yaml", "a FIFO"), ("loop-a.yaml", "symlink loop"), ("aimlapi/up", "symlink cycle"),
-                      ("empty.yaml", "empty file")):
-        assert sum(line.startswith(f"chatconform: {cassettes / name}") and why in line for line in lines) == 1, lines
+    for name, why in (
+        ("root", "symlink leading out of"),
+        ("outside.yaml", "symlink leading out of"),
+        ("aimlapi/pipe.yaml", "a FIFO"),
+        ("loop-a.yaml", "symlink loop"),
+        ("aimlapi/up", "symlink cycle"),
+        ("empty.yaml", "empty file"),
+    ):
+        assert (
+            sum(line.startswith(f"chatconform: {cassettes / name}") and why in line for line in lines) == 1
+        ), lines
     assert "Traceback" not in err
 
 

@@ -19,16 +19,30 @@ from chatconform.cli import main
 
 
 def entry(i: int, verdict: str = "pass", **over) -> dict:
-    base = {"provider": "aimlapi", "model": "m", "check": f"check.{i}", "verdict": verdict, "origin": "live",
-            "exchange": f"ex{i}", "test_id": f"t{i}", "reason": None, "findings": [],
-            "observations": {"finish_reasons": ["stop", None], "completion_tokens": 5, "no_limit_sent": True}}
+    base = {
+        "provider": "aimlapi",
+        "model": "m",
+        "check": f"check.{i}",
+        "verdict": verdict,
+        "origin": "live",
+        "exchange": f"ex{i}",
+        "test_id": f"t{i}",
+        "reason": None,
+        "findings": [],
+        "observations": {"finish_reasons": ["stop", None], "completion_tokens": 5, "no_limit_sent": True},
+    }
     return {**base, **over}
 
 
-GOOD = {"results": [entry(1), entry(2, "xfail"), entry(3, "gap")], "spend": {"spent_usd": 0.01},
-        "specs": {"p/s": {"sha256": "a" * 64, "path": "specs/p/s.json", "openapi": "3.0.0", "lint": []}}}
-DRIFT = {"changes": [{"path": "POST /x", "kind": "bound-tightened", "breaking": False, "detail": "2 -> 1"}],
-         "breaking": False}
+GOOD = {
+    "results": [entry(1), entry(2, "xfail"), entry(3, "gap")],
+    "spend": {"spent_usd": 0.01},
+    "specs": {"p/s": {"sha256": "a" * 64, "path": "specs/p/s.json", "openapi": "3.0.0", "lint": []}},
+}
+DRIFT = {
+    "changes": [{"path": "POST /x", "kind": "bound-tightened", "breaking": False, "detail": "2 -> 1"}],
+    "breaking": False,
+}
 
 
 def _with(change) -> dict:
@@ -59,8 +73,14 @@ BAD_FILES = [
     ("specs a list", _with(lambda d: d.update(specs=["x"]))),
     ("sha256 a number", _with(lambda d: d["specs"]["p/s"].update(sha256=5))),
     ("observations a list", _with(lambda d: d["results"][0].update(observations=[1]))),
-    ("completion_tokens a string", _with(lambda d: d["results"][0]["observations"].update(completion_tokens="5"))),
-    ("finish_reasons a string", _with(lambda d: d["results"][0]["observations"].update(finish_reasons="stop"))),
+    (
+        "completion_tokens a string",
+        _with(lambda d: d["results"][0]["observations"].update(completion_tokens="5")),
+    ),
+    (
+        "finish_reasons a string",
+        _with(lambda d: d["results"][0]["observations"].update(finish_reasons="stop")),
+    ),
     ("unknown top key", _with(lambda d: d.update(resluts=[]))),
     ("unknown entry key", _with(lambda d: d["results"][0].update(verdcit="pass"))),
     ("other schema", _with(lambda d: d.update(schema="chatconform-results/99"))),
@@ -96,19 +116,35 @@ def test_a_bad_results_file_is_one_line_exit_2_in_gate(tmp_path, capsys, name, c
 @pytest.mark.parametrize("name,content", BAD_FILES, ids=[n for n, _ in BAD_FILES])
 def test_a_bad_results_or_history_file_is_one_line_exit_2_in_report(tmp_path, capsys, name, content):
     good, bad = _write(tmp_path / "good.json", GOOD), _write(tmp_path / "bad.json", content)
-    code, _, err = run(["report", "--results", bad, "--history", tmp_path / "h", "--out", tmp_path / "s.html"], capsys)
+    code, _, err = run(
+        ["report", "--results", bad, "--history", tmp_path / "h", "--out", tmp_path / "s.html"], capsys
+    )
     assert code == 2 and "bad.json" in one_line(err) and not (tmp_path / "s.html").exists()
     history = tmp_path / "history"
     history.mkdir()
     _write(history / "results-old.json", content)
-    code, _, err = run(["report", "--results", good, "--history", history, "--out", tmp_path / "s.html"], capsys)
+    code, _, err = run(
+        ["report", "--results", good, "--history", history, "--out", tmp_path / "s.html"], capsys
+    )
     assert code == 2 and "results-old.json" in one_line(err)
 
 
-@pytest.mark.parametrize("drift", ["missing", "{oops", [1], {"changes": "x"}, {"changes": [None]},
-                                   {"changes": [{"path": "p", "kind": "k", "breaking": "yes", "detail": ""}]},
-                                   {"changes": [{"path": "p", "kind": "k", "breaking": True, "extra": 1}]},
-                                   {"changes": [], "breaking": True}, {"results": []}, "folder", "fifo"])
+@pytest.mark.parametrize(
+    "drift",
+    [
+        "missing",
+        "{oops",
+        [1],
+        {"changes": "x"},
+        {"changes": [None]},
+        {"changes": [{"path": "p", "kind": "k", "breaking": "yes", "detail": ""}]},
+        {"changes": [{"path": "p", "kind": "k", "breaking": True, "extra": 1}]},
+        {"changes": [], "breaking": True},
+        {"results": []},
+        "folder",
+        "fifo",
+    ],
+)
 def test_a_bad_drift_file_is_one_line_exit_2(tmp_path, capsys, drift):
     good = _write(tmp_path / "good.json", GOOD)
     path = tmp_path / "drift.json"
@@ -128,16 +164,30 @@ def test_a_good_drift_file_is_read(tmp_path, capsys):
     assert code == 6 and "no regression" in out  # 6: its gap row is not acknowledged
 
 
-@pytest.mark.parametrize("candidate,why", [
-    ({"results": []}, "judged nothing"),
-    ({"results": [entry(1, "unavailable"), entry(2, "not-run"), entry(3, "gap"), entry(4, "conflict")]},
-     "judged nothing"),
-    (_with(lambda d: d["results"][0].update(verdict="passed")), "'passed'"),
-    (_with(lambda d: d["results"][0].update(verdict="PASS")), "'PASS'"),
-])
+@pytest.mark.parametrize(
+    "candidate,why",
+    [
+        ({"results": []}, "judged nothing"),
+        (
+            {
+                "results": [
+                    entry(1, "unavailable"),
+                    entry(2, "not-run"),
+                    entry(3, "gap"),
+                    entry(4, "conflict"),
+                ]
+            },
+            "judged nothing",
+        ),
+        (_with(lambda d: d["results"][0].update(verdict="passed")), "'passed'"),
+        (_with(lambda d: d["results"][0].update(verdict="PASS")), "'PASS'"),
+    ],
+)
 def test_the_gate_never_says_no_regression_for_nothing_or_unknown_words(tmp_path, capsys, candidate, why):
     good, new = _write(tmp_path / "good.json", GOOD), _write(tmp_path / "new.json", candidate)
-    code, out, err = run(["gate", "--baseline", good, "--candidate", new, "--output", tmp_path / "gate.md"], capsys)
+    code, out, err = run(
+        ["gate", "--baseline", good, "--candidate", new, "--output", tmp_path / "gate.md"], capsys
+    )
     unknown = why.startswith("'")  # a word this version does not know: unreadable input, exit 2
     assert code == (2 if unknown else 1) and "no regression" not in out
     assert why in one_line(err) and "new.json" in err
@@ -146,7 +196,9 @@ def test_the_gate_never_says_no_regression_for_nothing_or_unknown_words(tmp_path
 
 def test_unknown_words_in_the_baseline_fail_the_gate_too(tmp_path, capsys):
     old = _write(tmp_path / "old.json", _with(lambda d: d["results"][1].update(verdict="skipped")))
-    code, out, err = run(["gate", "--baseline", old, "--candidate", _write(tmp_path / "g.json", GOOD)], capsys)
+    code, out, err = run(
+        ["gate", "--baseline", old, "--candidate", _write(tmp_path / "g.json", GOOD)], capsys
+    )
     assert code == 2 and "'skipped'" in one_line(err) and "no regression" not in out
 
 
@@ -165,9 +217,11 @@ def test_an_output_that_is_a_folder_or_a_file_in_the_way_is_one_line(tmp_path, c
     good = _write(tmp_path / "good.json", GOOD)
     folder, afile = tmp_path / "folder", _write(tmp_path / "afile", "x")
     folder.mkdir()
-    argv = {"out": ["report", "--results", good, "--history", tmp_path / "h", "--out", folder],
-            "history": ["report", "--results", good, "--history", afile, "--out", tmp_path / "s.html"],
-            "output": ["gate", "--baseline", good, "--candidate", good, "--output", folder]}[target]
+    argv = {
+        "out": ["report", "--results", good, "--history", tmp_path / "h", "--out", folder],
+        "history": ["report", "--results", good, "--history", afile, "--out", tmp_path / "s.html"],
+        "output": ["gate", "--baseline", good, "--candidate", good, "--output", folder],
+    }[target]
     code, _, err = run(argv, capsys)
     assert code == 2 and str(folder if target != "history" else afile) in one_line(err)
 
@@ -175,7 +229,9 @@ def test_an_output_that_is_a_folder_or_a_file_in_the_way_is_one_line(tmp_path, c
 def test_a_hostile_started_at_stays_inside_the_history_folder(tmp_path, capsys):
     results = _write(tmp_path / "r.json", _with(lambda d: d.update(started_at="../../../escaped")))
     history = tmp_path / "a" / "history"
-    code, _, _ = run(["report", "--results", results, "--history", history, "--out", tmp_path / "s.html"], capsys)
+    code, _, _ = run(
+        ["report", "--results", results, "--history", history, "--out", tmp_path / "s.html"], capsys
+    )
     created = {p for p in tmp_path.rglob("*") if p.is_file()} - {results, tmp_path / "s.html"}
     assert code == 0 and len(created) == 1 and all(p.parent == history for p in created), created
 
@@ -183,13 +239,31 @@ def test_a_hostile_started_at_stays_inside_the_history_folder(tmp_path, capsys):
 def test_no_key_reaches_the_summary_the_history_or_the_gate(tmp_path, capsys, monkeypatch):
     canary = "sk-canary-0123456789abcdef"
     monkeypatch.setenv("OPENAI_API_KEY", canary)
-    leaky = _with(lambda d: d["results"][0].update(
-        verdict="fail", reason=f"echoed {canary}", model=canary,
-        findings=[{"severity": "violation", "message": f"key {canary} & Bearer {canary}"}]))
+    leaky = _with(
+        lambda d: d["results"][0].update(
+            verdict="fail",
+            reason=f"echoed {canary}",
+            model=canary,
+            findings=[{"severity": "violation", "message": f"key {canary} & Bearer {canary}"}],
+        )
+    )
     results, history = _write(tmp_path / "r.json", leaky), tmp_path / "h"
-    assert run(["report", "--results", results, "--history", history, "--out", tmp_path / "s.html"], capsys)[0] == 0
-    code, out, _ = run(["gate", "--baseline", _write(tmp_path / "g.json", GOOD), "--candidate", results,
-                        "--output", tmp_path / "gate.md"], capsys)
+    assert (
+        run(["report", "--results", results, "--history", history, "--out", tmp_path / "s.html"], capsys)[0]
+        == 0
+    )
+    code, out, _ = run(
+        [
+            "gate",
+            "--baseline",
+            _write(tmp_path / "g.json", GOOD),
+            "--candidate",
+            results,
+            "--output",
+            tmp_path / "gate.md",
+        ],
+        capsys,
+    )
     assert code == 1 and "New failures (1)" in out and canary not in out
     written = [p for p in tmp_path.rglob("*") if p.is_file() and p.name not in ("r.json",)]
     assert {p.name for p in written} >= {"s.html", "gate.md"} and len(list(history.iterdir())) == 1
@@ -199,10 +273,24 @@ def test_no_key_reaches_the_summary_the_history_or_the_gate(tmp_path, capsys, mo
 
 def test_gate_markdown_from_hostile_strings_is_inert(tmp_path, capsys):
     hostile = "x](javascript:alert(1)) <img src=x onerror=alert(1)> `code` @everyone\n# heading | t |"
-    bad = _with(lambda d: d["results"][0].update(
-        verdict="fail", check=hostile, model=hostile, findings=[{"severity": "violation", "message": hostile}]))
-    code, out, _ = run(["gate", "--baseline", _write(tmp_path / "g.json", GOOD),
-                        "--candidate", _write(tmp_path / "b.json", bad)], capsys)
+    bad = _with(
+        lambda d: d["results"][0].update(
+            verdict="fail",
+            check=hostile,
+            model=hostile,
+            findings=[{"severity": "violation", "message": hostile}],
+        )
+    )
+    code, out, _ = run(
+        [
+            "gate",
+            "--baseline",
+            _write(tmp_path / "g.json", GOOD),
+            "--candidate",
+            _write(tmp_path / "b.json", bad),
+        ],
+        capsys,
+    )
     row = next(line for line in out.splitlines() if line.startswith("- `aimlapi`"))
     assert code == 1 and "\\<img" in row and "\\](javascript" in row and "\n# heading" not in out
     assert "@\u200beveryone" in row

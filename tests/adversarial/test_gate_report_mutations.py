@@ -22,32 +22,82 @@ from hypothesis import strategies as st
 from chatconform.cli import main
 from chatconform.model.verdict import VERDICTS
 
-OBS = {"status": 200, "finish_reasons": ["stop", None], "completion_tokens": 12, "model": "m", "no_limit_sent": True}
-FINDING = {"check": "c", "severity": "violation", "kind": "claim", "at": "$.x", "message": "bad", "says": "q",
-           "source": "https://example.org/doc", "extra": {"subject": "s", "consequence": "c",
-                                                          "sides": [{"source": "a", "says": "b"}]}}
+OBS = {
+    "status": 200,
+    "finish_reasons": ["stop", None],
+    "completion_tokens": 12,
+    "model": "m",
+    "no_limit_sent": True,
+}
+FINDING = {
+    "check": "c",
+    "severity": "violation",
+    "kind": "claim",
+    "at": "$.x",
+    "message": "bad",
+    "says": "q",
+    "source": "https://example.org/doc",
+    "extra": {"subject": "s", "consequence": "c", "sides": [{"source": "a", "says": "b"}]},
+}
 
 
 def _entry(i: int, verdict: str) -> dict:
-    return {"provider": "p", "model": f"m{i % 2}", "check": f"check.{i}", "verdict": verdict, "origin": "live",
-            "exchange": f"ex{i}", "findings": [copy.deepcopy(FINDING)] if verdict != "pass" else [],
-            "duration_s": 0.1, "reason": "why" if verdict != "pass" else None, "test_id": f"t{i}",
-            "observations": dict(OBS)}
+    return {
+        "provider": "p",
+        "model": f"m{i % 2}",
+        "check": f"check.{i}",
+        "verdict": verdict,
+        "origin": "live",
+        "exchange": f"ex{i}",
+        "findings": [copy.deepcopy(FINDING)] if verdict != "pass" else [],
+        "duration_s": 0.1,
+        "reason": "why" if verdict != "pass" else None,
+        "test_id": f"t{i}",
+        "observations": dict(OBS),
+    }
 
 
-RESULTS = {"schema": "chatconform-results/1", "tool_version": "0", "mode": "replay",
-           "started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T00:01:00+00:00", "python": "3",
-           "counts": {"pass": 2}, "specs": {"p/s": {"path": "specs/p/s.json", "sha256": "a" * 64, "openapi": "3.0.0",
-                                                    "url": "https://example.org/s.json", "lint": []}},
-           "spend": {"spent_usd": 0.01, "limit_usd": 1.0, "requests": 2, "tokens": 30, "refused": 0},
-           "results": [_entry(0, "pass"), _entry(1, "fail"), _entry(2, "xfail"), _entry(3, "conflict"),
-                       _entry(4, "unavailable")]}
-DRIFT = {"changes": [{"path": "POST /x", "kind": "bound-loosened", "breaking": False, "detail": "1 -> 2"}],
-         "breaking": False}
+RESULTS = {
+    "schema": "chatconform-results/1",
+    "tool_version": "0",
+    "mode": "replay",
+    "started_at": "2026-01-01T00:00:00+00:00",
+    "finished_at": "2026-01-01T00:01:00+00:00",
+    "python": "3",
+    "counts": {"pass": 2},
+    "specs": {
+        "p/s": {
+            "path": "specs/p/s.json",
+            "sha256": "a" * 64,
+            "openapi": "3.0.0",
+            "url": "https://example.org/s.json",
+            "lint": [],
+        }
+    },
+    "spend": {"spent_usd": 0.01, "limit_usd": 1.0, "requests": 2, "tokens": 30, "refused": 0},
+    "results": [
+        _entry(0, "pass"),
+        _entry(1, "fail"),
+        _entry(2, "xfail"),
+        _entry(3, "conflict"),
+        _entry(4, "unavailable"),
+    ],
+}
+DRIFT = {
+    "changes": [{"path": "POST /x", "kind": "bound-loosened", "breaking": False, "detail": "1 -> 2"}],
+    "breaking": False,
+}
 
-ODD = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False), st.text(max_size=5),
-                st.sampled_from(["1.5", "0", "pass", "passed", "", "<script>x</script>", *VERDICTS]),
-                st.lists(st.integers(0, 2), max_size=2), st.dictionaries(st.text(max_size=3), st.none(), max_size=2))
+ODD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.sampled_from(["1.5", "0", "pass", "passed", "", "<script>x</script>", *VERDICTS]),
+    st.lists(st.integers(0, 2), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.none(), max_size=2),
+)
 
 
 WORDS = [*VERDICTS, "unavailable", "not-run", "gap", "passed", "PASS", "skipped", "", "<b>x</b>"]
@@ -96,7 +146,9 @@ def mutated(draw, base):
         elif how == "odd":
             parent[key] = draw(ODD)
         elif how == "deep":
-            parent[key] = _deep(draw(st.sampled_from([5, 201, 600])))  # the limit is 200; 10^5 is a named case
+            parent[key] = _deep(
+                draw(st.sampled_from([5, 201, 600]))
+            )  # the limit is 200; 10^5 is a named case
         elif how == "extra" and isinstance(parent[key], dict):
             parent[key][draw(st.sampled_from(["verdcit", "x", "model"]))] = draw(ODD)
         elif how == "number-as-text":
@@ -127,21 +179,36 @@ def _promise(code: int, err: str, seconds: float) -> None:
 
 def _judged_in_known_words(doc) -> bool:
     rows = doc.get("results") if isinstance(doc, dict) else None
-    return (isinstance(rows, list) and all(isinstance(r, dict) and r.get("verdict") in VERDICTS for r in rows)
-            and any(r.get("verdict") in ("pass", "fail", "xfail") for r in rows))
+    return (
+        isinstance(rows, list)
+        and all(isinstance(r, dict) and r.get("verdict") in VERDICTS for r in rows)
+        and any(r.get("verdict") in ("pass", "fail", "xfail") for r in rows)
+    )
 
 
-FAST = settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @FAST
-@given(baseline=st.one_of(st.just(RESULTS), mutated(RESULTS)), candidate=mutated(RESULTS),
-       drift=st.one_of(st.none(), st.just(DRIFT), mutated(DRIFT)))
+@given(
+    baseline=st.one_of(st.just(RESULTS), mutated(RESULTS)),
+    candidate=mutated(RESULTS),
+    drift=st.one_of(st.none(), st.just(DRIFT), mutated(DRIFT)),
+)
 def test_gate_on_mutated_files_keeps_the_promise(baseline, candidate, drift):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        argv = ["gate", "--baseline", _write(folder / "old.json", baseline),
-                "--candidate", _write(folder / "new.json", candidate), "--output", folder / "gate.md"]
+        argv = [
+            "gate",
+            "--baseline",
+            _write(folder / "old.json", baseline),
+            "--candidate",
+            _write(folder / "new.json", candidate),
+            "--output",
+            folder / "gate.md",
+        ]
         if drift is not None:
             argv += ["--drift", _write(folder / "drift.json", drift)]
         code, out, err, seconds = _run(argv)
@@ -162,8 +229,17 @@ def test_report_on_mutated_files_keeps_the_promise(results, history):
         runs.mkdir()
         if history is not None:
             _write(runs / "results-2025.json", history)
-        code, _, err, seconds = _run(["report", "--results", _write(folder / "results.json", results),
-                                      "--history", runs, "--out", folder / "summary.html"])
+        code, _, err, seconds = _run(
+            [
+                "report",
+                "--results",
+                _write(folder / "results.json", results),
+                "--history",
+                runs,
+                "--out",
+                folder / "summary.html",
+            ]
+        )
         _promise(code, err, seconds)
         assert code in (0, 2)
         kept = sorted(p.name for p in runs.iterdir())
@@ -180,8 +256,17 @@ def test_report_on_mutated_files_keeps_the_promise(results, history):
 def test_the_model_gate_on_mutated_files_keeps_the_promise(data, pair):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        code, out, err, seconds = _run(["gate", "--results", _write(folder / "run.json", data), "--models", pair,
-                                        "--output", folder / "gate.md"])
+        code, out, err, seconds = _run(
+            [
+                "gate",
+                "--results",
+                _write(folder / "run.json", data),
+                "--models",
+                pair,
+                "--output",
+                folder / "gate.md",
+            ]
+        )
         _promise(code, err, seconds)
         if code == 0:
             assert "gate: no regression" in out and _judged_in_known_words(data)

@@ -28,9 +28,16 @@ from chatconform.live.scenarios import BY_ID
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 2.0
 HANG = 30  # a hang guard, not a speed target: without a deadline these calls never end
-ANSWER = json.dumps({"id": "x", "object": "chat.completion", "created": 1, "model": "ref", "choices": [
-    {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
+ANSWER = json.dumps(
+    {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "ref",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+).encode()
 
 
 def _read_request(conn: socket.socket) -> None:
@@ -42,8 +49,14 @@ def _read_request(conn: socket.socket) -> None:
             return
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
-    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(
-        b"content-length:")), 0)
+    length = next(
+        (
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        0,
+    )
     while len(body) < length:
         body += conn.recv(65536)
 
@@ -62,12 +75,16 @@ def endless_stream(conn):
 
 
 def slow_body(conn):
-    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(ANSWER))
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(ANSWER)
+    )
     _trickle(conn, ANSWER)
 
 
 def slow_headers(conn):
-    _trickle(conn, b"HTTP/1.1 200 OK\r\n" + b"x-padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n" * 100)
+    _trickle(
+        conn, b"HTTP/1.1 200 OK\r\n" + b"x-padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n" * 100
+    )
 
 
 def headers_then_silence(conn):
@@ -82,19 +99,25 @@ def huge_headers(conn):
 
 
 def broken_chunks(conn):
-    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
-                 b"zz\r\nnot a chunk size\r\n")
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+        b"zz\r\nnot a chunk size\r\n"
+    )
 
 
 def lying_length(conn):
-    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n"
-                 b"connection: close\r\n\r\n" + ANSWER)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n"
+        b"connection: close\r\n\r\n" + ANSWER
+    )
 
 
 def gzip_bomb(conn):
     bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
-    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\n"
-                 b"content-length: %d\r\n\r\n" % len(bomb) + bomb)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\n"
+        b"content-length: %d\r\n\r\n" % len(bomb) + bomb
+    )
 
 
 @contextmanager
@@ -131,9 +154,14 @@ def hostile(behaviour):
 
 
 CASES = [
-    (endless_stream, "deadline"), (slow_body, "deadline"), (slow_headers, "deadline"),
-    (headers_then_silence, "deadline"), (huge_headers, "RemoteProtocolError"),
-    (broken_chunks, "RemoteProtocolError"), (lying_length, "RemoteProtocolError"), (gzip_bomb, "bytes (decompressed)"),
+    (endless_stream, "deadline"),
+    (slow_body, "deadline"),
+    (slow_headers, "deadline"),
+    (headers_then_silence, "deadline"),
+    (huge_headers, "RemoteProtocolError"),
+    (broken_chunks, "RemoteProtocolError"),
+    (lying_length, "RemoteProtocolError"),
+    (gzip_bomb, "bytes (decompressed)"),
 ]
 
 
@@ -143,8 +171,15 @@ def test_a_hostile_server_is_an_unavailable_provider_with_its_cause_never_a_hang
     policy = RetryPolicy(attempts=2, deadline=DEADLINE, max_body_bytes=8 * 1024 * 1024, sleep=sleeps.append)
     with hostile(behaviour) as base:
         start = time.monotonic()
-        result = call("POST", f"{base}/chat/completions", {"content-type": "application/json"}, b"{}",
-                      policy=policy, provider="openai-compatible", model="ref")
+        result = call(
+            "POST",
+            f"{base}/chat/completions",
+            {"content-type": "application/json"},
+            b"{}",
+            policy=policy,
+            provider="openai-compatible",
+            model="ref",
+        )
         spent = time.monotonic() - start
     assert result.outcome == "provider-unavailable" and result.exchange is None, result
     assert result.detail.startswith(f"{base}/chat/completions: ") and cause in result.detail, result.detail
@@ -166,10 +201,34 @@ def test_a_live_run_against_a_server_that_trickles_ends_with_an_unavailable_row_
     env.update(CHATCONFORM_SPECS=str(ROOT / "specs"), CHATCONFORM_CACHE=str(tmp_path / ".cache"), SLOWKEY="k")
     with hostile(slow_body) as base:
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "cassettes", "--mode", "live",
-             "--base-url", base, "--api-key-env", "SLOWKEY", "--model", "ref", "-k", "live-basic",
-             "--deadline", str(DEADLINE), "--budget-usd", "1"],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "no:cacheprovider",
+                "cassettes",
+                "--mode",
+                "live",
+                "--base-url",
+                base,
+                "--api-key-env",
+                "SLOWKEY",
+                "--model",
+                "ref",
+                "-k",
+                "live-basic",
+                "--deadline",
+                str(DEADLINE),
+                "--budget-usd",
+                "1",
+            ],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert result.returncode == 6, result.stdout[-3000:]
     rows = json.loads((tmp_path / "reports" / "results.json").read_text())["results"]
     assert [r["verdict"] for r in rows] == ["unavailable"]
@@ -178,7 +237,12 @@ def test_a_live_run_against_a_server_that_trickles_ends_with_an_unavailable_row_
 
 
 def test_a_target_that_answers_in_time_is_judged_as_before(reference_server):
-    target = Target("openai-compatible", "ref", base_url=reference_server.base_url("openai"),
-                    key_env="CHATCONFORM_REFERENCE_KEY", origin="reference")
+    target = Target(
+        "openai-compatible",
+        "ref",
+        base_url=reference_server.base_url("openai"),
+        key_env="CHATCONFORM_REFERENCE_KEY",
+        origin="reference",
+    )
     outcome = run(target, BY_ID["basic"], None, RetryPolicy(attempts=1, deadline=DEADLINE))
     assert outcome.result.outcome == "answered" and outcome.result.exchange.response.status == 200

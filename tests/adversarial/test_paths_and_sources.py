@@ -18,23 +18,58 @@ from chatconform.cli import main
 
 SPEC = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}}
 BASE = [
-    {"id": "p/one", "kind": "spec", "provider": "p", "models": ["m"], "url": "https://example.org/a/one.json"},
+    {
+        "id": "p/one",
+        "kind": "spec",
+        "provider": "p",
+        "models": ["m"],
+        "url": "https://example.org/a/one.json",
+    },
     {"id": "p/docs/page", "kind": "doc", "url": "https://example.org/a/page.md"},
 ]
 FIELDS = ["id", "kind", "url", "page", "provider", "models"]
-TRAVERSAL = ["../../x", "../" * 6 + "escape", "a/../../b", "/abs", "<ABS>/abs", "a\\..\\b", ".", "..",
-             "a/./b", "a\x00b", "", "~/x", "a/", "/", "p/one/../../../../x", ".git/config"]
-URLS = ["file:///etc/passwd", "https://example.org/../../../etc/passwd", "https://../x.json",
-        "https://example.org/a/one.json/../../..", "https://example.org/a/%2e%2e/one.json", "not a url"]
+TRAVERSAL = [
+    "../../x",
+    "../" * 6 + "escape",
+    "a/../../b",
+    "/abs",
+    "<ABS>/abs",
+    "a\\..\\b",
+    ".",
+    "..",
+    "a/./b",
+    "a\x00b",
+    "",
+    "~/x",
+    "a/",
+    "/",
+    "p/one/../../../../x",
+    ".git/config",
+]
+URLS = [
+    "file:///etc/passwd",
+    "https://example.org/../../../etc/passwd",
+    "https://../x.json",
+    "https://example.org/a/one.json/../../..",
+    "https://example.org/a/%2e%2e/one.json",
+    "not a url",
+]
 
 scalars = st.one_of(st.integers(-5, 5), st.booleans(), st.text(max_size=6))
-wrong = st.one_of(st.integers(-5, 5), st.booleans(), st.lists(st.integers(0, 3), max_size=2),
-                  st.dictionaries(st.sampled_from(["a", "b"]), st.integers(0, 3), max_size=2))
-keys = st.one_of(st.sampled_from(["provder", "ids", "Models", "sources", "kindd", "URL", "model"]),
-                 st.text(max_size=8))
+wrong = st.one_of(
+    st.integers(-5, 5),
+    st.booleans(),
+    st.lists(st.integers(0, 3), max_size=2),
+    st.dictionaries(st.sampled_from(["a", "b"]), st.integers(0, 3), max_size=2),
+)
+keys = st.one_of(
+    st.sampled_from(["provder", "ids", "Models", "sources", "kindd", "URL", "model"]), st.text(max_size=8)
+)
 traversal = st.tuples(st.just("id"), st.sampled_from(TRAVERSAL))
 mutation = st.one_of(
-    traversal, traversal, traversal,  # listed thrice: the case that matters most is drawn most often
+    traversal,
+    traversal,
+    traversal,  # listed thrice: the case that matters most is drawn most often
     st.tuples(st.just("id"), st.text(max_size=12)),
     st.tuples(st.just("unknown"), keys, scalars),
     st.tuples(st.just("wrong"), st.sampled_from(FIELDS), wrong),
@@ -84,8 +119,11 @@ def _apply(entries: list[dict], top: dict, change, which: int, absolute: str) ->
 
 def _tree(folder: Path, skip: Path) -> dict[str, bytes]:
     # the spec cache (CHATCONFORM_CACHE, set below) is where a pull may keep what it checked: derived data
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file() and not p.is_relative_to(skip) and not p.is_relative_to(folder / "cache")}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_relative_to(skip) and not p.is_relative_to(folder / "cache")
+    }
 
 
 @settings(max_examples=max(settings().max_examples, 40), deadline=None)
@@ -119,11 +157,17 @@ def _pull_mutated(changes, update: bool) -> int:
         before = _tree(outer, specs)
         out, err = io.StringIO(), io.StringIO()
         env = {"CHATCONFORM_ROOT": str(root), "CHATCONFORM_CACHE": str(outer / "cache")}
-        with mock.patch.dict(os.environ, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with (
+            mock.patch.dict(os.environ, env),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
             code = main(["specs", "pull", "--mirror", str(mirror)] + (["--update"] if update else []))
         assert code in (0, 1, 2, 6)
         if code == 2:
-            assert err.getvalue().startswith("chatconform: ") and err.getvalue().count("\n") == 1, err.getvalue()
+            assert err.getvalue().startswith("chatconform: ") and err.getvalue().count("\n") == 1, (
+                err.getvalue()
+            )
             assert not (specs / "specs.lock").exists()
         assert _tree(outer, specs) == before
         assert not Path(absolute).exists()
@@ -135,18 +179,26 @@ def _pull_mutated(changes, update: bool) -> int:
         return code
 
 
-@pytest.mark.parametrize("provider, model, label", [
-    ("../../p", "../..", "x/../../../y"), ("/abs", "a\x00b", ".."), ("p", "google/../../m", "../scenario"),
-    ("..", ".", "/"), ("p", "C:\\m", "s?*:<>|"),
-])
+@pytest.mark.parametrize(
+    "provider, model, label",
+    [
+        ("../../p", "../..", "x/../../../y"),
+        ("/abs", "a\x00b", ".."),
+        ("p", "google/../../m", "../scenario"),
+        ("..", ".", "/"),
+        ("p", "C:\\m", "s?*:<>|"),
+    ],
+)
 def test_regression_cassettes_stay_inside_their_folder(tmp_path, provider, model, label):
     from dataclasses import replace
 
-    from tests.builders import completion, exchange
     from chatconform.recording.recorder import save_regression
+    from tests.builders import completion, exchange
 
     folder = tmp_path / "deep" / "cassettes"
-    ex = replace(exchange({"model": "m", "messages": []}, completion()), provider=provider, model=model, label=label)
+    ex = replace(
+        exchange({"model": "m", "messages": []}, completion()), provider=provider, model=model, label=label
+    )
     saved = save_regression(ex, folder, "test")
     assert saved.resolve().is_relative_to(folder.resolve()) and saved.is_file()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == [saved]
@@ -180,14 +232,17 @@ def test_inside_refuses_a_symlink_out(tmp_path):
         inside(tmp_path / "in", "link/x.json")
 
 
-@pytest.mark.parametrize("entry, top, expected", [
-    ({"provder": "p"}, {}, "unknown key 'provder' in [[source]] #1 ('p/one'); did you mean 'provider'?"),
-    ({"Models": ["m"]}, {}, "unknown key 'Models' in [[source]] #1 ('p/one'); did you mean 'models'?"),
-    ({}, {"sources": [dict(BASE[0])]}, "unknown key 'sources' in the top level; did you mean 'source'?"),
-    ({"models": "m"}, {}, "'models' in [[source]] #1 ('p/one') must be an array, not a string"),
-    ({"url": 5}, {}, "'url' in [[source]] #1 ('p/one') must be a string, not an integer"),
-    ({"kind": ["spec"]}, {}, "'kind' in [[source]] #1 ('p/one') must be a string, not an array"),
-])
+@pytest.mark.parametrize(
+    "entry, top, expected",
+    [
+        ({"provder": "p"}, {}, "unknown key 'provder' in [[source]] #1 ('p/one'); did you mean 'provider'?"),
+        ({"Models": ["m"]}, {}, "unknown key 'Models' in [[source]] #1 ('p/one'); did you mean 'models'?"),
+        ({}, {"sources": [dict(BASE[0])]}, "unknown key 'sources' in the top level; did you mean 'source'?"),
+        ({"models": "m"}, {}, "'models' in [[source]] #1 ('p/one') must be an array, not a string"),
+        ({"url": 5}, {}, "'url' in [[source]] #1 ('p/one') must be a string, not an integer"),
+        ({"kind": ["spec"]}, {}, "'kind' in [[source]] #1 ('p/one') must be a string, not an array"),
+    ],
+)
 def test_a_misspelt_or_mistyped_sources_key_is_one_line_with_a_hint(tmp_path, entry, top, expected):
     from chatconform.model.errors import UsageError
     from chatconform.specs import load_catalog

@@ -17,12 +17,36 @@ from tests.rawhttp import CHAT_BODY, CHAT_PATH, assert_chat_works, assert_error_
 KEY = "mutation-test-key"
 BASE = post(CHAT_PATH, CHAT_BODY, KEY)
 # stand-ins for a 70,000-byte header line, 120 headers and 100,000 open brackets (Hypothesis prints the tokens)
-BIG = {b"<LONG>": b"x-a: " + b"b" * 70_000 + b"\r\n", b"<FLOOD>": b"".join(b"x-%d: y\r\n" % i for i in range(120)),
-       b"<DEEP>": b"[" * 100_000}
-TOKENS = [b"\r\n", b"\n", b"\r", b":", b" ", b"\x00", b"\xff\xfe", b"\\ud800", *BIG, b'{"a":' * 30,
-          b"content-length: -1\r\n", b"content-length: 99999999999999999999\r\n", b"content-length: 5\r\n",
-          b"transfer-encoding: chunked\r\n", b"HTTP/0.9", b"HTTP/2.0", b"GET", b"POST / HTTP/1.1\r\n",
-          b" folded-continuation\r\n", b"no-colon-header\r\n", b"%00", b"/../..", b"?x=\x7f"]
+BIG = {
+    b"<LONG>": b"x-a: " + b"b" * 70_000 + b"\r\n",
+    b"<FLOOD>": b"".join(b"x-%d: y\r\n" % i for i in range(120)),
+    b"<DEEP>": b"[" * 100_000,
+}
+TOKENS = [
+    b"\r\n",
+    b"\n",
+    b"\r",
+    b":",
+    b" ",
+    b"\x00",
+    b"\xff\xfe",
+    b"\\ud800",
+    *BIG,
+    b'{"a":' * 30,
+    b"content-length: -1\r\n",
+    b"content-length: 99999999999999999999\r\n",
+    b"content-length: 5\r\n",
+    b"transfer-encoding: chunked\r\n",
+    b"HTTP/0.9",
+    b"HTTP/2.0",
+    b"GET",
+    b"POST / HTTP/1.1\r\n",
+    b" folded-continuation\r\n",
+    b"no-colon-header\r\n",
+    b"%00",
+    b"/../..",
+    b"?x=\x7f",
+]
 position = st.integers(min_value=0, max_value=len(BASE))
 mutation = st.one_of(
     st.tuples(st.just("delete"), position, st.integers(1, 40)),
@@ -40,7 +64,7 @@ def mutate(data: bytes, changes) -> bytes:
         arg = BIG.get(arg, arg)
         at %= len(data) + 1
         if kind == "delete":
-            data = data[:at] + data[at + arg:]
+            data = data[:at] + data[at + arg :]
         elif kind == "insert":
             data = data[:at] + arg + data[at:]
         elif kind == "cut":
@@ -48,7 +72,7 @@ def mutate(data: bytes, changes) -> bytes:
         else:
             lines = data.split(b"\r\n")
             i = at % len(lines)
-            lines[i:i + 1] = [arg.rstrip(b"\r\n")] if kind == "line" else [lines[i], lines[i]]
+            lines[i : i + 1] = [arg.rstrip(b"\r\n")] if kind == "line" else [lines[i], lines[i]]
             data = b"\r\n".join(lines)
     return data
 
@@ -86,8 +110,12 @@ def test_a_line_change_can_break_the_framing(server):
 
 
 def _serve(port: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "chatconform.cli", "serve", "--port", port],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "chatconform.cli", "serve", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("port", ["-1", "70000", "65536"])

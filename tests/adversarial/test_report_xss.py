@@ -24,8 +24,10 @@ from chatconform.reporting._html import SEARCH_JS
 from tests.report.browser import chromium
 
 TITLE = "chatconform summary"
-SCRIPT = "<script>document.title='PWNED-script';document.documentElement.setAttribute('data-pwned','1')</script>"
-IMG = "\"><img src=x onerror=\"document.title='PWNED-img'\">"
+SCRIPT = (
+    "<script>document.title='PWNED-script';document.documentElement.setAttribute('data-pwned','1')</script>"
+)
+IMG = '"><img src=x onerror="document.title=\'PWNED-img\'">'
 SVG = "'><svg onload=document.title='PWNED-svg'>"
 CLOSE = "</title></style></code><script>document.title='PWNED-close'</script>"
 JS = "javascript:document.title='PWNED-link'"
@@ -64,33 +66,82 @@ class Dom(HTMLParser):
 
 
 def entry(i: int, verdict: str, **over) -> dict:
-    base = {"provider": "aimlapi", "model": f"m{i}", "check": f"check.{i}", "verdict": verdict, "origin": "live",
-            "exchange": f"ex{i}", "findings": [], "duration_s": 0.0, "reason": None, "test_id": f"t{i}",
-            "observations": {}}
+    base = {
+        "provider": "aimlapi",
+        "model": f"m{i}",
+        "check": f"check.{i}",
+        "verdict": verdict,
+        "origin": "live",
+        "exchange": f"ex{i}",
+        "findings": [],
+        "duration_s": 0.0,
+        "reason": None,
+        "test_id": f"t{i}",
+        "observations": {},
+    }
     return {**base, **over}
 
 
 def hostile_results() -> dict:
     """A results.json with every payload in every string field the page shows."""
-    finding = {"check": SCRIPT, "severity": "violation", "kind": "claim", "at": IMG, "message": SCRIPT + IMG,
-               "says": SVG + CLOSE, "source": JS}
-    conflict = {"check": "docs-conflict.x", "severity": "warning", "kind": "docs-conflict", "message": SCRIPT,
-                "extra": {"subject": SCRIPT + IMG, "consequence": CLOSE,
-                          "sides": [{"source": JS, "says": SCRIPT}, {"source": JS_SPACED, "says": IMG},
-                                    {"source": "https://example.org/a?b=\"><script>x</script>", "says": "ok"}]}}
+    finding = {
+        "check": SCRIPT,
+        "severity": "violation",
+        "kind": "claim",
+        "at": IMG,
+        "message": SCRIPT + IMG,
+        "says": SVG + CLOSE,
+        "source": JS,
+    }
+    conflict = {
+        "check": "docs-conflict.x",
+        "severity": "warning",
+        "kind": "docs-conflict",
+        "message": SCRIPT,
+        "extra": {
+            "subject": SCRIPT + IMG,
+            "consequence": CLOSE,
+            "sides": [
+                {"source": JS, "says": SCRIPT},
+                {"source": JS_SPACED, "says": IMG},
+                {"source": 'https://example.org/a?b="><script>x</script>', "says": "ok"},
+            ],
+        },
+    }
     results = [
         entry(1, "fail", model=SCRIPT, check=IMG, findings=[finding], reason=SVG, exchange=CLOSE),
-        entry(2, "xfail", provider=IMG, model=SVG, check=SCRIPT, findings=[{**finding, "source": JS_SPACED}],
-              reason=SCRIPT),
+        entry(
+            2,
+            "xfail",
+            provider=IMG,
+            model=SVG,
+            check=SCRIPT,
+            findings=[{**finding, "source": JS_SPACED}],
+            reason=SCRIPT,
+        ),
         entry(3, "gap", check=CLOSE, reason=IMG + SCRIPT),
         entry(4, "pass", check=SVG, findings=[{**finding, "severity": "warning"}]),
         entry(5, "conflict", check="docs-conflict.x", findings=[conflict]),
     ]
-    specs = {SCRIPT: {"path": IMG, "sha256": SVG + "0" * 60, "openapi": CLOSE, "url": JS, "lint": []},
-             "ok/spec": {"path": "specs/ok.json", "sha256": "a" * 64, "openapi": "3.0.0",
-                         "url": "https://example.org/spec.json", "lint": []}}
-    return {"schema": "chatconform-results/1", "mode": SCRIPT, "started_at": "2026-01-02T03:04:05+00:00",
-            "counts": {SCRIPT: 1}, "specs": specs, "spend": {"spent_usd": 0.0, "limit_usd": 1.0}, "results": results}
+    specs = {
+        SCRIPT: {"path": IMG, "sha256": SVG + "0" * 60, "openapi": CLOSE, "url": JS, "lint": []},
+        "ok/spec": {
+            "path": "specs/ok.json",
+            "sha256": "a" * 64,
+            "openapi": "3.0.0",
+            "url": "https://example.org/spec.json",
+            "lint": [],
+        },
+    }
+    return {
+        "schema": "chatconform-results/1",
+        "mode": SCRIPT,
+        "started_at": "2026-01-02T03:04:05+00:00",
+        "counts": {SCRIPT: 1},
+        "specs": specs,
+        "spend": {"spent_usd": 0.0, "limit_usd": 1.0},
+        "results": results,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +156,17 @@ def page(tmp_path_factory) -> Path:
         item["reason"] = CLOSE + SCRIPT
     (history / "results-2026-01-01T000000Z0000.json").write_text(json.dumps(old))
     (folder / "results.json").write_text(json.dumps(hostile_results()))
-    code = main(["report", "--results", str(folder / "results.json"), "--history", str(history),
-                 "--out", str(folder / "summary.html")])
+    code = main(
+        [
+            "report",
+            "--results",
+            str(folder / "results.json"),
+            "--history",
+            str(history),
+            "--out",
+            str(folder / "summary.html"),
+        ]
+    )
     assert code == 0
     return folder / "summary.html"
 
@@ -136,7 +196,9 @@ def test_only_http_links_are_links(page, tmp_path):
     assert 'https://example.org/a?b="><script>x</script>' in hrefs  # an http link, its quote escaped
     inside = [h for h in hrefs if not h.startswith(("http://", "https://"))]
     ids = {attrs.get("id") for _, attrs in dom.tags}
-    assert all(re.fullmatch(r"#[a-z][a-z0-9-]*", h) and h[1:] in ids for h in inside), inside  # the page's own
+    assert all(re.fullmatch(r"#[a-z][a-z0-9-]*", h) and h[1:] in ids for h in inside), (
+        inside
+    )  # the page's own
     text = "".join(dom.text)
     assert JS in text and JS_SPACED.strip() in text  # the javascript: sources are shown as text
 
@@ -146,8 +208,12 @@ def test_the_policy_forbids_a_script_that_got_into_the_page(page, tmp_path):
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', markup).group(1)
     digest = base64.b64encode(hashlib.sha256(SEARCH_JS.encode()).digest()).decode()
     assert re.findall(r"script-src ([^;]*)", policy.replace("&#x27;", "'")) == [f"'sha256-{digest}'"]
-    assert markup.count("<script") == 1 and f"<script>{SEARCH_JS}</script>" in markup  # the hash is of this text
-    injected = markup.replace("<body>", f"<body>{SCRIPT}<img src=x onerror=\"document.title='PWNED-img'\">", 1)
+    assert (
+        markup.count("<script") == 1 and f"<script>{SEARCH_JS}</script>" in markup
+    )  # the hash is of this text
+    injected = markup.replace(
+        "<body>", f"<body>{SCRIPT}<img src=x onerror=\"document.title='PWNED-img'\">", 1
+    )
     with_policy = tmp_path / "with-policy.html"
     with_policy.write_text(injected, encoding="utf-8")
     without = tmp_path / "without-policy.html"

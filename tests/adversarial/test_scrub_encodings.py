@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -86,9 +85,15 @@ def _escaped(text: str, which: list[bool]) -> str:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.recursive(st.dictionaries(st.sampled_from(NAMES), leaf, max_size=3),
-                    lambda inner: st.dictionaries(st.sampled_from(NAMES), inner, max_size=3), max_leaves=8),
-       st.lists(st.booleans(), min_size=1, max_size=7), st.booleans())
+@given(
+    st.recursive(
+        st.dictionaries(st.sampled_from(NAMES), leaf, max_size=3),
+        lambda inner: st.dictionaries(st.sampled_from(NAMES), inner, max_size=3),
+        max_leaves=8,
+    ),
+    st.lists(st.booleans(), min_size=1, max_size=7),
+    st.booleans(),
+)
 def test_the_fast_path_never_spares_a_json_text_the_tree_walk_would_change(value, which, known):
     # report, gate and merge (and every body) skip the tree walk when the text looks clean: with ASCII letters
     # written as \u escapes anywhere, that must still mean the parsed value holds nothing to remove
@@ -108,8 +113,9 @@ def test_a_key_split_over_stream_events_is_removed_from_what_they_add_up_to(cuts
     if raw_lines:  # non-JSON data lines, as some servers send text
         body = "".join(f"data: {p}\n\n" for p in pieces)
     else:
-        body = "".join(f"data: {json.dumps({'choices': [{'index': 0, 'delta': {'content': p}}]})}\n\n"
-                       for p in pieces)
+        body = "".join(
+            f"data: {json.dumps({'choices': [{'index': 0, 'delta': {'content': p}}]})}\n\n" for p in pieces
+        )
     out = scrub_body((body + "data: [DONE]\n\n").encode(), known_secrets([KEY])).decode()
     assert KEY not in _assembled(out) and "<redacted>" in _assembled(out)
     assert _assembled(out).endswith(" bye")  # what is not the key stays
@@ -127,35 +133,61 @@ def _assembled(stream: str) -> str:
 
 
 def test_a_clean_stream_and_a_stream_without_known_keys_stay_byte_for_byte():
-    body = "".join(f"data: {json.dumps({'choices': [{'index': 0, 'delta': {'content': p}}]})}\n\n"
-                   for p in ("Hel", "lo", " there")) + "data: [DONE]\n\n"
+    body = (
+        "".join(
+            f"data: {json.dumps({'choices': [{'index': 0, 'delta': {'content': p}}]})}\n\n"
+            for p in ("Hel", "lo", " there")
+        )
+        + "data: [DONE]\n\n"
+    )
     assert scrub_body(body, known_secrets([KEY])) == body and scrub_body(body, []) == body
     other = f"id {base64.b64encode(b'nothing secret here').decode()}"
     assert scrub.scrub_text(other, known_secrets([KEY])) == other
 
 
 def _results(rows) -> dict:
-    return {"schema": "chatconform-results/1", "mode": "live", "started_at": "2026-01-01T00:00:00+00:00",
-            "results": rows, "specs": {}, "spend": {"usd": 0.0}}
+    return {
+        "schema": "chatconform-results/1",
+        "mode": "live",
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "results": rows,
+        "specs": {},
+        "spend": {"usd": 0.0},
+    }
 
 
 def _row(i: int, verdict: str, text: str, **extra) -> dict:
-    finding = {"severity": "violation", "message": text, "check": "c",
-               "extra": {"api_key": extra.pop("named", "")}}
-    return {"provider": "p", "model": "m", "check": f"c{i}", "verdict": verdict, "origin": "live",
-            "exchange": f"https://h.example/v1?key={extra.pop('param', 'x')}", "test_id": f"t{i}",
-            "reason": text if verdict != "fail" else None, "findings": [finding] if verdict == "fail" else []}
+    finding = {
+        "severity": "violation",
+        "message": text,
+        "check": "c",
+        "extra": {"api_key": extra.pop("named", "")},
+    }
+    return {
+        "provider": "p",
+        "model": "m",
+        "check": f"c{i}",
+        "verdict": verdict,
+        "origin": "live",
+        "exchange": f"https://h.example/v1?key={extra.pop('param', 'x')}",
+        "test_id": f"t{i}",
+        "reason": text if verdict != "fail" else None,
+        "findings": [finding] if verdict == "fail" else [],
+    }
 
 
-def test_keys_in_results_and_history_files_are_not_copied_out_by_merge_report_or_gate(tmp_path, monkeypatch,
-                                                                                      capsys):
+def test_keys_in_results_and_history_files_are_not_copied_out_by_merge_report_or_gate(
+    tmp_path, monkeypatch, capsys
+):
     known, named, bearer, param = canary("env"), canary("named"), canary("bearer"), canary("param")
     monkeypatch.setenv("OPENAI_API_KEY", known)  # the run knows this one; the others only the name nets catch
     told = " ".join(encodings(known).values())
     inputs = tmp_path / "inputs"
     inputs.mkdir()
-    shard = [_row(1, "fail", f"echoed {told} Bearer {bearer}", named=named, param=param),
-             _row(2, "pass", told)]
+    shard = [
+        _row(1, "fail", f"echoed {told} Bearer {bearer}", named=named, param=param),
+        _row(2, "pass", told),
+    ]
     (inputs / "a.json").write_text(json.dumps(_results(shard[:1])))
     (inputs / "b.json").write_text(json.dumps(_results(shard[1:])))
     (inputs / "base.json").write_text(json.dumps(_results([_row(1, "pass", told), _row(2, "pass", told)])))
@@ -163,12 +195,31 @@ def test_keys_in_results_and_history_files_are_not_copied_out_by_merge_report_or
     history.mkdir(parents=True)
     (history / "results-2025.json").write_text(json.dumps({**_results(shard), "started_at": "2025"}))
     out = tmp_path / "out"
-    codes = [main(["merge", str(inputs / "a.json"), str(inputs / "b.json"), "--output",
-                   str(out / "merged.json")]),
-             main(["report", "--results", str(out / "merged.json"), "--history", str(history),
-                   "--out", str(out / "summary.html")]),
-             main(["gate", "--baseline", str(inputs / "base.json"), "--candidate", str(inputs / "a.json"),
-                   "--output", str(out / "gate.md")])]
+    codes = [
+        main(["merge", str(inputs / "a.json"), str(inputs / "b.json"), "--output", str(out / "merged.json")]),
+        main(
+            [
+                "report",
+                "--results",
+                str(out / "merged.json"),
+                "--history",
+                str(history),
+                "--out",
+                str(out / "summary.html"),
+            ]
+        ),
+        main(
+            [
+                "gate",
+                "--baseline",
+                str(inputs / "base.json"),
+                "--candidate",
+                str(inputs / "a.json"),
+                "--output",
+                str(out / "gate.md"),
+            ]
+        ),
+    ]
     printed = "".join(capsys.readouterr())
     assert codes == [0, 0, 1] and {"merged.json", "summary.html", "gate.md"} <= files_below(out)
     assert leaks(inputs, {"env": known}) != {}  # the inputs do hold them: the test can fail
@@ -181,12 +232,17 @@ def test_a_docs_page_holding_a_key_is_pinned_redacted(tmp_path, monkeypatch, cap
     monkeypatch.setenv("ACME_API_KEY", key)  # named like a key: the run knows it
     specs, mirror = tmp_path / "specs", tmp_path / "mirror"
     specs.mkdir()
-    (specs / "sources.toml").write_text('[[source]]\nid = "acme/page"\nkind = "doc"\nprovider = "acme"\n'
-                                        'url = "https://docs.acme.example/chat.md"\n')
+    (specs / "sources.toml").write_text(
+        '[[source]]\nid = "acme/page"\nkind = "doc"\nprovider = "acme"\n'
+        'url = "https://docs.acme.example/chat.md"\n'
+    )
     page = mirror / "docs.acme.example" / "chat.md"
     page.parent.mkdir(parents=True)
-    page.write_text("# Chat\n\n" + "\n".join(f"- {name}: `{form}`" for name, form in encodings(key).items())
-                    + "\n\ncurl -H 'Authorization: Bearer <YOUR_KEY>' https://api.acme.example\n")
+    page.write_text(
+        "# Chat\n\n"
+        + "\n".join(f"- {name}: `{form}`" for name, form in encodings(key).items())
+        + "\n\ncurl -H 'Authorization: Bearer <YOUR_KEY>' https://api.acme.example\n"
+    )
     monkeypatch.setenv("CHATCONFORM_ROOT", str(tmp_path))
     monkeypatch.setenv("CHATCONFORM_CACHE", str(tmp_path / ".cache"))
     assert main(["specs", "pull", "--mirror", str(mirror), "--update"]) == 0

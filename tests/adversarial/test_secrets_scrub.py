@@ -13,22 +13,45 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatconform.recording import keys
-from chatconform.recording import scrub
+from chatconform.recording import keys, scrub
 from chatconform.recording.recorder import Scrubber
-from chatconform.recording.scrub import REDACTED, find_leaks, is_secret_name, request_secrets, scrub_body, scrub_headers
+from chatconform.recording.scrub import (
+    REDACTED,
+    find_leaks,
+    is_secret_name,
+    request_secrets,
+    scrub_body,
+    scrub_headers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CANARY = "cc-canary-hyp-5e1f0a9b7c3d"
 PREFIXES = ["", "x-", "X-Upstream-", "my_", "client.", "proxy-"]
-SUFFIXES = ["key", "api-key", "Api-Key", "api_key", "apikey", "apiKey", "token", "access_token", "Access-Token",
-            "accessToken", "secret", "client_secret", "password", "signature", "sig", "credentials"]
+SUFFIXES = [
+    "key",
+    "api-key",
+    "Api-Key",
+    "api_key",
+    "apikey",
+    "apiKey",
+    "token",
+    "access_token",
+    "Access-Token",
+    "accessToken",
+    "secret",
+    "client_secret",
+    "password",
+    "signature",
+    "sig",
+    "credentials",
+]
 SCHEMES = ["", "Bearer ", "bearer  ", "Token ", "Custom-Scheme ", "Digest "]
 NEUTRAL = ["model", "content", "max_tokens", "total_tokens", "role", "finish_reason", "id", "index", "tokens"]
 
 # a bare `signature` is an integrity value the model wrote (Anthropic's thinking blocks), not a credential
 secret_names = st.builds(lambda p, s: p + s, st.sampled_from(PREFIXES), st.sampled_from(SUFFIXES)).filter(
-    lambda name: name.lower() not in keys.INTEGRITY_FIELDS)
+    lambda name: name.lower() not in keys.INTEGRITY_FIELDS
+)
 json_leaf = st.one_of(st.integers(-9, 9), st.booleans(), st.none(), st.text(max_size=8))
 
 
@@ -40,8 +63,10 @@ def planted_json(draw):
         if draw(st.booleans()):
             value = [*draw(st.lists(json_leaf, max_size=2)), value]
         else:
-            value = {**draw(st.dictionaries(st.sampled_from(NEUTRAL), json_leaf, max_size=3)),
-                     draw(st.sampled_from(["choices", "delta", "debug", "meta", "0"])): value}
+            value = {
+                **draw(st.dictionaries(st.sampled_from(NEUTRAL), json_leaf, max_size=3)),
+                draw(st.sampled_from(["choices", "delta", "debug", "meta", "0"])): value,
+            }
     return value
 
 
@@ -59,13 +84,24 @@ def test_a_secret_named_field_at_any_depth_is_redacted_in_json_and_sse(value, as
 @given(secret_names, st.sampled_from(SCHEMES), st.sampled_from(["json", "sse-comment", "header", "text"]))
 def test_a_credential_header_of_any_name_and_scheme_is_redacted_and_its_echo_too(name, scheme, echo_in):
     scrubber = Scrubber()
-    request = type("Req", (), {"headers": {name: scheme + CANARY}, "uri": "http://127.0.0.1/v1/x", "body": b"{}"})()
+    request = type(
+        "Req", (), {"headers": {name: scheme + CANARY}, "uri": "http://127.0.0.1/v1/x", "body": b"{}"}
+    )()
     scrubber.request(request)
     assert find_leaks(json.dumps(request.headers), [CANARY]) == []
-    body = {"json": json.dumps({"note": f"you sent {CANARY}"}), "sse-comment": f": {CANARY}\n\ndata: {{}}\n\n",
-            "text": f"echo {CANARY}", "header": "{}"}[echo_in]
-    response = scrubber.response({"status": {"code": 200, "message": f"OK {CANARY}"},
-                                  "headers": {"x-echo": [f"{scheme}{CANARY}"]}, "body": {"string": body.encode()}})
+    body = {
+        "json": json.dumps({"note": f"you sent {CANARY}"}),
+        "sse-comment": f": {CANARY}\n\ndata: {{}}\n\n",
+        "text": f"echo {CANARY}",
+        "header": "{}",
+    }[echo_in]
+    response = scrubber.response(
+        {
+            "status": {"code": 200, "message": f"OK {CANARY}"},
+            "headers": {"x-echo": [f"{scheme}{CANARY}"]},
+            "body": {"string": body.encode()},
+        }
+    )
     assert find_leaks(repr(response), [CANARY]) == []
 
 
@@ -78,20 +114,34 @@ def test_a_key_named_query_parameter_is_redacted_on_any_request(name, streamed, 
     assert CANARY not in scrub.scrub_text(f"GET {url} failed")  # an error message quoting the URL
 
 
-@pytest.mark.parametrize("header,value", [
-    ("Authorization", f"Basic {base64.b64encode(f'user:{CANARY}'.encode()).decode()}"),
-    ("Cookie", f"a=1; session={CANARY}"), ("Proxy-Authorization", f"Token {CANARY}")])
+@pytest.mark.parametrize(
+    "header,value",
+    [
+        ("Authorization", f"Basic {base64.b64encode(f'user:{CANARY}'.encode()).decode()}"),
+        ("Cookie", f"a=1; session={CANARY}"),
+        ("Proxy-Authorization", f"Token {CANARY}"),
+    ],
+)
 def test_a_password_inside_basic_or_a_cookie_is_learned_so_its_echo_goes(header, value):
     assert CANARY in request_secrets({header: value})
-    assert CANARY not in scrub.scrub_text(f"welcome {CANARY}", scrub.known_secrets(request_secrets({header: value})))
+    assert CANARY not in scrub.scrub_text(
+        f"welcome {CANARY}", scrub.known_secrets(request_secrets({header: value}))
+    )
 
 
 def test_every_key_variable_the_run_knows_is_scrubbed(monkeypatch):
     from chatconform.providers.profiles import PROFILES
 
     monkeypatch.setattr(keys, "_REGISTERED", set())
-    names = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "CHATCONFORM_API_KEY", "MY_KEY_VAR", "LATER_VAR", "X_TOKEN",
-             *(p.key_env for p in PROFILES.values())}
+    names = {
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "CHATCONFORM_API_KEY",
+        "MY_KEY_VAR",
+        "LATER_VAR",
+        "X_TOKEN",
+        *(p.key_env for p in PROFILES.values()),
+    }
     for index, name in enumerate(sorted(names)):
         monkeypatch.setenv(name, f"{CANARY}-{index}")
     monkeypatch.setenv("CHATCONFORM_API_KEY_ENV", "LATER_VAR")
@@ -130,8 +180,20 @@ def test_binary_and_odd_bodies_keep_their_type_and_lose_the_value():
     assert CANARY not in scrub.scrub_url(f"http://[::1/v1?key={CANARY}", [CANARY])  # not a valid URL
 
 
-@pytest.mark.parametrize("name", NEUTRAL + ["prompt_tokens", "completion_tokens_details", "x-ratelimit-remaining-tokens",
-                                            "monkey", "keyboard", "tokenizer", "logprobs", "system_fingerprint"])
+@pytest.mark.parametrize(
+    "name",
+    NEUTRAL
+    + [
+        "prompt_tokens",
+        "completion_tokens_details",
+        "x-ratelimit-remaining-tokens",
+        "monkey",
+        "keyboard",
+        "tokenizer",
+        "logprobs",
+        "system_fingerprint",
+    ],
+)
 def test_ordinary_field_names_are_not_credentials(name):
     assert not is_secret_name(name)
 
@@ -159,14 +221,70 @@ def test_clean_recorded_bodies_stay_byte_for_byte():
 
 # fragments that each net reacts to, in every case, with the separators around them and the four non-ASCII
 # letters IGNORECASE matches to ASCII ones
-_TEXT_PARTS = ["Authorization", "AUTHORIZATION: ", "proxy-authorization=", "Cookie: a=b", "set-cookie:", "api-key",
-               "X-Api-KEY: ", "x-my-Token = ", "secret", "Bearer ", "bearer ", "BASIC ", "dXNlcjpwYXNz",
-               "sk-live-0123456789abcdef", "api_key=", "apiKey=", "%6Bey=", "access_token=abc", "sig=1", "?", "&",
-               ";", "=", "\"", "\\\"", "\"token\": \"", "\"client_secret\":\"", "\"max_tokens\": 12", ": ", "\n",
-               " ", "\t", "<", "'", "x", "Key", "passwd", "PassPhrase=", "credentials", "value", "0", "\u0130", "\u0131",
-               "\u017f", "\u212a", "ſecret", "x-İkey: ", "\u212aey=", "é", "ß", "·", "X-", "-", "x-app-SECRET: ",
-               "Set-Cookie= ", "Basic dXNlcjpwYXNzd29yZA== ", "\"password\" : \"", "\\\\\"", "abcd1234",
-               "Bearer abcd1234", "Signature=", "x_sig="]
+_TEXT_PARTS = [
+    "Authorization",
+    "AUTHORIZATION: ",
+    "proxy-authorization=",
+    "Cookie: a=b",
+    "set-cookie:",
+    "api-key",
+    "X-Api-KEY: ",
+    "x-my-Token = ",
+    "secret",
+    "Bearer ",
+    "bearer ",
+    "BASIC ",
+    "dXNlcjpwYXNz",
+    "sk-live-0123456789abcdef",
+    "api_key=",
+    "apiKey=",
+    "%6Bey=",
+    "access_token=abc",
+    "sig=1",
+    "?",
+    "&",
+    ";",
+    "=",
+    '"',
+    '\\"',
+    '"token": "',
+    '"client_secret":"',
+    '"max_tokens": 12',
+    ": ",
+    "\n",
+    " ",
+    "\t",
+    "<",
+    "'",
+    "x",
+    "Key",
+    "passwd",
+    "PassPhrase=",
+    "credentials",
+    "value",
+    "0",
+    "\u0130",
+    "\u0131",
+    "\u017f",
+    "\u212a",
+    "ſecret",
+    "x-İkey: ",
+    "\u212aey=",
+    "é",
+    "ß",
+    "·",
+    "X-",
+    "-",
+    "x-app-SECRET: ",
+    "Set-Cookie= ",
+    "Basic dXNlcjpwYXNzd29yZA== ",
+    '"password" : "',
+    '\\\\"',
+    "abcd1234",
+    "Bearer abcd1234",
+    "Signature=",
+    "x_sig=",
+]
 
 
 def _every_pattern(text: str) -> str:
@@ -208,14 +326,23 @@ def test_folding_keeps_every_character_one_for_one_and_makes_ignorecase_twins_of
 def test_a_thinking_signature_is_not_a_credential_but_a_query_signature_is():
     # Anthropic requires a thinking block's signature back byte for byte on the next turn: redacting it in a
     # cassette breaks every replayed conversation; a presigned URL's Signature= still grants access
-    block = {"type": "thinking", "thinking": "Let me see.", "signature": "EqQBCkgIARABGAIiQL0c4nary+abc/def=="}
-    delta = {"type": "content_block_delta", "index": 0,
-             "delta": {"type": "signature_delta", "signature": "EqQBCkgIARABGAIiQL0c4nary+abc/def=="}}
+    block = {
+        "type": "thinking",
+        "thinking": "Let me see.",
+        "signature": "EqQBCkgIARABGAIiQL0c4nary+abc/def==",
+    }
+    delta = {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "signature_delta", "signature": "EqQBCkgIARABGAIiQL0c4nary+abc/def=="},
+    }
     for value in (block, delta):
         text = json.dumps(value)
         assert scrub_body(text, []) == text
         assert scrub_body(f"event: x\ndata: {text}\n\n", []) == f"event: x\ndata: {text}\n\n"
         assert scrub.scrub_tree(value) == value
-    assert scrub.scrub_url("https://b.example/f?X-Amz-Signature=abcdef0123456789") \
+    assert (
+        scrub.scrub_url("https://b.example/f?X-Amz-Signature=abcdef0123456789")
         == "https://b.example/f?X-Amz-Signature=<redacted>"
+    )
     assert scrub.scrub_tree({"client_secret": "abcdef0123456789"}) == {"client_secret": "<redacted>"}

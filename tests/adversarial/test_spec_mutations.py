@@ -16,14 +16,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatconform.cli import main
+from chatconform.judging.validators import unchecked_findings, validate
 from chatconform.model.errors import ChatconformError
 from chatconform.model.inputs import InputError, parse_json
-from chatconform.specs.diff import diff_documents
-from chatconform.specs._lint import lint_findings
 from chatconform.model.pointer import REMOVE, apply_fixes, resolve
-from chatconform.judging.validators import unchecked_findings, validate
-from tests.adversarial.spec_project import BASE, GOOD, NO_ID, REQUEST, S, base, chat_interaction, loaded, \
-    write_project
+from chatconform.specs._lint import lint_findings
+from chatconform.specs.diff import diff_documents
+from tests.adversarial.spec_project import (
+    BASE,
+    GOOD,
+    NO_ID,
+    REQUEST,
+    S,
+    base,
+    chat_interaction,
+    loaded,
+    write_project,
+)
 
 SECONDS = 20.0  # one example (small documents) takes milliseconds; the "no hang" line, loose for busy CI
 
@@ -39,14 +48,48 @@ def _pointers(node, at=""):
 
 OBJECTS = sorted(p for p, v in _pointers(BASE) if isinstance(v, dict) and p)
 SCHEMAS = [p for p in OBJECTS if p.startswith("/components/schemas/") or p.endswith("/schema")]
-REFS = ["#/components/schemas/Nope", "#/nope/1", "#", "#/", "#/components/schemas/Completion/properties/~2",
-        "#/paths/~1v1~1threads~1{thread_id}~1messages", "#/paths/~1v1~1threads~1%7Bthread_id%7D~1messages",
-        "#/properties/id", "other.json#/x", "http://127.0.0.1:9/x.json", "urn:x:y", S + "Completion",
-        S + "Choice", "#%2Fcomponents", 5, None, [], {"$ref": S + "Choice"}]
-WRONG = st.one_of(st.sampled_from(["10", "", "x", "3.0", "file", True, False, None, -1, 0, 1e308, [], {}]),
-                  st.lists(st.sampled_from([1, "a", None]), max_size=3), st.integers(-3, 3))
-KEYWORDS = ["maxItems", "maximum", "minimum", "minLength", "required", "type", "enum", "properties", "items",
-            "pattern", "anyOf", "nullable", "exclusiveMinimum", "$ref", "description"]
+REFS = [
+    "#/components/schemas/Nope",
+    "#/nope/1",
+    "#",
+    "#/",
+    "#/components/schemas/Completion/properties/~2",
+    "#/paths/~1v1~1threads~1{thread_id}~1messages",
+    "#/paths/~1v1~1threads~1%7Bthread_id%7D~1messages",
+    "#/properties/id",
+    "other.json#/x",
+    "http://127.0.0.1:9/x.json",
+    "urn:x:y",
+    S + "Completion",
+    S + "Choice",
+    "#%2Fcomponents",
+    5,
+    None,
+    [],
+    {"$ref": S + "Choice"},
+]
+WRONG = st.one_of(
+    st.sampled_from(["10", "", "x", "3.0", "file", True, False, None, -1, 0, 1e308, [], {}]),
+    st.lists(st.sampled_from([1, "a", None]), max_size=3),
+    st.integers(-3, 3),
+)
+KEYWORDS = [
+    "maxItems",
+    "maximum",
+    "minimum",
+    "minLength",
+    "required",
+    "type",
+    "enum",
+    "properties",
+    "items",
+    "pattern",
+    "anyOf",
+    "nullable",
+    "exclusiveMinimum",
+    "$ref",
+    "description",
+]
 
 mutation = st.one_of(
     st.tuples(st.just("list-for-object"), st.sampled_from(OBJECTS)),
@@ -55,8 +98,12 @@ mutation = st.one_of(
     st.tuples(st.just("cycle"), st.sampled_from(SCHEMAS), st.integers(2, 8)),
     st.tuples(st.just("chain"), st.integers(2, 12), st.integers(2, 8)),
     st.tuples(st.just("keyword"), st.sampled_from(SCHEMAS), st.sampled_from(KEYWORDS), WRONG),
-    st.tuples(st.just("deep"), st.sampled_from(SCHEMAS), st.integers(10, 260),
-              st.sampled_from(["items", "allOf", "properties", "not"])),
+    st.tuples(
+        st.just("deep"),
+        st.sampled_from(SCHEMAS),
+        st.integers(10, 260),
+        st.sampled_from(["items", "allOf", "properties", "not"]),
+    ),
     st.tuples(st.just("drop"), st.sampled_from(["openapi", "paths", "components", "info"])),
     st.tuples(st.just("set"), st.sampled_from(["/openapi", "/paths", "/components/schemas"]), WRONG),
 )
@@ -71,7 +118,9 @@ def mutate(doc: dict, change) -> dict:
         schemas = components.setdefault("schemas", {}) if isinstance(components, dict) else None
         if isinstance(schemas, dict):
             for i in range(length):
-                schemas[f"D{i}"] = {"anyOf": [{"$ref": f"{S}D{(i + 1) % length}"}] * fan + [{"type": "string"}]}
+                schemas[f"D{i}"] = {
+                    "anyOf": [{"$ref": f"{S}D{(i + 1) % length}"}] * fan + [{"type": "string"}]
+                }
             completion = schemas.get("Completion")
             if isinstance(completion, dict) and isinstance(completion.setdefault("properties", {}), dict):
                 completion["properties"]["d"] = {"$ref": S + "D0"}
@@ -99,9 +148,12 @@ def _fix(kind: str, at: str, args):
         if kind == "deep":
             depth, key = args
             for _ in range(depth):
-                node = {key: {"a": node}} if key == "properties" else {key: [node] if key == "allOf" else node}
+                node = (
+                    {key: {"a": node}} if key == "properties" else {key: [node] if key == "allOf" else node}
+                )
             return node
         return REMOVE
+
     return fix
 
 
@@ -122,7 +174,9 @@ def _exercise(doc) -> None:
         for pointer in filter(None, pointers):
             for body in (GOOD, NO_ID, REQUEST, [], "x", None):
                 try:
-                    for finding in validate(spec, pointer, body, check="x") + unchecked_findings(spec, pointer):
+                    for finding in validate(spec, pointer, body, check="x") + unchecked_findings(
+                        spec, pointer
+                    ):
                         _one_line(finding.message)
                 except ChatconformError as err:
                     _one_line(str(err))
@@ -142,8 +196,9 @@ def _exercise(doc) -> None:
 _CACHE = tempfile.mkdtemp(prefix="chatconform-lint-cache-")
 
 
-@settings(max_examples=max(settings().max_examples, 40), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(settings().max_examples, 40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(changes=st.lists(mutation, min_size=1, max_size=3))
 def test_mutated_specs_are_findings_or_one_line(changes):
     doc = base()
@@ -155,8 +210,11 @@ def test_mutated_specs_are_findings_or_one_line(changes):
     assert time.perf_counter() - start < SECONDS
 
 
-@settings(max_examples=max(settings().max_examples // 2, 12), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(settings().max_examples // 2, 12),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(changes=st.lists(mutation, min_size=1, max_size=2))
 def test_mutated_specs_through_the_commands(changes):
     doc = base()
@@ -170,8 +228,11 @@ def test_mutated_specs_through_the_commands(changes):
 
         dump_cassette(cassette, [chat_interaction(GOOD), chat_interaction(NO_ID)], {"origin": "cassette"})
         env = {"CHATCONFORM_ROOT": str(root), "CHATCONFORM_CACHE": str(root / ".cache")}
-        for argv in (["specs", "diff", str(root / "old.json"), str(root / "specs/test/spec.json")],
-                     ["specs", "lint"], ["verify", str(cassette)]):
+        for argv in (
+            ["specs", "diff", str(root / "old.json"), str(root / "specs/test/spec.json")],
+            ["specs", "lint"],
+            ["verify", str(cassette)],
+        ):
             code, err = _run(argv, env)
             assert code in (0, 1, 2, 6), (argv, code, err)
             for line in err.splitlines():

@@ -13,19 +13,34 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chatconform.recording.cassettes import dump_cassette
 from chatconform.cli import main
-from chatconform.specs.diff import diff_documents
-from chatconform.specs._lint import lint_findings
-from chatconform.model.pointer import from_ref, join, resolve, to_fragment
 from chatconform.judging.validators import is_valid, unchecked_findings, validate
+from chatconform.model.pointer import from_ref, join, resolve, to_fragment
+from chatconform.recording.cassettes import dump_cassette
+from chatconform.specs._lint import lint_findings
+from chatconform.specs.diff import diff_documents
 from tests.adversarial.spec_project import CHAT, GOOD, NO_ID, S, base, chat_interaction, loaded, write_project
 from tests.builders import completion
 
 ROOT = Path(__file__).resolve().parents[2]
 O1_MINI = "aimlapi-api-docs/docs/api-references/text-models-llm/OpenAI/o1-mini.json"
-LOGPROBS = join("paths", CHAT, "post", "responses", "200", "content", "application/json", "schema",
-                "properties", "choices", "items", "properties", "logprobs", "anyOf", "0")
+LOGPROBS = join(
+    "paths",
+    CHAT,
+    "post",
+    "responses",
+    "200",
+    "content",
+    "application/json",
+    "schema",
+    "properties",
+    "choices",
+    "items",
+    "properties",
+    "logprobs",
+    "anyOf",
+    "0",
+)
 RESPONSE = join("paths", CHAT, "post", "responses", "200", "content", "application/json", "schema")
 
 
@@ -49,27 +64,52 @@ def checks(line: dict) -> set[str]:
 
 # --- a real upstream revision: AIML's generator wrote refs relative to the schema they sit in ---
 
+
 def test_aiml_relative_refs_are_read_as_meant_and_reported(mirror, project, capsys):
     doc = json.loads((mirror / O1_MINI).read_text())
     spec = loaded(doc)
     relative = [p for p in spec.problems if p.check == "spec-lint.ref-relative"]
-    assert join("paths", CHAT, "post", "responses", "200", "content", "application/json", "schema", "properties",
-                "choices", "items", "properties", "logprobs", "anyOf", "0", "properties", "refusal", "items") \
-        in {p.pointer for p in relative}
+    assert join(
+        "paths",
+        CHAT,
+        "post",
+        "responses",
+        "200",
+        "content",
+        "application/json",
+        "schema",
+        "properties",
+        "choices",
+        "items",
+        "properties",
+        "logprobs",
+        "anyOf",
+        "0",
+        "properties",
+        "refusal",
+        "items",
+    ) in {p.pointer for p in relative}
     assert not [p for p in spec.problems if p.unchecked]
     body = completion(model="openai/o1-mini")
     assert validate(spec, RESPONSE, body, check="x") == []
     refusal = LOGPROBS + "/properties/refusal/items"
     assert resolve(spec.checked, refusal) == {"$ref": to_fragment(LOGPROBS + "/properties/content/items")}
-    body["choices"][0]["logprobs"] = {"content": [], "refusal": [{"token": "a", "logprob": 0.0, "bytes": [97]}]}
+    body["choices"][0]["logprobs"] = {
+        "content": [],
+        "refusal": [{"token": "a", "logprob": 0.0, "bytes": [97]}],
+    }
     assert validate(spec, RESPONSE, body, check="x") == []
-    body["choices"][0]["logprobs"]["refusal"][0]["token"] = 5  # the ref is followed: a refusal item is a token
+    body["choices"][0]["logprobs"]["refusal"][0]["token"] = (
+        5  # the ref is followed: a refusal item is a token
+    )
     [finding] = validate(spec, RESPONSE, body, check="x")
     assert (finding.at, finding.keyword) == ("$.choices[0].logprobs", "anyOf")
     write_project(project, doc)
     assert main(["specs", "lint"]) == 0
     out = capsys.readouterr().out
-    assert f"spec-lint.ref-relative specs/test/spec.json{to_fragment(LOGPROBS)}/properties/refusal/items" in out
+    assert (
+        f"spec-lint.ref-relative specs/test/spec.json{to_fragment(LOGPROBS)}/properties/refusal/items" in out
+    )
 
 
 def test_diff_of_a_real_revision_with_broken_refs_is_notes_not_a_traceback(mirror, capsys):
@@ -84,6 +124,7 @@ def test_diff_of_a_real_revision_with_broken_refs_is_notes_not_a_traceback(mirro
 
 # --- a ref that points at nothing ---
 
+
 def dangling() -> dict:
     doc = base()
     doc["components"]["schemas"]["Completion"]["properties"]["model"] = {"$ref": S + "Nope"}
@@ -94,8 +135,10 @@ def test_a_dangling_ref_is_a_lint_finding_at_its_pointer(project, capsys):
     write_project(project, dangling())
     assert main(["specs", "lint"]) == 0
     out = capsys.readouterr().out
-    assert "spec-lint.ref-dangling specs/test/spec.json#/components/schemas/Completion/properties/model: " \
-           "`$ref` '#/components/schemas/Nope' points at nothing" in out
+    assert (
+        "spec-lint.ref-dangling specs/test/spec.json#/components/schemas/Completion/properties/model: "
+        "`$ref` '#/components/schemas/Nope' points at nothing" in out
+    )
 
 
 def test_a_dangling_ref_makes_verify_say_gap_never_pass(project, capsys):
@@ -116,20 +159,25 @@ def test_a_dangling_ref_in_diff_and_pull_names_file_and_pointer(project, tmp_pat
     new.write_text(json.dumps(dangling()))
     assert main(["specs", "diff", str(old), str(new)]) in (0, 1)
     err = capsys.readouterr().err
-    assert err == f"note: {new}#/components/schemas/Completion/properties/model: `$ref` " \
-                  "'#/components/schemas/Nope' points at nothing (/components/schemas/Nope: nothing at " \
-                  "'/components/schemas' (an object has no 'Nope')); that part is not checked\n"
+    assert (
+        err == f"note: {new}#/components/schemas/Completion/properties/model: `$ref` "
+        "'#/components/schemas/Nope' points at nothing (/components/schemas/Nope: nothing at "
+        "'/components/schemas' (an object has no 'Nope')); that part is not checked\n"
+    )
     mirror = tmp_path / "mirror"
     write_project(project, dangling(), mirror=mirror)
     (project / "specs" / "specs.lock").unlink()
     assert main(["specs", "pull", "--update", "--mirror", str(mirror)]) == 0
     out = capsys.readouterr().out
     assert "test/spec: added in lock" in out
-    assert "warning: 1 $ref problem(s), first at specs/test/spec.json#/components/schemas/Completion/" \
-           "properties/model" in out
+    assert (
+        "warning: 1 $ref problem(s), first at specs/test/spec.json#/components/schemas/Completion/"
+        "properties/model" in out
+    )
 
 
 # --- a ref loop with fan-out ---
+
 
 def looping() -> dict:
     """The response is a loop back to itself (six times) or a completion; and a chain of ten schemas
@@ -138,10 +186,14 @@ def looping() -> dict:
     schemas = doc["components"]["schemas"]
     schemas["Loop"] = {"anyOf": [{"$ref": S + "Loop"}] * 6 + [{"$ref": S + "Completion"}]}
     for i in range(10):
-        schemas[f"D{i}"] = {"type": "object", "properties": {"next": {
-            "anyOf": [{"$ref": f"{S}D{(i + 1) % 10}"}] * 8}}}
+        schemas[f"D{i}"] = {
+            "type": "object",
+            "properties": {"next": {"anyOf": [{"$ref": f"{S}D{(i + 1) % 10}"}] * 8}},
+        }
     schemas["Completion"]["properties"]["chain"] = {"$ref": S + "D0"}
-    doc["paths"][CHAT]["post"]["responses"]["200"]["content"]["application/json"]["schema"] = {"$ref": S + "Loop"}
+    doc["paths"][CHAT]["post"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": S + "Loop"
+    }
     return doc
 
 
@@ -157,7 +209,9 @@ def test_a_loop_is_cut_where_it_closes_and_reported(project):
     spec = loaded(looping())
     cuts = {p.pointer for p in spec.problems if p.check == "spec-lint.ref-cycle"}
     assert {f"/components/schemas/Loop/anyOf/{i}" for i in range(6)} <= cuts
-    assert is_valid(spec, "/components/schemas/Loop", GOOD) and not is_valid(spec, "/components/schemas/Loop", NO_ID)
+    assert is_valid(spec, "/components/schemas/Loop", GOOD) and not is_valid(
+        spec, "/components/schemas/Loop", NO_ID
+    )
     assert not [p for p in spec.problems if p.unchecked]  # the loop adds nothing: nothing goes unchecked
 
 
@@ -165,8 +219,10 @@ def test_diff_and_pull_of_a_looping_spec_finish(project, tmp_path, capsys):
     start = time.perf_counter()
     notes: list = []
     assert {c.kind for c in diff_documents(base(), looping(), notes=notes)} >= {"anyOf-changed"}
-    assert f"{RESPONSE}: schema over 200,000 values or 200 levels once its $refs are inlined: each $ref " \
-           "target inlined once, later uses compared by name" in {f"{n.pointer}: {n.message}" for n in notes}
+    assert (
+        f"{RESPONSE}: schema over 200,000 values or 200 levels once its $refs are inlined: each $ref "
+        "target inlined once, later uses compared by name" in {f"{n.pointer}: {n.message}" for n in notes}
+    )
     assert diff_documents(looping(), looping()) == []
     mirror = tmp_path / "mirror"
     write_project(project, base())
@@ -178,6 +234,7 @@ def test_diff_and_pull_of_a_looping_spec_finish(project, tmp_path, capsys):
 
 
 # --- a ref to another document or a URL is never fetched ---
+
 
 def test_a_ref_to_a_url_is_not_fetched_and_leaves_a_gap(project, capsys):
     with socket.socket() as listener:
@@ -203,6 +260,7 @@ def test_a_ref_to_a_url_is_not_fetched_and_leaves_a_gap(project, capsys):
 
 # --- JSON pointers built from path templates ---
 
+
 def test_pointers_escape_slash_tilde_and_braces():
     doc = {"paths": {"/a~b/{id}/c d%": {"get": 1}}}
     pointer = join("paths", "/a~b/{id}/c d%", "get")
@@ -215,11 +273,15 @@ def test_an_operation_under_a_path_template_is_judged(project):
     spec = loaded(base())
     op = spec.find_operation("get", "/v1/threads/abc/messages")
     pointer = op.responses["200"]["application/json"]
-    assert pointer == "/paths/~1v1~1threads~1{thread_id}~1messages/get/responses/200/content/application~1json/schema"
+    assert (
+        pointer
+        == "/paths/~1v1~1threads~1{thread_id}~1messages/get/responses/200/content/application~1json/schema"
+    )
     assert validate(spec, pointer, {"object": "list", "data": []}, check="x") == []
     [finding] = validate(spec, pointer, {"object": "list", "data": [1, 2, 3, 4]}, check="x")
     assert finding.keyword == "maxItems" and finding.schema_at.startswith(
-        "specs/test/spec.json#/components/schemas/MessageList/")
+        "specs/test/spec.json#/components/schemas/MessageList/"
+    )
     assert unchecked_findings(spec, pointer) == []
 
 

@@ -9,12 +9,12 @@ import os
 
 import pytest
 
-from chatconform.recording.cassettes import dump_cassette
 from chatconform.cli import main
-from chatconform.specs.diff import diff_documents
+from chatconform.judging.validators import validate
+from chatconform.recording.cassettes import dump_cassette
 from chatconform.specs import _lint
 from chatconform.specs._lint import lint_findings
-from chatconform.judging.validators import validate
+from chatconform.specs.diff import diff_documents
 from tests.adversarial.spec_project import CHAT, GOOD, base, chat_interaction, loaded, write_project
 
 FILE = "specs/test/spec.json"
@@ -48,11 +48,18 @@ def responses_as_list(doc):
     doc["paths"][CHAT]["post"]["responses"] = [doc["paths"][CHAT]["post"]["responses"]["200"]]
 
 
-@pytest.mark.parametrize("mutate, pointer, says, gap", [
-    (paths_as_list, "#/paths", "`paths` is a list, not an object; ignored", "spec-gap.no-operation"),
-    (responses_as_list, "#/paths/~1v1~1chat~1completions/post/responses",
-     "`responses` is a list, not an object; ignored", "spec-gap.status.200"),
-])
+@pytest.mark.parametrize(
+    "mutate, pointer, says, gap",
+    [
+        (paths_as_list, "#/paths", "`paths` is a list, not an object; ignored", "spec-gap.no-operation"),
+        (
+            responses_as_list,
+            "#/paths/~1v1~1chat~1completions/post/responses",
+            "`responses` is a list, not an object; ignored",
+            "spec-gap.status.200",
+        ),
+    ],
+)
 def test_containers_of_the_wrong_type_are_findings_and_gaps(project, capsys, mutate, pointer, says, gap):
     doc = base()
     mutate(doc)
@@ -76,8 +83,9 @@ BAD_KEYWORDS = [
 
 
 @pytest.mark.parametrize("where, keyword, value, says", BAD_KEYWORDS)
-def test_a_keyword_of_the_wrong_type_is_a_finding_and_the_rest_is_checked(project, capsys, where, keyword,
-                                                                             value, says):
+def test_a_keyword_of_the_wrong_type_is_a_finding_and_the_rest_is_checked(
+    project, capsys, where, keyword, value, says
+):
     doc = base()
     schema = doc["components"]["schemas"]
     for part in where.split("/"):
@@ -91,8 +99,12 @@ def test_a_keyword_of_the_wrong_type_is_a_finding_and_the_rest_is_checked(projec
     assert [f.at for f in validate(spec, response, {**GOOD, "id": 5}, check="x")] == ["$.id"]
     write_project(project, doc)
     code, lines = lint_lines(capsys)
-    assert code == 0 and any(line.startswith(f"  warning   spec-lint.schema-keyword {FILE}#/components/schemas/"
-                                             f"{where}/{keyword}: {keyword}: ") for line in lines)
+    assert code == 0 and any(
+        line.startswith(
+            f"  warning   spec-lint.schema-keyword {FILE}#/components/schemas/{where}/{keyword}: {keyword}: "
+        )
+        for line in lines
+    )
     code, line = verify_one(project, capsys)
     gaps = [f for f in line["findings"] if f["check"] == "spec-gap.unchecked"]
     if where.startswith("Request"):
@@ -106,15 +118,20 @@ def test_a_bound_that_turns_into_a_string_is_a_change_and_a_note():
     new["components"]["schemas"]["Request"]["properties"]["messages"]["maxItems"] = "10"
     notes: list = []
     changes = diff_documents(base(), new, notes=notes)
-    assert [(c.kind, c.breaking, c.detail) for c in changes] == [("bound-loosened", False, "maxItems 100 -> None")]
+    assert [(c.kind, c.breaking, c.detail) for c in changes] == [
+        ("bound-loosened", False, "maxItems 100 -> None")
+    ]
     assert len(notes) == 1 and notes[0].pointer.endswith("/messages/maxItems")
 
 
-@pytest.mark.parametrize("value, pointer, says", [
-    (None, "", "no `openapi` field: not declared an OpenAPI document (read as OpenAPI 3.0)"),
-    (3, "/openapi", "`openapi` is a number (3), not an OpenAPI version 3.0.x or 3.1.x; ignored"),
-    ("2.0", "/openapi", "`openapi` is a string ('2.0'), not an OpenAPI version 3.0.x or 3.1.x; ignored"),
-])
+@pytest.mark.parametrize(
+    "value, pointer, says",
+    [
+        (None, "", "no `openapi` field: not declared an OpenAPI document (read as OpenAPI 3.0)"),
+        (3, "/openapi", "`openapi` is a number (3), not an OpenAPI version 3.0.x or 3.1.x; ignored"),
+        ("2.0", "/openapi", "`openapi` is a string ('2.0'), not an OpenAPI version 3.0.x or 3.1.x; ignored"),
+    ],
+)
 def test_a_missing_or_odd_openapi_version_is_a_finding(project, capsys, value, pointer, says):
     doc = base()
     doc.pop("openapi") if value is None else doc.update(openapi=value)
@@ -161,10 +178,20 @@ def test_nesting_past_the_bound_is_one_line_and_below_it_works(project, tmp_path
     assert validate(spec, response, GOOD, check="x") == []
 
 
-@pytest.mark.parametrize("corrupt", [b"garbage", b"{}", b"[1]", b'[{"at": 1}]', b"null",
-                                     b'[{"at": "$", "pointer": "", "message": "x", "planted": 1}]',
-                                     b'[{"at": "$", "pointer": "", "message": "x", "severity": "violation"}]',
-                                     "fifo", "folder"])
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        b"garbage",
+        b"{}",
+        b"[1]",
+        b'[{"at": 1}]',
+        b"null",
+        b'[{"at": "$", "pointer": "", "message": "x", "planted": 1}]',
+        b'[{"at": "$", "pointer": "", "message": "x", "severity": "violation"}]',
+        "fifo",
+        "folder",
+    ],
+)
 def test_a_corrupt_lint_cache_is_discarded_and_rebuilt(project, corrupt, monkeypatch):
     monkeypatch.setattr(_lint, "_MEMORY", {})
     spec = loaded(base())

@@ -10,23 +10,58 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatconform.model import stream as sse
 from chatconform.judging.judge import judge
+from chatconform.model import stream as sse
 from chatconform.model.verdict import VERDICTS
 from tests.builders import exchange
 
-REQUEST = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}], "stream": True}
-TOKENS = [b"data: ", b"data:", b"data", b"event: error\n", b"event:", b"id: 7", b"id: \0", b"retry: 12", b": keep",
-          b"\n", b"\r\n", b"\r", b"\n\n", b"\r\n\r\n", b"[DONE]", b"{", b"}", b'"', b"\xff", b"\xc3", b"\xa9",
-          b"\xf0\x9f", b"\x98\x80", b"\xed\xa0\x80", b'{"object":"chat.completion.chunk","choices":[]}',
-          b'{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}', b'{"error":{"code":500}}',
-          b'{"choices":[{"index":"0","delta":null,"finish_reason":7}]}', b'[' * 300, b'{"usage":"many"}']
+REQUEST = {
+    "model": "google/gemini-2.5-flash",
+    "messages": [{"role": "user", "content": "Hi"}],
+    "stream": True,
+}
+TOKENS = [
+    b"data: ",
+    b"data:",
+    b"data",
+    b"event: error\n",
+    b"event:",
+    b"id: 7",
+    b"id: \0",
+    b"retry: 12",
+    b": keep",
+    b"\n",
+    b"\r\n",
+    b"\r",
+    b"\n\n",
+    b"\r\n\r\n",
+    b"[DONE]",
+    b"{",
+    b"}",
+    b'"',
+    b"\xff",
+    b"\xc3",
+    b"\xa9",
+    b"\xf0\x9f",
+    b"\x98\x80",
+    b"\xed\xa0\x80",
+    b'{"object":"chat.completion.chunk","choices":[]}',
+    b'{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}',
+    b'{"error":{"code":500}}',
+    b'{"choices":[{"index":"0","delta":null,"finish_reason":7}]}',
+    b"[" * 300,
+    b'{"usage":"many"}',
+]
 streams = st.one_of(st.lists(st.sampled_from(TOKENS), max_size=60).map(b"".join), st.binary(max_size=300))
 
 
 def _shape(parsed: sse.Parsed):
-    return ([(e.data, e.event, e.id, e.retry) for e in parsed.events], parsed.comments, parsed.incomplete,
-            parsed.invalid_utf8)
+    return (
+        [(e.data, e.event, e.id, e.retry) for e in parsed.events],
+        parsed.comments,
+        parsed.incomplete,
+        parsed.invalid_utf8,
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -38,11 +73,11 @@ def test_the_reader_never_raises_and_reads_the_same_however_the_bytes_are_cut(bo
     fed: list[sse.Event] = []
     while start < len(body):  # reads of random sizes, as a network delivers them
         step = rnd.randint(1, 9)
-        fed += parser.feed(body[start:start + step])
+        fed += parser.feed(body[start : start + step])
         start += step
     assert _shape(parser.close()) == whole
     # feed() returned each event once, in order; only a last one ended by the end of the stream comes at close
-    assert [(e.data, e.event, e.id, e.retry) for e in fed] == whole[0][:len(fed)]
+    assert [(e.data, e.event, e.id, e.retry) for e in fed] == whole[0][: len(fed)]
     assert len(whole[0]) - len(fed) <= 1
 
 
@@ -68,7 +103,7 @@ def test_a_huge_line_read_byte_by_byte_is_read_whole():
     rng, parser, start = random.Random(3), sse.SSEParser(), 0
     while start < len(body):
         step = rng.randint(1, 64)
-        parser.feed(body[start:start + step])
+        parser.feed(body[start : start + step])
         start += step
     assert [len(e.data) for e in parser.close().events] == [200_000]
 

@@ -5,8 +5,8 @@ invalid ones (one rule of the dialect's own contract broken) get a 4xx in the di
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-from chatconform.judging.judge import judge
 from chatconform.dialects import contracts, dialect_named
+from chatconform.judging.judge import judge
 from chatconform.live.calls import Target, send_in_dialect
 from chatconform.live.client import RetryPolicy
 from chatconform.live.dialect_strategies import STRATEGIES
@@ -29,9 +29,16 @@ def operation(store, dialect: str):
 def send(server, dialect: str, body: dict, store, monkeypatch):
     """One body to the reference provider's generic contract as the dialect sends it; its judgement."""
     monkeypatch.setenv("CHATCONFORM_FUZZ_KEY", server.key)
-    target = Target(GENERIC, MODELS[dialect], base_url=server.base_url(GENERIC, dialect),
-                    key_env="CHATCONFORM_FUZZ_KEY", origin="fuzz")
-    result = send_in_dialect(target, dialect_named(dialect).facts.paths[0], body, policy=RetryPolicy(attempts=1))
+    target = Target(
+        GENERIC,
+        MODELS[dialect],
+        base_url=server.base_url(GENERIC, dialect),
+        key_env="CHATCONFORM_FUZZ_KEY",
+        origin="fuzz",
+    )
+    result = send_in_dialect(
+        target, dialect_named(dialect).facts.paths[0], body, policy=RetryPolicy(attempts=1)
+    )
     assert result.exchange is not None, result.detail
     return judge(result.exchange, store)
 
@@ -39,8 +46,11 @@ def send(server, dialect: str, body: dict, store, monkeypatch):
 def behaviour(judgement):
     """What the server did wrong: not our request's own findings, not a named defect of the spec (Anthropic's
     pinned spec predates the ping events its streams send)."""
-    return [f for f in judgement.findings if f.severity in ("violation", "warning")
-            and f.kind not in ("request", "spec-defect")]
+    return [
+        f
+        for f in judgement.findings
+        if f.severity in ("violation", "warning") and f.kind not in ("request", "spec-defect")
+    ]
 
 
 def conforms(judgement, body) -> None:
@@ -65,26 +75,32 @@ def fuzz_check(server, dialect: str, store, monkeypatch, rule, **extra):
     @given(body=strategy)
     def check(body):
         rule(send(server, dialect, body, store, monkeypatch), body)
+
     return check
 
 
 @pytest.mark.parametrize("dialect", MODELS)
-def test_valid_requests_in_each_dialect_succeed_and_conform(reference_server, spec_store, monkeypatch, dialect):
+def test_valid_requests_in_each_dialect_succeed_and_conform(
+    reference_server, spec_store, monkeypatch, dialect
+):
     fuzz_check(reference_server, dialect, spec_store, monkeypatch, conforms)()
 
 
 @pytest.mark.parametrize("dialect", MODELS)
-def test_invalid_requests_in_each_dialect_get_a_4xx_in_its_envelope(reference_server, spec_store, monkeypatch,
-                                                                     dialect):
+def test_invalid_requests_in_each_dialect_get_a_4xx_in_its_envelope(
+    reference_server, spec_store, monkeypatch, dialect
+):
     fuzz_check(reference_server, dialect, spec_store, monkeypatch, refused)()
 
 
-PLANTED = [("messages-accept-invalid", "anthropic-messages", refused),
-           ("messages-error-envelope", "anthropic-messages", refused),
-           ("messages-over-max-tokens", "anthropic-messages", conforms),
-           ("messages-block-index", "anthropic-messages", conforms),
-           ("responses-over-max-output", "openai-responses", conforms),
-           ("responses-sequence-backwards", "openai-responses", conforms)]
+PLANTED = [
+    ("messages-accept-invalid", "anthropic-messages", refused),
+    ("messages-error-envelope", "anthropic-messages", refused),
+    ("messages-over-max-tokens", "anthropic-messages", conforms),
+    ("messages-block-index", "anthropic-messages", conforms),
+    ("responses-over-max-output", "openai-responses", conforms),
+    ("responses-sequence-backwards", "openai-responses", conforms),
+]
 
 
 @pytest.mark.parametrize("fault, dialect, rule", PLANTED, ids=[p[0] for p in PLANTED])

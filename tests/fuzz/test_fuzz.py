@@ -5,27 +5,39 @@ import json
 import pytest
 from hypothesis import HealthCheck, find, given, settings
 
-from chatconform.live.client import RetryPolicy
 from chatconform.judging.judge import judge
-from chatconform.live.calls import Target
-from chatconform.providers.profiles import build_request, get_profile
-from chatconform.refserver import ReferenceServer
+from chatconform.live.client import RetryPolicy, call
 from chatconform.live.strategies import chat_request, invalid_chat_request
-from chatconform.live.client import call
 from chatconform.model.paths import reports_dir
+from chatconform.providers.profiles import build_request, get_profile
 from chatconform.recording.recorder import save_regression
+from chatconform.refserver import ReferenceServer
 
 pytestmark = pytest.mark.fuzz
-TARGETS = [("aimlapi", "aimlapi", "google/gemini-2.5-flash"), ("modelslab", "modelslab", "gemini-2.5-flash"),
-           ("openai-compatible", "openai", "ref-model")]
+TARGETS = [
+    ("aimlapi", "aimlapi", "google/gemini-2.5-flash"),
+    ("modelslab", "modelslab", "gemini-2.5-flash"),
+    ("openai-compatible", "openai", "ref-model"),
+]
 SELF = {"suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 
 
 def send(server, provider, contract, model, body, store):
     """Send a body to the reference provider and judge the exchange."""
-    url, headers, body = build_request(get_profile(provider), model, body, server.key, server.base_url(contract))
-    result = call("POST", url, headers, json.dumps(body).encode(), policy=RetryPolicy(attempts=1),
-                  origin="fuzz", provider=provider, model=model, label="fuzz")
+    url, headers, body = build_request(
+        get_profile(provider), model, body, server.key, server.base_url(contract)
+    )
+    result = call(
+        "POST",
+        url,
+        headers,
+        json.dumps(body).encode(),
+        policy=RetryPolicy(attempts=1),
+        origin="fuzz",
+        provider=provider,
+        model=model,
+        label="fuzz",
+    )
     return judge(result.exchange, store)
 
 
@@ -81,11 +93,18 @@ def test_fuzzing_finds_and_shrinks_a_bug_that_needs_n_at_least_3(spec_store, tmp
         spec, op = operation(spec_store, "aimlapi", "google/gemini-2.5-flash", "aimlapi", server)
 
         def fails(body):
-            return any(f.severity == "violation" for f in
-                       send(server, "aimlapi", "aimlapi", "google/gemini-2.5-flash", body, spec_store).findings)
+            return any(
+                f.severity == "violation"
+                for f in send(
+                    server, "aimlapi", "aimlapi", "google/gemini-2.5-flash", body, spec_store
+                ).findings
+            )
 
-        minimal = find(chat_request(spec, op, "google/gemini-2.5-flash"), fails,
-                       settings=settings(max_examples=500, database=None, derandomize=True, deadline=None))
+        minimal = find(
+            chat_request(spec, op, "google/gemini-2.5-flash"),
+            fails,
+            settings=settings(max_examples=500, database=None, derandomize=True, deadline=None),
+        )
         judgement = send(server, "aimlapi", "aimlapi", "google/gemini-2.5-flash", minimal, spec_store)
     assert minimal["n"] == 3 and set(minimal) == {"model", "messages", "n"}
     assert len(minimal["messages"]) == 1 and len(minimal["messages"][0]["content"]) == 1

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.fuzz
 # gives the 200 only as application/json (chatconform judges those chunks against a derived schema), so the
 # content-type check is left out for its chat operation.
 CONTRACTS = [
-    ("modelslab/llm-api", "modelslab", "/chat/completions", "authorization",
-     [positive_data_acceptance, content_type_conformance]),
+    (
+        "modelslab/llm-api",
+        "modelslab",
+        "/chat/completions",
+        "authorization",
+        [positive_data_acceptance, content_type_conformance],
+    ),
     ("modelslab/llm-api", "modelslab", "/v1/messages", "x-api-key", [positive_data_acceptance]),
     ("modelslab/llm-api", "modelslab", "/v1/messages/count_tokens", "x-api-key", []),
     ("aimlapi/gemini-2.5-flash", "aimlapi", "/v1/chat/completions", "authorization", []),
@@ -50,10 +55,12 @@ def unstreamed(case):
     return case
 
 
-@pytest.mark.parametrize("spec_id, contract, path, auth, excluded", CONTRACTS,
-                         ids=[f"{c[0]}-{c[2]}" for c in CONTRACTS])
-def test_schemathesis_checks_hold_on_the_reference_provider(reference_server, spec_store, spec_id, contract, path,
-                                                           auth, excluded):
+@pytest.mark.parametrize(
+    "spec_id, contract, path, auth, excluded", CONTRACTS, ids=[f"{c[0]}-{c[2]}" for c in CONTRACTS]
+)
+def test_schemathesis_checks_hold_on_the_reference_provider(
+    reference_server, spec_store, spec_id, contract, path, auth, excluded
+):
     spec = spec_store.load(spec_store.catalog.get(spec_id))
     operation = schemathesis.openapi.from_dict(spec.raw)[path]["POST"]
     key = reference_server.key
@@ -62,7 +69,9 @@ def test_schemathesis_checks_hold_on_the_reference_provider(reference_server, sp
     # No shrinking: AIML's request schema yields large bodies whose shrinking can run for many minutes;
     # schemathesis' failure report already carries the request to reproduce.
     @settings(deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
-    @given(case=operation.as_strategy().map(unstreamed).map(within_documented_stop_limit).map(within_served_n))
+    @given(
+        case=operation.as_strategy().map(unstreamed).map(within_documented_stop_limit).map(within_served_n)
+    )
     def check(case):
         case.headers = {**(case.headers or {}), **headers}  # on the case, so auth probes can take it away
         case.call_and_validate(base_url=reference_server.base_url(contract), excluded_checks=excluded)

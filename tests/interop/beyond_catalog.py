@@ -16,8 +16,10 @@ EXTRA = [
     # A negative limit beside the catalog's max_tokens 0 (OpenAI's spec gives max_tokens no minimum).
     Scenario("max-tokens-negative", {"max_tokens": -1}),
     # Two choices streamed, with the usage chunk: one finish_reason per choice, usage before [DONE].
-    Scenario("n2-stream-usage", {"n": 2, "stream": True, "stream_options": {"include_usage": True},
-                                 "max_tokens": 16}),
+    Scenario(
+        "n2-stream-usage",
+        {"n": 2, "stream": True, "stream_options": {"include_usage": True}, "max_tokens": 16},
+    ),
     # A field OpenAI's schema does not name (the schema allows other properties).
     Scenario("unknown-field", {"max_tokens": 8, "chatconform_unknown_field": True}),
 ]

@@ -7,7 +7,6 @@ the real-server check never ran).
 import pytest
 
 from chatconform.live.calls import Target
-
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_process import LlamaError, start, stop
 from tests.interop.llama_report import Report
@@ -30,8 +29,9 @@ def llama(tmp_path_factory):
 def llama_target(llama, monkeypatch) -> Target:
     """The live target for llama-server under the openai-compatible contract (key only in the environment)."""
     monkeypatch.setenv("LLAMA_SERVER_KEY", llama["key"])
-    return Target("openai-compatible", MODEL_ID, base_url=llama["base_url"], key_env="LLAMA_SERVER_KEY",
-                  origin="live")
+    return Target(
+        "openai-compatible", MODEL_ID, base_url=llama["base_url"], key_env="LLAMA_SERVER_KEY", origin="live"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -43,5 +43,9 @@ def interop_report(llama) -> Report:
 def root_target(llama, monkeypatch) -> Target:
     """llama-server at its root URL (the cases name whole paths: /v1/messages, /responses)."""
     monkeypatch.setenv("LLAMA_SERVER_KEY", llama["key"])
-    return Target("openai-compatible", MODEL_ID, base_url=f"http://127.0.0.1:{llama['port']}",
-                  key_env="LLAMA_SERVER_KEY")
+    return Target(
+        "openai-compatible",
+        MODEL_ID,
+        base_url=f"http://127.0.0.1:{llama['port']}",
+        key_env="LLAMA_SERVER_KEY",
+    )

@@ -34,11 +34,20 @@ def start(log: Path, extra=()) -> tuple[subprocess.Popen, int, str, list[str]]:
     if not (BIN.is_file() and MODEL.is_file()):
         raise LlamaError("llama-server or its model is missing: run scripts/llama_server.sh (make test does)")
     key, port = "llama-" + secrets.token_hex(12), free_port()
-    args = ["-m", str(MODEL.relative_to(ROOT)), "--host", "127.0.0.1", "--port", str(port), *BASE_ARGS,
-            *extra]
+    args = [
+        "-m",
+        str(MODEL.relative_to(ROOT)),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *BASE_ARGS,
+        *extra,
+    ]
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(BIN), *args, "--api-key", key], stdout=out, stderr=out, cwd=ROOT,
-                                preexec_fn=_die_with_parent)
+        proc = subprocess.Popen(
+            [str(BIN), *args, "--api-key", key], stdout=out, stderr=out, cwd=ROOT, preexec_fn=_die_with_parent
+        )
     try:
         _wait_healthy(port, proc, log)
     except LlamaError:

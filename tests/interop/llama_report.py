@@ -34,14 +34,19 @@ def explain(shown: set[str], known: dict[str, str]) -> dict[str, str]:
 def difference(shown: set[str], known: dict[str, str]) -> str:
     """What changed against the known set, as a failure message."""
     new, gone = sorted(shown - set(known)), sorted(set(known) - shown)
-    return ("llama-server's findings changed (update the known set with an explanation):\n"
-            + "".join(f"  new:   {f}\n" for f in new) + "".join(f"  fixed: {f}\n" for f in gone))
+    return (
+        "llama-server's findings changed (update the known set with an explanation):\n"
+        + "".join(f"  new:   {f}\n" for f in new)
+        + "".join(f"  fixed: {f}\n" for f in gone)
+    )
 
 
 def summary(title: str, section: dict, width: int) -> str:
     """One line per request of a section: its status, verdict and the server's findings."""
     lines = [f"findings of llama-server per {title}:"]
     for name, result in section.items():
-        lines.append(f"  {name:{width}} {result['status']} {result['verdict']:5} "
-                     f"{', '.join(result['server_findings']) or '-'}")
+        lines.append(
+            f"  {name:{width}} {result['status']} {result['verdict']:5} "
+            f"{', '.join(result['server_findings']) or '-'}"
+        )
     return "\n".join(lines)

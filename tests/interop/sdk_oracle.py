@@ -45,8 +45,14 @@ def clients(base_url: str, key: str, timeout: float, dialect: str, headers: dict
     recorder = Recorder()
     http = httpx2.Client(transport=recorder, timeout=timeout)
     kind = anthropic.Anthropic if dialect == "anthropic-messages" else openai.OpenAI
-    client = kind(api_key=key, base_url=base_url, max_retries=0, timeout=timeout, http_client=http,
-                  default_headers=headers or {})
+    client = kind(
+        api_key=key,
+        base_url=base_url,
+        max_retries=0,
+        timeout=timeout,
+        http_client=http,
+        default_headers=headers or {},
+    )
     return client, recorder
 
 
@@ -55,9 +61,13 @@ def exchange_of(recorder: Recorder, model: str, provider: str = GENERIC) -> Exch
     request, response, body = recorder.seen[-1]
     if response is None:
         return None
-    return Exchange(request=Request(request.method, str(request.url), dict(request.headers), request.content),
-                    response=Response(response.status_code, dict(response.headers), body),
-                    origin="reference", provider=provider, model=model)
+    return Exchange(
+        request=Request(request.method, str(request.url), dict(request.headers), request.content),
+        response=Response(response.status_code, dict(response.headers), body),
+        origin="reference",
+        provider=provider,
+        model=model,
+    )
 
 
 def split(method, body: dict) -> dict:
@@ -98,24 +108,41 @@ def sdk_view(dialect: str, answer) -> dict:
     if dialect == "anthropic-messages":
         texts = [b.text for b in answer.content if b.type == "text"]
         calls = [(b.name, b.input) for b in answer.content if b.type == "tool_use"]
-        return {"outputs": [("".join(texts) if texts else None, answer.stop_reason, calls)],
-                "usage": (answer.usage.input_tokens, answer.usage.output_tokens),
-                "stop_sequence": answer.stop_sequence}
+        return {
+            "outputs": [("".join(texts) if texts else None, answer.stop_reason, calls)],
+            "usage": (answer.usage.input_tokens, answer.usage.output_tokens),
+            "stop_sequence": answer.stop_sequence,
+        }
     if dialect == "openai-responses":
-        texts = [p.text for i in answer.output if i.type == "message"
-                 for p in i.content if p.type == "output_text"]
+        texts = [
+            p.text for i in answer.output if i.type == "message" for p in i.content if p.type == "output_text"
+        ]
         calls = [(i.name, _parsed(i.arguments)) for i in answer.output if i.type == "function_call"]
         details = answer.incomplete_details
-        stop = (details.reason if details else "incomplete") if answer.status == "incomplete" else \
-            "function_call" if calls else answer.status
-        return {"outputs": [("".join(texts) if texts else None, stop, calls)],
-                "usage": (answer.usage.input_tokens, answer.usage.output_tokens, answer.usage.total_tokens)}
-    outputs = [(c.message.content, c.finish_reason,
-                [(t.function.name, _parsed(t.function.arguments)) for t in c.message.tool_calls or []])
-               for c in sorted(answer.choices, key=lambda c: c.index)]
+        stop = (
+            (details.reason if details else "incomplete")
+            if answer.status == "incomplete"
+            else "function_call"
+            if calls
+            else answer.status
+        )
+        return {
+            "outputs": [("".join(texts) if texts else None, stop, calls)],
+            "usage": (answer.usage.input_tokens, answer.usage.output_tokens, answer.usage.total_tokens),
+        }
+    outputs = [
+        (
+            c.message.content,
+            c.finish_reason,
+            [(t.function.name, _parsed(t.function.arguments)) for t in c.message.tool_calls or []],
+        )
+        for c in sorted(answer.choices, key=lambda c: c.index)
+    ]
     usage = answer.usage
-    return {"outputs": outputs, "usage": (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens)
-            if usage else None}
+    return {
+        "outputs": outputs,
+        "usage": (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) if usage else None,
+    }
 
 
 def suite_view(dialect: str, ex: Exchange) -> dict | None:
@@ -124,12 +151,17 @@ def suite_view(dialect: str, ex: Exchange) -> dict | None:
     answer = reader.answer(ex)
     if answer is None:
         return None
-    outputs = [(o.text, o.stop_raw, [(c.name, _parsed(c.arguments)) for c in o.tool_calls])
-               for o in sorted(answer.outputs, key=lambda o: o.index)]
+    outputs = [
+        (o.text, o.stop_raw, [(c.name, _parsed(c.arguments)) for c in o.tool_calls])
+        for o in sorted(answer.outputs, key=lambda o: o.index)
+    ]
     u = answer.usage
     if dialect == "anthropic-messages":
-        return {"outputs": outputs, "usage": (u.input, u.output) if u else None,
-                "stop_sequence": reader.assembled(ex).get("stop_sequence")}
+        return {
+            "outputs": outputs,
+            "usage": (u.input, u.output) if u else None,
+            "stop_sequence": reader.assembled(ex).get("stop_sequence"),
+        }
     return {"outputs": outputs, "usage": (u.input, u.output, u.total) if u else None}
 
 

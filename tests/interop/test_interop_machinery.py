@@ -5,44 +5,59 @@ import json
 
 import pytest
 
-from chatconform.live.client import RetryPolicy, call
-from tools.interop import ERROR_SHAPE, error_shape_findings, flattened, fuzz, server_findings
 from chatconform.judging.judge import judge
+from chatconform.live.client import RetryPolicy, call
+from chatconform.live.strategies import bounds, chat_request, invalid_chat_request
 from chatconform.providers.profiles import build_request, get_profile
 from chatconform.refserver import ReferenceServer
-from chatconform.live.strategies import bounds, chat_request, invalid_chat_request
-
 from tests.builders import exchange
+from tools.interop import ERROR_SHAPE, error_shape_findings, flattened, fuzz, server_findings
 
 URL = "http://127.0.0.1:1/v1/chat/completions"
 MODEL = "ref-model"
 
 
 def _send(server, body):
-    url, headers, body = build_request(get_profile("openai-compatible"), MODEL, body, server.key,
-                                       server.base_url("openai"))
-    return call("POST", url, headers, json.dumps(body).encode(), policy=RetryPolicy(attempts=1), origin="fuzz",
-                provider="openai-compatible", model=MODEL).exchange
+    url, headers, body = build_request(
+        get_profile("openai-compatible"), MODEL, body, server.key, server.base_url("openai")
+    )
+    return call(
+        "POST",
+        url,
+        headers,
+        json.dumps(body).encode(),
+        policy=RetryPolicy(attempts=1),
+        origin="fuzz",
+        provider="openai-compatible",
+        model=MODEL,
+    ).exchange
 
 
 def rejected_probe(server, store):
     """probe(): the request.invalid_rejected violations of one invalid body sent to the reference provider."""
+
     def probe(body):
         ex = _send(server, body)
-        found = [f for f in judge(ex, store).findings if f.check == "request.invalid_rejected"
-                 and f.severity == "violation"]
+        found = [
+            f
+            for f in judge(ex, store).findings
+            if f.check == "request.invalid_rejected" and f.severity == "violation"
+        ]
         return ex.response.status, {f"{sorted(set(body) - {'model', 'messages'})}": found} if found else {}
+
     return probe
 
 
 def judged_probe(server, store):
     """probe(): the server's own findings about one valid body sent to the reference provider."""
+
     def probe(body):
         ex = _send(server, body)
         found: dict = {}
         for finding in server_findings(judge(ex, store).findings):
             found.setdefault(finding.check, []).append(finding)
         return ex.response.status, found
+
     return probe
 
 
@@ -63,8 +78,9 @@ def test_flattening_lets_the_strategies_see_openais_bounds(spec_store):
 def test_an_accepted_invalid_request_is_recorded_per_field_not_raised(spec_store):
     spec, op = openai_operation(spec_store)
     with ReferenceServer(spec_store, faults=["accept-invalid"]) as server:
-        result = fuzz(invalid_chat_request(spec, op, MODEL), rejected_probe(server, spec_store), examples=15,
-                      sends=40)
+        result = fuzz(
+            invalid_chat_request(spec, op, MODEL), rejected_probe(server, spec_store), examples=15, sends=40
+        )
     assert len(result.deviations) >= 3, sorted(result.deviations)  # distinct fields are kept apart
     for key, deviation in result.deviations.items():
         assert deviation.check == "request.invalid_rejected" and not 400 <= deviation.status < 500
@@ -99,16 +115,30 @@ def test_a_failure_of_the_machinery_is_raised_not_recorded(spec_store):
         fuzz(chat_request(spec, op, MODEL), broken, examples=5)
 
 
-@pytest.mark.parametrize("body, where", [
-    ({"error": {"message": "bad", "type": "invalid_request_error", "param": None, "code": None}}, []),
-    ({"error": {"message": "bad", "type": "invalid_request_error", "code": 400}},  # param missing, code an int
-     [("$.error", "param"), ("$.error.code", "400")]),
-    ({"detail": "bad"}, [("$", "error")]),
-])
+@pytest.mark.parametrize(
+    "body, where",
+    [
+        ({"error": {"message": "bad", "type": "invalid_request_error", "param": None, "code": None}}, []),
+        (
+            {
+                "error": {"message": "bad", "type": "invalid_request_error", "code": 400}
+            },  # param missing, code an int
+            [("$.error", "param"), ("$.error.code", "400")],
+        ),
+        ({"detail": "bad"}, [("$", "error")]),
+    ],
+)
 def test_an_error_body_is_judged_against_the_documented_error_object(spec_store, body, where):
     ex = exchange({"model": MODEL, "messages": [], "temperature": 3}, body, url=URL, status=400)
     found = error_shape_findings(ex, spec_store)
     assert {f.check for f in found} <= {ERROR_SHAPE} and all(f.severity == "warning" for f in found)
-    assert sorted((f.at, word) for f in found for at, word in where if f.at == at and word in f.message) == where
+    assert (
+        sorted((f.at, word) for f in found for at, word in where if f.at == at and word in f.message) == where
+    )
     assert len(found) == len(where)
-    assert error_shape_findings(exchange({"model": MODEL, "messages": []}, body, url=URL, status=200), spec_store) == []
+    assert (
+        error_shape_findings(
+            exchange({"model": MODEL, "messages": []}, body, url=URL, status=200), spec_store
+        )
+        == []
+    )

@@ -9,25 +9,31 @@ from collections import Counter
 
 import pytest
 
-from chatconform.judging.judge import judge
 from chatconform.dialects import contracts, dialect_named
+from chatconform.judging.judge import judge
 from chatconform.live.calls import send_in_dialect
 from chatconform.live.client import RetryPolicy
 from chatconform.live.dialect_strategies import STRATEGIES
-from tools.interop import fuzz, refusal, server_findings
-
 from tests.interop.llama_known import DIALECT_FUZZ_INVALID, DIALECT_FUZZ_VALID, MODEL_ID
 from tests.interop.llama_report import difference, explain
 from tests.interop.test_llama_fuzz import by_key
+from tools.interop import fuzz, refusal, server_findings
 
 pytestmark = pytest.mark.fuzz
 EXAMPLES, SENDS, SECONDS = 25, 50, 60
 POLICY = RetryPolicy(attempts=2, read_timeout=30.0)
 # dialect -> (path, its output limit, the limit every example sends unless it breaks it: a real model's tokens
 # cost time, the documented minimum of that limit, whether the dialect requires it)
-DIALECTS = {"anthropic-messages": ("/v1/messages", "max_tokens", 4, 1, True),
-            "openai-responses": ("/v1/responses", "max_output_tokens", 16, 16, False)}
-BASE = ("model", "messages", "input", "stream")  # fields an invalid example never breaks but `messages`/`input`
+DIALECTS = {
+    "anthropic-messages": ("/v1/messages", "max_tokens", 4, 1, True),
+    "openai-responses": ("/v1/responses", "max_output_tokens", 16, 16, False),
+}
+BASE = (
+    "model",
+    "messages",
+    "input",
+    "stream",
+)  # fields an invalid example never breaks but `messages`/`input`
 # kept when a request is tidied: what bounds its cost (a stop sequence stands in for a missing max_tokens)
 KEEP = ("model", "messages", "input", "max_tokens", "max_output_tokens", "stop_sequences")
 
@@ -62,6 +68,7 @@ def capped(dialect: str):
         if broken(body, dialect) != field:
             return {**body, field: cheap}
         return body if field in body else {**body, "stop_sequences": [" "]}
+
     return cap
 
 
@@ -69,15 +76,18 @@ def broken(body: dict, dialect: str) -> str:
     """The one field an invalid example breaks (dialect_strategies breaks exactly one)."""
     _, field, _, minimum, required = DIALECTS[dialect]
     value = body.get(field)
-    if (field not in body and required) or (field in body and (not isinstance(value, int) or value < minimum)):
+    if (field not in body and required) or (
+        field in body and (not isinstance(value, int) or value < minimum)
+    ):
         return field
     extra = set(body) - set(BASE) - {field}
     return extra.pop() if extra else "messages" if "messages" in body else "input"
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
-def test_valid_requests_in_each_dialect_succeed_or_are_llama_findings(root_target, spec_store, interop_report,
-                                                                      dialect):
+def test_valid_requests_in_each_dialect_succeed_or_are_llama_findings(
+    root_target, spec_store, interop_report, dialect
+):
     spec, op = operation(spec_store, dialect)
 
     def probe(body):
@@ -93,8 +103,9 @@ def test_valid_requests_in_each_dialect_succeed_or_are_llama_findings(root_targe
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
-def test_invalid_requests_in_each_dialect_get_a_4xx_envelope_or_are_llama_findings(root_target, spec_store,
-                                                                                    interop_report, dialect):
+def test_invalid_requests_in_each_dialect_get_a_4xx_envelope_or_are_llama_findings(
+    root_target, spec_store, interop_report, dialect
+):
     spec, op = operation(spec_store, dialect)
     tried: Counter = Counter()  # a rule never broken cannot show a finding: the report says which were
 
@@ -102,8 +113,11 @@ def test_invalid_requests_in_each_dialect_get_a_4xx_envelope_or_are_llama_findin
         ex, findings = send(root_target, dialect, body, spec_store)
         field = broken(body, dialect)
         tried[field] += 1
-        wrong = [f for f in findings if f.check in ("request.invalid_rejected", "error.envelope")
-                 and f.severity == "violation"]
+        wrong = [
+            f
+            for f in findings
+            if f.check in ("request.invalid_rejected", "error.envelope") and f.severity == "violation"
+        ]
         return ex.response.status, by_key(f"{dialect}-fuzz-invalid[{field}]", wrong)
 
     strategy = STRATEGIES[dialect][1](spec, op, MODEL_ID).map(capped(dialect))

@@ -6,20 +6,23 @@ contract; the set of server findings must be exactly tests/interop/llama_known.p
 
 import time
 
+from chatconform.dialects import contracts
 from chatconform.judging.judge import judge
 from chatconform.judging.route import route
-from chatconform.dialects import contracts
 from chatconform.live.calls import send_in_dialect
-from tools.interop import server_findings
-
 from tests.interop.dialect_cases import CASES
 from tests.interop.llama_known import DIALECT_FINDINGS as KNOWN
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_report import difference, explain, summary
+from tools.interop import server_findings
 
-DIALECT_OF = {"/v1/messages": "anthropic-messages", "/v1/messages/count_tokens": "anthropic-messages",
-              "/v1/responses": "openai-responses", "/responses": "openai-responses",
-              "/v1/responses/input_tokens": "openai-responses"}
+DIALECT_OF = {
+    "/v1/messages": "anthropic-messages",
+    "/v1/messages/count_tokens": "anthropic-messages",
+    "/v1/responses": "openai-responses",
+    "/responses": "openai-responses",
+    "/v1/responses/input_tokens": "openai-responses",
+}
 
 
 def judged(target, case, store):
@@ -37,11 +40,18 @@ def test_llama_server_is_judged_by_each_dialects_own_contract(root_target, spec_
         way = route(ex, spec_store)
         own = sorted({f.check for f in server_findings(judgement.findings)})
         shown |= {f"{case.id}: {check}" for check in own}
-        section[case.id] = {"path": case.path, "request": ex.request_json, "status": ex.response.status,
-                            "dialect": way.dialect.name if way.dialect else None, "spec": way.why,
-                            "seconds": round(time.monotonic() - started, 2), "verdict": judgement.verdict,
-                            "rows": {name: row.verdict for name, row in judgement.rows.items()},
-                            "server_findings": own, "findings": [f.brief() for f in judgement.findings]}
+        section[case.id] = {
+            "path": case.path,
+            "request": ex.request_json,
+            "status": ex.response.status,
+            "dialect": way.dialect.name if way.dialect else None,
+            "spec": way.why,
+            "seconds": round(time.monotonic() - started, 2),
+            "verdict": judgement.verdict,
+            "rows": {name: row.verdict for name, row in judgement.rows.items()},
+            "server_findings": own,
+            "findings": [f.brief() for f in judgement.findings],
+        }
         _judged_by_its_dialect(case, ex, way, judgement)
     interop_report.section("dialects", section, explain(shown, KNOWN))
     print("\n" + summary("dialect case", section, 38))

@@ -9,18 +9,17 @@ from collections import Counter
 
 import pytest
 
-from chatconform.live.client import RetryPolicy
-from tools.interop import error_shape_findings, flattened, fuzz, refusal, server_findings
 from chatconform.judging.judge import judge
 from chatconform.live.calls import run
-from chatconform.providers.profiles import get_profile
+from chatconform.live.client import RetryPolicy
 from chatconform.live.scenarios import Scenario
 from chatconform.live.strategies import chat_request, invalid_chat_request
-
-from tests.interop.llama_report import difference, explain
-from tests.interop.llama_known import MODEL_ID
+from chatconform.providers.profiles import get_profile
 from tests.interop.llama_known import FUZZ_INVALID_FINDINGS as KNOWN_INVALID
 from tests.interop.llama_known import FUZZ_VALID_FINDINGS as KNOWN_VALID
+from tests.interop.llama_known import MODEL_ID
+from tests.interop.llama_report import difference, explain
+from tools.interop import error_shape_findings, flattened, fuzz, refusal, server_findings
 
 pytestmark = pytest.mark.fuzz
 # The bound is the number of requests (deterministic, so the same run shows the same findings); the seconds
@@ -28,7 +27,11 @@ pytestmark = pytest.mark.fuzz
 EXAMPLES, VALID_SENDS, INVALID_SENDS, SECONDS = 25, 50, 60, 45
 LIMIT = 4  # max_tokens of every valid example at most this: a real model's tokens are what costs time
 CAP = 1  # max_tokens added to an invalid example that does not break it: an accepted one costs one token
-KEEP = ("model", "messages", "max_tokens")  # never dropped when a deviation's request is tidied: it bounds cost
+KEEP = (
+    "model",
+    "messages",
+    "max_tokens",
+)  # never dropped when a deviation's request is tidied: it bounds cost
 POLICY = RetryPolicy(attempts=2, read_timeout=30.0)
 
 
@@ -80,8 +83,14 @@ def test_valid_requests_succeed_and_conform_or_are_llama_findings(llama_target, 
         ex, findings = send(llama_target, body, spec_store)
         return ex.response.status, by_key("fuzz-valid", server_findings(findings) + refusal(ex))
 
-    result = fuzz(chat_request(spec, op, MODEL_ID).map(limited), probe, examples=EXAMPLES, sends=VALID_SENDS,
-                  seconds=SECONDS, keep=KEEP)
+    result = fuzz(
+        chat_request(spec, op, MODEL_ID).map(limited),
+        probe,
+        examples=EXAMPLES,
+        sends=VALID_SENDS,
+        seconds=SECONDS,
+        keep=KEEP,
+    )
     shown = set(result.deviations)
     interop_report.section("fuzz-valid", result.to_dict(), explain(shown, KNOWN_VALID))
     assert result.sent >= 10, f"the fuzzer sent only {result.sent} requests"
@@ -95,11 +104,19 @@ def test_invalid_requests_get_a_4xx_or_are_llama_findings(llama_target, spec_sto
     def probe(body):
         ex, findings = send(llama_target, body, spec_store)
         tried[broken_field(body)] += 1
-        rejected = [f for f in findings if f.check == "request.invalid_rejected" and f.severity == "violation"]
+        rejected = [
+            f for f in findings if f.check == "request.invalid_rejected" and f.severity == "violation"
+        ]
         return ex.response.status, by_key(f"fuzz-invalid[{broken_field(body)}]", rejected)
 
-    result = fuzz(invalid_chat_request(spec, op, MODEL_ID).map(capped), probe, examples=EXAMPLES,
-                  sends=INVALID_SENDS, seconds=SECONDS, keep=KEEP)
+    result = fuzz(
+        invalid_chat_request(spec, op, MODEL_ID).map(capped),
+        probe,
+        examples=EXAMPLES,
+        sends=INVALID_SENDS,
+        seconds=SECONDS,
+        keep=KEEP,
+    )
     shown, run = set(result.deviations), {**result.to_dict(), "fields_broken": dict(sorted(tried.items()))}
     interop_report.section("fuzz-invalid", run, explain(shown, KNOWN_INVALID))
     assert result.sent >= 10, f"the fuzzer sent only {result.sent} requests"

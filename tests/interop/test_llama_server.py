@@ -8,18 +8,17 @@ import time
 
 import pytest
 
-from chatconform.recording.cassettes import load_cassette
-from tools.interop import error_shape_findings, server_findings
 from chatconform.judging.judge import judge
 from chatconform.live.calls import Target, run
-from chatconform.recording.recorder import Scrubber, provenance, use_cassette
-from tools.scan import scan_for
 from chatconform.live.scenarios import SCENARIOS
-
+from chatconform.recording.cassettes import load_cassette
+from chatconform.recording.recorder import Scrubber, provenance, use_cassette
 from tests.interop.beyond_catalog import EXTRA
-from tests.interop.llama_report import difference, explain, summary
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_known import SCENARIO_FINDINGS as KNOWN
+from tests.interop.llama_report import difference, explain, summary
+from tools.interop import error_shape_findings, server_findings
+from tools.scan import scan_for
 
 CATALOG = [s for s in SCENARIOS if s.for_provider("openai-compatible")]
 
@@ -40,24 +39,32 @@ def test_llama_server_is_judged_and_its_findings_reported(llama_target, spec_sto
         ex, findings = judged(llama_target, scenario, spec_store)
         own = sorted({f.check for f in server_findings(findings)})
         shown |= {f"{scenario.id}: {check}" for check in own}
-        section[scenario.id] = {"request": ex.request_json, "status": ex.response.status,
-                                "seconds": round(time.monotonic() - started, 2),
-                                "verdict": "fail" if any(f.severity == "violation" for f in findings) else "pass",
-                                "server_findings": own, "findings": [f.brief() for f in findings]}
+        section[scenario.id] = {
+            "request": ex.request_json,
+            "status": ex.response.status,
+            "seconds": round(time.monotonic() - started, 2),
+            "verdict": "fail" if any(f.severity == "violation" for f in findings) else "pass",
+            "server_findings": own,
+            "findings": [f.brief() for f in findings],
+        }
     interop_report.section("scenarios", section, explain(shown, KNOWN))
     print("\n" + summary("scenario", section, 28))
     assert section["stream"]["status"] == 200, "the catalog's stream scenario must be answered to be judged"
     assert shown == set(KNOWN), difference(shown, KNOWN)
 
 
-
-def test_recording_a_real_server_gives_a_scrubbed_cassette_that_verifies_the_same(llama, llama_target, spec_store,
-                                                                                  tmp_path):
+def test_recording_a_real_server_gives_a_scrubbed_cassette_that_verifies_the_same(
+    llama, llama_target, spec_store, tmp_path
+):
     target = Target("openai-compatible", MODEL_ID, base_url=llama["base_url"], key_env="LLAMA_SERVER_KEY")
     cassette = tmp_path / "stream.yaml"
     scenario = next(s for s in SCENARIOS if s.id == "stream")
-    with use_cassette(cassette, "record", provenance("live", "openai-compatible", target.model,
-                                                      server="llama.cpp llama-server"), Scrubber()):
+    with use_cassette(
+        cassette,
+        "record",
+        provenance("live", "openai-compatible", target.model, server="llama.cpp llama-server"),
+        Scrubber(),
+    ):
         outcome = run(target, scenario, None)
     assert scan_for([llama["key"]], [cassette]) == []
     replayed = load_cassette(cassette)

@@ -15,25 +15,28 @@ from chatconform.live.client import RETRY_STATUSES
 from chatconform.live.scenarios import BY_ID as CHAT_BY_ID
 from chatconform.providers.profiles import GENERIC
 from chatconform.refserver import FAULTS
-from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID, DIALECT_SCENARIOS
+from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID
+from chatconform.refserver._dialect_calls import DIALECT_SCENARIOS
 from chatconform.refserver._http import FAULT_HEADER
 from chatconform.refserver.selftest import DOCUMENT_KINDS, STREAM_TARGET, fault_target, run_fault
-
 from tests.interop.sdk_oracle import call_sdk, clients, exchange_of, sdk_view, suite_view
 
 CHAT = "openai-chat"
 CHAT_CASES = ("basic", "capped", "stop", "n2", "json", "tools", "stream")
 ANSWERED = [s for s in DIALECT_SCENARIOS if not s.negative and s.path is None]  # (count_tokens: its own test)
-CASES = [(CHAT, GENERIC, "ref", CHAT_BY_ID[c].body("ref")) for c in CHAT_CASES] + \
-    [(CHAT, GENERIC, "ref", {**CHAT_BY_ID["tools"].body("ref"), "stream": True})] + \
-    [(s.dialect, GENERIC, s.model, {"model": s.model, **s.body}) for s in ANSWERED]
+CASES = (
+    [(CHAT, GENERIC, "ref", CHAT_BY_ID[c].body("ref")) for c in CHAT_CASES]
+    + [(CHAT, GENERIC, "ref", {**CHAT_BY_ID["tools"].body("ref"), "stream": True})]
+    + [(s.dialect, GENERIC, s.model, {"model": s.model, **s.body}) for s in ANSWERED]
+)
 IDS = [f"{CHAT}-{c}" for c in CHAT_CASES] + [f"{CHAT}-tools-stream"] + [s.id for s in ANSWERED]
 
 
 def behaviour(ex, store) -> list[str]:
     """The checks that flag the server's behaviour in an exchange (document findings and notes left out)."""
-    return sorted({f.check for f in judge(ex, store).findings
-                   if f.kind not in DOCUMENT_KINDS and f.severity != "info"})
+    return sorted(
+        {f.check for f in judge(ex, store).findings if f.kind not in DOCUMENT_KINDS and f.severity != "info"}
+    )
 
 
 def sdk_call(server, dialect: str, provider: str, model: str, body: dict, timeout: float, headers=None):
@@ -49,8 +52,9 @@ def sdk_call(server, dialect: str, provider: str, model: str, body: dict, timeou
 
 
 @pytest.mark.parametrize("dialect, provider, model, body", CASES, ids=IDS)
-def test_an_sdk_parses_a_conforming_answer_into_what_the_suite_reads(reference_server, spec_store, dialect,
-                                                                     provider, model, body):
+def test_an_sdk_parses_a_conforming_answer_into_what_the_suite_reads(
+    reference_server, spec_store, dialect, provider, model, body
+):
     got, ex = sdk_call(reference_server, dialect, provider, model, body, timeout=30.0)
     assert ex is not None and behaviour(ex, spec_store) == []  # the suite calls this answer conforming
     assert not isinstance(got, Exception), f"{type(got).__name__}: {got}"
@@ -59,8 +63,14 @@ def test_an_sdk_parses_a_conforming_answer_into_what_the_suite_reads(reference_s
 
 def test_the_views_compared_are_not_empty(reference_server):
     """A comparison of two empty readings would pass whatever the SDK did: each reading holds the answer."""
-    got, ex = sdk_call(reference_server, "anthropic-messages", GENERIC, "m", {"model": "m", "max_tokens": 8,
-                       "messages": [{"role": "user", "content": "Hi"}], "stream": True}, timeout=30.0)
+    got, ex = sdk_call(
+        reference_server,
+        "anthropic-messages",
+        GENERIC,
+        "m",
+        {"model": "m", "max_tokens": 8, "messages": [{"role": "user", "content": "Hi"}], "stream": True},
+        timeout=30.0,
+    )
     view = suite_view("anthropic-messages", ex)
     assert view["outputs"][0][0] and view["outputs"][0][1] == "max_tokens" and view["usage"][1] == 8
     assert sdk_view("anthropic-messages", got) == view
@@ -68,8 +78,14 @@ def test_the_views_compared_are_not_empty(reference_server):
 
 def test_the_anthropic_sdk_counts_tokens_as_the_reference_does(reference_server, spec_store):
     scenario = DIALECT_BY_ID["messages-count-tokens"]
-    got, ex = sdk_call(reference_server, scenario.dialect, GENERIC, scenario.model,
-                       {"model": scenario.model, **scenario.body}, timeout=30.0)
+    got, ex = sdk_call(
+        reference_server,
+        scenario.dialect,
+        GENERIC,
+        scenario.model,
+        {"model": scenario.model, **scenario.body},
+        timeout=30.0,
+    )
     assert behaviour(ex, spec_store) == [] and got.input_tokens == ex.json["input_tokens"] > 0
 
 

@@ -21,8 +21,11 @@ FAULTS = {
     "inflate-usage": "an unstreamed answer reports twice its prompt tokens",
     "swap-model": "every answer names another model than the one asked",
 }
-DROPPED = {"ignore-temperature": ("temperature",), "ignore-stop": ("stop", "stop_sequences"),
-           "ignore-top-k": ("top_k",)}
+DROPPED = {
+    "ignore-temperature": ("temperature",),
+    "ignore-stop": ("stop", "stop_sequences"),
+    "ignore-top-k": ("top_k",),
+}
 
 
 class FaultyProxy:
@@ -40,7 +43,7 @@ class FaultyProxy:
     def root(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def __enter__(self) -> "FaultyProxy":
+    def __enter__(self) -> FaultyProxy:
         self.thread.start()
         return self
 
@@ -76,9 +79,12 @@ class FaultyProxy:
         usage = value.get("usage") if isinstance(value.get("usage"), dict) else None
         if usage is None and isinstance(value.get("message"), dict):
             usage = value["message"].get("usage") if isinstance(value["message"].get("usage"), dict) else None
-        if usage is not None and (self.fault == "inflate-usage" and not streamed
-                                  or self.fault == "stream-usage" and streamed):
-            extra = usage.get("prompt_tokens", usage.get("input_tokens")) if self.fault == "inflate-usage" else 7
+        if usage is not None and (
+            self.fault == "inflate-usage" and not streamed or self.fault == "stream-usage" and streamed
+        ):
+            extra = (
+                usage.get("prompt_tokens", usage.get("input_tokens")) if self.fault == "inflate-usage" else 7
+            )
             for name in ("prompt_tokens", "input_tokens", "total_tokens"):
                 if isinstance(usage.get(name), int):
                     usage[name] += extra
@@ -97,11 +103,17 @@ class _Handler(BaseHTTPRequestHandler):
             body = self.proxy.request(json.loads(raw))
         except ValueError:
             body = None
-        headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "x-api-key",
-                                                                           "anthropic-version", "content-type")}
+        headers = {
+            k: v
+            for k, v in self.headers.items()
+            if k.lower() in ("authorization", "x-api-key", "anthropic-version", "content-type")
+        }
         with httpx.Client(timeout=120) as client:
-            reply = client.post(self.proxy.upstream + self.path, headers=headers,
-                                content=json.dumps(body).encode() if body is not None else raw)
+            reply = client.post(
+                self.proxy.upstream + self.path,
+                headers=headers,
+                content=json.dumps(body).encode() if body is not None else raw,
+            )
         streamed = reply.headers.get("content-type", "").startswith("text/event-stream")
         data = self.proxy.response(reply.content, streamed) if reply.status_code == 200 else reply.content
         self.send_response(reply.status_code)

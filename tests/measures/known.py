@@ -6,25 +6,57 @@ from chatconform.refserver.measured import CI_TRIALS
 __all__ = ["CI_TRIALS", "LLAMA", "REFERENCE", "difference", "shown"]
 
 LLAMA = {
-    **{key: ("honoured", "llama.cpp's server honours it in every trial")
-       for key in ["temperature-zero/openai-chat", "temperature-zero/anthropic-messages",
-                   "temperature-zero/openai-responses", "temperature/openai-chat", "temperature/anthropic-messages",
-                   "temperature/openai-responses", "seed/openai-chat", "max-tokens/openai-chat",
-                   "max-tokens/anthropic-messages", "stop/openai-chat", "stop/anthropic-messages", "n/openai-chat",
-                   "logprobs/openai-chat", "json-schema/openai-chat", "top-k/anthropic-messages"]},
-    "max-tokens/openai-responses": ("honoured", "every answer stops at max_output_tokens, though its status says "
-                                    "`completed` where OpenAI's says `incomplete` (reason max_output_tokens)"),
-    "json-schema/openai-responses": ("ignored", "server-chat.cpp's server_chat_convert_responses_to_chatcmpl maps "
-                                     "max_output_tokens, tools and reasoning to chat but never `text.format`: "
-                                     "the schema is dropped and the model answers in prose"),
-    **{key: ("holds", "llama.cpp's server agrees with itself and with its own tokenizer in every trial")
-       for key in ["stream-parity/openai-chat", "stream-parity/anthropic-messages",
-                   "stream-parity/openai-responses", "dialect-parity/openai-chat+anthropic-messages",
-                   "usage-honesty/openai-chat", "usage-honesty/anthropic-messages",
-                   "usage-honesty/openai-responses"]},
-    **{key: ("documented-ignored", "every answer names the .gguf file loaded; its README says `model` is ignored "
-             "in single model mode (tests/measures/llama-server.toml quotes it)")
-       for key in ["identity/openai-chat", "identity/anthropic-messages", "identity/openai-responses"]},
+    **{
+        key: ("honoured", "llama.cpp's server honours it in every trial")
+        for key in [
+            "temperature-zero/openai-chat",
+            "temperature-zero/anthropic-messages",
+            "temperature-zero/openai-responses",
+            "temperature/openai-chat",
+            "temperature/anthropic-messages",
+            "temperature/openai-responses",
+            "seed/openai-chat",
+            "max-tokens/openai-chat",
+            "max-tokens/anthropic-messages",
+            "stop/openai-chat",
+            "stop/anthropic-messages",
+            "n/openai-chat",
+            "logprobs/openai-chat",
+            "json-schema/openai-chat",
+            "top-k/anthropic-messages",
+        ]
+    },
+    "max-tokens/openai-responses": (
+        "honoured",
+        "every answer stops at max_output_tokens, though its status says "
+        "`completed` where OpenAI's says `incomplete` (reason max_output_tokens)",
+    ),
+    "json-schema/openai-responses": (
+        "ignored",
+        "server-chat.cpp's server_chat_convert_responses_to_chatcmpl maps "
+        "max_output_tokens, tools and reasoning to chat but never `text.format`: "
+        "the schema is dropped and the model answers in prose",
+    ),
+    **{
+        key: ("holds", "llama.cpp's server agrees with itself and with its own tokenizer in every trial")
+        for key in [
+            "stream-parity/openai-chat",
+            "stream-parity/anthropic-messages",
+            "stream-parity/openai-responses",
+            "dialect-parity/openai-chat+anthropic-messages",
+            "usage-honesty/openai-chat",
+            "usage-honesty/anthropic-messages",
+            "usage-honesty/openai-responses",
+        ]
+    },
+    **{
+        key: (
+            "documented-ignored",
+            "every answer names the .gguf file loaded; its README says `model` is ignored "
+            "in single model mode (tests/measures/llama-server.toml quotes it)",
+        )
+        for key in ["identity/openai-chat", "identity/anthropic-messages", "identity/openai-responses"]
+    },
 }
 
 # The reference provider honours every measure (refserver/_sampler.py draws its words; its arithmetic counts
@@ -58,7 +90,10 @@ def shown(results) -> dict[str, str]:
 
 def difference(results, known: dict) -> str:
     """The cells whose verdict is not the known one, with what the run saw."""
-    lines = [f"  {r.key}: {r.verdict} (known: {known.get(r.key, ('-',))[0]}) {r.reason} {r.notes[:2]}"
-             for r in results if known.get(r.key, (None,))[0] != r.verdict]
+    lines = [
+        f"  {r.key}: {r.verdict} (known: {known.get(r.key, ('-',))[0]}) {r.reason} {r.notes[:2]}"
+        for r in results
+        if known.get(r.key, (None,))[0] != r.verdict
+    ]
     missing = sorted(set(known) - {r.key for r in results})
     return "verdicts changed:\n" + "\n".join(lines + [f"  missing: {m}" for m in missing])

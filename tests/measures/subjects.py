@@ -10,10 +10,19 @@ LLAMA_DATA = Path(__file__).with_name("llama-server.toml")
 
 def llama(root: str, key_env: str = "LLAMA_SERVER_KEY", name: str = "llama.cpp server") -> Subject:
     """llama-server at `root` (its chat and Anthropic messages routes, its own tokenizer)."""
-    return Subject(name, MODEL, {"openai-chat": f"{root}/v1/chat/completions",
-                                 "anthropic-messages": f"{root}/v1/messages",
-                                 "openai-responses": f"{root}/v1/responses"},
-                   provider="llama-server", key_env=key_env, tokenizer="llama-server", tokenizer_url=root)
+    return Subject(
+        name,
+        MODEL,
+        {
+            "openai-chat": f"{root}/v1/chat/completions",
+            "anthropic-messages": f"{root}/v1/messages",
+            "openai-responses": f"{root}/v1/responses",
+        },
+        provider="llama-server",
+        key_env=key_env,
+        tokenizer="llama-server",
+        tokenizer_url=root,
+    )
 
 
 def reference(server, root: str | None = None) -> Subject:

@@ -5,12 +5,11 @@ measure from holds to broken."""
 import pytest
 
 from chatconform.measures import Evidence, Sender, read, rescore, run, selected
-from tools.scan import scan_for
 from chatconform.refserver import ReferenceServer
-
 from tests.measures.faulty_proxy import FaultyProxy
 from tests.measures.known import CI_TRIALS, REFERENCE, difference, shown
 from tests.measures.subjects import reference
+from tools.scan import scan_for
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +47,18 @@ def test_every_exchange_a_measure_used_is_in_its_evidence(server, tmp_path):
     assert sent == sum(r.cost.requests for r in results) == 3 * CI_TRIALS  # max-tokens in each dialect
 
 
-@pytest.mark.parametrize("fault, names, broken", [
-    ("swap-model", ["max-tokens", "identity"], ["identity/openai-chat", "identity/anthropic-messages"]),
-    ("inflate-usage", ["max-tokens", "usage-honesty"],
-     ["usage-honesty/openai-chat", "usage-honesty/anthropic-messages"]),
-    ("stream-usage", ["stream-parity"], ["stream-parity/openai-chat"]),
-])
+@pytest.mark.parametrize(
+    "fault, names, broken",
+    [
+        ("swap-model", ["max-tokens", "identity"], ["identity/openai-chat", "identity/anthropic-messages"]),
+        (
+            "inflate-usage",
+            ["max-tokens", "usage-honesty"],
+            ["usage-honesty/openai-chat", "usage-honesty/anthropic-messages"],
+        ),
+        ("stream-usage", ["stream-parity"], ["stream-parity/openai-chat"]),
+    ],
+)
 def test_a_fault_in_front_of_the_reference_breaks_its_measure(server, fault, names, broken):
     clean = shown(measured(reference(server), names)[0])
     with FaultyProxy(f"http://127.0.0.1:{server.port}", fault) as proxy:

@@ -12,8 +12,16 @@ from pathlib import Path
 
 import pytest
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium(tmp: Path, url: str, *args) -> str:
@@ -22,8 +30,12 @@ def chromium(tmp: Path, url: str, *args) -> str:
     if not binary:
         pytest.fail("Debian's chromium is missing: run scripts/browser.sh (make test does)")
     profile = tmp / f"profile-{len(list(tmp.glob('profile-*')))}"
-    result = subprocess.run([binary, *FLAGS, f"--user-data-dir={profile}", *args, url], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [binary, *FLAGS, f"--user-data-dir={profile}", *args, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return result.stdout
 
 

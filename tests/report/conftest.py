@@ -27,14 +27,51 @@ def reports(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "reports"
     env = {**os.environ, "CHATCONFORM_REPORTS": str(out)}
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-m", "chatconform.cli", "check", "--mode", "replay", "--", "-q", "-p",
-                               "no:cacheprovider"], env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
-        assert done.returncode in (0, 1) and (out / "results.json").is_file(), done.stderr[-2000:]  # 1: violations
-        shutil.rmtree(out / "html", ignore_errors=True)  # as `make report` does: Allure 3 nests into a non-empty one
-        subprocess.run([str(ALLURE), "generate", str(out / "allure-results"), "--config", str(ROOT / "allurerc.mjs")],
-                       capture_output=True, text=True, timeout=300, check=True, cwd=out.parent)
-        assert (out / "html" / "index.html").is_file(), "allurerc.mjs's output is not reports/html where allure runs"
-        assert not (out / "html" / "awesome").exists(), "Allure nested this run's report: index.html is a stale one"
-        subprocess.run([sys.executable, "-m", "chatconform.cli", "report"], env=env, capture_output=True,
-                       text=True, timeout=120, check=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "chatconform.cli",
+                "check",
+                "--mode",
+                "replay",
+                "--",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=ROOT,
+        )
+        assert done.returncode in (0, 1) and (out / "results.json").is_file(), done.stderr[
+            -2000:
+        ]  # 1: violations
+        shutil.rmtree(
+            out / "html", ignore_errors=True
+        )  # as `make report` does: Allure 3 nests into a non-empty one
+        subprocess.run(
+            [str(ALLURE), "generate", str(out / "allure-results"), "--config", str(ROOT / "allurerc.mjs")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+            cwd=out.parent,
+        )
+        assert (out / "html" / "index.html").is_file(), (
+            "allurerc.mjs's output is not reports/html where allure runs"
+        )
+        assert not (out / "html" / "awesome").exists(), (
+            "Allure nested this run's report: index.html is a stale one"
+        )
+        subprocess.run(
+            [sys.executable, "-m", "chatconform.cli", "report"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
     return out

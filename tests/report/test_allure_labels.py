@@ -6,11 +6,11 @@ import allure_commons
 import pytest
 
 from chatconform.judging.claims.conflicts import Conflict, Side
-from chatconform.model.finding import Finding
 from chatconform.judging.judge import Row
+from chatconform.model.finding import Finding
+from chatconform.model.verdict import CONFLICT, GAP, KNOWN, NOT_RUN, PASS
 from chatconform.providers.profiles import Deviation
 from chatconform.reporting import allure_attach
-from chatconform.model.verdict import CONFLICT, GAP, KNOWN, NOT_RUN, PASS
 from tests.builders import completion, exchange
 
 SECRET = "sk-allure-canary-0123456789abcdef"
@@ -60,23 +60,42 @@ def told(monkeypatch):
     allure_commons.plugin_manager.unregister(recorder)
 
 
-def gemini(model="google/gemini-2.5-pro", label="/somewhere/cassettes/aimlapi/gemini-2.5-pro/docs-example-1.yaml#0"):
-    ex = exchange({"model": model, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 10},
-                  completion(model=model, usage=(5, 44730)), origin="docs")
+def gemini(
+    model="google/gemini-2.5-pro", label="/somewhere/cassettes/aimlapi/gemini-2.5-pro/docs-example-1.yaml#0"
+):
+    ex = exchange(
+        {"model": model, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 10},
+        completion(model=model, usage=(5, 44730)),
+        origin="docs",
+    )
     ex.model, ex.label = model, label
     return ex
 
 
 def violation() -> Finding:
-    return Finding("limits.completion_within_max_tokens", "violation", "claim", at="$.usage.completion_tokens",
-                   message="completion_tokens 44730 exceed the max_tokens 10 the request sent")
+    return Finding(
+        "limits.completion_within_max_tokens",
+        "violation",
+        "claim",
+        at="$.usage.completion_tokens",
+        message="completion_tokens 44730 exceed the max_tokens 10 the request sent",
+    )
 
 
 def known_row(reason="the documented example spends more than it was allowed") -> Row:
-    deviation = Deviation("limits.completion_within_max_tokens", reason, "https://docs.example.test/limits",
-                          declared_in="chatconform/providers/aimlapi.toml")
-    return Row("limits.completion_within_max_tokens", [violation()], verdict=KNOWN,
-               reason=f"known deviation: {reason} ({deviation.link})", deviation=deviation)
+    deviation = Deviation(
+        "limits.completion_within_max_tokens",
+        reason,
+        "https://docs.example.test/limits",
+        declared_in="chatconform/providers/aimlapi.toml",
+    )
+    return Row(
+        "limits.completion_within_max_tokens",
+        [violation()],
+        verdict=KNOWN,
+        reason=f"known deviation: {reason} ({deviation.link})",
+        deviation=deviation,
+    )
 
 
 def test_a_test_sits_under_provider_vendor_model_and_check(told):
@@ -105,8 +124,11 @@ def test_a_known_deviation_says_so_with_its_reason_and_link(told):
     assert told.description.startswith("**Known deviation**")
     assert "the documented example spends more than it was allowed" in told.description
     assert "<https://docs.example.test/limits>" in told.description and "aimlapi.toml" in told.description
-    assert ("issue", "https://docs.example.test/limits",
-            "known deviation: the documented example spends more than it was allowed") in told.links
+    assert (
+        "issue",
+        "https://docs.example.test/limits",
+        "known deviation: the documented example spends more than it was allowed",
+    ) in told.links
     assert "findings (with JSON paths)" in told.attachments
 
 
@@ -119,7 +141,9 @@ def test_a_deviation_no_longer_shown_is_called_stale(told):
 
 
 def test_a_gap_gives_its_reason_cut_short(told):
-    reason = "no spec for this model (pinned models: " + ", ".join(f"vendor/model-{i}" for i in range(300)) + ")"
+    reason = (
+        "no spec for this model (pinned models: " + ", ".join(f"vendor/model-{i}" for i in range(300)) + ")"
+    )
     row = Row("schema", [], verdict=GAP, reason=reason)
     allure_attach.annotate(gemini(), "schema", [], rows=[row])
     assert told.label("verdict") == ["gap"] and told.label("tag") == ["gap"] and told.title.endswith("· gap")
@@ -129,16 +153,25 @@ def test_a_gap_gives_its_reason_cut_short(told):
 
 
 def test_a_documented_example_breaking_a_rule_is_a_docs_conflict(told):
-    row = Row("usage.total_is_sum", [], verdict=CONFLICT, reason="the provider's documented example breaks this rule")
+    row = Row(
+        "usage.total_is_sum",
+        [],
+        verdict=CONFLICT,
+        reason="the provider's documented example breaks this rule",
+    )
     allure_attach.annotate(gemini(), row.check, [], rows=[row])
     assert told.label("verdict") == ["conflict"] and told.label("tag") == ["docs conflict"]
     assert told.description.startswith("**Docs conflict**")
 
 
 def test_a_conflict_between_documents_sits_under_its_provider(told):
-    conflict = Conflict("aimlapi.default_max_tokens", "aimlapi", "default max_tokens",
-                        (Side("https://docs.example.test/a page", "512"), Side("specs/aimlapi/x.json#/y", "1024")),
-                        "the spec's value is used")
+    conflict = Conflict(
+        "aimlapi.default_max_tokens",
+        "aimlapi",
+        "default max_tokens",
+        (Side("https://docs.example.test/a page", "512"), Side("specs/aimlapi/x.json#/y", "1024")),
+        "the spec's value is used",
+    )
     allure_attach.annotate_conflict(conflict)
     assert told.label("parentSuite") == ["aimlapi"] and told.label("suite") == [allure_attach.DOCS_CONFLICTS]
     assert told.label("subSuite") == ["docs-conflict.aimlapi.default_max_tokens"]  # results.json's check
@@ -149,9 +182,13 @@ def test_a_conflict_between_documents_sits_under_its_provider(told):
 
 def test_quoted_documents_read_as_written_not_as_markdown(told):
     table = "| `model` | string | Yes | See [List Models](/llm-api/list-models) for *available* models. |"
-    conflict = Conflict("modelslab.model_required", "modelslab", "is `model` required?",
-                        (Side("specs/modelslab/docs/a.mdx", table), Side("specs/modelslab/llm-api.json#/x", "no")),
-                        "requests always send `model`")
+    conflict = Conflict(
+        "modelslab.model_required",
+        "modelslab",
+        "is `model` required?",
+        (Side("specs/modelslab/docs/a.mdx", table), Side("specs/modelslab/llm-api.json#/x", "no")),
+        "requests always send `model`",
+    )
     allure_attach.annotate_conflict(conflict)
     assert "\\[List Models\\]\\(/llm-api/list-models\\)" in told.description
     assert "\\| \\`model\\` \\|" in told.description and "\\*available\\*" in told.description
@@ -159,7 +196,9 @@ def test_quoted_documents_read_as_written_not_as_markdown(told):
 
 
 def test_a_live_scenario_without_an_answer_is_placed_and_explained(told):
-    allure_attach.annotate_unjudged("aimlapi", "google/gemini-2.5-flash", "live.basic", NOT_RUN, "budget spent")
+    allure_attach.annotate_unjudged(
+        "aimlapi", "google/gemini-2.5-flash", "live.basic", NOT_RUN, "budget spent"
+    )
     assert told.label("parentSuite") == ["aimlapi"] and told.label("vendor") == ["google"]
     assert told.label("subSuite") == ["live.basic"] and told.label("verdict") == ["not-run"]
     assert told.description == "**Not run**: budget spent"

@@ -54,9 +54,13 @@ def test_the_tree_is_provider_vendor_model_check(reports):
         test = judged[node]
         model = label(test, "suite")
         vendor = [label(test, "vendor")] if label(test, "vendor") else []
-        assert above == [label(test, "parentSuite"), *vendor, model, label(test, "subSuite")], test["fullName"]
+        assert above == [label(test, "parentSuite"), *vendor, model, label(test, "subSuite")], test[
+            "fullName"
+        ]
         assert vendor == ([model.split("/")[0]] if "/" in model else [])
-    placed = Counter((label(t, "parentSuite"), label(t, "suite"), label(t, "subSuite")) for t in judged.values())
+    placed = Counter(
+        (label(t, "parentSuite"), label(t, "suite"), label(t, "subSuite")) for t in judged.values()
+    )
     expected = Counter((r["provider"], r["model"] or "docs conflicts", r["check"]) for r in rows(reports))
     assert placed == expected  # one test per results.json row, under its provider, model and check
     tops = {above[0] for above in where.values()}
@@ -69,8 +73,12 @@ def test_a_known_deviation_is_shown_as_one_with_its_reason_and_link(reports):
     assert declared and len(shown) == len(declared)
     for test in shown:
         # the row of this very test (one model and check may have several exchanges, each with its own reason)
-        row = next(r for r in declared if (r["model"], r["check"]) == (label(test, "suite"), label(test, "subSuite"))
-                   and test["fullName"].endswith(r["test_id"].split("::")[-1]))
+        row = next(
+            r
+            for r in declared
+            if (r["model"], r["check"]) == (label(test, "suite"), label(test, "subSuite"))
+            and test["fullName"].endswith(r["test_id"].split("::")[-1])
+        )
         reason, link = re.fullmatch(r"known deviation: (.*) \((https?://\S+)\)", row["reason"]).groups()
         assert test["status"] == "skipped" and test["name"].endswith("· known deviation")
         assert [c["name"] for c in test["categories"]] == [KNOWN_CATEGORY]
@@ -78,7 +86,11 @@ def test_a_known_deviation_is_shown_as_one_with_its_reason_and_link(reports):
         assert test["error"]["message"].startswith(f"XFAIL known deviation: {reason}")
         assert any(li["type"] == "issue" and li["url"] == link for li in test["links"])
         description = html.unescape(test["descriptionHtml"])
-        assert "<strong>Known deviation</strong>" in description and reason in description and link in description
+        assert (
+            "<strong>Known deviation</strong>" in description
+            and reason in description
+            and link in description
+        )
 
 
 def test_replay_skips_only_known_deviations_and_shows_gaps_as_broken(reports):
@@ -92,28 +104,40 @@ def test_replay_skips_only_known_deviations_and_shows_gaps_as_broken(reports):
     assert statistic["skipped"] == verdicts["xfail"] and statistic["broken"] == verdicts["gap"]
     assert statistic["total"] == len(rows(reports)) and statistic["passed"] < statistic["total"]
     for test in (t for t in judged if label(t, "verdict") == "gap"):
-        assert test["error"]["message"].startswith("Skipped: ") and "cannot be judged: " in test["error"]["message"] \
+        assert (
+            test["error"]["message"].startswith("Skipped: ")
+            and "cannot be judged: " in test["error"]["message"]
             and test["name"].endswith("· gap")
+        )
         assert "<strong>Gap</strong>" in html.unescape(test["descriptionHtml"])
 
 
 def test_categories_name_known_deviations_gaps_and_docs_conflicts(reports):
     categories = json.loads((reports / "html" / "widgets" / "categories.json").read_text())
-    totals = {node["name"]: node["statistic"]["total"] for node in categories["nodes"].values()
-              if node["type"] == "category"}
+    totals = {
+        node["name"]: node["statistic"]["total"]
+        for node in categories["nodes"].values()
+        if node["type"] == "category"
+    }
     verdicts = Counter(r["verdict"] for r in rows(reports))
     assert totals[KNOWN_CATEGORY] == verdicts["xfail"]
     assert totals["Gaps (could not be judged: broken, with the reason)"] == verdicts["gap"]
     assert "Errors (chatconform or its input)" not in totals  # a gap is broken, and in its own category
-    assert totals["Docs conflicts (the provider's documents disagree; reported, not failed)"] == verdicts["conflict"]
+    assert (
+        totals["Docs conflicts (the provider's documents disagree; reported, not failed)"]
+        == verdicts["conflict"]
+    )
     conflicts = [t for t in allure_tests(reports).values() if label(t, "suite") == "docs conflicts"]
     assert conflicts and all(t["status"] == "passed" and label(t, "verdict") == "conflict" for t in conflicts)
 
 
 def test_descriptions_link_only_to_the_web(reports):
     """A quoted document's own markdown (the modelslab docs conflict quotes `[List Models](/llm-api/...)`) stays text."""
-    hrefs = [href for t in allure_tests(reports).values()
-             for href in re.findall(r'<a href="([^"]*)"', t.get("descriptionHtml") or "")]
+    hrefs = [
+        href
+        for t in allure_tests(reports).values()
+        for href in re.findall(r'<a href="([^"]*)"', t.get("descriptionHtml") or "")
+    ]
     assert hrefs and all(href.startswith(("https://", "http://")) for href in hrefs), sorted(set(hrefs))[:5]
 
 
@@ -123,8 +147,13 @@ def test_chromium_opens_on_the_providers_and_on_a_known_deviation(reports, tmp_p
         first = chromium(tmp_path, f"{site}/index.html", "--dump-dom", "--virtual-time-budget=15000")
         page = chromium(tmp_path, f"{site}/index.html#{known}", "--dump-dom", "--virtual-time-budget=15000")
         for url, name in ((f"{site}/index.html", "first.png"), (f"{site}/index.html#{known}", "xfail.png")):
-            chromium(tmp_path, url, f"--screenshot={tmp_path / name}", "--window-size=1400,1000",
-                     "--virtual-time-budget=15000")
+            chromium(
+                tmp_path,
+                url,
+                f"--screenshot={tmp_path / name}",
+                "--window-size=1400,1000",
+                "--virtual-time-budget=15000",
+            )
     sections = re.findall(r'data-testid="tree-section-title"[^>]*>([^<]+)<', first)
     providers = {r["provider"] for r in rows(reports)}
     assert sections[0] in providers and providers <= set(sections)  # the first page opens on the providers

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from chatconform import providers
-from chatconform.refserver import ReferenceServer
 from chatconform.model.verdict import VERDICTS
+from chatconform.refserver import ReferenceServer
 from tests.wheel import environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
@@ -65,8 +65,15 @@ output_per_mtok = 1000000.0
 says = "A million dollars per million tokens."
 source = "https://pricey.example/prices"
 """
-STATUS = {"pass": "passed", "conflict": "passed", "fail": "failed", "xfail": "skipped", "not-run": "skipped",
-          "gap": "broken", "unavailable": "broken"}
+STATUS = {
+    "pass": "passed",
+    "conflict": "passed",
+    "fail": "failed",
+    "xfail": "skipped",
+    "not-run": "skipped",
+    "gap": "broken",
+    "unavailable": "broken",
+}
 
 
 @pytest.fixture(scope="module")
@@ -83,14 +90,37 @@ def run(wheel_venv, mirror, tmp_path_factory):
             patch.setenv("DOWN_BASE", "http://127.0.0.1:9/v1")
             patch.setenv("LOCKED_BASE", "http://127.0.0.1:9/v1")
             providers.configure(folder / "chatconform.toml")
-        with ReferenceServer(faults=["usage-total-off"], key=KEY) as adds_up_wrong, \
-                ReferenceServer(faults=["rate-limit"], key=KEY) as rate_limited:
-            env = environment(wheel_venv, mirror, GW_BASE=adds_up_wrong.base_url("gw"), TALLY_GW_KEY=KEY,
-                              DOWN_BASE=rate_limited.base_url("down"), LOCKED_BASE=adds_up_wrong.base_url("locked"),
-                              TALLY_WRONG_KEY="not-the-reference-key")
-            done = subprocess.run(["chatconform", "check", "--mode", "live", "--budget-usd", "1", "--",
-                                   "-p", "no:cacheprovider"], cwd=folder, env=env, capture_output=True, text=True,
-                                  timeout=1200)
+        with (
+            ReferenceServer(faults=["usage-total-off"], key=KEY) as adds_up_wrong,
+            ReferenceServer(faults=["rate-limit"], key=KEY) as rate_limited,
+        ):
+            env = environment(
+                wheel_venv,
+                mirror,
+                GW_BASE=adds_up_wrong.base_url("gw"),
+                TALLY_GW_KEY=KEY,
+                DOWN_BASE=rate_limited.base_url("down"),
+                LOCKED_BASE=adds_up_wrong.base_url("locked"),
+                TALLY_WRONG_KEY="not-the-reference-key",
+            )
+            done = subprocess.run(
+                [
+                    "chatconform",
+                    "check",
+                    "--mode",
+                    "live",
+                    "--budget-usd",
+                    "1",
+                    "--",
+                    "-p",
+                    "no:cacheprovider",
+                ],
+                cwd=folder,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,
+            )
     finally:
         providers._State.data = saved
     assert (folder / "reports" / "results.json").is_file(), done.stdout[-3000:] + done.stderr[-3000:]
@@ -102,7 +132,9 @@ def results(reports: Path) -> dict:
 
 
 def allure_results(reports: Path) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in (reports / "allure-results").glob("*-result.json")]
+    return [
+        json.loads(p.read_text(encoding="utf-8")) for p in (reports / "allure-results").glob("*-result.json")
+    ]
 
 
 def label(test: dict, name: str) -> str | None:
@@ -130,21 +162,34 @@ def test_the_five_views_give_the_same_counts(run):
     # summary.html: the headline's cards
     page = (reports / "summary.html").read_text(encoding="utf-8")
     headline = page.split('id="headline"', 1)[1].split("</section>", 1)[0]
-    cards = {v: int(n) for v, n in re.findall(r'data-card="([^"]+)" data-count="(\d+)"', headline) if v != "new"}
+    cards = {
+        v: int(n) for v, n in re.findall(r'data-card="([^"]+)" data-count="(\d+)"', headline) if v != "new"
+    }
     assert cards == everything
     # junit.xml: the suite's properties, and each testcase's rows
     suite = ET.parse(reports / "junit.xml").getroot().find("testsuite")
-    told = {p.get("name").removeprefix("chatconform."): int(p.get("value"))
-            for p in suite.find("properties") if p.get("name") != "chatconform.verdict"}
+    told = {
+        p.get("name").removeprefix("chatconform."): int(p.get("value"))
+        for p in suite.find("properties")
+        if p.get("name") != "chatconform.verdict"
+    }
     assert told == everything
-    per_case = Counter(p.get("value") for case in suite.iter("testcase") for p in case.iter("property")
-                       if p.get("name") == "chatconform.verdict")
+    per_case = Counter(
+        p.get("value")
+        for case in suite.iter("testcase")
+        for p in case.iter("property")
+        if p.get("name") == "chatconform.verdict"
+    )
     assert per_case == Counter(tally)
     # Allure: a test's verdict, or one step per row where a test judged several (a live call)
     shown = Counter()
     for test in allure_results(reports):
-        steps = [p["value"] for s in test.get("steps", []) for p in s.get("parameters", [])
-                 if p["name"] == "verdict"]
+        steps = [
+            p["value"]
+            for s in test.get("steps", [])
+            for p in s.get("parameters", [])
+            if p["name"] == "verdict"
+        ]
         shown.update(steps or [label(test, "verdict")])
     assert shown == Counter(tally)
 
@@ -160,17 +205,28 @@ def test_allure_shows_gaps_and_unavailable_as_broken_and_never_opens_green(run, 
             assert step["status"] == STATUS[row], (test["name"], step["name"])
     if not ALLURE.exists():
         pytest.fail("the Allure 3 command line is missing: run `npm ci` (make test does)")
-    subprocess.run([str(ALLURE), "generate", str(reports / "allure-results"), "--config",
-                    str(ROOT / "allurerc.mjs")], capture_output=True, text=True, timeout=300, check=True, cwd=tmp_path)
+    subprocess.run(
+        [str(ALLURE), "generate", str(reports / "allure-results"), "--config", str(ROOT / "allurerc.mjs")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=tmp_path,
+    )
     html = tmp_path / "reports" / "html"
     statistic = json.loads((html / "widgets" / "statistic.json").read_text())
     broken = sum(label(t, "verdict") in ("gap", "unavailable") for t in tests)
     assert broken and statistic["broken"] == broken and statistic["passed"] < statistic["total"]
     assert statistic.get("skipped", 0) == sum(label(t, "verdict") in ("xfail", "not-run") for t in tests)
     categories = json.loads((html / "widgets" / "categories.json").read_text())
-    totals = {node["name"].split(" (")[0]: node["statistic"]["total"] for node in categories["nodes"].values()
-              if node["type"] == "category"}
+    totals = {
+        node["name"].split(" (")[0]: node["statistic"]["total"]
+        for node in categories["nodes"].values()
+        if node["type"] == "category"
+    }
     by_verdict = Counter(label(t, "verdict") for t in tests)
     assert totals["Gaps"] == by_verdict["gap"] and totals["Provider unavailable"] == by_verdict["unavailable"]
     assert totals["Not run"] == by_verdict["not-run"] and totals["Known deviations"] == by_verdict["xfail"]
-    assert "Errors" not in totals  # nothing of chatconform's own broke: every broken test is a gap or an outage
+    assert (
+        "Errors" not in totals
+    )  # nothing of chatconform's own broke: every broken test is a gap or an outage

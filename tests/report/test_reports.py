@@ -24,9 +24,13 @@ def test_summary_page_shows_the_matrix_in_a_real_browser(reports, tmp_path):
     trend = checks.split("limits.completion_within_max_tokens", 1)[1].split("</tr>", 1)[0]
     assert trend.count('class="t"') == 2  # two runs of history
     assert 'id="headline"' in dom and "known deviations" in dom and "new failures" in dom
-    assert "chatconform verify cassettes/" in dom and "at (JSON path)" in dom  # each cell opens on its evidence
+    assert (
+        "chatconform verify cassettes/" in dom and "at (JSON path)" in dom
+    )  # each cell opens on its evidence
     page = (reports / "summary.html").read_text(encoding="utf-8")
-    policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1))
+    policy = html.unescape(
+        re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    )
     script_src = policy.split("script-src", 1)[1].split(";", 1)[0].split()
     assert len(script_src) == 1 and script_src[0].startswith("'sha256-")  # the page's own search, by hash
     assert page.count("<script") == 1
@@ -57,7 +61,9 @@ def test_every_test_has_its_result_and_attachment_files_and_allure_finds_them(re
     results = [json.loads(p.read_text()) for p in folder.glob("*-result.json")]
     assert len(results) == len(json.loads((reports / "results.json").read_text())["results"])
     sources = [a["source"] for r in results for a in r.get("attachments", [])]
-    assert sources and len(set(sources)) == len(sources)  # a file of its own per test: Allure 3 binds it to one
+    assert sources and len(set(sources)) == len(
+        sources
+    )  # a file of its own per test: Allure 3 binds it to one
     assert all((folder / s).is_file() and (folder / s).stat().st_size for s in sources)
     assert not list(folder.glob("*.tmp"))
     shown = [json.loads(p.read_text()) for p in (reports / "html" / "data" / "test-results").glob("*.json")]

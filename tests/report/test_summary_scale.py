@@ -29,7 +29,11 @@ def cells(results: dict) -> dict:
     disagreeing (no model) are a cell of the provider's own row in the docs-conflict column."""
     out: dict = {}
     for r in results["results"]:
-        key = (r["provider"], r["model"], r["check"]) if r["model"] else (r["provider"], "docs", "docs-conflict")
+        key = (
+            (r["provider"], r["model"], r["check"])
+            if r["model"]
+            else (r["provider"], "docs", "docs-conflict")
+        )
         out[key] = min(out.get(key, "pass"), r["verdict"], key=ORDER.index)
     return out
 
@@ -39,7 +43,17 @@ def page(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scale")
     results, history, current, earlier = write(folder)
     start = time.monotonic()
-    code = main(["report", "--results", str(results), "--history", str(history), "--out", str(folder / "summary.html")])
+    code = main(
+        [
+            "report",
+            "--results",
+            str(results),
+            "--history",
+            str(history),
+            "--out",
+            str(folder / "summary.html"),
+        ]
+    )
     seconds = time.monotonic() - start
     assert code == 0
     return folder / "summary.html", current, earlier, seconds
@@ -66,7 +80,10 @@ def test_the_headline_counts_what_the_results_hold(page):
     rows = Counter(r["verdict"] for r in current["results"])  # the cards count rows, as every other view does
     shown = dict(re.findall(r'data-card="([^"]+)" data-count="(\d+)"', headline))
     assert shown == {"new": str(len(new)), **{v: str(rows[v]) for v in ORDER}} and rows["conflict"] == 3
-    assert f"<b>{rows['fail']}</b>failing rows" in headline and f"<b>{rows['xfail']}</b>known deviations" in headline
+    assert (
+        f"<b>{rows['fail']}</b>failing rows" in headline
+        and f"<b>{rows['xfail']}</b>known deviations" in headline
+    )
     assert markup.count("data-new ") == len(new)
     listed = markup.split('id="new"', 1)[1].split("</section>", 1)[0]
     assert f"New failures ({len(new)})" in listed and listed.count("<li><a href=") == len(new)
@@ -94,20 +111,33 @@ def test_filters_search_and_an_opened_cell_work_in_the_browser(page, tmp_path):
     probed = probed.replace("</body>", f"<script>{PROBE}</script></body>", 1)
     copy = tmp_path / "probed.html"
     copy.write_text(probed, encoding="utf-8")
-    dom = chromium(tmp_path, copy.as_uri(), "--dump-dom", "--virtual-time-budget=20000", "--window-size=1400,900")
+    dom = chromium(
+        tmp_path, copy.as_uri(), "--dump-dom", "--virtual-time-budget=20000", "--window-size=1400,900"
+    )
     title = re.search(r"<title>(.*?)</title>", dom, re.S).group(1)
-    seen = json.loads(title.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    seen = json.loads(
+        title.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    )
     now = cells(current)
     models = {(p, m) for p, m, _ in now}
     failing = {(p, m) for (p, m, _), v in now.items() if v == "fail"}
-    assert seen["all"] == len(models) == 302 and seen["fail"] == len(failing) < 300  # 300 models, 2 providers' docs
+    assert (
+        seen["all"] == len(models) == 302 and seen["fail"] == len(failing) < 300
+    )  # 300 models, 2 providers' docs
     assert 0 < seen["new"] < seen["fail"]
     matching = {(p, m) for p, m in models if "model-00" in m}  # the search is case-insensitive
     assert seen["q_hidden"] is False and seen["search"] == len(matching) and seen["cleared"] == 302
     panel = seen["panel"]
     assert panel["below"] and panel["width"] > 600  # under its cell, as wide as the matrix
-    for part in ("at (JSON path)", "$.usage.completion_tokens", "An upper bound for the number of tokens",
-                 "spec location:", "request (redacted, shortened)", "response (redacted, shortened)", "replay:"):
+    for part in (
+        "at (JSON path)",
+        "$.usage.completion_tokens",
+        "An upper bound for the number of tokens",
+        "spec location:",
+        "request (redacted, shortened)",
+        "response (redacted, shortened)",
+        "replay:",
+    ):
         assert part in panel["text"], part
 
 
@@ -117,8 +147,12 @@ def test_screenshots_of_the_top_and_of_an_opened_cell(page, tmp_path):
     chromium(tmp_path, path.as_uri(), f"--screenshot={top}", "--window-size=1400,900", "--hide-scrollbars")
     markup = path.read_text(encoding="utf-8")
     first_new = markup.index("data-new ")
-    opened = markup[:first_new] + markup[first_new:].replace('<details name="cell">', '<details name="cell" open>', 1)
-    opened = opened.replace('id="f-all" checked>', 'id="f-all">').replace('id="f-new">', 'id="f-new" checked>')
+    opened = markup[:first_new] + markup[first_new:].replace(
+        '<details name="cell">', '<details name="cell" open>', 1
+    )
+    opened = opened.replace('id="f-all" checked>', 'id="f-all">').replace(
+        'id="f-new">', 'id="f-new" checked>'
+    )
     copy = tmp_path / "opened.html"
     copy.write_text(opened, encoding="utf-8")
     cell = tmp_path / "summary_cell.png"

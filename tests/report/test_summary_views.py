@@ -47,10 +47,14 @@ def test_conflicts_and_every_verdict_can_be_filtered_in_the_matrix(reports):
     present = Counter(r["verdict"] for r in rows(reports))
     matrix = markup.split('<table id="matrix">', 1)[1].split("<h2>Checks</h2>", 1)[0]
     for verdict in present:  # each verdict of the run: a chip to keep it, and cells that carry it
-        assert re.search(rf'<label for="f-{re.escape(verdict)}" [^>]*>{re.escape(verdict)} \(\d+ cells?\)', markup)
+        assert re.search(
+            rf'<label for="f-{re.escape(verdict)}" [^>]*>{re.escape(verdict)} \(\d+ cells?\)', markup
+        )
         assert f'data-verdict="{verdict}"' in matrix, verdict
     painted = matrix.count('data-verdict="conflict"')
-    documented = {(r["provider"], r["model"], r["check"]) for r in rows(reports) if r["verdict"] == "conflict"}
+    documented = {
+        (r["provider"], r["model"], r["check"]) for r in rows(reports) if r["verdict"] == "conflict"
+    }
     assert painted == len({k if k[1] else (k[0], None, "docs-conflict") for k in documented}) > 0
 
 

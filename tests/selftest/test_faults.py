@@ -52,12 +52,22 @@ def test_the_reference_provider_keeps_its_own_reading_and_imports_no_claim():
     imported = {}
     for path in sorted(folder.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             imported[path.name] = imported.get(path.name, set()) | set(names)
-    assert "chatconform.providers.profiles" in imported["_reading.py"]  # the scan sees imports: the test can fail
-    assert {name: sorted(n for n in names if n.startswith("chatconform.judging.claims"))
-            for name, names in imported.items() if any(n.startswith("chatconform.judging.claims") for n in names)} == {}
+    assert (
+        "chatconform.providers.profiles" in imported["_reading.py"]
+    )  # the scan sees imports: the test can fail
+    assert {
+        name: sorted(n for n in names if n.startswith("chatconform.judging.claims"))
+        for name, names in imported.items()
+        if any(n.startswith("chatconform.judging.claims") for n in names)
+    } == {}
 
 
 def test_every_dialect_has_faults_and_a_fault_name_names_one_fault():

@@ -21,9 +21,18 @@ def ask(reference_server, spec_store):
     def send(**body):
         url = f"{reference_server.base_url(GENERIC, 'openai-chat')}/chat/completions"
         sent = json.dumps({"model": "ref", "messages": PROMPT, "max_tokens": 8, **body}).encode()
-        result = call("POST", url, {"content-type": "application/json", **auth}, sent, policy=policy(),
-                      origin="reference", provider=GENERIC, model="ref")
+        result = call(
+            "POST",
+            url,
+            {"content-type": "application/json", **auth},
+            sent,
+            policy=policy(),
+            origin="reference",
+            provider=GENERIC,
+            model="ref",
+        )
         return result.exchange, behaviour_findings(result, spec_store)
+
     return send
 
 
@@ -39,8 +48,9 @@ def test_a_seed_reproduces_a_sampled_answer_and_no_seed_draws_anew(ask):
 
 def test_log_probabilities_come_whole_and_streamed_alike_and_conform(ask):
     whole, found = ask(temperature=0, logprobs=True, top_logprobs=3)
-    streamed, found_streamed = ask(temperature=0, logprobs=True, top_logprobs=3, stream=True,
-                                   stream_options={"include_usage": True})
+    streamed, found_streamed = ask(
+        temperature=0, logprobs=True, top_logprobs=3, stream=True, stream_options={"include_usage": True}
+    )
     assert found == found_streamed == []
     tokens = whole.json["choices"][0]["logprobs"]["content"]
     chunks = [value for _, _, value in streamed.payloads if isinstance(value, dict) and value.get("choices")]

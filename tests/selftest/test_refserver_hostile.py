@@ -34,21 +34,24 @@ def head(length_lines: str, path: str = CHAT_PATH) -> bytes:
     return f"POST {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {KEY}\r\n{length_lines}\r\n".encode()
 
 
-@pytest.mark.parametrize("lines, status", [
-    ("content-length: -5\r\n", 400),
-    ("content-length: abc\r\n", 400),
-    ("content-length: +5\r\n", 400),
-    ("content-length: 5_0\r\n", 400),
-    ("content-length: 5, 5\r\n", 400),
-    ("content-length: 5\r\ncontent-length: 6\r\n", 400),
-    ("content-length: 1048577\r\n", 413),
-    (f"content-length: {10 ** 30}\r\n", 413),
-    (f"content-length: {'9' * 5000}\r\n", 413),
-    (f"content-length: {'0' * 5000}\r\n", 400),  # a length of 0: an empty body is not JSON
-    ("transfer-encoding: chunked\r\n", 411),
-    ("transfer-encoding: chunked\r\ncontent-length: 5\r\n", 411),
-    ("expect: 100-continue\r\ncontent-length: 99999999\r\n", 413),
-])
+@pytest.mark.parametrize(
+    "lines, status",
+    [
+        ("content-length: -5\r\n", 400),
+        ("content-length: abc\r\n", 400),
+        ("content-length: +5\r\n", 400),
+        ("content-length: 5_0\r\n", 400),
+        ("content-length: 5, 5\r\n", 400),
+        ("content-length: 5\r\ncontent-length: 6\r\n", 400),
+        ("content-length: 1048577\r\n", 413),
+        (f"content-length: {10**30}\r\n", 413),
+        (f"content-length: {'9' * 5000}\r\n", 413),
+        (f"content-length: {'0' * 5000}\r\n", 400),  # a length of 0: an empty body is not JSON
+        ("transfer-encoding: chunked\r\n", 411),
+        ("transfer-encoding: chunked\r\ncontent-length: 5\r\n", 411),
+        ("expect: 100-continue\r\ncontent-length: 99999999\r\n", 413),
+    ],
+)
 def test_a_bad_length_is_refused_at_once_without_reading_a_body(server, lines, status):
     started = time.monotonic()
     reply = send(server.port, head(lines))  # no body follows: waiting for one would end in 408
@@ -60,8 +63,9 @@ def test_a_bad_length_is_refused_at_once_without_reading_a_body(server, lines, s
 
 def test_a_body_shorter_than_its_length_times_out_while_others_are_served(server):
     replies = []
-    waiting = threading.Thread(target=lambda: replies.append(
-        send(server.port, head("content-length: 80\r\n") + b'{"model"')))
+    waiting = threading.Thread(
+        target=lambda: replies.append(send(server.port, head("content-length: 80\r\n") + b'{"model"'))
+    )
     started = time.monotonic()
     waiting.start()
     survives(server)  # served while the short body is pending
@@ -78,18 +82,21 @@ def test_a_body_cut_short_by_the_client_is_a_400(server):
     survives(server)
 
 
-@pytest.mark.parametrize("raw, statuses", [
-    (b"\x00\xff garbage\r\n\r\n", {400}),
-    (b"hello\r\n\r\n", {400}),
-    (b"GET /\r\n\r\n", {400}),  # HTTP/0.9: answered with a status line, refused
-    (b"GET / HTTP/1.1 extra\r\n\r\n", {400}),
-    (b"GET / HTTP/x.y\r\n\r\n", {400}),
-    (b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", {505}),
-    (b"BREW /pot HTTP/1.1\r\n\r\n", {501}),
-    (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", {414}),
-    (b"GET / HTTP/1.1\r\n" + b"".join(b"x-%d: y\r\n" % i for i in range(150)) + b"\r\n", {400, 431}),
-    (b"GET / HTTP/1.1\r\nx-long: " + b"a" * 70_000 + b"\r\n\r\n", {400, 431}),
-])
+@pytest.mark.parametrize(
+    "raw, statuses",
+    [
+        (b"\x00\xff garbage\r\n\r\n", {400}),
+        (b"hello\r\n\r\n", {400}),
+        (b"GET /\r\n\r\n", {400}),  # HTTP/0.9: answered with a status line, refused
+        (b"GET / HTTP/1.1 extra\r\n\r\n", {400}),
+        (b"GET / HTTP/x.y\r\n\r\n", {400}),
+        (b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", {505}),
+        (b"BREW /pot HTTP/1.1\r\n\r\n", {501}),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", {414}),
+        (b"GET / HTTP/1.1\r\n" + b"".join(b"x-%d: y\r\n" % i for i in range(150)) + b"\r\n", {400, 431}),
+        (b"GET / HTTP/1.1\r\nx-long: " + b"a" * 70_000 + b"\r\n\r\n", {400, 431}),
+    ],
+)
 def test_a_malformed_request_head_gets_an_error_object_and_a_close(server, raw, statuses):
     reply = send(server.port, raw)
     assert_error_object(reply, statuses)
@@ -98,13 +105,33 @@ def test_a_malformed_request_head_gets_an_error_object_and_a_close(server, raw, 
 
 
 @pytest.mark.parametrize("path", [CHAT_PATH, MESSAGES, MESSAGES + "/count_tokens"])
-@pytest.mark.parametrize("body", [
-    b"[" * 100_000 + b"]" * 100_000,
-    b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
-    b'{"model": "ref", "messages": [{"role": "user", "content": "\\ud800"}]}',
-    b"not json", b"", b'{"a": "\xff\xfe"}', b"[1, 2]", b'"a string"', b"null", b"42",
-], ids=["deep-array", "deep-object", "lone-surrogate", "not-json", "empty", "bad-utf8", "list", "string",
-        "null", "number"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        b'{"model": "ref", "messages": [{"role": "user", "content": "\\ud800"}]}',
+        b"not json",
+        b"",
+        b'{"a": "\xff\xfe"}',
+        b"[1, 2]",
+        b'"a string"',
+        b"null",
+        b"42",
+    ],
+    ids=[
+        "deep-array",
+        "deep-object",
+        "lone-surrogate",
+        "not-json",
+        "empty",
+        "bad-utf8",
+        "list",
+        "string",
+        "null",
+        "number",
+    ],
+)
 def test_a_body_that_is_not_a_json_object_is_a_400_error_object(server, path, body):
     reply = send(server.port, post(path, body, KEY, f"x-api-key: {KEY}\r\n"))
     assert_error_object(reply, {400}, "anthropic" if path.startswith(MESSAGES) else "openai")
@@ -127,7 +154,9 @@ def test_a_bug_in_a_handler_is_a_500_error_object_and_the_server_lives_on(spec_s
         raise KeyError("planted")
 
     with ReferenceServer(spec_store, key=KEY, limits=LIMITS) as own:
-        monkeypatch.setattr(_http._chat, "serve", broken)  # the chat dialect's module, as the handler calls it
+        monkeypatch.setattr(
+            _http._chat, "serve", broken
+        )  # the chat dialect's module, as the handler calls it
         error = assert_error_object(send(own.port, post(CHAT_PATH, CHAT_BODY, KEY)), {500})
         assert error["type"] == "server_error" and "KeyError" in error["message"]
         assert own.failures == ["KeyError: 'planted'"]  # kept, so a test of the server can see it

@@ -44,8 +44,12 @@ def test_a_writer_that_dies_is_said_and_later_files_are_still_written(tmp_path, 
 
 
 def test_a_cut_frame_is_reported_not_written(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "chatconform.reporting._file_sink", str(tmp_path)],
-                          input=b"cut-result.json\t100\n{}", capture_output=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "chatconform.reporting._file_sink", str(tmp_path)],
+        input=b"cut-result.json\t100\n{}",
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 1 and b"cut short" in done.stderr and not list(tmp_path.iterdir())
 
 
@@ -62,8 +66,16 @@ def test_old_results_are_moved_aside_and_removed_in_the_background(tmp_path):
 
 def test_results_are_serialised_as_allure_s_own_file_logger_does():
     import attr
-    from allure_commons.model2 import (Attachment, Label, Link, Parameter, StatusDetails, TestResult,
-                                       TestResultContainer, TestStepResult)
+    from allure_commons.model2 import (
+        Attachment,
+        Label,
+        Link,
+        Parameter,
+        StatusDetails,
+        TestResult,
+        TestResultContainer,
+        TestStepResult,
+    )
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
@@ -75,15 +87,45 @@ def test_results_are_serialised_as_allure_s_own_file_logger_does():
     params = st.lists(st.builds(Parameter, name=text, value=text, excluded=flag, mode=text), max_size=2)
     files = st.lists(st.builds(Attachment, name=text, source=text, type=text), max_size=2)
     details = st.one_of(st.none(), st.builds(StatusDetails, known=flag, flaky=flag, message=text, trace=text))
-    steps = st.recursive(st.just([]), lambda inner: st.lists(st.builds(
-        TestStepResult, name=text, status=text, statusDetails=details, steps=inner, attachments=files,
-        parameters=params, start=flag), max_size=2), max_leaves=4)
-    results = st.builds(TestResult, uuid=text, name=text, fullName=text, status=text, statusDetails=details,
-                        labels=labels, links=st.lists(st.builds(Link, type=text, url=text, name=text), max_size=2),
-                        parameters=params, attachments=files, steps=steps, start=flag, stop=st.integers(),
-                        titlePath=st.lists(st.text(max_size=3), max_size=2))
-    containers = st.builds(TestResultContainer, uuid=text, children=st.lists(st.text(max_size=3), max_size=2),
-                           befores=st.lists(st.builds(TestStepResult, name=text, steps=steps), max_size=1))
+    steps = st.recursive(
+        st.just([]),
+        lambda inner: st.lists(
+            st.builds(
+                TestStepResult,
+                name=text,
+                status=text,
+                statusDetails=details,
+                steps=inner,
+                attachments=files,
+                parameters=params,
+                start=flag,
+            ),
+            max_size=2,
+        ),
+        max_leaves=4,
+    )
+    results = st.builds(
+        TestResult,
+        uuid=text,
+        name=text,
+        fullName=text,
+        status=text,
+        statusDetails=details,
+        labels=labels,
+        links=st.lists(st.builds(Link, type=text, url=text, name=text), max_size=2),
+        parameters=params,
+        attachments=files,
+        steps=steps,
+        start=flag,
+        stop=st.integers(),
+        titlePath=st.lists(st.text(max_size=3), max_size=2),
+    )
+    containers = st.builds(
+        TestResultContainer,
+        uuid=text,
+        children=st.lists(st.text(max_size=3), max_size=2),
+        befores=st.lists(st.builds(TestStepResult, name=text, steps=steps), max_size=1),
+    )
 
     @settings(max_examples=300, deadline=None)
     @given(st.one_of(results, containers))

@@ -8,17 +8,27 @@ from hypothesis import strategies as st
 
 from chatconform.model.inputs import InputError, check_bounds
 
-values = st.recursive(st.one_of(st.none(), st.integers(), st.text(max_size=3), st.sampled_from(["\ud800", "ok"])),
-                      lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner, inner),
-                                              st.dictionaries(st.text(max_size=2), inner, max_size=4)),
-                      max_leaves=40)
+values = st.recursive(
+    st.one_of(st.none(), st.integers(), st.text(max_size=3), st.sampled_from(["\ud800", "ok"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=2), inner, max_size=4),
+    ),
+    max_leaves=40,
+)
 
 
 def _measure(value, depth=0) -> tuple[int, int, bool]:
     """(values counted, deepest level, a lone surrogate anywhere), as the bounds are defined."""
     nodes, deepest, bad = 1, depth, isinstance(value, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in value)
-    children = list(value.values()) if isinstance(value, dict) else list(value) if isinstance(value, (list, tuple)) \
+    children = (
+        list(value.values())
+        if isinstance(value, dict)
+        else list(value)
+        if isinstance(value, (list, tuple))
         else []
+    )
     for child in children:
         n, d, b = _measure(child, depth + 1)
         nodes, deepest, bad = nodes + n, max(deepest, d), bad or b
@@ -49,4 +59,6 @@ def test_aliases_are_counted_each_time_and_refused_before_they_are_listed():
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 64 * 2**20  # the second level listed whole before counting would be 4 x 10^8 references, 3 GB
+    assert (
+        peak < 64 * 2**20
+    )  # the second level listed whole before counting would be 4 x 10^8 references, 3 GB

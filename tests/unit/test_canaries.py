@@ -23,17 +23,33 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from chatconform.recording import keys
-from chatconform.recording import scrub
 from chatconform.cli import main
+from chatconform.recording import keys, scrub
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
-from tools.scan import scan_for
 from chatconform.recording.scrub import find_leaks
+from tools.scan import scan_for
 
 ROOT = Path(__file__).resolve().parents[2]
-PLACES = ["bearer", "token_scheme", "custom_scheme", "basic", "x_access_token", "x_api_key", "cookie", "query",
-          "stream_query", "sig", "body_key", "nested", "sse_field", "json_field", "header_secret", "named_env",
-          "openai_env", "aimlapi_env"]
+PLACES = [
+    "bearer",
+    "token_scheme",
+    "custom_scheme",
+    "basic",
+    "x_access_token",
+    "x_api_key",
+    "cookie",
+    "query",
+    "stream_query",
+    "sig",
+    "body_key",
+    "nested",
+    "sse_field",
+    "json_field",
+    "header_secret",
+    "named_env",
+    "openai_env",
+    "aimlapi_env",
+]
 ENV_ONLY = {"named_env": "MY_KEY_VAR", "openai_env": "OPENAI_API_KEY", "aimlapi_env": "AIMLAPI_API_KEY"}
 _QUIET = {"host", "content-length", "accept", "accept-encoding", "connection", "user-agent", "content-type"}
 
@@ -65,21 +81,40 @@ class Echo(BaseHTTPRequestHandler):
         self.planted.setdefault("received", []).extend(seen)
         text = " | ".join(seen + list(self.planted.get("known", ())))
         credential = (self.headers.get("authorization") or "").partition(" ")[2]
-        completion = {"id": f"chatcmpl-{text[:40]}", "object": "chat.completion", "created": 1,
-                      "model": f"{body.get('model') or 'm'}@{credential}", "system_fingerprint": text,
-                      "choices": [{"index": 0, "finish_reason": "stop",
-                                   "message": {"role": "assistant", "content": f"you sent {text}"}}],
-                      "debug": {"deep": [{"note": text, "client_secret": self.planted.get("json_field", "")}]},
-                      "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+        completion = {
+            "id": f"chatcmpl-{text[:40]}",
+            "object": "chat.completion",
+            "created": 1,
+            "model": f"{body.get('model') or 'm'}@{credential}",
+            "system_fingerprint": text,
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": f"you sent {text}"},
+                }
+            ],
+            "debug": {"deep": [{"note": text, "client_secret": self.planted.get("json_field", "")}]},
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
         status = 400 if body.get("max_tokens") == 0 else 200
         if status == 400:
-            payload, kind = json.dumps({"error": {"message": f"bad request from {text}"}}).encode(), "application/json"
+            payload, kind = (
+                json.dumps({"error": {"message": f"bad request from {text}"}}).encode(),
+                "application/json",
+            )
         elif body.get("stream"):
-            chunk = {**completion, "object": "chat.completion.chunk",
-                     "choices": [{"index": 0, "finish_reason": None, "delta": {"role": "assistant", "content": text}}],
-                     "debug": {"nested": {"access_token": self.planted.get("sse_field", "")}}}
-            payload = (f"data: {json.dumps(chunk)}\n\n: {text}\n\nevent: echo\ndata: {text}\n\n"
-                       "data: [DONE]\n\n").encode()
+            chunk = {
+                **completion,
+                "object": "chat.completion.chunk",
+                "choices": [
+                    {"index": 0, "finish_reason": None, "delta": {"role": "assistant", "content": text}}
+                ],
+                "debug": {"nested": {"access_token": self.planted.get("sse_field", "")}},
+            }
+            payload = (
+                f"data: {json.dumps(chunk)}\n\n: {text}\n\nevent: echo\ndata: {text}\n\ndata: [DONE]\n\n"
+            ).encode()
             kind = "text/event-stream"
         else:
             payload, kind = json.dumps(completion).encode(), "application/json"
@@ -134,19 +169,40 @@ def set_env(monkeypatch, marks: dict, env_set: bool) -> None:
 
 def record(url: str, marks: dict, cassette: Path) -> list[str]:
     """Four requests (plain, streamed with httpx, other schemes) recorded through vcrpy and our hooks."""
-    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}], "key": marks["body_key"],
-            "meta": {"auth": [{"api_key": marks["nested"]}]}}
+    body = {
+        "model": "m",
+        "messages": [{"role": "user", "content": "hi"}],
+        "key": marks["body_key"],
+        "meta": {"auth": [{"api_key": marks["nested"]}]},
+    }
     basic = base64.b64encode(f"user:{marks['basic']}".encode()).decode()
     with use_cassette(cassette, "record", provenance("reference", "openai-compatible", "m"), Scrubber()):
         with httpx.Client() as client:
-            answers = [client.post(f"{url}/v1/chat/completions?key={marks['query']}", json=body, headers={
-                "Authorization": f"Bearer {marks['bearer']}", "x-api-key": marks["x_api_key"]})]
-            answers.append(client.post(f"{url}/v1/chat/completions", json={**body, "stream": True}, headers={
-                "Authorization": f"Token {marks['token_scheme']}", "x-access-token": marks["x_access_token"],
-                "Cookie": f"session={marks['cookie']}", "Proxy-Authorization": f"Basic {basic}"}))
-            with client.stream("POST", f"{url}/v1/chat/completions?api_key={marks['stream_query']}&sig={marks['sig']}",
-                               json={**body, "stream": True},
-                               headers={"Authorization": f"Custom-Scheme {marks['custom_scheme']}"}) as reply:
+            answers = [
+                client.post(
+                    f"{url}/v1/chat/completions?key={marks['query']}",
+                    json=body,
+                    headers={"Authorization": f"Bearer {marks['bearer']}", "x-api-key": marks["x_api_key"]},
+                )
+            ]
+            answers.append(
+                client.post(
+                    f"{url}/v1/chat/completions",
+                    json={**body, "stream": True},
+                    headers={
+                        "Authorization": f"Token {marks['token_scheme']}",
+                        "x-access-token": marks["x_access_token"],
+                        "Cookie": f"session={marks['cookie']}",
+                        "Proxy-Authorization": f"Basic {basic}",
+                    },
+                )
+            )
+            with client.stream(
+                "POST",
+                f"{url}/v1/chat/completions?api_key={marks['stream_query']}&sig={marks['sig']}",
+                json={**body, "stream": True},
+                headers={"Authorization": f"Custom-Scheme {marks['custom_scheme']}"},
+            ) as reply:
                 reply.read()
                 answers.append(reply)
             answers.append(client.get(f"{url}/v1/models?key={marks['query']}"))
@@ -158,9 +214,13 @@ def assert_no_canary(root: Path, marks: dict, printed: str = "") -> None:
     leaks: dict = {}
     for path, found in scan_for(marks.values(), [root]):
         leaks.setdefault(str(Path(path).relative_to(root)), []).append(names[found])
-    leaks.update({"(printed)": sorted(names[c] for c in find_leaks(printed, marks.values()))} if printed else {})
+    leaks.update(
+        {"(printed)": sorted(names[c] for c in find_leaks(printed, marks.values()))} if printed else {}
+    )
     leaks = {k: v for k, v in leaks.items() if v}
-    assert not leaks, "canaries on disk or in the log:\n" + "\n".join(f"  {k}: {v}" for k, v in sorted(leaks.items()))
+    assert not leaks, "canaries on disk or in the log:\n" + "\n".join(
+        f"  {k}: {v}" for k, v in sorted(leaks.items())
+    )
 
 
 def test_the_scan_finds_a_planted_canary_anywhere(tmp_path):
@@ -185,11 +245,14 @@ def test_no_canary_survives_recording_or_reporting(echo_server, tmp_path, monkey
     cassette = tmp_path / "cassettes" / "canary.yaml"
     answers = record(url, marks, cassette)
     sent = [p for p in PLACES if p not in ENV_ONLY or env_set]
-    assert [p for p in sent if not find_leaks("".join(answers), [marks[p]])] == []  # echoed: the test can fail
+    assert [
+        p for p in sent if not find_leaks("".join(answers), [marks[p]])
+    ] == []  # echoed: the test can fail
     text = cassette.read_text()
     assert "<redacted>" in text and "provenance" in text and "you sent" in text
     assert main(["verify", "--json", str(cassette)]) in (0, 1)
     from chatconform.reporting.results import ResultsLog
+
     ResultsLog().write(tmp_path / "reports")
     assert_no_canary(tmp_path, marks)
 
@@ -201,8 +264,16 @@ def test_worker_parts_and_results_carry_no_key(tmp_path, monkeypatch):
     marks = canaries()
     monkeypatch.setenv("OPENAI_API_KEY", marks["openai_env"])
     log = ResultsLog(mode="live")
-    log.add(provider="p", model=f"m@{marks['openai_env']}", check="c", verdict="fail", origin="live", label="l",
-            findings=[Finding.at_path("$.x", f"got {marks['openai_env']}")], reason=f"Bearer {marks['bearer']}")
+    log.add(
+        provider="p",
+        model=f"m@{marks['openai_env']}",
+        check="c",
+        verdict="fail",
+        origin="live",
+        label="l",
+        findings=[Finding.at_path("$.x", f"got {marks['openai_env']}")],
+        reason=f"Bearer {marks['bearer']}",
+    )
     assert log.write_part(tmp_path / ".workers", "gw0").is_file()
     assert_no_canary(tmp_path, marks)  # before the controller merges (and removes) the part
     merged = ResultsLog(mode="live")
@@ -223,43 +294,92 @@ def test_replay_mode_never_records(tmp_path, echo_server):
 
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=240
+    )
 
 
-@pytest.mark.parametrize("mode,key_env", [("live", "MY_KEY_VAR"), ("record", None)],
-                         ids=["live-api-key-env", "record-openai-key"])
+@pytest.mark.parametrize(
+    "mode,key_env", [("live", "MY_KEY_VAR"), ("record", None)], ids=["live-api-key-env", "record-openai-key"]
+)
 def test_no_canary_after_a_live_run_then_report_and_gate(echo_server, tmp_path, mode, key_env):
     """Live with the key in the variable the user names; record with the standard OPENAI_API_KEY."""
     handler, url = echo_server
     marks = canaries()
     known = [p for p in ENV_ONLY if key_env or ENV_ONLY[p] != "MY_KEY_VAR"]  # without the option it is no key
     plant(handler, marks, known)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_") and k not in ENV_ONLY.values()}
-    env.update({ENV_ONLY[p]: marks[p] for p in known}, PYTHONDONTWRITEBYTECODE="1",
-               CHATCONFORM_ROOT=str(tmp_path / "root"), CHATCONFORM_SPECS=str(ROOT / "specs"),
-               CHATCONFORM_REPORTS=str(tmp_path / "reports"), CHATCONFORM_CACHE=str(tmp_path / "cache"))
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_") and k not in ENV_ONLY.values()
+    }
+    env.update(
+        {ENV_ONLY[p]: marks[p] for p in known},
+        PYTHONDONTWRITEBYTECODE="1",
+        CHATCONFORM_ROOT=str(tmp_path / "root"),
+        CHATCONFORM_SPECS=str(ROOT / "specs"),
+        CHATCONFORM_REPORTS=str(tmp_path / "reports"),
+        CHATCONFORM_CACHE=str(tmp_path / "cache"),
+    )
     if (ROOT / ".cache" / "chatconform").is_dir():  # spec lint results only: saves linting every spec again
         shutil.copytree(ROOT / ".cache" / "chatconform", tmp_path / "cache", dirs_exist_ok=True)
-    (tmp_path / "root" / "cassettes").mkdir(parents=True)  # the plugin's suite: live mode collects the catalog there
-    args = ["-m", "pytest", str(tmp_path / "root" / "cassettes"), "-q", "--rootdir", str(ROOT),
-            "-c", str(ROOT / "pyproject.toml"), "-o", f"cache_dir={tmp_path / 'pytest-cache'}", "--mode", mode,
-            "--base-url", f"{url}/v1", "--model", "m", f"--alluredir={tmp_path / 'allure'}",
-            f"--results={tmp_path / 'reports'}", f"--junitxml={tmp_path / 'junit.xml'}"]
+    (tmp_path / "root" / "cassettes").mkdir(
+        parents=True
+    )  # the plugin's suite: live mode collects the catalog there
+    args = [
+        "-m",
+        "pytest",
+        str(tmp_path / "root" / "cassettes"),
+        "-q",
+        "--rootdir",
+        str(ROOT),
+        "-c",
+        str(ROOT / "pyproject.toml"),
+        "-o",
+        f"cache_dir={tmp_path / 'pytest-cache'}",
+        "--mode",
+        mode,
+        "--base-url",
+        f"{url}/v1",
+        "--model",
+        "m",
+        f"--alluredir={tmp_path / 'allure'}",
+        f"--results={tmp_path / 'reports'}",
+        f"--junitxml={tmp_path / 'junit.xml'}",
+    ]
     live = run(args + (["--api-key-env", key_env] if key_env else []), env, tmp_path)
     sent = marks["named_env" if key_env else "openai_env"]
-    assert any(sent in value for value in handler.planted.get("received", [])), live.stdout[-3000:] + live.stderr[-3000:]
+    assert any(sent in value for value in handler.planted.get("received", [])), (
+        live.stdout[-3000:] + live.stderr[-3000:]
+    )
     results = tmp_path / "reports" / "results.json"
     assert results.is_file(), live.stdout[-3000:] + live.stderr[-3000:]
     candidate = json.loads(results.read_text())
     assert any(e["verdict"] == "fail" for e in candidate["results"]), "the echo server must make checks fail"
-    baseline = {**candidate, "results": [{**e, "verdict": "pass", "findings": []} for e in candidate["results"]]}
+    baseline = {
+        **candidate,
+        "results": [{**e, "verdict": "pass", "findings": []} for e in candidate["results"]],
+    }
     (tmp_path / "baseline.json").write_text(json.dumps(baseline))
     report = run(["-m", "chatconform.cli", "report"], env, tmp_path)
-    gate = run(["-m", "chatconform.cli", "gate", "--baseline", str(tmp_path / "baseline.json"), "--candidate",
-                str(results), "--output", str(tmp_path / "gate.md")], env, tmp_path)
+    gate = run(
+        [
+            "-m",
+            "chatconform.cli",
+            "gate",
+            "--baseline",
+            str(tmp_path / "baseline.json"),
+            "--candidate",
+            str(results),
+            "--output",
+            str(tmp_path / "gate.md"),
+        ],
+        env,
+        tmp_path,
+    )
     assert (report.returncode, gate.returncode) == (0, 1), report.stderr + gate.stderr
     written = {p.name for p in tmp_path.rglob("*") if p.is_file()}
-    assert {"summary.html", "gate.md", "junit.xml"} <= written and any(n.endswith("-attachment.json") for n in written)
+    assert {"summary.html", "gate.md", "junit.xml"} <= written and any(
+        n.endswith("-attachment.json") for n in written
+    )
     if mode == "record":
         assert list((tmp_path / "root" / "cassettes").rglob("*.yaml")), "record mode wrote no cassette"
     assert_no_canary(tmp_path, marks, live.stdout + live.stderr + report.stdout + gate.stdout + gate.stderr)

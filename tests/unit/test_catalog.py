@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from chatconform.cli import main
 from chatconform.discovery._page import model_ids, read_page
 from chatconform.discovery._provider import discovery
 from chatconform.discovery._remote import canonical, spec_listing
 from chatconform.discovery._toc import pages_under
-from chatconform.cli import main
 from chatconform.specs import load_catalog
 from chatconform.specs._lock import read_lock
 
@@ -24,20 +24,29 @@ RAW = "https://raw.githubusercontent.com/aimlapi/api-docs/refs/heads/main/docs/"
 def spec(*models: str, path: str = "/v1/chat/completions") -> str:
     """A minimal OpenAPI document whose chat operation accepts these model ids."""
     body = {"content": {"application/json": {"schema": {"properties": {"model": {"enum": list(models)}}}}}}
-    return json.dumps({"openapi": "3.0.0", "info": {"title": "t", "version": "1"},
-                       "paths": {path: {"post": {"requestBody": body, "responses": {"201": {"description": "ok"}}}}}})
+    return json.dumps(
+        {
+            "openapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {path: {"post": {"requestBody": body, "responses": {"201": {"description": "ok"}}}}},
+        }
+    )
 
 
 def page(title: str, ids, spec_block: str = "", body: str = "") -> str:
     """A model page as AIML writes them: the ids hint, the embedded operation, then examples."""
     listed = "\n".join(f"* `{i}`" for i in ids)
-    return (f"# {title}\n\n{{% hint style=\"info\" %}}\nThis documentation is valid for the following list of "
-            f"our models:\n\n{listed}\n{{% endhint %}}\n\n## API Schema\n\n{spec_block}\n\n## Code Example\n\n{body}")
+    return (
+        f'# {title}\n\n{{% hint style="info" %}}\nThis documentation is valid for the following list of '
+        f"our models:\n\n{listed}\n{{% endhint %}}\n\n## API Schema\n\n{spec_block}\n\n## Code Example\n\n{body}"
+    )
 
 
 def operation(name: str, link: str, path: str = "/v1/chat/completions") -> str:
-    return (f'{{% openapi-operation spec="{name}" path="{path}" method="post" %}}\n[OpenAPI {name}]({link})\n'
-            f"{{% endopenapi-operation %}}")
+    return (
+        f'{{% openapi-operation spec="{name}" path="{path}" method="post" %}}\n[OpenAPI {name}]({link})\n'
+        f"{{% endopenapi-operation %}}"
+    )
 
 
 MIRROR_FILES = {
@@ -52,11 +61,18 @@ MIRROR_FILES = {
     "vendor/one.md": page("One", ["vendor/shared"], operation("one", RAW + "Vendor/one.json")),
     "vendor/two.md": page("Two", ["vendor/shared"], operation("two", RAW + "Vendor/two.json")),
     "Vendor/resp-RESPONSES.json": spec("vendor/resp", path="/v1/responses"),
-    "vendor/resp.md": page("Resp", ["vendor/resp"], operation("resp", RAW + "Vendor/resp-RESPONSES.json",
-                                                              "/v1/responses")),
+    "vendor/resp.md": page(
+        "Resp", ["vendor/resp"], operation("resp", RAW + "Vendor/resp-RESPONSES.json", "/v1/responses")
+    ),
 }
-TOC_LINKS = ["vendor/alpha.md", "vendor/beta.md", "vendor/gamma.md", "vendor/one.md", "vendor/two.md",
-             "vendor/resp.md"]
+TOC_LINKS = [
+    "vendor/alpha.md",
+    "vendor/beta.md",
+    "vendor/gamma.md",
+    "vendor/one.md",
+    "vendor/two.md",
+    "vendor/resp.md",
+]
 
 
 def write_mirror(root: Path, files: dict, links) -> Path:
@@ -65,9 +81,17 @@ def write_mirror(root: Path, files: dict, links) -> Path:
         target = root / DOCS / SECTION / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    toc = ["# Table of contents", "", f"* [Text Models (LLM)]({SECTION}README.md)", f"  * [Vendor]({SECTION}Vendor/README.md)"]
+    toc = [
+        "# Table of contents",
+        "",
+        f"* [Text Models (LLM)]({SECTION}README.md)",
+        f"  * [Vendor]({SECTION}Vendor/README.md)",
+    ]
     toc += [f"    * [{link}]({SECTION}{link})" for link in links]
-    toc += ["* [Image Models](api-references/image-models/README.md)", "  * [Pic](api-references/image-models/pic.md)"]
+    toc += [
+        "* [Image Models](api-references/image-models/README.md)",
+        "  * [Pic](api-references/image-models/pic.md)",
+    ]
     (root / DOCS / "SUMMARY.md").write_text("\n".join(toc) + "\n", encoding="utf-8")
     return root
 
@@ -97,24 +121,34 @@ def report(project: Path) -> dict:
 
 
 def test_toc_lists_model_pages_of_the_section_only():
-    toc = (f"* [A]({SECTION}README.md)\n  * [B]({SECTION}X/b.md)\n  * [C]({SECTION}../../etc/c.md)\n"
-           f"* [D](api-references/image-models/d.md)\n  * [B again]({SECTION}X/b.md)\n")
+    toc = (
+        f"* [A]({SECTION}README.md)\n  * [B]({SECTION}X/b.md)\n  * [C]({SECTION}../../etc/c.md)\n"
+        f"* [D](api-references/image-models/d.md)\n  * [B again]({SECTION}X/b.md)\n"
+    )
     assert [e.link for e in pages_under(toc, SECTION)] == [f"{SECTION}X/b.md"]
 
 
-@pytest.mark.parametrize("hint, ids", [
-    ("* `a/b`\n* `c`", ("a/b", "c")),
-    ("<table><tr><td><code>g/x-4b</code></td><td><code>g/x-12b</code></td></tr></table>", ("g/x-4b", "g/x-12b")),
-    ("* chatgpt-4o-latest", ("chatgpt-4o-latest",)),
-    ("* &#x20;`perplexity/sonar`", ("perplexity/sonar",)),
-])
+@pytest.mark.parametrize(
+    "hint, ids",
+    [
+        ("* `a/b`\n* `c`", ("a/b", "c")),
+        (
+            "<table><tr><td><code>g/x-4b</code></td><td><code>g/x-12b</code></td></tr></table>",
+            ("g/x-4b", "g/x-12b"),
+        ),
+        ("* chatgpt-4o-latest", ("chatgpt-4o-latest",)),
+        ("* &#x20;`perplexity/sonar`", ("perplexity/sonar",)),
+    ],
+)
 def test_a_page_names_its_model_ids_in_every_form_aiml_uses(hint, ids):
     text = f"# T\n{{% hint %}}\nThis documentation is valid for the following list of our models:\n{hint}\n## Next\n`not/this`"
     assert model_ids(text) == ids
 
 
 def test_a_page_names_its_spec_by_link_or_only_by_name():
-    refs = read_page(page("T", ["x"], operation("x", "/broken/openapi/x") + operation("y", RAW + "y.json"))).specs
+    refs = read_page(
+        page("T", ["x"], operation("x", "/broken/openapi/x") + operation("y", RAW + "y.json"))
+    ).specs
     assert [(r.name, r.linked) for r in refs] == [("x", False), ("y", True)]
 
 
@@ -122,7 +156,10 @@ def test_other_spellings_of_a_repository_file_become_the_catalogs_own():
     disc = discovery("aimlapi")
     want = RAW + "OpenAI/gpt-5-2.json"
     short = want.replace("refs/heads/main", "main")
-    blob = want.replace("raw.githubusercontent.com/aimlapi/api-docs/refs/heads/", "github.com/aimlapi/api-docs/raw/refs/heads/")
+    blob = want.replace(
+        "raw.githubusercontent.com/aimlapi/api-docs/refs/heads/",
+        "github.com/aimlapi/api-docs/raw/refs/heads/",
+    )
     assert canonical(short, disc) == canonical(blob, disc) == want
     off = "https://ai.aimlapi.com/docs-json?endpoint=openai/chat-completions&model=x"
     assert canonical(off, disc) == off
@@ -165,7 +202,9 @@ def test_two_unlinked_specs_fitting_a_page_leave_it_unmapped(project):
     write_mirror(project / "mirror", files, TOC_LINKS)
     assert sync(project) == 0
     assert "aimlapi/vendor/beta" not in {s["id"] for s in written(project)["source"]}
-    reason = next(p["reason"] for p in report(project)["sections"]["pages_without_spec"] if "beta" in p["page"])
+    reason = next(
+        p["reason"] for p in report(project)["sections"]["pages_without_spec"] if "beta" in p["page"]
+    )
     assert "2 unlinked specs list its ids" in reason
 
 
@@ -175,7 +214,12 @@ def test_model_option_adds_just_those_and_keeps_the_rest(project):
     write_mirror(project / "mirror", MIRROR_FILES, TOC_LINKS)
     assert sync(project, "--model", "vendor/beta") == 0
     ids = [s["id"] for s in written(project)["source"]]
-    assert ids == ["aimlapi/vendor/alpha", "aimlapi/docs/vendor/alpha", "aimlapi/vendor/beta", "aimlapi/docs/vendor/beta"]
+    assert ids == [
+        "aimlapi/vendor/alpha",
+        "aimlapi/docs/vendor/alpha",
+        "aimlapi/vendor/beta",
+        "aimlapi/docs/vendor/beta",
+    ]
 
 
 def test_an_unknown_model_is_one_line_naming_the_closest(project, capsys):
@@ -187,7 +231,9 @@ def test_an_unknown_model_is_one_line_naming_the_closest(project, capsys):
 def test_entries_already_in_sources_toml_are_not_repeated(project):
     (project / "specs" / "sources.toml").write_text(
         f'[[source]]\nid = "mine/alpha"\nkind = "spec"\nprovider = "aimlapi"\nmodels = ["vendor/alpha"]\n'
-        f'url = "{RAW}Vendor/alpha.json"\n', encoding="utf-8")
+        f'url = "{RAW}Vendor/alpha.json"\n',
+        encoding="utf-8",
+    )
     assert sync(project) == 0
     ids = {s["id"] for s in written(project)["source"]}
     assert "aimlapi/vendor/alpha" not in ids and "aimlapi/docs/vendor/alpha" in ids
@@ -207,8 +253,13 @@ def test_a_page_file_name_that_is_no_safe_file_name_stays_inside_specs(project):
 def test_online_the_repository_tree_lists_the_specs(monkeypatch):
     import chatconform.discovery._remote as remote
 
-    tree = {"tree": [{"path": "docs/" + SECTION + "V/a.json"}, {"path": "docs/" + SECTION + "v/a.md"},
-                     {"path": "docs/other/b.json"}]}
+    tree = {
+        "tree": [
+            {"path": "docs/" + SECTION + "V/a.json"},
+            {"path": "docs/" + SECTION + "v/a.md"},
+            {"path": "docs/other/b.json"},
+        ]
+    }
     monkeypatch.setattr(remote, "fetch", lambda url, mirror: json.dumps(tree).encode())
     assert spec_listing(discovery("aimlapi"), None) == [RAW + "V/a.json"]
 
@@ -217,5 +268,7 @@ def test_a_spec_pinned_for_some_paths_names_them_as_paths(project):
     """`paths` (the calls a spec is the contract for) are URL paths; anything else is one line naming it."""
     bad = '[[source]]\nid = "x/y"\nkind = "spec"\nurl = "https://example.com/y.json"\npaths = ["v1/responses"]\n'
     (project / "specs" / "sources.toml").write_text(bad, encoding="utf-8")
-    with pytest.raises(Exception, match=r"'paths' in \[\[source\]\] #1 \('x/y'\) must be an array of URL paths"):
+    with pytest.raises(
+        Exception, match=r"'paths' in \[\[source\]\] #1 \('x/y'\) must be an array of URL paths"
+    ):
         load_catalog(project / "specs")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.judging.claims import load_claims
 from chatconform.dialects import load_dialects
+from chatconform.judging.claims import load_claims
 from chatconform.judging.claims._registry import declared
 from chatconform.judging.claims.catalog import MODULES
 from chatconform.judging.claims.conflicts import docs_conflicts
-from chatconform.model.pointer import resolve
 from chatconform.model.inputs import parse_document
+from chatconform.model.pointer import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,14 +54,23 @@ def test_unpinned_sources_are_marked_as_snapshots():
         if claim.source.startswith("src/chatconform/data/"):  # the suite's own shipped data (tool scenarios)
             assert (ROOT / claim.source).is_file(), claim.source
             continue
-        assert claim.source.startswith("specs/") or "(as seeded)" in claim.source or "generated" in claim.source
+        assert (
+            claim.source.startswith("specs/") or "(as seeded)" in claim.source or "generated" in claim.source
+        )
 
 
-DIALECT_QUOTED = [(c, d) for c in CLAIMS.values() if c.quoted_by_dialect for d in load_dialects().values()
-                  if c.id in d.facts.data.get("quotes", {})]
+DIALECT_QUOTED = [
+    (c, d)
+    for c in CLAIMS.values()
+    if c.quoted_by_dialect
+    for d in load_dialects().values()
+    if c.id in d.facts.data.get("quotes", {})
+]
 
 
-@pytest.mark.parametrize(("claim", "dialect"), DIALECT_QUOTED, ids=[f"{c.id}-{d.name}" for c, d in DIALECT_QUOTED])
+@pytest.mark.parametrize(
+    ("claim", "dialect"), DIALECT_QUOTED, ids=[f"{c.id}-{d.name}" for c, d in DIALECT_QUOTED]
+)
 def test_a_claim_quoting_each_dialects_own_words_has_them_verbatim_in_the_pinned_spec(claim, dialect):
     quote = dialect.facts.data["quotes"][claim.id]
     text = quoted_at(quote["source"])
@@ -72,19 +81,28 @@ def test_a_claim_quoting_each_dialects_own_words_has_them_verbatim_in_the_pinned
 def test_every_dialect_quotes_each_shared_claim_that_applies_to_it():
     # stream.grammar judges the dialects with a grammar of their own; error.envelope every dialect but chat's
     quoted = {(c.id, d.name) for c, d in DIALECT_QUOTED}
-    assert {("stream.grammar", "anthropic-messages"), ("stream.grammar", "openai-responses"),
-            ("error.envelope", "anthropic-messages"), ("error.envelope", "openai-responses")} <= quoted
+    assert {
+        ("stream.grammar", "anthropic-messages"),
+        ("stream.grammar", "openai-responses"),
+        ("error.envelope", "anthropic-messages"),
+        ("error.envelope", "openai-responses"),
+    } <= quoted
     tools = [c.id for c in CLAIMS.values() if c.id.startswith("tools.") and c.quoted_by_dialect]
     assert len(tools) >= 4 and {(t, d) for t in tools for d in load_dialects()} <= quoted
 
 
 # A dialect that words one rule several ways (OpenAI's `strict`, each tool_choice mode) quotes each variant.
-VARIANTS = [(c, d, name) for c, d in DIALECT_QUOTED for name, q in d.facts.data["quotes"][c.id].items()
-            if isinstance(q, dict)]
+VARIANTS = [
+    (c, d, name)
+    for c, d in DIALECT_QUOTED
+    for name, q in d.facts.data["quotes"][c.id].items()
+    if isinstance(q, dict)
+]
 
 
-@pytest.mark.parametrize(("claim", "dialect", "variant"), VARIANTS,
-                         ids=[f"{c.id}-{d.name}-{v}" for c, d, v in VARIANTS])
+@pytest.mark.parametrize(
+    ("claim", "dialect", "variant"), VARIANTS, ids=[f"{c.id}-{d.name}-{v}" for c, d, v in VARIANTS]
+)
 def test_each_variant_of_a_dialects_quote_is_verbatim_in_the_pinned_spec(claim, dialect, variant):
     quote = dialect.facts.data["quotes"][claim.id][variant]
     assert squash(quote["says"]) in squash(quoted_at(quote["source"])), f"{dialect.name} {variant}"
@@ -117,18 +135,24 @@ def test_claims_are_loaded_explicitly_and_any_claim_module_imports_first_without
     import subprocess
     import sys
 
-    script = ("import sys, chatconform.judging.claims as c, chatconform.judging.schema\n"
-              "loaded = sorted(m for m in sys.modules if m.removeprefix('chatconform.judging.claims.') in c.catalog.MODULES)\n"
-              "assert loaded == [], loaded\n"
-              "import chatconform.judging.claims.finish\n"
-              "print(len(c.load_claims()))")
+    script = (
+        "import sys, chatconform.judging.claims as c, chatconform.judging.schema\n"
+        "loaded = sorted(m for m in sys.modules if m.removeprefix('chatconform.judging.claims.') in c.catalog.MODULES)\n"
+        "assert loaded == [], loaded\n"
+        "import chatconform.judging.claims.finish\n"
+        "print(len(c.load_claims()))"
+    )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) == len(CLAIMS)
 
 
-SIDES = [(c.id, s) for c in docs_conflicts(__import__("chatconform.specs", fromlist=["SpecStore"]).SpecStore())
-         for s in c.sides if s.source.startswith("specs/") and ("#" not in s.source or "description" in s.source)]
+SIDES = [
+    (c.id, s)
+    for c in docs_conflicts(__import__("chatconform.specs", fromlist=["SpecStore"]).SpecStore())
+    for s in c.sides
+    if s.source.startswith("specs/") and ("#" not in s.source or "description" in s.source)
+]
 
 
 @pytest.mark.parametrize("conflict_id, side", SIDES, ids=[f"{i}-{n}" for n, (i, _) in enumerate(SIDES)])

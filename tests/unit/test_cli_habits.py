@@ -22,8 +22,21 @@ base_url = "${ACME_BASE_URL}"
 key_env = "ACME_API_KEY"
 models = ["acme/chat-large"]
 """
-COMMANDS = ("specs pull", "specs lint", "specs diff", "verify", "check", "claims", "serve", "gate", "report",
-            "merge", "selftest", "catalog sync", "catalog examples")
+COMMANDS = (
+    "specs pull",
+    "specs lint",
+    "specs diff",
+    "verify",
+    "check",
+    "claims",
+    "serve",
+    "gate",
+    "report",
+    "merge",
+    "selftest",
+    "catalog sync",
+    "catalog examples",
+)
 CASSETTE = ROOT / "cassettes" / "aimlapi" / "gemini-2.5-flash" / "docs-example.yaml"
 
 
@@ -34,12 +47,14 @@ def bare(tmp_path, wheel_venv, mirror):
     folder.mkdir()
     (folder / "chatconform.toml").write_text(PROJECT, encoding="utf-8")
     # the pinned specs are read where this checkout pulled them (pulling ~600 documents is another test's)
-    env = environment(wheel_venv, mirror, CHATCONFORM_SPECS=str(ROOT / "specs"),
-                      CHATCONFORM_CACHE=str(tmp_path / "cache"))
+    env = environment(
+        wheel_venv, mirror, CHATCONFORM_SPECS=str(ROOT / "specs"), CHATCONFORM_CACHE=str(tmp_path / "cache")
+    )
 
     def run(*args, program=("chatconform",), **extra) -> subprocess.CompletedProcess:
-        return subprocess.run([*program, *args], cwd=folder, env={**env, **extra}, capture_output=True,
-                              text=True, timeout=300)
+        return subprocess.run(
+            [*program, *args], cwd=folder, env={**env, **extra}, capture_output=True, text=True, timeout=300
+        )
 
     run.folder, run.env, run.python = folder, env, wheel_venv / "bin" / "python"
     return run
@@ -67,7 +82,14 @@ def test_every_command_takes_config_and_the_global_one_is_named_for_a_person(bar
 
 def test_help_lists_every_option_serve_s_faults_and_the_variables_each_command_reads(bare):
     check = bare("check", "--help").stdout
-    for option in ("--base-url URL", "--api-key-env VAR", "--provider NAME", "--model ID", "--on-gap", "--mode"):
+    for option in (
+        "--base-url URL",
+        "--api-key-env VAR",
+        "--provider NAME",
+        "--model ID",
+        "--on-gap",
+        "--mode",
+    ):
         assert option in check, option
     assert "environment:" in check and "$CHATCONFORM_MIRROR" in check and "AIMLAPI_API_KEY" in check
     serve = bare("serve", "--help").stdout
@@ -80,31 +102,50 @@ def test_help_lists_every_option_serve_s_faults_and_the_variables_each_command_r
 
 def test_messages_name_the_user_s_commands_not_this_repository_s_makefile(bare):
     told = bare("report")
-    assert told.returncode == 2 and "run `chatconform check` first" in told.stderr and "make" not in told.stderr
+    assert (
+        told.returncode == 2 and "run `chatconform check` first" in told.stderr and "make" not in told.stderr
+    )
 
 
 def test_a_misspelt_fault_model_check_or_provider_gets_a_did_you_mean(bare):
     fault = bare("serve", "--fault", "usage-totl-off")
     assert fault.returncode == 2 and "Did you mean 'usage-total-off'?" in fault.stderr
     results = results_file(bare.folder, ["google/gemini-2.5-flash", "google/gemini-3-flash-preview"])
-    model = bare("gate", "--results", str(results), "--models",
-                 "google/gemini-2.5-flsh=google/gemini-3-flash-preview")
+    model = bare(
+        "gate", "--results", str(results), "--models", "google/gemini-2.5-flsh=google/gemini-3-flash-preview"
+    )
     assert model.returncode == 2 and "Did you mean 'google/gemini-2.5-flash'?" in model.stderr, model.stderr
-    (bare.folder / "typo.toml").write_text('[[providers.aimlapi.deviations]]\ncheck = "usage.totl_is_sum"\n'
-                                           'reason = "r"\nlink = "https://example.org/issue"\n'
-                                           'everywhere = true\n', encoding="utf-8")  # every model, on purpose
+    (bare.folder / "typo.toml").write_text(
+        '[[providers.aimlapi.deviations]]\ncheck = "usage.totl_is_sum"\n'
+        'reason = "r"\nlink = "https://example.org/issue"\n'
+        "everywhere = true\n",
+        encoding="utf-8",
+    )  # every model, on purpose
     check = bare("verify", "--config", "typo.toml", str(CASSETTE))  # as written it would never match
     assert check.returncode == 2 and "Did you mean 'usage.total_is_sum'?" in check.stderr, check.stderr
     (bare.folder / "cassettes").mkdir()  # plain pytest (what `chatconform check` runs), before any collection
-    provider = bare("-m", "pytest", "cassettes", "--provider", "aimlpi", program=(str(bare.python),),
-                    ACME_BASE_URL="http://127.0.0.1:9/v1")
+    provider = bare(
+        "-m",
+        "pytest",
+        "cassettes",
+        "--provider",
+        "aimlpi",
+        program=(str(bare.python),),
+        ACME_BASE_URL="http://127.0.0.1:9/v1",
+    )
     assert provider.returncode == 4 and "Did you mean 'aimlapi'?" in provider.stderr, provider.stderr
 
 
 def serve_lines(bare, **extra) -> list[str]:
     """What `chatconform serve --port 0` prints before it waits for requests (then it is stopped)."""
-    with subprocess.Popen(["chatconform", "serve", "--port", "0"], cwd=bare.folder, env={**bare.env, **extra},
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as server:
+    with subprocess.Popen(
+        ["chatconform", "serve", "--port", "0"],
+        cwd=bare.folder,
+        env={**bare.env, **extra},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as server:
         lines = []
         try:
             for line in server.stdout:

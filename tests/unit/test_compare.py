@@ -6,38 +6,78 @@ import re
 import pytest
 
 from chatconform.cli import main
-from chatconform.reporting.compare import keep, load_runs, markdown, page, tables, trends
 from chatconform.measures.results import Cost, MeasureResult
+from chatconform.reporting.compare import keep, load_runs, markdown, page, tables, trends
 
-HOSTILE = '<script>alert(1)</script> | @octocat [x](javascript:alert(1)) ![i](http://e.test/i.png) `code`\n# head'
+HOSTILE = (
+    "<script>alert(1)</script> | @octocat [x](javascript:alert(1)) ![i](http://e.test/i.png) `code`\n# head"
+)
 
 
-def result(subject="ref", measure="temperature", dialect="openai-chat", verdict="honoured", model="m", **more):
-    base = dict(measure=measure, dialect=dialect, subject=subject, model=model, verdict=verdict, successes=5,
-                trials=5, attempted=5, low=0.53, high=1.0, cost=Cost(10, 200, 0.0))
+def result(
+    subject="ref", measure="temperature", dialect="openai-chat", verdict="honoured", model="m", **more
+):
+    base = dict(
+        measure=measure,
+        dialect=dialect,
+        subject=subject,
+        model=model,
+        verdict=verdict,
+        successes=5,
+        trials=5,
+        attempted=5,
+        low=0.53,
+        high=1.0,
+        cost=Cost(10, 200, 0.0),
+    )
     return MeasureResult(**{**base, **more})
 
 
 def write(path, *results, subject="ref"):
-    path.write_text(json.dumps({"format": 1, "subject": {"name": subject}, "measured_at": "2026-01-01",
-                                "results": [r.to_dict() for r in results]}))
+    path.write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "subject": {"name": subject},
+                "measured_at": "2026-01-01",
+                "results": [r.to_dict() for r in results],
+            }
+        )
+    )
     return path
 
 
 def test_one_table_per_model_subjects_as_columns_rows_in_the_catalogs_order(tmp_path):
-    runs = load_runs([write(tmp_path / "a.json", result(measure="stop"), result(), result(model="other")),
-                      write(tmp_path / "b.json", result("llama", verdict="ignored", successes=0, low=0, high=0.4))])
+    runs = load_runs(
+        [
+            write(tmp_path / "a.json", result(measure="stop"), result(), result(model="other")),
+            write(tmp_path / "b.json", result("llama", verdict="ignored", successes=0, low=0, high=0.4)),
+        ]
+    )
     found = tables(runs)
     assert [t.model for t in found] == ["m", "other"]
-    assert found[0].subjects == ["ref", "llama"] and [r.measure for r in found[0].rows] == ["temperature", "stop"]
+    assert found[0].subjects == ["ref", "llama"] and [r.measure for r in found[0].rows] == [
+        "temperature",
+        "stop",
+    ]
     text = markdown(found)
-    assert "| temperature | openai-chat | > 0.5 @ 95% | ✅ honoured 5/5 [0.53, 1.00] · 10 req | ❌ ignored 0/5" in text
+    assert (
+        "| temperature | openai-chat | > 0.5 @ 95% | ✅ honoured 5/5 [0.53, 1.00] · 10 req | ❌ ignored 0/5"
+        in text
+    )
     assert "| stop | openai-chat | > 0.5 @ 95% | ✅ honoured 5/5 [0.53, 1.00] · 10 req | — |" in text
 
 
 def test_every_provider_supplied_string_is_inert_in_the_markdown(tmp_path):
-    bad = result(HOSTILE, verdict="broken", model=HOSTILE, reason=HOSTILE, notes=[HOSTILE],
-                 quote={"says": HOSTILE, "source": "javascript:alert(1)"}, dialect=HOSTILE)
+    bad = result(
+        HOSTILE,
+        verdict="broken",
+        model=HOSTILE,
+        reason=HOSTILE,
+        notes=[HOSTILE],
+        quote={"says": HOSTILE, "source": "javascript:alert(1)"},
+        dialect=HOSTILE,
+    )
     text = markdown(tables(load_runs([write(tmp_path / "a.json", bad, result())])))
     outside = re.sub(r"`[^`\n]*`", "", text)  # a code span shows its text literally: nothing in it is active
     assert not re.search(r"(?<!\\)<", outside) and "@octocat" not in outside and "![" not in outside
@@ -49,8 +89,15 @@ def test_every_provider_supplied_string_is_inert_in_the_markdown(tmp_path):
 
 
 def test_every_provider_supplied_string_is_escaped_in_the_page_and_it_runs_no_script(tmp_path):
-    bad = result(HOSTILE, verdict="broken", model=HOSTILE, reason=HOSTILE, notes=[HOSTILE],
-                 quote={"says": HOSTILE, "source": "javascript:alert(1)"}, numbers={HOSTILE: HOSTILE})
+    bad = result(
+        HOSTILE,
+        verdict="broken",
+        model=HOSTILE,
+        reason=HOSTILE,
+        notes=[HOSTILE],
+        quote={"says": HOSTILE, "source": "javascript:alert(1)"},
+        numbers={HOSTILE: HOSTILE},
+    )
     html = page(tables(load_runs([write(tmp_path / "a.json", bad)])), [])
     assert "<script" not in html.replace("&lt;script", "") and 'href="javascript' not in html
     assert "script-src" not in html and "default-src &#x27;none&#x27;" in html and "&lt;script&gt;" in html
@@ -82,8 +129,18 @@ def test_the_history_drops_the_oldest_past_its_cap(tmp_path, monkeypatch):
 
 def test_the_command_writes_both_reports_and_a_bad_file_is_one_line(tmp_path, capsys):
     good = write(tmp_path / "a.json", result())
-    code = main(["compare", str(good), "--history", str(tmp_path / "h"), "--html", str(tmp_path / "c.html"),
-                 "--markdown", str(tmp_path / "c.md")])
+    code = main(
+        [
+            "compare",
+            str(good),
+            "--history",
+            str(tmp_path / "h"),
+            "--html",
+            str(tmp_path / "c.html"),
+            "--markdown",
+            str(tmp_path / "c.md"),
+        ]
+    )
     assert code == 0 and (tmp_path / "c.html").exists() and "### Model `m`" in (tmp_path / "c.md").read_text()
     (tmp_path / "bad.json").write_text(json.dumps({"format": 1, "results": [{"measure": 1}]}))
     capsys.readouterr()

@@ -6,9 +6,9 @@ import json
 import pytest
 
 from chatconform import providers
+from chatconform.dialects import dialect_named, load_dialects, recognise
 from chatconform.judging.judge import judge
 from chatconform.judging.route import route
-from chatconform.dialects import dialect_named, load_dialects, recognise
 from chatconform.model.errors import UsageError
 from chatconform.model.exchange import Exchange, Request, Response
 from chatconform.providers.profiles import identify
@@ -24,18 +24,24 @@ models = ["m"]
 @pytest.fixture
 def project(tmp_path):
     """Put a bare project's chatconform.toml in force (the data is reset afterwards)."""
+
     def write(extra: str = ""):
         path = tmp_path / "chatconform.toml"
         path.write_text(GATEWAY.format(extra=extra))
         providers.configure(path)
+
     yield write
     providers.reset()
 
 
 def call(path: str, body: dict | None = None, answer: dict | None = None, headers=None) -> Exchange:
     url = f"https://gw.example/v1{path}"
-    request = Request("POST", url, headers or {"content-type": "application/json"},
-                      json.dumps(body or {"model": "m"}).encode())
+    request = Request(
+        "POST",
+        url,
+        headers or {"content-type": "application/json"},
+        json.dumps(body or {"model": "m"}).encode(),
+    )
     provider, model = identify(url, body or {"model": "m"})
     response = Response(200, {"content-type": "application/json"}, json.dumps(answer or {}).encode())
     return Exchange(request, response, provider=provider, model=model)
@@ -44,8 +50,10 @@ def call(path: str, body: dict | None = None, answer: dict | None = None, header
 def test_a_declared_gateway_with_no_spec_is_judged_by_the_contract_its_paths_imply(project, store):
     project()
     assert route(call("/chat/completions"), store).source.id == "openai/openapi"
-    assert route(call("/messages", headers={"anthropic-version": "2023-06-01"}), store).dialect.name \
+    assert (
+        route(call("/messages", headers={"anthropic-version": "2023-06-01"}), store).dialect.name
         == "anthropic-messages"
+    )
     way = route(call("/v1/messages"), store)
     assert (way.dialect.name, way.source.id) == ("anthropic-messages", "anthropic/messages")
     way = route(call("/responses"), store)
@@ -55,7 +63,9 @@ def test_a_declared_gateway_with_no_spec_is_judged_by_the_contract_its_paths_imp
 def test_a_gateway_that_names_mistral_is_judged_by_mistral_s_spec_where_it_documents_the_call(project, store):
     project('spec = "mistral"')
     assert route(call("/v1/chat/completions"), store).source.id == "mistral/openapi"
-    assert route(call("/v1/messages"), store).source.id == "anthropic/messages"  # Mistral documents no messages
+    assert (
+        route(call("/v1/messages"), store).source.id == "anthropic/messages"
+    )  # Mistral documents no messages
 
 
 def test_an_endpoint_s_own_dialect_and_spec_win_and_a_misspelt_spec_is_said_with_the_closest(project, store):
@@ -78,47 +88,94 @@ def test_a_dialect_is_recognised_by_its_path_and_known_by_name():
 
 def test_modelslab_s_messages_stream_is_judged_by_its_own_spec_and_anthropic_s_event_schemas(store):
     url = "https://modelslab.com/api/v7/llm/v1/messages"
-    events = [{"type": "message_start", "message": {"id": "m1", "type": "message", "role": "assistant",
-                                                    "content": [], "model": "gemini-2.5-flash",
-                                                    "stop_reason": None, "stop_sequence": None,
-                                                    "usage": {"input_tokens": 3, "output_tokens": 1}}},
-              {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
-              {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}},
-              {"type": "content_block_stop", "index": 0},
-              {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-               "usage": {"output_tokens": 2}},
-              {"type": "message_stop"}]
+    events = [
+        {
+            "type": "message_start",
+            "message": {
+                "id": "m1",
+                "type": "message",
+                "role": "assistant",
+                "content": [],
+                "model": "gemini-2.5-flash",
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": {"input_tokens": 3, "output_tokens": 1},
+            },
+        },
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}},
+        {"type": "content_block_stop", "index": 0},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": {"output_tokens": 2},
+        },
+        {"type": "message_stop"},
+    ]
     body = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events).encode()
-    request = {"model": "gemini-2.5-flash", "max_tokens": 50, "stream": True,
-               "messages": [{"role": "user", "content": "Hi"}]}
-    ex = Exchange(Request("POST", url, {"content-type": "application/json"}, json.dumps(request).encode()),
-                  Response(200, {"content-type": "text/event-stream"}, body), provider="modelslab",
-                  model="gemini-2.5-flash")
+    request = {
+        "model": "gemini-2.5-flash",
+        "max_tokens": 50,
+        "stream": True,
+        "messages": [{"role": "user", "content": "Hi"}],
+    }
+    ex = Exchange(
+        Request("POST", url, {"content-type": "application/json"}, json.dumps(request).encode()),
+        Response(200, {"content-type": "text/event-stream"}, body),
+        provider="modelslab",
+        model="gemini-2.5-flash",
+    )
     judgement = judge(ex, store)
     assert route(ex, store).source.id == "modelslab/llm-api"
     assert judgement.verdict == "pass", [(f.check, f.message) for f in judgement.findings]
     assert "spec-gap.stream-from-contract" in {f.check for f in judgement.findings}
     assert {"stream.grammar", "messages.output_within_max_tokens"} <= set(judgement.rows)
     broken = body.replace(b'"index": 0, "delta"', b'"index": 1, "delta"')
-    ex = Exchange(ex.request, Response(200, {"content-type": "text/event-stream"}, broken), provider="modelslab",
-                  model="gemini-2.5-flash")
+    ex = Exchange(
+        ex.request,
+        Response(200, {"content-type": "text/event-stream"}, broken),
+        provider="modelslab",
+        model="gemini-2.5-flash",
+    )
     assert judge(ex, store).verdict == "fail"
 
 
 def test_each_dialect_reads_its_answer_in_shared_terms():
     chat = dialect_named("openai-chat")
-    ex = call("/chat/completions", answer={"model": "m", "choices": [
-        {"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": "Hi"}}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}})
+    ex = call(
+        "/chat/completions",
+        answer={
+            "model": "m",
+            "choices": [
+                {"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": "Hi"}}
+            ],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+        },
+    )
     answer = chat.answer(ex)
     assert (answer.outputs[0].stop, answer.outputs[0].text, answer.usage.output) == ("length", "Hi", 2)
     messages = dialect_named("anthropic-messages")
-    ex = call("/v1/messages", answer={"model": "m", "content": [
-        {"type": "tool_use", "id": "t", "name": "f", "input": {"a": 1}}], "stop_reason": "tool_use",
-        "usage": {"input_tokens": 1, "output_tokens": 2}})
+    ex = call(
+        "/v1/messages",
+        answer={
+            "model": "m",
+            "content": [{"type": "tool_use", "id": "t", "name": "f", "input": {"a": 1}}],
+            "stop_reason": "tool_use",
+            "usage": {"input_tokens": 1, "output_tokens": 2},
+        },
+    )
     answer = messages.answer(ex)
-    assert answer.outputs[0].stop == "tool_calls" and json.loads(answer.outputs[0].tool_calls[0].arguments) == {"a": 1}
+    assert answer.outputs[0].stop == "tool_calls" and json.loads(
+        answer.outputs[0].tool_calls[0].arguments
+    ) == {"a": 1}
     responses = dialect_named("openai-responses")
-    ex = call("/responses", answer={"model": "m", "status": "incomplete", "output": [],
-                                    "incomplete_details": {"reason": "max_output_tokens"}})
+    ex = call(
+        "/responses",
+        answer={
+            "model": "m",
+            "status": "incomplete",
+            "output": [],
+            "incomplete_details": {"reason": "max_output_tokens"},
+        },
+    )
     assert responses.answer(ex).outputs[0].stop == "length"

@@ -10,15 +10,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatconform.judging.claims._negative import schema_problems
 from chatconform.dialects import contracts
-from chatconform.live.dialect_strategies import (STRATEGIES, bounds, invalid_messages_request, messages_request,
-                                                 text_formats)
+from chatconform.judging.claims._negative import schema_problems
+from chatconform.live.dialect_strategies import (
+    STRATEGIES,
+    bounds,
+    invalid_messages_request,
+    messages_request,
+    text_formats,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # AIML documents Anthropic's extended thinking in its own /v1/messages spec (Anthropic's pinned one predates it)
-AIML_MESSAGES = ROOT.parent / "shared/upstream/aimlapi-api-docs/docs/api-references/text-models-llm/Anthropic/" \
+AIML_MESSAGES = (
+    ROOT.parent / "shared/upstream/aimlapi-api-docs/docs/api-references/text-models-llm/Anthropic/"
     "claude-sonnet-5-MESSAGES.json"
+)
 PATHS = {"anthropic": "/v1/messages", "openai": "/v1/responses"}
 DIALECT = {"anthropic": "anthropic-messages", "openai": "openai-responses"}
 
@@ -68,9 +75,18 @@ def test_invalid_bodies_break_exactly_one_rule(spec_store, name):
         broken.add(problems[0].split(":")[0])
 
     check()
-    expected = {"anthropic": {"$", "$.max_tokens", "$.messages", "$.temperature", "$.top_k", "$.top_p",
-                              "$.stop_sequences"},
-                "openai": {"$.input", "$.max_output_tokens", "$.temperature", "$.top_p", "$.text.format"}}[name]
+    expected = {
+        "anthropic": {
+            "$",
+            "$.max_tokens",
+            "$.messages",
+            "$.temperature",
+            "$.top_k",
+            "$.top_p",
+            "$.stop_sequences",
+        },
+        "openai": {"$.input", "$.max_output_tokens", "$.temperature", "$.top_p", "$.text.format"},
+    }[name]
     assert broken == expected  # "$": the missing max_tokens
 
 
@@ -96,7 +112,9 @@ def test_thinking_budget_is_fuzzed_where_a_spec_documents_it():
     """AIML's claude MESSAGES spec: budget_tokens "minimum": 1024, "Must be ≥1024 and less than max_tokens"."""
     doc = json.loads(AIML_MESSAGES.read_text())
     spec = SimpleNamespace(doc=doc)
-    op = SimpleNamespace(request_schema="/paths/~1v1~1messages/post/requestBody/content/application~1json/schema")
+    op = SimpleNamespace(
+        request_schema="/paths/~1v1~1messages/post/requestBody/content/application~1json/schema"
+    )
     assert bounds(spec, op, "thinking.budget_tokens")[0] == 1024
     seen = {"valid": 0, "invalid": 0}
 

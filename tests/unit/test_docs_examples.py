@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from chatconform.cli import main
 from chatconform.discovery._build import page_secrets
 from chatconform.discovery._calls import read_call
 from chatconform.discovery._examples import examples_of
 from chatconform.discovery._literals import NotLiteral, js_value, printed_value, python_value
-from chatconform.cli import main
 from chatconform.specs._lock import read_lock
 from tests.unit.test_catalog import MIRROR_FILES, RAW, TOC_LINKS, operation, page, spec, write_mirror
 
@@ -26,7 +26,10 @@ FENCE = "```"
 
 def tabs(*pairs) -> str:
     """A {% tabs %} group of (title, language, code)."""
-    body = "".join(f'{{% tab title="{t}" %}}\n{FENCE}{lang}\n{code}\n{FENCE}\n{{% endtab %}}\n' for t, lang, code in pairs)
+    body = "".join(
+        f'{{% tab title="{t}" %}}\n{FENCE}{lang}\n{code}\n{FENCE}\n{{% endtab %}}\n'
+        for t, lang, code in pairs
+    )
     return f"{{% tabs %}}\n{body}{{% endtabs %}}\n"
 
 
@@ -34,49 +37,95 @@ def response(text: str, summary: str = "Response") -> str:
     return f"<details>\n<summary>{summary}</summary>\n{FENCE}json5\n{text}\n{FENCE}\n</details>\n"
 
 
-def py(model: str, extra: str = "", url: str = "https://api.aimlapi.com/v1/chat/completions",
-       auth: str = "Bearer <YOUR_AIMLAPI_KEY>") -> str:
-    return (f'import requests\nresponse = requests.post(\n    "{url}",\n    headers={{"Authorization": "{auth}", '
-            f'"Content-Type": "application/json"}},\n    json={{\n        "model": "{model}",  # the model\n'
-            f'        "messages": [{{"role": "user", "content": "Hello"}}],{extra}\n    }}\n)\nprint(response.text)')
+def py(
+    model: str,
+    extra: str = "",
+    url: str = "https://api.aimlapi.com/v1/chat/completions",
+    auth: str = "Bearer <YOUR_AIMLAPI_KEY>",
+) -> str:
+    return (
+        f'import requests\nresponse = requests.post(\n    "{url}",\n    headers={{"Authorization": "{auth}", '
+        f'"Content-Type": "application/json"}},\n    json={{\n        "model": "{model}",  # the model\n'
+        f'        "messages": [{{"role": "user", "content": "Hello"}}],{extra}\n    }}\n)\nprint(response.text)'
+    )
 
 
 def js(model: str) -> str:
-    return ("const response = await fetch('https://api.aimlapi.com/v1/chat/completions', {\n  method: 'POST',\n"
-            "  headers: {'Authorization': 'Bearer <YOUR_AIMLAPI_KEY>'},\n  body: JSON.stringify({\n"
-            f"    model: '{model}',\n    // a comment\n    messages: [{{role: 'user', content: 'Hello'}}],\n  }}),\n}});")
+    return (
+        "const response = await fetch('https://api.aimlapi.com/v1/chat/completions', {\n  method: 'POST',\n"
+        "  headers: {'Authorization': 'Bearer <YOUR_AIMLAPI_KEY>'},\n  body: JSON.stringify({\n"
+        f"    model: '{model}',\n    // a comment\n    messages: [{{role: 'user', content: 'Hello'}}],\n  }}),\n}});"
+    )
 
 
-ANSWER = ('{\n  "id": "x", "object": "chat.completion", "created": 1, "model": "vendor/delta",\n  // json5 comment\n'
-          '  "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hi"}}],\n'
-          '  "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},\n}')
+ANSWER = (
+    '{\n  "id": "x", "object": "chat.completion", "created": 1, "model": "vendor/delta",\n  // json5 comment\n'
+    '  "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hi"}}],\n'
+    '  "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},\n}'
+)
 CHUNK = '{"id":"x","object":"chat.completion.chunk","created":1,"model":"vendor/delta","choices":[%s]}'
-STREAM = "\n".join("data: " + CHUNK % c for c in (
-    '{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}',
-    '{"index":0,"delta":{},"finish_reason":"stop"}'))
-DELTA_PAGE = page("Delta", ["vendor/delta"], operation("delta", RAW + "Vendor/delta.json"), body=(
-    "## Example #1\n" + tabs(("Python", "python", py("vendor/delta", ' "temperature": 0.5,')),
-                             ("JavaScript", "javascript", js("vendor/delta-x"))) + response(ANSWER)
-    + "## Example #2\n" + tabs(("Python", "python", py("vendor/delta", ' "stream": True,'))) + response(STREAM)
-    + "<details>\n<summary>Example with response parsing</summary>\n" + FENCE + "python\n"
-    + py("vendor/delta", ' "stream": True,', auth=f"Bearer {CANARY}") + "\n" + FENCE + "\n</details>\n"
-    + response("--- MODEL RESPONSE ---\nHi")
-    + "## Example #3\n" + tabs(("Python", "python", py("vendor/delta", url="https://api.aimlapi.com/v1/responses")))
-    + response('{"id": "r"}')
-    + "## Example #4\n" + tabs(("Python", "python", py("vendor/delta")))))
+STREAM = "\n".join(
+    "data: " + CHUNK % c
+    for c in (
+        '{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}',
+        '{"index":0,"delta":{},"finish_reason":"stop"}',
+    )
+)
+DELTA_PAGE = page(
+    "Delta",
+    ["vendor/delta"],
+    operation("delta", RAW + "Vendor/delta.json"),
+    body=(
+        "## Example #1\n"
+        + tabs(
+            ("Python", "python", py("vendor/delta", ' "temperature": 0.5,')),
+            ("JavaScript", "javascript", js("vendor/delta-x")),
+        )
+        + response(ANSWER)
+        + "## Example #2\n"
+        + tabs(("Python", "python", py("vendor/delta", ' "stream": True,')))
+        + response(STREAM)
+        + "<details>\n<summary>Example with response parsing</summary>\n"
+        + FENCE
+        + "python\n"
+        + py("vendor/delta", ' "stream": True,', auth=f"Bearer {CANARY}")
+        + "\n"
+        + FENCE
+        + "\n</details>\n"
+        + response("--- MODEL RESPONSE ---\nHi")
+        + "## Example #3\n"
+        + tabs(("Python", "python", py("vendor/delta", url="https://api.aimlapi.com/v1/responses")))
+        + response('{"id": "r"}')
+        + "## Example #4\n"
+        + tabs(("Python", "python", py("vendor/delta")))
+    ),
+)
 # A page documenting both endpoints (as AIML's OpenAI pages do), its Responses example and printed answer.
 EPS_RESPONSE = '{"id": "resp_1", "object": "response", "status": "completed", "output": []}'
-EPS_PAGE = page("Eps", ["vendor/eps"], operation("eps", RAW + "Vendor/eps.json") + "\n"
-                + operation("eps-RESPONSES", RAW + "Vendor/eps-RESPONSES.json", "/v1/responses"), body=(
-                    "## Code Example #2: Using /responses Endpoint\n"
-                    + tabs(("Python", "python", py("vendor/eps", url="https://api.aimlapi.com/v1/responses")))
-                    + response(EPS_RESPONSE)))
+EPS_PAGE = page(
+    "Eps",
+    ["vendor/eps"],
+    operation("eps", RAW + "Vendor/eps.json")
+    + "\n"
+    + operation("eps-RESPONSES", RAW + "Vendor/eps-RESPONSES.json", "/v1/responses"),
+    body=(
+        "## Code Example #2: Using /responses Endpoint\n"
+        + tabs(("Python", "python", py("vendor/eps", url="https://api.aimlapi.com/v1/responses")))
+        + response(EPS_RESPONSE)
+    ),
+)
 
 
 def test_javascript_object_literals_are_read_without_running_them():
     text = "x = {model: 'a\\'b', \"n\": -1.5, list: [1, 2,], /* c */ ok: true, none: null, // c\n t: `q`,}"
-    assert js_value(text, text.index("{"))[0] == {"model": "a'b", "n": -1.5, "list": [1, 2], "ok": True,
-                                                   "none": None, "t": "q"}
+    assert js_value(text, text.index("{"))[0] == {
+        "model": "a'b",
+        "n": -1.5,
+        "list": [1, 2],
+        "ok": True,
+        "none": None,
+        "t": "q",
+    }
     for bad in ("{model: someVariable}", "{...base}", "{t: `a${b}`}"):
         with pytest.raises(NotLiteral):
             js_value(bad)
@@ -94,9 +143,15 @@ def test_printed_bodies_are_json_json5_or_a_python_dict():
 
 def test_each_language_tab_tells_its_call():
     call = read_call("python", py("m", ' "max_tokens": 5,'))
-    assert (call.url, call.body["max_tokens"], call.headers["Content-Type"]) == \
-        ("https://api.aimlapi.com/v1/chat/completions", 5, "application/json")
-    assert read_call("javascript", js("m")).body == {"model": "m", "messages": [{"role": "user", "content": "Hello"}]}
+    assert (call.url, call.body["max_tokens"], call.headers["Content-Type"]) == (
+        "https://api.aimlapi.com/v1/chat/completions",
+        5,
+        "application/json",
+    )
+    assert read_call("javascript", js("m")).body == {
+        "model": "m",
+        "messages": [{"role": "user", "content": "Hello"}],
+    }
     curl = "curl -L \\\n --url 'https://api.aimlapi.com/v1/chat/completions' \\\n --header 'Authorization: Bearer k' \\\n --data '{\"model\": \"m\"}'"
     assert read_call("javascript", curl).body == {"model": "m"}  # a cURL tab fenced as another language
     broken = read_call("python", py("m").replace('"messages"', ',"messages"'))
@@ -107,8 +162,12 @@ def test_each_language_tab_tells_its_call():
 def test_examples_group_tabs_with_the_response_printed_after_them():
     found = examples_of(DELTA_PAGE)
     assert [(e.index, [t.title for t in e.tabs], len(e.responses)) for e in found] == [
-        (1, ["Python", "JavaScript"], 1), (2, ["Python"], 1), (3, ["Example with response parsing"], 1),
-        (4, ["Python"], 1), (5, ["Python"], 0)]
+        (1, ["Python", "JavaScript"], 1),
+        (2, ["Python"], 1),
+        (3, ["Example with response parsing"], 1),
+        (4, ["Python"], 1),
+        (5, ["Python"], 0),
+    ]
     assert examples_of(f"{FENCE}python\n# <summary>Response</summary>\n{{% tabs %}}\n{FENCE}\n") == []
 
 
@@ -125,9 +184,14 @@ def generated(tmp_path, monkeypatch):
     monkeypatch.setenv("CHATCONFORM_ROOT", str(tmp_path))
     monkeypatch.setenv("CHATCONFORM_CACHE", str(tmp_path / ".cache"))
     monkeypatch.delenv("CHATCONFORM_SPECS", raising=False)
-    files = {**MIRROR_FILES, "Vendor/delta.json": spec("vendor/delta"), "vendor/delta.md": DELTA_PAGE,
-             "Vendor/eps.json": spec("vendor/eps"), "vendor/eps.md": EPS_PAGE,
-             "Vendor/eps-RESPONSES.json": spec("vendor/eps", path="/v1/responses").replace('"201"', '"200"')}
+    files = {
+        **MIRROR_FILES,
+        "Vendor/delta.json": spec("vendor/delta"),
+        "vendor/delta.md": DELTA_PAGE,
+        "Vendor/eps.json": spec("vendor/eps"),
+        "vendor/eps.md": EPS_PAGE,
+        "Vendor/eps-RESPONSES.json": spec("vendor/eps", path="/v1/responses").replace('"201"', '"200"'),
+    }
     mirror = write_mirror(tmp_path / "mirror", files, [*TOC_LINKS, "vendor/delta.md", "vendor/eps.md"])
     assert main(["catalog", "sync", "aimlapi", "--mirror", str(mirror)]) == 0
     assert main(["specs", "pull", "--update", "--mirror", str(mirror)]) == 0
@@ -136,7 +200,9 @@ def generated(tmp_path, monkeypatch):
 
 
 def cassette(project: Path, name: str) -> dict:
-    return yaml.safe_load((project / "cassettes/aimlapi-catalog/vendor/delta" / name).read_text(encoding="utf-8"))
+    return yaml.safe_load(
+        (project / "cassettes/aimlapi-catalog/vendor/delta" / name).read_text(encoding="utf-8")
+    )
 
 
 def test_every_chat_example_is_a_cassette_with_its_provenance(generated):
@@ -145,7 +211,12 @@ def test_every_chat_example_is_a_cassette_with_its_provenance(generated):
     first = cassette(generated, "docs-example-1.yaml")
     prov, item = first["metadata"]["provenance"], first["interactions"][0]
     assert prov["sha256"] == read_lock(generated / "specs")["aimlapi/docs/vendor/delta"].sha256
-    assert (prov["origin"], prov["provider"], prov["model"], prov["example"]["index"]) == ("docs", "aimlapi", "vendor/delta", 1)
+    assert (prov["origin"], prov["provider"], prov["model"], prov["example"]["index"]) == (
+        "docs",
+        "aimlapi",
+        "vendor/delta",
+        1,
+    )
     assert prov["tab_models"] == {"Python": "vendor/delta", "JavaScript": "vendor/delta-x"}
     assert prov["tab_differences"] == ["model", "temperature"] and prov["page_model_ids"] == ["vendor/delta"]
     assert item["response"]["status"]["code"] == 201  # the only success status the model's spec documents
@@ -159,19 +230,26 @@ def test_streams_text_outputs_and_missing_responses_are_said(generated):
     assert stream["body"]["string"].count("\n\n") == 2
     for name, kind in (("docs-example-3.yaml", "text"), ("docs-example-5.yaml", "none")):
         data = cassette(generated, name)
-        assert data["interactions"][0]["response"] is None and data["metadata"]["provenance"]["response"] == kind
+        assert (
+            data["interactions"][0]["response"] is None and data["metadata"]["provenance"]["response"] == kind
+        )
 
 
 def test_responses_api_examples_are_cassettes_judged_by_the_pages_responses_spec(generated, monkeypatch):
     listing = json.loads((generated / "specs/catalog/aimlapi.examples.json").read_text(encoding="utf-8"))
     assert listing["counts"]["not_judged_yet"] == 0 and listing["counts"]["cassettes"] == 6
-    assert listing["counts"]["responses_cassettes"] == 2 and listing["counts"]["responses_response_printed"] == 2
+    assert (
+        listing["counts"]["responses_cassettes"] == 2 and listing["counts"]["responses_response_printed"] == 2
+    )
     eps = yaml.safe_load((generated / "cassettes/aimlapi-catalog/vendor/eps/docs-example-1.yaml").read_text())
     prov, item = eps["metadata"]["provenance"], eps["interactions"][0]
     assert item["request"]["uri"] == "https://api.aimlapi.com/v1/responses" and json.loads(
-        item["response"]["body"]["string"]) == json.loads(EPS_RESPONSE)
-    assert (prov["example"]["heading"], prov["example"]["tab"]) == ("Code Example #2: Using /responses Endpoint",
-                                                                    "Python")
+        item["response"]["body"]["string"]
+    ) == json.loads(EPS_RESPONSE)
+    assert (prov["example"]["heading"], prov["example"]["tab"]) == (
+        "Code Example #2: Using /responses Endpoint",
+        "Python",
+    )
     assert item["response"]["status"]["code"] == 200 and "aimlapi/vendor/eps-RESPONSES" in prov["assumed"]
     from chatconform.judging.route import route
     from chatconform.recording.cassettes import load_cassette
@@ -191,7 +269,9 @@ def test_no_generated_file_carries_a_key_shown_on_a_page(generated):
     assert generated / "specs/aimlapi/docs/vendor/delta.md" in scanned and len(scanned) > 10
     assert [p for p in scanned if CANARY in p.read_text(encoding="utf-8", errors="replace")] == []
     published = [p for p in generated.rglob("delta.md") if "mirror" in p.parts]
-    assert published and CANARY in published[0].read_text()  # the page really shows one: the scan could see it
+    assert (
+        published and CANARY in published[0].read_text()
+    )  # the page really shows one: the scan could see it
 
 
 def test_regenerating_changes_nothing_and_drops_what_no_page_gives(generated, capsys):
@@ -207,8 +287,10 @@ def test_regenerating_changes_nothing_and_drops_what_no_page_gives(generated, ca
 
 def test_the_page_claims_read_the_provenance(generated, capsys):
     main(["verify", "--json", str(generated / "cassettes/aimlapi-catalog/vendor/delta")])
-    rows = {Path(r["cassette"]).name: {f["check"] for f in r["findings"]}
-            for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    rows = {
+        Path(r["cassette"]).name: {f["check"] for f in r["findings"]}
+        for r in map(json.loads, capsys.readouterr().out.splitlines())
+    }
     assert "docs.tabs_send_one_model" in rows["docs-example-1.yaml"]
     assert "docs.tabs_send_one_model" not in rows["docs-example-2.yaml"]
     assert not any("docs.example_sends_listed_model" in checks for checks in rows.values())
@@ -252,14 +334,23 @@ def test_no_committed_or_generated_file_of_this_checkout_carries_a_page_key():
     mirror = Path(os.environ.get("CHATCONFORM_MIRROR") or ROOT.parent / "shared" / "upstream")
     keys = page_keys(mirror) if (mirror / "aimlapi-api-docs").is_dir() else set()
     folders = [ROOT / "cassettes", ROOT / "specs" / "catalog", ROOT / "reports", ROOT / ".cache"]
-    files = [p for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file() and p.stat().st_size < 50_000_000]
+    files = [
+        p
+        for f in folders
+        if f.is_dir()
+        for p in f.rglob("*")
+        if p.is_file() and p.stat().st_size < 50_000_000
+    ]
     assert_no_page_key(files, keys)
 
 
 def test_no_committed_or_pulled_file_carries_the_mirror_canary():
     """AIML's qwen3-32b page prints a bearer token (a canary in the mirror): no file of ours holds it."""
     root = Path(__file__).resolve().parents[2]
-    page = root.parent / "shared/upstream/aimlapi-api-docs/docs/api-references/text-models-llm/alibaba-cloud/qwen3-32b.md"
+    page = (
+        root.parent
+        / "shared/upstream/aimlapi-api-docs/docs/api-references/text-models-llm/alibaba-cloud/qwen3-32b.md"
+    )
     if not page.is_file():
         pytest.skip(f"the mirror is not beside the project ({page} is absent): nothing to look for")
     canary = re.search(rb"Bearer (c4nary\w+)", page.read_bytes()).group(1)

@@ -9,29 +9,57 @@ import json
 
 from chatconform.cli import main
 
-
 FLASH, NEXT = "google/gemini-2.5-flash", "google/gemini-3-flash-preview"
 
 
-def entry(test_id, verdict, check="usage.total_is_sum", finish=("stop",), completion=100, no_limit=True,
-          model=FLASH, origin="live", exchange=None):
-    return {"provider": "aimlapi", "model": model, "check": check, "verdict": verdict,
-            "origin": origin, "exchange": exchange or test_id, "test_id": test_id, "reason": None,
-            "findings": [{"check": check, "severity": "violation", "message": "total_tokens 13 is not 12"}]
-            if verdict == "fail" else [],
-            "observations": {"finish_reasons": list(finish), "completion_tokens": completion,
-                             "no_limit_sent": no_limit}}
+def entry(
+    test_id,
+    verdict,
+    check="usage.total_is_sum",
+    finish=("stop",),
+    completion=100,
+    no_limit=True,
+    model=FLASH,
+    origin="live",
+    exchange=None,
+):
+    return {
+        "provider": "aimlapi",
+        "model": model,
+        "check": check,
+        "verdict": verdict,
+        "origin": origin,
+        "exchange": exchange or test_id,
+        "test_id": test_id,
+        "reason": None,
+        "findings": [{"check": check, "severity": "violation", "message": "total_tokens 13 is not 12"}]
+        if verdict == "fail"
+        else [],
+        "observations": {
+            "finish_reasons": list(finish),
+            "completion_tokens": completion,
+            "no_limit_sent": no_limit,
+        },
+    }
 
 
-BASE = {"results": [entry("t1", "pass"), entry("t2", "xfail", check="limits.x"),
-                    entry("t3", "fail", check="stream.ends_with_done")],
-        "spend": {"spent_usd": 0.01}, "specs": {"aimlapi/gemini-2.5-flash": {"sha256": "a" * 64}}}
+BASE = {
+    "results": [
+        entry("t1", "pass"),
+        entry("t2", "xfail", check="limits.x"),
+        entry("t3", "fail", check="stream.ends_with_done"),
+    ],
+    "spend": {"spent_usd": 0.01},
+    "specs": {"aimlapi/gemini-2.5-flash": {"sha256": "a" * 64}},
+}
 
 
 def run(tmp_path, baseline, candidate, capsys, *extra):
     for name, data in (("old.json", baseline), ("new.json", candidate)):
         (tmp_path / name).write_text(json.dumps(data))
-    code = main(["gate", "--baseline", str(tmp_path / "old.json"), "--candidate", str(tmp_path / "new.json"), *extra])
+    code = main(
+        ["gate", "--baseline", str(tmp_path / "old.json"), "--candidate", str(tmp_path / "new.json"), *extra]
+    )
     return code, capsys.readouterr().out
 
 
@@ -52,7 +80,9 @@ def test_one_injected_regression_fails_and_is_named(tmp_path, capsys):
 
 def test_fixed_outages_observations_and_spend(tmp_path, capsys):
     candidate = copy.deepcopy(BASE)
-    candidate["results"][2] = entry("t3", "pass", check="stream.ends_with_done", finish=("length",), completion=512)
+    candidate["results"][2] = entry(
+        "t3", "pass", check="stream.ends_with_done", finish=("length",), completion=512
+    )
     candidate["results"].append(entry("t4", "unavailable", check="live.basic"))
     candidate["spend"]["spent_usd"] = 0.02
     candidate["specs"]["aimlapi/gemini-2.5-flash"]["sha256"] = "b" * 64
@@ -66,16 +96,31 @@ def test_fixed_outages_observations_and_spend(tmp_path, capsys):
 
 def test_a_breaking_upstream_change_fails_the_gate(tmp_path, capsys):
     drift = tmp_path / "drift.json"
-    drift.write_text(json.dumps({"changes": [{"path": "POST /v1/chat/completions request.temperature.maximum",
-                                              "kind": "bound-tightened", "breaking": True, "detail": "2 -> 1"}],
-                                 "breaking": True}))
+    drift.write_text(
+        json.dumps(
+            {
+                "changes": [
+                    {
+                        "path": "POST /v1/chat/completions request.temperature.maximum",
+                        "kind": "bound-tightened",
+                        "breaking": True,
+                        "detail": "2 -> 1",
+                    }
+                ],
+                "breaking": True,
+            }
+        )
+    )
     code, out = run(tmp_path, BASE, BASE, capsys, "--drift", str(drift))
     assert code == 1 and "bound-tightened" in out
 
 
 def test_bad_input_is_a_one_line_error(tmp_path, capsys):
     (tmp_path / "old.json").write_text("{}")
-    assert main(["gate", "--baseline", str(tmp_path / "old.json"), "--candidate", str(tmp_path / "old.json")]) == 2
+    assert (
+        main(["gate", "--baseline", str(tmp_path / "old.json"), "--candidate", str(tmp_path / "old.json")])
+        == 2
+    )
     assert "not a chatconform results.json" in capsys.readouterr().err
 
 
@@ -121,11 +166,16 @@ def test_a_further_failing_exchange_of_a_failing_check_is_named_not_new(tmp_path
 
 def pair_file():
     """One run holding a baseline model and its candidate; the candidate breaks one check the old one held."""
-    old = [entry("o1", "pass", check="usage.total_is_sum"), entry("o2", "pass", check="stream.ends_with_done"),
-           entry("o3", "xfail", check="limits.x")]
-    new = [entry("n1", "pass", check="usage.total_is_sum", model=NEXT),
-           entry("n2", "fail", check="stream.ends_with_done", model=NEXT),
-           entry("n3", "xfail", check="limits.x", model=NEXT)]
+    old = [
+        entry("o1", "pass", check="usage.total_is_sum"),
+        entry("o2", "pass", check="stream.ends_with_done"),
+        entry("o3", "xfail", check="limits.x"),
+    ]
+    new = [
+        entry("n1", "pass", check="usage.total_is_sum", model=NEXT),
+        entry("n2", "fail", check="stream.ends_with_done", model=NEXT),
+        entry("n3", "xfail", check="limits.x", model=NEXT),
+    ]
     return {"results": old + new, "spend": {"spent_usd": 0.01}}
 
 
@@ -159,8 +209,13 @@ def test_identical_models_pass_the_model_gate(tmp_path, capsys):
 def test_the_model_gate_reports_changed_observations(tmp_path, capsys):
     data = pair_file()
     for row in data["results"][3:]:
-        row["observations"].update(finish_reasons=["length"], completion_tokens=4000, model="gemini-3-flash-001",
-                                   prompt_tokens=10, usd=0.002)
+        row["observations"].update(
+            finish_reasons=["length"],
+            completion_tokens=4000,
+            model="gemini-3-flash-001",
+            prompt_tokens=10,
+            usd=0.002,
+        )
     code, out, _ = gate_models(tmp_path, capsys, data, f"{FLASH}={NEXT}")
     changed = out.split("### Changed observations", 1)[1]
     name = f"aimlapi {FLASH} → {NEXT}"
@@ -176,8 +231,17 @@ def test_the_model_gate_reads_two_files_and_names_a_missing_model(tmp_path, caps
     old, new = {"results": data["results"][:3]}, {"results": data["results"][3:]}
     code, out = run(tmp_path, old, new, capsys, "--models", f"{FLASH}={NEXT}")
     assert code == 1 and "### New failures (1)" in out and "**Spend:**" in out
-    code = main(["gate", "--baseline", str(tmp_path / "old.json"), "--candidate", str(tmp_path / "new.json"),
-                 "--models", f"{FLASH}=google/gemini-9"])
+    code = main(
+        [
+            "gate",
+            "--baseline",
+            str(tmp_path / "old.json"),
+            "--candidate",
+            str(tmp_path / "new.json"),
+            "--models",
+            f"{FLASH}=google/gemini-9",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "'google/gemini-9'" in err and NEXT in err
 

@@ -11,12 +11,12 @@ import pytest
 
 from chatconform import providers
 from chatconform.live.budget import BudgetExhausted, Estimate, Ledger
-from chatconform.live.client import RetryPolicy
 from chatconform.live.calls import Target, run
+from chatconform.live.client import RetryPolicy
+from chatconform.live.scenarios import BY_ID, SCENARIOS
 from chatconform.providers.profiles import PROFILES
 from chatconform.refserver import ReferenceServer
 from chatconform.refserver._http import FAULT_HEADER
-from chatconform.live.scenarios import BY_ID, SCENARIOS
 from chatconform.specs import SpecStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,13 +42,19 @@ source = "https://acme.invalid/docs (as seeded)"
 
 def recording_policy(attempts=3):
     sleeps = []
-    return RetryPolicy(attempts=attempts, base_delay=0.01, max_delay=0.02, read_timeout=1.0,
-                       sleep=sleeps.append), sleeps
+    return RetryPolicy(
+        attempts=attempts, base_delay=0.01, max_delay=0.02, read_timeout=1.0, sleep=sleeps.append
+    ), sleeps
 
 
 def target(server, provider="openai-compatible", contract="openai", model="ref"):
-    return Target(provider, model, base_url=server.base_url(contract), key_env="CHATCONFORM_REFERENCE_KEY",
-                  origin="reference")
+    return Target(
+        provider,
+        model,
+        base_url=server.base_url(contract),
+        key_env="CHATCONFORM_REFERENCE_KEY",
+        origin="reference",
+    )
 
 
 def test_429_is_retried_honouring_retry_after_then_called_unavailable(reference_server):
@@ -94,11 +100,33 @@ def test_the_ledger_refuses_before_sending(tmp_path):
 @pytest.mark.parametrize("workers", [None, "2"])
 def test_a_tiny_budget_stops_sending_and_reports_the_rest_as_not_run(reference_server, tmp_path, workers):
     # the reference provider's own key: with another one every answer is a 401, which judges nothing
-    env = {**os.environ, "CHATCONFORM_REPORTS": str(tmp_path), "REFKEY": os.environ["CHATCONFORM_REFERENCE_KEY"]}
+    env = {
+        **os.environ,
+        "CHATCONFORM_REPORTS": str(tmp_path),
+        "REFKEY": os.environ["CHATCONFORM_REFERENCE_KEY"],
+    }
     # the plugin is the suite: in live mode the project's cassettes/ folder collects the live catalog
-    args = [sys.executable, "-m", "pytest", str(ROOT / "cassettes"), "-q", "--mode", "live",
-            "--base-url", reference_server.base_url("openai"), "--api-key-env", "REFKEY", "--model", "ref",
-            "--budget-usd", "0.003", "-p", "no:cacheprovider", "--rootdir", str(ROOT)]
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(ROOT / "cassettes"),
+        "-q",
+        "--mode",
+        "live",
+        "--base-url",
+        reference_server.base_url("openai"),
+        "--api-key-env",
+        "REFKEY",
+        "--model",
+        "ref",
+        "--budget-usd",
+        "0.003",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(ROOT),
+    ]
     if workers:
         args += ["-n", workers]
     result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
@@ -127,16 +155,22 @@ def test_the_reference_serves_a_provider_declared_only_in_a_project_file_by_its_
     assert not {"messages", "count-tokens"} & {s.id for s in SCENARIOS if s.for_provider("acme")}
     usage = {}
     for model in ("acme-think", "acme-plain"):  # no max_tokens sent: the documented default of 7 applies
-        outcome = run(target(reference_server, "acme", "acme", model), BY_ID["basic"], None, recording_policy()[0])
+        outcome = run(
+            target(reference_server, "acme", "acme", model), BY_ID["basic"], None, recording_policy()[0]
+        )
         answer = outcome.result.exchange.json
         assert answer["choices"][0]["finish_reason"] == "length"
         spent = answer["usage"]
         usage[model] = (spent["completion_tokens"], spent["completion_tokens_details"]["reasoning_tokens"])
     assert usage == {"acme-think": (7, 6), "acme-plain": (7, 0)}  # only the declared reasoning model thinks
-    listed = run(target(reference_server, "acme", "acme", "acme-think"), BY_ID["models"], None, recording_policy()[0])
+    listed = run(
+        target(reference_server, "acme", "acme", "acme-think"), BY_ID["models"], None, recording_policy()[0]
+    )
     request = listed.result.exchange.request
     assert [m["id"] for m in listed.result.exchange.json["data"]] == ["acme-think", "acme-plain"]
-    assert "x-api-key" in request.headers and "authorization" not in request.headers  # the endpoint's own auth
+    assert (
+        "x-api-key" in request.headers and "authorization" not in request.headers
+    )  # the endpoint's own auth
 
 
 def test_a_new_reference_server_loads_its_specs_before_its_first_request():

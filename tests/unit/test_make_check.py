@@ -18,11 +18,33 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_check(root: Path, mirror: Path, *pytest_args, reports="reports") -> subprocess.CompletedProcess:
     """`chatconform check` in a copy of the project (this repository's pinned specs, read in place)."""
-    env = {**os.environ, "CHATCONFORM_ROOT": str(root), "CHATCONFORM_REPORTS": str(root / reports),
-           "CHATCONFORM_SPECS": str(ROOT / "specs"), "CHATCONFORM_CACHE": str(root / ".cache")}
-    return subprocess.run([sys.executable, "-m", "chatconform.cli", "check", "--mirror", str(mirror), "--",
-                           "-q", "-p", "no:cacheprovider", *pytest_args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "CHATCONFORM_ROOT": str(root),
+        "CHATCONFORM_REPORTS": str(root / reports),
+        "CHATCONFORM_SPECS": str(ROOT / "specs"),
+        "CHATCONFORM_CACHE": str(root / ".cache"),
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chatconform.cli",
+            "check",
+            "--mirror",
+            str(mirror),
+            "--",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *pytest_args,
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def copy_project(tmp_path: Path) -> Path:
@@ -33,12 +55,20 @@ def copy_project(tmp_path: Path) -> Path:
 
 
 def test_the_makefile_check_target_is_the_chatconform_check_entry_point():
-    dry = subprocess.run(["make", "-n", "-C", str(ROOT), "check", "PYTEST_FLAGS=-k usage"], capture_output=True,
-                         text=True, timeout=60)
+    dry = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), "check", "PYTEST_FLAGS=-k usage"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     runs = [line for line in dry.stdout.splitlines() if "pytest" in line or " check" in line]
     # the flags end the check command (the lint report runs beside it in the same shell line)
-    assert any(re.search(r"chatconform check --mode replay .*-- -k usage(;|$)", line) for line in runs), dry.stdout
-    assert not any("-m pytest" in line for line in runs), "make check must not call pytest beside the entry point"
+    assert any(re.search(r"chatconform check --mode replay .*-- -k usage(;|$)", line) for line in runs), (
+        dry.stdout
+    )
+    assert not any("-m pytest" in line for line in runs), (
+        "make check must not call pytest beside the entry point"
+    )
 
 
 def test_committed_cassettes_pass_with_known_deviations_as_strict_xfails(tmp_path, mirror):
@@ -63,8 +93,11 @@ def test_a_new_deviation_fails_the_suite(tmp_path, mirror):
     body = completion(model="google/gemini-2.5-flash", usage=(5, 20))
     body["usage"]["total_tokens"] = 99
     request = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "Hi"}]}
-    dump_cassette(root / "cassettes" / "aimlapi" / "gemini-2.5-flash" / "regression.yaml",
-                  [interaction(request, body)], {"origin": "cassette", "notes": "unit-test data"})
+    dump_cassette(
+        root / "cassettes" / "aimlapi" / "gemini-2.5-flash" / "regression.yaml",
+        [interaction(request, body)],
+        {"origin": "cassette", "notes": "unit-test data"},
+    )
     result = run_check(root, mirror)
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     assert "aimlapi-gemini-2.5-flash-regression-usage.total_is_sum" in result.stdout
@@ -86,8 +119,19 @@ def test_a_replay_run_leaves_out_the_plugins_of_generated_tests_and_a_user_can_h
     from chatconform.cli.check import REPLAY_UNUSED_PLUGINS, _pytest_args
 
     def argv(mode, extra):
-        args = Namespace(mode=mode, budget_usd=None, config=None, mirror=None, shard=None, pytest_args=extra,
-                         provider=None, model=None, base_url=None, api_key_env=None, on_gap=None)
+        args = Namespace(
+            mode=mode,
+            budget_usd=None,
+            config=None,
+            mirror=None,
+            shard=None,
+            pytest_args=extra,
+            provider=None,
+            model=None,
+            base_url=None,
+            api_key_env=None,
+            on_gap=None,
+        )
         return _pytest_args(args, ROOT, ROOT / "cassettes", ROOT / "reports")
 
     replay = argv("replay", ["--", "-p", "schemathesis"])
@@ -101,9 +145,25 @@ def test_check_passes_its_own_options_on_to_the_plugin():
 
     from chatconform.cli.check import _pytest_args
 
-    args = Namespace(mode="live", budget_usd=None, config=None, mirror=None, shard=None, pytest_args=["--", "-x"],
-                     provider=["acme"], model=["m1", "m2"], base_url="http://127.0.0.1:9/v1", api_key_env="ACME_KEY",
-                     on_gap="fail")
+    args = Namespace(
+        mode="live",
+        budget_usd=None,
+        config=None,
+        mirror=None,
+        shard=None,
+        pytest_args=["--", "-x"],
+        provider=["acme"],
+        model=["m1", "m2"],
+        base_url="http://127.0.0.1:9/v1",
+        api_key_env="ACME_KEY",
+        on_gap="fail",
+    )
     argv = _pytest_args(args, ROOT, ROOT / "cassettes", ROOT / "reports")
-    assert {"--provider=acme", "--model=m1", "--model=m2", "--base-url=http://127.0.0.1:9/v1",
-            "--api-key-env=ACME_KEY", "--on-gap=fail"} <= set(argv) and argv[-1] == "-x"
+    assert {
+        "--provider=acme",
+        "--model=m1",
+        "--model=m2",
+        "--base-url=http://127.0.0.1:9/v1",
+        "--api-key-env=ACME_KEY",
+        "--on-gap=fail",
+    } <= set(argv) and argv[-1] == "-x"

@@ -23,8 +23,20 @@ def server(running, monkeypatch):
 
 
 def args(server, *more):
-    return ["measure", "--name", "reference", "--model", "m", "--key-env", "MEASURE_CLI_KEY",
-            "--url", f"openai-chat={server.base_url('openai')}/chat/completions", "--tokenizer", "reference", *more]
+    return [
+        "measure",
+        "--name",
+        "reference",
+        "--model",
+        "m",
+        "--key-env",
+        "MEASURE_CLI_KEY",
+        "--url",
+        f"openai-chat={server.base_url('openai')}/chat/completions",
+        "--tokenizer",
+        "reference",
+        *more,
+    ]
 
 
 def test_the_plan_prints_the_ceiling_and_sends_nothing(server, capsys, tmp_path):
@@ -37,8 +49,21 @@ def test_the_plan_prints_the_ceiling_and_sends_nothing(server, capsys, tmp_path)
 def test_a_run_writes_results_and_evidence_and_the_evidence_rescores_to_the_same(server, capsys, tmp_path):
     out = tmp_path / "reference.json"
     with ReferenceServer(key=KEY, faults=["logprobs-dropped"]) as faulty:  # a bad verdict to show: exit 1
-        code = main(args(faulty, "--trials", "5", "--measure", "n", "--measure", "logprobs", "--measure",
-                         "identity", "--out", str(out)))
+        code = main(
+            args(
+                faulty,
+                "--trials",
+                "5",
+                "--measure",
+                "n",
+                "--measure",
+                "logprobs",
+                "--measure",
+                "identity",
+                "--out",
+                str(out),
+            )
+        )
     assert code == 1
     first = json.loads(out.read_text())
     verdicts = {r["measure"]: r["verdict"] for r in first["results"]}
@@ -58,9 +83,16 @@ def test_a_budget_too_small_for_one_request_sends_nothing_and_is_inconclusive(se
     assert result["verdict"] == "inconclusive" and result["cost"]["requests"] == 0
 
 
-@pytest.mark.parametrize("bad", [["--url", "openai-chat"], ["--url", "klingon=http://x"], ["--tokenizer", "tiktoken"]])
+@pytest.mark.parametrize(
+    "bad", [["--url", "openai-chat"], ["--url", "klingon=http://x"], ["--tokenizer", "tiktoken"]]
+)
 def test_bad_input_is_one_line(server, capsys, bad):
-    assert main(["measure", "--model", "m", *bad] + (["--url", "openai-chat=http://127.0.0.1:9"]
-                                                      if bad[0] == "--tokenizer" else [])) == 2
+    assert (
+        main(
+            ["measure", "--model", "m", *bad]
+            + (["--url", "openai-chat=http://127.0.0.1:9"] if bad[0] == "--tokenizer" else [])
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("chatconform: ")

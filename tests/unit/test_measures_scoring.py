@@ -14,7 +14,6 @@ from chatconform.measures.params import PARAMETER_PROBES, stop_word
 from chatconform.measures.subject import Subject, reported_prompt
 from chatconform.measures.trials import Made, TrialRecord
 from chatconform.measures.usage import identity, usage_honesty
-
 from tests.builders import chunk, completion, exchange, sse_body
 
 CHAT_URL = "https://llm.example.test/v1/chat/completions"
@@ -24,14 +23,23 @@ SUBJECT = Subject("test", "m", {"openai-chat": CHAT_URL, "anthropic-messages": M
 
 def chat(text="alpha bravo", finish="stop", request=None, usage=(5, 2), model="m", **extra):
     sent = request or {"model": model, "messages": [{"role": "user", "content": "hi"}], "max_tokens": 8}
-    return exchange(sent, completion(model=model, content=text, finish=finish, usage=usage, **extra), url=CHAT_URL)
+    return exchange(
+        sent, completion(model=model, content=text, finish=finish, usage=usage, **extra), url=CHAT_URL
+    )
 
 
 def message(text="alpha", stop="end_turn", request=None, usage=None, model="m"):
     sent = request or {"model": model, "messages": [{"role": "user", "content": "hi"}], "max_tokens": 8}
-    answer = {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "stop_reason": stop,
-              "stop_sequence": None, "content": [{"type": "text", "text": text}],
-              "usage": usage or {"input_tokens": 1, "cache_read_input_tokens": 4, "output_tokens": 2}}
+    answer = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "stop_reason": stop,
+        "stop_sequence": None,
+        "content": [{"type": "text", "text": text}],
+        "usage": usage or {"input_tokens": 1, "cache_read_input_tokens": 4, "output_tokens": 2},
+    }
     return exchange(sent, answer, url=MESSAGES_URL)
 
 
@@ -65,15 +73,28 @@ def test_max_tokens_reads_the_reported_output_against_the_limit_sent():
     over = score("max-tokens", {"capped": chat(finish="length", usage=(5, 9), request=capped)})
     assert over.effect is False and "9 output tokens for max_tokens 3" in over.note
     assert score("max-tokens", {"capped": chat(finish="stop", usage=(5, 2), request=capped)}).effect is None
-    assert score("max-tokens", {"capped": message(stop="max_tokens", usage={"input_tokens": 3, "output_tokens": 3},
-                                                  request={**capped, "max_tokens": 3})},
-                 "anthropic-messages").effect is True
+    assert (
+        score(
+            "max-tokens",
+            {
+                "capped": message(
+                    stop="max_tokens",
+                    usage={"input_tokens": 3, "output_tokens": 3},
+                    request={**capped, "max_tokens": 3},
+                )
+            },
+            "anthropic-messages",
+        ).effect
+        is True
+    )
 
 
 def test_stop_takes_a_word_of_the_greedy_answer_and_wants_the_answer_cut_before_it():
     free = "The weather is beautiful and calm today"
     assert stop_word(free, 0) == "beautiful" and stop_word(free, 2) == "and" and stop_word("a b", 0) is None
-    assert stop_word("x concat y cat", 0) is None  # 'cat' first shows inside 'concat': the cut would come early
+    assert (
+        stop_word("x concat y cat", 0) is None
+    )  # 'cat' first shows inside 'concat': the cut would come early
     stopped = {"model": "m", "messages": [], "max_tokens": 8, "stop": ["beautiful"]}
     got = {"free": chat(free), "stopped": chat("The weather is", request=stopped)}
     assert score("stop", got).effect is True
@@ -85,12 +106,16 @@ def test_stop_takes_a_word_of_the_greedy_answer_and_wants_the_answer_cut_before_
 def test_n_logprobs_and_json_schema():
     two = completion(content="x")
     two["choices"].append({**two["choices"][0], "index": 1})
-    assert score("n", {"two": exchange({"model": "m", "messages": [], "n": 2}, two, url=CHAT_URL)}).effect is True
+    assert (
+        score("n", {"two": exchange({"model": "m", "messages": [], "n": 2}, two, url=CHAT_URL)}).effect
+        is True
+    )
     assert score("n", {"two": chat()}).effect is False
     alternatives = [{"token": "a", "logprob": -0.1}, {"token": "b", "logprob": -2.0}]
     with_logprobs = completion(content="a")
-    with_logprobs["choices"][0]["logprobs"] = {"content": [{"token": "a", "logprob": -0.1,
-                                                            "top_logprobs": alternatives}]}
+    with_logprobs["choices"][0]["logprobs"] = {
+        "content": [{"token": "a", "logprob": -0.1, "top_logprobs": alternatives}]
+    }
     logprobs = exchange({"model": "m", "messages": []}, with_logprobs, url=CHAT_URL)
     assert score("logprobs", {"logprobs": logprobs}).effect is True
     assert score("logprobs", {"logprobs": chat()}).effect is False
@@ -108,13 +133,19 @@ def test_top_k_is_judged_only_when_the_sampled_control_varied():
 
 def test_stream_parity_compares_text_stop_model_and_usage_and_wants_a_real_stream():
     sent = {"model": "m", "messages": [{"role": "user", "content": "hi"}], "stream": True}
-    stream = sse_body(chunk(role="assistant", content="alpha"), chunk(content=" bravo"), chunk(finish="stop"),
-                      chunk(choices=[], usage={"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}))
+    stream = sse_body(
+        chunk(role="assistant", content="alpha"),
+        chunk(content=" bravo"),
+        chunk(finish="stop"),
+        chunk(choices=[], usage={"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}),
+    )
     streamed = exchange(sent, stream, url=CHAT_URL)
     assert score("stream-parity", {"plain": chat("alpha bravo"), "streamed": streamed}).effect is True
     differ = score("stream-parity", {"plain": chat("alpha bravo", usage=(9, 2)), "streamed": streamed})
     assert differ.effect is False and "prompt tokens 9 unstreamed, 5 streamed" in differ.note
-    one_body = score("stream-parity", {"plain": chat("alpha bravo"), "streamed": chat("alpha bravo", request=sent)})
+    one_body = score(
+        "stream-parity", {"plain": chat("alpha bravo"), "streamed": chat("alpha bravo", request=sent)}
+    )
     assert one_body.effect is False and "one JSON body" in one_body.note
 
 
@@ -135,11 +166,14 @@ def record(trial, *made):
 
 def test_a_400_to_the_parameter_is_a_rejection_and_a_404_or_an_outage_a_failed_trial():
     spec, probe = selected(["n"], 5)[0], PARAMETER_PROBES["n"]
-    refused = exchange({"model": "m", "n": 2}, {"error": {"message": "n must be 1"}}, status=400, url=CHAT_URL)
+    refused = exchange(
+        {"model": "m", "n": 2}, {"error": {"message": "n must be 1"}}, status=400, url=CHAT_URL
+    )
     result, final = conclude(spec, probe, "openai-chat", [record(0, Made("two", True, refused))], "s", "m")
     assert final and result.verdict == "rejected" and "n must be 1" in result.reason
-    other = exchange({"model": "m", "n": 2}, {"error": {"message": "max_tokens must be >= 16"}}, status=400,
-                     url=CHAT_URL)
+    other = exchange(
+        {"model": "m", "n": 2}, {"error": {"message": "max_tokens must be >= 16"}}, status=400, url=CHAT_URL
+    )
     result, final = conclude(spec, probe, "openai-chat", [record(0, Made("two", True, other))], "s", "m")
     assert not final and result.failed == 1  # a refusal of something else is no rejection of n
     missing = exchange({"model": "m"}, {"error": {"message": "no route"}}, status=404, url=CHAT_URL)
@@ -156,7 +190,7 @@ def test_five_trials_decide_and_a_split_ends_inconclusive_never_a_pass():
     two["choices"].append({**two["choices"][0], "index": 1})
     good = exchange({"model": "m", "messages": [], "n": 2}, two, url=CHAT_URL)
     records = [record(t, Made("two", True, good)) for t in range(5)]
-    assert conclude(spec, probe, "openai-chat", records[:4], "s", "m") [1] is False
+    assert conclude(spec, probe, "openai-chat", records[:4], "s", "m")[1] is False
     result, final = conclude(spec, probe, "openai-chat", records, "s", "m", finished=True)
     assert final and result.verdict == "honoured" and result.low > 0.5
     records[2] = record(2, Made("two", True, chat()))
@@ -171,7 +205,9 @@ def test_usage_honesty_keeps_both_numbers_and_identity_follows_the_model_id_rule
     assert usage_honesty(spec, "openai-chat", SUBJECT, exchanges, Reference()).verdict == "holds"
     inflated = usage_honesty(spec, "openai-chat", SUBJECT, [chat(usage=(9, 2))] * 5, Reference())
     assert inflated.verdict == "broken" and inflated.numbers["pairs"][0] == [9, 2]
-    assert inflated.numbers["ratio"] == 4.5 and "9 prompt tokens reported, 2 counted locally" in inflated.notes
+    assert (
+        inflated.numbers["ratio"] == 4.5 and "9 prompt tokens reported, 2 counted locally" in inflated.notes
+    )
     billed = usage_honesty(spec, "openai-chat", SUBJECT, [chat(usage=(2, 6))] * 5, Reference())
     assert billed.verdict == "broken" and billed.notes[0] == "6 output tokens reported, 2 counted locally"
     assert billed.numbers["reported_output_tokens"] == 30 and billed.numbers["local_output_tokens"] == 10
@@ -189,9 +225,20 @@ def test_usage_honesty_keeps_both_numbers_and_identity_follows_the_model_id_rule
 
 @pytest.mark.parametrize("dialect", ["openai-chat", "anthropic-messages", "openai-responses"])
 def test_one_ask_in_each_dialect_and_its_prompt_read_back_for_a_count(dialect):
-    sent = body(dialect, "m", Ask("Say hi", 4, temperature=0, stop=("x",) if dialect != "openai-responses" else (),
-                                  json_schema=COLOUR_SCHEMA if dialect != "anthropic-messages" else None))
+    sent = body(
+        dialect,
+        "m",
+        Ask(
+            "Say hi",
+            4,
+            temperature=0,
+            stop=("x",) if dialect != "openai-responses" else (),
+            json_schema=COLOUR_SCHEMA if dialect != "anthropic-messages" else None,
+        ),
+    )
     assert sent["model"] == "m" and sent["temperature"] == 0 and "stream" not in sent
     plain = body(dialect, "m", Ask("Say hi", 4))
     assert messages_of(dialect, plain) == [{"role": "user", "content": "Say hi"}]
-    assert dialect == "anthropic-messages" or messages_of(dialect, sent) is None  # a schema: no published rule
+    assert (
+        dialect == "anthropic-messages" or messages_of(dialect, sent) is None
+    )  # a schema: no published rule

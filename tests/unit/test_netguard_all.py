@@ -20,25 +20,45 @@ def _has_ipv6_loopback() -> bool:
         return False
 
 
-@pytest.mark.parametrize("host, expected", [
-    ("127.0.0.1", True), ("127.9.9.9", True), ("::1", True), ("::1%lo", True), ("::ffff:127.0.0.1", True),
-    ("::ffff:7f00:1", True), ("localhost", True), ("LocalHost", True), (b"127.0.0.1", True),
-    ("0.0.0.0", False), ("::", False), ("::ffff:198.51.100.7", False), ("2001:db8::1", False),
-    ("localhost.", False), ("api.localhost.example", False), ("127.1", False), ("example.com", False),
-    (None, False), (5, False),
-])
+@pytest.mark.parametrize(
+    "host, expected",
+    [
+        ("127.0.0.1", True),
+        ("127.9.9.9", True),
+        ("::1", True),
+        ("::1%lo", True),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:7f00:1", True),
+        ("localhost", True),
+        ("LocalHost", True),
+        (b"127.0.0.1", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("::ffff:198.51.100.7", False),
+        ("2001:db8::1", False),
+        ("localhost.", False),
+        ("api.localhost.example", False),
+        ("127.1", False),
+        ("example.com", False),
+        (None, False),
+        (5, False),
+    ],
+)
 def test_what_counts_as_loopback(host, expected):
     assert netguard.is_loopback(host) is expected
 
 
-@pytest.mark.parametrize("family, kind, address", [
-    (socket.AF_INET, socket.SOCK_STREAM, (OUTSIDE, 443)),
-    (socket.AF_INET, socket.SOCK_DGRAM, (OUTSIDE, 53)),
-    (socket.AF_INET, socket.SOCK_STREAM, ("example.com", 80)),
-    (socket.AF_INET, socket.SOCK_STREAM, ("0.0.0.0", 80)),
-    (socket.AF_INET6, socket.SOCK_STREAM, ("2001:db8::1", 443, 0, 0)),
-    (socket.AF_INET6, socket.SOCK_STREAM, ("::ffff:" + OUTSIDE, 443, 0, 0)),
-])
+@pytest.mark.parametrize(
+    "family, kind, address",
+    [
+        (socket.AF_INET, socket.SOCK_STREAM, (OUTSIDE, 443)),
+        (socket.AF_INET, socket.SOCK_DGRAM, (OUTSIDE, 53)),
+        (socket.AF_INET, socket.SOCK_STREAM, ("example.com", 80)),
+        (socket.AF_INET, socket.SOCK_STREAM, ("0.0.0.0", 80)),
+        (socket.AF_INET6, socket.SOCK_STREAM, ("2001:db8::1", 443, 0, 0)),
+        (socket.AF_INET6, socket.SOCK_STREAM, ("::ffff:" + OUTSIDE, 443, 0, 0)),
+    ],
+)
 def test_connect_and_connect_ex_past_loopback_are_refused(family, kind, address):
     with netguard.blocked(), socket.socket(family, kind) as sock:
         with pytest.raises(netguard.NetworkBlocked, match="network blocked in replay mode"):
@@ -58,8 +78,11 @@ def test_udp_datagrams_past_loopback_are_refused_in_every_form():
 
 
 def test_udp_to_loopback_still_arrives():
-    with netguard.blocked(), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as server, \
-            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+    with (
+        netguard.blocked(),
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as server,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client,
+    ):
         server.bind(("127.0.0.1", 0))
         server.settimeout(2)
         client.sendto(b"one", server.getsockname())
@@ -69,25 +92,33 @@ def test_udp_to_loopback_still_arrives():
 
 @pytest.mark.skipif(not _has_ipv6_loopback(), reason="this machine has no IPv6 loopback")
 def test_ipv6_and_ipv4_mapped_loopback_are_allowed_alike():
-    with netguard.blocked(), socket.create_server(("127.0.0.1", 0)) as v4, \
-            socket.create_server(("::1", 0), family=socket.AF_INET6) as v6:
-        for family, address in ((socket.AF_INET6, ("::1", v6.getsockname()[1], 0, 0)),
-                                (socket.AF_INET6, ("::ffff:127.0.0.1", v4.getsockname()[1], 0, 0)),
-                                (socket.AF_INET, ("localhost", v4.getsockname()[1]))):
+    with (
+        netguard.blocked(),
+        socket.create_server(("127.0.0.1", 0)) as v4,
+        socket.create_server(("::1", 0), family=socket.AF_INET6) as v6,
+    ):
+        for family, address in (
+            (socket.AF_INET6, ("::1", v6.getsockname()[1], 0, 0)),
+            (socket.AF_INET6, ("::ffff:127.0.0.1", v4.getsockname()[1], 0, 0)),
+            (socket.AF_INET, ("localhost", v4.getsockname()[1])),
+        ):
             with socket.socket(family, socket.SOCK_STREAM) as client:
                 client.settimeout(2)
                 client.connect(address)
 
 
-@pytest.mark.parametrize("call, args", [
-    (socket.getaddrinfo, ("example.com", 443)),
-    (socket.getaddrinfo, (OUTSIDE, 443)),
-    (socket.getaddrinfo, (b"example.com", 443)),
-    (socket.gethostbyname, ("example.com",)),
-    (socket.gethostbyname_ex, ("example.com",)),
-    (socket.gethostbyaddr, ("8.8.8.8",)),
-    (socket.getnameinfo, (("8.8.8.8", 53), 0)),
-])
+@pytest.mark.parametrize(
+    "call, args",
+    [
+        (socket.getaddrinfo, ("example.com", 443)),
+        (socket.getaddrinfo, (OUTSIDE, 443)),
+        (socket.getaddrinfo, (b"example.com", 443)),
+        (socket.gethostbyname, ("example.com",)),
+        (socket.gethostbyname_ex, ("example.com",)),
+        (socket.gethostbyaddr, ("8.8.8.8",)),
+        (socket.getnameinfo, (("8.8.8.8", 53), 0)),
+    ],
+)
 def test_lookups_of_anything_but_localhost_are_refused(call, args):
     with netguard.blocked():
         # look the function up again inside the block: that is what a library calling socket.X does

@@ -12,22 +12,31 @@ def valid(schema, value) -> bool:
     return jsonschema_rs.Draft202012Validator(normalise_schema(schema, Counter())).is_valid(value)
 
 
-@pytest.mark.parametrize("schema, value, expected", [
-    ({"type": "string", "nullable": True}, None, True),
-    ({"type": "string"}, None, False),
-    ({"type": "string", "nullable": False}, None, False),
-    ({"type": "string", "enum": ["a"], "nullable": True}, None, True),
-    ({"type": "string", "enum": ["a"], "nullable": True}, "b", False),
-    ({"allOf": [{"type": "integer"}], "nullable": True}, None, True),
-    ({"allOf": [{"type": "integer"}], "nullable": True}, "x", False),
-    ({"anyOf": [{"type": "string"}, {"nullable": True}]}, None, True),
-    ({"anyOf": [{"type": "string"}, {"nullable": True}]}, 5, False),   # the bare branch means "or null"
-    ({"type": "object", "additionalProperties": {"nullable": True}}, {"a": 5, "b": None}, True),
-    ({"type": "number", "minimum": 0, "exclusiveMinimum": True}, 0, False),
-    ({"type": "number", "minimum": 0, "exclusiveMinimum": False}, 0, True),
-    ({"type": "object", "properties": {"nullable": {"type": "string"}, "example": {"type": "integer"}}},
-     {"nullable": "x", "example": "not an int"}, False),
-])
+@pytest.mark.parametrize(
+    "schema, value, expected",
+    [
+        ({"type": "string", "nullable": True}, None, True),
+        ({"type": "string"}, None, False),
+        ({"type": "string", "nullable": False}, None, False),
+        ({"type": "string", "enum": ["a"], "nullable": True}, None, True),
+        ({"type": "string", "enum": ["a"], "nullable": True}, "b", False),
+        ({"allOf": [{"type": "integer"}], "nullable": True}, None, True),
+        ({"allOf": [{"type": "integer"}], "nullable": True}, "x", False),
+        ({"anyOf": [{"type": "string"}, {"nullable": True}]}, None, True),
+        ({"anyOf": [{"type": "string"}, {"nullable": True}]}, 5, False),  # the bare branch means "or null"
+        ({"type": "object", "additionalProperties": {"nullable": True}}, {"a": 5, "b": None}, True),
+        ({"type": "number", "minimum": 0, "exclusiveMinimum": True}, 0, False),
+        ({"type": "number", "minimum": 0, "exclusiveMinimum": False}, 0, True),
+        (
+            {
+                "type": "object",
+                "properties": {"nullable": {"type": "string"}, "example": {"type": "integer"}},
+            },
+            {"nullable": "x", "example": "not an int"},
+            False,
+        ),
+    ],
+)
 def test_openapi_keywords_keep_their_meaning(schema, value, expected):
     assert valid(schema, value) is expected
 

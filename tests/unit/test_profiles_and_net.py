@@ -4,24 +4,28 @@ import socket
 
 import pytest
 
-from chatconform.recording import netguard
 from chatconform.model.errors import UsageError
 from chatconform.providers.profiles import build_request, get_profile, identify, price_per_token
+from chatconform.recording import netguard
 
 
 def test_modelslab_has_both_documented_shapes():
     url, headers, body = build_request(get_profile("modelslab"), "gemini-2.5-flash", {"messages": []}, "k123")
     assert url == "https://modelslab.com/api/v7/llm/chat/completions"
     assert headers["authorization"] == "Bearer k123" and body["model"] == "gemini-2.5-flash"
-    url, headers, body = build_request(get_profile("modelslab"), "gemini-2.5-flash", {"messages": []}, "k123",
-                                       shape="page")
+    url, headers, body = build_request(
+        get_profile("modelslab"), "gemini-2.5-flash", {"messages": []}, "k123", shape="page"
+    )
     assert "authorization" not in headers and body["model_id"] == "gemini-2.5-flash" and body["key"] == "k123"
     assert "model" not in body
 
 
 def test_identify_reads_provider_from_url_and_model_from_body():
     assert identify("https://api.aimlapi.com/v1/chat/completions", {"model": "x"}) == ("aimlapi", "x")
-    assert identify("https://modelslab.com/api/v7/llm/chat/completions", {"model_id": "y"}) == ("modelslab", "y")
+    assert identify("https://modelslab.com/api/v7/llm/chat/completions", {"model_id": "y"}) == (
+        "modelslab",
+        "y",
+    )
     assert identify("http://localhost:8080/v1/chat/completions", {}) == ("openai-compatible", None)
 
 
@@ -31,8 +35,11 @@ def test_documented_prices():
 
 
 def test_unknown_provider_names_the_valid_ones():
-    with pytest.raises(UsageError, match=r"Unknown provider 'aimlap'. Did you mean 'aimlapi'\? "
-                                         r"Known: aimlapi, (\S+, )*modelslab, (\S+, )*openai-compatible\."):
+    with pytest.raises(
+        UsageError,
+        match=r"Unknown provider 'aimlap'. Did you mean 'aimlapi'\? "
+        r"Known: aimlapi, (\S+, )*modelslab, (\S+, )*openai-compatible\.",
+    ):
         get_profile("aimlap")
 
 

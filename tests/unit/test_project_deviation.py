@@ -44,19 +44,39 @@ def project(tmp_path, monkeypatch):
         body = completion(model=model, usage=(5, 7))
         body["usage"]["total_tokens"] = 99
         request = {"model": model, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 50}
-        dump_cassette(tmp_path / "cassettes" / "gateway" / model / "recorded.yaml",
-                      [interaction(request, body, url="http://127.0.0.1:9/v1/chat/completions")],
-                      {"origin": "cassette", "provider": "gateway", "model": model,
-                       "notes": "chatconform unit-test data"})
+        dump_cassette(
+            tmp_path / "cassettes" / "gateway" / model / "recorded.yaml",
+            [interaction(request, body, url="http://127.0.0.1:9/v1/chat/completions")],
+            {
+                "origin": "cassette",
+                "provider": "gateway",
+                "model": model,
+                "notes": "chatconform unit-test data",
+            },
+        )
     return tmp_path
 
 
-def run(folder: Path, *args, base="http://127.0.0.1:9/v1", module="chatconform.cli") -> subprocess.CompletedProcess:
+def run(
+    folder: Path, *args, base="http://127.0.0.1:9/v1", module="chatconform.cli"
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_")}
-    env.update(CHATCONFORM_SPECS=str(SPECS), CHATCONFORM_CACHE=str(folder / ".cache"), GW_BASE=base,
-               GW_DEVIATION_TEST_KEY=KEY, CHATCONFORM_REFERENCE_KEY=KEY, PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([sys.executable, "-m", module, *args], cwd=folder, env=env, capture_output=True,
-                          text=True, timeout=600)
+    env.update(
+        CHATCONFORM_SPECS=str(SPECS),
+        CHATCONFORM_CACHE=str(folder / ".cache"),
+        GW_BASE=base,
+        GW_DEVIATION_TEST_KEY=KEY,
+        CHATCONFORM_REFERENCE_KEY=KEY,
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def rows(folder: Path, check: str) -> dict[str, set[str]]:
@@ -105,8 +125,19 @@ def test_a_live_run_against_the_reference_provider_reports_it_as_known(project, 
     providers.configure(project / "chatconform.toml")  # the server serves the project's provider too
     try:
         with ReferenceServer(faults=["usage-total-off"]) as server:
-            result = run(project, "-p", "no:cacheprovider", "-v", "cassettes", "--mode", "live",
-                         "--provider", "gateway", base=server.base_url("gateway"), module="pytest")
+            result = run(
+                project,
+                "-p",
+                "no:cacheprovider",
+                "-v",
+                "cassettes",
+                "--mode",
+                "live",
+                "--provider",
+                "gateway",
+                base=server.base_url("gateway"),
+                module="pytest",
+            )
     finally:
         providers._State.data = None
     verdicts = rows(project, "usage.total_is_sum")

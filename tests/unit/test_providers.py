@@ -10,8 +10,14 @@ from jsonschema import Draft202012Validator
 
 from chatconform import providers
 from chatconform.model.exchange import ORIGINS
-from chatconform.providers.profiles import PROFILES, build_request, deviation_for, get_profile, price_per_token
 from chatconform.model.pointer import resolve
+from chatconform.providers.profiles import (
+    PROFILES,
+    build_request,
+    deviation_for,
+    get_profile,
+    price_per_token,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "chatconform"
@@ -19,7 +25,8 @@ BUILTIN = sorted(p for p in resources.files("chatconform.providers").iterdir() i
 # Python files allowed to hold a built-in model id or provider host: none (provider knowledge is data).
 PENDING: set[str] = set()
 OWNED_CLEAN = {"providers/profiles.py", "live/targets.py", "live/budget.py"} | {
-    str(p.relative_to(SRC)) for p in (SRC / "providers").glob("*.py")}
+    str(p.relative_to(SRC)) for p in (SRC / "providers").glob("*.py")
+}
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +59,9 @@ def builtin_ids_and_hosts() -> set[str]:
 
 @pytest.mark.parametrize("entry", BUILTIN, ids=[e.name for e in BUILTIN])
 def test_each_builtin_file_is_valid_against_the_schema(entry):
-    errors = list(Draft202012Validator(providers.schema()).iter_errors(tomllib.loads(entry.read_text("utf-8"))))
+    errors = list(
+        Draft202012Validator(providers.schema()).iter_errors(tomllib.loads(entry.read_text("utf-8")))
+    )
     assert errors == []
 
 
@@ -66,9 +75,17 @@ def quotes() -> list:
     out = []
     for entry in BUILTIN:
         for name, provider in tomllib.loads(entry.read_text("utf-8"))["providers"].items():
-            tables = [*provider.get("documented", []), *provider.get("prices", []),
-                      *provider.get("shapes", {}).values(), *provider.get("endpoints", {}).values()]
-            out += [pytest.param(t["says"], t["source"], id=f"{name}-{n}") for n, t in enumerate(tables) if "says" in t]
+            tables = [
+                *provider.get("documented", []),
+                *provider.get("prices", []),
+                *provider.get("shapes", {}).values(),
+                *provider.get("endpoints", {}).values(),
+            ]
+            out += [
+                pytest.param(t["says"], t["source"], id=f"{name}-{n}")
+                for n, t in enumerate(tables)
+                if "says" in t
+            ]
     return out
 
 
@@ -82,16 +99,24 @@ def test_every_quote_in_the_data_is_verbatim_where_its_source_says(says, source)
 
 def test_every_model_a_spec_source_lists_is_a_model_of_its_provider():
     catalog = tomllib.loads((ROOT / "specs" / "sources.toml").read_text("utf-8"))["source"]
-    missing = [(s["provider"], m) for s in catalog if s.get("kind") == "spec" for m in s.get("models", [])
-               if m != "*" and m not in PROFILES[s["provider"]].models]
+    missing = [
+        (s["provider"], m)
+        for s in catalog
+        if s.get("kind") == "spec"
+        for m in s.get("models", [])
+        if m != "*" and m not in PROFILES[s["provider"]].models
+    ]
     assert missing == []
 
 
 def test_no_builtin_model_id_or_host_appears_in_python_outside_the_pending_files():
     needles = builtin_ids_and_hosts()
     assert {"api.aimlapi.com", "google/gemini-2.5-flash"} <= needles  # the scan really looks for something
-    holding = {str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-               if any(n in p.read_text(encoding="utf-8") for n in needles)}
+    holding = {
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if any(n in p.read_text(encoding="utf-8") for n in needles)
+    }
     assert holding <= PENDING, f"new Python files name a model or host: {sorted(holding - PENDING)}"
     assert not holding & OWNED_CLEAN
 
@@ -113,13 +138,19 @@ def test_spec_defects_are_declared_as_known_with_their_kind():
     assert deviation_for("modelslab", "usage.total_is_sum", "gemini-2.5-flash", "cassette") is None
     scoped = deviation_for("aimlapi", "limits.completion_within_max_tokens", "google/gemini-2.5-pro", "docs")
     assert scoped.kind == "deviation"
-    assert deviation_for("aimlapi", "limits.completion_within_max_tokens", "google/gemini-2.5-pro", "live") is None
+    assert (
+        deviation_for("aimlapi", "limits.completion_within_max_tokens", "google/gemini-2.5-pro", "live")
+        is None
+    )
 
 
 def test_request_shapes_and_endpoint_auth_come_from_the_data():
     ml = get_profile("modelslab")
     _, headers, body = build_request(ml, "gemini-2.5-flash", {"messages": []}, "k123", shape="page")
-    assert body == {"model_id": "gemini-2.5-flash", "messages": [], "key": "k123"} and "authorization" not in headers
+    assert (
+        body == {"model_id": "gemini-2.5-flash", "messages": [], "key": "k123"}
+        and "authorization" not in headers
+    )
     _, headers, _ = build_request(ml, "gemini-2.5-flash", {}, "k123", endpoint=ml.extra_endpoints["messages"])
     assert headers["x-api-key"] == "k123" and "authorization" not in headers
     assert ml.live_shapes == ("spec", "page") and ml.price_source.startswith("https://modelslab.com/")
@@ -132,7 +163,9 @@ def test_every_key_variable_is_named_for_scrubbing():
 
 
 def test_the_wheel_ships_the_data_and_the_schema():
-    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["chatconform"]
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+        "chatconform"
+    ]
     shipped = {p for g in globs for p in SRC.glob(g)}
     assert {p for p in (SRC / "providers").iterdir() if p.suffix in (".toml", ".json")} <= shipped
     assert all(list(SRC.glob(g)) for g in globs), "a package-data glob matches nothing"

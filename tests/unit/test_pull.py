@@ -56,7 +56,8 @@ def test_a_tampered_file_fails_alone_and_the_pinned_copy_is_kept(project, own_mi
     target = own_mirror / "aimlapi-api-docs/docs/api-references/text-models-llm/Google/gemini-2.5-pro.json"
     doc = json.loads(target.read_text())
     doc["paths"]["/v1/chat/completions"]["post"]["requestBody"]["content"]["application/json"]["schema"][
-        "properties"]["temperature"]["maximum"] = 1
+        "properties"
+    ]["temperature"]["maximum"] = 1
     target.write_text(json.dumps(doc))
     results = {r.source.id: r for r in pull(catalog, **page_redaction(), mirror=own_mirror)}
     bad = results["aimlapi/gemini-2.5-pro"]
@@ -65,15 +66,19 @@ def test_a_tampered_file_fails_alone_and_the_pinned_copy_is_kept(project, own_mi
     assert [k for k, r in results.items() if r.failed] == ["aimlapi/gemini-2.5-pro"]
     pinned = read_lock(project / "specs")["aimlapi/gemini-2.5-pro"].sha256
     from chatconform.specs._lock import sha256_of
+
     assert sha256_of((project / "specs/aimlapi/gemini-2.5-pro.json").read_bytes()) == pinned
 
 
-@pytest.mark.parametrize("content, expected", [
-    (None, "not in mirror"),
-    (b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", "looks like an HTML page"),
-    (b'{"openapi": "3.0.0", "paths": {', "not valid JSON"),
-    (b'{"swagger": "2.0"}', "not an OpenAPI document"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (None, "not in mirror"),
+        (b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", "looks like an HTML page"),
+        (b'{"openapi": "3.0.0", "paths": {', "not valid JSON"),
+        (b'{"swagger": "2.0"}', "not an OpenAPI document"),
+    ],
+)
 def test_broken_sources_are_one_line_errors_and_the_others_still_pull(project, own_mirror, content, expected):
     target = own_mirror / "modelslab-docs-v2/llm-api/openapi.json"
     if content is None:
@@ -111,16 +116,18 @@ def _sources(project, text):
     (project / "specs" / "sources.toml").write_text(text)
 
 
-ONE = '''[[source]]
+ONE = """[[source]]
 id = "{id}"
 kind = "spec"
 provider = "aimlapi"
 models = ["m"]
 url = "https://example.org/a/b.json"
-'''
+"""
 
 
-@pytest.mark.parametrize("bad_id", ["../../x", "/etc/x", "a/../../x", "a//b", ".hidden", "a\\\\b", "a\\u0000b", ""])
+@pytest.mark.parametrize(
+    "bad_id", ["../../x", "/etc/x", "a/../../x", "a//b", ".hidden", "a\\\\b", "a\\u0000b", ""]
+)
 def test_a_source_id_that_would_leave_specs_is_refused(project, capsys, bad_id):
     _sources(project, ONE.format(id=bad_id))
     assert main(["specs", "pull", "--mirror", str(project)]) == 2
@@ -129,26 +136,43 @@ def test_a_source_id_that_would_leave_specs_is_refused(project, capsys, bad_id):
     assert sorted(p.name for p in project.rglob("*") if p.is_file()) == ["sources.toml", "specs.lock"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    (ONE.format(id="a/b") + 'provder = "x"\n',
-     "unknown key 'provder' in [[source]] #1 ('a/b'); did you mean 'provider'?"),
-    (ONE.format(id="a/b").replace("[[source]]", "[[sources]]"),
-     "unknown key 'sources' in the top level; did you mean 'source'?"),
-    (ONE.format(id="a/b") + 'zzz = 1\n', "known: id, kind, models, page, paths, provider, url"),
-    (ONE.format(id="a/b").replace('models = ["m"]', 'models = "m"'),
-     "'models' in [[source]] #1 ('a/b') must be an array, not a string"),
-    (ONE.format(id="a/b").replace('models = ["m"]', 'models = [1]'), "must be an array of strings"),
-    (ONE.format(id="a/b").replace('provider = "aimlapi"', 'provider = 3'),
-     "'provider' in [[source]] #1 ('a/b') must be a string, not an integer"),
-    ('source = "x"\n', "'source' in the top level must be an array, not a string"),
-    ('source = [1]\n', "[[source]] #1 must be a table ([[source]]), not an integer"),
-    (ONE.format(id="a/b").replace("https://example.org", "file://"), "is not an http(s) URL"),
-    (ONE.format(id="a/b") + ONE.format(id="a/b").replace("b.json", "c.json"), "#2 has the same id as #1 ('a/b')"),
-    (ONE.format(id="a/b") + ONE.format(id="A/B"), "#2 has the same id as #1 ('A/B')"),
-    (ONE.format(id="a/b") + '[[source]]\nid = "a/b.json"\nkind = "doc"\nurl = "https://example.org/page"\n',
-     "#2 has the same pulled file as #1 ('a/b.json')"),
-    (ONE.format(id="specs").replace("b.json", "b.lock"), "would overwrite specs/specs.lock"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            ONE.format(id="a/b") + 'provder = "x"\n',
+            "unknown key 'provder' in [[source]] #1 ('a/b'); did you mean 'provider'?",
+        ),
+        (
+            ONE.format(id="a/b").replace("[[source]]", "[[sources]]"),
+            "unknown key 'sources' in the top level; did you mean 'source'?",
+        ),
+        (ONE.format(id="a/b") + "zzz = 1\n", "known: id, kind, models, page, paths, provider, url"),
+        (
+            ONE.format(id="a/b").replace('models = ["m"]', 'models = "m"'),
+            "'models' in [[source]] #1 ('a/b') must be an array, not a string",
+        ),
+        (ONE.format(id="a/b").replace('models = ["m"]', "models = [1]"), "must be an array of strings"),
+        (
+            ONE.format(id="a/b").replace('provider = "aimlapi"', "provider = 3"),
+            "'provider' in [[source]] #1 ('a/b') must be a string, not an integer",
+        ),
+        ('source = "x"\n', "'source' in the top level must be an array, not a string"),
+        ("source = [1]\n", "[[source]] #1 must be a table ([[source]]), not an integer"),
+        (ONE.format(id="a/b").replace("https://example.org", "file://"), "is not an http(s) URL"),
+        (
+            ONE.format(id="a/b") + ONE.format(id="a/b").replace("b.json", "c.json"),
+            "#2 has the same id as #1 ('a/b')",
+        ),
+        (ONE.format(id="a/b") + ONE.format(id="A/B"), "#2 has the same id as #1 ('A/B')"),
+        (
+            ONE.format(id="a/b")
+            + '[[source]]\nid = "a/b.json"\nkind = "doc"\nurl = "https://example.org/page"\n',
+            "#2 has the same pulled file as #1 ('a/b.json')",
+        ),
+        (ONE.format(id="specs").replace("b.json", "b.lock"), "would overwrite specs/specs.lock"),
+    ],
+)
 def test_sources_file_mistakes_are_one_line_naming_file_and_key(project, capsys, text, expected):
     _sources(project, text)
     assert main(["specs", "pull", "--mirror", str(project)]) == 2
@@ -184,10 +208,13 @@ def _make_read_only(folder: Path, monkeypatch):
         if dir is not None and Path(dir).resolve().is_relative_to(folder.resolve()):
             raise PermissionError(13, "Permission denied")
         return real(*args, dir=dir, **kwargs)
+
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
 
 
-def test_update_into_a_read_only_folder_is_one_line_and_loses_nothing(project, own_mirror, capsys, monkeypatch):
+def test_update_into_a_read_only_folder_is_one_line_and_loses_nothing(
+    project, own_mirror, capsys, monkeypatch
+):
     assert main(["specs", "pull", "--mirror", str(own_mirror)]) == 0
     target = own_mirror / "modelslab-docs-v2/llm-api/openapi.json"
     target.write_text(target.read_text().replace('"version": "7.0.0"', '"version": "7.1.0"'))
@@ -210,7 +237,9 @@ def test_an_unchanged_pull_writes_nothing(project, mirror, monkeypatch):
     assert not any(r.failed for r in pull(load_catalog(project / "specs"), **page_redaction(), mirror=mirror))
     _make_read_only(project / "specs", monkeypatch)
     try:
-        assert not any(r.failed for r in pull(load_catalog(project / "specs"), **page_redaction(), mirror=mirror))
+        assert not any(
+            r.failed for r in pull(load_catalog(project / "specs"), **page_redaction(), mirror=mirror)
+        )
     finally:
         for path in (project / "specs", *(project / "specs").rglob("*")):
             if path.is_dir():
@@ -223,8 +252,12 @@ def test_a_fifo_is_refused_not_waited_for(project, own_mirror, capsys):
     fifo = own_mirror / "modelslab-docs-v2/llm-api/openapi.json"
     fifo.unlink()
     os.mkfifo(fifo)
-    results = {r.source.id: r for r in pull(load_catalog(project / "specs"), **page_redaction(), mirror=own_mirror)}
-    assert results["modelslab/llm-api"].failed and "not a regular file" in results["modelslab/llm-api"].message
+    results = {
+        r.source.id: r for r in pull(load_catalog(project / "specs"), **page_redaction(), mirror=own_mirror)
+    }
+    assert (
+        results["modelslab/llm-api"].failed and "not a regular file" in results["modelslab/llm-api"].message
+    )
     sources = project / "specs" / "sources.toml"
     sources.unlink()
     os.mkfifo(sources)
@@ -239,8 +272,9 @@ def test_a_url_cannot_climb_out_of_the_mirror(tmp_path):
         mirror_path("https://example.org/a/../../../etc/passwd", tmp_path)
 
 
-@pytest.mark.parametrize("entry", [{"url": "u", "sha256": "s", "size": "12", "retrieved_at": "t"},
-                                   {"url": "u"}, "x"])
+@pytest.mark.parametrize(
+    "entry", [{"url": "u", "sha256": "s", "size": "12", "retrieved_at": "t"}, {"url": "u"}, "x"]
+)
 def test_a_lock_with_wrong_types_is_one_line(project, entry, capsys):
     (project / "specs" / "specs.lock").write_text(json.dumps({"version": 1, "sources": {"a": entry}}))
     assert main(["specs", "pull", "--mirror", str(project)]) == 2

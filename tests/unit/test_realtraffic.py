@@ -13,21 +13,27 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.recording.cassettes import load_cassette
 from chatconform.cli import main
-from chatconform.model.exchange import Response
 from chatconform.judging.judge import judge
+from chatconform.model.exchange import Response
+from chatconform.recording.cassettes import load_cassette
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "realtraffic"
 OTEL = CORPUS / "otel-contrib"
-pytestmark = pytest.mark.skipif(not OTEL.is_dir(), reason=f"the real-traffic corpus is not at {OTEL} "
-                                "(CI keeps it beside the project as shared/realtraffic)")
+pytestmark = pytest.mark.skipif(
+    not OTEL.is_dir(),
+    reason=f"the real-traffic corpus is not at {OTEL} (CI keeps it beside the project as shared/realtraffic)",
+)
 
 # The gpt-4 streams: OpenAI answered them as gpt-4-0613 with "system_fingerprint": null on every chunk.
-GPT4_STREAMS = {"test_chat_completion_streaming", "test_chat_completion_streaming_not_complete",
-                "test_async_chat_completion_streaming", "test_async_chat_completion_streaming_not_complete",
-                "test_async_chat_completion_streaming_unsampled"}
+GPT4_STREAMS = {
+    "test_chat_completion_streaming",
+    "test_chat_completion_streaming_not_complete",
+    "test_async_chat_completion_streaming",
+    "test_async_chat_completion_streaming_not_complete",
+    "test_async_chat_completion_streaming_unsampled",
+}
 # A request for "this-model-does-not-exist", answered 404 {"error": {"code": "model_not_found", ...}}.
 NOT_FOUND = {"test_chat_completion_404", "test_async_chat_completion_404"}
 SNAPSHOT = ("model.answered_as_requested", "info")
@@ -104,6 +110,7 @@ def test_the_system_fingerprint_defect_shows_both_sides_once_per_stream(verified
 
 # ---- real interactions edited into real deviations: each must still be caught ----
 
+
 def real(stem: str, index: int = 0):
     return load_cassette(OTEL / f"{stem}.yaml").exchanges[index]
 
@@ -122,8 +129,12 @@ def checks(ex, store, severity="violation"):
 
 def test_a_minimal_request_refused_for_its_shape_is_still_a_violation(store):
     ex = real("test_chat_completion_404")
-    refused = answered(ex, b'{"error": {"message": "max_tokens is required", "type": "invalid_request_error", '
-                           b'"param": "max_tokens", "code": "missing_required_parameter"}}', status=400)
+    refused = answered(
+        ex,
+        b'{"error": {"message": "max_tokens is required", "type": "invalid_request_error", '
+        b'"param": "max_tokens", "code": "missing_required_parameter"}}',
+        status=400,
+    )
     assert "request.minimal_accepted" in checks(refused, store)
 
 
@@ -137,7 +148,9 @@ def test_a_system_fingerprint_of_the_wrong_type_is_a_schema_violation_not_a_defe
     ex = real("test_chat_completion_streaming")
     bad = answered(ex, ex.response.body.replace(b'"system_fingerprint":null', b'"system_fingerprint":5'))
     assert checks(bad, store) == {"stream.chunk-schema"}
-    fixed = answered(ex, ex.response.body.replace(b'"system_fingerprint":null', b'"system_fingerprint":"fp_1"'))
+    fixed = answered(
+        ex, ex.response.body.replace(b'"system_fingerprint":null', b'"system_fingerprint":"fp_1"')
+    )
     assert {f.check for f in judge(fixed, store).findings} == {SNAPSHOT[0]}
 
 
@@ -167,6 +180,7 @@ def test_a_real_completion_without_logprobs_is_a_named_defect_and_a_bad_value_is
     body = json.loads(ex.response.body)
     del body["choices"][0]["logprobs"]
     assert checks(answered(ex, json.dumps(body).encode()), store, "warning") == {
-        "response.spec-defect.logprobs-missing"}
+        "response.spec-defect.logprobs-missing"
+    }
     body["choices"][0]["finish_reason"] = "exploded"
     assert checks(answered(ex, json.dumps(body).encode()), store) == {"response.schema"}

@@ -14,25 +14,41 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.judging.judge import judge
 from chatconform.cli import main
+from chatconform.judging.judge import judge
 from chatconform.model.exchange import Response
 from chatconform.recording.cassettes import load_cassette
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "realtraffic"
 ANTHROPIC, RESPONSES = CORPUS / "llm-anthropic", CORPUS / "llm-openai-responses"
-pytestmark = pytest.mark.skipif(not ANTHROPIC.is_dir() or not RESPONSES.is_dir(),
-                                reason=f"the real-traffic corpora are not at {CORPUS} (CI keeps shared/ beside)")
+pytestmark = pytest.mark.skipif(
+    not ANTHROPIC.is_dir() or not RESPONSES.is_dir(),
+    reason=f"the real-traffic corpora are not at {CORPUS} (CI keeps shared/ beside)",
+)
 
 # What a reviewer expects on Anthropic's own answers: the age of the pinned spec (a copy of 2024-11), named.
-ANTHROPIC_DEFECTS = {"stream.spec-defect.anthropic-ping-event", "stream.spec-defect.anthropic-thinking",
-                     "stream.spec-defect.anthropic-server-tools", "stream.spec-defect.anthropic-citations-delta",
-                     "request.spec-defect.anthropic-thinking", "request.spec-defect.anthropic-server-tools",
-                     "request.spec-defect.anthropic-request-parameters"}
-RESPONSES_DEFECTS = {f"{side}.spec-defect.responses-{name}" for side in ("response", "stream") for name in (
-    "user-null", "logprobs-missing", "cache_write_tokens-missing")} | {
-    f"stream.spec-defect.responses-{name}" for name in ("sequence_number-missing", "arguments-done-name-missing",
-                                                         "usage-null-while-running", "format-description-null")}
+ANTHROPIC_DEFECTS = {
+    "stream.spec-defect.anthropic-ping-event",
+    "stream.spec-defect.anthropic-thinking",
+    "stream.spec-defect.anthropic-server-tools",
+    "stream.spec-defect.anthropic-citations-delta",
+    "request.spec-defect.anthropic-thinking",
+    "request.spec-defect.anthropic-server-tools",
+    "request.spec-defect.anthropic-request-parameters",
+}
+RESPONSES_DEFECTS = {
+    f"{side}.spec-defect.responses-{name}"
+    for side in ("response", "stream")
+    for name in ("user-null", "logprobs-missing", "cache_write_tokens-missing")
+} | {
+    f"stream.spec-defect.responses-{name}"
+    for name in (
+        "sequence_number-missing",
+        "arguments-done-name-missing",
+        "usage-null-while-running",
+        "format-description-null",
+    )
+}
 NOT_API = "exchange.not-an-api-call"  # the two image downloads recorded beside the API calls
 
 
@@ -60,7 +76,9 @@ def test_anthropic_answers_are_judged_by_anthropic_s_contract_with_no_false_alar
     assert verdicts.count("pass") == 27 and verdicts.count("not-run") == 2  # 27 API calls, 2 image downloads
     found = {f["check"] for line in lines for f in line["findings"]}
     assert found == ANTHROPIC_DEFECTS | {NOT_API}
-    assert all(f["severity"] == "warning" for line in lines for f in line["findings"] if f["check"] != NOT_API)
+    assert all(
+        f["severity"] == "warning" for line in lines for f in line["findings"] if f["check"] != NOT_API
+    )
 
 
 def test_responses_answers_are_judged_by_openai_s_responses_contract_with_no_false_alarm(responses_lines):
@@ -71,12 +89,18 @@ def test_responses_answers_are_judged_by_openai_s_responses_contract_with_no_fal
 
 def test_each_spec_age_defect_shows_both_sides(anthropic_lines):
     _, lines = anthropic_lines
-    [ping] = {f["message"] for line in lines for f in line["findings"]
-              if f["check"] == "stream.spec-defect.anthropic-ping-event" and "test_stream_events_text" in line["cassette"]}
+    [ping] = {
+        f["message"]
+        for line in lines
+        for f in line["findings"]
+        if f["check"] == "stream.spec-defect.anthropic-ping-event"
+        and "test_stream_events_text" in line["cassette"]
+    }
     assert "spec copied 2024-11" in ping and "ping events" in ping  # the spec's words, then practice's
 
 
 # ---- real interactions edited into real deviations: each must still be caught ----
+
 
 def real(folder: Path, stem: str, index: int = 0):
     return load_cassette(folder / f"{stem}.yaml").exchanges[index]
@@ -112,7 +136,9 @@ def test_anthropic_stream_grammar_breaches_are_caught(store):
     wrong = ex.response.body.replace(b'"type":"text_delta"', b'"type":"input_json_delta"', 1)
     assert "stream.grammar" in failing(answered(ex, wrong), store)  # a delta of another block's type
     no_delta = [e for e in events if b"message_delta" not in e]
-    assert "stream.grammar" in failing(answered(ex, rejoin(no_delta)), store)  # no stop_reason, no final usage
+    assert "stream.grammar" in failing(
+        answered(ex, rejoin(no_delta)), store
+    )  # no stop_reason, no final usage
 
 
 def test_anthropic_tool_input_that_does_not_assemble_or_fit_is_caught(store):
@@ -143,7 +169,9 @@ def test_responses_stream_breaches_are_caught(store):
     body = ex.response.body
     backwards = body.replace(b'"sequence_number":3,', b'"sequence_number":1,', 1)
     assert "stream.grammar" in failing(answered(ex, backwards), store)
-    lost = body.replace(b'"delta":"5"', b'"delta":"6"', 1)  # the deltas no longer add up to the done arguments
+    lost = body.replace(
+        b'"delta":"5"', b'"delta":"6"', 1
+    )  # the deltas no longer add up to the done arguments
     assert "stream.grammar" in failing(answered(ex, lost), store)
     events = events_of(ex)
     unfinished = [e for e in events if b"response.completed" not in e]
@@ -178,9 +206,11 @@ def test_a_responses_stream_whose_end_contradicts_its_events_is_caught(store):
     said = b'"text":"Hi there! How can I assist you today?"'
     assert body.count(said) == 4  # output_text.done, content_part.done, output_item.done, response.completed
     at = body.rindex(said)
-    assert "stream.grammar" in failing(answered(ex, body[:at] + b'"text":"Bye"' + body[at + len(said):]), store)
+    assert "stream.grammar" in failing(
+        answered(ex, body[:at] + b'"text":"Bye"' + body[at + len(said) :]), store
+    )
     item = body.index(said, body.index(b"response.output_item.done"))
-    changed = body[:item] + b'"text":"Bye"' + body[item + len(said):]
+    changed = body[:item] + b'"text":"Bye"' + body[item + len(said) :]
     assert "stream.grammar" in failing(answered(ex, changed), store)
 
 
@@ -188,12 +218,16 @@ def test_a_responses_answer_with_broken_usage_or_status_is_caught(store):
     ex = real(RESPONSES, "test_options[options0]")
     assert failing(ex, store) == set()
     body = ex.response.body
-    assert "responses.usage_total_is_sum" in failing(answered(ex, body.replace(b'"total_tokens": 38',
-                                                                              b'"total_tokens": 40')), store)
-    over = body.replace(b'"output_tokens": 11', b'"output_tokens": 30').replace(b'"total_tokens": 38',
-                                                                             b'"total_tokens": 57')
+    assert "responses.usage_total_is_sum" in failing(
+        answered(ex, body.replace(b'"total_tokens": 38', b'"total_tokens": 40')), store
+    )
+    over = body.replace(b'"output_tokens": 11', b'"output_tokens": 30').replace(
+        b'"total_tokens": 38', b'"total_tokens": 57'
+    )
     assert "responses.output_within_max_output_tokens" in failing(answered(ex, over), store)
-    silent = body.replace(b'"status": "completed"', b'"status": "incomplete"', 1)  # the first is the response's
+    silent = body.replace(
+        b'"status": "completed"', b'"status": "incomplete"', 1
+    )  # the first is the response's
     assert "responses.incomplete_explained" in failing(answered(ex, silent), store)
 
 
@@ -207,7 +241,13 @@ def test_results_carry_each_row_s_dialect_and_what_its_answer_showed(store):
     by = {e["dialect"]: e for e in log.entries}
     assert set(by) == {"anthropic-messages", "openai-responses"}
     anthropic, responses = by["anthropic-messages"]["observations"], by["openai-responses"]["observations"]
-    assert (anthropic["finish_reasons"], anthropic["completion_tokens"], anthropic["prompt_tokens"]) \
-        == (["end_turn"], 133, 46)
-    assert (responses["finish_reasons"], responses["completion_tokens"], responses["no_limit_sent"]) \
-        == (["completed"], 11, False)
+    assert (anthropic["finish_reasons"], anthropic["completion_tokens"], anthropic["prompt_tokens"]) == (
+        ["end_turn"],
+        133,
+        46,
+    )
+    assert (responses["finish_reasons"], responses["completion_tokens"], responses["no_limit_sent"]) == (
+        ["completed"],
+        11,
+        False,
+    )

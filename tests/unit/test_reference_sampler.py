@@ -4,7 +4,8 @@ bounding the candidates, and log probabilities that are the model's own."""
 
 import math
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chatconform.refserver._generate import _greedy, answer_words, logprobs_of
 from chatconform.refserver._sampler import CANDIDATES, Sampling, candidates, logprob, sampling

@@ -7,14 +7,20 @@ from chatconform.refserver._reading import fits, trim
 
 CHAT = dialect_named("openai-chat")
 MESSAGES = dialect_named("anthropic-messages")
-TOOLS = [{"name": "get_weather", "input_schema": {"type": "object", "properties": {"city": {"type": "string"}},
-                                                  "required": ["city"]}}]
+TOOLS = [
+    {
+        "name": "get_weather",
+        "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    }
+]
 
 
 def test_what_mistral_s_spec_forbids_is_left_out_of_a_chat_answer_and_openai_s_keeps_it(store):
     body = {"model": "ref", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 8}
-    for name, path, kept in (("mistral", "/mistral/v1/chat/completions", False),
-                             ("openai", "/openai/v1/chat/completions", True)):
+    for name, path, kept in (
+        ("mistral", "/mistral/v1/chat/completions", False),
+        ("openai", "/openai/v1/chat/completions", True),
+    ):
         contract = contract_named(name)
         answer = _chat.completion(body, "ref", contract.rules("ref"))
         assert "refusal" in answer["choices"][0]["message"]  # OpenAI's shape, before the contract is applied
@@ -25,13 +31,18 @@ def test_what_mistral_s_spec_forbids_is_left_out_of_a_chat_answer_and_openai_s_k
 
 
 def test_a_tool_use_block_is_answered_only_where_the_contract_documents_one(store):
-    body = {"model": "gemini-2.5-flash", "max_tokens": 64, "messages": [{"role": "user", "content": "Hi"}],
-            "tools": TOOLS}
+    body = {
+        "model": "gemini-2.5-flash",
+        "max_tokens": 64,
+        "messages": [{"role": "user", "content": "Hi"}],
+        "tools": TOOLS,
+    }
     answer = _anthropic.message(body)
     assert answer["content"][0]["type"] == "tool_use" and answer["stop_reason"] == "tool_use"
     anthropic = judging_operation(contract_named("openai"), MESSAGES, "/openai/v1/messages", "m", store)
-    modelslab = judging_operation(contract_named("modelslab"), MESSAGES, "/modelslab/api/v7/llm/v1/messages",
-                                  "gemini-2.5-flash", store)
+    modelslab = judging_operation(
+        contract_named("modelslab"), MESSAGES, "/modelslab/api/v7/llm/v1/messages", "gemini-2.5-flash", store
+    )
     assert fits(*anthropic, answer) and not fits(*modelslab, answer)  # ModelsLab's answers are text only
     assert fits(*modelslab, _anthropic.message(body, tools=False))
 

@@ -24,36 +24,71 @@ def error(message, code=None, param=None, kind="invalid_request_error"):
 WITH_IMAGE = [{"type": "text", "text": "What is this?"}, {"type": "image_url", "image_url": {"url": IMAGE}}]
 
 
-@pytest.mark.parametrize("request_body, status, body, expected", [
-    # refused for its content: the right answer, reported for the reader
-    (minimal(model="no-such-model"), 404,
-     error("The model `no-such-model` does not exist or you do not have access to it.", "model_not_found"), "info"),
-    (minimal(model="no-such-model"), 404, error("The model `no-such-model` does not exist"), "info"),
-    (minimal(WITH_IMAGE), 400, error(f"Error while downloading {IMAGE}.", "invalid_image_url", "url"), "info"),
-    (minimal(WITH_IMAGE), 400, error(f"Failed to fetch {IMAGE}"), "info"),
-    (minimal(), 400, error("Please reduce the length of the messages.", "context_length_exceeded"), "info"),
-    # refused for its shape, or for nothing the error names: a minimal request must be accepted
-    (minimal(), 400, error("max_tokens is required", "missing_required_parameter", "max_tokens"), "violation"),
-    (minimal(), 400, error("no"), "violation"),
-    (minimal(), 404, {"detail": "Not Found"}, "violation"),  # the endpoint itself is missing
-    (minimal(WITH_IMAGE), 400, error("temperature is required"), "violation"),
-])
-def test_a_minimal_request_refused_for_its_content_is_not_a_shape_failure(store, request_body, status, body,
-                                                                          expected):
-    assert found(exchange(request_body, body, status=status, url=LOCAL), store, "request.minimal_accepted") == [
-        expected]
+@pytest.mark.parametrize(
+    "request_body, status, body, expected",
+    [
+        # refused for its content: the right answer, reported for the reader
+        (
+            minimal(model="no-such-model"),
+            404,
+            error(
+                "The model `no-such-model` does not exist or you do not have access to it.", "model_not_found"
+            ),
+            "info",
+        ),
+        (minimal(model="no-such-model"), 404, error("The model `no-such-model` does not exist"), "info"),
+        (
+            minimal(WITH_IMAGE),
+            400,
+            error(f"Error while downloading {IMAGE}.", "invalid_image_url", "url"),
+            "info",
+        ),
+        (minimal(WITH_IMAGE), 400, error(f"Failed to fetch {IMAGE}"), "info"),
+        (
+            minimal(),
+            400,
+            error("Please reduce the length of the messages.", "context_length_exceeded"),
+            "info",
+        ),
+        # refused for its shape, or for nothing the error names: a minimal request must be accepted
+        (
+            minimal(),
+            400,
+            error("max_tokens is required", "missing_required_parameter", "max_tokens"),
+            "violation",
+        ),
+        (minimal(), 400, error("no"), "violation"),
+        (minimal(), 404, {"detail": "Not Found"}, "violation"),  # the endpoint itself is missing
+        (minimal(WITH_IMAGE), 400, error("temperature is required"), "violation"),
+    ],
+)
+def test_a_minimal_request_refused_for_its_content_is_not_a_shape_failure(
+    store, request_body, status, body, expected
+):
+    assert found(
+        exchange(request_body, body, status=status, url=LOCAL), store, "request.minimal_accepted"
+    ) == [expected]
 
 
 def test_a_content_refusal_still_needs_an_openai_error_body(store):
-    ex = exchange(minimal(model="nope"), [{"error": {"code": "model_not_found", "message": "nope"}}], status=404,
-                  url=LOCAL)
+    ex = exchange(
+        minimal(model="nope"),
+        [{"error": {"code": "model_not_found", "message": "nope"}}],
+        status=404,
+        url=LOCAL,
+    )
     assert found(ex, store, "request.minimal_accepted") == ["info", "warning"]
 
 
 EXTENSIONS = [
     {"tools": [{"type": "web_search"}]},  # a tool kind the spec does not list
     {"tools": [{"type": "browser_search"}, {"google_search": {}}]},
-    {"provider": {"order": ["azure"]}, "models": ["a", "b"], "route": "fallback", "transforms": []},  # routing
+    {
+        "provider": {"order": ["azure"]},
+        "models": ["a", "b"],
+        "route": "fallback",
+        "transforms": [],
+    },  # routing
     {"service_tier": "on_demand"},  # a value of a vocabulary the spec does not list
     {"tool_choice": "any"},
     {"reasoning_format": "parsed", "top_k": 5, "repetition_penalty": 1.1},  # provider-specific fields
@@ -88,5 +123,7 @@ def test_a_request_outside_the_bounds_answered_200_is_still_a_failure(store, ext
 
 
 def test_an_extension_refused_with_a_4xx_is_not_judged_either(store):
-    ex = exchange({**minimal(), "tools": [{"type": "web_search"}]}, error("unknown tool type"), status=400, url=LOCAL)
+    ex = exchange(
+        {**minimal(), "tools": [{"type": "web_search"}]}, error("unknown tool type"), status=400, url=LOCAL
+    )
     assert found(ex, store, "request.invalid_rejected") == []

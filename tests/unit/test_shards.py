@@ -21,29 +21,62 @@ SHARDS = 3
 
 def _env(root: Path, **extra: str) -> dict:
     """This process's environment without chatconform settings or provider keys, pointed at the project copy."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_") and not k.endswith("_API_KEY")}
-    env.update(CHATCONFORM_ROOT=str(root), CHATCONFORM_SPECS=str(ROOT / "specs"),
-               CHATCONFORM_CACHE=str(root / ".cache"), PYTHONDONTWRITEBYTECODE="1", **extra)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_") and not k.endswith("_API_KEY")
+    }
+    env.update(
+        CHATCONFORM_ROOT=str(root),
+        CHATCONFORM_SPECS=str(ROOT / "specs"),
+        CHATCONFORM_CACHE=str(root / ".cache"),
+        PYTHONDONTWRITEBYTECODE="1",
+        **extra,
+    )
     return env
 
 
 def cli(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     """`chatconform ...` in the project copy."""
-    return subprocess.run([sys.executable, "-m", "chatconform.cli", *args], cwd=root, env=_env(root, **env),
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "chatconform.cli", *args],
+        cwd=root,
+        env=_env(root, **env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def check(root: Path, mirror: Path, results: str, *options: str) -> subprocess.CompletedProcess:
     """`chatconform check` (replay) writing every report into root/results."""
-    return cli(root, "check", "--mirror", str(mirror), "--results", str(root / results), *options,
-               "--", "-q", "-p", "no:cacheprovider")
+    return cli(
+        root,
+        "check",
+        "--mirror",
+        str(mirror),
+        "--results",
+        str(root / results),
+        *options,
+        "--",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    )
 
 
 def rows(path: Path) -> list[tuple]:
     """A results.json's rows as what must match (timestamps and durations left out), in a fixed order."""
     data = json.loads(path.read_text())
-    return sorted((r["test_id"], r["provider"], r["model"] or "", r["check"], r["verdict"],
-                   json.dumps(r["findings"], sort_keys=True)) for r in data["results"])
+    return sorted(
+        (
+            r["test_id"],
+            r["provider"],
+            r["model"] or "",
+            r["check"],
+            r["verdict"],
+            json.dumps(r["findings"], sort_keys=True),
+        )
+        for r in data["results"]
+    )
 
 
 def models(path: Path) -> set[tuple]:
@@ -58,7 +91,9 @@ def runs(tmp_path_factory, mirror) -> Path:
         shutil.copytree(ROOT / "cassettes" / provider, root / "cassettes" / provider)
     if (ROOT / ".cache" / "chatconform").is_dir():  # derived spec data only: saves preparing every spec again
         shutil.copytree(ROOT / ".cache" / "chatconform", root / ".cache")
-    for folder, options in [("all", ())] + [(f"s{i}", ("--shard", f"{i}/{SHARDS}")) for i in range(1, SHARDS + 1)]:
+    for folder, options in [("all", ())] + [
+        (f"s{i}", ("--shard", f"{i}/{SHARDS}")) for i in range(1, SHARDS + 1)
+    ]:
         done = check(root, mirror, folder, *options)
         assert done.returncode == 0, f"{folder}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
     return root
@@ -83,7 +118,9 @@ def test_merged_shards_equal_the_unsharded_run(runs):
 @pytest.mark.slow
 def test_each_model_is_in_exactly_one_shard(runs):
     parts = [models(runs / f"s{i}" / "results.json") for i in range(1, SHARDS + 1)]
-    assert sum(1 for part in parts if part) >= 2, f"no split happened: {parts}"  # else the merge test proves nothing
+    assert sum(1 for part in parts if part) >= 2, (
+        f"no split happened: {parts}"
+    )  # else the merge test proves nothing
     assert set().union(*parts) == models(runs / "all" / "results.json")
     assert sum(map(len, parts)) == len(set().union(*parts))  # disjoint: a model's rows never span shards
     for i, part in enumerate(parts, 1):
@@ -100,22 +137,44 @@ def test_the_merge_does_not_depend_on_the_order_of_the_shards(runs):
 @pytest.mark.slow
 def test_report_and_gate_read_the_merged_file(runs):
     merged = _merge(runs, "for-report.json", "s1", "s2", "s3")
-    report = cli(runs, "report", "--results", str(merged), "--history", str(runs / "history"),
-                 "--out", str(runs / "merged.html"))
+    report = cli(
+        runs,
+        "report",
+        "--results",
+        str(merged),
+        "--history",
+        str(runs / "history"),
+        "--out",
+        str(runs / "merged.html"),
+    )
     assert report.returncode == 0, report.stderr
     page = (runs / "merged.html").read_text()
     assert 'id="matrix"' in page
     assert all(model.split("/")[-1] in page for _, model in models(merged) if model)
-    gate = cli(runs, "gate", "--baseline", str(runs / "all" / "results.json"), "--candidate", str(merged),
-               "--output", str(runs / "gate.md"))
+    gate = cli(
+        runs,
+        "gate",
+        "--baseline",
+        str(runs / "all" / "results.json"),
+        "--candidate",
+        str(merged),
+        "--output",
+        str(runs / "gate.md"),
+    )
     assert gate.returncode == 0, gate.stdout[-2000:] + gate.stderr
     assert "no regression" in (runs / "gate.md").read_text()
 
 
 @pytest.mark.slow
 def test_overlapping_shards_are_refused(runs):
-    done = cli(runs, "merge", str(runs / "s1" / "results.json"), str(runs / "all" / "results.json"),
-               "-o", str(runs / "overlap.json"))
+    done = cli(
+        runs,
+        "merge",
+        str(runs / "s1" / "results.json"),
+        str(runs / "all" / "results.json"),
+        "-o",
+        str(runs / "overlap.json"),
+    )
     assert done.returncode == 2 and "overlap" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (runs / "overlap.json").exists()
 
@@ -124,7 +183,9 @@ def test_overlapping_shards_are_refused(runs):
 def test_an_empty_shard_is_a_finished_shard(runs, mirror):
     """A shard the hash leaves empty exits 0 with an empty results.json, which merges like any other."""
     held = models(runs / "all" / "results.json")
-    total = next(n for n in range(4, 64) if any(all(shard_of(p, m, n) != i for p, m in held) for i in range(1, n + 1)))
+    total = next(
+        n for n in range(4, 64) if any(all(shard_of(p, m, n) != i for p, m in held) for i in range(1, n + 1))
+    )
     empty = next(i for i in range(1, total + 1) if all(shard_of(p, m, total) != i for p, m in held))
     done = check(runs, mirror, "empty", "--shard", f"{empty}/{total}")
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr
@@ -138,9 +199,26 @@ def test_the_live_catalog_is_split_by_model(runs):
     keys = {"AIMLAPI_API_KEY": "sk-collect-only", "MODELSLAB_API_KEY": "sk-collect-only"}
 
     def collected(*options: str) -> set[str]:
-        done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "cassettes", "--mode", "live",
-                               "--collect-only", "-q", *options], cwd=runs, env=_env(runs, **keys),
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "no:cacheprovider",
+                "cassettes",
+                "--mode",
+                "live",
+                "--collect-only",
+                "-q",
+                *options,
+            ],
+            cwd=runs,
+            env=_env(runs, **keys),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr
         return {line for line in done.stdout.splitlines() if "::live::" in line}
 
@@ -162,10 +240,17 @@ def _run_step(step: dict, cwd: Path, **env: str) -> tuple[subprocess.CompletedPr
     """A workflow step's script as the runner runs it (bash -e), and what it wrote to $GITHUB_OUTPUT."""
     output = cwd / "github-output"
     output.write_text("")
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # `chatconform` of this venv
-    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd,
-                          env={**_env(cwd), "PATH": path, "GITHUB_OUTPUT": str(output), **env},
-                          capture_output=True, text=True, timeout=120)
+    path = (
+        f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # `chatconform` of this venv
+    )
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd,
+        env={**_env(cwd), "PATH": path, "GITHUB_OUTPUT": str(output), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return done, output.read_text()
 
 
@@ -180,8 +265,11 @@ def test_the_nightly_merge_job_joins_every_shard(runs, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "missing=\n" in output
     assert rows(tmp_path / "reports" / "results.json") == rows(runs / "all" / "results.json")
-    assert len(list((tmp_path / "reports" / "allure-results").iterdir())) >= sum(
-        len(list((runs / f"s{i}" / "allure-results").iterdir())) for i in range(1, SHARDS + 1)) > 0
+    assert (
+        len(list((tmp_path / "reports" / "allure-results").iterdir()))
+        >= sum(len(list((runs / f"s{i}" / "allure-results").iterdir())) for i in range(1, SHARDS + 1))
+        > 0
+    )
     shutil.rmtree(parts / "nightly-shard-2")
     done, output = _run_step(step, tmp_path, SHARDS=str(SHARDS), PARTS=str(parts))
     assert "missing=2\n" in output
@@ -200,8 +288,14 @@ def test_a_bad_shard_is_one_line(tmp_path, value):
     done = cli(tmp_path, "check", f"--shard={value}")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.count("\n") == 1 and f"--shard {value!r}" in done.stderr
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "cassettes", f"--shard={value}"],
-                         cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "cassettes", f"--shard={value}"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == pytest.ExitCode.USAGE_ERROR
     message = done.stderr.removeprefix("chatconform: ").strip()
     assert [line for line in run.stderr.splitlines() if line.strip()] == [f"ERROR: {message}"]
@@ -213,8 +307,16 @@ def test_a_model_keeps_its_shard_wherever_it_runs():
     assert [shard_of("aimlapi", "google/gemini-2.5-flash", n) for n in (2, 3, 4, 5)] == [1, 1, 3, 5]
     assert [shard_of("modelslab", None, n) for n in (2, 3, 4, 5)] == [1, 1, 1, 5]  # its docs conflicts
     code = "from chatconform.pytest_plugin.shards import shard_of; print(shard_of('aimlapi', 'google/gemini-2.5-pro', 7))"
-    seen = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
-                           capture_output=True, text=True, timeout=60).stdout.strip() for seed in ("1", "2")}
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
     assert seen == {str(shard_of("aimlapi", "google/gemini-2.5-pro", 7))}
     spread = [shard_of("aimlapi", f"vendor/model-{i}", 4) for i in range(400)]
     assert all(60 <= spread.count(i) <= 140 for i in (1, 2, 3, 4)), [spread.count(i) for i in (1, 2, 3, 4)]

@@ -24,10 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     doc = base()
-    doc["components"]["schemas"]["Request"]["properties"]["stop"] = {"anyOf": [{"type": "string"},
-                                                                                {"nullable": True}]}
+    doc["components"]["schemas"]["Request"]["properties"]["stop"] = {
+        "anyOf": [{"type": "string"}, {"nullable": True}]
+    }
     doc["components"]["schemas"]["Dangling"] = {"$ref": "#/components/schemas/Nowhere"}
-    doc["components"]["schemas"]["Completion"]["properties"]["extra"] = {"$ref": "#/components/schemas/Dangling"}
+    doc["components"]["schemas"]["Completion"]["properties"]["extra"] = {
+        "$ref": "#/components/schemas/Dangling"
+    }
     write_project(tmp_path, doc)
     monkeypatch.setenv("CHATCONFORM_ROOT", str(tmp_path))
     monkeypatch.setenv("CHATCONFORM_CACHE", str(tmp_path / ".cache"))
@@ -48,7 +51,13 @@ def entry(project: Path) -> Path:
 
 def same(a, b) -> None:
     """Two loaded specs say the same: document, rewrites, problems, operations, closures and lint."""
-    assert (a.sha256, a.doc, a.rewrites, a.problems, a.version) == (b.sha256, b.doc, b.rewrites, b.problems, b.version)
+    assert (a.sha256, a.doc, a.rewrites, a.problems, a.version) == (
+        b.sha256,
+        b.doc,
+        b.rewrites,
+        b.problems,
+        b.version,
+    )
     assert a.operations == b.operations
     assert a.every_closure() == b.every_closure()
     assert [f.to_dict() for f in a.lint()] == [f.to_dict() for f in b.lint()]
@@ -100,7 +109,7 @@ def _corrupt(path: Path, how: str) -> None:
         path.write_bytes(data[: len(data) // 2])
     elif how == "flipped":
         middle = len(body) // 2  # one bit of the payload changed under its sha256
-        path.write_bytes(head + b"\n" + body[:middle] + bytes([body[middle] ^ 1]) + body[middle + 1:])
+        path.write_bytes(head + b"\n" + body[:middle] + bytes([body[middle] ^ 1]) + body[middle + 1 :])
     else:  # a payload of the wrong shape under a matching sha256 (written by something else)
         payload = marshal.loads(body)
         payload.update(how)
@@ -108,12 +117,35 @@ def _corrupt(path: Path, how: str) -> None:
         path.write_bytes(hashlib.sha256(planted).hexdigest().encode() + b"\n" + planted)
 
 
-@pytest.mark.parametrize("how", [
-    "fifo", "folder", "truncated", "flipped",
-    {"doc": []}, {"spec": "0" * 64}, {"rewrites": {"nullable": True}}, {"problems": [["/x", "c", "m", 1, "w"]]},
-    {"closures": {"/x": ["short", []]}}, {"plain": "yes"}, {"extra": 1},
-], ids=["fifo", "folder", "truncated", "flipped", "doc-not-object", "other-spec", "bool-count",
-        "bad-problem", "bad-closure", "bad-plain", "extra-key"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "fifo",
+        "folder",
+        "truncated",
+        "flipped",
+        {"doc": []},
+        {"spec": "0" * 64},
+        {"rewrites": {"nullable": True}},
+        {"problems": [["/x", "c", "m", 1, "w"]]},
+        {"closures": {"/x": ["short", []]}},
+        {"plain": "yes"},
+        {"extra": 1},
+    ],
+    ids=[
+        "fifo",
+        "folder",
+        "truncated",
+        "flipped",
+        "doc-not-object",
+        "other-spec",
+        "bool-count",
+        "bad-problem",
+        "bad-closure",
+        "bad-plain",
+        "extra-key",
+    ],
+)
 def test_a_damaged_or_planted_entry_is_discarded_and_rebuilt(project, how):
     clean = load()
     path = entry(project)
@@ -159,8 +191,16 @@ def test_verify_says_the_same_from_a_cold_and_a_warm_cache(project):
     body = {"id": "x", "object": "chat.completion", "choices": [{"index": "0", "message": {"content": 1}}]}
     dump_cassette(project / "c.yaml", [chat_interaction(body)], {"origin": "cassette"})
     env = {**os.environ, "CHATCONFORM_ROOT": str(project), "CHATCONFORM_CACHE": str(project / ".cache")}
-    runs = [subprocess.run([sys.executable, "-m", "chatconform.cli", "verify", "--json", str(project / "c.yaml")],
-                           env=env, capture_output=True, text=True, timeout=120) for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "chatconform.cli", "verify", "--json", str(project / "c.yaml")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        for _ in range(2)
+    ]
     assert [r.returncode for r in runs] == [1, 1], runs[0].stderr
     assert runs[0].stdout == runs[1].stdout and '"response.schema"' in runs[0].stdout
     assert list((project / ".cache").glob("prepared-*.bin"))
@@ -178,10 +218,16 @@ def _three_specs(root: Path) -> None:
         (specs / "t").mkdir(parents=True, exist_ok=True)
         (specs / "t" / f"s{n}.json").write_bytes(data)
         url = f"https://example.org/s{n}.json"
-        sources.append(f'[[source]]\nid = "t/s{n}"\nkind = "spec"\nprovider = "aimlapi"\nmodels = ["m{n}"]\n'
-                       f'url = "{url}"\n')
-        pins[f"t/s{n}"] = {"url": url, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                           "retrieved_at": "t"}
+        sources.append(
+            f'[[source]]\nid = "t/s{n}"\nkind = "spec"\nprovider = "aimlapi"\nmodels = ["m{n}"]\n'
+            f'url = "{url}"\n'
+        )
+        pins[f"t/s{n}"] = {
+            "url": url,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+            "retrieved_at": "t",
+        }
     (specs / "sources.toml").write_text("\n".join(sources))
     (specs / "specs.lock").write_text(json.dumps({"version": 1, "sources": pins}))
 

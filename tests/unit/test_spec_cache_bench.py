@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from tools.bench import scale as scalebench
 from chatconform.recording.cassettes import dump_cassette
 from tests.adversarial.spec_project import GOOD, NO_ID, base, chat_interaction, write_project
+from tools.bench import scale as scalebench
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     write_project(tmp_path, base())
     (tmp_path / "cassettes").mkdir()
-    dump_cassette(tmp_path / "cassettes" / "two.yaml", [chat_interaction(GOOD), chat_interaction(NO_ID)],
-                  {"origin": "cassette"})
+    dump_cassette(
+        tmp_path / "cassettes" / "two.yaml",
+        [chat_interaction(GOOD), chat_interaction(NO_ID)],
+        {"origin": "cassette"},
+    )
     monkeypatch.setenv("CHATCONFORM_ROOT", str(tmp_path))
     monkeypatch.setenv("CHATCONFORM_CACHE", str(tmp_path / ".cache"))
     return tmp_path
@@ -29,8 +32,11 @@ def test_the_catalog_pass_counts_specs_exchanges_and_checks(project):
 
 def _row(cold: float, warm: float) -> dict:
     counts = {"specs": 3, "unloadable": 0, "exchanges": 5, "checks": 40}
-    return {"cold": {**counts, "wall_s": cold, "total_cpu_s": cold}, "warm": {**counts, "wall_s": warm,
-            "total_cpu_s": warm}, "floor": {"wall_s": 0.5, "total_cpu_s": 0.5}}
+    return {
+        "cold": {**counts, "wall_s": cold, "total_cpu_s": cold},
+        "warm": {**counts, "wall_s": warm, "total_cpu_s": warm},
+        "floor": {"wall_s": 0.5, "total_cpu_s": 0.5},
+    }
 
 
 def test_the_report_says_whether_the_targets_hold():
@@ -43,9 +49,12 @@ def test_the_report_says_whether_the_targets_hold():
 
 def test_the_make_check_lines_say_whether_the_targets_hold_beside_the_pytest_floor():
     def row(cold, warm):
-        return {"cold": {"wall_s": cold, "total_cpu_s": cold, "exit": 0},
-                "warm": {"wall_s": warm, "total_cpu_s": warm, "exit": 0}, "tests": 2818,
-                "floor": {"wall_s": 4.0, "total_cpu_s": 4.0, "exit": 0}}
+        return {
+            "cold": {"wall_s": cold, "total_cpu_s": cold, "exit": 0},
+            "warm": {"wall_s": warm, "total_cpu_s": warm, "exit": 0},
+            "tests": 2818,
+            "floor": {"wall_s": 4.0, "total_cpu_s": 4.0, "exit": 0},
+        }
 
     good = "\n".join(scalebench.report_make_check(row(30.0, 8.0)))
     assert "2818 tests" in good and "MISSED" not in good and "2.00x its wall time" in good

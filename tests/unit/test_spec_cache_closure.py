@@ -9,9 +9,9 @@ import jsonschema_rs
 import pytest
 
 from chatconform.judging import validators
+from chatconform.model.pointer import to_fragment
 from chatconform.specs import SpecStore
 from chatconform.specs._closure import build, plain_text
-from chatconform.model.pointer import to_fragment
 from tests.adversarial.spec_project import BASE, CHAT, GOOD, NO_ID, REQUEST, S, loaded
 
 REQ = "/paths/~1v1~1chat~1completions/post/requestBody/content/application~1json/schema"
@@ -23,17 +23,35 @@ def odd_document() -> dict:
     doc = copy.deepcopy(BASE)
     schemas = doc["components"]["schemas"]
     schemas["Completion"]["properties"]["tools"] = {"type": "array", "items": {"$ref": S + "Tools/allOf/1"}}
-    schemas["Tools"] = {"allOf": [{"type": "object"}, {"required": ["kind"], "properties": {
-        "kind": {"enum": ["a", "b"]}, "next": {"$ref": S + "Tools"}}}]}
-    schemas["Completion"]["properties"]["usage"] = {"$ref": "#/paths/~1v1~1threads~1{thread_id}~1messages/get/"
-                                                            "responses/200/content/application~1json/schema"}
+    schemas["Tools"] = {
+        "allOf": [
+            {"type": "object"},
+            {
+                "required": ["kind"],
+                "properties": {"kind": {"enum": ["a", "b"]}, "next": {"$ref": S + "Tools"}},
+            },
+        ]
+    }
+    schemas["Completion"]["properties"]["usage"] = {
+        "$ref": "#/paths/~1v1~1threads~1{thread_id}~1messages/get/"
+        "responses/200/content/application~1json/schema"
+    }
     schemas["Choice"]["properties"]["again"] = {"$ref": S + "Choice"}
     doc["required"] = ["object"]  # a JSON Schema keyword at the document's root applies to every instance
     return doc
 
 
-INSTANCES = [GOOD, NO_ID, REQUEST, {}, [], None, "text", {"choices": [{"index": "0", "again": {"index": 1}}]},
-             {**GOOD, "tools": [{"kind": "c", "next": {"allOf": 1}}], "usage": {"object": 1, "data": [1, 2, 3, 4]}}]
+INSTANCES = [
+    GOOD,
+    NO_ID,
+    REQUEST,
+    {},
+    [],
+    None,
+    "text",
+    {"choices": [{"index": "0", "again": {"index": 1}}]},
+    {**GOOD, "tools": [{"kind": "c", "next": {"allOf": 1}}], "usage": {"object": 1, "data": [1, 2, 3, 4]}},
+]
 
 
 def errors(validator, instance) -> list:
@@ -45,9 +63,12 @@ def test_a_closure_judges_as_the_whole_document(pointer):
     spec = loaded(odd_document())
     assert spec.is_plain
     digest, reached = spec.closure(pointer)
-    whole = jsonschema_rs.Draft202012Validator({**spec.doc, "$ref": to_fragment(pointer)}, validate_formats=False)
-    part = jsonschema_rs.Draft202012Validator({**build(spec.doc, reached), "$ref": to_fragment(pointer)},
-                                              validate_formats=False)
+    whole = jsonschema_rs.Draft202012Validator(
+        {**spec.doc, "$ref": to_fragment(pointer)}, validate_formats=False
+    )
+    part = jsonschema_rs.Draft202012Validator(
+        {**build(spec.doc, reached), "$ref": to_fragment(pointer)}, validate_formats=False
+    )
     assert len(build(spec.doc, reached)) < len(spec.doc) or pointer == REQ
     assert any(errors(whole, i) for i in INSTANCES)  # the instances do break the schema somewhere
     for instance in INSTANCES:
@@ -96,8 +117,9 @@ def test_every_pinned_chat_schema_judges_as_its_whole_document():
         for pointer in [op.request_schema, *(op.response_for(200)[1] or {}).values()]:
             if pointer is None:
                 continue
-            whole = jsonschema_rs.Draft202012Validator({**spec.doc, "$ref": to_fragment(pointer)},
-                                                       validate_formats=False, offline=True)
+            whole = jsonschema_rs.Draft202012Validator(
+                {**spec.doc, "$ref": to_fragment(pointer)}, validate_formats=False, offline=True
+            )
             part = validators.validator_for(spec, pointer)
             for instance in INSTANCES:
                 assert errors(part, instance) == errors(whole, instance), (source.id, pointer)

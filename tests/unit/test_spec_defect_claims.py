@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from chatconform.judging import specdefects
 from chatconform.cli import main
+from chatconform.judging import specdefects
+from chatconform.judging.judge import judge
 from chatconform.model.errors import ChatconformError
 from chatconform.model.finding import Finding
-from chatconform.judging.judge import judge
 from tests.builders import chunk, completion, exchange, sse_body
 
 LOCAL = "http://127.0.0.1:9/v1/chat/completions"  # judged against OpenAI's own spec
@@ -26,28 +26,39 @@ def schema_findings(ex, store):
 
 
 def test_openai_conforming_answer_has_no_schema_finding(store):
-    assert schema_findings(exchange(REQUEST, openai_completion(system_fingerprint="fp_1"), url=LOCAL), store) == set()
+    assert (
+        schema_findings(exchange(REQUEST, openai_completion(system_fingerprint="fp_1"), url=LOCAL), store)
+        == set()
+    )
 
 
-@pytest.mark.parametrize("edit, name", [
-    (lambda b: b.update(system_fingerprint=None), "system_fingerprint-null"),
-    (lambda b: b["choices"][0].pop("logprobs"), "logprobs-missing"),
-    (lambda b: b["choices"][0]["message"].pop("refusal"), "refusal-missing"),
-])
+@pytest.mark.parametrize(
+    "edit, name",
+    [
+        (lambda b: b.update(system_fingerprint=None), "system_fingerprint-null"),
+        (lambda b: b["choices"][0].pop("logprobs"), "logprobs-missing"),
+        (lambda b: b["choices"][0]["message"].pop("refusal"), "refusal-missing"),
+    ],
+)
 def test_openai_spec_stricter_than_openai_is_a_named_warning(store, edit, name):
     body = openai_completion()
     edit(body)
     [f] = [f for f in judge(exchange(REQUEST, body, url=LOCAL), store).findings if f.kind == "spec-defect"]
     assert (f.check, f.severity) == (f"response.spec-defect.{name}", "warning")
-    assert f.source.startswith("specs/openai/openapi.json#") and f.extra["practice"].startswith("OpenAI's own")
+    assert f.source.startswith("specs/openai/openapi.json#") and f.extra["practice"].startswith(
+        "OpenAI's own"
+    )
 
 
-@pytest.mark.parametrize("edit", [
-    lambda b: b.update(system_fingerprint=5),  # a wrong type, not null
-    lambda b: b["choices"][0].update(logprobs="none"),  # present and wrong
-    lambda b: b["choices"][0]["message"].update(refusal=7),
-    lambda b: b["choices"][0].pop("message"),  # a required key no defect excuses
-])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda b: b.update(system_fingerprint=5),  # a wrong type, not null
+        lambda b: b["choices"][0].update(logprobs="none"),  # present and wrong
+        lambda b: b["choices"][0]["message"].update(refusal=7),
+        lambda b: b["choices"][0].pop("message"),  # a required key no defect excuses
+    ],
+)
 def test_what_a_defect_does_not_explain_stays_a_violation(store, edit):
     body = openai_completion()
     edit(body)
@@ -55,8 +66,11 @@ def test_what_a_defect_does_not_explain_stays_a_violation(store, edit):
 
 
 def test_a_chunk_defect_is_folded_once_for_every_chunk(store):
-    chunks = [chunk(role="assistant", content="", model="gpt-4o"), chunk(content="Hi", model="gpt-4o"),
-              chunk(finish="stop", model="gpt-4o")]
+    chunks = [
+        chunk(role="assistant", content="", model="gpt-4o"),
+        chunk(content="Hi", model="gpt-4o"),
+        chunk(finish="stop", model="gpt-4o"),
+    ]
     for c in chunks:
         c["system_fingerprint"] = None
     ex = exchange({**REQUEST, "stream": True}, sse_body(*chunks), url=LOCAL)
@@ -68,8 +82,14 @@ def test_an_openai_defect_does_not_excuse_another_providers_spec():
     # The OpenAI defects are scoped to OpenAI's spec: another provider's schema says what that provider must send.
     [defect] = [d for d in specdefects.defects() if d.name == "system_fingerprint-null"]
     where = "#/components/schemas/CreateChatCompletionResponse/properties/system_fingerprint/type"
-    finding = Finding("response.schema", "violation", "schema", at="$.system_fingerprint", excerpt="null",
-                      schema_at="specs/openai/openapi.json" + where)
+    finding = Finding(
+        "response.schema",
+        "violation",
+        "schema",
+        at="$.system_fingerprint",
+        excerpt="null",
+        schema_at="specs/openai/openapi.json" + where,
+    )
     assert defect.explains(finding)
     finding.schema_at = "specs/aimlapi/gemini-2.5-flash.json" + where
     assert not defect.explains(finding)
@@ -95,6 +115,8 @@ def test_chatconform_claims_lists_the_spec_defects(capsys):
     listed = {d["name"]: d for d in json.loads(capsys.readouterr().out)["spec_defects"]}
     fingerprint = listed["system_fingerprint-null"]
     assert fingerprint["severity"] == "warning" and "null" in fingerprint["practice"]["says"]
-    assert fingerprint["spec"]["source"].endswith("CreateChatCompletionStreamResponse/properties/system_fingerprint")
+    assert fingerprint["spec"]["source"].endswith(
+        "CreateChatCompletionStreamResponse/properties/system_fingerprint"
+    )
     assert main(["claims"]) == 0
     assert "system_fingerprint-null  [warning" in capsys.readouterr().out

@@ -34,27 +34,51 @@ def kinds(old, new):
     return {(c.kind, c.breaking) for c in diff_documents(old, new)}
 
 
-@pytest.mark.parametrize("mutate, expected", [
-    (lambda d: resp(d)["properties"]["usage"]["properties"].pop("total_tokens"), ("property-removed", True)),
-    (lambda d: resp(d)["properties"]["created"].update(type="string"), ("type-changed", True)),
-    (lambda d: resp(d)["properties"]["choices"]["items"]["properties"]["finish_reason"]["enum"].append("pause"),
-     ("enum-widened", True)),
-    (lambda d: resp(d)["properties"]["choices"]["items"]["properties"]["finish_reason"]["enum"].remove(
-        "content_filter"), ("enum-narrowed", False)),
-    (lambda d: req(d)["required"].append("temperature"), ("became-required", True)),
-    (lambda d: req(d)["properties"]["temperature"].update(maximum=1), ("bound-tightened", True)),
-    (lambda d: req(d)["properties"]["temperature"].update(maximum=5), ("bound-loosened", False)),
-    (lambda d: req(d)["properties"]["response_format"]["oneOf"][0]["properties"]["type"]["enum"].clear(),
-     ("oneOf-changed", True)),
-    (lambda d: req(d)["properties"].update(verbosity={"type": "string"}), ("property-added", False)),
-    (lambda d: resp(d)["properties"].update(service_tier={"type": "string"}), ("property-added", False)),
-    (lambda d: op(d)["responses"].pop("200"), ("status-removed", True)),
-    (lambda d: op(d)["responses"]["200"]["content"].pop("text/event-stream"), ("media-type-removed", True)),
-    (lambda d: d["paths"].pop("/chat/completions"), ("operation-removed", True)),
-    (lambda d: req(d)["properties"]["max_tokens"].update(default=512), ("default-added", False)),
-    (lambda d: req(d)["properties"]["stream"].update(default=True), ("default-changed", False)),
-    (lambda d: resp(d)["properties"]["id"].update(description="changed"), ("documentation-changed", False)),
-])
+@pytest.mark.parametrize(
+    "mutate, expected",
+    [
+        (
+            lambda d: resp(d)["properties"]["usage"]["properties"].pop("total_tokens"),
+            ("property-removed", True),
+        ),
+        (lambda d: resp(d)["properties"]["created"].update(type="string"), ("type-changed", True)),
+        (
+            lambda d: resp(d)["properties"]["choices"]["items"]["properties"]["finish_reason"]["enum"].append(
+                "pause"
+            ),
+            ("enum-widened", True),
+        ),
+        (
+            lambda d: resp(d)["properties"]["choices"]["items"]["properties"]["finish_reason"]["enum"].remove(
+                "content_filter"
+            ),
+            ("enum-narrowed", False),
+        ),
+        (lambda d: req(d)["required"].append("temperature"), ("became-required", True)),
+        (lambda d: req(d)["properties"]["temperature"].update(maximum=1), ("bound-tightened", True)),
+        (lambda d: req(d)["properties"]["temperature"].update(maximum=5), ("bound-loosened", False)),
+        (
+            lambda d: req(d)["properties"]["response_format"]["oneOf"][0]["properties"]["type"][
+                "enum"
+            ].clear(),
+            ("oneOf-changed", True),
+        ),
+        (lambda d: req(d)["properties"].update(verbosity={"type": "string"}), ("property-added", False)),
+        (lambda d: resp(d)["properties"].update(service_tier={"type": "string"}), ("property-added", False)),
+        (lambda d: op(d)["responses"].pop("200"), ("status-removed", True)),
+        (
+            lambda d: op(d)["responses"]["200"]["content"].pop("text/event-stream"),
+            ("media-type-removed", True),
+        ),
+        (lambda d: d["paths"].pop("/chat/completions"), ("operation-removed", True)),
+        (lambda d: req(d)["properties"]["max_tokens"].update(default=512), ("default-added", False)),
+        (lambda d: req(d)["properties"]["stream"].update(default=True), ("default-changed", False)),
+        (
+            lambda d: resp(d)["properties"]["id"].update(description="changed"),
+            ("documentation-changed", False),
+        ),
+    ],
+)
 def test_each_change_is_classified(base, mutate, expected):
     new = copy.deepcopy(base)
     mutate(new)
@@ -65,8 +89,15 @@ def test_equivalent_rewrites_are_no_change(base):
     new = copy.deepcopy(base)
     props = resp(new)["properties"]
     props["usage"]["properties"]["completion_tokens_details"] = {
-        "anyOf": [{k: v for k, v in props["usage"]["properties"]["completion_tokens_details"].items()
-                   if k != "nullable"}, {"type": "null"}]}
+        "anyOf": [
+            {
+                k: v
+                for k, v in props["usage"]["properties"]["completion_tokens_details"].items()
+                if k != "nullable"
+            },
+            {"type": "null"},
+        ]
+    }
     resp(new)["properties"] = dict(reversed(list(props.items())))
     assert diff_documents(base, new) == []
 

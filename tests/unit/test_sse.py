@@ -4,11 +4,13 @@ import pytest
 
 from chatconform.model import stream as sse
 
-STREAM = (b'data: {"a": 1}\n\n'
-          b': keep-alive\n\n'
-          b'event: ping\ndata: x\n\n'
-          b'data: line one\ndata: line two\n\n'
-          b'data: [DONE]\n\n')
+STREAM = (
+    b'data: {"a": 1}\n\n'
+    b": keep-alive\n\n"
+    b"event: ping\ndata: x\n\n"
+    b"data: line one\ndata: line two\n\n"
+    b"data: [DONE]\n\n"
+)
 
 
 @pytest.mark.parametrize("chunk_size", [None, 1, 2, 3, 7])

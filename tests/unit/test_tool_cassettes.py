@@ -10,11 +10,11 @@ import pytest
 
 from chatconform import providers
 from chatconform.judging.judge import judge
-from chatconform.model.errors import ChatconformError
+from chatconform.judging.toolcalls import SCENARIO_KEY, VERSION_KEY, calls_of, named_scenario, tool_scenarios
 from chatconform.live.calls import Target, run
 from chatconform.live.scenarios import tool_calls
+from chatconform.model.errors import ChatconformError
 from chatconform.recording.cassettes import find_cassettes, load_cassette
-from chatconform.judging.toolcalls import SCENARIO_KEY, VERSION_KEY, calls_of, named_scenario, tool_scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDED = ROOT / "cassettes" / "llama-cpp" / "SmolLM2-135M-Instruct"
@@ -28,20 +28,31 @@ def test_every_scenario_is_a_live_catalog_entry_in_each_dialect_that_can_say_it(
     assert {c.endpoint for c in calls} == {"chat", "messages", "responses"}
     streamed = {c.tool.id for c in calls if c.stream}
     assert streamed == {s.id for s in shipped if s.stream}
-    assert all(c.provenance[SCENARIO_KEY] == c.tool.id and c.provenance[VERSION_KEY] == shipped.version
-               for c in calls)
+    assert all(
+        c.provenance[SCENARIO_KEY] == c.tool.id and c.provenance[VERSION_KEY] == shipped.version
+        for c in calls
+    )
     assert [c.id for c in tool_calls("weather-city")] == [
-        "tools-weather-city-chat", "tools-weather-city-chat-stream", "tools-weather-city-messages",
-        "tools-weather-city-messages-stream", "tools-weather-city-responses",
-        "tools-weather-city-responses-stream"]
+        "tools-weather-city-chat",
+        "tools-weather-city-chat-stream",
+        "tools-weather-city-messages",
+        "tools-weather-city-messages-stream",
+        "tools-weather-city-responses",
+        "tools-weather-city-responses-stream",
+    ]
     with pytest.raises(ChatconformError, match="Unknown tool scenario 'wether-city'"):
         tool_calls("wether-city")
 
 
 def test_a_tool_scenario_goes_out_through_the_live_path_and_judged_by_its_scenario(reference_server, store):
     [call] = [c for c in tool_calls("choice-required-weather") if c.endpoint == "chat"]
-    target = Target("openai-compatible", "ref", base_url=reference_server.base_url("openai"),
-                    key_env="CHATCONFORM_REFERENCE_KEY", origin="reference")
+    target = Target(
+        "openai-compatible",
+        "ref",
+        base_url=reference_server.base_url("openai"),
+        key_env="CHATCONFORM_REFERENCE_KEY",
+        origin="reference",
+    )
     outcome = run(target, call, None)
     ex = outcome.result.exchange
     assert ex.request.path.endswith("/chat/completions") and ex.request_json["tool_choice"] == "required"
@@ -52,8 +63,10 @@ def test_a_tool_scenario_goes_out_through_the_live_path_and_judged_by_its_scenar
     assert [f.severity for f in rows["tools.scenario_expected"].findings] == ["warning"]
 
 
-DECLARED = '[[providers.openai-compatible.deviations]]\ncheck = "tools.called_offered"\n{more}\n' \
+DECLARED = (
+    '[[providers.openai-compatible.deviations]]\ncheck = "tools.called_offered"\n{more}\n'
     'reason = "test"\nlink = "https://example.invalid"\n'
+)
 
 
 def declare(tmp_path, more: str) -> None:
@@ -75,7 +88,9 @@ def test_a_deviation_declared_for_one_endpoint_does_not_cover_another(tmp_path, 
 
 
 @pytest.mark.parametrize(("more", "stale"), [("", True), ("sometimes = true", False)])
-def test_a_deviation_that_shows_only_sometimes_is_not_stale_where_it_does_not_show(tmp_path, store, more, stale):
+def test_a_deviation_that_shows_only_sometimes_is_not_stale_where_it_does_not_show(
+    tmp_path, store, more, stale
+):
     from tests.tool_builders import answer, exchange, request
 
     declare(tmp_path, more + "\neverywhere = true")  # every model and origin, on purpose
@@ -88,6 +103,7 @@ def test_a_deviation_that_shows_only_sometimes_is_not_stale_where_it_does_not_sh
 
 
 # ---- the recorded run against llama.cpp's server ----
+
 
 def recorded():
     paths = find_cassettes([RECORDED]) if RECORDED.is_dir() else []

@@ -10,7 +10,6 @@ import pytest
 
 from chatconform.judging.judge import judge
 from chatconform.judging.toolcalls import SCENARIO_KEY, VERSION_KEY, checked_calls, tool_scenarios
-
 from tests.tool_builders import DIALECTS, STREAMS, answer, chat_chunk, exchange, request
 
 PARIS = ("get_weather", '{"city": "Paris"}')
@@ -26,26 +25,39 @@ def found(ex, store, claim: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_a_call_of_a_tool_never_offered_is_a_violation(dialect, store):
-    assert found(exchange(dialect, request(dialect), answer(dialect, [PARIS])), store, "tools.called_offered") == []
+    assert (
+        found(exchange(dialect, request(dialect), answer(dialect, [PARIS])), store, "tools.called_offered")
+        == []
+    )
     wrong = exchange(dialect, request(dialect), answer(dialect, [("get_wether", '{"city": "Paris"}')]))
     assert found(wrong, store, "tools.called_offered") == [("tools.called_offered", "violation")]
 
 
 # The dialect's own words decide the severity: OpenAI says a model "may hallucinate parameters" unless `strict`
 # asks for adherence; Anthropic's input_schema is the shape "that the model will produce".
-SCHEMA_SEVERITY = [("chat", False, "warning"), ("chat", True, "violation"), ("messages", False, "violation"),
-                   ("responses", False, "warning"), ("responses", True, "violation")]
+SCHEMA_SEVERITY = [
+    ("chat", False, "warning"),
+    ("chat", True, "violation"),
+    ("messages", False, "violation"),
+    ("responses", False, "warning"),
+    ("responses", True, "violation"),
+]
 
 
 @pytest.mark.parametrize(("dialect", "strict", "severity"), SCHEMA_SEVERITY)
-def test_arguments_off_the_offered_schema_are_reported_with_the_dialects_severity(dialect, strict, severity, store):
+def test_arguments_off_the_offered_schema_are_reported_with_the_dialects_severity(
+    dialect, strict, severity, store
+):
     body = request(dialect, strict=strict)
     good = exchange(dialect, body, answer(dialect, [("get_weather", '{"city": "Paris", "unit": "celsius"}')]))
     assert found(good, store, "tools.arguments_match_schema") == []
     bad = exchange(dialect, body, answer(dialect, [("get_weather", '{"town": "Paris", "unit": "kelvin"}')]))
     findings = judge(bad, store, only="tools.arguments_match_schema").findings
     assert {(f.check, f.severity) for f in findings} == {("tools.arguments_match_schema", severity)}
-    assert {f.at.rsplit(".", 1)[-1] for f in findings} == {"input", "unit"}  # city missing; kelvin not an enum
+    assert {f.at.rsplit(".", 1)[-1] for f in findings} == {
+        "input",
+        "unit",
+    }  # city missing; kelvin not an enum
     assert all(f.says and f.source.startswith("specs/") for f in findings)
 
 
@@ -72,23 +84,39 @@ CHOICES = [  # (dialect, choice, single, calls, the check that must catch it)
 ]
 
 
-@pytest.mark.parametrize(("dialect", "choice", "single", "calls", "check"), CHOICES,
-                         ids=[f"{c[0]}-{c[4].rsplit('.', 1)[1]}-{len(c[3])}-calls" for c in CHOICES])
-def test_tool_choice_breaches_are_violations_named_by_their_rule(dialect, choice, single, calls, check, store):
+@pytest.mark.parametrize(
+    ("dialect", "choice", "single", "calls", "check"),
+    CHOICES,
+    ids=[f"{c[0]}-{c[4].rsplit('.', 1)[1]}-{len(c[3])}-calls" for c in CHOICES],
+)
+def test_tool_choice_breaches_are_violations_named_by_their_rule(
+    dialect, choice, single, calls, check, store
+):
     body = request(dialect, choice, single)
-    assert found(exchange(dialect, body, answer(dialect, calls, text="Sunny.")), store, "tools.choice_honoured") \
-        == [(check, "violation")]
+    assert found(
+        exchange(dialect, body, answer(dialect, calls, text="Sunny.")), store, "tools.choice_honoured"
+    ) == [(check, "violation")]
 
 
-HONOURED = [("chat", "none", False, []), ("responses", "none", False, []), ("chat", "required", False, [PARIS]),
-            ("messages", "required", False, [TOKYO]), ("responses", "required", False, [PARIS, TOKYO]),
-            ("chat", "get_time", False, [TOKYO]), ("messages", "get_time", False, [TOKYO]),
-            ("responses", "get_time", False, [TOKYO]), ("chat", None, True, [PARIS]), ("messages", None, True, [])]
+HONOURED = [
+    ("chat", "none", False, []),
+    ("responses", "none", False, []),
+    ("chat", "required", False, [PARIS]),
+    ("messages", "required", False, [TOKYO]),
+    ("responses", "required", False, [PARIS, TOKYO]),
+    ("chat", "get_time", False, [TOKYO]),
+    ("messages", "get_time", False, [TOKYO]),
+    ("responses", "get_time", False, [TOKYO]),
+    ("chat", None, True, [PARIS]),
+    ("messages", None, True, []),
+]
 
 
 @pytest.mark.parametrize(("dialect", "choice", "single", "calls"), HONOURED)
 def test_an_honoured_tool_choice_gives_no_finding(dialect, choice, single, calls, store):
-    ex = exchange(dialect, request(dialect, choice, single), answer(dialect, calls, text=None if calls else "Hi."))
+    ex = exchange(
+        dialect, request(dialect, choice, single), answer(dialect, calls, text=None if calls else "Hi.")
+    )
     assert found(ex, store, "tools.choice_honoured") == []
 
 
@@ -108,6 +136,7 @@ def test_auto_with_parallel_calls_allowed_is_not_judged_by_the_choice_claim(stor
 
 
 # ---- streamed calls ----
+
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_conventional_streams_of_two_calls_assemble(dialect, store):
@@ -131,27 +160,35 @@ CHAT_BREAKS = {
     "call-opens-without-id": lambda ev: _set_call(ev, 0, id=None),
     "index-skips-one": lambda ev: [_set_call(ev, i, index=2) for i in (3, 4, 5)],
     "name-sent-again": lambda ev: ev[1]["choices"][0]["delta"]["tool_calls"][0].update(
-        function={"name": "get_weather", "arguments": ev[1]["choices"][0]["delta"]["tool_calls"][0]["function"]
-                  ["arguments"]}),
+        function={
+            "name": "get_weather",
+            "arguments": ev[1]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"],
+        }
+    ),
     "two-calls-share-an-id": lambda ev: _set_call(ev, 3, id="call_0"),
 }
 
 
 @pytest.mark.parametrize("edit", list(CHAT_BREAKS), ids=list(CHAT_BREAKS))
 def test_chat_stream_pieces_that_do_not_assemble_into_distinct_calls_are_caught(edit, store):
-    assert found(_chat_edit(CHAT_BREAKS[edit]), store, "tools.streamed_calls_assemble") \
-        == [("tools.streamed_calls_assemble", "violation")]
+    assert found(_chat_edit(CHAT_BREAKS[edit]), store, "tools.streamed_calls_assemble") == [
+        ("tools.streamed_calls_assemble", "violation")
+    ]
 
 
 def test_anthropic_tool_use_blocks_need_an_id_each_and_distinct_ids(store):
     events = STREAMS["messages"]([PARIS, TOKYO])
     events[1]["content_block"]["id"] = ""
     ex = exchange("messages", request("messages", stream=True), events)
-    assert found(ex, store, "tools.streamed_calls_assemble") == [("tools.streamed_calls_assemble", "violation")]
+    assert found(ex, store, "tools.streamed_calls_assemble") == [
+        ("tools.streamed_calls_assemble", "violation")
+    ]
     events = STREAMS["messages"]([PARIS, TOKYO])
     events[5]["content_block"]["id"] = "toolu_0"
     ex = exchange("messages", request("messages", stream=True), events)
-    assert found(ex, store, "tools.streamed_calls_assemble") == [("tools.streamed_calls_assemble", "violation")]
+    assert found(ex, store, "tools.streamed_calls_assemble") == [
+        ("tools.streamed_calls_assemble", "violation")
+    ]
 
 
 def _responses_edit(edit):
@@ -190,8 +227,9 @@ RESPONSES_BREAKS = {
 
 @pytest.mark.parametrize("edit", list(RESPONSES_BREAKS), ids=list(RESPONSES_BREAKS))
 def test_responses_stream_pieces_that_do_not_assemble_are_caught(edit, store):
-    assert found(_responses_edit(RESPONSES_BREAKS[edit]), store, "tools.streamed_calls_assemble") \
-        == [("tools.streamed_calls_assemble", "violation")]
+    assert found(_responses_edit(RESPONSES_BREAKS[edit]), store, "tools.streamed_calls_assemble") == [
+        ("tools.streamed_calls_assemble", "violation")
+    ]
 
 
 def test_a_stream_without_tool_calls_is_not_judged_for_them(store):
@@ -202,13 +240,17 @@ def test_a_stream_without_tool_calls_is_not_judged_for_them(store):
 
 # ---- a shipped scenario's expectations ----
 
+
 def scenario_exchange(dialect: str, calls, scenario_id="weather-city", version=None, text=None):
     scenario = tool_scenarios().get(scenario_id)
     from chatconform.dialects import load_dialects
 
     name = {"chat": "openai-chat", "messages": "anthropic-messages", "responses": "openai-responses"}[dialect]
     body = load_dialects()[name].tool_request(scenario, "m")
-    provenance = {SCENARIO_KEY: scenario_id, VERSION_KEY: tool_scenarios().version if version is None else version}
+    provenance = {
+        SCENARIO_KEY: scenario_id,
+        VERSION_KEY: tool_scenarios().version if version is None else version,
+    }
     return exchange(dialect, body, answer(dialect, calls, text=text), provenance)
 
 
@@ -221,7 +263,10 @@ def test_a_scenario_s_expectations_are_judged_and_a_miss_is_a_warning(dialect, s
     prose = scenario_exchange(dialect, [], text="It is sunny in Paris.")
     assert found(prose, store, claim) == [(claim, "warning")]
     [miss] = judge(prose, store, only=claim).findings
-    assert miss.says.startswith("scenario weather-city (version") and "tool_scenarios.toml#weather-city" in miss.source
+    assert (
+        miss.says.startswith("scenario weather-city (version")
+        and "tool_scenarios.toml#weather-city" in miss.source
+    )
 
 
 def test_a_scenario_recorded_with_another_version_is_a_gap_not_a_verdict(store):
@@ -237,17 +282,33 @@ def test_parallel_and_argument_expectations(store):
     one = scenario_exchange("chat", [PARIS], "parallel-two-cities")
     [miss] = judge(one, store, only="tools.scenario_expected").findings
     assert miss.expected == ">= 2"
-    nested = scenario_exchange("responses", [("create_event", json.dumps(
-        {"title": "Design review", "start": "2025-03-14T15:00", "attendees": [{"name": "Ana"}, {"name": "Bo"}]}))],
-        "event-nested-array")
+    nested = scenario_exchange(
+        "responses",
+        [
+            (
+                "create_event",
+                json.dumps(
+                    {
+                        "title": "Design review",
+                        "start": "2025-03-14T15:00",
+                        "attendees": [{"name": "Ana"}, {"name": "Bo"}],
+                    }
+                ),
+            )
+        ],
+        "event-nested-array",
+    )
     assert found(nested, store, "tools.scenario_expected") == []
 
 
 # ---- real traffic: quiet on the providers' own tool calls, and each edited deviation caught ----
 
 CORPUS = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "realtraffic"
-REAL = [("otel-contrib", "test_chat_completion_multiple_tools_streaming_no_content"),
-        ("llm-anthropic", "test_fixed_version_tool_chain_regression"), ("llm-openai-responses", "test_tools")]
+REAL = [
+    ("otel-contrib", "test_chat_completion_multiple_tools_streaming_no_content"),
+    ("llm-anthropic", "test_fixed_version_tool_chain_regression"),
+    ("llm-openai-responses", "test_tools"),
+]
 
 
 def real(corpus: str, stem: str):
@@ -273,7 +334,9 @@ def edited(ex, old: bytes, new: bytes, count: int = -1):
 def test_real_tool_calls_streamed_by_the_providers_themselves_raise_nothing(corpus, stem, store):
     ex = real(corpus, stem)
     rows = judge(ex, store).rows
-    assert {"tools.called_offered", "tools.arguments_match_schema", "tools.streamed_calls_assemble"} <= set(rows)
+    assert {"tools.called_offered", "tools.arguments_match_schema", "tools.streamed_calls_assemble"} <= set(
+        rows
+    )
     assert [f for check, row in rows.items() if check.startswith("tools.") for f in row.findings] == []
 
 
@@ -281,7 +344,9 @@ def test_openai_s_two_parallel_streamed_calls_merged_into_one_index_are_caught(s
     ex = real(*REAL[0])
     assert len(checked_calls(ex)) == 2
     merged = edited(ex, b'"tool_calls":[{"index":1', b'"tool_calls":[{"index":0')
-    assert ("tools.streamed_calls_assemble", "violation") in found(merged, store, "tools.streamed_calls_assemble")
+    assert ("tools.streamed_calls_assemble", "violation") in found(
+        merged, store, "tools.streamed_calls_assemble"
+    )
 
 
 def test_anthropic_s_streamed_tool_use_renamed_or_off_schema_is_caught(store):
@@ -291,7 +356,9 @@ def test_anthropic_s_streamed_tool_use_renamed_or_off_schema_is_caught(store):
     assert found(renamed, store, "tools.called_offered") == [("tools.called_offered", "violation")]
     assert call.call.arguments == "{}"  # a tool without parameters: its schema is {"type": "object", ...}
     off = edited(ex, b'"partial_json":""', b'"partial_json":"[1]"', 1)
-    assert found(off, store, "tools.arguments_match_schema") == [("tools.arguments_match_schema", "violation")]
+    assert found(off, store, "tools.arguments_match_schema") == [
+        ("tools.arguments_match_schema", "violation")
+    ]
 
 
 def test_openai_s_responses_call_whose_deltas_go_astray_is_caught(store):
@@ -299,7 +366,9 @@ def test_openai_s_responses_call_whose_deltas_go_astray_is_caught(store):
     item = next(c for c in checked_calls(ex)).call
     assert item.name
     astray = edited(ex, b'"item_id":"fc_', b'"item_id":"fc_other', 1)
-    assert found(astray, store, "tools.streamed_calls_assemble") == [("tools.streamed_calls_assemble", "violation")]
+    assert found(astray, store, "tools.streamed_calls_assemble") == [
+        ("tools.streamed_calls_assemble", "violation")
+    ]
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -314,10 +383,13 @@ def test_the_last_call_of_an_answer_cut_at_its_limit_is_not_held_to_the_schema(d
 def test_a_responses_call_cut_at_the_limit_in_its_arguments_is_info(store):
     calls = [PARIS, ("get_time", '{"timezone": "Euro')]
     cut = exchange("responses", request("responses", limit=10), answer("responses", calls, used=10))
-    assert found(cut, store, "responses.function_arguments_json") == [("responses.function_arguments_json", "info")]
+    assert found(cut, store, "responses.function_arguments_json") == [
+        ("responses.function_arguments_json", "info")
+    ]
     whole = exchange("responses", request("responses", limit=50), answer("responses", calls, used=10))
-    assert found(whole, store, "responses.function_arguments_json") == [("responses.function_arguments_json",
-                                                                          "violation")]
+    assert found(whole, store, "responses.function_arguments_json") == [
+        ("responses.function_arguments_json", "violation")
+    ]
 
 
 def test_a_provider_whose_spec_documents_no_tool_choice_is_not_held_to_it(store):
@@ -326,10 +398,16 @@ def test_a_provider_whose_spec_documents_no_tool_choice_is_not_held_to_it(store)
 
     body = request("messages", "required")
     url = "https://modelslab.com/api/v7/llm/v1/messages"
-    ex = Exchange(Request("POST", url, {"content-type": "application/json"}, json.dumps(body).encode()),
-                  Response(200, {"content-type": "application/json"},
-                           json.dumps(answer("messages", [], text="Sunny.")).encode()),
-                  provider="modelslab", model="gemini-2.5-flash")
+    ex = Exchange(
+        Request("POST", url, {"content-type": "application/json"}, json.dumps(body).encode()),
+        Response(
+            200,
+            {"content-type": "application/json"},
+            json.dumps(answer("messages", [], text="Sunny.")).encode(),
+        ),
+        provider="modelslab",
+        model="gemini-2.5-flash",
+    )
     assert "tools.choice_honoured" not in judge(ex, store).rows
     anthropic = exchange("messages", body, answer("messages", [], text="Sunny."))  # Anthropic's own contract
     assert "tools.choice_honoured" in judge(anthropic, store).rows

@@ -36,6 +36,8 @@ def test_a_prompt_with_tools_or_an_unknown_model_is_not_counted():
 
 def test_without_the_encodings_installed_the_count_is_unavailable_not_guessed(monkeypatch):
     monkeypatch.setitem(sys.modules, "bpe_openai", None)
-    count, why = OpenAI().count("openai-chat", {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]})
+    count, why = OpenAI().count(
+        "openai-chat", {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}
+    )
     assert count is None and "pip install bpe-openai" in why
     assert "cookbook" in source_of("openai")["source"]

@@ -38,8 +38,13 @@ def test_refs_are_followed_to_the_components_of_openai_spec(store):
 def test_openai_nullable_chunk_fields_accept_null(store):
     """finish_reason: null in every real chunk must pass: the 3.1 document says `nullable: true`."""
     spec = store.spec_for("openai-compatible", None)
-    chunk = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
-             "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": None, "logprobs": None}]}
+    chunk = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": None, "logprobs": None}],
+    }
     assert is_valid(spec, chat_pointer(spec, "text/event-stream"), chunk)
 
 

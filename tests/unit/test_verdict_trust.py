@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from chatconform.judging.judge import _row
 from chatconform.judging.claims._registry import Claim, evaluate
+from chatconform.judging.judge import _row
+from chatconform.model.verdict import GAP
 from chatconform.recording.cassettes import dump_cassette
 from chatconform.refserver import ReferenceServer
-from chatconform.model.verdict import GAP
 from tests.builders import completion, exchange, interaction
 from tests.wheel import bare, chatconform, pytest_plain
 
@@ -49,8 +49,11 @@ def gateway_project(folder: Path, acknowledged: bool = False) -> Path:
     answered = interaction(request, completion(model="acme-1"), url="http://127.0.0.1:9/v1/chat/completions")
     shown = interaction(request, completion(model="acme-1"), url="http://127.0.0.1:9/v1/chat/completions")
     shown["response"] = None  # a request with nothing to judge it by
-    dump_cassette(folder / "cassettes" / "gateway" / "acme-1" / "recorded.yaml", [answered, shown],
-                  {"origin": "cassette", "provider": "gateway", "model": "acme-1", "notes": "chatconform test data"})
+    dump_cassette(
+        folder / "cassettes" / "gateway" / "acme-1" / "recorded.yaml",
+        [answered, shown],
+        {"origin": "cassette", "provider": "gateway", "model": "acme-1", "notes": "chatconform test data"},
+    )
     return folder
 
 
@@ -63,8 +66,14 @@ def test_a_claim_that_raises_is_a_gap_naming_the_claim_and_the_error_never_a_pas
         raise KeyError("choices")
         yield  # a generator, as every claim is
 
-    claim = Claim(id="test.raises", says="s", source="x", severity="violation", applies_to=lambda ctx: True,
-                  check=breaks)
+    claim = Claim(
+        id="test.raises",
+        says="s",
+        source="x",
+        severity="violation",
+        applies_to=lambda ctx: True,
+        check=breaks,
+    )
     ex = exchange({"model": "google/gemini-2.5-flash", "messages": []}, completion())
     row = _row(ex, claim.id, lambda: evaluate(claim, None))
     assert row.verdict == GAP and row.acknowledged is None
@@ -92,7 +101,10 @@ def test_a_gap_is_exit_6_in_every_entry_point_until_the_project_acknowledges_it(
     assert pytest_plain(venv, folder, mirror).returncode == 0
     assert chatconform(venv, folder, mirror, "verify", "cassettes").returncode == 0
     reports = folder / "reports" / "results.json"
-    assert chatconform(venv, folder, mirror, "gate", "--baseline", reports, "--candidate", reports).returncode == 0
+    assert (
+        chatconform(venv, folder, mirror, "gate", "--baseline", reports, "--candidate", reports).returncode
+        == 0
+    )
 
 
 def closed_port() -> int:
@@ -101,29 +113,66 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("base, cause", [(None, "connection refused"),
-                                         ("http://chatconform-test.invalid/v1", "DNS lookup failed")])
-def test_a_live_run_that_reaches_nothing_says_where_and_why_first_and_exits_6(venv, tmp_path, mirror, base, cause):
+@pytest.mark.parametrize(
+    "base, cause", [(None, "connection refused"), ("http://chatconform-test.invalid/v1", "DNS lookup failed")]
+)
+def test_a_live_run_that_reaches_nothing_says_where_and_why_first_and_exits_6(
+    venv, tmp_path, mirror, base, cause
+):
     base = base or f"http://127.0.0.1:{closed_port()}/v1"
     folder = bare(tmp_path / "team", "[run]\nbudget_usd = 1\n")
-    live = chatconform(venv, folder, mirror, "check", "--mode", "live", "--", "--base-url", base, "--api-key-env",
-                       "TRUST_KEY", "--model", "m", TRUST_KEY="k")
+    live = chatconform(
+        venv,
+        folder,
+        mirror,
+        "check",
+        "--mode",
+        "live",
+        "--",
+        "--base-url",
+        base,
+        "--api-key-env",
+        "TRUST_KEY",
+        "--model",
+        "m",
+        TRUST_KEY="k",
+    )
     assert live.returncode == 6, live.stdout[-3000:]
     first = next(line for line in live.stdout.splitlines() if base in line)  # while the run goes on
     assert first.startswith(f"chatconform: unavailable: {base}/chat/completions: {cause}"), first
     rows = results(folder)
     assert rows and {r["verdict"] for r in rows} == {"unavailable"}
-    assert all(r["reason"].startswith(f"{base}/chat/completions: {cause}") and "not retried" in r["reason"]
-               for r in rows)
-    (folder / "chatconform.toml").write_text(textwrap.dedent("""
+    assert all(
+        r["reason"].startswith(f"{base}/chat/completions: {cause}") and "not retried" in r["reason"]
+        for r in rows
+    )
+    (folder / "chatconform.toml").write_text(
+        textwrap.dedent("""
         [[providers.openai-compatible.acknowledged]]
         check = "live"
         models = ["m"]
         reason = "the staging gateway is down on weekends"
         link = "https://gateway.example/status"
-    """))
-    again = chatconform(venv, folder, mirror, "check", "--mode", "live", "--budget-usd", "1", "--", "--base-url",
-                        base, "--api-key-env", "TRUST_KEY", "--model", "m", TRUST_KEY="k")
+    """)
+    )
+    again = chatconform(
+        venv,
+        folder,
+        mirror,
+        "check",
+        "--mode",
+        "live",
+        "--budget-usd",
+        "1",
+        "--",
+        "--base-url",
+        base,
+        "--api-key-env",
+        "TRUST_KEY",
+        "--model",
+        "m",
+        TRUST_KEY="k",
+    )
     assert again.returncode == 0, again.stdout[-3000:]
 
 
@@ -135,8 +184,14 @@ def test_one_unreadable_cassette_is_a_row_of_its_own_and_the_others_are_judged(v
         assert run.returncode == 2, run.stdout[-3000:]
         rows = results(folder)
         unreadable = {Path(r["exchange"]).name: r["reason"] for r in rows if r["check"] == "input.unreadable"}
-        assert set(unreadable) == {"broken.yaml", "empty.yaml"} and "not valid YAML" in unreadable["broken.yaml"]
-        judged = {r["verdict"] for r in rows if r["check"] != "input.unreadable" and "docs-conflict" not in r["check"]}
+        assert (
+            set(unreadable) == {"broken.yaml", "empty.yaml"} and "not valid YAML" in unreadable["broken.yaml"]
+        )
+        judged = {
+            r["verdict"]
+            for r in rows
+            if r["check"] != "input.unreadable" and "docs-conflict" not in r["check"]
+        }
         assert {"pass", "xfail"} <= judged  # the two good cassettes, judged as before
     summary = (folder / "reports" / "summary.html").read_text()
     assert "broken.yaml" in summary and "input.unreadable" in summary
@@ -152,17 +207,38 @@ def test_one_unreadable_cassette_is_a_row_of_its_own_and_the_others_are_judged(v
     assert chatconform(venv, folder, mirror, "verify", "cassettes").returncode == 2
 
 
-def test_a_failing_live_run_writes_regressions_to_the_reports_never_to_cassettes(venv, tmp_path, mirror, store):
+def test_a_failing_live_run_writes_regressions_to_the_reports_never_to_cassettes(
+    venv, tmp_path, mirror, store
+):
     folder = bare(tmp_path / "team", "[run]\nbudget_usd = 1\n")
     with ReferenceServer(store, faults=["model-swap"], key="trust-key") as server:
-        args = ["--", "--base-url", server.base_url("openai"), "--api-key-env", "TRUST_KEY", "--model", "ref",
-                "-k", "live-basic"]
+        args = [
+            "--",
+            "--base-url",
+            server.base_url("openai"),
+            "--api-key-env",
+            "TRUST_KEY",
+            "--model",
+            "ref",
+            "-k",
+            "live-basic",
+        ]
         live = chatconform(venv, folder, mirror, "check", "--mode", "live", *args, TRUST_KEY="trust-key")
         assert live.returncode == 1, live.stdout[-3000:]
         assert not any(p.is_file() for p in (folder / "cassettes").rglob("*"))
         assert list((folder / "reports" / "regressions").rglob("regression-*.yaml"))
-        named = chatconform(venv, folder, mirror, "check", "--mode", "live", "--regressions", folder / "kept", *args,
-                            TRUST_KEY="trust-key")
+        named = chatconform(
+            venv,
+            folder,
+            mirror,
+            "check",
+            "--mode",
+            "live",
+            "--regressions",
+            folder / "kept",
+            *args,
+            TRUST_KEY="trust-key",
+        )
         assert named.returncode == 1 and list((folder / "kept").rglob("regression-*.yaml"))
     assert not any(p.is_file() for p in (folder / "cassettes").rglob("*"))
 
@@ -171,13 +247,17 @@ def test_a_project_naming_one_model_pulls_and_shows_only_that_model_s_documents(
     folder = bare(tmp_path / "team", '[run]\nmodels = ["google/gemini-2.5-flash"]\n', SEEDS[:1])
     check = chatconform(venv, folder, mirror, "check")
     assert check.returncode == 0, check.stdout[-3000:]
-    pulled = {p.relative_to(folder / "specs").as_posix() for p in (folder / "specs").rglob("*")
-              if p.is_file() and p.parent != folder / "specs" / "catalog" and p.parent != folder / "specs"}
+    pulled = {
+        p.relative_to(folder / "specs").as_posix()
+        for p in (folder / "specs").rglob("*")
+        if p.is_file() and p.parent != folder / "specs" / "catalog" and p.parent != folder / "specs"
+    }
     assert "aimlapi/gemini-2.5-flash.json" in pulled and "aimlapi/docs/gemini-2.5-flash.md" in pulled
     # besides the named contracts every exchange may fall back to (OpenAI's, Anthropic's, Mistral's, ModelsLab's)
     # and the provider's few seed pages: no other model's spec, no other provider's pages
-    assert not any(p.startswith(("modelslab/docs", "aimlapi/gemini-2.5-pro", "aimlapi/openai/")) for p in pulled), \
-        pulled
+    assert not any(
+        p.startswith(("modelslab/docs", "aimlapi/gemini-2.5-pro", "aimlapi/openai/")) for p in pulled
+    ), pulled
     assert len(pulled) < 15, pulled  # not the catalog's ~590 documents
     conflicts = {r["provider"] for r in results(folder) if r["check"].startswith("docs-conflict.")}
     assert conflicts == {"aimlapi"} and "modelslab" not in check.stdout

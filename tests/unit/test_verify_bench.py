@@ -5,9 +5,18 @@ from tools.bench import verify as bench
 
 def _row(per_second: float, ratio: float) -> dict:
     verify_s = 5000 / per_second
-    return {"corpus": "small", "interactions": 5000, "exit": 0, "rounds": 3, "verify_cpu_s": verify_s,
-            "baseline_cpu_s": verify_s / ratio, "yaml_cpu_s": 0.625, "reader_cpu_s": 0.25,
-            "per_second": per_second, "ratio": ratio}
+    return {
+        "corpus": "small",
+        "interactions": 5000,
+        "exit": 0,
+        "rounds": 3,
+        "verify_cpu_s": verify_s,
+        "baseline_cpu_s": verify_s / ratio,
+        "yaml_cpu_s": 0.625,
+        "reader_cpu_s": 0.25,
+        "per_second": per_second,
+        "ratio": ratio,
+    }
 
 
 def test_the_targets_hold_or_are_missed_by_the_numbers():
@@ -34,11 +43,16 @@ def test_the_anthropic_workload_is_conforming_and_its_baseline_validates_every_e
     from tools.bench.anthropic import DELTAS, message_interaction
 
     whole = bench.write_small_corpus(tmp_path / "whole", count=10, make=message_interaction)
-    streamed = bench.write_small_corpus(tmp_path / "streamed", count=10,
-                                        make=lambda i: message_interaction(i, streamed=True))
+    streamed = bench.write_small_corpus(
+        tmp_path / "streamed", count=10, make=lambda i: message_interaction(i, streamed=True)
+    )
     assert bench.run_verify(whole, spec_store) == 0 and bench.run_verify(streamed, spec_store) == 0
     assert "&id" not in whole[0].read_text()  # no YAML alias, which no recorded cassette has
     assert bench.run_baseline(whole, spec_store) == 10
-    assert bench.run_baseline(streamed, spec_store) == 10 * (DELTAS + 5)  # start, block start/stop, delta, stop
+    assert bench.run_baseline(streamed, spec_store) == 10 * (
+        DELTAS + 5
+    )  # start, block start/stop, delta, stop
     spec, media = bench._pointers(spec_store, message_interaction(0)["request"]["uri"], "{}")
-    assert spec.source.id == "anthropic/messages" and media["text/event-stream"].endswith("/MessageStreamEvent")
+    assert spec.source.id == "anthropic/messages" and media["text/event-stream"].endswith(
+        "/MessageStreamEvent"
+    )

@@ -32,7 +32,9 @@ def test_docs_examples_as_the_pages_print_them(capsys):
     assert findings_of(lite, "warning") == {"usage.prompt_counted"}
     assert findings_of(lite, "info") == {"model.answered_as_requested"}
     pro = by_model["gemini-2.5-pro"]
-    assert pro["verdict"] == "xfail" and findings_of(pro, "violation") == {"limits.completion_within_max_tokens"}
+    assert pro["verdict"] == "xfail" and findings_of(pro, "violation") == {
+        "limits.completion_within_max_tokens"
+    }
     assert "44730" in pro["findings"][0]["message"] and "known_deviation" in pro["findings"][0]
     old = by_model["gemini-1.5-flash"]
     gap = [f for f in old["findings"] if f["check"].startswith("spec-gap")]
@@ -47,8 +49,12 @@ def test_docs_examples_as_the_pages_print_them(capsys):
 def test_a_conforming_cassette_passes_and_exits_0(capsys, write_cassette):
     path = write_cassette("ok", interaction(REQUEST, completion()))
     code, [line] = run_json(capsys, path)
-    assert (code, line["verdict"], line["provider"], line["model"]) == (0, "pass", "aimlapi",
-                                                                          "google/gemini-2.5-flash")
+    assert (code, line["verdict"], line["provider"], line["model"]) == (
+        0,
+        "pass",
+        "aimlapi",
+        "google/gemini-2.5-flash",
+    )
 
 
 def test_a_broken_response_fails_and_exits_1(capsys, write_cassette):
@@ -57,8 +63,12 @@ def test_a_broken_response_fails_and_exits_1(capsys, write_cassette):
     path = write_cassette("bad", interaction(REQUEST, body))
     code, [line] = run_json(capsys, path)
     assert code == 1 and line["verdict"] == "fail"
-    assert {"check": "response.schema", "severity": "violation", "at": "$",
-            "message": "\"usage\" is a required property"} in line["findings"]
+    assert {
+        "check": "response.schema",
+        "severity": "violation",
+        "at": "$",
+        "message": '"usage" is a required property',
+    } in line["findings"]
 
 
 def test_an_html_error_page_with_200_is_a_finding_not_a_crash(capsys, write_cassette):
@@ -74,8 +84,14 @@ def test_an_html_error_page_with_200_is_a_finding_not_a_crash(capsys, write_cass
 def test_unknown_hosts_are_judged_as_openai_compatible(capsys, write_cassette):
     body = completion(model="local-model")
     body["choices"][0]["message"]["refusal"] = None
-    path = write_cassette("local", interaction({"model": "local-model", "messages": [{"role": "user",
-                          "content": "Hi"}]}, body, url="http://127.0.0.1:8080/v1/chat/completions"))
+    path = write_cassette(
+        "local",
+        interaction(
+            {"model": "local-model", "messages": [{"role": "user", "content": "Hi"}]},
+            body,
+            url="http://127.0.0.1:8080/v1/chat/completions",
+        ),
+    )
     code, [line] = run_json(capsys, path)
     assert (line["provider"], line["verdict"]) == ("openai-compatible", "pass"), line
 
@@ -127,13 +143,16 @@ def test_an_internal_error_is_exit_3_in_one_line_and_debug_shows_the_traceback(c
     monkeypatch.setattr(chatconform.cli.verify, "run", broken)
     assert main(["verify", str(tmp_path)]) == 3
     err = capsys.readouterr().err
-    assert err == ("chatconform: internal error: RuntimeError: planted second line "
-                   "(run with --debug for the traceback)\n")
+    assert err == (
+        "chatconform: internal error: RuntimeError: planted second line "
+        "(run with --debug for the traceback)\n"
+    )
     for argv in (["--debug", "verify", str(tmp_path)], ["verify", str(tmp_path), "--debug"]):
         assert main(argv) == 3
         err = capsys.readouterr().err
-        assert "Traceback" in err and err.rstrip().endswith("chatconform: internal error: RuntimeError: "
-                                                             "planted second line")
+        assert "Traceback" in err and err.rstrip().endswith(
+            "chatconform: internal error: RuntimeError: planted second line"
+        )
 
 
 def test_help_documents_the_exit_codes(capsys):

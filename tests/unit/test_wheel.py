@@ -17,7 +17,9 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ("aimlapi/gemini-2.5-flash/docs-example.yaml", "aimlapi/gemini-2.5-pro/docs-example.yaml")
-PROJECT_FILE = "# a team's own project: chatconform installed with pip, no test file copied\n[run]\nbudget_usd = 0.01\n"
+PROJECT_FILE = (
+    "# a team's own project: chatconform installed with pip, no test file copied\n[run]\nbudget_usd = 0.01\n"
+)
 
 
 def project(folder: Path) -> Path:
@@ -27,17 +29,34 @@ def project(folder: Path) -> Path:
 
 def rows(results: dict) -> dict:
     """(provider, model, check, cassette) -> verdict, the cassette named as below cassettes/."""
-    return {(r["provider"], r["model"], r["check"], (r["exchange"] or "").split("/cassettes/")[-1]): r["verdict"]
-            for r in results["results"]}
+    return {
+        (r["provider"], r["model"], r["check"], (r["exchange"] or "").split("/cassettes/")[-1]): r["verdict"]
+        for r in results["results"]
+    }
 
 
 @pytest.fixture(scope="module")
 def expected(tmp_path_factory, venv) -> dict:
     """What this repository's own entry point writes for the same two cassettes."""
     out = tmp_path_factory.mktemp("expected")
-    subprocess.run([sys.executable, "-m", "pytest", *(ROOT / "cassettes" / name for name in CASSETTES), "-q",
-                    "-p", "no:cacheprovider", "--rootdir", str(ROOT), f"--results={out}"], cwd=ROOT,
-                   capture_output=True, text=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *(ROOT / "cassettes" / name for name in CASSETTES),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(ROOT),
+            f"--results={out}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return json.loads((out / "results.json").read_text())
 
 
@@ -48,15 +67,24 @@ def check_shape(written: dict, expected: dict, store) -> None:
     assert {frozenset(r) for r in written["results"]} == {frozenset(r) for r in expected["results"]}
     mine = {k: v for k, v in rows(written).items() if not k[2].startswith("docs-conflict.")}
     assert mine == rows(expected) and Counter(mine.values()) == Counter(expected["counts"])
-    assert {"pass", "xfail"} <= set(mine.values())  # the pro cassette's known deviation is a strict xfail there too
+    assert {"pass", "xfail"} <= set(
+        mine.values()
+    )  # the pro cassette's known deviation is a strict xfail there too
     assert written["counts"].get("conflict") == len(docs_conflicts(store))
 
 
-def test_chatconform_check_from_a_folder_with_only_a_project_file_and_cassettes(venv, expected, tmp_path, mirror,
-                                                                                 store):
+def test_chatconform_check_from_a_folder_with_only_a_project_file_and_cassettes(
+    venv, expected, tmp_path, mirror, store
+):
     folder = project(tmp_path / "team")
-    result = subprocess.run([venv / "bin" / "chatconform", "check"], cwd=folder, env=environment(venv, mirror),
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [venv / "bin" / "chatconform", "check"],
+        cwd=folder,
+        env=environment(venv, mirror),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "started from the catalog shipped with chatconform" in result.stdout
     assert (folder / "specs" / "sources.toml").is_file() and (folder / "specs" / "specs.lock").is_file()
@@ -66,13 +94,24 @@ def test_chatconform_check_from_a_folder_with_only_a_project_file_and_cassettes(
     check_shape(json.loads((reports / "results.json").read_text()), expected, store)
 
 
-def test_plain_pytest_from_a_folder_with_only_a_project_file_and_cassettes(venv, expected, tmp_path, mirror, store):
+def test_plain_pytest_from_a_folder_with_only_a_project_file_and_cassettes(
+    venv, expected, tmp_path, mirror, store
+):
     folder = project(tmp_path / "team")
-    result = subprocess.run([venv / "bin" / "python", "-m", "pytest", "-p", "no:cacheprovider"], cwd=folder,
-                            env=environment(venv, mirror), capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [venv / "bin" / "python", "-m", "pytest", "-p", "no:cacheprovider"],
+        cwd=folder,
+        env=environment(venv, mirror),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert f"{folder / 'cassettes'}" in result.stdout and "xfailed" in result.stdout
-    ran = run([venv / "bin" / "python", "-c", "import chatconform; print(chatconform.__file__)"], cwd=folder,
-              env=environment(venv, mirror))
+    ran = run(
+        [venv / "bin" / "python", "-c", "import chatconform; print(chatconform.__file__)"],
+        cwd=folder,
+        env=environment(venv, mirror),
+    )
     assert str(venv) in ran.stdout  # the wheel's chatconform ran, not this checkout's
     check_shape(json.loads((folder / "reports" / "results.json").read_text()), expected, store)

@@ -38,8 +38,14 @@ def _tool(name: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProces
     """Run a dev tool from the virtualenv beside this interpreter (installed by the `dev` extra)."""
     exe = BIN / name
     assert exe.is_file(), f"{exe} is missing: pip install -e '.[dev]'"
-    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "NO_COLOR": "1"})
+    return subprocess.run(
+        [str(exe), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
 
 
 def _zizmor_idents(*paths: str, cwd: Path = ROOT) -> tuple[int, set[str]]:
@@ -105,7 +111,9 @@ def test_house_policy(path):
             assert re.search(re.escape(uses) + r" # v\d", text), f"{path.name}: {uses} has no '# vN' tag"
         assert "${{" not in step.get("run", ""), f"{path.name}: an expression inside run: {step.get('name')}"
         if uses.startswith("actions/checkout@"):
-            assert step.get("with", {}).get("persist-credentials") is False, f"{path.name}: checkout keeps its token"
+            assert step.get("with", {}).get("persist-credentials") is False, (
+                f"{path.name}: checkout keeps its token"
+            )
     if path != ACTION:
         assert "permissions" in doc, f"{path.name}: no top-level permissions"
         assert "pull_request_target" not in text, f"{path.name}: pull_request_target"
@@ -127,23 +135,31 @@ def _verdict(fail_on: str, check: str, gate: str) -> int:
     step = next(s for s in _steps(yaml.safe_load(ACTION.read_text())) if s.get("id") == "verdict")
     env = {**os.environ, **{k: v for k, v in step["env"].items() if "${{" not in v}}
     env.update(FAIL_ON=fail_on, CHECK=check, GATE=gate)
-    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                          env=env, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     return done.returncode
 
 
-@pytest.mark.parametrize(("fail_on", "check", "gate", "expected"), [
-    ("violation", "0", "", 0),
-    ("violation", "1", "", 1),
-    ("violation", "0", "1", 1),
-    ("regression", "1", "0", 0),   # known failures in the baseline too: no regression
-    ("regression", "0", "1", 1),
-    ("regression", "1", "", 1),    # no baseline: judged as violation
-    ("never", "1", "1", 0),
-    ("never", "2", "", 2),         # bad input always fails: nothing was judged
-    ("violation", "3", "", 3),
-    ("regression", "0", "2", 2),   # a baseline the gate cannot read
-    ("violation", "", "", 3),      # the check never ran
-])
+@pytest.mark.parametrize(
+    ("fail_on", "check", "gate", "expected"),
+    [
+        ("violation", "0", "", 0),
+        ("violation", "1", "", 1),
+        ("violation", "0", "1", 1),
+        ("regression", "1", "0", 0),  # known failures in the baseline too: no regression
+        ("regression", "0", "1", 1),
+        ("regression", "1", "", 1),  # no baseline: judged as violation
+        ("never", "1", "1", 0),
+        ("never", "2", "", 2),  # bad input always fails: nothing was judged
+        ("violation", "3", "", 3),
+        ("regression", "0", "2", 2),  # a baseline the gate cannot read
+        ("violation", "", "", 3),  # the check never ran
+    ],
+)
 def test_fail_on_decides_the_job(fail_on, check, gate, expected):
     assert _verdict(fail_on, check, gate) == expected

@@ -28,8 +28,9 @@ def same(a, b) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return len(a) == len(b) and all(same(ka, kb) and same(va, vb)
-                                        for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+        return len(a) == len(b) and all(
+            same(ka, kb) and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items())
+        )
     if isinstance(a, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     if isinstance(a, float):
@@ -49,7 +50,9 @@ def assert_identical(text: str, must_be_fast: bool = False) -> None:
     """The fast reader gives SafeLoader's value, or FALLBACK (never a value SafeLoader refuses)."""
     expected, got = reference(text), _yaml_events.load(text, 10_000, MAX_NODES)
     if isinstance(expected, Exception):
-        assert got is FALLBACK, f"SafeLoader refuses {text[:200]!r} ({expected}) but the fast reader gave {got!r}"
+        assert got is FALLBACK, (
+            f"SafeLoader refuses {text[:200]!r} ({expected}) but the fast reader gave {got!r}"
+        )
         return
     if must_be_fast:
         assert got is not FALLBACK, f"fell back on ordinary YAML: {text[:200]!r}"
@@ -58,41 +61,172 @@ def assert_identical(text: str, must_be_fast: bool = False) -> None:
 
 
 def test_same_helper_can_fail():
-    assert not same({"a": 1}, {"a": True}) and not same([1.0], [1]) and not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
+    assert (
+        not same({"a": 1}, {"a": True})
+        and not same([1.0], [1])
+        and not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
+    )
     assert not same(0.0, -0.0) and same(float("nan"), float("nan"))
 
 
-EDGE_PLAIN = ["yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n", "Y", "N", "true", "False", "TRUE",
-              "~", "null", "Null", "NULL", "nULL", "", "0x1F", "0o17", "017", "0b101", "-0b1", "+0x_1f", "1_000",
-              "-1_000", "+12", "-0", "00", "0", "08", "09", "190:20:30", "1:60", ".inf", "-.inf", "+.INF", ".NaN",
-              "-.NaN", ".nan", "1e3", "1.0e+3", "1.5", "1.", ".5", "-.5", "1_0.5_0", "6.8523015e+5", "190:20:30.15",
-              "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "2001-12-15T02:59:43.1Z",
-              "2002-1-1", "2001-12-14 21:59:43", "12345678901234567890123", "١٢", "²", "0.", "-", "+", ".", "=",
-              "<<", "!", "OK", "POST", "http://x/y?a=b#c", "a: b", "key", "é", "日本", "😀"]
+EDGE_PLAIN = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "Yes",
+    "NO",
+    "On",
+    "OFF",
+    "y",
+    "n",
+    "Y",
+    "N",
+    "true",
+    "False",
+    "TRUE",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nULL",
+    "",
+    "0x1F",
+    "0o17",
+    "017",
+    "0b101",
+    "-0b1",
+    "+0x_1f",
+    "1_000",
+    "-1_000",
+    "+12",
+    "-0",
+    "00",
+    "0",
+    "08",
+    "09",
+    "190:20:30",
+    "1:60",
+    ".inf",
+    "-.inf",
+    "+.INF",
+    ".NaN",
+    "-.NaN",
+    ".nan",
+    "1e3",
+    "1.0e+3",
+    "1.5",
+    "1.",
+    ".5",
+    "-.5",
+    "1_0.5_0",
+    "6.8523015e+5",
+    "190:20:30.15",
+    "2001-12-14",
+    "2001-12-14t21:59:43.10-05:00",
+    "2001-12-14 21:59:43.10 -5",
+    "2001-12-15T02:59:43.1Z",
+    "2002-1-1",
+    "2001-12-14 21:59:43",
+    "12345678901234567890123",
+    "١٢",
+    "²",
+    "0.",
+    "-",
+    "+",
+    ".",
+    "=",
+    "<<",
+    "!",
+    "OK",
+    "POST",
+    "http://x/y?a=b#c",
+    "a: b",
+    "key",
+    "é",
+    "日本",
+    "😀",
+]
 
 
 @pytest.mark.parametrize("scalar", EDGE_PLAIN)
 def test_edge_scalars_in_every_place(scalar):
     for style in ("plain", "single", "double"):
-        text = scalar if style == "plain" else yaml.safe_dump(scalar, default_style="'" if style == "single" else '"')
+        text = (
+            scalar
+            if style == "plain"
+            else yaml.safe_dump(scalar, default_style="'" if style == "single" else '"')
+        )
         if style == "plain" and (scalar in ("", "-", "!", "a: b", "=", "<<")):
             text = repr(scalar) if scalar in ("-", "!", "a: b") else scalar
-        for doc in (text, f"k: {text}\n", f"- {text}\n", f"{text}: v\n", f"[{text}, {text}]\n", f"{{a: {text}}}\n"):
+        for doc in (
+            text,
+            f"k: {text}\n",
+            f"- {text}\n",
+            f"{text}: v\n",
+            f"[{text}, {text}]\n",
+            f"{{a: {text}}}\n",
+        ):
             assert_identical(doc)
 
 
 HAND = [
-    "", "---\n", "--- \n...\n", "# only a comment\n", "a: 1\n---\nb: 2\n", "a: &x [1, 2]\nb: *x\n",
-    "<<: {a: 1}\nb: 2\n", "base: &b {a: 1}\nderived:\n  <<: *b\n  c: 2\n", "a: 1\na: 2\nb: 3\n", "a: {x: 1}\na: [2]\n",
-    "1: a\n1.0: b\ntrue: c\n", ".nan: a\n.nan: b\n", "? [1, 2]\n: x\n", "? {a: 1}\n: x\n", "!!set {a, b}\n",
-    "!!omap [a: 1]\n", "!!str 12\n", "!!int '12'\n", "!!int 'x'\n", "!!float 1\n", "!!bool yes\n", "!!null ''\n",
-    "!custom 1\n", "! 12\n", "!!binary aGVsbG8=\n", "!!binary |\n  aGVsbG8g\n  d29ybGQ=\n", "!!binary '***'\n",
-    "b: !!binary ''\n", "%TAG !e! tag:yaml.org,2002:\n---\n!e!str 1\n", "s: |\n  line 1\n  line 2\n",
-    "s: >\n  folded\n  text\n\n  para\n", "s: |-\n  kept\n", "s: |+\n  kept\n\n", "'a\\b': \"\\t\\u00e9\\U0001F600\"\n",
-    "a: \"\\ud800\"\n", "a: [1, {b: [2, {c: 3}]}]\n", "[]\n", "{}\n", "- - - []\n", "a:\n", "? a\n", "- \n- ~\n",
-    "a: b: c\n", "a: [1, 2\n", "\t- tab\n", "key: 'unterminated\n", "a: 1\n  b: 2\n", "--- 1\n--- 2\n",
-    "=: 1\n", "a: =\n", "x: !!timestamp 2001-12-14\n", "x: !!timestamp nope\n", "a: 2001-13-45\n",
-    "a: 1" + "0" * 5000 + "\n", "é: ü\n", "\ufeffa: 1\n",
+    "",
+    "---\n",
+    "--- \n...\n",
+    "# only a comment\n",
+    "a: 1\n---\nb: 2\n",
+    "a: &x [1, 2]\nb: *x\n",
+    "<<: {a: 1}\nb: 2\n",
+    "base: &b {a: 1}\nderived:\n  <<: *b\n  c: 2\n",
+    "a: 1\na: 2\nb: 3\n",
+    "a: {x: 1}\na: [2]\n",
+    "1: a\n1.0: b\ntrue: c\n",
+    ".nan: a\n.nan: b\n",
+    "? [1, 2]\n: x\n",
+    "? {a: 1}\n: x\n",
+    "!!set {a, b}\n",
+    "!!omap [a: 1]\n",
+    "!!str 12\n",
+    "!!int '12'\n",
+    "!!int 'x'\n",
+    "!!float 1\n",
+    "!!bool yes\n",
+    "!!null ''\n",
+    "!custom 1\n",
+    "! 12\n",
+    "!!binary aGVsbG8=\n",
+    "!!binary |\n  aGVsbG8g\n  d29ybGQ=\n",
+    "!!binary '***'\n",
+    "b: !!binary ''\n",
+    "%TAG !e! tag:yaml.org,2002:\n---\n!e!str 1\n",
+    "s: |\n  line 1\n  line 2\n",
+    "s: >\n  folded\n  text\n\n  para\n",
+    "s: |-\n  kept\n",
+    "s: |+\n  kept\n\n",
+    "'a\\b': \"\\t\\u00e9\\U0001F600\"\n",
+    'a: "\\ud800"\n',
+    "a: [1, {b: [2, {c: 3}]}]\n",
+    "[]\n",
+    "{}\n",
+    "- - - []\n",
+    "a:\n",
+    "? a\n",
+    "- \n- ~\n",
+    "a: b: c\n",
+    "a: [1, 2\n",
+    "\t- tab\n",
+    "key: 'unterminated\n",
+    "a: 1\n  b: 2\n",
+    "--- 1\n--- 2\n",
+    "=: 1\n",
+    "a: =\n",
+    "x: !!timestamp 2001-12-14\n",
+    "x: !!timestamp nope\n",
+    "a: 2001-13-45\n",
+    "a: 1" + "0" * 5000 + "\n",
+    "é: ü\n",
+    "\ufeffa: 1\n",
 ]
 
 
@@ -102,9 +236,13 @@ def test_hand_written_documents(text):
 
 
 def test_the_common_shapes_never_fall_back():
-    for text in ("a: 1\nb: [x, 'y', \"z\"]\nc: {d: null, e: true}\n", "!!binary aGVsbG8=\n", "- |\n  x\n",
-                 "a: &x 1\nb: &y [2]\n",  # anchors nothing refers to change no value
-                 "interactions:\n- request: {method: POST}\n  response: {status: {code: 200}}\n"):
+    for text in (
+        "a: 1\nb: [x, 'y', \"z\"]\nc: {d: null, e: true}\n",
+        "!!binary aGVsbG8=\n",
+        "- |\n  x\n",
+        "a: &x 1\nb: &y [2]\n",  # anchors nothing refers to change no value
+        "interactions:\n- request: {method: POST}\n  response: {status: {code: 200}}\n",
+    ):
         assert_identical(text, must_be_fast=True)
 
 
@@ -136,16 +274,42 @@ def test_errors_stay_one_line_input_errors():
         assert str(err.value).startswith("bad.yaml: ") and "\n" not in str(err.value)
 
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
-                    st.binary(max_size=20), st.sampled_from(EDGE_PLAIN), st.dates(),
-                    st.datetimes(timezones=st.sampled_from([None, datetime.timezone.utc])))
-keys = st.one_of(st.text(max_size=12), st.sampled_from(EDGE_PLAIN), st.integers(), st.booleans(), st.none(),
-                 st.floats(allow_nan=False))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=5),
-                                                       st.dictionaries(keys, inner, max_size=5)), max_leaves=25)
-STYLES = [{}, {"default_flow_style": True}, {"default_flow_style": False}, {"default_style": '"'},
-          {"default_style": "'"}, {"default_style": "|"}, {"allow_unicode": True, "width": 20},
-          {"explicit_start": True, "explicit_end": True}, {"canonical": True}, {"sort_keys": False, "indent": 4}]
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.binary(max_size=20),
+    st.sampled_from(EDGE_PLAIN),
+    st.dates(),
+    st.datetimes(timezones=st.sampled_from([None, datetime.UTC])),
+)
+keys = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(EDGE_PLAIN),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(keys, inner, max_size=5)),
+    max_leaves=25,
+)
+STYLES = [
+    {},
+    {"default_flow_style": True},
+    {"default_flow_style": False},
+    {"default_style": '"'},
+    {"default_style": "'"},
+    {"default_style": "|"},
+    {"allow_unicode": True, "width": 20},
+    {"explicit_start": True, "explicit_end": True},
+    {"canonical": True},
+    {"sort_keys": False, "indent": 4},
+]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,12 +11,12 @@ import random
 import sys
 import time
 
+from chatconform.judging.validators import validate
 from chatconform.model.errors import ChatconformError
 from chatconform.providers.profiles import PROFILES
+from chatconform.specs import SpecStore
 from tools.bench import scale as scalebench
 from tools.bench import verify as verifybench  # (the module is bench/verify.py)
-from chatconform.specs import SpecStore
-from chatconform.judging.validators import validate
 
 COUNT = 2000
 
@@ -57,13 +57,25 @@ def _completion(rng: random.Random, index: int, model: str) -> dict:
     words = " ".join(rng.choice(("alpha", "beta", "gamma", "delta")) for _ in range(rng.randint(5, 400)))
     prompt, completion = rng.randint(1, 50), rng.randint(1, 900)
     return {
-        "id": f"bench-{index}", "object": "chat.completion", "created": 1753456585,
+        "id": f"bench-{index}",
+        "object": "chat.completion",
+        "created": 1753456585,
         "model": model,
-        "choices": [{"index": i, "finish_reason": "stop", "logprobs": None,
-                     "message": {"role": "assistant", "content": words, "refusal": None}} for i in range(n)],
-        "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                  "total_tokens": prompt + completion,
-                  "completion_tokens_details": {"reasoning_tokens": rng.randint(0, completion)}},
+        "choices": [
+            {
+                "index": i,
+                "finish_reason": "stop",
+                "logprobs": None,
+                "message": {"role": "assistant", "content": words, "refusal": None},
+            }
+            for i in range(n)
+        ],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+            "completion_tokens_details": {"reasoning_tokens": rng.randint(0, completion)},
+        },
     }
 
 
@@ -104,12 +116,16 @@ def main() -> int:
     ours_s, ours = run_ours(spec, pointer, bodies)
     core_s, core = run_openapi_core(spec.raw, bodies, profile.base_url, profile.chat_path)
     meant = [valid for _, valid in bodies]
-    print(f"responses: {len(bodies)} ({sum(meant)} valid, {len(bodies) - sum(meant)} broken), spec {spec.display}")
+    print(
+        f"responses: {len(bodies)} ({sum(meant)} valid, {len(bodies) - sum(meant)} broken), spec {spec.display}"
+    )
     print(f"chatconform  : {len(bodies) / ours_s:10.0f} responses/s  ({ours_s:.3f} s)")
     print(f"openapi-core : {len(bodies) / core_s:10.0f} responses/s  ({core_s:.3f} s)")
     print(f"ratio        : {core_s / ours_s:10.1f}x  (chatconform vs openapi-core, same run, same bodies)")
-    print(f"agreement    : chatconform {sum(a == b for a, b in zip(ours, meant))}/{len(meant)} with the intended "
-          f"verdicts, openapi-core {sum(a == b for a, b in zip(core, meant))}/{len(meant)}")
+    print(
+        f"agreement    : chatconform {sum(a == b for a, b in zip(ours, meant))}/{len(meant)} with the intended "
+        f"verdicts, openapi-core {sum(a == b for a, b in zip(core, meant))}/{len(meant)}"
+    )
     print()
     verifybench.main()  # prints its targets as holds/MISSED; a bench informs, it does not fail the build
     print()

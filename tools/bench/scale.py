@@ -26,10 +26,10 @@ _TIMEOUT_S = 900
 
 def catalog_pass() -> dict:
     """Load and lint every pinned spec, judge every interaction under cassettes/: counts and CPU seconds."""
-    from chatconform.recording.cassettes import find_cassettes, load_cassette
-    from chatconform.model.errors import ChatconformError
     from chatconform.judging.judge import judge
+    from chatconform.model.errors import ChatconformError
     from chatconform.model.paths import project_root
+    from chatconform.recording.cassettes import find_cassettes, load_cassette
     from chatconform.specs import SpecStore
 
     start = time.process_time()
@@ -52,16 +52,21 @@ def catalog_pass() -> dict:
         for _, ex in cassette.numbered():
             exchanges += 1
             checks += len(judge(ex, store).rows)
-    return {"specs": specs, "unloadable": unloadable, "exchanges": exchanges, "checks": checks,
-            "cpu_s": time.process_time() - start}
+    return {
+        "specs": specs,
+        "unloadable": unloadable,
+        "exchanges": exchanges,
+        "checks": checks,
+        "cpu_s": time.process_time() - start,
+    }
 
 
 def reading_floor() -> dict:
     """Only reading the same inputs: each pinned spec's JSON and each cassette's YAML (C loader), parsed."""
     import yaml
 
-    from chatconform.recording.cassettes import find_cassettes
     from chatconform.model.paths import project_root
+    from chatconform.recording.cassettes import find_cassettes
     from chatconform.specs import load_catalog
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,8 +87,13 @@ def _child(mode: str, cache: Path) -> dict:
     its workers spent (interpreter start and imports included)."""
     env = {**os.environ, "CHATCONFORM_CACHE": str(cache)}
     before, start = _children_cpu(), time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "tools.bench.scale", mode], env=env, capture_output=True,
-                          text=True, timeout=_TIMEOUT_S)
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.bench.scale", mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=_TIMEOUT_S,
+    )
     wall, cpu = time.perf_counter() - start, _children_cpu() - before
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -116,8 +126,11 @@ def make_check_steps(reports: Path) -> tuple[list[str], list[str], list[str]]:
     mirror = os.environ.get("CHATCONFORM_MIRROR") or str(project_root().parent / "shared" / "upstream")
     pull = ["--mirror", mirror] if Path(mirror).is_dir() else []
     cli = [sys.executable, "-m", "chatconform.cli"]
-    return (cli + ["specs", "pull", *pull], cli + ["specs", "lint"],
-            cli + ["check", "--mode", "replay", *pull, "--results", str(reports)])
+    return (
+        cli + ["specs", "pull", *pull],
+        cli + ["specs", "lint"],
+        cli + ["check", "--mode", "replay", *pull, "--results", str(reports)],
+    )
 
 
 def time_make_check(cache: Path, reports: Path, pull_first: bool) -> dict:
@@ -142,21 +155,37 @@ def measure_make_check(warm_rounds: int = 2) -> dict:
     with tempfile.TemporaryDirectory(prefix="chatconform-bench-check-") as tmp:
         cache, reports = Path(tmp) / "cache", Path(tmp) / "reports"
         cold = time_make_check(cache, reports, pull_first=True)
-        warm = min((time_make_check(cache, reports, pull_first=False) for _ in range(warm_rounds)),
-                   key=lambda r: r["wall_s"])
+        warm = min(
+            (time_make_check(cache, reports, pull_first=False) for _ in range(warm_rounds)),
+            key=lambda r: r["wall_s"],
+        )
         tests = len(json.loads((reports / "results.json").read_text(encoding="utf-8"))["results"])
-        floor = min((time_pytest_floor(Path(tmp) / f"floor{n}", tests) for n in range(warm_rounds)),
-                    key=lambda r: r["wall_s"])
+        floor = min(
+            (time_pytest_floor(Path(tmp) / f"floor{n}", tests) for n in range(warm_rounds)),
+            key=lambda r: r["wall_s"],
+        )
     return {"cold": cold, "warm": warm, "tests": tests, "floor": floor}
 
 
 def time_pytest_floor(folder: Path, tests: int) -> dict:
     """A pytest run of `tests` trivial tests with the same outputs (Allure results, junit) and plugins."""
     folder.mkdir(parents=True)
-    (folder / "test_floor.py").write_text(f"import pytest\n\n\n@pytest.mark.parametrize('n', range({tests}))\n"
-                                          "def test_nothing(n):\n    assert n >= 0\n", encoding="utf-8")
-    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--alluredir={folder / 'allure'}",
-            f"--junitxml={folder / 'junit.xml'}", "test_floor.py"]
+    (folder / "test_floor.py").write_text(
+        f"import pytest\n\n\n@pytest.mark.parametrize('n', range({tests}))\n"
+        "def test_nothing(n):\n    assert n >= 0\n",
+        encoding="utf-8",
+    )
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--alluredir={folder / 'allure'}",
+        f"--junitxml={folder / 'junit.xml'}",
+        "test_floor.py",
+    ]
     before, start = _children_cpu(), time.perf_counter()
     code = subprocess.run(argv, cwd=folder, capture_output=True, timeout=_TIMEOUT_S).returncode
     return {"wall_s": time.perf_counter() - start, "total_cpu_s": _children_cpu() - before, "exit": code}

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from chatconform.recording.cassettes import dump_cassette, find_cassettes
 from chatconform.model.paths import project_root
+from chatconform.recording.cassettes import dump_cassette, find_cassettes
 
 SMALL_COUNT = 5000
 PER_CASSETTE = 100
@@ -39,16 +39,32 @@ def small_interaction(index: int) -> dict:
     """A small, valid chat completion exchange as vcrpy writes it (benchmark data, not a provider's)."""
     request = {"model": MODEL, "messages": [{"role": "user", "content": f"Say {index}"}], "max_tokens": 20}
     response = {
-        "id": f"bench-{index}", "object": "chat.completion", "created": 1753456585, "model": MODEL,
-        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                     "message": {"role": "assistant", "content": f"{index}", "refusal": None}}],
+        "id": f"bench-{index}",
+        "object": "chat.completion",
+        "created": 1753456585,
+        "model": MODEL,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "logprobs": None,
+                "message": {"role": "assistant", "content": f"{index}", "refusal": None},
+            }
+        ],
         "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
     }
     return {
-        "request": {"method": "POST", "uri": URL, "body": json.dumps(request),
-                    "headers": {"Content-Type": ["application/json"]}},
-        "response": {"status": {"code": 200, "message": "OK"},
-                     "headers": {"Content-Type": ["application/json"]}, "body": {"string": json.dumps(response)}},
+        "request": {
+            "method": "POST",
+            "uri": URL,
+            "body": json.dumps(request),
+            "headers": {"Content-Type": ["application/json"]},
+        },
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {"Content-Type": ["application/json"]},
+            "body": {"string": json.dumps(response)},
+        },
     }
 
 
@@ -58,7 +74,9 @@ def write_small_corpus(folder: Path, count: int = SMALL_COUNT, make=small_intera
     for start in range(0, count, PER_CASSETTE):
         items = [make(i) for i in range(start, min(count, start + PER_CASSETTE))]
         path = folder / f"bench-{start:05d}.yaml"
-        dump_cassette(path, items, {"origin": "cassette", "notes": "chatconform benchmark data, not a provider's"})
+        dump_cassette(
+            path, items, {"origin": "cassette", "notes": "chatconform benchmark data, not a provider's"}
+        )
         paths.append(path)
     return paths
 
@@ -87,8 +105,14 @@ def run_baseline(paths: list[Path], store) -> int:
                 pointers[uri] = _pointers(store, uri, item["request"].get("body"))
             spec, media = pointers[uri]
             body = (response.get("body") or {}).get("string") or ""
-            kind = next((v[0] for k, v in (response.get("headers") or {}).items() if k.lower() == "content-type"
-                         and v), "")
+            kind = next(
+                (
+                    v[0]
+                    for k, v in (response.get("headers") or {}).items()
+                    if k.lower() == "content-type" and v
+                ),
+                "",
+            )
             try:
                 instances = list(_instances(body, "event-stream" in kind))
             except ValueError:  # a compressed or binary body (an image download): the floor skips it
@@ -127,7 +151,10 @@ def _pointers(store, uri: str, request_body) -> tuple[object, dict]:
         spec = store.load(store.catalog.get(contract.source))
         op = spec.find_operation("post", path)
         events = [p.lstrip("#") for end, p in contract.streams.items() if path.endswith(end)]
-        return spec, {**(op.response_for(200)[1] or {}), **({"text/event-stream": events[0]} if events else {})}
+        return spec, {
+            **(op.response_for(200)[1] or {}),
+            **({"text/event-stream": events[0]} if events else {}),
+        }
     return spec, (op.response_for(200)[1] or {}) if op else {}
 
 
@@ -170,27 +197,43 @@ def count_interactions(paths: list[Path]) -> int:
 def measure(label: str, paths: list[Path], store) -> dict:
     """Verify and baseline CPU seconds on the same files: warmed once, then the best of alternating rounds."""
     run_verify(paths[:1], store), run_baseline(paths[:1], store)
-    timed = interleaved({"verify": lambda: run_verify(paths, store), "baseline": lambda: run_baseline(paths, store),
-                         "yaml": lambda: run_yaml_only(paths), "reader": lambda: run_reader(paths)})
+    timed = interleaved(
+        {
+            "verify": lambda: run_verify(paths, store),
+            "baseline": lambda: run_baseline(paths, store),
+            "yaml": lambda: run_yaml_only(paths),
+            "reader": lambda: run_reader(paths),
+        }
+    )
     (verify_s, code), (base_s, _), (yaml_s, _) = timed["verify"], timed["baseline"], timed["yaml"]
     count = count_interactions(paths)
-    return {"corpus": label, "interactions": count, "verify_cpu_s": verify_s, "baseline_cpu_s": base_s,
-            "yaml_cpu_s": yaml_s, "reader_cpu_s": timed["reader"][0],
-            "per_second": count / verify_s if verify_s else float("inf"),
-            "rounds": timed["rounds"], "ratio": verify_s / base_s if base_s else float("inf"), "exit": code}
+    return {
+        "corpus": label,
+        "interactions": count,
+        "verify_cpu_s": verify_s,
+        "baseline_cpu_s": base_s,
+        "yaml_cpu_s": yaml_s,
+        "reader_cpu_s": timed["reader"][0],
+        "per_second": count / verify_s if verify_s else float("inf"),
+        "rounds": timed["rounds"],
+        "ratio": verify_s / base_s if base_s else float("inf"),
+        "exit": code,
+    }
 
 
 def report(row: dict) -> list[str]:
     """Lines for one measured corpus."""
-    return [f"verify {row['corpus']}: {row['interactions']} interactions, exit {row['exit']}, "
-            f"CPU seconds: the least of {row['rounds']} alternating rounds",
-            f"  verify   : {row['verify_cpu_s']:.3f} CPU s  ({row['per_second']:.0f} interactions per CPU s)",
-            f"  baseline : {row['baseline_cpu_s']:.3f} CPU s  (C YAML loader + one compiled validator, no claims)",
-            f"  of which : {row['yaml_cpu_s']:.3f} CPU s the C YAML loader alone "
-            f"({_rate(row['interactions'], row['yaml_cpu_s'])} interactions per CPU s)",
-            f"  reader   : {row['reader_cpu_s']:.3f} CPU s verify's YAML reader alone, SafeLoader's values from "
-            f"libyaml's events ({_rate(row['interactions'], row['reader_cpu_s'])} interactions per CPU s)",
-            f"  ratio    : {row['ratio']:.2f}x the baseline's CPU time"]
+    return [
+        f"verify {row['corpus']}: {row['interactions']} interactions, exit {row['exit']}, "
+        f"CPU seconds: the least of {row['rounds']} alternating rounds",
+        f"  verify   : {row['verify_cpu_s']:.3f} CPU s  ({row['per_second']:.0f} interactions per CPU s)",
+        f"  baseline : {row['baseline_cpu_s']:.3f} CPU s  (C YAML loader + one compiled validator, no claims)",
+        f"  of which : {row['yaml_cpu_s']:.3f} CPU s the C YAML loader alone "
+        f"({_rate(row['interactions'], row['yaml_cpu_s'])} interactions per CPU s)",
+        f"  reader   : {row['reader_cpu_s']:.3f} CPU s verify's YAML reader alone, SafeLoader's values from "
+        f"libyaml's events ({_rate(row['interactions'], row['reader_cpu_s'])} interactions per CPU s)",
+        f"  ratio    : {row['ratio']:.2f}x the baseline's CPU time",
+    ]
 
 
 def _rate(count: int, seconds: float) -> str:
@@ -217,8 +260,10 @@ def sse_linearity(chunk: bytes = b'data: {"object":"chat.completion.chunk","choi
         times[count] = timed["sse"][0]
     ratio = times[100_000] / times[10_000]
     shape = "linear" if ratio < 20 else "NOT LINEAR"
-    return [f"sse reader: 10,000 chunks {times[10_000]:.3f} CPU s, 100,000 chunks {times[100_000]:.3f} CPU s "
-            f"({ratio:.1f}x for 10x the chunks: {shape})"]
+    return [
+        f"sse reader: 10,000 chunks {times[10_000]:.3f} CPU s, 100,000 chunks {times[100_000]:.3f} CPU s "
+        f"({ratio:.1f}x for 10x the chunks: {shape})"
+    ]
 
 
 def anthropic_lines(store, chat: dict) -> list[str]:
@@ -228,12 +273,17 @@ def anthropic_lines(store, chat: dict) -> list[str]:
     lines = []
     for label, streamed in (("anthropic whole", False), ("anthropic streamed", True)):
         with tempfile.TemporaryDirectory() as tmp:
-            row = measure(label, write_small_corpus(Path(tmp), make=lambda i, s=streamed: message_interaction(i, s)),
-                          store)
+            row = measure(
+                label,
+                write_small_corpus(Path(tmp), make=lambda i, s=streamed: message_interaction(i, s)),
+                store,
+            )
         lines += report(row) + verdicts(row, speed=not streamed)
-        lines.append(f"  against chat: {row['per_second'] / chat['per_second']:.2f}x chat's interactions per CPU s "
-                     f"({row['per_second']:.0f} vs {chat['per_second']:.0f}), ratio to its baseline "
-                     f"{row['ratio']:.2f}x vs chat's {chat['ratio']:.2f}x")
+        lines.append(
+            f"  against chat: {row['per_second'] / chat['per_second']:.2f}x chat's interactions per CPU s "
+            f"({row['per_second']:.0f} vs {chat['per_second']:.0f}), ratio to its baseline "
+            f"{row['ratio']:.2f}x vs chat's {chat['ratio']:.2f}x"
+        )
     return lines
 
 

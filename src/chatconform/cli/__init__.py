@@ -8,11 +8,10 @@ import os
 import sys
 from pathlib import Path
 
-from chatconform.cli._help import fit
 from chatconform.cli._errors import internal_error, one_line
+from chatconform.cli._help import fit
 from chatconform.model.errors import ChatconformError, UsageError
 from chatconform.model.exits import EPILOG as EXIT_CODES  # the codes every command shares
-from chatconform.model.exits import INTERNAL
 
 
 def main(argv=None) -> int:
@@ -51,8 +50,10 @@ def _load_project(args) -> None:
     from chatconform import providers
 
     # a command that never calls a provider (gate, report, serve...) does not ask for its base URL's ${VAR}
-    providers.configure(getattr(args, "config", None) or args.global_config,
-                        unset_ok=not getattr(args, "calls_providers", False))
+    providers.configure(
+        getattr(args, "config", None) or args.global_config,
+        unset_ok=not getattr(args, "calls_providers", False),
+    )
     if getattr(args, "calls_providers", False):  # the commands that judge: a misspelt deviation never matches
         from chatconform.judging.claims import refuse_misspelt_deviations
 
@@ -62,15 +63,27 @@ def _load_project(args) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chatconform", description=__doc__, epilog=EXIT_CODES)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
-    parser.add_argument("--config", dest="global_config", type=Path, default=None, metavar="PATH",
-                        help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml found "
-                             "walking up from the working directory); every command takes it too")
+    parser.add_argument(
+        "--config",
+        dest="global_config",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml found "
+        "walking up from the working directory); every command takes it too",
+    )
     sub = parser.add_subparsers(metavar="COMMAND")
     specs = sub.add_parser("specs", help="pull, lint and diff the published specs").add_subparsers(
-        metavar="ACTION")
+        metavar="ACTION"
+    )
     pull = specs.add_parser("pull", help="fetch every source and check it against specs/specs.lock")
-    pull.add_argument("--mirror", type=Path, default=_env_path("CHATCONFORM_MIRROR"), metavar="DIR",
-                      help="a local folder laid out like the providers' repositories (env CHATCONFORM_MIRROR)")
+    pull.add_argument(
+        "--mirror",
+        type=Path,
+        default=_env_path("CHATCONFORM_MIRROR"),
+        metavar="DIR",
+        help="a local folder laid out like the providers' repositories (env CHATCONFORM_MIRROR)",
+    )
     pull.add_argument("--update", action="store_true", help="accept changed documents and rewrite the lock")
     pull.set_defaults(func=_cmd_pull)
     lint = specs.add_parser("lint", help="problems with the pulled spec documents themselves")
@@ -133,7 +146,9 @@ def _cmd_diff(args) -> int:
         print(json.dumps(to_json(changes), indent=2))
     else:
         for change in changes:
-            print(f"{'BREAKING' if change.breaking else 'ok      '} {change.kind:24} {change.path}  {change.detail}")
+            print(
+                f"{'BREAKING' if change.breaking else 'ok      '} {change.kind:24} {change.path}  {change.detail}"
+            )
         print(f"{len(changes)} change(s), {sum(c.breaking for c in changes)} breaking")
     return 1 if any(c.breaking for c in changes) else 0
 
@@ -160,16 +175,17 @@ def _cmd_lint(args) -> int:
     return 1 if bad else 0
 
 
-VERIFY_EXITS = ("exit 0 when every interaction was judged and none broke a rule (a declared known deviation "
-                "is reported, not failed; a gap the provider data acknowledges is reported, not failed); 1 when "
-                "an interaction broke a rule; 2 when an input could not be read or nothing was judged (a missing "
-                "or empty folder, an empty cassette, a cassette with no interactions, a bad interaction: one line "
-                "each, the others are still judged); 3 on an internal error; 6 when an interaction could not be "
-                "judged (gap) and no [[providers.NAME.acknowledged]] entry covers it")
+VERIFY_EXITS = (
+    "exit 0 when every interaction was judged and none broke a rule (a declared known deviation "
+    "is reported, not failed; a gap the provider data acknowledges is reported, not failed); 1 when "
+    "an interaction broke a rule; 2 when an input could not be read or nothing was judged (a missing "
+    "or empty folder, an empty cassette, a cassette with no interactions, a bad interaction: one line "
+    "each, the others are still judged); 3 on an internal error; 6 when an interaction could not be "
+    "judged (gap) and no [[providers.NAME.acknowledged]] entry covers it"
+)
 
 
 def _cmd_verify(args) -> int:
     from chatconform.cli.verify import run
 
     return run(args.paths, as_json=args.json, debug=args.debug)
-

@@ -19,6 +19,8 @@ def internal_error(err: BaseException, debug: bool, where: str = "") -> int:
         traceback.print_exception(err)
     hint = "" if debug else " (run with --debug for the traceback)"
     place = f"{where}: " if where else ""
-    print(f"chatconform: {place}internal error: {type(err).__name__}: {one_line(err)[:300]}{hint}",
-          file=sys.stderr)
+    print(
+        f"chatconform: {place}internal error: {type(err).__name__}: {one_line(err)[:300]}{hint}",
+        file=sys.stderr,
+    )
     return INTERNAL

@@ -19,7 +19,7 @@ VARIABLES = {
     "CHATCONFORM_REFERENCE_KEY": "the one API key the reference provider accepts (default: reference-key)",
     "CHATCONFORM_HYPOTHESIS": "the Hypothesis profile of generated tests (dev, ci, nightly, deep)",
     "KEYS": "each provider's key variable (key_env: AIMLAPI_API_KEY, MODELSLAB_API_KEY, OPENAI_API_KEY, a "
-            "project's own; or --api-key-env) for live and record runs; its value is never written",
+    "project's own; or --api-key-env) for live and record runs; its value is never written",
     "URLS": "the ${VAR} a chatconform.toml names in a base_url or hosts (a missing one is one line, exit 2)",
     "SECRETS": "any *_KEY, *_TOKEN or *_SECRET variable: its value is scrubbed from everything written",
 }
@@ -31,8 +31,16 @@ READS = {
     "specs lint": (*_PROJECT, *_SPECS),
     "specs diff": _PROJECT,
     "verify": (*_PROJECT, *_SPECS, "URLS", "SECRETS"),
-    "check": (*_PROJECT, *_SPECS, "CHATCONFORM_MIRROR", "CHATCONFORM_REPORTS", "CHATCONFORM_HYPOTHESIS", "KEYS",
-              "URLS", "SECRETS"),
+    "check": (
+        *_PROJECT,
+        *_SPECS,
+        "CHATCONFORM_MIRROR",
+        "CHATCONFORM_REPORTS",
+        "CHATCONFORM_HYPOTHESIS",
+        "KEYS",
+        "URLS",
+        "SECRETS",
+    ),
     "claims": (*_PROJECT, *_SPECS),
     "serve": (*_PROJECT, *_SPECS, "CHATCONFORM_REFERENCE_KEY"),
     "selftest": (*_PROJECT, *_SPECS, "CHATCONFORM_REFERENCE_KEY"),
@@ -42,7 +50,10 @@ READS = {
     "catalog sync": (*_PROJECT, *_SPECS, "CHATCONFORM_MIRROR"),
     "catalog examples": (*_PROJECT, *_SPECS),
 }
-CALLS_PROVIDERS = ("verify", "check")  # the commands that use a provider's base URL (the others never call one)
+CALLS_PROVIDERS = (
+    "verify",
+    "check",
+)  # the commands that use a provider's base URL (the others never call one)
 
 
 def fit(parser: argparse.ArgumentParser, path: str = "") -> None:
@@ -53,8 +64,9 @@ def fit(parser: argparse.ArgumentParser, path: str = "") -> None:
         for name, sub in action.choices.items():
             command = f"{path} {name}".strip()
             if not any("--config" in a.option_strings for a in sub._actions):
-                sub.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
-                                 help=CONFIG_HELP)
+                sub.add_argument(
+                    "--config", type=Path, default=argparse.SUPPRESS, metavar="PATH", help=CONFIG_HELP
+                )
             sub.set_defaults(calls_providers=command in CALLS_PROVIDERS)
             if command in READS:  # kept as written (the variables' table), so the text above is wrapped here
                 said = textwrap.fill(sub.epilog, 100) if sub.epilog else ""
@@ -66,8 +78,10 @@ def fit(parser: argparse.ArgumentParser, path: str = "") -> None:
 def environment(command: str) -> str:
     """The `environment:` section of a command's help."""
     names = {v: "$" + v if v.startswith("CHATCONFORM_") else _LABEL[v] for v in READS[command]}
-    lines = [textwrap.fill(VARIABLES[v], 100, initial_indent=f"  {name:27} ", subsequent_indent=" " * 30)
-             for v, name in names.items()]
+    lines = [
+        textwrap.fill(VARIABLES[v], 100, initial_indent=f"  {name:27} ", subsequent_indent=" " * 30)
+        for v, name in names.items()
+    ]
     return "environment:\n" + "\n".join(lines)
 
 

@@ -14,8 +14,10 @@ from chatconform.model.errors import UsageError
 from chatconform.model.exits import EPILOG, UNJUDGED
 
 MODES = ("replay", "record", "live")
-EXITS = (f"{EPILOG} A test that cannot run (usage, collection) or an empty run is bad input, 2. Arguments "
-         "after `--` go to pytest (e.g. `-- -n 2 -k usage`).")
+EXITS = (
+    f"{EPILOG} A test that cannot run (usage, collection) or an empty run is bad input, 2. Arguments "
+    "after `--` go to pytest (e.g. `-- -n 2 -k usage`)."
+)
 # pytest's exit codes as chatconform's: failed tests are violations; usage, collection errors and an empty
 # run are bad input; pytest's internal error is ours; the plugin's own 6 (something unjudged) stays 6
 _PYTEST_EXITS = {0: 0, 1: 1, 2: 2, 3: 3, 4: 2, 5: 2, UNJUDGED: UNJUDGED}
@@ -27,38 +29,100 @@ REPLAY_UNUSED_PLUGINS = ("schemathesis",)
 
 def register(sub) -> None:
     """Add `chatconform check` to the command line."""
-    check = sub.add_parser("check", help="judge the project's cassettes (or live calls) and write reports/",
-                           description=__doc__, epilog=EXITS)
-    check.add_argument("--mode", choices=MODES, default="replay",
-                       help="replay the cassettes (default, network blocked); live or record: the live catalog")
-    check.add_argument("--budget-usd", type=float, default=None, metavar="USD",
-                       help="live spend cap for the whole run (default: [run] budget_usd, else 0.05)")
-    check.add_argument("--config", type=Path, default=None, metavar="PATH",
-                       help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml walking up)")
-    check.add_argument("--mirror", type=Path, default=None, metavar="DIR",
-                       help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
-    check.add_argument("--shard", default=None, metavar="I/N",
-                       help="run shard I of N (providers and models split by a stable hash); join the shards' "
-                            "results.json with `chatconform merge`")
-    check.add_argument("--results", type=Path, default=None, metavar="DIR",
-                       help="the reports folder: results.json, junit.xml, allure-results, summary.html, the live "
-                            "budget ledger (default: $CHATCONFORM_REPORTS, else reports/); one per shard")
-    check.add_argument("--provider", action="append", default=None, metavar="NAME",
-                       help="only this provider (repeatable; default: [run] providers of chatconform.toml)")
-    check.add_argument("--model", action="append", default=None, metavar="ID",
-                       help="only this model id (repeatable; default: [run] models of chatconform.toml, else all)")
-    check.add_argument("--base-url", default=None, metavar="URL",
-                       help="live or record: an OpenAI-compatible base URL to test (with --model, --api-key-env)")
-    check.add_argument("--api-key-env", default=None, metavar="VAR",
-                       help="the environment variable holding that URL's key (its value is never written)")
-    check.add_argument("--on-gap", default=None, metavar="skip|fail",  # (pytest's option checks the word)
-                       help="a check that cannot be judged: skipped with the reason (default) or failed")
-    check.add_argument("--regressions", type=Path, default=None, metavar="DIR",
-                       help="where a live exchange that fails is saved as a regression cassette (default: "
-                            "regressions/ in the reports folder; the cassettes/ folder changes only in record mode)")
-    check.add_argument("--all-specs", action="store_true",
-                       help="pull the whole catalog, not only the documents of the providers and models the project "
-                            "declares")
+    check = sub.add_parser(
+        "check",
+        help="judge the project's cassettes (or live calls) and write reports/",
+        description=__doc__,
+        epilog=EXITS,
+    )
+    check.add_argument(
+        "--mode",
+        choices=MODES,
+        default="replay",
+        help="replay the cassettes (default, network blocked); live or record: the live catalog",
+    )
+    check.add_argument(
+        "--budget-usd",
+        type=float,
+        default=None,
+        metavar="USD",
+        help="live spend cap for the whole run (default: [run] budget_usd, else 0.05)",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the project file (default: $CHATCONFORM_CONFIG, else chatconform.toml walking up)",
+    )
+    check.add_argument(
+        "--mirror",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)",
+    )
+    check.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="run shard I of N (providers and models split by a stable hash); join the shards' "
+        "results.json with `chatconform merge`",
+    )
+    check.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the reports folder: results.json, junit.xml, allure-results, summary.html, the live "
+        "budget ledger (default: $CHATCONFORM_REPORTS, else reports/); one per shard",
+    )
+    check.add_argument(
+        "--provider",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="only this provider (repeatable; default: [run] providers of chatconform.toml)",
+    )
+    check.add_argument(
+        "--model",
+        action="append",
+        default=None,
+        metavar="ID",
+        help="only this model id (repeatable; default: [run] models of chatconform.toml, else all)",
+    )
+    check.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="live or record: an OpenAI-compatible base URL to test (with --model, --api-key-env)",
+    )
+    check.add_argument(
+        "--api-key-env",
+        default=None,
+        metavar="VAR",
+        help="the environment variable holding that URL's key (its value is never written)",
+    )
+    check.add_argument(
+        "--on-gap",
+        default=None,
+        metavar="skip|fail",  # (pytest's option checks the word)
+        help="a check that cannot be judged: skipped with the reason (default) or failed",
+    )
+    check.add_argument(
+        "--regressions",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where a live exchange that fails is saved as a regression cassette (default: "
+        "regressions/ in the reports folder; the cassettes/ folder changes only in record mode)",
+    )
+    check.add_argument(
+        "--all-specs",
+        action="store_true",
+        help="pull the whole catalog, not only the documents of the providers and models the project "
+        "declares",
+    )
     check.add_argument("pytest_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     check.set_defaults(func=run)
 
@@ -103,7 +167,9 @@ def _folders(root: Path, mode: str, reports: Path) -> tuple[Path, Path]:
     """The suite folder (made for a first live or record run) and a reports folder without old Allure results."""
     suite = root / "cassettes"
     if mode == "replay" and not suite.is_dir():
-        raise UsageError(f"{suite}: no cassettes folder to replay (record some: chatconform check --mode record)")
+        raise UsageError(
+            f"{suite}: no cassettes folder to replay (record some: chatconform check --mode record)"
+        )
     try:
         suite.mkdir(parents=True, exist_ok=True)
         reports.mkdir(parents=True, exist_ok=True)
@@ -128,8 +194,12 @@ def _remove_in_background(folder: Path):
         return None
     try:
         remove = "import shutil, sys; shutil.rmtree(sys.argv[1], True)"
-        return subprocess.Popen([sys.executable, "-c", remove, str(old)], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [sys.executable, "-c", remove, str(old)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     except OSError:
         shutil.rmtree(old, ignore_errors=True)
         return None
@@ -140,10 +210,19 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
     extra = list(args.pytest_args or [])
     if extra[:1] == ["--"]:
         extra = extra[1:]
-    argv = [str(suite), "--rootdir", str(root), "--mode", args.mode, f"--junitxml={reports / 'junit.xml'}",
-            f"--alluredir={reports / 'allure-results'}", f"--results={reports}",
-            # this command imported chatconform before pytest started: its asserts are not pytest's to rewrite
-            "-W", "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"]
+    argv = [
+        str(suite),
+        "--rootdir",
+        str(root),
+        "--mode",
+        args.mode,
+        f"--junitxml={reports / 'junit.xml'}",
+        f"--alluredir={reports / 'allure-results'}",
+        f"--results={reports}",
+        # this command imported chatconform before pytest started: its asserts are not pytest's to rewrite
+        "-W",
+        "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning",
+    ]
     if args.budget_usd is not None:
         argv += ["--budget-usd", str(args.budget_usd)]
     if args.config is not None:
@@ -152,9 +231,14 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
         argv += ["--specs-mirror", str(args.mirror)]
     if args.shard is not None:
         argv += ["--shard", args.shard]
-    argv += [f"--provider={name}" for name in args.provider or []] + [f"--model={m}" for m in args.model or []]
-    for option, value in (("--base-url", args.base_url), ("--api-key-env", args.api_key_env),
-                          ("--on-gap", args.on_gap)):
+    argv += [f"--provider={name}" for name in args.provider or []] + [
+        f"--model={m}" for m in args.model or []
+    ]
+    for option, value in (
+        ("--base-url", args.base_url),
+        ("--api-key-env", args.api_key_env),
+        ("--on-gap", args.on_gap),
+    ):
         argv += [f"{option}={value}"] if value is not None else []
     if getattr(args, "regressions", None) is not None:
         argv += ["--regressions", str(args.regressions)]

@@ -10,33 +10,58 @@ def register(sub) -> None:
     claims.set_defaults(func=_claims)
     serve = sub.add_parser("serve", help="run the reference provider on loopback", add_help=False)
     serve.add_argument("-h", "--help", action=_ServeHelp, help="show this help (with every fault) and exit")
-    serve.add_argument("--port", type=int, default=8765, help="the port on 127.0.0.1 (0: any free one; default 8765)")
-    serve.add_argument("--fault", action="append", default=[], metavar="NAME",
-                       help="a fault for every request (repeatable); the faults are listed below")
+    serve.add_argument(
+        "--port", type=int, default=8765, help="the port on 127.0.0.1 (0: any free one; default 8765)"
+    )
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a fault for every request (repeatable); the faults are listed below",
+    )
     serve.set_defaults(func=_serve)
-    gate = sub.add_parser("gate", help="compare two runs, or a baseline model with its candidate; exit 1 on a "
-                          "regression", epilog="exit codes: 0 no regression and everything judged; 1 a regression, a "
-                          "breaking upstream change, or nothing to compare; 2 bad input; 3 internal error; 6 no "
-                          "regression, but candidate checks that could not be judged or reached are not acknowledged "
-                          "in the provider data (chatconform.toml [[providers.NAME.acknowledged]])")
+    gate = sub.add_parser(
+        "gate",
+        help="compare two runs, or a baseline model with its candidate; exit 1 on a regression",
+        epilog="exit codes: 0 no regression and everything judged; 1 a regression, a "
+        "breaking upstream change, or nothing to compare; 2 bad input; 3 internal error; 6 no "
+        "regression, but candidate checks that could not be judged or reached are not acknowledged "
+        "in the provider data (chatconform.toml [[providers.NAME.acknowledged]])",
+    )
     gate.add_argument("--baseline", help="the baseline results.json")
     gate.add_argument("--candidate", help="the candidate results.json")
     gate.add_argument("--results", help="one results.json holding both models of each --models pair")
-    gate.add_argument("--models", action="append", default=[], metavar="BASELINE=CANDIDATE",
-                      help="compare a baseline model with its candidate (repeatable), e.g. "
-                           "vendor/model-2.5=vendor/model-3-preview")
+    gate.add_argument(
+        "--models",
+        action="append",
+        default=[],
+        metavar="BASELINE=CANDIDATE",
+        help="compare a baseline model with its candidate (repeatable), e.g. "
+        "vendor/model-2.5=vendor/model-3-preview",
+    )
     gate.add_argument("--drift", action="append", default=[], help="`specs diff --json` output (repeatable)")
     gate.add_argument("--output", help="also write the markdown here")
     gate.set_defaults(func=_gate)
     report = sub.add_parser("report", help="write reports/summary.html from results.json and the history")
-    report.add_argument("--results", default=None, metavar="FILE",
-                        help="the run to summarise (default: results.json in the reports folder)")
-    report.add_argument("--history", default=None, metavar="DIR",
-                        help="earlier runs, for trends and new failures (default: history/ in the reports folder)")
+    report.add_argument(
+        "--results",
+        default=None,
+        metavar="FILE",
+        help="the run to summarise (default: results.json in the reports folder)",
+    )
+    report.add_argument(
+        "--history",
+        default=None,
+        metavar="DIR",
+        help="earlier runs, for trends and new failures (default: history/ in the reports folder)",
+    )
     report.add_argument("--out", default=None, metavar="FILE", help="the page (default: summary.html there)")
     report.set_defaults(func=_report)
     selftest = sub.add_parser("selftest", help="inject every fault; print the kill ratio and survivors")
-    selftest.set_defaults(func=lambda args: __import__("chatconform.refserver.selftest", fromlist=["main"]).main())
+    selftest.set_defaults(
+        func=lambda args: __import__("chatconform.refserver.selftest", fromlist=["main"]).main()
+    )
 
 
 class _ServeHelp(argparse.Action):
@@ -49,8 +74,10 @@ class _ServeHelp(argparse.Action):
         from chatconform.refserver import FAULTS
 
         faults = "\n".join(f"  {name:27} {FAULTS[name].does}" for name in sorted(FAULTS))
-        parser.epilog = (f"faults (--fault NAME for every request, or the request header x-chatconform-fault: "
-                         f"NAME for one):\n{faults}\n\n{parser.epilog or ''}")
+        parser.epilog = (
+            f"faults (--fault NAME for every request, or the request header x-chatconform-fault: "
+            f"NAME for one):\n{faults}\n\n{parser.epilog or ''}"
+        )
         parser.formatter_class = argparse.RawDescriptionHelpFormatter
         parser.print_help()
         parser.exit()
@@ -68,26 +95,50 @@ def _claims(args) -> int:
     store, claims = SpecStore(), load_claims().values()
     conflicts, defects = docs_conflicts(store), listing(store)
     if args.json:
-        print(json.dumps({"claims": [{"id": c.id, "severity": c.severity, "providers": list(c.providers),
-                                      "implied": c.implied, "says": c.says, "source": c.source, "checks": c.doc,
-                                      "documented": [{"provider": q.provider, "models": list(q.models),
-                                                      "value": q.value, "says": q.says, "source": q.source}
-                                                     for q in c.quotes()]}
-                                     for c in claims],
-                          "docs_conflicts": [c.to_dict() for c in conflicts], "spec_defects": defects},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "claims": [
+                        {
+                            "id": c.id,
+                            "severity": c.severity,
+                            "providers": list(c.providers),
+                            "implied": c.implied,
+                            "says": c.says,
+                            "source": c.source,
+                            "checks": c.doc,
+                            "documented": [
+                                {
+                                    "provider": q.provider,
+                                    "models": list(q.models),
+                                    "value": q.value,
+                                    "says": q.says,
+                                    "source": q.source,
+                                }
+                                for q in c.quotes()
+                            ],
+                        }
+                        for c in claims
+                    ],
+                    "docs_conflicts": [c.to_dict() for c in conflicts],
+                    "spec_defects": defects,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     for c in claims:
         scope = ",".join(c.providers)
         print(f"{c.id}  [{c.severity}; {scope}{'; implied by OpenAI compatibility' if c.implied else ''}]")
-        print(f"    checks: {c.doc}\n    says:   \"{c.says}\"\n    source: {c.source}")
+        print(f'    checks: {c.doc}\n    says:   "{c.says}"\n    source: {c.source}')
         for q in c.quotes():  # the provider's own sentence, quoted in its findings instead of the one above
-            print(f"    {q.provider} {','.join(q.models)} ({q.value}): \"{q.says}\"\n        at {q.source}")
+            print(f'    {q.provider} {",".join(q.models)} ({q.value}): "{q.says}"\n        at {q.source}')
     print("\nDocs conflicts (the providers' own documents disagree):")
     for k in conflicts:
         print(f"{k.id}: {k.subject}")
         for side in k.sides:
-            print(f"    {side.source}: \"{side.says}\"")
+            print(f'    {side.source}: "{side.says}"')
         print(f"    so: {k.consequence}")
     print(render_listing(defects))
     return 0
@@ -112,7 +163,9 @@ def _serve(args) -> int:
     with server:
         for contract in server.contracts:
             print(f"{contract:10} {server.base_url(contract)}")
-        print(f"faults per request: header x-chatconform-fault: one of {', '.join(sorted(FAULTS))}", flush=True)
+        print(
+            f"faults per request: header x-chatconform-fault: one of {', '.join(sorted(FAULTS))}", flush=True
+        )
         try:
             while True:
                 time.sleep(3600)
@@ -140,12 +193,16 @@ def _gate(args) -> int:
         raise UsageError(f"{args.output}: is a folder; --output names the markdown file to write")
     pairs = parse_pairs(args.models, one_file=bool(args.results) or args.baseline == args.candidate)
     if args.results and (args.baseline or args.candidate or not pairs):
-        raise UsageError("--results goes with --models and without --baseline/--candidate (one file holding "
-                         "both models); to compare two runs give --baseline and --candidate")
+        raise UsageError(
+            "--results goes with --models and without --baseline/--candidate (one file holding "
+            "both models); to compare two runs give --baseline and --candidate"
+        )
     names = (args.results, args.results) if args.results else (args.baseline, args.candidate)
     if not all(names):
-        raise UsageError("give --baseline and --candidate (two runs), or --models OLD=NEW with --results (one "
-                         "file) or with --baseline and --candidate")
+        raise UsageError(
+            "give --baseline and --candidate (two runs), or --models OLD=NEW with --results (one "
+            "file) or with --baseline and --candidate"
+        )
     drift = [change for path in args.drift for change in load_drift(path)]
     baseline = load(names[0])
     candidate = baseline if names[0] == names[1] else load(names[1])
@@ -161,9 +218,11 @@ def _gate(args) -> int:
     if result["failed"]:
         return 1
     if result["unjudged"]:
-        print(f"chatconform: gate: {len(result['unjudged'])} check(s) of the candidate could not be judged or "
-              "reached and are not acknowledged ([[providers.NAME.acknowledged]] in chatconform.toml)",
-              file=sys.stderr)
+        print(
+            f"chatconform: gate: {len(result['unjudged'])} check(s) of the candidate could not be judged or "
+            "reached and are not acknowledged ([[providers.NAME.acknowledged]] in chatconform.toml)",
+            file=sys.stderr,
+        )
         return UNJUDGED
     return 0
 
@@ -179,7 +238,11 @@ def _report(args) -> int:
     folder = reports_dir()
     results = Path(args.results or folder / "results.json")
     if not results.exists():
-        raise UsageError(f"{results}: no results.json (run `chatconform check` first, or name one with --results)")
-    out = write_summary(results, Path(args.history or folder / "history"), Path(args.out or folder / "summary.html"))
+        raise UsageError(
+            f"{results}: no results.json (run `chatconform check` first, or name one with --results)"
+        )
+    out = write_summary(
+        results, Path(args.history or folder / "history"), Path(args.out or folder / "summary.html")
+    )
     print(out)
     return 0

@@ -4,42 +4,66 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chatconform.model.errors import UsageError
 
-MEASURE_EXITS = ("exit 0 when every measure is honoured/holds, rejected with a clear 4xx or documented as ignored; "
-                 "1 when one is ignored, broken or inconclusive (never a pass); 2 on bad input; --plan exits 0")
+MEASURE_EXITS = (
+    "exit 0 when every measure is honoured/holds, rejected with a clear 4xx or documented as ignored; "
+    "1 when one is ignored, broken or inconclusive (never a pass); 2 on bad input; --plan exits 0"
+)
 
 
 def register(sub) -> None:
     """Add `measure` and `compare` to the parser."""
     from chatconform.measures.catalog import measures
 
-    m = sub.add_parser("measure", help="behavioural measures of one server and model (ignored parameters, "
-                       "stream and dialect parity, usage honesty, identity)", epilog=MEASURE_EXITS)
+    m = sub.add_parser(
+        "measure",
+        help="behavioural measures of one server and model (ignored parameters, "
+        "stream and dialect parity, usage honesty, identity)",
+        epilog=MEASURE_EXITS,
+    )
     m.add_argument("--name", help="the subject's name in tables (default: the provider)")
     m.add_argument("--model", help="the model asked for")
-    m.add_argument("--url", action="append", default=[], metavar="DIALECT=URL",
-                   help="a dialect's generation endpoint, e.g. openai-chat=http://127.0.0.1:8080/v1/chat/completions")
-    m.add_argument("--provider", default="openai-compatible", help="whose data applies (prices, documented values)")
+    m.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="DIALECT=URL",
+        help="a dialect's generation endpoint, e.g. openai-chat=http://127.0.0.1:8080/v1/chat/completions",
+    )
+    m.add_argument(
+        "--provider", default="openai-compatible", help="whose data applies (prices, documented values)"
+    )
     m.add_argument("--key-env", help="the variable holding the API key (never the key itself)")
-    m.add_argument("--tokenizer", default="none", metavar="KIND[=URL]",
-                   help="the local prompt count: llama-server=ROOT_URL, openai, reference or none")
+    m.add_argument(
+        "--tokenizer",
+        default="none",
+        metavar="KIND[=URL]",
+        help="the local prompt count: llama-server=ROOT_URL, openai, reference or none",
+    )
     m.add_argument("--measure", action="append", default=[], choices=list(measures()), help="(repeatable)")
     m.add_argument("--trials", type=int, help="the repeat budget of every measure (CI fixes it)")
     m.add_argument("--budget-usd", type=float, help="stop sending once this is spent")
     m.add_argument("--plan", action="store_true", help="print the request and token ceiling, send nothing")
-    m.add_argument("--rescore", type=Path, metavar="EVIDENCE", help="recompute the verdicts from kept evidence")
+    m.add_argument(
+        "--rescore", type=Path, metavar="EVIDENCE", help="recompute the verdicts from kept evidence"
+    )
     m.add_argument("--cassettes", nargs="+", type=Path, help="usage honesty and identity of recorded traffic")
     m.add_argument("--out", type=Path, help="the results file (default reports/measures/NAME.json)")
     m.add_argument("--evidence", type=Path, help="the evidence cassette (default beside --out, .yaml)")
     m.set_defaults(func=_measure)
-    c = sub.add_parser("compare", help="one model across subjects: a table per model, HTML and Markdown, "
-                       "with the trend of each measure over the kept comparisons")
+    c = sub.add_parser(
+        "compare",
+        help="one model across subjects: a table per model, HTML and Markdown, "
+        "with the trend of each measure over the kept comparisons",
+    )
     c.add_argument("results", nargs="+", type=Path, help="results files of `chatconform measure`")
-    c.add_argument("--history", type=Path, help="where comparisons are kept (default reports/measures-history)")
+    c.add_argument(
+        "--history", type=Path, help="where comparisons are kept (default reports/measures-history)"
+    )
     c.add_argument("--html", type=Path, help="default reports/compare.html")
     c.add_argument("--markdown", type=Path, help="default reports/compare.md")
     c.set_defaults(func=_compare)
@@ -86,19 +110,25 @@ def _subject(args):
     kind, _, where = args.tokenizer.partition("=")
     if kind not in TOKENIZERS:
         raise UsageError(f"--tokenizer {kind!r}: one of {', '.join(TOKENIZERS)}")
-    return Subject(args.name or args.provider, args.model, urls, args.provider, args.key_env, kind, where or None)
+    return Subject(
+        args.name or args.provider, args.model, urls, args.provider, args.key_env, kind, where or None
+    )
 
 
 def _print_plan(lines) -> None:
     for line in lines:
         usd = "" if line.usd is None else f"  ~${line.usd:.4f}"
-        print(f"{line.measure:18} {line.dialect:34} <= {line.requests:4} requests  <= {line.output:5} output "
-              f"tokens  ~{line.prompt:5} prompt tokens{usd}")
+        print(
+            f"{line.measure:18} {line.dialect:34} <= {line.requests:4} requests  <= {line.output:5} output "
+            f"tokens  ~{line.prompt:5} prompt tokens{usd}"
+        )
     usd = [x.usd for x in lines]
     total = "" if None in usd else f", ~${sum(usd):.4f}"
-    print(f"at most {sum(x.requests for x in lines)} requests and {sum(x.output for x in lines)} output tokens, "
-          f"~{sum(x.prompt for x in lines)} prompt tokens as sent (a server's chat template adds its own){total}; "
-          "retries aside, and a measure stops as soon as its interval decides")
+    print(
+        f"at most {sum(x.requests for x in lines)} requests and {sum(x.output for x in lines)} output tokens, "
+        f"~{sum(x.prompt for x in lines)} prompt tokens as sent (a server's chat template adds its own){total}; "
+        "retries aside, and a measure stops as soon as its interval decides"
+    )
 
 
 def _live(args, subject, specs) -> int:
@@ -111,12 +141,16 @@ def _live(args, subject, specs) -> int:
 
     _print_plan(plan(subject, specs))
     out = _out(args, subject.name)
-    out.with_suffix(".ledger.json").unlink(missing_ok=True)  # this run's budget, not what an earlier run spent
+    out.with_suffix(".ledger.json").unlink(
+        missing_ok=True
+    )  # this run's budget, not what an earlier run spent
     ledger = Ledger(out.with_suffix(".ledger.json"), budget_limit(args.budget_usd))
     sender = Sender(subject, ledger)
     key = os.environ.get(subject.key_env) if subject.key_env else None
     try:
-        results, evidence = run(subject, specs, sender, counter_for(subject.tokenizer, subject.tokenizer_url, key))
+        results, evidence = run(
+            subject, specs, sender, counter_for(subject.tokenizer, subject.tokenizer_url, key)
+        )
     finally:
         sender.close()
     evidence_path = evidence.write(args.evidence or out.with_suffix(".yaml"))
@@ -136,8 +170,13 @@ def _write(args, subject: dict, results, spent) -> int:
     from chatconform.model.paths import write_atomic
 
     out = _out(args, str(subject.get("name") or "subject"))
-    data = {"format": 1, "subject": subject, "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "spent": spent, "results": [r.to_dict() for r in results]}
+    data = {
+        "format": 1,
+        "subject": subject,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "spent": spent,
+        "results": [r.to_dict() for r in results],
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, json.dumps(data, indent=1).encode("utf-8"))
     for result in results:
@@ -148,8 +187,8 @@ def _write(args, subject: dict, results, spent) -> int:
 
 
 def _compare(args) -> int:
-    from chatconform.reporting.compare import keep, load_runs, markdown, page, tables, trends
     from chatconform.model.paths import reports_dir, write_atomic
+    from chatconform.reporting.compare import keep, load_runs, markdown, page, tables, trends
 
     runs = load_runs(args.results)
     history = args.history or reports_dir() / "measures-history"

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 
 from chatconform.judging import judge as judging
 from chatconform.judging.claims import release
+from chatconform.model.errors import ChatconformError
+from chatconform.model.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, UNLOADABLE, VIOLATIONS
+from chatconform.model.finding import GAP_KIND
+from chatconform.model.verdict import EVERYWHERE, FAIL, GAP
+from chatconform.providers.profiles import acknowledgement_for, deviation_for
 from chatconform.recording.cassettes import find_each, load_cassette
 from chatconform.recording.scrub import known_secrets, scrub_tree
-from chatconform.model.errors import ChatconformError
-from chatconform.model.finding import GAP_KIND
-from chatconform.providers.profiles import acknowledgement_for, deviation_for
-from chatconform.model.verdict import EVERYWHERE, FAIL, GAP
-
-from chatconform.model.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, UNLOADABLE, VIOLATIONS
 
 
 @dataclass
@@ -48,7 +47,9 @@ class _Run:
     as_json: bool
     debug: bool
     secrets: list  # the run's key values (and their encoded forms): scrubbed from every line printed
-    scrubbed: dict = field(default_factory=dict)  # text -> its scrubbed form, for these secrets (scrub_tree memo)
+    scrubbed: dict = field(
+        default_factory=dict
+    )  # text -> its scrubbed form, for these secrets (scrub_tree memo)
     said_unjudged: bool = False
 
 
@@ -97,8 +98,15 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
         j = judging.judge(ex, this.store)
         verdict = j.verdict
         if this.as_json:
-            out = {"cassette": str(path), "index": index, "provider": ex.provider, "model": ex.model,
-                   "origin": ex.origin, "verdict": verdict, "findings": [_brief(f, ex) for f in j.findings]}
+            out = {
+                "cassette": str(path),
+                "index": index,
+                "provider": ex.provider,
+                "model": ex.model,
+                "origin": ex.origin,
+                "verdict": verdict,
+                "findings": [_brief(f, ex) for f in j.findings],
+            }
         else:
             out = _render(j, this.store, ex, path)
     except ChatconformError as err:
@@ -115,16 +123,19 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
     tally.unjudged += any(row.verdict == GAP and row.acknowledged is None for row in j.rows.values())
     tally.bad += any(f.check == UNLOADABLE for f in j.findings)  # the pinned spec it needs cannot be read
     _emit(out, this.secrets, this.scrubbed)
-    if this.tally.unjudged == 1 and not this.said_unjudged and not this.as_json:  # --json: its `verdict`s say it
+    if (
+        this.tally.unjudged == 1 and not this.said_unjudged and not this.as_json
+    ):  # --json: its `verdict`s say it
         this.said_unjudged = True  # once: the exit code (6) explained, and how to accept such a case
-        _bad_line(f"{path}: interaction {index}: not judged and not acknowledged (exit {UNJUDGED} unless "
-                  f"every such case is acknowledged in chatconform.toml): {_gap_reason(j)}")
+        _bad_line(
+            f"{path}: interaction {index}: not judged and not acknowledged (exit {UNJUDGED} unless "
+            f"every such case is acknowledged in chatconform.toml): {_gap_reason(j)}"
+        )
 
 
 def _render(j, store, ex, path) -> str:
-    from chatconform.reporting.render import render_judgement
-
     from chatconform.judging.route import judging_spec
+    from chatconform.reporting.render import render_judgement
 
     spec = judging_spec(ex, store)
     return render_judgement(j, spec.display if spec else None, f"chatconform verify {path}")
@@ -133,13 +144,19 @@ def _render(j, store, ex, path) -> str:
 def _brief(finding, ex) -> dict:
     """A finding for --json, with the known-deviation (or, for a gap, acknowledgement) reason the data declares."""
     out = finding.brief()
-    deviation = deviation_for(ex.provider, finding.check, ex.model, ex.origin, ex.request.path) \
-        if finding.severity == "violation" else None
+    deviation = (
+        deviation_for(ex.provider, finding.check, ex.model, ex.origin, ex.request.path)
+        if finding.severity == "violation"
+        else None
+    )
     if deviation:  # one declared for every model and origin says so (it passes its check everywhere)
         said = f"{EVERYWHERE}: " if deviation.everywhere else ""
         out["known_deviation"] = said + deviation.reason
-    accepted = acknowledgement_for(ex.provider, finding.check, ex.model, ex.origin) \
-        if finding.kind == GAP_KIND else None
+    accepted = (
+        acknowledgement_for(ex.provider, finding.check, ex.model, ex.origin)
+        if finding.kind == GAP_KIND
+        else None
+    )
     if accepted:
         out["acknowledged"] = accepted.reason
     return out

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module, resources
 from types import MappingProxyType
-from typing import Mapping
 
-from chatconform.dialects._base import (STOPS, Answer, Dialect, Output, ToolCall, ToolChoice, ToolDelta,
-                                        Usage)
+from chatconform.dialects._base import STOPS, Answer, Dialect, Output, ToolCall, ToolChoice, ToolDelta, Usage
 from chatconform.model.errors import UsageError
 
 MODULES = ("openai_chat", "anthropic_messages", "openai_responses")
@@ -64,9 +63,27 @@ def recognise(request) -> Dialect | None:
 def contracts() -> Mapping[str, Contract]:
     """name -> Contract for every named contract (contracts.toml)."""
     data = tomllib.loads(resources.files(__name__).joinpath("contracts.toml").read_text("utf-8"))["contracts"]
-    return MappingProxyType({name: Contract(name, c["source"], c["title"], dict(c.get("streams", {})),
-                                            c.get("errors", "")) for name, c in data.items()})
+    return MappingProxyType(
+        {
+            name: Contract(name, c["source"], c["title"], dict(c.get("streams", {})), c.get("errors", ""))
+            for name, c in data.items()
+        }
+    )
 
 
-__all__ = ["STOPS", "Answer", "Contract", "Dialect", "MODULES", "Output", "ToolCall", "ToolChoice", "ToolDelta",
-           "Usage", "contracts", "dialect_named", "load_dialects", "recognise"]
+__all__ = [
+    "STOPS",
+    "Answer",
+    "Contract",
+    "Dialect",
+    "MODULES",
+    "Output",
+    "ToolCall",
+    "ToolChoice",
+    "ToolDelta",
+    "Usage",
+    "contracts",
+    "dialect_named",
+    "load_dialects",
+    "recognise",
+]

@@ -110,10 +110,19 @@ class Facts:
 def read_facts(package: str) -> Facts:
     """The dialect.toml beside a dialect package's code."""
     data = tomllib.loads(resources.files(package).joinpath("dialect.toml").read_text("utf-8"))
-    return Facts(name=data["name"], title=data["title"], paths=tuple(data["paths"]), contract=data["contract"],
-                 auth=data["auth"], limit_fields=tuple(data["limit_fields"]), stop_fields=tuple(data["stop_fields"]),
-                 stop_reasons=dict(data.get("stop_reasons", {})), headers=dict(data.get("headers", {})),
-                 stream_field=data.get("stream_field", "stream"), data=data)
+    return Facts(
+        name=data["name"],
+        title=data["title"],
+        paths=tuple(data["paths"]),
+        contract=data["contract"],
+        auth=data["auth"],
+        limit_fields=tuple(data["limit_fields"]),
+        stop_fields=tuple(data["stop_fields"]),
+        stop_reasons=dict(data.get("stop_reasons", {})),
+        headers=dict(data.get("headers", {})),
+        stream_field=data.get("stream_field", "stream"),
+        data=data,
+    )
 
 
 class Dialect:
@@ -148,8 +157,11 @@ class Dialect:
 
     def limit_sent(self, body: dict) -> tuple[str, int] | None:
         """(field, value) of the smallest output-token limit the request set."""
-        sent = [(f, body[f]) for f in self.facts.limit_fields
-                if isinstance(body.get(f), int) and not isinstance(body.get(f), bool)]
+        sent = [
+            (f, body[f])
+            for f in self.facts.limit_fields
+            if isinstance(body.get(f), int) and not isinstance(body.get(f), bool)
+        ]
         return min(sent, key=lambda p: p[1]) if sent else None
 
     def stops_sent(self, body: dict) -> list[str]:

@@ -30,5 +30,7 @@ class StreamWalk:
                 self.fail(at, f"a second {self.opening}", received=str(kind))
             self.started = True
         elif not self.started:
-            self.fail(at, f"{kind} before {self.opening}", received=str(kind), expected=f"{self.opening} first")
+            self.fail(
+                at, f"{kind} before {self.opening}", received=str(kind), expected=f"{self.opening} first"
+            )
             self.started = True  # reported once; the rest is judged as if it had started

@@ -3,7 +3,7 @@ object naming one function, and `parallel_tool_calls: false` turns parallel call
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from chatconform.dialects._base import ToolChoice
 

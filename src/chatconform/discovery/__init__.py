@@ -8,14 +8,27 @@ from pathlib import Path
 
 def register(sub) -> None:
     """Add `chatconform catalog sync|examples` to the command line."""
-    catalog = sub.add_parser("catalog", help="discover a provider's models and specs; its docs examples as "
-                             "cassettes").add_subparsers(metavar="ACTION")
-    sync = catalog.add_parser("sync", help="write specs/catalog/PROVIDER.toml from the provider's table of contents")
+    catalog = sub.add_parser(
+        "catalog", help="discover a provider's models and specs; its docs examples as cassettes"
+    ).add_subparsers(metavar="ACTION")
+    sync = catalog.add_parser(
+        "sync", help="write specs/catalog/PROVIDER.toml from the provider's table of contents"
+    )
     sync.add_argument("provider")
-    sync.add_argument("--mirror", type=Path, default=_env_path("CHATCONFORM_MIRROR"),
-                      help="a local folder laid out like shared/upstream (env CHATCONFORM_MIRROR)")
-    sync.add_argument("--model", action="extend", nargs="+", default=[], metavar="ID",
-                      help="add just the pages naming these model ids (the rest of the file is kept)")
+    sync.add_argument(
+        "--mirror",
+        type=Path,
+        default=_env_path("CHATCONFORM_MIRROR"),
+        help="a local folder laid out like shared/upstream (env CHATCONFORM_MIRROR)",
+    )
+    sync.add_argument(
+        "--model",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="add just the pages naming these model ids (the rest of the file is kept)",
+    )
     sync.set_defaults(func=_cmd_sync)
     examples = catalog.add_parser("examples", help="every chat example on every pinned page as a cassette")
     examples.add_argument("provider")
@@ -44,4 +57,6 @@ def _cmd_examples(args) -> int:
 
     folder = specs_dir()
     out = args.out or project_root() / "cassettes" / f"{safe_name(args.provider)}-catalog"
-    return run_examples(args.provider, folder, out, folder / "catalog" / f"{safe_name(args.provider)}.examples.json")
+    return run_examples(
+        args.provider, folder, out, folder / "catalog" / f"{safe_name(args.provider)}.examples.json"
+    )

@@ -34,7 +34,11 @@ class Built:
 
     def tab_models(self) -> dict[str, object]:
         """The model each readable tab sends."""
-        return {t: c.body.get("model") for t, c in self.calls.items() if not c.problem and isinstance(c.body, dict)}
+        return {
+            t: c.body.get("model")
+            for t, c in self.calls.items()
+            if not c.problem and isinstance(c.body, dict)
+        }
 
     def tab_differences(self) -> list[str]:
         """Top-level request fields the readable tabs do not agree on (present in one, or different)."""
@@ -52,9 +56,15 @@ def build(example: Example, endpoints, not_judged, responses=()) -> Built:
         return built
     built.primary = usable[0]
     path = urlsplit(built.call.url).path.rstrip("/")
-    built.kind = ("chat" if any(path.endswith(e) for e in endpoints) else
-                  "responses" if any(path.endswith(r) for r in responses) else
-                  "not-judged" if any(path.endswith(p) for p in not_judged) else "other")
+    built.kind = (
+        "chat"
+        if any(path.endswith(e) for e in endpoints)
+        else "responses"
+        if any(path.endswith(r) for r in responses)
+        else "not-judged"
+        if any(path.endswith(p) for p in not_judged)
+        else "other"
+    )
     for title, call in calls.items():
         built.notes += [f"{title} tab: {n}" for n in call.notes]
         if call.problem:
@@ -69,7 +79,9 @@ def _response(built: Built, printed: list[Printed]) -> None:
         built.notes.append("the page prints no response for this example")
         return
     if len(printed) > 1:
-        built.notes.append(f"the page prints {len(printed)} responses for this example; the first is recorded")
+        built.notes.append(
+            f"the page prints {len(printed)} responses for this example; the first is recorded"
+        )
     text = printed[0].text.strip()
     if not text:
         built.response = "empty"
@@ -86,16 +98,20 @@ def _printed_body(built: Built, text: str) -> None:
         value, how = printed_value(text)
     except NotLiteral:
         built.response = "text"
-        built.notes.append(f"the Response block is no readable body (neither JSON, json5 nor a Python dict; it "
-                           f"starts {text[:40]!r}): the page prints text, not an HTTP response")
+        built.notes.append(
+            f"the Response block is no readable body (neither JSON, json5 nor a Python dict; it "
+            f"starts {text[:40]!r}): the page prints text, not an HTTP response"
+        )
         return
     built.response = "printed"
     if how == "json":
         built.body = text  # byte for byte as printed
     else:
         built.body = as_json(value)
-        built.notes.append(f"the response is printed as {'a Python dict' if how == 'python' else 'json5'} "
-                           "and recorded as the JSON it stands for")
+        built.notes.append(
+            f"the response is printed as {'a Python dict' if how == 'python' else 'json5'} "
+            "and recorded as the JSON it stands for"
+        )
 
 
 def _events(text: str) -> str:

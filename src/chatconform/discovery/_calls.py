@@ -106,7 +106,7 @@ def _python_fragments(code: str, problem: str) -> Call:
         return call
     end = _balanced_end(code, start.end())
     try:
-        call.body = python_value(code[start.end():end])
+        call.body = python_value(code[start.end() : end])
     except NotLiteral as err:
         call.problem = f"{problem}; its json= argument cannot be read either ({err})"
     return call
@@ -115,8 +115,9 @@ def _python_fragments(code: str, problem: str) -> Call:
 def _balanced_end(code: str, start: int) -> int:
     """Where the bracketed Python expression starting at `start` ends (strings and comments skipped)."""
     depth, i = 0, start
-    pattern = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"|#[^\n]*|[\[\]{}()]",
-                         re.S)
+    pattern = re.compile(
+        r"'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"|#[^\n]*|[\[\]{}()]", re.S
+    )
     for match in pattern.finditer(code, start):
         token = match.group(0)
         if token in "([{":
@@ -146,7 +147,7 @@ def _javascript(code: str) -> Call:
     if not body:
         call.problem = "the fetch call sends no JSON.stringify(...) body"
         return call
-    named = re.match(r"([A-Za-z_$][\w$]*)\s*\)", code[body.end():])
+    named = re.match(r"([A-Za-z_$][\w$]*)\s*\)", code[body.end() :])
     if named:  # JSON.stringify(payload): the literal assigned to that name earlier
         assigned = re.search(rf"\b(?:const|let|var)\s+{re.escape(named.group(1))}\s*=\s*(?=[{{\[])", code)
         if not assigned:

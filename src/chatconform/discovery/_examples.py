@@ -11,7 +11,8 @@ _TOKEN = re.compile(
     r"^[ \t]*```(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^[ \t]*```[ \t]*$"
     r"|(?P<tabs>{%\s*tabs\s*%})|(?P<endtabs>{%\s*endtabs\s*%})|{%\s*tab\s+title=\"(?P<tab>[^\"]*)\"\s*%}"
     r"|<summary>(?P<summary>.*?)</summary>|(?P<close></details>)|^(?P<heading>#{1,6}[ \t][^\n]*)$",
-    re.S | re.M)
+    re.S | re.M,
+)
 _CALL_HINT = re.compile(r"https?://|\bcurl\b")
 
 
@@ -86,6 +87,8 @@ class _State:
         elif self.summary.lower().startswith("response"):
             if self.examples:
                 self.examples[-1].responses.append(Printed(self.summary, lang, code))
-        elif lang in ("python", "javascript", "js", "bash", "shell", "sh", "curl") and _CALL_HINT.search(code):
+        elif lang in ("python", "javascript", "js", "bash", "shell", "sh", "curl") and _CALL_HINT.search(
+            code
+        ):
             title = self.summary or {"js": "JavaScript"}.get(lang, lang.capitalize())
             self.examples.append(Example(len(self.examples) + 1, self.heading, [Tab(title, lang, code)]))

@@ -7,8 +7,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from chatconform.discovery._build import CREATED_BY, Built
-from chatconform.discovery._generate import (PageRun, SpecStatus, build_page, cassette_path, cassette_text,
-                                           interaction, pinned_pages, provenance, secrets_of)
+from chatconform.discovery._generate import (
+    PageRun,
+    SpecStatus,
+    build_page,
+    cassette_path,
+    cassette_text,
+    interaction,
+    pinned_pages,
+    provenance,
+    secrets_of,
+)
 from chatconform.discovery._provider import discovery
 from chatconform.discovery._remote import dumps
 from chatconform.model.errors import ChatconformError, UsageError
@@ -26,8 +35,10 @@ def run_examples(provider: str, folder: Path, out_dir: Path, listing: Path) -> i
     problems: list[dict] = []
     runs = pinned_pages(catalog, disc, problems)
     if not runs:
-        raise UsageError(f"no pinned page of {provider} below {disc.section_url}: run `chatconform catalog sync "
-                         f"{provider}` and `chatconform specs pull --update` first")
+        raise UsageError(
+            f"no pinned page of {provider} below {disc.section_url}: run `chatconform catalog sync "
+            f"{provider}` and `chatconform specs pull --update` first"
+        )
     for run in runs:
         build_page(run, disc)
     secrets = secrets_of(runs)
@@ -64,8 +75,10 @@ def _refuse_leaks(text: str, secrets, path: Path) -> None:
     """A credential a page shows never reaches a file (the scrubber missed it: a bug of ours, stop)."""
     leaks = find_leaks(text, secrets)
     if leaks:
-        raise RuntimeError(f"{path}: a credential shown on a page survived scrubbing ({len(leaks)} value(s)); "
-                           f"nothing was written for it")
+        raise RuntimeError(
+            f"{path}: a credential shown on a page survived scrubbing ({len(leaks)} value(s)); "
+            f"nothing was written for it"
+        )
 
 
 def _store(files: dict[Path, str], out_dir: Path) -> tuple[int, int]:
@@ -82,7 +95,9 @@ def _store(files: dict[Path, str], out_dir: Path) -> tuple[int, int]:
         changed += 1
     removed = 0
     for old in sorted(out_dir.rglob("*.yaml")) if out_dir.is_dir() else []:
-        if old not in files and f"created_by: {CREATED_BY}" in old.read_text(encoding="utf-8", errors="replace"):
+        if old not in files and f"created_by: {CREATED_BY}" in old.read_text(
+            encoding="utf-8", errors="replace"
+        ):
             old.unlink()
             removed += 1
     return changed, removed
@@ -91,9 +106,14 @@ def _store(files: dict[Path, str], out_dir: Path) -> tuple[int, int]:
 def _row(run: PageRun, item: Built, path: Path | None, out_dir: Path) -> dict:
     """One example in the listing: where it is, what it calls, what became of it."""
     call = item.calls.get(item.primary)
-    row = {"page": run.source.url, "example": item.example.index, "heading": item.example.heading,
-           "kind": item.kind, "response": item.response if item.kind != "unreadable" else "-",
-           "tabs": {t: (c.problem or c.url) for t, c in item.calls.items()}}
+    row = {
+        "page": run.source.url,
+        "example": item.example.index,
+        "heading": item.example.heading,
+        "kind": item.kind,
+        "response": item.response if item.kind != "unreadable" else "-",
+        "tabs": {t: (c.problem or c.url) for t, c in item.calls.items()},
+    }
     if call is not None:
         row["url"] = call.url
     if path is not None:
@@ -105,15 +125,25 @@ def _listing(provider: str, runs: list[PageRun], rows: list[dict], problems: lis
     """Counts, every example, and the pages that could not be read."""
     kinds = Counter(r["kind"] for r in rows)
     printed = Counter((r["kind"], r["response"]) for r in rows if r["kind"] in JUDGED)
-    counts = {"pages": len(runs), "examples": len(rows), "cassettes": kinds["chat"] + kinds["responses"],
-              "responses_cassettes": kinds["responses"],
-              "not_judged_yet": kinds["not-judged"], "other_endpoints": kinds["other"],
-              "unreadable": kinds["unreadable"], "pages_without_examples": sum(not r.built for r in runs),
-              **{f"{kind}_response_{k}": v for (kind, k), v in sorted(printed.items())}}
-    return {"provider": provider, "counts": counts, "pages_not_used": problems,
-            "not_judged_yet": [r for r in rows if r["kind"] in ("not-judged", "other")],
-            "unreadable": [r for r in rows if r["kind"] == "unreadable"],
-            "examples": [r for r in rows if r["kind"] in JUDGED]}
+    counts = {
+        "pages": len(runs),
+        "examples": len(rows),
+        "cassettes": kinds["chat"] + kinds["responses"],
+        "responses_cassettes": kinds["responses"],
+        "not_judged_yet": kinds["not-judged"],
+        "other_endpoints": kinds["other"],
+        "unreadable": kinds["unreadable"],
+        "pages_without_examples": sum(not r.built for r in runs),
+        **{f"{kind}_response_{k}": v for (kind, k), v in sorted(printed.items())},
+    }
+    return {
+        "provider": provider,
+        "counts": counts,
+        "pages_not_used": problems,
+        "not_judged_yet": [r for r in rows if r["kind"] in ("not-judged", "other")],
+        "unreadable": [r for r in rows if r["kind"] == "unreadable"],
+        "examples": [r for r in rows if r["kind"] in JUDGED],
+    }
 
 
 def _print(counts: dict, rows: list[dict], changed: int, removed: int, out_dir: Path, listing: Path) -> None:
@@ -121,5 +151,7 @@ def _print(counts: dict, rows: list[dict], changed: int, removed: int, out_dir: 
     print(f"{changed} cassette(s) written or changed, {removed} removed, in {out_dir}; listing: {listing}")
     for row in rows:
         if row["kind"] in ("not-judged", "other", "unreadable"):
-            print(f"  {row['kind']}: {row['page']} example {row['example']}"
-                  + (f" -> {row['url']}" if row.get("url") else ""))
+            print(
+                f"  {row['kind']}: {row['page']} example {row['example']}"
+                + (f" -> {row['url']}" if row.get("url") else "")
+            )

@@ -42,10 +42,14 @@ def pinned_pages(catalog: Catalog, disc: Discovery, problems: list[dict]) -> lis
         try:
             data = read_regular(catalog.path_of(source), "pulled page")
         except (FileNotFoundError, ChatconformError) as err:
-            problems.append({"page": source.url, "reason": f"not pulled ({err}); run `chatconform specs pull`"})
+            problems.append(
+                {"page": source.url, "reason": f"not pulled ({err}); run `chatconform specs pull`"}
+            )
             continue
         if pin is None or pin.on_disk != sha256_of(data):
-            problems.append({"page": source.url, "reason": "the pulled copy is not the one pinned in specs.lock"})
+            problems.append(
+                {"page": source.url, "reason": "the pulled copy is not the one pinned in specs.lock"}
+            )
             continue
         text = data.decode("utf-8", "replace")
         out.append(PageRun(source, pin.sha256, text, read_page(text).model_ids))
@@ -87,7 +91,9 @@ class SpecStatus:
             doc = parse_json(read_regular(self.catalog.path_of(spec), "pulled spec"), spec.id)
         except (FileNotFoundError, ChatconformError):
             return []
-        group = self.disc.responses if any(path.endswith(r) for r in self.disc.responses) else self.disc.endpoints
+        group = (
+            self.disc.responses if any(path.endswith(r) for r in self.disc.responses) else self.disc.endpoints
+        )
         for endpoint in group:
             try:
                 responses = doc["paths"][endpoint]["post"]["responses"]
@@ -101,29 +107,51 @@ def interaction(item: Built, status: int, secrets) -> dict:
     """One vcrpy interaction, scrubbed like every recorded one (response None: the page shows none)."""
     call = item.call
     headers = header_lists(call.headers) or {"Content-Type": ["application/json"]}
-    request = {"method": "POST", "uri": call.url, "headers": scrub_headers(headers, secrets),
-               "body": scrub_body(json.dumps(call.body, ensure_ascii=False), secrets)}
+    request = {
+        "method": "POST",
+        "uri": call.url,
+        "headers": scrub_headers(headers, secrets),
+        "body": scrub_body(json.dumps(call.body, ensure_ascii=False), secrets),
+    }
     if item.body is None:
         return {"request": request, "response": None}
     kind = "text/event-stream" if item.response == "stream" else "application/json"
-    return {"request": request, "response": {"status": status_line(status), "headers": {"Content-Type": [kind]},
-                                             "body": {"string": scrub_body(item.body, secrets)}}}
+    return {
+        "request": request,
+        "response": {
+            "status": status_line(status),
+            "headers": {"Content-Type": [kind]},
+            "body": {"string": scrub_body(item.body, secrets)},
+        },
+    }
 
 
 def provenance(run: PageRun, item: Built, disc: Discovery, assumed: str, secrets) -> dict:
     """Where the cassette comes from, in the seed cassettes' format plus which example of which pinned page."""
     model = item.call.body.get("model") if isinstance(item.call.body.get("model"), str) else None
     tab = next(t for t in item.example.tabs if (t.title or t.language) == item.primary)
-    out = {"origin": "docs", "provider": disc.provider, "model": model or (run.model_ids or ("",))[0],
-           "document": run.source.page or run.source.url,
-           "snapshot": f"specs/{run.source.relpath} (sha256 {run.sha256[:12]}, pinned in specs/specs.lock)",
-           "created_by": CREATED_BY,
-           "assumed": f"{assumed}; Content-Type from the body's form (pages show bodies only)",
-           "notes": "; ".join([f"request from the {item.primary} tab", *item.notes]),
-           "page": run.source.url, "source": run.source.id, "sha256": run.sha256,
-           "example": {"index": item.example.index, "heading": item.example.heading, "tab": item.primary,
-                       "language": tab.language},
-           "response": item.response, "page_model_ids": list(run.model_ids), "tab_models": item.tab_models()}
+    out = {
+        "origin": "docs",
+        "provider": disc.provider,
+        "model": model or (run.model_ids or ("",))[0],
+        "document": run.source.page or run.source.url,
+        "snapshot": f"specs/{run.source.relpath} (sha256 {run.sha256[:12]}, pinned in specs/specs.lock)",
+        "created_by": CREATED_BY,
+        "assumed": f"{assumed}; Content-Type from the body's form (pages show bodies only)",
+        "notes": "; ".join([f"request from the {item.primary} tab", *item.notes]),
+        "page": run.source.url,
+        "source": run.source.id,
+        "sha256": run.sha256,
+        "example": {
+            "index": item.example.index,
+            "heading": item.example.heading,
+            "tab": item.primary,
+            "language": tab.language,
+        },
+        "response": item.response,
+        "page_model_ids": list(run.model_ids),
+        "tab_models": item.tab_models(),
+    }
     differ = item.tab_differences()
     if differ:
         out["tab_differences"] = differ

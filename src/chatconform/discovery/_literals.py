@@ -31,8 +31,10 @@ def python_node(node, names: dict, depth: int = 0):
     if isinstance(node, ast.Dict):
         if any(k is None for k in node.keys):
             raise NotLiteral("a dict built with ** (not a literal)")
-        return {python_node(k, names, depth + 1): python_node(v, names, depth + 1)
-                for k, v in zip(node.keys, node.values)}
+        return {
+            python_node(k, names, depth + 1): python_node(v, names, depth + 1)
+            for k, v in zip(node.keys, node.values)
+        }
     if isinstance(node, (ast.List, ast.Tuple)):
         return [python_node(item, names, depth + 1) for item in node.elts]
     try:
@@ -42,9 +44,12 @@ def python_node(node, names: dict, depth: int = 0):
 
 
 # One JavaScript token: a comment, a string in any quote, a number, a word, or one punctuation mark.
-_JS_TOKEN = re.compile(r"""\s+|//[^\n]*|/\*.*?\*/|(?P<str>'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)"""
-                       r"""|(?P<num>-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<word>[A-Za-z_$][\w$]*)"""
-                       r"""|(?P<punct>[{}\[\]:,])""", re.S)
+_JS_TOKEN = re.compile(
+    r"""\s+|//[^\n]*|/\*.*?\*/|(?P<str>'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)"""
+    r"""|(?P<num>-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<word>[A-Za-z_$][\w$]*)"""
+    r"""|(?P<punct>[{}\[\]:,])""",
+    re.S,
+)
 _JS_WORDS = {"true": True, "false": False, "null": None}
 
 
@@ -66,7 +71,7 @@ class _JsTokens:
         while self.pos < len(self.text):
             match = _JS_TOKEN.match(self.text, self.pos)
             if not match:
-                raise NotLiteral(f"not a literal at {self.text[self.pos:self.pos + 30]!r}")
+                raise NotLiteral(f"not a literal at {self.text[self.pos : self.pos + 30]!r}")
             self.pos = match.end()
             if match.lastgroup:
                 return match.lastgroup, match.group(match.lastgroup)
@@ -136,8 +141,11 @@ def _js_string(token: str) -> str:
         raise NotLiteral("a template string with ${...}")
     if token[0] != '"':
         # JSON knows only double quotes: \' and \` become the bare quote, a bare " is escaped
-        body = re.sub(r'\\(.)|"', lambda m: ('\\"' if m.group(0) == '"' else
-                                               m.group(1) if m.group(1) in "'`" else m.group(0)), body)
+        body = re.sub(
+            r'\\(.)|"',
+            lambda m: '\\"' if m.group(0) == '"' else m.group(1) if m.group(1) in "'`" else m.group(0),
+            body,
+        )
     try:
         return json.loads(f'"{body}"', strict=False)
     except ValueError:

@@ -7,11 +7,16 @@ import re
 from dataclasses import dataclass
 
 # GitBook's embed of one operation of an OpenAPI document, then the link GitBook renders for it.
-_OPERATION = re.compile(r'{%\s*openapi-operation\s+spec="(?P<name>[^"]*)"\s+path="(?P<path>[^"]*)"\s+'
-                        r'method="(?P<method>\w+)"\s*%}(?P<body>.*?){%\s*endopenapi-operation\s*%}', re.S)
+_OPERATION = re.compile(
+    r'{%\s*openapi-operation\s+spec="(?P<name>[^"]*)"\s+path="(?P<path>[^"]*)"\s+'
+    r'method="(?P<method>\w+)"\s*%}(?P<body>.*?){%\s*endopenapi-operation\s*%}',
+    re.S,
+)
 _LINK = re.compile(r"\]\((?P<url>[^)\s]+)\)")
 _JSON_LINK = re.compile(r"\]\((?P<url>https?://[^)\s]+\.json)\)")
-_HINT = re.compile(r"valid for the following (?:list of our )?models?:(?P<body>.*?)(?=^#{1,3} |\Z)", re.S | re.M)
+_HINT = re.compile(
+    r"valid for the following (?:list of our )?models?:(?P<body>.*?)(?=^#{1,3} |\Z)", re.S | re.M
+)
 _CODE_ID = re.compile(r"`([^`\s]+)`|<code>([^<\s]+)</code>")
 _BULLET_ID = re.compile(r"^\s*[*-]\s+(?:&#x20;|\s)*([\w./:@+-]+)\s*$", re.M)
 _TITLE = re.compile(r"^#\s+(.+?)\s*$", re.M)
@@ -65,8 +70,14 @@ def spec_refs(text: str) -> tuple[SpecRef, ...]:
     for match in _OPERATION.finditer(text):
         link = _LINK.search(match.group("body"))
         url = link.group("url") if link else ""
-        refs.append(SpecRef(name=match.group("name"), path=match.group("path"), method=match.group("method").lower(),
-                            url=url if url.startswith(("http://", "https://")) else ""))
+        refs.append(
+            SpecRef(
+                name=match.group("name"),
+                path=match.group("path"),
+                method=match.group("method").lower(),
+                url=url if url.startswith(("http://", "https://")) else "",
+            )
+        )
     if not refs:
         refs = [SpecRef(name="", path="", method="", url=m.group("url")) for m in _JSON_LINK.finditer(text)]
     return tuple(refs)

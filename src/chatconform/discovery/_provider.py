@@ -22,7 +22,9 @@ class Discovery:
     listing: str
     listing_root: str
     endpoints: tuple[str, ...]
-    responses: tuple[str, ...]  # the Responses operation's paths: a page's spec for them is pinned for them only
+    responses: tuple[
+        str, ...
+    ]  # the Responses operation's paths: a page's spec for them is pinned for them only
     not_judged: tuple[str, ...]
     id_prefix: str
 
@@ -40,13 +42,24 @@ class Discovery:
         return self.site + link.removesuffix(".md")
 
 
-_FIELDS = {"toc": str, "section": str, "site": str, "listing": str, "listing_root": str, "endpoints": list,
-           "responses": list, "not_judged": list, "id_prefix": str}
+_FIELDS = {
+    "toc": str,
+    "section": str,
+    "site": str,
+    "listing": str,
+    "listing_root": str,
+    "endpoints": list,
+    "responses": list,
+    "not_judged": list,
+    "id_prefix": str,
+}
 
 
 def discovery(provider: str) -> Discovery:
     """The discovery data of a provider, or a usage error naming the providers that have some."""
-    data = tomllib.loads(files("chatconform.discovery").joinpath("discovery.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(
+        files("chatconform.discovery").joinpath("discovery.toml").read_text(encoding="utf-8")
+    )
     if provider not in data:
         raise unknown("provider", provider, sorted(data))
     entry = data[provider]
@@ -57,4 +70,6 @@ def discovery(provider: str) -> Discovery:
     if extra:
         raise UsageError(f"discovery.toml: [{provider}] has unknown key {extra[0]!r}")
     check_relative(entry["id_prefix"], f"discovery.toml: [{provider}] id_prefix")
-    return Discovery(provider=provider, **{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()})
+    return Discovery(
+        provider=provider, **{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+    )

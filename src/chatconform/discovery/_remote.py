@@ -60,9 +60,16 @@ def spec_listing(disc: Discovery, mirror: Path | None) -> list[str]:
         return sorted(disc.section_url + r for r in found)
     tree = parse_json(fetch(disc.listing, None), disc.listing)
     prefix = disc.listing_root + disc.section
-    paths = [t.get("path", "") for t in tree.get("tree", []) if isinstance(t, dict)] if isinstance(tree, dict) else []
-    return sorted(disc.section_url + p[len(prefix):] for p in paths
-                  if isinstance(p, str) and p.startswith(prefix) and p.endswith(".json"))
+    paths = (
+        [t.get("path", "") for t in tree.get("tree", []) if isinstance(t, dict)]
+        if isinstance(tree, dict)
+        else []
+    )
+    return sorted(
+        disc.section_url + p[len(prefix) :]
+        for p in paths
+        if isinstance(p, str) and p.startswith(prefix) and p.endswith(".json")
+    )
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ def _enum(post) -> tuple[str, ...]:
 
 def vendor_and_name(url: str, disc: Discovery) -> tuple[str, str]:
     """(vendor folder, file name without extension) of a URL below the section."""
-    rel = PurePosixPath(url[len(disc.section_url):])
+    rel = PurePosixPath(url[len(disc.section_url) :])
     return (rel.parts[0] if len(rel.parts) > 1 else ""), rel.stem
 
 

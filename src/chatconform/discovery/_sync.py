@@ -15,7 +15,14 @@ from chatconform.discovery._calls import read_call
 from chatconform.discovery._examples import examples_of
 from chatconform.discovery._page import PageFacts, read_page
 from chatconform.discovery._provider import Discovery
-from chatconform.discovery._remote import SpecFacts, canonical, in_section, read_text, spec_facts, spec_listing
+from chatconform.discovery._remote import (
+    SpecFacts,
+    canonical,
+    in_section,
+    read_text,
+    spec_facts,
+    spec_listing,
+)
 from chatconform.discovery._toc import TocEntry, pages_under
 from chatconform.model.errors import ChatconformError
 
@@ -104,7 +111,11 @@ def _classify(out: Mapping, page: Page, disc: Discovery, mirror) -> None:
         url = _listed_spelling(out, canonical(ref.url, disc), page)
         facts = out.specs.get(url) or spec_facts(url, disc, mirror) if in_section(url, disc) else None
         if facts is None or facts.problem or not facts.has_endpoint:
-            why = "off the docs repository" if facts is None else facts.problem or f"no POST {disc.endpoints[0]}"
+            why = (
+                "off the docs repository"
+                if facts is None
+                else facts.problem or f"no POST {disc.endpoints[0]}"
+            )
             out.note("spec_links_unusable", page=page.url, spec=ref.url, reason=why)
             continue
         out.specs[url] = facts
@@ -112,20 +123,30 @@ def _classify(out: Mapping, page: Page, disc: Discovery, mirror) -> None:
         _check_enum(out, page, facts)
         _adopt_sent(out, page, facts)
         return
-    page.how = "; ".join(f'names spec "{r.name}"' + (f" at {r.url}" if r.url else " (its link is broken)")
-                         for r in chat) or "names no spec"
+    page.how = (
+        "; ".join(
+            f'names spec "{r.name}"' + (f" at {r.url}" if r.url else " (its link is broken)") for r in chat
+        )
+        or "names no spec"
+    )
 
 
 def _responses_spec(out: Mapping, page: Page, refs, disc: Discovery, mirror) -> None:
     """The spec the page links for its Responses operation, where it defines that operation."""
     for ref in refs:
         if not ref.linked:
-            out.note("responses_spec_links_unusable", page=page.url, spec=ref.name, reason="its link is broken")
+            out.note(
+                "responses_spec_links_unusable", page=page.url, spec=ref.name, reason="its link is broken"
+            )
             continue
         url = _listed_spelling(out, canonical(ref.url, disc), page)
         facts = spec_facts(url, disc, mirror, disc.responses) if in_section(url, disc) else None
         if facts is None or facts.problem or not facts.has_endpoint:
-            why = "off the docs repository" if facts is None else facts.problem or f"no POST {disc.responses[0]}"
+            why = (
+                "off the docs repository"
+                if facts is None
+                else facts.problem or f"no POST {disc.responses[0]}"
+            )
             out.note("responses_spec_links_unusable", page=page.url, spec=ref.url, reason=why)
             continue
         page.responses_spec = url
@@ -136,8 +157,13 @@ def _responses_spec(out: Mapping, page: Page, refs, disc: Discovery, mirror) -> 
 def sent_ids(text: str) -> tuple[str, ...]:
     """The model ids the page's examples send, in page order."""
     calls = [read_call(t.language, t.code) for e in examples_of(text) for t in e.tabs]
-    return tuple(dict.fromkeys(c.body["model"] for c in calls
-                               if isinstance(c.body, dict) and isinstance(c.body.get("model"), str)))
+    return tuple(
+        dict.fromkeys(
+            c.body["model"]
+            for c in calls
+            if isinstance(c.body, dict) and isinstance(c.body.get("model"), str)
+        )
+    )
 
 
 def _adopt_sent(out: Mapping, page: Page, facts: SpecFacts) -> None:
@@ -184,8 +210,11 @@ def _resolve_unlinked(out: Mapping, disc: Discovery, mirror, listing: list[str])
             _adopt_sent(out, page, fits[0])
             out.note("mapped_by_model_enum", page=page.url, spec=fits[0].url, named=page.how)
             continue
-        reason = (f"{page.how}; {len(fits)} unlinked specs list its ids: {', '.join(c.url for c in fits)}"
-                  if fits else f"{page.how}; no unlinked spec lists {', '.join(sorted(ids)) or 'its ids'}")
+        reason = (
+            f"{page.how}; {len(fits)} unlinked specs list its ids: {', '.join(c.url for c in fits)}"
+            if fits
+            else f"{page.how}; no unlinked spec lists {', '.join(sorted(ids)) or 'its ids'}"
+        )
         out.note("pages_without_spec", page=page.url, reason=reason)
 
 
@@ -200,8 +229,13 @@ def _claimed_twice(out: Mapping) -> None:
             continue
         specs = {p.spec for p in pages}
         same = len(specs) == 1 and "" not in specs
-        out.note("ids_claimed_twice", id=model, pages=[p.url for p in pages], specs=sorted(specs),
-                 outcome="same spec: kept" if same else "different specs: the id is mapped to none")
+        out.note(
+            "ids_claimed_twice",
+            id=model,
+            pages=[p.url for p in pages],
+            specs=sorted(specs),
+            outcome="same spec: kept" if same else "different specs: the id is mapped to none",
+        )
         if not same:
             for page in pages:
                 page.models = tuple(m for m in page.models if m != model)

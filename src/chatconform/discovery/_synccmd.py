@@ -19,8 +19,15 @@ Do not edit by hand: re-run it (`--model ID` adds a few). What it could not map:
 Then `chatconform specs pull --update` pins every spec and page below in specs/specs.lock."""
 
 # Report sections printed line by line; the others (long lists) are counted and left to the JSON file.
-_SHOWN = ("pages_without_spec", "spec_links_unusable", "ids_claimed_twice", "ids_clash", "pages_not_fetched",
-          "listing_unavailable", "links_differing_by_case")
+_SHOWN = (
+    "pages_without_spec",
+    "spec_links_unusable",
+    "ids_claimed_twice",
+    "ids_clash",
+    "pages_not_fetched",
+    "listing_unavailable",
+    "links_differing_by_case",
+)
 
 
 def run_sync(provider: str, mirror: Path | None, models: list[str], folder: Path) -> int:
@@ -47,8 +54,10 @@ def _check_models(models: list[str], mapping: Mapping) -> None:
     for model in models:
         if model not in mapping.seen_ids:
             close = difflib.get_close_matches(model, sorted(mapping.seen_ids), n=3)
-            raise UsageError(f"no page of the catalog names model {model!r}"
-                             + (f"; did you mean {', '.join(close)}?" if close else ""))
+            raise UsageError(
+                f"no page of the catalog names model {model!r}"
+                + (f"; did you mean {', '.join(close)}?" if close else "")
+            )
 
 
 def _elsewhere(folder: Path, target: Path) -> list:
@@ -82,22 +91,31 @@ def _write_checked(target: Path, text: str, old: str, folder: Path) -> None:
 def _report(disc: Discovery, mapping: Mapping, new: list[dict]) -> dict:
     """The report file: counts, then every section of what could not be mapped (sorted: stable diffs)."""
     sections = {k: sorted(v, key=lambda item: sorted(item.items())) for k, v in mapping.report.items()}
-    return {"provider": disc.provider, "toc": disc.toc, "section": disc.section,
-            "counts": {"chat_pages": sum(p.chat for p in mapping.pages),
-                       "responses_only_pages": sum(not p.chat for p in mapping.pages),
-                       "specs_mapped": len({p.spec for p in mapping.pages if p.spec}),
-                       "responses_specs_mapped": len({p.responses_spec for p in mapping.pages if p.responses_spec}),
-                       "entries_written": len(new), **{k: len(v) for k, v in sections.items()}},
-            "sections": sections}
+    return {
+        "provider": disc.provider,
+        "toc": disc.toc,
+        "section": disc.section,
+        "counts": {
+            "chat_pages": sum(p.chat for p in mapping.pages),
+            "responses_only_pages": sum(not p.chat for p in mapping.pages),
+            "specs_mapped": len({p.spec for p in mapping.pages if p.spec}),
+            "responses_specs_mapped": len({p.responses_spec for p in mapping.pages if p.responses_spec}),
+            "entries_written": len(new),
+            **{k: len(v) for k, v in sections.items()},
+        },
+        "sections": sections,
+    }
 
 
 def _print(mapping: Mapping, new: list[dict], target: Path, report: Path | None) -> None:
     """A summary, with every line of the sections a reader must act on."""
     specs = sum(e["kind"] == "spec" for e in new)
     responses = sum(bool(e.get("paths")) for e in new)
-    print(f"{sum(p.chat for p in mapping.pages)} chat model pages, {sum(not p.chat for p in mapping.pages)} "
-          f"Responses-only pages, {specs} spec entries ({responses} for the Responses endpoint), "
-          f"{len(new) - specs} page entries -> {target}")
+    print(
+        f"{sum(p.chat for p in mapping.pages)} chat model pages, {sum(not p.chat for p in mapping.pages)} "
+        f"Responses-only pages, {specs} spec entries ({responses} for the Responses endpoint), "
+        f"{len(new) - specs} page entries -> {target}"
+    )
     for kind in _SHOWN:
         for item in mapping.report.get(kind, []):
             print(f"  {kind}: " + "; ".join(f"{k}={v}" for k, v in item.items()))

@@ -11,8 +11,12 @@ from chatconform.model.paths import check_relative, safe_name
 def source_id(disc: Discovery, url: str, docs: bool) -> str:
     """<prefix>[/docs]/<vendor, lower case>/<file name>: every segment a safe file name."""
     vendor, name = vendor_and_name(url, disc)
-    parts = [disc.id_prefix, *(["docs"] if docs else []), *([safe_name(vendor.lower())] if vendor else []),
-             safe_name(name)]
+    parts = [
+        disc.id_prefix,
+        *(["docs"] if docs else []),
+        *([safe_name(vendor.lower())] if vendor else []),
+        safe_name(name),
+    ]
     return check_relative("/".join(parts), "catalog id")
 
 
@@ -45,24 +49,44 @@ def _responses_entries(mapping: Mapping, disc: Discovery, known_urls: set) -> li
     specs: dict[str, dict] = {}
     for page in mapping.pages:
         if page.responses_spec and page.responses_spec not in known_urls:
-            entry = specs.setdefault(page.responses_spec, {
-                "id": source_id(disc, page.responses_spec, docs=False), "kind": "spec", "provider": disc.provider,
-                "models": [], "paths": list(disc.responses), "url": page.responses_spec,
-                "page": disc.public_page(page.entry.link)})
+            entry = specs.setdefault(
+                page.responses_spec,
+                {
+                    "id": source_id(disc, page.responses_spec, docs=False),
+                    "kind": "spec",
+                    "provider": disc.provider,
+                    "models": [],
+                    "paths": list(disc.responses),
+                    "url": page.responses_spec,
+                    "page": disc.public_page(page.entry.link),
+                },
+            )
             entry["models"] += [m for m in page.models if m not in entry["models"]]
     return list(specs.values())
 
 
 def _spec_entry(disc: Discovery, page: Page) -> dict:
-    return {"id": source_id(disc, page.spec, docs=False), "kind": "spec", "provider": disc.provider,
-            "models": [], "url": page.spec, "page": disc.public_page(page.entry.link)}
+    return {
+        "id": source_id(disc, page.spec, docs=False),
+        "kind": "spec",
+        "provider": disc.provider,
+        "models": [],
+        "url": page.spec,
+        "page": disc.public_page(page.entry.link),
+    }
 
 
 def _doc_entry(disc: Discovery, page: Page) -> dict:
     note = "" if page.spec or page.responses_spec else f"no spec: {page.how}"
-    return {"id": source_id(disc, page.url, docs=True), "kind": "doc", "provider": disc.provider,
-            "models": list(page.facts.model_ids), "url": page.url, "page": disc.public_page(page.entry.link),
-            **({"note": note} if note else {})}
+    return {
+        "id": source_id(disc, page.url, docs=True),
+        "kind": "doc",
+        "provider": disc.provider,
+        "models": list(page.facts.model_ids),
+        "url": page.url,
+        "page": disc.public_page(page.entry.link),
+        **({"note": note} if note else {}),
+    }
 
 
 def _unique(found: list[dict], mapping: Mapping) -> list[dict]:

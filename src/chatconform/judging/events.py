@@ -9,8 +9,8 @@ spec does not know is said to be one.
 from __future__ import annotations
 
 from chatconform.model.errors import ChatconformError
-from chatconform.specs import LoadedSpec
 from chatconform.model.pointer import PointerError, extend, from_ref, resolve
+from chatconform.specs import LoadedSpec
 
 _BRANCHES: dict[tuple[str, str], dict[str, str] | None] = {}
 
@@ -61,7 +61,11 @@ def _followed(doc: dict, pointer: str) -> tuple[object, str]:
     """The schema at a pointer with its `$ref`s followed (a few levels), and the pointer it ends at."""
     node = resolve(doc, pointer)
     for _ in range(8):
-        target = from_ref(node.get("$ref")) if isinstance(node, dict) and set(node) <= {"$ref", "description"} else None
+        target = (
+            from_ref(node.get("$ref"))
+            if isinstance(node, dict) and set(node) <= {"$ref", "description"}
+            else None
+        )
         if target is None:
             break
         node, pointer = resolve(doc, target), target

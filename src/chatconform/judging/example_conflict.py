@@ -16,11 +16,20 @@ def conflict_extra(ex, finding: Finding, store) -> dict:
     """The finding's `extra` for a docs example breaking it: subject, the two sides, consequence."""
     where = ex.provenance.get("document") or ex.provenance.get("page") or str(ex.label or "the example")
     shown = finding.received if finding.received is not None else finding.excerpt
-    example = {"source": str(where), "says": f"{finding.at}: {shown}" if shown is not None else finding.message}
-    rule = {"source": finding.source or finding.schema_at or finding.check,
-            "says": finding.says or _schema_words(ex, finding, store) or finding.message}
-    return {**finding.extra, "subject": f"{finding.check}: the documented example of {ex.model} breaks it",
-            "sides": [example, rule], "consequence": CONSEQUENCE}
+    example = {
+        "source": str(where),
+        "says": f"{finding.at}: {shown}" if shown is not None else finding.message,
+    }
+    rule = {
+        "source": finding.source or finding.schema_at or finding.check,
+        "says": finding.says or _schema_words(ex, finding, store) or finding.message,
+    }
+    return {
+        **finding.extra,
+        "subject": f"{finding.check}: the documented example of {ex.model} breaks it",
+        "sides": [example, rule],
+        "consequence": CONSEQUENCE,
+    }
 
 
 def _schema_words(ex, finding: Finding, store) -> str | None:
@@ -37,7 +46,9 @@ def _schema_words(ex, finding: Finding, store) -> str | None:
     except PointerError:
         return None
     words = excerpt(value, 300)
-    return f"{finding.keyword}: {words}" if finding.keyword and inner.endswith("/" + finding.keyword) else words
+    return (
+        f"{finding.keyword}: {words}" if finding.keyword and inner.endswith("/" + finding.keyword) else words
+    )
 
 
 __all__ = ["conflict_extra"]

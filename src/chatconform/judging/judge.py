@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from chatconform.model.errors import ChatconformError
 from chatconform.model.exchange import Exchange
 from chatconform.model.finding import GAP_KIND, Finding
-from chatconform.providers.profiles import acknowledgement_for, deviation_for
 from chatconform.model.verdict import CONFLICT, EVERYWHERE, FAIL, GAP, KNOWN, NOT_RUN, PASS, worst
+from chatconform.providers.profiles import acknowledgement_for, deviation_for
 
 DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
 
@@ -59,16 +59,19 @@ class Judgement:
 
 def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
     """Every applicable check of one exchange (or just `only`); a spec that cannot load is a gap, not a crash."""
-    from chatconform.judging.claims import applicable_claims, context
-    from chatconform.judging.claims import evaluate
+    from chatconform.judging.claims import applicable_claims, context, evaluate
 
     judgement = Judgement(exchange=ex)
     from chatconform.judging.route import route
 
     way = route(ex, store)
     if way.foreign:  # a recorded image download beside the API calls: nothing of an API to judge
-        judgement.rows[SCHEMA] = Row(SCHEMA, [Finding("exchange.not-an-api-call", "info", "skip",
-                                                      message=way.why)], verdict=NOT_RUN, reason=way.why)
+        judgement.rows[SCHEMA] = Row(
+            SCHEMA,
+            [Finding("exchange.not-an-api-call", "info", "skip", message=way.why)],
+            verdict=NOT_RUN,
+            reason=way.why,
+        )
         return judgement
     if only in (None, SCHEMA):
         judgement.rows[SCHEMA] = _row(ex, SCHEMA, lambda: _schema(ex, store))
@@ -134,7 +137,9 @@ def _row(ex: Exchange, check: str, run) -> Row:
     elif any(f.kind == GAP_KIND for f in findings):
         gaps = [f for f in findings if f.kind == GAP_KIND]
         row.verdict, row.reason = GAP, "; ".join(f.message for f in gaps)
-        row.acknowledged = acknowledgement_for(ex.provider, check, ex.model, ex.origin, [f.check for f in gaps])
+        row.acknowledged = acknowledgement_for(
+            ex.provider, check, ex.model, ex.origin, [f.check for f in gaps]
+        )
     else:
         row.stale = _stale(ex, check)
     return row

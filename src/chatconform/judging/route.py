@@ -58,18 +58,27 @@ def _route(ex: Exchange, store) -> Route:
     declared_spec = profile.contract_of(ex.request.path)[1] if profile else ""
     dialect = dialect_of(ex)
     if declared_spec:
-        return _named(store, dialect, declared_spec, f"{ex.provider}'s data names {declared_spec!r} for this endpoint")
+        return _named(
+            store, dialect, declared_spec, f"{ex.provider}'s data names {declared_spec!r} for this endpoint"
+        )
     method, path = ex.request.method, ex.request.path
     tried = []
     if profile and profile.spec:
-        found = _named(store, dialect, profile.spec, f"{ex.provider}'s data names {profile.spec!r} as its spec")
+        found = _named(
+            store, dialect, profile.spec, f"{ex.provider}'s data names {profile.spec!r} as its spec"
+        )
         if found.problem or _documents(store, found.source, method, path):
             return found
         tried.append(found)
     own = store.catalog.spec_for(ex.provider, ex.model, path)
     if own is not None:
-        mine = Route(dialect, own, f"the spec {ex.provider} publishes for this model" if ex.provider != GENERIC
-                     else "OpenAI's spec, the contract of an OpenAI-compatible host")
+        mine = Route(
+            dialect,
+            own,
+            f"the spec {ex.provider} publishes for this model"
+            if ex.provider != GENERIC
+            else "OpenAI's spec, the contract of an OpenAI-compatible host",
+        )
         if _documents(store, own, method, path):
             return mine
         tried.append(mine)
@@ -83,8 +92,12 @@ def _route(ex: Exchange, store) -> Route:
         if fallback is not None:
             return Route(dialect, fallback, _default_why(ex, dialect, contract, tried))
     if ex.provider == GENERIC and dialect is None:
-        return Route(None, None, "not an API call: no dialect serves this path, no provider claims this host "
-                     "and OpenAI's spec does not document it")
+        return Route(
+            None,
+            None,
+            "not an API call: no dialect serves this path, no provider claims this host "
+            "and OpenAI's spec does not document it",
+        )
     if tried:
         return tried[0]  # a spec that does not document the call: reported as such, never passed
     return Route(dialect, None, f"no spec for {ex.provider}")
@@ -105,8 +118,13 @@ def _named(store, dialect: Dialect | None, name: str, why: str) -> Route:
         known = [*contracts(), *(s.id for s in store.catalog.sources if s.kind == "spec")]
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else f"; named contracts: {', '.join(contracts())}"
-        return Route(dialect, None, why, problem=f"spec {name!r} is neither a named contract nor a [[source]] id "
-                     f"of specs/sources.toml{hint}")
+        return Route(
+            dialect,
+            None,
+            why,
+            problem=f"spec {name!r} is neither a named contract nor a [[source]] id "
+            f"of specs/sources.toml{hint}",
+        )
     return Route(dialect, source, why)
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import difflib
 
+from chatconform.dialects import contracts
 from chatconform.judging import specdefects
 from chatconform.judging.events import branches
 from chatconform.judging.route import Route, contract_named, route
 from chatconform.judging.validators import unchecked_findings, validate, validate_derived_chunk
-from chatconform.dialects import contracts
 from chatconform.model.exchange import NOT_JSON, Exchange
 from chatconform.model.finding import GAP_KIND, Finding, excerpt
-from chatconform.specs import LoadedSpec, Operation, SpecStore
 from chatconform.model.pointer import to_fragment
+from chatconform.specs import LoadedSpec, Operation, SpecStore
 
 MAX_STREAM_FINDINGS = 20
 SHOWN_MODELS = 8  # pinned models named in a gap: a catalog pins hundreds
@@ -24,13 +24,22 @@ def schema_findings(ex: Exchange, store: SpecStore) -> list[Finding]:
     if way.problem:
         return [_gap("spec-gap.no-spec", f"{way.why}, but {way.problem}")]
     if way.source is None:
-        return [_gap("spec-gap.no-spec", f"no spec in specs/sources.toml for {ex.provider} model "
-                     f"{ex.model!r} ({_pinned(store.catalog.models_of(ex.provider), ex.model)})")]
+        return [
+            _gap(
+                "spec-gap.no-spec",
+                f"no spec in specs/sources.toml for {ex.provider} model "
+                f"{ex.model!r} ({_pinned(store.catalog.models_of(ex.provider), ex.model)})",
+            )
+        ]
     spec = store.load(way.source)
     op = spec.find_operation(ex.request.method, ex.request.path)
     if op is None:
-        return [_gap("spec-gap.no-operation", f"{spec.display} documents no {ex.request.method} "
-                     f"operation matching {ex.request.path}")]
+        return [
+            _gap(
+                "spec-gap.no-operation",
+                f"{spec.display} documents no {ex.request.method} operation matching {ex.request.path}",
+            )
+        ]
     found = request_findings(ex, spec, op)
     if ex.response is None:
         found.append(_gap("gap.no-response", "no response recorded: the source shows the request only"))
@@ -56,10 +65,20 @@ def request_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Find
     # An invalid request that got a 4xx is a negative test answered as documented: info, not a warning.
     severity = "info" if ex.response is not None and 400 <= ex.response.status < 500 else "warning"
     if ex.request.json is None:
-        return [Finding("request.json", severity, kind, message="request body is not JSON",
-                        excerpt=excerpt(ex.request.body[:60].decode("utf-8", "replace")))]
-    return specdefects.fold(validate(spec, op.request_schema, ex.request.json, check="request.schema", kind=kind,
-                                     severity=severity)) + unchecked_findings(spec, op.request_schema)
+        return [
+            Finding(
+                "request.json",
+                severity,
+                kind,
+                message="request body is not JSON",
+                excerpt=excerpt(ex.request.body[:60].decode("utf-8", "replace")),
+            )
+        ]
+    return specdefects.fold(
+        validate(
+            spec, op.request_schema, ex.request.json, check="request.schema", kind=kind, severity=severity
+        )
+    ) + unchecked_findings(spec, op.request_schema)
 
 
 def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation, way: Route, store) -> list[Finding]:
@@ -75,14 +94,24 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation, way: Route,
         if refused is not None:
             return refused
         # the status in the id: a project can acknowledge exactly one undocumented status
-        return [_gap(f"spec-gap.status.{status}", f"{spec.display} does not document status {status} for {where} "
-                     f"(documented: {_documented(op)})")]
+        return [
+            _gap(
+                f"spec-gap.status.{status}",
+                f"{spec.display} does not document status {status} for {where} "
+                f"(documented: {_documented(op)})",
+            )
+        ]
     if not media:
         if not ex.response.body:
             return []
         only = "only " if len(op.responses) == 1 else ""
-        return [_gap("spec-gap.no-body-schema", f"{spec.display} documents {only}{key} for {where}, with no "
-                     f"body schema (documented: {_documented(op)}): the body cannot be validated")]
+        return [
+            _gap(
+                "spec-gap.no-body-schema",
+                f"{spec.display} documents {only}{key} for {where}, with no "
+                f"body schema (documented: {_documented(op)}): the body cannot be validated",
+            )
+        ]
     media_type = ex.response.media_type
     if media_type == "text/event-stream" and media_type not in media:
         events = stream_schema(ex, spec, way, store)
@@ -91,15 +120,31 @@ def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation, way: Route,
         if media.get("application/json"):
             return derived_stream_findings(ex, spec, media["application/json"], key, way)
     if media_type not in media:
-        return [Finding("response.content-type", "violation", "schema", message=(
-            f"content type {media_type or '(none)'} is not documented for {key} "
-            f"(documented: {', '.join(media)})"), excerpt=_body_excerpt(ex))]
+        return [
+            Finding(
+                "response.content-type",
+                "violation",
+                "schema",
+                message=(
+                    f"content type {media_type or '(none)'} is not documented for {key} "
+                    f"(documented: {', '.join(media)})"
+                ),
+                excerpt=_body_excerpt(ex),
+            )
+        ]
     pointer = media[media_type]
     if media_type == "text/event-stream":
         return chunk_findings(ex, spec, pointer, way)
     if not ex.body_is_json:
-        return [Finding("response.json", "violation", "schema", message="response body is not JSON",
-                        excerpt=_body_excerpt(ex))]
+        return [
+            Finding(
+                "response.json",
+                "violation",
+                "schema",
+                message="response body is not JSON",
+                excerpt=_body_excerpt(ex),
+            )
+        ]
     if pointer is None:
         return [_gap("spec-gap.no-body-schema", f"{spec.display} gives {key} {media_type} no schema")]
     found = specdefects.fold(validate(spec, pointer, ex.json, check="response.schema"))
@@ -114,16 +159,30 @@ def availability_findings(status: int) -> list[Finding]:
     if status in UNAVAILABLE:
         return [_gap("provider-unavailable", f"status {status}: the provider was unavailable; not judged")]
     if status >= 500:
-        return [Finding("response.server-error", "violation", "transport",
-                        message=f"status {status}: the provider failed to answer a request")]
+        return [
+            Finding(
+                "response.server-error",
+                "violation",
+                "transport",
+                message=f"status {status}: the provider failed to answer a request",
+            )
+        ]
     return []
 
 
-def derived_stream_findings(ex: Exchange, spec: LoadedSpec, pointer: str, key: str, way: Route) -> list[Finding]:
+def derived_stream_findings(
+    ex: Exchange, spec: LoadedSpec, pointer: str, key: str, way: Route
+) -> list[Finding]:
     """A stream where the spec documents only JSON: judged against a chunk schema derived from it."""
-    note = Finding("spec-gap.derived-chunk-schema", "info", "spec-lint", message=(
-        f"{spec.display} documents {key} only as application/json; the stream's chunks are judged "
-        "against a chunk schema derived from that completion schema (see chatconform/derived.py)"))
+    note = Finding(
+        "spec-gap.derived-chunk-schema",
+        "info",
+        "spec-lint",
+        message=(
+            f"{spec.display} documents {key} only as application/json; the stream's chunks are judged "
+            "against a chunk schema derived from that completion schema (see chatconform/derived.py)"
+        ),
+    )
     return [note] + chunk_findings(ex, spec, pointer, way, derived=True)
 
 
@@ -143,25 +202,42 @@ def stream_schema(ex: Exchange, spec: LoadedSpec, way: Route, store) -> list[Fin
     if source is None:
         return None
     other = store.load(source)
-    note = Finding("spec-gap.stream-from-contract", "info", "spec-lint", message=(
-        f"{spec.display} documents no event stream for {ex.request.path}; its events are judged against "
-        f"{fallback.title} ({other.display}), the {way.dialect.name} contract"))
+    note = Finding(
+        "spec-gap.stream-from-contract",
+        "info",
+        "spec-lint",
+        message=(
+            f"{spec.display} documents no event stream for {ex.request.path}; its events are judged against "
+            f"{fallback.title} ({other.display}), the {way.dialect.name} contract"
+        ),
+    )
     return [note] + chunk_findings(ex, other, fallback.streams[path].lstrip("#"), way)
 
 
-def chunk_findings(ex: Exchange, spec: LoadedSpec, pointer: str | None, way: Route | None,
-                   derived: bool = False) -> list[Finding]:
+def chunk_findings(
+    ex: Exchange, spec: LoadedSpec, pointer: str | None, way: Route | None, derived: bool = False
+) -> list[Finding]:
     """Every streamed data event parses as JSON and fits its schema (picked by its type in a union of them)."""
     found: list[Finding] = []
     dialect = way.dialect if way is not None else None
-    errors = {index for index, _ in dialect.in_band_errors(ex)} if dialect else set()  # judged once, by a claim
+    errors = (
+        {index for index, _ in dialect.in_band_errors(ex)} if dialect else set()
+    )  # judged once, by a claim
     typed = branches(spec, pointer) if pointer is not None and not derived else None
     for index, data, chunk in ex.payloads:
         if index in errors:
             continue
         if chunk is NOT_JSON:
-            found.append(Finding("stream.chunk-json", "violation", "schema", at=f"$events[{index}]",
-                                 message="event data is not JSON", excerpt=excerpt(data)))
+            found.append(
+                Finding(
+                    "stream.chunk-json",
+                    "violation",
+                    "schema",
+                    at=f"$events[{index}]",
+                    message="event data is not JSON",
+                    excerpt=excerpt(data),
+                )
+            )
             continue
         prefix = f"$events[{index}]"
         if derived:
@@ -180,10 +256,19 @@ def _typed_event(spec: LoadedSpec, pointer: str, typed: dict, event: dict, prefi
     target = typed.get(event.get("type"))
     if target is not None:
         return validate(spec, target, event, check="stream.chunk-schema", prefix=prefix)
-    return [Finding("stream.chunk-schema", "violation", "schema", at=f"{prefix}.type", keyword="oneOf",
-                    message=f"event type {event.get('type')!r} is not one the spec documents "
-                            f"({len(typed)} types: {', '.join(sorted(typed)[:8])}{'...' if len(typed) > 8 else ''})",
-                    excerpt=excerpt(event), schema_at=f"specs/{spec.relpath}{to_fragment(pointer)}")]
+    return [
+        Finding(
+            "stream.chunk-schema",
+            "violation",
+            "schema",
+            at=f"{prefix}.type",
+            keyword="oneOf",
+            message=f"event type {event.get('type')!r} is not one the spec documents "
+            f"({len(typed)} types: {', '.join(sorted(typed)[:8])}{'...' if len(typed) > 8 else ''})",
+            excerpt=excerpt(event),
+            schema_at=f"specs/{spec.relpath}{to_fragment(pointer)}",
+        )
+    ]
 
 
 def _refusal_findings(ex: Exchange, spec: LoadedSpec, where: str) -> list[Finding] | None:
@@ -193,16 +278,23 @@ def _refusal_findings(ex: Exchange, spec: LoadedSpec, where: str) -> list[Findin
     contract = next((c for c in contracts().values() if c.source == spec.source.id and c.errors), None)
     if contract is None or not 400 <= ex.response.status < 500 or not ex.body_is_json:
         return None
-    note = Finding("spec-gap.status", "info", "spec-lint", message=(
-        f"{spec.display} does not document status {ex.response.status} for {where}; the body is judged against "
-        f"the error schema the spec gives its errors ({contract.errors})"))
+    note = Finding(
+        "spec-gap.status",
+        "info",
+        "spec-lint",
+        message=(
+            f"{spec.display} does not document status {ex.response.status} for {where}; the body is judged against "
+            f"the error schema the spec gives its errors ({contract.errors})"
+        ),
+    )
     found = validate(spec, contract.errors.lstrip("#"), ex.json, check="response.schema")
     return [note, *specdefects.fold(found)]
 
 
 def _documented(op: Operation) -> str:
-    parts = [f"{key}{'' if any(media.values()) else ' with no body schema'}"
-             for key, media in op.responses.items()]
+    parts = [
+        f"{key}{'' if any(media.values()) else ' with no body schema'}" for key, media in op.responses.items()
+    ]
     return ", ".join(parts) or "nothing"
 
 

@@ -14,18 +14,31 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from chatconform.model.errors import ChatconformError
 from chatconform.model.finding import SEVERITIES, Finding
 
-SCHEMA_CHECKS = {"stream.chunk-schema": "stream.spec-defect", "response.schema": "response.spec-defect",
-                 "request.schema": "request.spec-defect"}
+SCHEMA_CHECKS = {
+    "stream.chunk-schema": "stream.spec-defect",
+    "response.schema": "response.spec-defect",
+    "request.schema": "request.spec-defect",
+}
 DATA = Path(str(resources.files("chatconform").joinpath("data", "spec_defects.toml")))
-_REQUIRED = ("name", "checks", "spec", "schema_at", "severity", "spec_says", "spec_pointer", "spec_quote",
-             "practice", "evidence")
+_REQUIRED = (
+    "name",
+    "checks",
+    "spec",
+    "schema_at",
+    "severity",
+    "spec_says",
+    "spec_pointer",
+    "spec_quote",
+    "practice",
+    "evidence",
+)
 
 
 @dataclass(frozen=True)
@@ -49,13 +62,16 @@ class Defect:
     def explains(self, finding: Finding) -> bool:
         """True when this defect accounts for a schema finding."""
         where = finding.schema_at or ""
-        return (finding.check in self.checks and (self.spec == "*" or where.startswith(self.spec + "#"))
-                and bool(self.schema_at.search(where))
-                and (self.instance is None or bool(self.instance.match(finding.excerpt or "")))
-                and (self.message is None or bool(self.message.search(finding.message or ""))))
+        return (
+            finding.check in self.checks
+            and (self.spec == "*" or where.startswith(self.spec + "#"))
+            and bool(self.schema_at.search(where))
+            and (self.instance is None or bool(self.instance.match(finding.excerpt or "")))
+            and (self.message is None or bool(self.message.search(finding.message or "")))
+        )
 
 
-@lru_cache(maxsize=None)
+@cache
 def defects(path: Path = DATA) -> tuple[Defect, ...]:
     """The catalog of spec defects, read once (a broken entry is an internal error naming it)."""
     entries = tomllib.loads(path.read_text(encoding="utf-8")).get("defect", [])
@@ -67,11 +83,20 @@ def _defect(entry: dict, where: str) -> Defect:
     if missing or entry["severity"] not in SEVERITIES or set(entry["checks"]) - set(SCHEMA_CHECKS):
         raise ChatconformError(f"{where}: missing {missing}, or a severity/check that does not exist")
     optional = {key: re.compile(entry[key]) if key in entry else None for key in ("instance", "message")}
-    return Defect(name=entry["name"], checks=tuple(entry["checks"]), spec=entry["spec"],
-                  schema_at=re.compile(entry["schema_at"]), severity=entry["severity"],
-                  spec_says=entry["spec_says"], spec_pointer=entry["spec_pointer"], spec_quote=entry["spec_quote"],
-                  practice=entry["practice"], evidence=entry["evidence"],
-                  evidence_quote=entry.get("evidence_quote"), **optional)
+    return Defect(
+        name=entry["name"],
+        checks=tuple(entry["checks"]),
+        spec=entry["spec"],
+        schema_at=re.compile(entry["schema_at"]),
+        severity=entry["severity"],
+        spec_says=entry["spec_says"],
+        spec_pointer=entry["spec_pointer"],
+        spec_quote=entry["spec_quote"],
+        practice=entry["practice"],
+        evidence=entry["evidence"],
+        evidence_quote=entry.get("evidence_quote"),
+        **optional,
+    )
 
 
 def fold(findings: list[Finding]) -> list[Finding]:
@@ -94,12 +119,21 @@ def _folded(defect: Defect, found: list[Finding]) -> Finding:
     else:
         count = f"{len({f.at for f in found})} place(s)"
     return Finding(
-        check=f"{SCHEMA_CHECKS[first.check]}.{defect.name}", severity=defect.severity, kind="spec-defect",
-        at=first.at, message=(f"spec defect {defect.name}: {count} fail the same way: the spec says "
-                              f"{defect.spec_says} ({first.schema_at}); {defect.practice}"),
-        keyword=first.keyword, schema_at=first.schema_at, excerpt=first.excerpt,
-        says=defect.spec_says, source=_in_judging_spec(defect, first.schema_at),
-        extra={"rule": defect.name, "practice": defect.practice, "evidence": defect.evidence})
+        check=f"{SCHEMA_CHECKS[first.check]}.{defect.name}",
+        severity=defect.severity,
+        kind="spec-defect",
+        at=first.at,
+        message=(
+            f"spec defect {defect.name}: {count} fail the same way: the spec says "
+            f"{defect.spec_says} ({first.schema_at}); {defect.practice}"
+        ),
+        keyword=first.keyword,
+        schema_at=first.schema_at,
+        excerpt=first.excerpt,
+        says=defect.spec_says,
+        source=_in_judging_spec(defect, first.schema_at),
+        extra={"rule": defect.name, "practice": defect.practice, "evidence": defect.evidence},
+    )
 
 
 def _in_judging_spec(defect: Defect, schema_at: str | None) -> str:
@@ -116,11 +150,19 @@ def listing(store) -> list[dict]:
     """The catalog for `chatconform claims`: both sides of each defect, and whether the pinned spec still says so."""
     out = []
     for d in defects():
-        out.append({"name": d.name, "severity": d.severity,
-                    "checks": [f"{SCHEMA_CHECKS[c]}.{d.name}" for c in d.checks],
-                    "spec": {"source": d.spec_pointer, "says": d.spec_says,
-                             "still_there": still_says(store, d.spec_pointer, d.spec_quote)},
-                    "practice": {"says": d.practice, "evidence": d.evidence}})
+        out.append(
+            {
+                "name": d.name,
+                "severity": d.severity,
+                "checks": [f"{SCHEMA_CHECKS[c]}.{d.name}" for c in d.checks],
+                "spec": {
+                    "source": d.spec_pointer,
+                    "says": d.spec_says,
+                    "still_there": still_says(store, d.spec_pointer, d.spec_quote),
+                },
+                "practice": {"says": d.practice, "evidence": d.evidence},
+            }
+        )
     return out
 
 
@@ -144,11 +186,19 @@ def still_says(store, pointer: str, quote: str) -> bool | None:
 
 def render_listing(entries: list[dict]) -> str:
     """The catalog as text: each defect with the spec's side and practice's side."""
-    lines = ["\nSpec defects (a published schema versus practice; folded into one finding each, never loosened):"]
+    lines = [
+        "\nSpec defects (a published schema versus practice; folded into one finding each, never loosened):"
+    ]
     for e in entries:
-        state = {True: "the pinned spec still says so", False: "NOT in the pinned spec any more",
-                 None: "spec not pulled"}[e["spec"]["still_there"]]
-        lines += [f"{e['name']}  [{e['severity']}; {', '.join(e['checks'])}]",
-                  f"    spec:     {e['spec']['source']}: {e['spec']['says']} ({state})",
-                  f"    practice: {e['practice']['says']}", f"    evidence: {e['practice']['evidence']}"]
+        state = {
+            True: "the pinned spec still says so",
+            False: "NOT in the pinned spec any more",
+            None: "spec not pulled",
+        }[e["spec"]["still_there"]]
+        lines += [
+            f"{e['name']}  [{e['severity']}; {', '.join(e['checks'])}]",
+            f"    spec:     {e['spec']['source']}: {e['spec']['says']} ({state})",
+            f"    practice: {e['practice']['says']}",
+            f"    evidence: {e['practice']['evidence']}",
+        ]
     return "\n".join(lines)

@@ -11,9 +11,8 @@ import jsonschema_rs
 
 from chatconform.model.errors import ChatconformError
 from chatconform.model.finding import GAP_KIND, Finding, excerpt, json_path, shorten
-from chatconform.specs import LoadedSpec
-from chatconform.specs import Budget, build, reach, unchecked_parts
 from chatconform.model.pointer import join, to_fragment
+from chatconform.specs import Budget, LoadedSpec, build, reach, unchecked_parts
 
 MAX_ERRORS = 20
 _CACHE: dict[tuple[str, str], object] = {}  # (spec sha256, pointer) -> a compiled validator, or its error
@@ -61,11 +60,19 @@ def _compile(spec: LoadedSpec, pointer: str, schema):
     """Compile offline (a ref to a URL is never fetched); a schema that cannot compile is a one-line error."""
     try:
         return jsonschema_rs.Draft202012Validator(schema(), validate_formats=False, offline=True)
-    except (jsonschema_rs.ValidationError, ValueError, ChatconformError, KeyError, TypeError, AttributeError) as err:
+    except (
+        jsonschema_rs.ValidationError,
+        ValueError,
+        ChatconformError,
+        KeyError,
+        TypeError,
+        AttributeError,
+    ) as err:
         # (KeyError... from building a derived chunk schema out of a document of an odd shape)
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return ChatconformError(f"specs/{spec.relpath}{to_fragment(pointer)}: the schema there cannot "
-                                f"be used ({first[:200]})")
+        return ChatconformError(
+            f"specs/{spec.relpath}{to_fragment(pointer)}: the schema there cannot be used ({first[:200]})"
+        )
 
 
 def unchecked_findings(spec: LoadedSpec, pointer: str) -> list[Finding]:
@@ -77,9 +84,16 @@ def unchecked_findings(spec: LoadedSpec, pointer: str) -> list[Finding]:
         _UNCHECKED[key] = [(p.pointer, p.message) for p in unchecked_parts(spec.problems, reached)]
     if not _UNCHECKED[key]:
         return []
-    return [Finding("spec-gap.unchecked", "warning", GAP_KIND, message=(
-        f"{spec.display}: {message} (reached from the schema at {to_fragment(pointer)})"),
-        schema_at=f"specs/{spec.relpath}{to_fragment(at)}") for at, message in _UNCHECKED[key]]
+    return [
+        Finding(
+            "spec-gap.unchecked",
+            "warning",
+            GAP_KIND,
+            message=(f"{spec.display}: {message} (reached from the schema at {to_fragment(pointer)})"),
+            schema_at=f"specs/{spec.relpath}{to_fragment(at)}",
+        )
+        for at, message in _UNCHECKED[key]
+    ]
 
 
 def derived_chunk_validator(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Validator:
@@ -95,8 +109,15 @@ def derived_chunk_validator(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Dra
 
 def validate_derived_chunk(spec: LoadedSpec, pointer: str, instance, *, prefix: str) -> list[Finding]:
     """Findings of a chunk against the derived chunk schema (locations point at the completion schema)."""
-    out = _findings(spec, derived_chunk_validator(spec, pointer), instance, "stream.chunk-schema", "schema",
-                    "violation", prefix)
+    out = _findings(
+        spec,
+        derived_chunk_validator(spec, pointer),
+        instance,
+        "stream.chunk-schema",
+        "schema",
+        "violation",
+        prefix,
+    )
     for finding in out:
         finding.schema_at = f"specs/{spec.relpath}{to_fragment(pointer)} (derived chunk schema)"
     return out
@@ -107,8 +128,16 @@ def is_valid(spec: LoadedSpec, pointer: str, instance) -> bool:
     return validator_for(spec, pointer).is_valid(instance)
 
 
-def validate(spec: LoadedSpec, pointer: str, instance, *, check: str, kind: str = "schema",
-             severity: str = "violation", prefix: str = "$") -> list[Finding]:
+def validate(
+    spec: LoadedSpec,
+    pointer: str,
+    instance,
+    *,
+    check: str,
+    kind: str = "schema",
+    severity: str = "violation",
+    prefix: str = "$",
+) -> list[Finding]:
     """Findings for every way `instance` breaks the schema at `pointer` (at most MAX_ERRORS)."""
     return _findings(spec, validator_for(spec, pointer), instance, check, kind, severity, prefix)
 
@@ -120,7 +149,9 @@ def _findings(spec, validator, instance, check, kind, severity, prefix, depth: i
     findings = []
     for error in validator.iter_errors(instance):
         typed = _by_type(spec, error, check, kind, severity, prefix, depth)
-        findings.extend(typed if typed is not None else [_finding(spec, error, check, kind, severity, prefix)])
+        findings.extend(
+            typed if typed is not None else [_finding(spec, error, check, kind, severity, prefix)]
+        )
         if len(findings) >= MAX_ERRORS:
             break
     return findings[:MAX_ERRORS]
@@ -129,7 +160,10 @@ def _findings(spec, validator, instance, check, kind, severity, prefix, depth: i
 def _by_type(spec, error, check, kind, severity, prefix, depth) -> list[Finding] | None:
     """A failed oneOf/anyOf whose branches are told apart by `type`, judged by the branch of the instance's
     type (its findings name the field that is wrong), or said to be of a type the spec does not list."""
-    from chatconform.judging.events import array_branch, branches  # events reads the spec, validators compile it
+    from chatconform.judging.events import (
+        array_branch,
+        branches,
+    )  # events reads the spec, validators compile it
 
     keyword = str(error.schema_path[-1]) if len(error.schema_path) else ""
     value = error.instance
@@ -139,17 +173,29 @@ def _by_type(spec, error, check, kind, severity, prefix, depth) -> list[Finding]
     at = prefix + json_path(error.instance_path)[1:]
     if isinstance(value, list):  # a string-or-array union given an array: judged by its array branch
         target = array_branch(spec, union)
-        return None if target is None else _findings(spec, validator_for(spec, target), value, check, kind,
-                                                     severity, at, depth + 1)
+        return (
+            None
+            if target is None
+            else _findings(spec, validator_for(spec, target), value, check, kind, severity, at, depth + 1)
+        )
     typed = branches(spec, union) if isinstance(value, dict) and isinstance(value.get("type"), str) else None
     if not typed:
         return None
     target = typed.get(value["type"])
     if target is None:
         shown = ", ".join(sorted(typed)[:8]) + ("..." if len(typed) > 8 else "")
-        return [Finding(check=check, severity=severity, kind=kind, at=f"{at}.type", keyword=keyword,
-                        message=f"type {value['type']!r} is not one the spec documents here ({shown})",
-                        excerpt=excerpt(value), schema_at=f"specs/{spec.relpath}{to_fragment(union)}")]
+        return [
+            Finding(
+                check=check,
+                severity=severity,
+                kind=kind,
+                at=f"{at}.type",
+                keyword=keyword,
+                message=f"type {value['type']!r} is not one the spec documents here ({shown})",
+                excerpt=excerpt(value),
+                schema_at=f"specs/{spec.relpath}{to_fragment(union)}",
+            )
+        ]
     return _findings(spec, validator_for(spec, target), value, check, kind, severity, at, depth + 1)
 
 
@@ -157,9 +203,16 @@ def _finding(spec: LoadedSpec, error, check: str, kind: str, severity: str, pref
     at = json_path(error.instance_path)
     location = to_fragment(join(*error.schema_path))
     keyword = str(error.schema_path[-1]) if len(error.schema_path) else None
-    return Finding(check=check, severity=severity, kind=kind, at=prefix + at[1:], message=message(error),
-                   keyword=keyword, excerpt=excerpt(error.instance),
-                   schema_at=f"specs/{spec.relpath}{location}")
+    return Finding(
+        check=check,
+        severity=severity,
+        kind=kind,
+        at=prefix + at[1:],
+        message=message(error),
+        keyword=keyword,
+        excerpt=excerpt(error.instance),
+        schema_at=f"specs/{spec.relpath}{location}",
+    )
 
 
 def message(error) -> str:

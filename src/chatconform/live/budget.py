@@ -46,12 +46,18 @@ class Estimate:
     tokens: int
 
 
-def estimate(body: dict, price: tuple[float, float] | None, default_limit: int = UNDOCUMENTED_LIMIT) -> Estimate:
+def estimate(
+    body: dict, price: tuple[float, float] | None, default_limit: int = UNDOCUMENTED_LIMIT
+) -> Estimate:
     """Worst case for a request: prompt chars/3 as tokens, plus the output limit in force, times n."""
     price = price or UNDOCUMENTED_PRICE
     prompt = len(json.dumps(body.get("messages", body))) // 3 + 1
-    limit = body.get("max_completion_tokens") or body.get("max_tokens") or body.get("max_output_tokens") \
+    limit = (
+        body.get("max_completion_tokens")
+        or body.get("max_tokens")
+        or body.get("max_output_tokens")
         or default_limit
+    )
     n = body.get("n") if isinstance(body.get("n"), int) and body.get("n") > 0 else 1
     output = int(limit) * n if isinstance(limit, (int, float)) else default_limit
     return Estimate(usd=prompt * price[0] + output * price[1], tokens=prompt + output)
@@ -63,7 +69,11 @@ def actual_cost(response_json, price: tuple[float, float] | None) -> tuple[float
     usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     prompt = usage.get("prompt_tokens") or usage.get("input_tokens") or 0
     output = usage.get("completion_tokens") or usage.get("output_tokens") or 0
-    spent = ((body.get("meta") or {}).get("usage") or {}).get("usd_spent") if isinstance(body.get("meta"), dict) else None
+    spent = (
+        ((body.get("meta") or {}).get("usage") or {}).get("usd_spent")
+        if isinstance(body.get("meta"), dict)
+        else None
+    )
     price = price or UNDOCUMENTED_PRICE
     usd = float(spent) if isinstance(spent, (int, float)) else prompt * price[0] + output * price[1]
     return usd, int(prompt) + int(output)
@@ -100,8 +110,10 @@ class Ledger:
         with self._locked() as state:
             if state["spent_usd"] + state["reserved_usd"] + est.usd > self.limit_usd:
                 state["refused"] += 1
-                refused = (f"budget ${self.limit_usd:.4f} would be exceeded (spent "
-                           f"${state['spent_usd']:.4f}, this request up to ${est.usd:.4f})")
+                refused = (
+                    f"budget ${self.limit_usd:.4f} would be exceeded (spent "
+                    f"${state['spent_usd']:.4f}, this request up to ${est.usd:.4f})"
+                )
             else:
                 state["reserved_usd"] += est.usd
         if refused:

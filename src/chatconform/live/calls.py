@@ -7,11 +7,11 @@ import os
 from dataclasses import dataclass
 
 from chatconform.dialects import load_dialects
-from chatconform.model.errors import UsageError
 from chatconform.live.budget import BudgetExhausted, Ledger, actual_cost, default_output_limit, estimate
 from chatconform.live.client import CallResult, RetryPolicy, call
-from chatconform.providers.profiles import BASE_SHAPE, build_request, get_profile, price_per_token
 from chatconform.live.scenarios import Scenario
+from chatconform.model.errors import UsageError
+from chatconform.providers.profiles import BASE_SHAPE, build_request, get_profile, price_per_token
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,26 @@ class Outcome:
     cost_usd: float = 0.0
 
 
-def run(target: Target, scenario: Scenario, ledger: Ledger | None, policy: RetryPolicy | None = None,
-        extra_headers: dict | None = None) -> Outcome:
+def run(
+    target: Target,
+    scenario: Scenario,
+    ledger: Ledger | None,
+    policy: RetryPolicy | None = None,
+    extra_headers: dict | None = None,
+) -> Outcome:
     """Send one scenario to a target, within the budget; never sends once the budget is spent."""
     profile = get_profile(target.provider)
     body = scenario.body(target.model)
     endpoint = profile.extra_endpoints.get(scenario.endpoint)  # None: the chat path (the auth is the data's)
-    url, headers, shaped = build_request(profile, target.model, body or {}, target.key, target.base_url,
-                                         target.shape if scenario.endpoint == "chat" else BASE_SHAPE, endpoint)
+    url, headers, shaped = build_request(
+        profile,
+        target.model,
+        body or {},
+        target.key,
+        target.base_url,
+        target.shape if scenario.endpoint == "chat" else BASE_SHAPE,
+        endpoint,
+    )
     headers.update(dict(target.headers), **(extra_headers or {}))
     price = price_per_token(profile, target.model)
     est = estimate(shaped if body else {}, price, default_output_limit(target.provider, target.model))
@@ -66,8 +78,17 @@ def run(target: Target, scenario: Scenario, ledger: Ledger | None, policy: Retry
             return Outcome(scenario, target, not_run=f"not run: {err}")
     method = "GET" if body is None else "POST"
     data = json.dumps(shaped).encode() if body is not None else b""
-    result = call(method, url, headers, data, policy=policy, origin=target.origin, provider=target.provider,
-                  model=target.model, label=f"{target.id}/{scenario.id}")
+    result = call(
+        method,
+        url,
+        headers,
+        data,
+        policy=policy,
+        origin=target.origin,
+        provider=target.provider,
+        model=target.model,
+        label=f"{target.id}/{scenario.id}",
+    )
     if result.exchange is not None:
         result.exchange.provenance.update(scenario.provenance)  # a tool scenario's id: its claim reads it
     usd, tokens = actual_cost(result.exchange.json if result.exchange else None, price)
@@ -84,9 +105,20 @@ def send_in_dialect(target: Target, path: str, body: dict, policy: RetryPolicy |
     """
     dialect = next((d for d in load_dialects().values() if d.serves(path)), None)
     if dialect is None:
-        raise UsageError(f"no dialect serves {path!r}; known: "
-                         + ", ".join(p for d in load_dialects().values() for p in d.facts.paths))
+        raise UsageError(
+            f"no dialect serves {path!r}; known: "
+            + ", ".join(p for d in load_dialects().values() for p in d.facts.paths)
+        )
     headers = {"content-type": "application/json", **dialect.auth_headers(target.key), **dict(target.headers)}
     url = (target.base_url or get_profile(target.provider).base_url).rstrip("/") + path
-    return call("POST", url, headers, json.dumps(body).encode(), policy=policy, origin=target.origin,
-                provider=target.provider, model=target.model, label=f"{target.id}{path}")
+    return call(
+        "POST",
+        url,
+        headers,
+        json.dumps(body).encode(),
+        policy=policy,
+        origin=target.origin,
+        provider=target.provider,
+        model=target.model,
+        label=f"{target.id}{path}",
+    )

@@ -45,7 +45,7 @@ class RetryPolicy:
                 return min(max(float(retry_after), 0.0), self.retry_after_cap)
             except ValueError:
                 pass  # an HTTP-date: fall back to backoff
-        return min(self.max_delay, self.base_delay * 2 ** attempt) * (0.5 + self.rng.random() / 2)
+        return min(self.max_delay, self.base_delay * 2**attempt) * (0.5 + self.rng.random() / 2)
 
 
 @dataclass
@@ -58,15 +58,25 @@ class CallResult:
     detail: str = ""
 
 
-def call(method: str, url: str, headers: dict, body: bytes, *, policy: RetryPolicy | None = None,
-         client: httpx.Client | None = None, **tags) -> CallResult:
+def call(
+    method: str,
+    url: str,
+    headers: dict,
+    body: bytes,
+    *,
+    policy: RetryPolicy | None = None,
+    client: httpx.Client | None = None,
+    **tags,
+) -> CallResult:
     """Send a request, retrying only what is retryable, and return the exchange with its tags."""
     policy = policy or RetryPolicy()
     deadline = Deadline(policy.deadline)
     own = client is None
     if own:
-        client = httpx.Client(timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
-                              transport=bounded_transport(deadline))
+        client = httpx.Client(
+            timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
+            transport=bounded_transport(deadline),
+        )
     try:
         return _attempts(client, policy, deadline, method, url, headers, body, tags)
     finally:
@@ -87,23 +97,35 @@ def _attempts(client, policy, deadline, method, url, headers, body, tags) -> Cal
             retry_after = None
         else:
             if response.status not in RETRY_STATUSES:
-                return CallResult(_exchange(method, url, headers, body, response, tags), "answered", attempt + 1)
+                return CallResult(
+                    _exchange(method, url, headers, body, response, tags), "answered", attempt + 1
+                )
             detail = f"HTTP {response.status}"
             retry_after = response.headers.get("retry-after")
             last = response
         if attempt + 1 < policy.attempts:
             policy.sleep(policy.delay(attempt, retry_after))
     exchange = _exchange(method, url, headers, body, last, tags) if detail.startswith("HTTP") else None
-    return CallResult(exchange, "provider-unavailable", policy.attempts,
-                      f"{url}: {policy.attempts} attempts, last: {detail}")
+    return CallResult(
+        exchange,
+        "provider-unavailable",
+        policy.attempts,
+        f"{url}: {policy.attempts} attempts, last: {detail}",
+    )
 
 
 # what an error's text says about a connection that could not be made (it cannot get better by waiting)
-_CONNECT_CAUSES = (("refused", "connection refused (nothing listens there)"),
-                   ("name or service not known", "DNS lookup failed"), ("name resolution", "DNS lookup failed"),
-                   ("nodename nor servname", "DNS lookup failed"), ("no address associated", "DNS lookup failed"),
-                   ("certificate", "TLS handshake failed"), ("ssl", "TLS handshake failed"),
-                   ("tls", "TLS handshake failed"), ("unreachable", "network unreachable"))
+_CONNECT_CAUSES = (
+    ("refused", "connection refused (nothing listens there)"),
+    ("name or service not known", "DNS lookup failed"),
+    ("name resolution", "DNS lookup failed"),
+    ("nodename nor servname", "DNS lookup failed"),
+    ("no address associated", "DNS lookup failed"),
+    ("certificate", "TLS handshake failed"),
+    ("ssl", "TLS handshake failed"),
+    ("tls", "TLS handshake failed"),
+    ("unreachable", "network unreachable"),
+)
 
 
 def _cause(err: Exception, deadline: Deadline) -> tuple[bool, str]:
@@ -121,8 +143,15 @@ def _cause(err: Exception, deadline: Deadline) -> tuple[bool, str]:
     return False, f"{type(err).__name__}: {text}"
 
 
-def _send(client: httpx.Client, method: str, url: str, headers: dict, body: bytes, policy: RetryPolicy,
-          deadline: Deadline) -> Response:
+def _send(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    headers: dict,
+    body: bytes,
+    policy: RetryPolicy,
+    deadline: Deadline,
+) -> Response:
     """One request; the body is read whole within the deadline and the size bound (a stream too: SSE is
     parsed from the bytes afterwards). Decompression goes a network read at a time, so a gzip bomb stops
     at the bound plus one read's worth, never in the memory of a whole inflated body."""
@@ -134,8 +163,10 @@ def _send(client: httpx.Client, method: str, url: str, headers: dict, body: byte
                 raise BodyTooLarge(f"the body passed {policy.max_body_bytes:,} bytes (decompressed); refused")
             parts.append(piece)
             if deadline.passed():
-                raise DeadlineExceeded(f"the answer was still arriving at the call's deadline of "
-                                       f"{deadline.seconds:g} s ({size:,} bytes so far)")
+                raise DeadlineExceeded(
+                    f"the answer was still arriving at the call's deadline of "
+                    f"{deadline.seconds:g} s ({size:,} bytes so far)"
+                )
         return Response(status=reply.status_code, headers=dict(reply.headers), body=b"".join(parts))
 
 

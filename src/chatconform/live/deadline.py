@@ -73,12 +73,16 @@ class _Backend(httpcore.NetworkBackend):
         self._backend, self._deadline = httpcore.SyncBackend(), deadline
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        stream = self._backend.connect_tcp(host, port, self._deadline.left(timeout), local_address, socket_options)
+        stream = self._backend.connect_tcp(
+            host, port, self._deadline.left(timeout), local_address, socket_options
+        )
         return _Stream(stream, self._deadline)
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
-        return _Stream(self._backend.connect_unix_socket(path, self._deadline.left(timeout), socket_options),
-                       self._deadline)
+        return _Stream(
+            self._backend.connect_unix_socket(path, self._deadline.left(timeout), socket_options),
+            self._deadline,
+        )
 
     def sleep(self, seconds: float) -> None:  # pragma: no cover
         self._backend.sleep(seconds)

@@ -13,13 +13,27 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from chatconform.live.strategies import MAX_TOKENS_CAP, MESSAGES, STOP, WORDS, chat_request, invalid_chat_request
+from chatconform.live.strategies import (
+    MAX_TOKENS_CAP,
+    MESSAGES,
+    STOP,
+    WORDS,
+    chat_request,
+    invalid_chat_request,
+)
 from chatconform.model.pointer import resolve
 
 TOP_K_CAP = 100  # top_k has no documented maximum; a small vocabulary slice is enough to sample from
 # Values for what a text.format alternative requires beyond its `type` (a format needing more is not drawn).
-FORMAT_FIELDS = {"name": "answer", "schema": {"type": "object", "properties": {"answer": {"type": "string"}},
-                                              "required": ["answer"], "additionalProperties": False}}
+FORMAT_FIELDS = {
+    "name": "answer",
+    "schema": {
+        "type": "object",
+        "properties": {"answer": {"type": "string"}},
+        "required": ["answer"],
+        "additionalProperties": False,
+    },
+}
 INPUT = st.one_of(WORDS, MESSAGES)
 
 
@@ -61,8 +75,10 @@ def _object(doc: dict, schema, depth: int) -> dict:
         props.update(_object(doc, part, depth + 1).get("properties") or {})
     out["properties"] = {**props, **(schema.get("properties") or {})}
     if schema.get("allOf"):
-        out["required"] = sorted({r for p in schema["allOf"] for r in _object(doc, p, depth + 1).get("required", [])}
-                                 | set(schema.get("required", [])))
+        out["required"] = sorted(
+            {r for p in schema["allOf"] for r in _object(doc, p, depth + 1).get("required", [])}
+            | set(schema.get("required", []))
+        )
     return out
 
 
@@ -100,8 +116,11 @@ def _breaking_sampling(spec, op) -> dict:
 def messages_request(spec, op, model: str) -> st.SearchStrategy:
     """Valid Anthropic Messages requests: model, messages and max_tokens, the documented rest in bounds."""
     low = bounds(spec, op, "max_tokens")[0]
-    required = {"model": st.just(model), "messages": MESSAGES,
-                "max_tokens": st.integers(max(int(low or 1), 1), MAX_TOKENS_CAP)}
+    required = {
+        "model": st.just(model),
+        "messages": MESSAGES,
+        "max_tokens": st.integers(max(int(low or 1), 1), MAX_TOKENS_CAP),
+    }
     optional = _sampling(spec, op)
     if prop(spec, op, "top_k") is not None:
         optional["top_k"] = st.integers(max(int(bounds(spec, op, "top_k")[0] or 0), 0), TOP_K_CAP)
@@ -114,19 +133,28 @@ def messages_request(spec, op, model: str) -> st.SearchStrategy:
 
 def _thinking(bodies, budget_low: int) -> st.SearchStrategy:
     """Bodies with thinking enabled: budget_tokens at least its minimum and less than max_tokens (its prose)."""
+
     @st.composite
     def draw_one(draw):
         body, budget = draw(bodies), draw(st.integers(budget_low, budget_low + MAX_TOKENS_CAP))
-        return {**body, "thinking": {"type": "enabled", "budget_tokens": budget},
-                "max_tokens": budget + draw(st.integers(1, MAX_TOKENS_CAP))}
+        return {
+            **body,
+            "thinking": {"type": "enabled", "budget_tokens": budget},
+            "max_tokens": budget + draw(st.integers(1, MAX_TOKENS_CAP)),
+        }
+
     return draw_one()
 
 
 def _messages_breakers(spec, op) -> dict:
     """'field:how' -> values breaking one documented rule of Anthropic's request (None: leave it out)."""
     low = bounds(spec, op, "max_tokens")[0]
-    out = {"messages:type": st.just("hello"), "max_tokens:missing": st.none(), "max_tokens:type": st.just("many"),
-           **_breaking_sampling(spec, op)}
+    out = {
+        "messages:type": st.just("hello"),
+        "max_tokens:missing": st.none(),
+        "max_tokens:type": st.just("many"),
+        **_breaking_sampling(spec, op),
+    }
     if low is not None:
         out["max_tokens:below"] = st.integers(int(low) - 5, int(low) - 1)
     top_k = bounds(spec, op, "top_k")[0]
@@ -136,8 +164,9 @@ def _messages_breakers(spec, op) -> dict:
         out["stop_sequences:type"] = st.just("END")  # one string where the spec documents a list
     budget = bounds(spec, op, "thinking.budget_tokens")[0]
     if budget is not None:
-        out["thinking:below"] = st.builds(lambda b: {"type": "enabled", "budget_tokens": b},
-                                          st.integers(0, int(budget) - 1))
+        out["thinking:below"] = st.builds(
+            lambda b: {"type": "enabled", "budget_tokens": b}, st.integers(0, int(budget) - 1)
+        )
     return out
 
 
@@ -180,6 +209,7 @@ def _responses_breakers(spec, op) -> dict:
 
 def _invalid(valid, breakers):
     """A valid body with exactly one breaker applied (the field set to its value, or removed for None)."""
+
     @st.composite
     def draw_one(draw, spec, op, model):
         body = draw(valid(spec, op, model))
@@ -195,6 +225,7 @@ def _invalid(valid, breakers):
         else:
             body[name] = value
         return body
+
     return draw_one
 
 
@@ -202,6 +233,8 @@ invalid_messages_request = _invalid(messages_request, _messages_breakers)
 invalid_responses_request = _invalid(responses_request, _responses_breakers)
 
 # dialect -> (valid requests, invalid requests), each a function of (spec, operation, model)
-STRATEGIES = {"openai-chat": (chat_request, invalid_chat_request),
-              "anthropic-messages": (messages_request, invalid_messages_request),
-              "openai-responses": (responses_request, invalid_responses_request)}
+STRATEGIES = {
+    "openai-chat": (chat_request, invalid_chat_request),
+    "anthropic-messages": (messages_request, invalid_messages_request),
+    "openai-responses": (responses_request, invalid_responses_request),
+}

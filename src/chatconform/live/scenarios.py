@@ -7,21 +7,28 @@ declare that endpoint, a scenario sending an optional field to those whose publi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from chatconform.model.errors import ChatconformError
+from chatconform.model.pointer import property_names
 from chatconform.providers.profiles import GENERIC, PROFILES
 from chatconform.specs import SpecStore
-from chatconform.model.pointer import property_names
 
 HELLO = [{"role": "user", "content": "Say hello in five words."}]
 JSON_ASK = [{"role": "system", "content": "Respond in JSON."}, {"role": "user", "content": "Name a colour."}]
 WEATHER = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
-TOOL = {"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",
-                                          "parameters": WEATHER}}
+TOOL = {
+    "type": "function",
+    "function": {"name": "get_weather", "description": "Weather in a city", "parameters": WEATHER},
+}
 MESSAGES_TOOL = {"name": "get_weather", "description": "Weather in a city", "input_schema": WEATHER}
-RESPONSES_TOOL = {"type": "function", "name": "get_weather", "description": "Weather in a city", "parameters": WEATHER,
-                  "strict": False}  # FunctionTool requires `strict` (and the reference echoes the tool back)
+RESPONSES_TOOL = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Weather in a city",
+    "parameters": WEATHER,
+    "strict": False,
+}  # FunctionTool requires `strict` (and the reference echoes the tool back)
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,9 @@ class Scenario:
 
     id: str
     extra: dict = field(default_factory=dict)
-    endpoint: str = "chat"  # chat, or the name of an endpoint the provider data declares (messages, models...)
+    endpoint: str = (
+        "chat"  # chat, or the name of an endpoint the provider data declares (messages, models...)
+    )
     needs: tuple[str, ...] = ()  # request fields the provider's spec must list for the scenario to be sent
     negative: bool = False
     messages: list = field(default_factory=lambda: HELLO)
@@ -54,7 +63,7 @@ class Scenario:
         return listed is None or set(self.needs) <= listed
 
 
-@lru_cache(maxsize=None)
+@cache
 def documented_fields(provider: str) -> frozenset[str] | None:
     """Top-level chat request fields the provider's specs list (with none of its own: the generic contract's).
 
@@ -67,7 +76,9 @@ def documented_fields(provider: str) -> frozenset[str] | None:
             found = [store.catalog.spec_for(name, m) for m in (*(profile.models if profile else ()), None)]
             sources = list(dict.fromkeys(s for s in found if s is not None))  # the listed models' specs
             if sources and profile:
-                return frozenset().union(*(_request_fields(store.load(s), profile.chat_path) for s in sources))
+                return frozenset().union(
+                    *(_request_fields(store.load(s), profile.chat_path) for s in sources)
+                )
     except (ChatconformError, KeyError):  # a spec that cannot be read is reported where it is judged
         pass
     return None
@@ -87,34 +98,62 @@ SCENARIOS = [
     Scenario("stop", {"max_tokens": 64, "stop": ["END", "\n\n\n"]}),
     Scenario("n2", {"n": 2, "max_tokens": 16}),
     Scenario("json", {"response_format": {"type": "json_object"}, "max_tokens": 64}, messages=JSON_ASK),
-    Scenario("tools", {"tools": [TOOL], "tool_choice": "required", "max_tokens": 64},
-             messages=[{"role": "user", "content": "What is the weather in Paris? Use the tool."}]),
+    Scenario(
+        "tools",
+        {"tools": [TOOL], "tool_choice": "required", "max_tokens": 64},
+        messages=[{"role": "user", "content": "What is the weather in Paris? Use the tool."}],
+    ),
     Scenario("stream", {"stream": True, "stream_options": {"include_usage": True}, "max_tokens": 32}),
     Scenario("invalid-temperature", {"temperature": 3, "max_tokens": 8}, negative=True),
     Scenario("invalid-stop", {"stop": ["a", "b", "c", "d", "e"], "max_tokens": 8}, negative=True),
     Scenario("invalid-max-tokens", {"max_tokens": 0}, negative=True),
     Scenario("messages", {"max_tokens": 32}, endpoint="messages"),
     Scenario("messages-stream", {"max_tokens": 32, "stream": True}, endpoint="messages"),
-    Scenario("messages-stop", {"max_tokens": 64, "stop_sequences": ["END"]}, endpoint="messages",
-             messages=[{"role": "user", "content": "Count from one to ten in words, then write END."}]),
-    Scenario("messages-tools", {"max_tokens": 128, "tools": [MESSAGES_TOOL], "tool_choice": {"type": "any"}},
-             endpoint="messages", messages=[{"role": "user", "content": "What is the weather in Paris?"}]),
-    Scenario("messages-invalid-temperature", {"max_tokens": 8, "temperature": 1.5}, endpoint="messages",
-             negative=True, note="Anthropic's temperature ranges from 0.0 to 1.0"),
+    Scenario(
+        "messages-stop",
+        {"max_tokens": 64, "stop_sequences": ["END"]},
+        endpoint="messages",
+        messages=[{"role": "user", "content": "Count from one to ten in words, then write END."}],
+    ),
+    Scenario(
+        "messages-tools",
+        {"max_tokens": 128, "tools": [MESSAGES_TOOL], "tool_choice": {"type": "any"}},
+        endpoint="messages",
+        messages=[{"role": "user", "content": "What is the weather in Paris?"}],
+    ),
+    Scenario(
+        "messages-invalid-temperature",
+        {"max_tokens": 8, "temperature": 1.5},
+        endpoint="messages",
+        negative=True,
+        note="Anthropic's temperature ranges from 0.0 to 1.0",
+    ),
     Scenario("messages-no-max-tokens", endpoint="messages", negative=True, note="max_tokens is required"),
     Scenario("responses", {"max_output_tokens": 32}, endpoint="responses"),
     Scenario("responses-stream", {"max_output_tokens": 32, "stream": True}, endpoint="responses"),
-    Scenario("responses-tools", {"max_output_tokens": 128, "tools": [RESPONSES_TOOL], "tool_choice": "required"},
-             endpoint="responses", messages=[{"role": "user", "content": "What is the weather in Paris?"}]),
+    Scenario(
+        "responses-tools",
+        {"max_output_tokens": 128, "tools": [RESPONSES_TOOL], "tool_choice": "required"},
+        endpoint="responses",
+        messages=[{"role": "user", "content": "What is the weather in Paris?"}],
+    ),
     Scenario("count-tokens", endpoint="count_tokens"),
     Scenario("models", endpoint="models"),
 ]
 # Only for the self-test and fuzzing (it exists to show a planted bug that needs n >= 3).
 N3 = Scenario("n3", {"n": 3, "max_tokens": 8})
 # Only for the self-test: a streamed tool call, for the faults that break how its pieces assemble.
-TOOLS_STREAM = Scenario("tools-stream", {"tools": [TOOL], "tool_choice": "required", "max_tokens": 64, "stream": True,
-                                         "stream_options": {"include_usage": True}},
-                        messages=[{"role": "user", "content": "What is the weather in Paris? Use the tool."}])
+TOOLS_STREAM = Scenario(
+    "tools-stream",
+    {
+        "tools": [TOOL],
+        "tool_choice": "required",
+        "max_tokens": 64,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    },
+    messages=[{"role": "user", "content": "What is the weather in Paris? Use the tool."}],
+)
 
 
 @dataclass(frozen=True)
@@ -144,8 +183,9 @@ def tool_calls(wanted: str = "all") -> list[ToolCallScenario]:
     ids = list(shipped.scenarios) if wanted == "all" else [i.strip() for i in wanted.split(",") if i.strip()]
     unknown = [i for i in ids if shipped.get(i) is None]
     if unknown:
-        raise ChatconformError(f"Unknown tool scenario {unknown[0]!r}. "
-                               f"Known: {', '.join(shipped.scenarios)}.")
+        raise ChatconformError(
+            f"Unknown tool scenario {unknown[0]!r}. Known: {', '.join(shipped.scenarios)}."
+        )
     out = []
     for scenario in (shipped.get(i) for i in ids):
         for name, dialect in load_dialects().items():
@@ -153,10 +193,17 @@ def tool_calls(wanted: str = "all") -> list[ToolCallScenario]:
                 if dialect.tool_request(scenario, "m", stream) is None:
                     continue  # the dialect's contract cannot say it (Anthropic: tool_choice none)
                 short = DIALECT_ENDPOINTS[name]
-                out.append(ToolCallScenario(
-                    f"tools-{scenario.id}-{short}{'-stream' if stream else ''}", endpoint=short,
-                    tool=scenario, dialect=name, stream=stream, note=scenario.about,
-                    provenance={SCENARIO_KEY: scenario.id, VERSION_KEY: shipped.version, "dialect": name}))
+                out.append(
+                    ToolCallScenario(
+                        f"tools-{scenario.id}-{short}{'-stream' if stream else ''}",
+                        endpoint=short,
+                        tool=scenario,
+                        dialect=name,
+                        stream=stream,
+                        note=scenario.about,
+                        provenance={SCENARIO_KEY: scenario.id, VERSION_KEY: shipped.version, "dialect": name},
+                    )
+                )
     return out
 
 

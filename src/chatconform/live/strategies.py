@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from chatconform.judging.claims import request_property
 
 WORDS = st.text(alphabet="abcdefghij ", min_size=1, max_size=24).filter(str.strip)
-MESSAGES = st.lists(st.fixed_dictionaries({"role": st.just("user"), "content": WORDS}), min_size=1, max_size=2)
+MESSAGES = st.lists(
+    st.fixed_dictionaries({"role": st.just("user"), "content": WORDS}), min_size=1, max_size=2
+)
 STOP = st.text(alphabet="abcdEND\n", min_size=1, max_size=4)
 MAX_TOKENS_CAP, N_CAP = 48, 4  # cost caps for positive examples (live runs stay inside the budget)
 
@@ -59,7 +61,9 @@ def _optional(spec, op) -> dict:
 
 def chat_request(spec, op, model: str) -> st.SearchStrategy:
     """Valid chat requests for a model: required fields fixed, documented optional ones drawn in bounds."""
-    return st.fixed_dictionaries({"model": st.just(model), "messages": MESSAGES}, optional=_optional(spec, op))
+    return st.fixed_dictionaries(
+        {"model": st.just(model), "messages": MESSAGES}, optional=_optional(spec, op)
+    )
 
 
 @st.composite

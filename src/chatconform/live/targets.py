@@ -43,8 +43,11 @@ def describe(target: Target) -> str:
     """One line naming a target (never its key)."""
     base = target.base_url or get_profile(target.provider).base_url
     key_env = target.key_env or get_profile(target.provider).key_env
-    return f"{target.provider} {target.model} at {base} (key from ${key_env})" if key_env else \
-        f"{target.provider} {target.model} at {base} (no key)"
+    return (
+        f"{target.provider} {target.model} at {base} (key from ${key_env})"
+        if key_env
+        else f"{target.provider} {target.model} at {base} (no key)"
+    )
 
 
 __all__ = ["describe", "live_targets"]

@@ -9,5 +9,17 @@ from chatconform.measures.results import VERDICTS, MeasureResult
 from chatconform.measures.runner import plan, rescore, run
 from chatconform.measures.subject import Sender, Subject
 
-__all__ = ["Evidence", "MeasureResult", "MeasureSpec", "Sender", "Subject", "VERDICTS", "measures", "plan", "read",
-           "rescore", "run", "selected"]
+__all__ = [
+    "Evidence",
+    "MeasureResult",
+    "MeasureSpec",
+    "Sender",
+    "Subject",
+    "VERDICTS",
+    "measures",
+    "plan",
+    "read",
+    "rescore",
+    "run",
+    "selected",
+]

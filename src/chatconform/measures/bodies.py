@@ -9,8 +9,12 @@ CHAT, MESSAGES, RESPONSES = "openai-chat", "anthropic-messages", "openai-respons
 RESPONSES_MIN_OUTPUT = 16
 # request fields that add prompt tokens by rules no provider publishes (tool definitions, a JSON schema)
 UNCOUNTED = ("tools", "functions", "tool_choice", "response_format", "text")
-COLOUR_SCHEMA = {"type": "object", "properties": {"colour": {"type": "string", "enum": ["red", "green", "blue"]}},
-                 "required": ["colour"], "additionalProperties": False}
+COLOUR_SCHEMA = {
+    "type": "object",
+    "properties": {"colour": {"type": "string", "enum": ["red", "green", "blue"]}},
+    "required": ["colour"],
+    "additionalProperties": False,
+}
 
 
 @dataclass(frozen=True)
@@ -40,26 +44,53 @@ def body(dialect: str, model: str, ask: Ask) -> dict:
 def _chat(model: str, ask: Ask) -> dict:
     fmt = None
     if ask.json_schema is not None:
-        fmt = {"type": "json_schema", "json_schema": {"name": "answer", "schema": ask.json_schema, "strict": True}}
-    return {"model": model, "messages": [{"role": "user", "content": ask.prompt}], "max_tokens": ask.max_tokens,
-            "temperature": ask.temperature, "stop": list(ask.stop) or None, "seed": ask.seed, "n": ask.n,
-            "logprobs": True if ask.top_logprobs is not None else None, "top_logprobs": ask.top_logprobs,
-            "top_k": ask.top_k, "response_format": fmt, "stream": True if ask.stream else None,
-            "stream_options": {"include_usage": True} if ask.stream else None}
+        fmt = {
+            "type": "json_schema",
+            "json_schema": {"name": "answer", "schema": ask.json_schema, "strict": True},
+        }
+    return {
+        "model": model,
+        "messages": [{"role": "user", "content": ask.prompt}],
+        "max_tokens": ask.max_tokens,
+        "temperature": ask.temperature,
+        "stop": list(ask.stop) or None,
+        "seed": ask.seed,
+        "n": ask.n,
+        "logprobs": True if ask.top_logprobs is not None else None,
+        "top_logprobs": ask.top_logprobs,
+        "top_k": ask.top_k,
+        "response_format": fmt,
+        "stream": True if ask.stream else None,
+        "stream_options": {"include_usage": True} if ask.stream else None,
+    }
 
 
 def _messages(model: str, ask: Ask) -> dict:
-    return {"model": model, "messages": [{"role": "user", "content": ask.prompt}], "max_tokens": ask.max_tokens,
-            "temperature": ask.temperature, "stop_sequences": list(ask.stop) or None, "top_k": ask.top_k,
-            "stream": True if ask.stream else None}
+    return {
+        "model": model,
+        "messages": [{"role": "user", "content": ask.prompt}],
+        "max_tokens": ask.max_tokens,
+        "temperature": ask.temperature,
+        "stop_sequences": list(ask.stop) or None,
+        "top_k": ask.top_k,
+        "stream": True if ask.stream else None,
+    }
 
 
 def _responses(model: str, ask: Ask) -> dict:
     text = None
     if ask.json_schema is not None:
-        text = {"format": {"type": "json_schema", "name": "answer", "schema": ask.json_schema, "strict": True}}
-    return {"model": model, "input": ask.prompt, "max_output_tokens": max(ask.max_tokens, RESPONSES_MIN_OUTPUT),
-            "temperature": ask.temperature, "text": text, "stream": True if ask.stream else None}
+        text = {
+            "format": {"type": "json_schema", "name": "answer", "schema": ask.json_schema, "strict": True}
+        }
+    return {
+        "model": model,
+        "input": ask.prompt,
+        "max_output_tokens": max(ask.max_tokens, RESPONSES_MIN_OUTPUT),
+        "temperature": ask.temperature,
+        "text": text,
+        "stream": True if ask.stream else None,
+    }
 
 
 def messages_of(dialect: str, sent: dict) -> list[dict] | None:
@@ -73,12 +104,20 @@ def messages_of(dialect: str, sent: dict) -> list[dict] | None:
         system = sent.get("instructions")
     else:
         convo, system = sent.get("messages"), sent.get("system") if dialect == MESSAGES else None
-    if not isinstance(convo, list) or not all(_plain(m) for m in convo) or not isinstance(system, (str, type(None))):
+    if (
+        not isinstance(convo, list)
+        or not all(_plain(m) for m in convo)
+        or not isinstance(system, (str, type(None)))
+    ):
         return None
     return ([{"role": "system", "content": system}] if system else []) + [dict(m) for m in convo]
 
 
 def _plain(message) -> bool:
     """A message of role and text content only (no tool call, name or image, which count by undocumented rules)."""
-    return isinstance(message, dict) and set(message) <= {"role", "content"} and \
-        isinstance(message.get("role"), str) and isinstance(message.get("content"), str)
+    return (
+        isinstance(message, dict)
+        and set(message) <= {"role", "content"}
+        and isinstance(message.get("role"), str)
+        and isinstance(message.get("content"), str)
+    )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
-from chatconform.model.errors import UsageError, unknown
 from chatconform.measures.stats import Rule
+from chatconform.model.errors import UsageError, unknown
 
 PARAMETER, ORACLE = "parameter", "oracle"
 
@@ -54,13 +54,26 @@ def measures() -> Mapping[str, MeasureSpec]:
     base = _file()["defaults"]
     out = {}
     for name, m in _file()["measures"].items():
-        rule = Rule(threshold=float(m["threshold"]), confidence=float(m.get("confidence", base["confidence"])),
-                    max_trials=int(m.get("max_trials", base["max_trials"])))
-        out[name] = MeasureSpec(id=name, kind=m["kind"], dialects=tuple(m["dialects"]), rule=rule, says=m["says"],
-                                how=m["how"], parameter=m.get("parameter"), fields=tuple(m.get("fields", ())),
-                                prompt=m.get("prompt", ""),
-                                max_tokens=int(m.get("max_tokens", 12)), high=MappingProxyType(m.get("high", {})),
-                                data=MappingProxyType(m), max_flaky=float(m.get("max_flaky", base["max_flaky"])))
+        rule = Rule(
+            threshold=float(m["threshold"]),
+            confidence=float(m.get("confidence", base["confidence"])),
+            max_trials=int(m.get("max_trials", base["max_trials"])),
+        )
+        out[name] = MeasureSpec(
+            id=name,
+            kind=m["kind"],
+            dialects=tuple(m["dialects"]),
+            rule=rule,
+            says=m["says"],
+            how=m["how"],
+            parameter=m.get("parameter"),
+            fields=tuple(m.get("fields", ())),
+            prompt=m.get("prompt", ""),
+            max_tokens=int(m.get("max_tokens", 12)),
+            high=MappingProxyType(m.get("high", {})),
+            data=MappingProxyType(m),
+            max_flaky=float(m.get("max_flaky", base["max_flaky"])),
+        )
     return MappingProxyType(out)
 
 

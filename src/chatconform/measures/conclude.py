@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 from chatconform.measures.catalog import PARAMETER, MeasureSpec
-from chatconform.measures.results import BROKEN, HOLDS, HONOURED, IGNORED, INCONCLUSIVE, REJECTED, MeasureResult
+from chatconform.measures.results import (
+    BROKEN,
+    HOLDS,
+    HONOURED,
+    IGNORED,
+    INCONCLUSIVE,
+    REJECTED,
+    MeasureResult,
+)
 from chatconform.measures.stats import decide
 from chatconform.measures.trials import NOTES, Outcome, Probe, TrialRecord, fate, refusal
 
 
-def conclude(spec: MeasureSpec, probe: Probe, dialect: str, records: list[TrialRecord], subject: str,
-             model: str, finished: bool = False) -> tuple[MeasureResult, bool]:
+def conclude(
+    spec: MeasureSpec,
+    probe: Probe,
+    dialect: str,
+    records: list[TrialRecord],
+    subject: str,
+    model: str,
+    finished: bool = False,
+) -> tuple[MeasureResult, bool]:
     """(the result so far, whether it is final): decided at a planned look, a rejection, too flaky, or the
     repeat budget spent (`finished`)."""
-    result = MeasureResult(spec.id, dialect, subject, model, INCONCLUSIVE, threshold=spec.rule.threshold,
-                           confidence=spec.rule.confidence)
+    result = MeasureResult(
+        spec.id,
+        dialect,
+        subject,
+        model,
+        INCONCLUSIVE,
+        threshold=spec.rule.threshold,
+        confidence=spec.rule.confidence,
+    )
     for record in records:
         for made in record.made:
             result.cost.add(made.attempts, made.tokens, made.usd)
@@ -58,6 +80,7 @@ def _decide(spec: MeasureSpec, result: MeasureResult, finished: bool) -> tuple[M
         result.verdict = good if decided else bad
         return result, True
     if finished:
-        result.reason = (f"undecided after {result.trials} informative of {result.attempted} trials"
-                         + (f" ({result.failed} failed)" if result.failed else ""))
+        result.reason = f"undecided after {result.trials} informative of {result.attempted} trials" + (
+            f" ({result.failed} failed)" if result.failed else ""
+        )
     return result, finished

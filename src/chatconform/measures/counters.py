@@ -74,9 +74,13 @@ class LlamaServer(Counter):
     def _count(self, messages, body):
         try:
             with httpx.Client(timeout=30, headers=self.headers) as client:
-                prompt = client.post(f"{self.root}/apply-template", json={"messages": messages}).json()["prompt"]
-                tokens = client.post(f"{self.root}/tokenize", json={"content": prompt, "add_special": True,
-                                                                    "parse_special": True}).json()["tokens"]
+                prompt = client.post(f"{self.root}/apply-template", json={"messages": messages}).json()[
+                    "prompt"
+                ]
+                tokens = client.post(
+                    f"{self.root}/tokenize",
+                    json={"content": prompt, "add_special": True, "parse_special": True},
+                ).json()["tokens"]
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as err:
             return None, f"llama-server's tokenizer did not answer ({type(err).__name__})"
         return len(tokens), ""
@@ -90,8 +94,14 @@ class OpenAI(Counter):
     def _count(self, messages, body):
         data = _data()["openai"]
         model = str(body.get("model") or "").rpartition("/")[2]
-        encoding = next((e["encoding"] for e in sorted(data["encodings"], key=lambda e: -len(e["prefix"]))
-                         if model.startswith(e["prefix"])), None)
+        encoding = next(
+            (
+                e["encoding"]
+                for e in sorted(data["encodings"], key=lambda e: -len(e["prefix"]))
+                if model.startswith(e["prefix"])
+            ),
+            None,
+        )
         if encoding is None:
             return None, f"no published encoding is known for {model!r}"
         framing = data["tokens_per_message"]
@@ -100,10 +110,14 @@ class OpenAI(Counter):
             try:
                 import bpe_openai
             except ImportError:
-                return None, "the encodings are not installed (pip install bpe-openai; tiktoken downloads them)"
+                return (
+                    None,
+                    "the encodings are not installed (pip install bpe-openai; tiktoken downloads them)",
+                )
             enc = bpe_openai.get_encoding(encoding)
-            return data["reply_priming"] + sum(framing + len(enc.encode(m["role"])) + len(enc.encode(m["content"]))
-                                               for m in messages), ""
+            return data["reply_priming"] + sum(
+                framing + len(enc.encode(m["role"])) + len(enc.encode(m["content"])) for m in messages
+            ), ""
 
 
 class Reference(Counter):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from chatconform.model.exchange import Exchange
 from chatconform.measures.catalog import MeasureSpec
 from chatconform.measures.stats import Rule
 from chatconform.measures.trials import Made, TrialRecord
+from chatconform.model.exchange import Exchange
 from chatconform.recording.cassettes import dump_cassette, load_cassette
 from chatconform.recording.recorder import Scrubber, provenance
 
@@ -26,12 +26,19 @@ class Evidence:
         self.free: list[str] = []  # the measures read off the answers (usage honesty, identity) this run made
 
     def keep(self, spec: MeasureSpec, dialect: str, records: list[TrialRecord]) -> None:
-        self.runs.append({"measure": spec.id, "dialect": dialect, "rule": asdict(spec.rule), "records": records})
+        self.runs.append(
+            {"measure": spec.id, "dialect": dialect, "rule": asdict(spec.rule), "records": records}
+        )
 
     def answers(self, dialect: str) -> list[Exchange]:
         """Every exchange of a dialect the measures got, in order (usage honesty and identity read them)."""
-        return [m.exchange for run in self.runs for r in run["records"] for m in r.made
-                if m.exchange is not None and _dialect_of(m.exchange) == dialect]
+        return [
+            m.exchange
+            for run in self.runs
+            for r in run["records"]
+            for m in r.made
+            if m.exchange is not None and _dialect_of(m.exchange) == dialect
+        ]
 
     def write(self, path: Path) -> Path:
         """The cassette: one interaction per exchange; the provenance maps each call to its measure and trial."""
@@ -44,13 +51,33 @@ class Evidence:
                     if made.exchange is not None:
                         index = len(interactions)
                         interactions.append(_interaction(made.exchange, scrubber))
-                    calls.append({"trial": record.trial, "role": made.role, "probed": made.probed,
-                                  "attempts": made.attempts, "tokens": made.tokens, "usd": made.usd,
-                                  "detail": made.detail, "interaction": index})
-            runs.append({"measure": run["measure"], "dialect": run["dialect"], "rule": run["rule"], "calls": calls})
-        prov = provenance("live", self.subject.get("provider", ""), self.subject.get("model"),
-                          measures={"format": FORMAT, "subject": self.subject, "runs": runs,
-                                    "local_counts": self.local_counts, "free": self.free})
+                    calls.append(
+                        {
+                            "trial": record.trial,
+                            "role": made.role,
+                            "probed": made.probed,
+                            "attempts": made.attempts,
+                            "tokens": made.tokens,
+                            "usd": made.usd,
+                            "detail": made.detail,
+                            "interaction": index,
+                        }
+                    )
+            runs.append(
+                {"measure": run["measure"], "dialect": run["dialect"], "rule": run["rule"], "calls": calls}
+            )
+        prov = provenance(
+            "live",
+            self.subject.get("provider", ""),
+            self.subject.get("model"),
+            measures={
+                "format": FORMAT,
+                "subject": self.subject,
+                "runs": runs,
+                "local_counts": self.local_counts,
+                "free": self.free,
+            },
+        )
         dump_cassette(path, interactions, prov)
         return path
 
@@ -70,11 +97,21 @@ def read(path: Path) -> tuple[dict, list[dict]]:
         for c in run["calls"]:
             ex = exchanges.get(c["interaction"]) if c["interaction"] is not None else None
             records.setdefault(c["trial"], TrialRecord(c["trial"])).made.append(
-                Made(c["role"], c["probed"], ex, c["attempts"], c["detail"], c["tokens"], c["usd"]))
-        runs.append({"measure": run["measure"], "dialect": run["dialect"], "rule": Rule(**run["rule"]),
-                     "records": [records[t] for t in sorted(records)]})
-    return {**measures["subject"], "local_counts": measures.get("local_counts") or {},
-            "free": measures.get("free") or []}, runs
+                Made(c["role"], c["probed"], ex, c["attempts"], c["detail"], c["tokens"], c["usd"])
+            )
+        runs.append(
+            {
+                "measure": run["measure"],
+                "dialect": run["dialect"],
+                "rule": Rule(**run["rule"]),
+                "records": [records[t] for t in sorted(records)],
+            }
+        )
+    return {
+        **measures["subject"],
+        "local_counts": measures.get("local_counts") or {},
+        "free": measures.get("free") or [],
+    }, runs
 
 
 def _dialect_of(ex: Exchange) -> str | None:
@@ -88,11 +125,23 @@ def _interaction(ex: Exchange, scrubber: Scrubber) -> dict:
     """One exchange as a vcrpy interaction, scrubbed by the recorder's hooks."""
     from vcr.request import Request as VcrRequest
 
-    request = scrubber.request(VcrRequest(ex.request.method, ex.request.url, ex.request.body,
-                                          dict(ex.request.headers)))
-    response = scrubber.response({"status": {"code": ex.response.status, "message": ""},
-                                  "headers": {k: [v] for k, v in ex.response.headers.items()},
-                                  "body": {"string": ex.response.body.decode("utf-8", "replace")}})
+    request = scrubber.request(
+        VcrRequest(ex.request.method, ex.request.url, ex.request.body, dict(ex.request.headers))
+    )
+    response = scrubber.response(
+        {
+            "status": {"code": ex.response.status, "message": ""},
+            "headers": {k: [v] for k, v in ex.response.headers.items()},
+            "body": {"string": ex.response.body.decode("utf-8", "replace")},
+        }
+    )
     body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else request.body
-    return {"request": {"method": request.method, "uri": request.uri, "body": body,
-                        "headers": {k: [v] for k, v in request.headers.items()}}, "response": response}
+    return {
+        "request": {
+            "method": request.method,
+            "uri": request.uri,
+            "body": body,
+            "headers": {k: [v] for k, v in request.headers.items()},
+        },
+        "response": response,
+    }

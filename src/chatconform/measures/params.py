@@ -87,7 +87,7 @@ def _stop_calls(spec, dialect, trial, got):
 def stop_word(said: str, trial: int) -> str | None:
     """A word of the greedy answer, from its third word on, whose first occurrence is its own place."""
     words = said.split()
-    for word in words[2 + trial % 3:] + words[2:2 + trial % 3]:
+    for word in words[2 + trial % 3 :] + words[2 : 2 + trial % 3]:
         if len(word) >= 3 and said.find(word) == said.find(f" {word}") + 1 > 0:
             return word
     return None
@@ -125,7 +125,9 @@ def _logprobs(spec, dialect, got) -> Outcome:
     view = dialect_named(dialect).assembled(ex) if ex is not None else None
     choices = view.get("choices") if isinstance(view, dict) else None
     choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
-    content = (choice.get("logprobs") or {}).get("content") if isinstance(choice.get("logprobs"), dict) else None
+    content = (
+        (choice.get("logprobs") or {}).get("content") if isinstance(choice.get("logprobs"), dict) else None
+    )
     if not isinstance(content, list) or not content:
         return Outcome(False, "no logprobs.content in the answer")
     counts = {len(t.get("top_logprobs") or []) for t in content if isinstance(t, dict)}

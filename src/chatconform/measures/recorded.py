@@ -33,5 +33,10 @@ def measure_recorded(paths, name: str, tokenizer: str = "none") -> tuple[dict, l
         subject = Subject(name, model, {dialect: ""}, provider=min(providers), tokenizer=tokenizer)
         results.append(usage_honesty(measures()["usage-honesty"], dialect, subject, exchanges, counter))
         results.append(identity(measures()["identity"], dialect, subject, exchanges))
-    return {"name": name, "model": None, "provider": ",".join(sorted(providers)), "tokenizer": tokenizer,
-            "recorded": [str(p) for p in paths]}, results
+    return {
+        "name": name,
+        "model": None,
+        "provider": ",".join(sorted(providers)),
+        "tokenizer": tokenizer,
+        "recorded": [str(p) for p in paths],
+    }, results

@@ -9,8 +9,15 @@ HOLDS, BROKEN, INCONCLUSIVE = "holds", "broken", "inconclusive"
 VERDICTS = (HONOURED, IGNORED, REJECTED, DOCUMENTED, HOLDS, BROKEN, INCONCLUSIVE)
 # good: the behaviour is there; named: acceptable and said (a clear 4xx, or the provider's own words);
 # bad: the behaviour is missing; unknown: not decided, which is never a pass
-STANDING = {HONOURED: "good", HOLDS: "good", REJECTED: "named", DOCUMENTED: "named", IGNORED: "bad",
-            BROKEN: "bad", INCONCLUSIVE: "unknown"}
+STANDING = {
+    HONOURED: "good",
+    HOLDS: "good",
+    REJECTED: "named",
+    DOCUMENTED: "named",
+    IGNORED: "bad",
+    BROKEN: "bad",
+    INCONCLUSIVE: "unknown",
+}
 MEANING = {
     HONOURED: "the parameter's effect was seen in more trials than the threshold, with the confidence",
     IGNORED: "the parameter's effect was seen in fewer trials than the threshold: silently ignored",
@@ -74,15 +81,17 @@ class MeasureResult:
         """One line for a terminal."""
         rate = f"{self.successes}/{self.trials}" if self.trials else "-"
         flaky = f", flaky {self.failed}/{self.attempted}" if self.failed else ""
-        return (f"{self.verdict:18} {self.model[:24]:24} {self.key:34} {rate:6} [{self.low:.2f}, {self.high:.2f}]"
-                f" > {self.threshold} @{self.confidence:.0%}  {self.cost.requests} req {self.cost.tokens} tok{flaky}"
-                + (f"  {self.reason}" if self.reason else ""))
+        return (
+            f"{self.verdict:18} {self.model[:24]:24} {self.key:34} {rate:6} [{self.low:.2f}, {self.high:.2f}]"
+            f" > {self.threshold} @{self.confidence:.0%}  {self.cost.requests} req {self.cost.tokens} tok{flaky}"
+            + (f"  {self.reason}" if self.reason else "")
+        )
 
     def to_dict(self) -> dict:
         return {**asdict(self), "flaky_rate": round(self.flaky_rate, 4)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "MeasureResult":
+    def from_dict(cls, data: dict) -> MeasureResult:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["cost"] = Cost(**(data.get("cost") or {}))
         return cls(**known)

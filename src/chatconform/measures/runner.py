@@ -83,8 +83,13 @@ def _ceiling(spec, dialect: str, trial: int, subject: Subject) -> tuple[int, int
     return worst
 
 
-def run(subject: Subject, specs: list[MeasureSpec], sender: Sender, counter: Counter | None = None,
-        evidence: Evidence | None = None) -> tuple[list[MeasureResult], Evidence]:
+def run(
+    subject: Subject,
+    specs: list[MeasureSpec],
+    sender: Sender,
+    counter: Counter | None = None,
+    evidence: Evidence | None = None,
+) -> tuple[list[MeasureResult], Evidence]:
     """Every measure selected, against a live subject; the evidence keeps every exchange used."""
     evidence = evidence or Evidence(subject.describe())
     results = []
@@ -99,20 +104,36 @@ def run(subject: Subject, specs: list[MeasureSpec], sender: Sender, counter: Cou
     return results, evidence
 
 
-def _one(spec: MeasureSpec, dialect: str, subject: Subject, sender: Sender, evidence: Evidence) -> MeasureResult:
+def _one(
+    spec: MeasureSpec, dialect: str, subject: Subject, sender: Sender, evidence: Evidence
+) -> MeasureResult:
     """One measure in one dialect: trials until the interval decides or the repeat budget is spent."""
     documented = documented_ignore(subject, spec.parameter)
     if documented is not None:
-        return MeasureResult(spec.id, dialect, subject.name, subject.model, DOCUMENTED,
-                             threshold=spec.rule.threshold, confidence=spec.rule.confidence,
-                             quote={"says": documented.says, "source": documented.source},
-                             reason="not sent: the provider documents that it ignores " + str(spec.parameter))
+        return MeasureResult(
+            spec.id,
+            dialect,
+            subject.name,
+            subject.model,
+            DOCUMENTED,
+            threshold=spec.rule.threshold,
+            confidence=spec.rule.confidence,
+            quote={"says": documented.says, "source": documented.source},
+            reason="not sent: the provider documents that it ignores " + str(spec.parameter),
+        )
     probe, records = PROBES[spec.id], []
     result = None
     for trial in range(spec.rule.max_trials):
         records.append(_trial(spec, dialect, trial, subject, sender))
-        result, final = conclude(spec, probe, dialect, records, subject.name, subject.model,
-                                 finished=trial + 1 == spec.rule.max_trials)
+        result, final = conclude(
+            spec,
+            probe,
+            dialect,
+            records,
+            subject.name,
+            subject.model,
+            finished=trial + 1 == spec.rule.max_trials,
+        )
         if final:
             break
     evidence.keep(spec, dialect, records)
@@ -123,7 +144,9 @@ def _trial(spec: MeasureSpec, dialect: str, trial: int, subject: Subject, sender
     record, got = TrialRecord(trial), {}
     for call in PROBES[spec.id].calls(spec, dialect, trial, got):
         where = call.dialect or dialect
-        sent = sender.send(where, body(where, subject.model, call.ask), f"{subject.name}/{spec.id}/{trial}/{call.role}")
+        sent = sender.send(
+            where, body(where, subject.model, call.ask), f"{subject.name}/{spec.id}/{trial}/{call.role}"
+        )
         made = Made(call.role, call.probed, sent.exchange, sent.attempts, sent.detail, sent.tokens, sent.usd)
         record.made.append(made)
         if fate(made, spec.fields) is not None:
@@ -141,23 +164,34 @@ def free_measures(subject: Subject, specs: list[MeasureSpec], evidence: Evidence
         if "usage-honesty" in chosen:
             out.append(usage_honesty(measures()["usage-honesty"], dialect, subject, answers, counter))
         if "identity" in chosen:
-            out.append(identity(measures()["identity"], dialect, subject, answers,
-                                documented_ignore(subject, "model")))
+            out.append(
+                identity(
+                    measures()["identity"], dialect, subject, answers, documented_ignore(subject, "model")
+                )
+            )
     return out
 
 
-def rescore(subject: dict, runs: list[dict], specs: dict[str, MeasureSpec] | None = None) -> list[MeasureResult]:
+def rescore(
+    subject: dict, runs: list[dict], specs: dict[str, MeasureSpec] | None = None
+) -> list[MeasureResult]:
     """The verdicts again, from evidence alone (with this suite's scoring and the run's own rules)."""
     from dataclasses import replace
 
     specs = specs or dict(measures())
-    who = Subject(subject["name"], subject["model"], dict(subject.get("urls") or {}), subject.get("provider", ""),
-                  tokenizer=subject.get("tokenizer", "none"))
+    who = Subject(
+        subject["name"],
+        subject["model"],
+        dict(subject.get("urls") or {}),
+        subject.get("provider", ""),
+        tokenizer=subject.get("tokenizer", "none"),
+    )
     evidence, results = Evidence(subject), []
     for run in runs:
         spec = replace(specs[run["measure"]], rule=run["rule"])
-        result, _ = conclude(spec, PROBES[spec.id], run["dialect"], run["records"], who.name, who.model,
-                             finished=True)
+        result, _ = conclude(
+            spec, PROBES[spec.id], run["dialect"], run["records"], who.name, who.model, finished=True
+        )
         evidence.keep(spec, run["dialect"], run["records"])
         results.append(result)
     counter = Recorded(who.tokenizer, subject.get("local_counts") or {})

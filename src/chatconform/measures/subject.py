@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import httpx
 
 from chatconform.dialects import dialect_named
-from chatconform.model.exchange import Exchange
 from chatconform.live.budget import BudgetExhausted, Estimate, Ledger
 from chatconform.live.client import RetryPolicy, call
+from chatconform.model.exchange import Exchange
 from chatconform.providers.profiles import PROFILES, price_per_token
 
 TOKENIZERS = ("llama-server", "openai", "reference", "none")
@@ -47,8 +47,14 @@ class Subject:
 
     def describe(self) -> dict:
         """The subject as results and evidence name it (never its key)."""
-        return {"name": self.name, "model": self.model, "provider": self.provider, "urls": dict(self.urls),
-                "key_env": self.key_env, "tokenizer": self.tokenizer}
+        return {
+            "name": self.name,
+            "model": self.model,
+            "provider": self.provider,
+            "urls": dict(self.urls),
+            "key_env": self.key_env,
+            "tokenizer": self.tokenizer,
+        }
 
 
 @dataclass
@@ -70,8 +76,10 @@ class Sender:
         self.policy = policy or RetryPolicy(attempts=2, base_delay=0.2)
         # a connection per request: a server may close one after a stream, and a pooled one reused then fails
         # once and counts as a retried request (llama.cpp's server did, after every streamed answer)
-        self.client = httpx.Client(timeout=httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout),
-                                   limits=httpx.Limits(max_keepalive_connections=0))
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout),
+            limits=httpx.Limits(max_keepalive_connections=0),
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -84,14 +92,28 @@ class Sender:
                 self.ledger.reserve(est)
             except BudgetExhausted as err:
                 return Sent(None, 0, f"not sent: {err}")
-        result = call("POST", self.subject.urls[dialect], self.subject.headers(dialect), json.dumps(body).encode(),
-                      policy=self.policy, client=self.client, origin="live", provider=self.subject.provider,
-                      model=self.subject.model, label=label)
+        result = call(
+            "POST",
+            self.subject.urls[dialect],
+            self.subject.headers(dialect),
+            json.dumps(body).encode(),
+            policy=self.policy,
+            client=self.client,
+            origin="live",
+            provider=self.subject.provider,
+            model=self.subject.model,
+            label=label,
+        )
         tokens, usd = spent(result.exchange, self.subject.price)
         if self.ledger is not None:
             self.ledger.settle(est, usd, tokens)
-        return Sent(result.exchange if result.outcome == "answered" else None, result.attempts, result.detail,
-                    tokens, usd)
+        return Sent(
+            result.exchange if result.outcome == "answered" else None,
+            result.attempts,
+            result.detail,
+            tokens,
+            usd,
+        )
 
 
 def _estimate(body: dict, price) -> Estimate:

@@ -7,12 +7,12 @@ of the kept evidence reach the same verdict from the same exchanges.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from chatconform.dialects import Answer, Output, recognise
-from chatconform.model.exchange import Exchange
 from chatconform.measures.bodies import Ask
+from chatconform.model.exchange import Exchange
 
 NOTES = 6  # single-trial notes kept in a result
 REFUSALS = (400, 422)  # the statuses that refuse what a request asks (a clear 4xx for a parameter)

@@ -16,7 +16,9 @@ from chatconform.providers import Documented
 PAIRS = 20  # (reported, local) pairs kept in a result
 
 
-def usage_honesty(spec: MeasureSpec, dialect: str, subject: Subject, exchanges, counter: Counter) -> MeasureResult:
+def usage_honesty(
+    spec: MeasureSpec, dialect: str, subject: Subject, exchanges, counter: Counter
+) -> MeasureResult:
     """Reported prompt tokens (and output tokens, where the tokenizer has a rule for them) against the local
     count, per answer that both sides can give."""
     slack = int(defaults()["prompt_tokens_slack"])
@@ -35,13 +37,14 @@ def usage_honesty(spec: MeasureSpec, dialect: str, subject: Subject, exchanges, 
             counted.append((out, f"{out[0]} output tokens reported, {out[1]} counted locally"))
         wrong = [said for (r, c), said in counted if not c <= r <= c + slack]
         honest.append(not wrong)
-        notes += wrong[:max(0, NOTES - len(notes))]
+        notes += wrong[: max(0, NOTES - len(notes))]
     result = _result(spec, dialect, subject, sum(honest), len(pairs), HOLDS, BROKEN)
     result.notes = notes
     result.numbers = _figures(pairs, subject, counter, slack)
     if outputs:
-        result.numbers.update(reported_output_tokens=sum(r for r, _ in outputs),
-                              local_output_tokens=sum(c for _, c in outputs))
+        result.numbers.update(
+            reported_output_tokens=sum(r for r, _ in outputs), local_output_tokens=sum(c for _, c in outputs)
+        )
     if not pairs:
         result.reason = "; ".join(sorted(skipped)) or "no answer to count"
     return result
@@ -58,17 +61,24 @@ def _output_pair(ex, counter: Counter) -> tuple[int, int] | None:
 def _figures(pairs, subject: Subject, counter: Counter, slack: int) -> dict:
     """Both numbers of each pair, the ratio of the sums, and what the difference costs at the data's price."""
     reported, local = sum(r for r, _ in pairs), sum(c for _, c in pairs)
-    out = {"pairs": [list(p) for p in pairs[:PAIRS]], "slack": slack, "tokenizer": counter.name,
-           "reported_tokens": reported, "local_tokens": local,
-           "ratio": round(reported / local, 4) if local else None, "local_counts": len(counter.counts)}
+    out = {
+        "pairs": [list(p) for p in pairs[:PAIRS]],
+        "slack": slack,
+        "tokenizer": counter.name,
+        "reported_tokens": reported,
+        "local_tokens": local,
+        "ratio": round(reported / local, 4) if local else None,
+        "local_counts": len(counter.counts),
+    }
     price = subject.price
     if price and pairs:
         out["extra_usd_per_1k_requests"] = round((reported - local) / len(pairs) * price[0] * 1000, 6)
     return out
 
 
-def identity(spec: MeasureSpec, dialect: str, subject: Subject, exchanges,
-             documented: Documented | None = None) -> MeasureResult:
+def identity(
+    spec: MeasureSpec, dialect: str, subject: Subject, exchanges, documented: Documented | None = None
+) -> MeasureResult:
     """The answering model against the one asked for (claims/_modelid's rules for spellings of one id)."""
     seen, notes = [], []
     for ex in exchanges:
@@ -87,11 +97,23 @@ def identity(spec: MeasureSpec, dialect: str, subject: Subject, exchanges,
     return result
 
 
-def _result(spec: MeasureSpec, dialect: str, subject: Subject, successes: int, trials: int, good: str,
-            bad: str) -> MeasureResult:
+def _result(
+    spec: MeasureSpec, dialect: str, subject: Subject, successes: int, trials: int, good: str, bad: str
+) -> MeasureResult:
     # every observation is in hand before the one look: no error to split over looks
     decided, interval = decide(successes, trials, replace(spec.rule, max_trials=1), last=True)
     verdict = INCONCLUSIVE if decided is None or trials == 0 else (good if decided else bad)
-    return MeasureResult(spec.id, dialect, subject.name, subject.model, verdict, successes=successes,
-                         trials=trials, attempted=trials, low=interval.low, high=interval.high,
-                         threshold=spec.rule.threshold, confidence=spec.rule.confidence)
+    return MeasureResult(
+        spec.id,
+        dialect,
+        subject.name,
+        subject.model,
+        verdict,
+        successes=successes,
+        trials=trials,
+        attempted=trials,
+        low=interval.low,
+        high=interval.high,
+        threshold=spec.rule.threshold,
+        confidence=spec.rule.confidence,
+    )

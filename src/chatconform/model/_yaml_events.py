@@ -14,7 +14,12 @@ from __future__ import annotations
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.events import (
-    DocumentEndEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
     StreamEndEvent,
 )
 from yaml.nodes import ScalarNode
@@ -29,7 +34,9 @@ _NO_KEY = object()  # a mapping waiting for its next key
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR, _BINARY = "tag:yaml.org,2002:str", "tag:yaml.org,2002:binary"
 # tags whose SafeLoader constructor makes a scalar from the text alone (merge `<<`, value `=` are left out)
-_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
+)
 _EXPLICIT = _SCALAR_TAGS | {_STR, _BINARY}
 _CONSTRUCTOR = SafeConstructor()  # `self` for SafeLoader's scalar constructors (they read only the node)
 
@@ -130,7 +137,9 @@ def _scalar(value: str, tag, plain: bool, resolvers):
     """A scalar as SafeLoader constructs it: resolved when plain and untagged, else by its tag."""
     constructors = _LOADER.yaml_constructors
     if tag is None:
-        return _plain(value, resolvers[value[:1]], constructors) if plain and value[:1] in resolvers else value
+        return (
+            _plain(value, resolvers[value[:1]], constructors) if plain and value[:1] in resolvers else value
+        )
     if tag == _STR:
         return value
     return constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value)) if tag in _EXPLICIT else FALLBACK
@@ -139,7 +148,9 @@ def _scalar(value: str, tag, plain: bool, resolvers):
 def _plain(value: str, resolvers, constructors):
     """A plain scalar as SafeLoader resolves (its first matching resolver) and constructs it."""
     if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
-        return int(value)  # what the int resolver and constructor make of it (no float or date is digits only)
+        return int(
+            value
+        )  # what the int resolver and constructor make of it (no float or date is digits only)
     tag = next((tag for tag, regexp in resolvers if regexp.match(value)), _STR)
     if tag == _STR:
         return value

@@ -11,7 +11,9 @@ class UsageError(ChatconformError):
 
 def unknown(kind: str, value: str, known) -> UsageError:
     """A usage error naming the bad value, the closest valid one, and the valid ones."""
-    return UsageError(f"Unknown {kind} {value!r}.{did_you_mean(value, known)} Known: {', '.join(sorted(known))}.")
+    return UsageError(
+        f"Unknown {kind} {value!r}.{did_you_mean(value, known)} Known: {', '.join(sorted(known))}."
+    )
 
 
 def did_you_mean(value: str, known) -> str:

@@ -44,8 +44,12 @@ def _shallow(body: bytes | str, value) -> bool:
         depth += 1
         if depth > MAX_DEPTH:
             return False
-        level = [v for item in level for v in (item.values() if isinstance(item, dict) else item)
-                 if isinstance(v, (dict, list))]
+        level = [
+            v
+            for item in level
+            for v in (item.values() if isinstance(item, dict) else item)
+            if isinstance(v, (dict, list))
+        ]
     return True
 
 

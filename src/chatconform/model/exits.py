@@ -15,23 +15,33 @@ UNJUDGED_VERDICTS = (GAP, UNAVAILABLE)
 INPUT_CHECK = "input.unreadable"  # the check of a row standing for a file that could not be read at all
 UNLOADABLE = "spec-gap.unloadable"  # a finding: the pinned spec its row needed could not be read
 
-EPILOG = ("exit codes: 0 every exchange judged and held (pass, declared known deviation, reported docs "
-          "conflict); 1 a violation; 2 bad input (a file that cannot be read is one line and its own row; "
-          "the others are still judged); 3 internal error; 6 something could not be judged (gap) or "
-          "reached (unavailable) and the project does not acknowledge it ([[providers.NAME.acknowledged]] in "
-          "chatconform.toml). 4 and 5 are pytest's own (usage error, no test collected).")
+EPILOG = (
+    "exit codes: 0 every exchange judged and held (pass, declared known deviation, reported docs "
+    "conflict); 1 a violation; 2 bad input (a file that cannot be read is one line and its own row; "
+    "the others are still judged); 3 internal error; 6 something could not be judged (gap) or "
+    "reached (unavailable) and the project does not acknowledge it ([[providers.NAME.acknowledged]] in "
+    "chatconform.toml). 4 and 5 are pytest's own (usage error, no test collected)."
+)
 
 
 def unacknowledged(entries) -> list[dict]:
     """The results rows that were not judged or not reached, and that no acknowledgement covers."""
-    return [e for e in entries if e.get("verdict") in UNJUDGED_VERDICTS and not e.get("acknowledged")
-            and e.get("check") != INPUT_CHECK]
+    return [
+        e
+        for e in entries
+        if e.get("verdict") in UNJUDGED_VERDICTS
+        and not e.get("acknowledged")
+        and e.get("check") != INPUT_CHECK
+    ]
 
 
 def unreadable(entries) -> list[dict]:
     """The rows standing for a file that could not be read (a cassette, or the pinned spec a row needed)."""
-    return [e for e in entries if e.get("check") == INPUT_CHECK
-            or any(f.get("check") == UNLOADABLE for f in e.get("findings") or ())]
+    return [
+        e
+        for e in entries
+        if e.get("check") == INPUT_CHECK or any(f.get("check") == UNLOADABLE for f in e.get("findings") or ())
+    ]
 
 
 def code_of(entries) -> int:
@@ -55,7 +65,9 @@ def unjudged_line(entries) -> str | None:
     held = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
     first = rows[0]
     why = " ".join(str(first.get("reason") or "").split())[:200]
-    return (f"chatconform: {held} row(s) not judged and not acknowledged (exit {UNJUDGED}); first: "
-            f"{first.get('provider')} {first.get('model')} {first.get('check')}: {why} (acknowledge a case "
-            f"with [[providers.{first.get('provider')}.acknowledged]] check, models, reason, link in "
-            f"chatconform.toml)")
+    return (
+        f"chatconform: {held} row(s) not judged and not acknowledged (exit {UNJUDGED}); first: "
+        f"{first.get('provider')} {first.get('model')} {first.get('check')}: {why} (acknowledge a case "
+        f"with [[providers.{first.get('provider')}.acknowledged]] check, models, reason, link in "
+        f"chatconform.toml)"
+    )

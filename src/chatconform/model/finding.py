@@ -34,10 +34,16 @@ class Finding:
             raise ValueError(f"severity {self.severity!r} is not one of {SEVERITIES}")
 
     @classmethod
-    def at_path(cls, at: str, message: str = "", **fields) -> "Finding":
+    def at_path(cls, at: str, message: str = "", **fields) -> Finding:
         """A claim's finding; the claim registry stamps check id, severity, quote and source."""
-        return cls(check=fields.pop("check", ""), severity=fields.pop("severity", None),
-                   kind=fields.pop("kind", "claim"), at=at, message=message, **fields)
+        return cls(
+            check=fields.pop("check", ""),
+            severity=fields.pop("severity", None),
+            kind=fields.pop("kind", "claim"),
+            at=at,
+            message=message,
+            **fields,
+        )
 
     def to_dict(self) -> dict:
         """All set fields, for results.json."""
@@ -57,9 +63,12 @@ def excerpt(value, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_TAIL = re.compile(r"(is not (valid|of|one|a|expected)\b.*|is a required property.*|has non-unique.*|"
-                   r"is (less|greater) than.*|is (longer|shorter) than.*|does not match.*|"
-                   r"has (more|less|fewer) than.*|should not be valid.*|is (too|not allowed).*)$", re.S)
+_TAIL = re.compile(
+    r"(is not (valid|of|one|a|expected)\b.*|is a required property.*|has non-unique.*|"
+    r"is (less|greater) than.*|is (longer|shorter) than.*|does not match.*|"
+    r"has (more|less|fewer) than.*|should not be valid.*|is (too|not allowed).*)$",
+    re.S,
+)
 
 
 def shorten(text: str, instance) -> str:

@@ -83,8 +83,9 @@ def parse_yaml(text: str, where: str, max_depth: int = MAX_DEPTH):
         raise InputError(f"{where}: not valid YAML ({_first_line(err)})") from None
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as err:
         # a typed value SafeLoader cannot build (`!!int x`, the date 2001-13-45) raises these, not YAMLError
-        raise InputError(f"{where}: not valid YAML (a value that cannot be read as its type: "
-                         f"{_first_line(err)[:120]})") from None
+        raise InputError(
+            f"{where}: not valid YAML (a value that cannot be read as its type: {_first_line(err)[:120]})"
+        ) from None
     check_bounds(value, where, max_depth)
     return value
 
@@ -98,8 +99,10 @@ class _Yaml12(_YAML_LOADER):  # type: ignore[misc, valid-type]
 
 
 _Yaml12.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."))
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 
 
 def parse_document(data: bytes, where: str, name: str = ""):
@@ -130,23 +133,28 @@ def parse_document(data: bytes, where: str, name: str = ""):
 MAX_TOML_BYTES = 1024 * 1024
 MAX_TOML_NESTING = 16  # arrays and inline tables open at once (a project file needs 3)
 MAX_TOML_DOTS = 32  # dots outside strings on one line: the parts of a dotted key or header, a float's point
-_TOML_TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
-                          r"|[\[\]{}.\n]", re.S)
+_TOML_TOKENS = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+    r"|[\[\]{}.\n]",
+    re.S,
+)
 
 
 def parse_toml(text: str, where: str, max_depth: int = 32, max_nodes: int = 100_000) -> dict:
     """TOML whose nesting, dotted keys and size are bounded before it is parsed; one InputError otherwise."""
     if len(text) > MAX_TOML_BYTES:
-        raise InputError(f"{where}: {len(text):,} characters is over the {MAX_TOML_BYTES:,} a TOML file "
-                         "may hold")
+        raise InputError(
+            f"{where}: {len(text):,} characters is over the {MAX_TOML_BYTES:,} a TOML file may hold"
+        )
     depth = dots = 0
     for token in _TOML_TOKENS.finditer(text):  # a string or a comment is one token: its brackets are text
         char = token.group()
         if char in "[{":
             depth += 1
             if depth > MAX_TOML_NESTING:
-                raise InputError(f"{where}: arrays or inline tables nested deeper than {MAX_TOML_NESTING}; "
-                                 "refused")
+                raise InputError(
+                    f"{where}: arrays or inline tables nested deeper than {MAX_TOML_NESTING}; refused"
+                )
         elif char in "]}":
             depth = max(depth - 1, 0)
         elif char == ".":
@@ -214,11 +222,21 @@ def expect(value, kind, where: str, what: str):
         return value
     names = kind if isinstance(kind, tuple) else (kind,)
     wanted = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in names)
-    raise InputError(f"{where}: {what} must be {wanted}, not {_TYPE_NAMES.get(type(value), type(value).__name__)}")
+    raise InputError(
+        f"{where}: {what} must be {wanted}, not {_TYPE_NAMES.get(type(value), type(value).__name__)}"
+    )
 
 
-_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", int: "an integer", float: "a number",
-               bool: "a boolean", type(None): "null", bytes: "bytes"}
+_TYPE_NAMES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+    bytes: "bytes",
+}
 
 
 def _first_line(err: Exception) -> str:

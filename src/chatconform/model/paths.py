@@ -57,8 +57,10 @@ def check_relative(relpath: str, what: str) -> str:
     """A relative path of safe segments separated by '/', or a usage error naming the bad value."""
     segments = relpath.split("/") if isinstance(relpath, str) else [None]
     if not all(isinstance(s, str) and _SEGMENT.fullmatch(s) for s in segments):
-        raise UsageError(f"{what} {relpath!r} is not a safe relative path: segments of letters, digits, "
-                         f"'.', '_' or '-' separated by '/'; no '..', leading '.' or absolute path")
+        raise UsageError(
+            f"{what} {relpath!r} is not a safe relative path: segments of letters, digits, "
+            f"'.', '_' or '-' separated by '/'; no '..', leading '.' or absolute path"
+        )
     return relpath
 
 
@@ -134,4 +136,4 @@ def typed_path(path) -> str:
     """A path as a reviewer types it: relative to the working folder when below it, else as it is."""
     text = "" if path is None else str(path)
     here = os.getcwd().rstrip("/") + "/"
-    return text[len(here):] if text.startswith(here) else text
+    return text[len(here) :] if text.startswith(here) else text

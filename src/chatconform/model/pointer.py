@@ -75,7 +75,8 @@ def resolve(doc, pointer: str):
 def _kind(node) -> str:
     """A short name for what a pointer step landed on."""
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(node), "a number" if isinstance(node, (int, float)) else type(node).__name__)
+        type(node), "a number" if isinstance(node, (int, float)) else type(node).__name__
+    )
 
 
 REMOVE = object()  # a fix that returns this removes the key (or list item) it was given
@@ -116,7 +117,11 @@ def property_names(doc, pointer: str, depth: int = 0) -> frozenset[str]:
     if depth > 8 or not isinstance(schema, dict):
         return frozenset()
     ref = schema.get("$ref")
-    names = property_names(doc, ref[1:], depth + 1) if isinstance(ref, str) and ref.startswith("#") else frozenset()
+    names = (
+        property_names(doc, ref[1:], depth + 1)
+        if isinstance(ref, str) and ref.startswith("#")
+        else frozenset()
+    )
     names |= frozenset(schema["properties"]) if isinstance(schema.get("properties"), dict) else frozenset()
     parts = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
     return names.union(*(property_names(doc, f"{pointer}/allOf/{i}", depth + 1) for i in range(len(parts))))

@@ -128,7 +128,7 @@ def parse(body: bytes, chunk_size: int | None = None, max_events: int | None = N
     parser = SSEParser(max_events)
     if chunk_size:
         for start in range(0, len(body), chunk_size):
-            parser.feed(body[start:start + chunk_size])
+            parser.feed(body[start : start + chunk_size])
     else:
         parser.feed(body)
     return parser.close()

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 PASS, FAIL, KNOWN, GAP, CONFLICT, UNAVAILABLE, NOT_RUN = (
-    "pass", "fail", "xfail", "gap", "conflict", "unavailable", "not-run")
+    "pass",
+    "fail",
+    "xfail",
+    "gap",
+    "conflict",
+    "unavailable",
+    "not-run",
+)
 # KNOWN is spelt "xfail" in results.json: a declared known deviation, failing as declared (strict xfail)
 
 MEANING = {

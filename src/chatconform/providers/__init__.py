@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 from chatconform.model.inputs import MAX_TOML_BYTES, InputError, parse_toml, read_text
-from chatconform.providers._merge import complete, merge, substitute_env, tag
 from chatconform.providers._literal_keys import env_key_values, refuse_written_keys
+from chatconform.providers._merge import complete, merge, substitute_env, tag
 from chatconform.providers._validate import refuse_unbounded, schema, validate
 
 PROJECT_FILE = "chatconform.toml"
@@ -62,7 +62,9 @@ def project_file(config_path=None) -> Path | None:
     if given:
         path = Path(given)
         if not path.is_file():
-            raise InputError(f"{path}: no such project file (from {'--config' if config_path else CONFIG_ENV})")
+            raise InputError(
+                f"{path}: no such project file (from {'--config' if config_path else CONFIG_ENV})"
+            )
         return path
     return find_project_file()
 
@@ -83,7 +85,9 @@ def _builtin() -> dict:
         validate(data, where)
         clash = set(data.get("providers", {})) & set(merged["providers"])
         if clash:
-            raise InputError(f"{where}: providers.{sorted(clash)[0]}: already declared by another built-in file")
+            raise InputError(
+                f"{where}: providers.{sorted(clash)[0]}: already declared by another built-in file"
+            )
         merged["providers"].update(tag(data, where).get("providers", {}))
     return merged
 
@@ -138,8 +142,19 @@ def documented_values(provider: str | None = None, name: str | None = None) -> l
     out = []
     for pname, data in current()["providers"].items():
         if provider in (None, pname):
-            out += [Documented(d["value"], d["says"], d["source"], d["name"], pname, tuple(d.get("models", ["*"])),
-                               d.get("declared_in", "")) for d in data["documented"] if name in (None, d["name"])]
+            out += [
+                Documented(
+                    d["value"],
+                    d["says"],
+                    d["source"],
+                    d["name"],
+                    pname,
+                    tuple(d.get("models", ["*"])),
+                    d.get("declared_in", ""),
+                )
+                for d in data["documented"]
+                if name in (None, d["name"])
+            ]
     return out
 
 
@@ -159,6 +174,21 @@ def key_env_names() -> tuple[str, ...]:
     return tuple(sorted({p["key_env"] for p in current()["providers"].values() if p.get("key_env")}))
 
 
-__all__ = ["CONFIG_ENV", "Documented", "PROJECT_FILE", "RunSettings", "configure", "covers", "current",
-           "documented_value", "documented_values", "find_project_file", "key_env_names", "load_providers",
-           "project_file", "reset", "run_settings", "schema"]
+__all__ = [
+    "CONFIG_ENV",
+    "Documented",
+    "PROJECT_FILE",
+    "RunSettings",
+    "configure",
+    "covers",
+    "current",
+    "documented_value",
+    "documented_values",
+    "find_project_file",
+    "key_env_names",
+    "load_providers",
+    "project_file",
+    "reset",
+    "run_settings",
+    "schema",
+]

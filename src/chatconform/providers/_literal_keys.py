@@ -39,16 +39,22 @@ def refuse_written_keys(data, where: str, secrets=(), expanded: bool = False) ->
             part = _key_in(item, secrets)
             if part:
                 when = "once ${VAR} is expanded, " if expanded else ""
-                raise InputError(f"{where}: {key_path(path)}: {when}this looks like an API key{part}; keys "
-                                 "are never written in the file: put it in an environment variable and name "
-                                 "it with key_env")
+                raise InputError(
+                    f"{where}: {key_path(path)}: {when}this looks like an API key{part}; keys "
+                    "are never written in the file: put it in an environment variable and name "
+                    "it with key_env"
+                )
 
 
 def env_key_values(*datas: dict) -> list[str]:
     """The values of the key variables the provider data names (key_env): a file holding one holds a key.
     (Only those: any variable named like a key may hold a host or a path a file rightly names too.)"""
-    names = {p.get("key_env") for data in datas for p in (data.get("providers") or {}).values()
-             if isinstance(p, dict)}
+    names = {
+        p.get("key_env")
+        for data in datas
+        for p in (data.get("providers") or {}).values()
+        if isinstance(p, dict)
+    }
     values = (os.environ.get(n, "") for n in sorted(n for n in names if isinstance(n, str) and n))
     return [v for v in values if len(v) >= MIN_KEY_VALUE]
 
@@ -74,8 +80,12 @@ def _key_in_url(text: str) -> str:
     if any(name.lower() in SECRET_KEYS for name, _ in query):
         return " (a key-named query parameter)"
     segments = [s for s in parts.path.split("/") if not _DIGEST.fullmatch(s)]
-    for where, pieces in (("host", [host]), ("path", segments), ("fragment", [parts.fragment]),
-                          ("query", [p for pair in query for p in pair])):
+    for where, pieces in (
+        ("host", [host]),
+        ("path", segments),
+        ("fragment", [parts.fragment]),
+        ("query", [p for pair in query for p in pair]),
+    ):
         if any(_plain_key(unquote(piece)) for piece in pieces):
             return f" (in the URL's {where})"
     return ""
@@ -86,4 +96,3 @@ def _plain_key(text: str) -> bool:
     if _PREFIXED.search(text) or _BEARER.search(text) or _UUID.search(text):
         return True
     return any(re.search(r"\d", run) and re.search(r"[A-Za-z]", run) for run in _LONG_RUN.findall(text))
-

@@ -16,10 +16,26 @@ from chatconform.providers._validate import key_path
 UNION_LISTS = ("models", "hosts", "reasoning_models")
 ENTRY_LISTS = ("prices", "documented", "spec_defects", "deviations", "acknowledged")
 URL_FIELDS = ("base_url", "hosts")
-DEFAULTS = {"description": "", "spec": "", "base_url": "", "chat_path": "/chat/completions", "auth": "bearer", "key_env": "",
-            "key_field": "key", "models": [], "aliases": {}, "reasoning_models": [], "live_shapes": ["spec"],
-            "endpoints": {}, "shapes": {}, "prices": [], "documented": [], "spec_defects": [], "deviations": [],
-            "acknowledged": []}
+DEFAULTS = {
+    "description": "",
+    "spec": "",
+    "base_url": "",
+    "chat_path": "/chat/completions",
+    "auth": "bearer",
+    "key_env": "",
+    "key_field": "key",
+    "models": [],
+    "aliases": {},
+    "reasoning_models": [],
+    "live_shapes": ["spec"],
+    "endpoints": {},
+    "shapes": {},
+    "prices": [],
+    "documented": [],
+    "spec_defects": [],
+    "deviations": [],
+    "acknowledged": [],
+}
 BASE_SHAPE = "spec"  # the request shape of the provider's spec: `model` in the body, the key per `auth`
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -57,8 +73,11 @@ def _expand(text: str, where: str, path) -> str:
     def one(match: re.Match) -> str:
         value = os.environ.get(match.group(1))
         if value is None and match.group(2) is None:
-            raise _Unset(f"{where}: {key_path(path)}: ${{{match.group(1)}}} is not set (export it, or write "
-                         f"${{{match.group(1)}:-default}})", match.group(1))
+            raise _Unset(
+                f"{where}: {key_path(path)}: ${{{match.group(1)}}} is not set (export it, or write "
+                f"${{{match.group(1)}:-default}})",
+                match.group(1),
+            )
         return value if value is not None else match.group(2)
 
     return _VAR.sub(one, text)
@@ -82,9 +101,13 @@ def merge(base: dict, over: dict, where: str) -> dict:
         if name not in providers and not provider.get("base_url") and not provider.get("unset_env"):
             close = difflib.get_close_matches(name, sorted(providers), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise InputError(f"{where}: providers.{name}: unknown provider; {hint}(a new provider needs base_url; "
-                             f"known: {', '.join(sorted(providers))})")
-        providers[name] = _merge_provider(providers[name], provider) if name in providers else copy.deepcopy(provider)
+            raise InputError(
+                f"{where}: providers.{name}: unknown provider; {hint}(a new provider needs base_url; "
+                f"known: {', '.join(sorted(providers))})"
+            )
+        providers[name] = (
+            _merge_provider(providers[name], provider) if name in providers else copy.deepcopy(provider)
+        )
     out["run"] = {**out.get("run", {}), **copy.deepcopy(over.get("run", {}))}
     return out
 
@@ -126,16 +149,21 @@ def _fill(name: str, provider: dict, where: str) -> None:
         provider.setdefault(key, copy.deepcopy(value))
     parts = urlsplit(provider["base_url"])
     if provider["base_url"] and not (parts.scheme in ("http", "https") and parts.hostname):
-        raise InputError(f"{where}: providers.{name}.base_url: must be an http(s) URL once ${{...}} is expanded")
+        raise InputError(
+            f"{where}: providers.{name}.base_url: must be an http(s) URL once ${{...}} is expanded"
+        )
     if not provider.get("hosts"):
-        provider["hosts"] = [f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname] \
-            if parts.hostname else []
+        provider["hosts"] = (
+            [f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname] if parts.hostname else []
+        )
     provider.setdefault("path_prefix", parts.path.rstrip("/"))
     for index, shape in enumerate(provider["live_shapes"]):
         if shape != BASE_SHAPE and shape not in provider["shapes"]:
             known = [BASE_SHAPE, *provider["shapes"]]
-            raise InputError(f"{where}: providers.{name}.live_shapes[{index}]: no shape {shape!r}; "
-                             f"known: {', '.join(known)}")
+            raise InputError(
+                f"{where}: providers.{name}.live_shapes[{index}]: no shape {shape!r}; "
+                f"known: {', '.join(known)}"
+            )
 
 
 def _check_run(data: dict, where: str) -> None:
@@ -146,6 +174,11 @@ def _check_run(data: dict, where: str) -> None:
         for index, value in enumerate(run.get(field, [])):
             if value not in known:
                 close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else f"add it to a provider's {field}" \
-                    if field == "models" else f"known: {', '.join(sorted(known))}"
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"add it to a provider's {field}"
+                    if field == "models"
+                    else f"known: {', '.join(sorted(known))}"
+                )
                 raise InputError(f"{where}: run.{field}[{index}]: {value!r} is not known; {hint}")

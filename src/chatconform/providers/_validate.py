@@ -19,8 +19,20 @@ from jsonschema import Draft202012Validator
 from chatconform.model.inputs import InputError
 
 # Names that would hold a key's value: the file may only name a variable (key_env).
-SECRET_KEYS = {"api_key", "apikey", "key", "token", "secret", "password", "authorization", "bearer",
-               "access_token", "client_secret", "api-key", "x-api-key"}
+SECRET_KEYS = {
+    "api_key",
+    "apikey",
+    "key",
+    "token",
+    "secret",
+    "password",
+    "authorization",
+    "bearer",
+    "access_token",
+    "client_secret",
+    "api-key",
+    "x-api-key",
+}
 
 
 @lru_cache(maxsize=1)
@@ -59,14 +71,16 @@ def describe(error) -> str:
     path = list(error.absolute_path)
     kind, expected = error.validator, error.validator_value
     if kind == "additionalProperties":
-        known = sorted((error.schema.get("properties") or {}))
+        known = sorted(error.schema.get("properties") or {})
         extra = [k for k in error.instance if k not in known]
         return _unknown_key(path, extra[0], known)
     if kind == "type":
         names = expected if isinstance(expected, list) else [expected]
         return f"{key_path(path)}: must be {' or '.join(_TYPES.get(n, n) for n in names)}, not {_kind(error.instance)}"
     if kind == "enum":
-        shown = error.instance if isinstance(error.instance, str) and len(error.instance) < 40 else "this value"
+        shown = (
+            error.instance if isinstance(error.instance, str) and len(error.instance) < 40 else "this value"
+        )
         return f"{key_path(path)}: {shown!r} is not one of {', '.join(map(str, expected))}"
     if kind == "required":
         missing = next((k for k in expected if k not in error.instance), expected[0])
@@ -81,16 +95,31 @@ def describe(error) -> str:
     return f"{key_path(path)}: {error.message[:120]}"
 
 
-_TYPES = {"object": "a table", "array": "a list", "string": "a string", "integer": "an integer",
-          "number": "a number", "boolean": "true or false"}
-_MINIMA = {"minimum": "must be at least", "minItems": "needs at least this many items:",
-           "minLength": "must not be shorter than"}
+_TYPES = {
+    "object": "a table",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+}
+_MINIMA = {
+    "minimum": "must be at least",
+    "minItems": "needs at least this many items:",
+    "minLength": "must not be shorter than",
+}
 
 
 def _kind(value) -> str:
     """The TOML name of a value's type."""
-    for kind, name in ((bool, "true/false"), (dict, "a table"), (list, "a list"), (str, "a string"),
-                       (int, "an integer"), (float, "a number")):
+    for kind, name in (
+        (bool, "true/false"),
+        (dict, "a table"),
+        (list, "a list"),
+        (str, "a string"),
+        (int, "an integer"),
+        (float, "a number"),
+    ):
         if isinstance(value, kind):
             return name
     return type(value).__name__
@@ -100,7 +129,7 @@ def _unknown_key(path, key: str, known) -> str:
     """'unknown key' with the closest valid one, or the list of valid ones."""
     where = key_path([*path, key])
     if str(key).lower() in SECRET_KEYS:
-        return f"{where}: a key is never written here; name its environment variable with key_env = \"...\""
+        return f'{where}: a key is never written here; name its environment variable with key_env = "..."'
     close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}?" if close else f"valid keys: {', '.join(known)}"
     return f"{where}: unknown key; {hint}"
@@ -141,10 +170,13 @@ def _refuse_everywhere(deviation: dict, where: str) -> None:
     it must say so (`everywhere = true`, then its reason is shown in every report), or be narrowed."""
     every, said = covers_everything(deviation), deviation.get("everywhere") is True
     if every and not said:
-        raise InputError(f"{where}: covers every model and every origin, so each failure of "
-                         f"{deviation.get('check')!r} would pass unseen; narrow it with models, origins or "
-                         "paths = [...], or write everywhere = true (its reason is then shown in every "
-                         "report)")
+        raise InputError(
+            f"{where}: covers every model and every origin, so each failure of "
+            f"{deviation.get('check')!r} would pass unseen; narrow it with models, origins or "
+            "paths = [...], or write everywhere = true (its reason is then shown in every "
+            "report)"
+        )
     if said and not every:
-        raise InputError(f"{where}: everywhere = true, yet models, origins or paths narrow it; remove one of "
-                         "them")
+        raise InputError(
+            f"{where}: everywhere = true, yet models, origins or paths narrow it; remove one of them"
+        )

@@ -35,10 +35,12 @@ class Deviation:
 
     def covers(self, check: str, model: str | None, origin: str, path: str = "") -> bool:
         """True when this deviation explains a failure of `check` for this model, origin and endpoint."""
-        return (check == self.check or check.startswith(self.check + "."))\
-            and covers(self.models, model)\
-            and ("*" in self.origins or origin in self.origins)\
+        return (
+            (check == self.check or check.startswith(self.check + "."))
+            and covers(self.models, model)
+            and ("*" in self.origins or origin in self.origins)
             and ("*" in self.paths or any(path.rstrip("/").endswith(p) for p in self.paths))
+        )
 
 
 @dataclass(frozen=True)
@@ -63,19 +65,27 @@ class Profile:
     key_env: str
     path_prefix: str = ""
     models: tuple[str, ...] = ()
-    prices_per_mtok: dict = field(default_factory=dict)  # model or pattern -> (input USD, output USD) per 1M tokens
+    prices_per_mtok: dict = field(
+        default_factory=dict
+    )  # model or pattern -> (input USD, output USD) per 1M tokens
     price_source: str = ""
     extra_endpoints: dict = field(default_factory=dict)  # name -> path
     deviations: tuple[Deviation, ...] = ()
     aliases: dict = field(default_factory=dict)  # alias id -> the model id the provider answers as
     shapes: dict = field(default_factory=dict)  # name -> Shape, besides the spec's own
     live_shapes: tuple[str, ...] = (BASE_SHAPE,)
-    endpoint_auth: dict = field(default_factory=dict)  # path -> auth style, where an endpoint documents its own
+    endpoint_auth: dict = field(
+        default_factory=dict
+    )  # path -> auth style, where an endpoint documents its own
     key_field: str = "key"
     reasoning_models: tuple[str, ...] = ()
-    spec: str = ""  # the contract it follows where it documents a call ("": its catalog's, else the dialect's)
+    spec: str = (
+        ""  # the contract it follows where it documents a call ("": its catalog's, else the dialect's)
+    )
     endpoint_contracts: dict = field(default_factory=dict)  # path -> (dialect or "", spec or "") as declared
-    acknowledged: tuple[Deviation, ...] = ()  # cases that may stay unjudged or unreached, each with its reason
+    acknowledged: tuple[
+        Deviation, ...
+    ] = ()  # cases that may stay unjudged or unreached, each with its reason
 
     def contract_of(self, path: str) -> tuple[str, str]:
         """(dialect, spec) the data declares for the endpoint a URL path ends with ("" where it says nothing)."""
@@ -87,38 +97,72 @@ class Profile:
         """True when a URL belongs to this provider (host, or host:port when one is declared)."""
         parts = urlsplit(url)
         netloc = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
-        return (parts.hostname in self.hosts or netloc in self.hosts) and parts.path.startswith(self.path_prefix)
+        return (parts.hostname in self.hosts or netloc in self.hosts) and parts.path.startswith(
+            self.path_prefix
+        )
 
     def documented(self, name: str, model: str | None) -> Documented | None:
         """The value this provider documents under `name` for a model."""
         return documented_value(self.name, name, model)
 
 
-def _deviations(data: dict, kinds=(("deviations", "deviation"), ("spec_defects", "spec-defect"))) \
-        -> tuple[Deviation, ...]:
-    return tuple(Deviation(d["check"], d["reason"], d["link"], tuple(d.get("models", ("*",))),
-                           tuple(d.get("origins", ("*",))), kind, d.get("declared_in", ""),
-                           tuple(d.get("paths", ("*",))), d.get("sometimes", False),
-                           d.get("everywhere", False))
-                 for key, kind in kinds for d in data.get(key, ()))
+def _deviations(
+    data: dict, kinds=(("deviations", "deviation"), ("spec_defects", "spec-defect"))
+) -> tuple[Deviation, ...]:
+    return tuple(
+        Deviation(
+            d["check"],
+            d["reason"],
+            d["link"],
+            tuple(d.get("models", ("*",))),
+            tuple(d.get("origins", ("*",))),
+            kind,
+            d.get("declared_in", ""),
+            tuple(d.get("paths", ("*",))),
+            d.get("sometimes", False),
+            d.get("everywhere", False),
+        )
+        for key, kind in kinds
+        for d in data.get(key, ())
+    )
 
 
 def _profile(name: str, data: dict) -> Profile:
     """One Profile from one provider's merged data."""
-    prices = {m: (p["input_per_mtok"], p["output_per_mtok"]) for p in reversed(data["prices"]) for m in p["models"]}
-    shapes = {n: Shape(n, s.get("model_field", "model"), s.get("auth"), s.get("key_field"))
-              for n, s in data["shapes"].items()}
+    prices = {
+        m: (p["input_per_mtok"], p["output_per_mtok"]) for p in reversed(data["prices"]) for m in p["models"]
+    }
+    shapes = {
+        n: Shape(n, s.get("model_field", "model"), s.get("auth"), s.get("key_field"))
+        for n, s in data["shapes"].items()
+    }
     return Profile(
-        name=name, hosts=tuple(data["hosts"]), base_url=data["base_url"], chat_path=data["chat_path"],
-        auth=data["auth"], key_env=data["key_env"], path_prefix=data["path_prefix"], models=tuple(data["models"]),
-        prices_per_mtok=prices, price_source=data["prices"][0]["source"] if data["prices"] else "",
-        extra_endpoints={n: e["path"] for n, e in data["endpoints"].items()}, deviations=_deviations(data),
-        aliases=dict(data["aliases"]), shapes=shapes, live_shapes=tuple(data["live_shapes"]),
+        name=name,
+        hosts=tuple(data["hosts"]),
+        base_url=data["base_url"],
+        chat_path=data["chat_path"],
+        auth=data["auth"],
+        key_env=data["key_env"],
+        path_prefix=data["path_prefix"],
+        models=tuple(data["models"]),
+        prices_per_mtok=prices,
+        price_source=data["prices"][0]["source"] if data["prices"] else "",
+        extra_endpoints={n: e["path"] for n, e in data["endpoints"].items()},
+        deviations=_deviations(data),
+        aliases=dict(data["aliases"]),
+        shapes=shapes,
+        live_shapes=tuple(data["live_shapes"]),
         endpoint_auth={e["path"]: e["auth"] for e in data["endpoints"].values() if e.get("auth")},
-        key_field=data["key_field"], reasoning_models=tuple(data["reasoning_models"]), spec=data["spec"],
-        endpoint_contracts={e["path"]: (e.get("dialect", ""), e.get("spec", "")) for e in data["endpoints"].values()
-                            if e.get("dialect") or e.get("spec")},
-        acknowledged=_deviations(data, (("acknowledged", "acknowledged"),)))
+        key_field=data["key_field"],
+        reasoning_models=tuple(data["reasoning_models"]),
+        spec=data["spec"],
+        endpoint_contracts={
+            e["path"]: (e.get("dialect", ""), e.get("spec", ""))
+            for e in data["endpoints"].values()
+            if e.get("dialect") or e.get("spec")
+        },
+        acknowledged=_deviations(data, (("acknowledged", "acknowledged"),)),
+    )
 
 
 class _Profiles(Mapping):
@@ -136,8 +180,11 @@ class _Profiles(Mapping):
             self._profiles = {name: _profile(name, p) for name, p in data["providers"].items()}
             self._source = data
             self.deviations, self.hosts = {}, {}
-            self.model_fields = tuple(dict.fromkeys(
-                ["model", *(s.model_field for p in self._profiles.values() for s in p.shapes.values())]))
+            self.model_fields = tuple(
+                dict.fromkeys(
+                    ["model", *(s.model_field for p in self._profiles.values() for s in p.shapes.values())]
+                )
+            )
         return self._profiles
 
     def __getitem__(self, name):
@@ -191,21 +238,26 @@ def _provider_of(url: str, profiles) -> str:
     return claimed[0].name if claimed else GENERIC
 
 
-def deviation_for(provider: str, check: str, model: str | None, origin: str,
-                  path: str = "") -> Deviation | None:
+def deviation_for(
+    provider: str, check: str, model: str | None, origin: str, path: str = ""
+) -> Deviation | None:
     """The known deviation (or declared spec defect) of a provider that covers a failing check, if one does."""
     profiles = PROFILES._now()  # first: puts the data in force, which empties the memo when it changed
     key = (provider, check, model, origin, path)
     memo = PROFILES.deviations
     if key not in memo:  # asked for every check of every exchange: worked out once per combination
         profile = profiles.get(provider)
-        memo[key] = next((d for d in profile.deviations if d.covers(check, model, origin, path)), None) \
-            if profile else None
+        memo[key] = (
+            next((d for d in profile.deviations if d.covers(check, model, origin, path)), None)
+            if profile
+            else None
+        )
     return memo[key]
 
 
-def acknowledgement_for(provider: str, check: str, model: str | None, origin: str,
-                        gaps=()) -> Deviation | None:
+def acknowledgement_for(
+    provider: str, check: str, model: str | None, origin: str, gaps=()
+) -> Deviation | None:
     """What acknowledges an unjudged row: one covering its check, else one covering each of its gap findings."""
     profile = PROFILES.get(provider)
     if profile is None or not profile.acknowledged:
@@ -221,8 +273,15 @@ def acknowledgement_for(provider: str, check: str, model: str | None, origin: st
     return each[0] if all(each) else None
 
 
-def build_request(profile: Profile, model: str, body: dict, key: str | None, base_url: str | None = None,
-                  shape: str = BASE_SHAPE, endpoint: str | None = None) -> tuple[str, dict, dict]:
+def build_request(
+    profile: Profile,
+    model: str,
+    body: dict,
+    key: str | None,
+    base_url: str | None = None,
+    shape: str = BASE_SHAPE,
+    endpoint: str | None = None,
+) -> tuple[str, dict, dict]:
     """(url, headers, body) for a call: the profile's auth style and request shape applied.
 
     A shape other than the spec's (e.g. a model page's `model_id` + key in the body) comes from the data.
@@ -252,10 +311,26 @@ def build_request(profile: Profile, model: str, body: dict, key: str | None, bas
 def price_per_token(profile: Profile, model: str) -> tuple[float, float] | None:
     """(input, output) USD per token from the documented prices, or None when undocumented."""
     prices = profile.prices_per_mtok.get(model) or next(
-        (p for pattern, p in profile.prices_per_mtok.items() if model and fnmatchcase(model, pattern)), None)
+        (p for pattern, p in profile.prices_per_mtok.items() if model and fnmatchcase(model, pattern)), None
+    )
     return (prices[0] / 1e6, prices[1] / 1e6) if prices else None
 
 
-__all__ = ["BASE_SHAPE", "Deviation", "Documented", "GENERIC", "PROFILES", "Profile", "Shape",
-           "acknowledgement_for", "build_request", "configure", "deviation_for", "documented_value", "get_profile",
-           "identify", "price_per_token", "run_settings"]
+__all__ = [
+    "BASE_SHAPE",
+    "Deviation",
+    "Documented",
+    "GENERIC",
+    "PROFILES",
+    "Profile",
+    "Shape",
+    "acknowledgement_for",
+    "build_request",
+    "configure",
+    "deviation_for",
+    "documented_value",
+    "get_profile",
+    "identify",
+    "price_per_token",
+    "run_settings",
+]

@@ -11,22 +11,54 @@ chatconform.toml ([run]); hooks for a project's conftest.py are in `chatconform.
 
 from chatconform.pytest_plugin._collect import pytest_collect_directory, pytest_collect_file
 from chatconform.pytest_plugin._exit import pytest_report_teststatus
-from chatconform.pytest_plugin._fixtures import (cc_mode, pytest_collection, pytest_collection_finish,
-                                                 pytest_runtest_makereport, pytest_runtest_protocol,
-                                                 pytest_sessionfinish, pytest_sessionstart, pytest_terminal_summary,
-                                                 reference_server, results_log, spec_store)
+from chatconform.pytest_plugin._fixtures import (
+    cc_mode,
+    pytest_collection,
+    pytest_collection_finish,
+    pytest_runtest_makereport,
+    pytest_runtest_protocol,
+    pytest_sessionfinish,
+    pytest_sessionstart,
+    pytest_terminal_summary,
+    reference_server,
+    results_log,
+    spec_store,
+)
+from chatconform.pytest_plugin._options import (
+    pytest_addhooks,
+    pytest_addoption,
+    pytest_configure,
+    pytest_report_collectionfinish,
+    pytest_report_header,
+)
 from chatconform.pytest_plugin._project import declared, ensure_specs, mirror_from, project_folder
-from chatconform.pytest_plugin._options import (pytest_addhooks, pytest_addoption, pytest_configure,
-                                                pytest_report_collectionfinish, pytest_report_header)
 from chatconform.pytest_plugin._settings import Settings, chatconform_config, chatconform_settings
 
 __all__ = [
-    "declared", "ensure_specs", "mirror_from", "project_folder",
-    "Settings", "cc_mode", "chatconform_config", "chatconform_settings", "pytest_addhooks", "pytest_addoption",
-    "pytest_collect_directory", "pytest_collect_file", "pytest_collection", "pytest_collection_finish",
+    "declared",
+    "ensure_specs",
+    "mirror_from",
+    "project_folder",
+    "Settings",
+    "cc_mode",
+    "chatconform_config",
+    "chatconform_settings",
+    "pytest_addhooks",
+    "pytest_addoption",
+    "pytest_collect_directory",
+    "pytest_collect_file",
+    "pytest_collection",
+    "pytest_collection_finish",
     "pytest_configure",
-    "pytest_report_collectionfinish", "pytest_report_header", "pytest_report_teststatus", "pytest_runtest_makereport",
+    "pytest_report_collectionfinish",
+    "pytest_report_header",
+    "pytest_report_teststatus",
+    "pytest_runtest_makereport",
     "pytest_runtest_protocol",
-    "pytest_sessionfinish", "pytest_sessionstart", "pytest_terminal_summary", "reference_server", "results_log",
+    "pytest_sessionfinish",
+    "pytest_sessionstart",
+    "pytest_terminal_summary",
+    "reference_server",
+    "results_log",
     "spec_store",
 ]

@@ -37,7 +37,9 @@ class CassettesDir(OneLine, pytest.Dir):
 
         state, config = self.config.stash[STATE_KEY], self.config
         wanted = _declared(config)
-        state.notes += _locked(lambda: ensure_specs(specs_dir(), mirror_from(config.getoption("specs_mirror")), wanted))
+        state.notes += _locked(
+            lambda: ensure_specs(specs_dir(), mirror_from(config.getoption("specs_mirror")), wanted)
+        )
         if self.config.getoption("--mode") != "replay":
             yield _Group.from_parent(self, name="live", items=lambda parent: _live(parent, state))
         else:
@@ -63,8 +65,9 @@ def _children(node):
     seen = node.config.stash.setdefault(_WALKED, {state.cassettes.resolve()})
     for path, problem in entries(node.path, state.root.resolve(), seen):
         if problem is not None:  # never opened or walked into: a row of its own, failing with one line
-            yield ConformanceItem.make(node, f"{path.name}-{INPUT_CHECK}", _run.unreadable,
-                                       (path, f"{path}: skipped: {problem}"))
+            yield ConformanceItem.make(
+                node, f"{path.name}-{INPUT_CHECK}", _run.unreadable, (path, f"{path}: skipped: {problem}")
+            )
         elif node.ihook.pytest_ignore_collect(collection_path=path, config=node.config):
             continue
         elif path.is_dir():
@@ -92,8 +95,14 @@ class CassetteFile(OneLine, pytest.File):
 
         config, problems = self.config, []
         try:
-            cases = cases_in(self.path, shared_store(config), config.getoption("--provider"),
-                             config.getoption("--model"), select=self._select, problems=problems)
+            cases = cases_in(
+                self.path,
+                shared_store(config),
+                config.getoption("--provider"),
+                config.getoption("--model"),
+                select=self._select,
+                problems=problems,
+            )
         except HookMisuse:
             raise  # the project's own hooks misbehaved: a collection error naming them
         except ChatconformError as err:  # the file cannot be read at all: a row of its own, the others go on
@@ -115,8 +124,10 @@ class CassetteFile(OneLine, pytest.File):
         self.ihook.pytest_chatconform_checks(config=self.config, exchange=exchange, checks=chosen)
         foreign = [c for c in chosen if c not in checks]
         if foreign:
-            raise HookMisuse(f"{exchange.label}: pytest_chatconform_checks added {foreign[0]!r}, which does not "
-                             f"apply to this exchange (applicable: {', '.join(checks)})")
+            raise HookMisuse(
+                f"{exchange.label}: pytest_chatconform_checks added {foreign[0]!r}, which does not "
+                f"apply to this exchange (applicable: {', '.join(checks)})"
+            )
         return list(dict.fromkeys(chosen))
 
 
@@ -167,18 +178,25 @@ def _live(parent, state):
     from chatconform.live.targets import live_targets
 
     config = parent.config
-    targets = live_targets(config.getoption("--provider"), config.getoption("--model"),
-                           config.getoption("--base-url"), config.getoption("--api-key-env"))
+    targets = live_targets(
+        config.getoption("--provider"),
+        config.getoption("--model"),
+        config.getoption("--base-url"),
+        config.getoption("--api-key-env"),
+    )
     left_out: dict[str, int] = {}
     targets = [(t, m) for t, m in targets if state.holds(t.provider, t.model)]
     scenarios = [*SCENARIOS, *_tool_calls(config.getoption("--tool-scenarios"))]
-    for target, missing, scenario in ((t, m, s) for t, m in targets for s in scenarios
-                                      if s.for_provider(t.provider)):
+    for target, missing, scenario in (
+        (t, m, s) for t, m in targets for s in scenarios if s.for_provider(t.provider)
+    ):
         if missing:
             left_out[missing] = left_out.get(missing, 0) + 1
             continue
         yield ConformanceItem.make(parent, f"{target.id}-live-{scenario.id}", _run.live, (target, scenario))
-    state.notes += [f"chatconform: {count} live test(s) not collected: {why}" for why, count in left_out.items()]
+    state.notes += [
+        f"chatconform: {count} live test(s) not collected: {why}" for why, count in left_out.items()
+    ]
 
 
 def _tool_calls(wanted: str | None) -> list:

@@ -58,8 +58,11 @@ def summary_lines(entries) -> list[str]:
     if len(unreadable) > 10:
         lines.append(f"chatconform: and {len(unreadable) - 10} more file(s) that could not be read")
     left = exits.unacknowledged(entries)
-    lines += [f"chatconform: {e['verdict']} {e.get('test_id') or e.get('exchange')}: "
-              f"{' '.join(str(e.get('reason')).split())[:300]}" for e in left[:10]]
+    lines += [
+        f"chatconform: {e['verdict']} {e.get('test_id') or e.get('exchange')}: "
+        f"{' '.join(str(e.get('reason')).split())[:300]}"
+        for e in left[:10]
+    ]
     said = exits.unjudged_line(entries)
     return lines + ([said] if said else [])
 

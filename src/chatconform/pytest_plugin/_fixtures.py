@@ -3,11 +3,16 @@ network guard, scrubbed failure text, and results.json written at the end of the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from chatconform.recording import netguard
 from chatconform.model.paths import reports_dir
 from chatconform.pytest_plugin._keys import LOG_KEY, STORE_KEY
+from chatconform.recording import netguard
+
+if TYPE_CHECKING:
+    from chatconform.reporting.results import ResultsLog
 
 
 def shared_store(config):
@@ -64,9 +69,8 @@ def pytest_runtest_protocol(item, nextitem):
 @pytest.hookimpl(hookwrapper=True, trylast=True)
 def pytest_runtest_makereport(item, call):
     """No key in failure text: scrubbed before the report is made and before Allure or junit read it."""
-    from chatconform.reporting.failure_text import scrub_exception, scrub_report
-
     from chatconform.pytest_plugin._exit import mark_report
+    from chatconform.reporting.failure_text import scrub_exception, scrub_report
 
     scrub_exception(call.excinfo)
     outcome = yield

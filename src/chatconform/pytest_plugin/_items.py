@@ -29,8 +29,9 @@ class ConformanceItem(pytest.Function):
         # shares it between the parametrized items of one function
         shared = parent.__dict__.setdefault("_chatconform_fixtureinfo", {})
         # originalname = name: Allure's test case id is made from it, so each item keeps its own history
-        item = cls.from_parent(parent, name=name, callobj=body, originalname=name, payload=payload,
-                               fixtureinfo=shared.get(body))
+        item = cls.from_parent(
+            parent, name=name, callobj=body, originalname=name, payload=payload, fixtureinfo=shared.get(body)
+        )
         shared.setdefault(body, item._fixtureinfo)
         return item
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from chatconform.model.paths import reports_dir
 from chatconform.pytest_plugin._keys import LOG_KEY, STATE_KEY, RunState
 from chatconform.pytest_plugin._settings import CLI_KEY, ON_GAP, cli_settings
-from chatconform.reporting.results import ResultsLog
 from chatconform.pytest_plugin.shards import Shard
+from chatconform.reporting.results import ResultsLog
 
 MODES = ("replay", "record", "live")
 MARKERS = {
@@ -20,10 +19,8 @@ MARKERS = {
     "fuzz": "Hypothesis/Schemathesis generated requests",
     "stream": "server-sent-event (streamed) exchanges",
     "chatconform": "chatconform(budget_usd=..., on_gap='skip'|'fail'): settings for this test (over the "
-                   "chatconform_config fixture and chatconform.toml; the command line wins)",
+    "chatconform_config fixture and chatconform.toml; the command line wins)",
 }
-
-
 
 
 def pytest_addhooks(pluginmanager):
@@ -33,52 +30,98 @@ def pytest_addhooks(pluginmanager):
 
 
 def pytest_addoption(parser):
-    group = parser.getgroup("chatconform", "chatconform conformance suite (collects the project's cassettes/)")
-    group.addoption("--mode", choices=MODES, default="replay",
-                    help="replay: the cassettes, network blocked (default); record: the live catalog, saved "
-                         "as cassettes; live: the live catalog against real providers, nothing saved")
+    group = parser.getgroup(
+        "chatconform", "chatconform conformance suite (collects the project's cassettes/)"
+    )
+    group.addoption(
+        "--mode",
+        choices=MODES,
+        default="replay",
+        help="replay: the cassettes, network blocked (default); record: the live catalog, saved "
+        "as cassettes; live: the live catalog against real providers, nothing saved",
+    )
     group.addoption("--provider", action="append", default=[], help="only this provider (repeatable)")
     group.addoption("--model", action="append", default=[], help="only this model id (repeatable)")
-    group.addoption("--budget-usd", type=float, default=None,
-                    help="live spend cap for the whole run (default: [run] budget_usd in chatconform.toml, else 0.05)")
-    group.addoption("--config", dest="cc_config", default=None,
-                    help="the project's chatconform.toml (default: $CHATCONFORM_CONFIG, else found walking up)")
+    group.addoption(
+        "--budget-usd",
+        type=float,
+        default=None,
+        help="live spend cap for the whole run (default: [run] budget_usd in chatconform.toml, else 0.05)",
+    )
+    group.addoption(
+        "--config",
+        dest="cc_config",
+        default=None,
+        help="the project's chatconform.toml (default: $CHATCONFORM_CONFIG, else found walking up)",
+    )
     group.addoption("--base-url", default=None, help="an OpenAI-compatible base URL to test")
     group.addoption("--api-key-env", default=None, help="environment variable holding that URL's key")
     group.addoption("--results", default=None, help="where results.json goes (default: reports/)")
-    group.addoption("--on-gap", choices=ON_GAP, default=None,
-                    help="a check that cannot be judged: skip with the reason (default) or fail")
-    group.addoption("--deadline", type=float, default=None, metavar="SECONDS",
-                    help="live: the whole time one call may take, connect to the last byte of its body or stream "
-                         "(default: 300); a server still sending then is unavailable, never a hang")
-    group.addoption("--regressions", default=None, metavar="DIR",
-                    help="where a live exchange that fails is saved as a regression cassette (default: "
-                         "regressions/ in the reports folder; record mode: cassettes/)")
-    group.addoption("--all-specs", action="store_true", default=False,
-                    help="pull every document of the catalog, not only those of the providers and models the "
-                         "project declares ([run] models/providers, [providers.*] in chatconform.toml)")
-    group.addoption("--specs-mirror", default=None,
-                    help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)")
-    group.addoption("--tool-scenarios", default=None, metavar="all|ID,ID",
-                    help="record and live: send the shipped tool-call scenarios too (all, or ids separated "
-                         "by commas), in each dialect a provider declares an endpoint for, under the budget")
-    group.addoption("--shard", default=None, metavar="I/N",
-                    help="run shard I of N: the providers and models a stable hash puts there (replay and live); "
-                         "`chatconform merge` joins the shards' results.json into the unsharded run's")
+    group.addoption(
+        "--on-gap",
+        choices=ON_GAP,
+        default=None,
+        help="a check that cannot be judged: skip with the reason (default) or fail",
+    )
+    group.addoption(
+        "--deadline",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="live: the whole time one call may take, connect to the last byte of its body or stream "
+        "(default: 300); a server still sending then is unavailable, never a hang",
+    )
+    group.addoption(
+        "--regressions",
+        default=None,
+        metavar="DIR",
+        help="where a live exchange that fails is saved as a regression cassette (default: "
+        "regressions/ in the reports folder; record mode: cassettes/)",
+    )
+    group.addoption(
+        "--all-specs",
+        action="store_true",
+        default=False,
+        help="pull every document of the catalog, not only those of the providers and models the "
+        "project declares ([run] models/providers, [providers.*] in chatconform.toml)",
+    )
+    group.addoption(
+        "--specs-mirror",
+        default=None,
+        help="pull missing pinned specs from this folder (default: $CHATCONFORM_MIRROR, else the URLs)",
+    )
+    group.addoption(
+        "--tool-scenarios",
+        default=None,
+        metavar="all|ID,ID",
+        help="record and live: send the shipped tool-call scenarios too (all, or ids separated "
+        "by commas), in each dialect a provider declares an endpoint for, under the budget",
+    )
+    group.addoption(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="run shard I of N: the providers and models a stable hash puts there (replay and live); "
+        "`chatconform merge` joins the shards' results.json into the unsharded run's",
+    )
 
 
 def pytest_configure(config):
     from hypothesis import settings
 
-    from chatconform.recording.scrub import register_key_env
     from chatconform.live.strategies import register_profiles
+    from chatconform.recording.scrub import register_key_env
 
     register_profiles()
-    register_key_env(config.getoption("--api-key-env"))  # its value is a key: scrubbed from all the run writes
+    register_key_env(
+        config.getoption("--api-key-env")
+    )  # its value is a key: scrubbed from all the run writes
     config.stash[CLI_KEY] = cli_settings(config)
     _project_file(config)
     if not config.getoption("hypothesis_profile", None):
-        settings.load_profile(os.environ.get("CHATCONFORM_HYPOTHESIS") or ("ci" if os.environ.get("CI") else "dev"))
+        settings.load_profile(
+            os.environ.get("CHATCONFORM_HYPOTHESIS") or ("ci" if os.environ.get("CI") else "dev")
+        )
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
     config.stash[STATE_KEY] = RunState(root=_root(), shard=_shard(config))
@@ -95,11 +138,10 @@ def pytest_configure(config):
 
 def _project_file(config) -> None:
     """Put the project file in force; options not given on the command line come from its [run] table."""
+    from chatconform.judging.claims import refuse_misspelt_deviations
     from chatconform.live.budget import budget_limit
     from chatconform.model.errors import UsageError
     from chatconform.providers import configure, run_settings
-
-    from chatconform.judging.claims import refuse_misspelt_deviations
 
     try:
         configure(config.getoption("cc_config"))

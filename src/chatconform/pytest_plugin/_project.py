@@ -56,7 +56,9 @@ def seed(folder: Path) -> str:
     """Copy the shipped catalog and its lock into `folder`; returns the line to print."""
     shipped = shipped_catalog()
     if shipped is None:
-        raise UsageError(f"{folder / 'sources.toml'}: no spec catalog here and none shipped with this chatconform")
+        raise UsageError(
+            f"{folder / 'sources.toml'}: no spec catalog here and none shipped with this chatconform"
+        )
     try:
         (folder / "catalog").mkdir(parents=True, exist_ok=True)
         for name in ("sources.toml", "specs.lock"):
@@ -65,8 +67,10 @@ def seed(folder: Path) -> str:
             shutil.copyfile(extra, folder / "catalog" / extra.name)
     except OSError as err:
         raise UsageError(f"cannot start {folder} from the shipped catalog ({err.strerror or err})") from None
-    return (f"chatconform: {folder} had no sources.toml: started from the catalog shipped with chatconform "
-            f"(commit sources.toml and specs.lock to pin it)")
+    return (
+        f"chatconform: {folder} had no sources.toml: started from the catalog shipped with chatconform "
+        f"(commit sources.toml and specs.lock to pin it)"
+    )
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,11 @@ class Declared:
             return True
         provider = source.provider or source.id.split("/", 1)[0]
         # a catalog entry mapped to no model covers none; a seed document naming no provider is provider-wide
-        return provider in self.providers and ("*" in source.models or not self.models.isdisjoint(source.models)
-                                               or not (source.models or source.provider))
+        return provider in self.providers and (
+            "*" in source.models
+            or not self.models.isdisjoint(source.models)
+            or not (source.models or source.provider)
+        )
 
     def shows(self, provider: str, model: str | None) -> bool:
         """True when a docs conflict of this provider (and model, if it names one) belongs to this run."""
@@ -101,12 +108,19 @@ def declared(providers=(), models=(), everything: bool = False) -> Declared:
     data = current()["providers"]
     chosen = set(providers) or set(data)
     if models:  # a model names its providers: another provider's documents are not this run's
-        listing = {name for name in chosen if name in data and not set(models).isdisjoint(
-            [*data[name]["models"], *data[name]["aliases"]])}
+        listing = {
+            name
+            for name in chosen
+            if name in data and not set(models).isdisjoint([*data[name]["models"], *data[name]["aliases"]])
+        }
         chosen = listing or chosen
     known = {m for name in chosen if name in data for m in data[name]["models"]}
-    return Declared(frozenset(chosen), frozenset(models or known), everything,
-                    frozenset(c.source for c in contracts().values()))
+    return Declared(
+        frozenset(chosen),
+        frozenset(models or known),
+        everything,
+        frozenset(c.source for c in contracts().values()),
+    )
 
 
 def ensure_specs(folder: Path, mirror: Path | None, wanted: Declared | None = None) -> list[str]:
@@ -117,14 +131,23 @@ def ensure_specs(folder: Path, mirror: Path | None, wanted: Declared | None = No
 
     notes = [] if (folder / "sources.toml").is_file() else [seed(folder)]
     catalog = load_catalog(folder)
-    missing = tuple(s for s in catalog.sources if (wanted is None or wanted.wants(s))
-                    and not catalog.path_of(s).is_file())
+    missing = tuple(
+        s for s in catalog.sources if (wanted is None or wanted.wants(s)) and not catalog.path_of(s).is_file()
+    )
     if not missing:
         return notes
-    failed = [r for r in pull(Catalog(missing, catalog.folder), mirror=mirror, **page_redaction()) if r.failed]
+    failed = [
+        r for r in pull(Catalog(missing, catalog.folder), mirror=mirror, **page_redaction()) if r.failed
+    ]
     if failed:
-        hint = "" if mirror else f"; offline, set {MIRROR_ENV} (or --mirror) to a folder laid out like the URLs"
-        raise UsageError(f"{len(failed)} of {len(missing)} pinned document(s) could not be pulled into {folder}, "
-                         f"first: {failed[0].message}{hint}")
-    return notes + [f"chatconform: pulled {len(missing)} pinned document(s) into {folder}"
-                    + (f" from {mirror}" if mirror else "")]
+        hint = (
+            "" if mirror else f"; offline, set {MIRROR_ENV} (or --mirror) to a folder laid out like the URLs"
+        )
+        raise UsageError(
+            f"{len(failed)} of {len(missing)} pinned document(s) could not be pulled into {folder}, "
+            f"first: {failed[0].message}{hint}"
+        )
+    return notes + [
+        f"chatconform: pulled {len(missing)} pinned document(s) into {folder}"
+        + (f" from {mirror}" if mirror else "")
+    ]

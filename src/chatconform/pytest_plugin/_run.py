@@ -13,8 +13,8 @@ import warnings
 
 import pytest
 
-from chatconform.pytest_plugin._exit import announce, unjudged
 from chatconform.model.verdict import FAIL, GAP, KNOWN, UNAVAILABLE
+from chatconform.pytest_plugin._exit import announce, unjudged
 
 
 class DocsConflict(UserWarning):
@@ -27,9 +27,9 @@ def replay(request):
     from chatconform.pytest_plugin._fixtures import shared_store
     from chatconform.pytest_plugin._keys import LOG_KEY
     from chatconform.pytest_plugin.cases import run_case
-    from chatconform.reporting.render import render_finding
-    from chatconform.reporting.allure_attach import annotate
     from chatconform.reporting import replay_command
+    from chatconform.reporting.allure_attach import annotate
+    from chatconform.reporting.render import render_finding
 
     item, case = request.node, request.node.payload
     # the objects the spec_store and results_log fixtures give, taken without asking for fixtures: a catalog
@@ -48,12 +48,20 @@ def replay(request):
         request.applymarker(pytest.mark.xfail(strict=True, reason=row.reason))
     if row.verdict in (FAIL, KNOWN):
         who = f"{ex.provider} {ex.model} source={ex.origin}"
-        pytest.fail("\n".join(render_finding(f, who, spec.display if spec else None,
-                                             replay_command(ex.label))
-                              for f in row.findings if f.severity == "violation"), pytrace=False)
+        pytest.fail(
+            "\n".join(
+                render_finding(f, who, spec.display if spec else None, replay_command(ex.label))
+                for f in row.findings
+                if f.severity == "violation"
+            ),
+            pytrace=False,
+        )
     if row.stale is not None:
-        pytest.fail(f"{ex.provider} declares {case.check} a known deviation for {ex.model} ({row.stale.reason}), "
-                    "but this exchange no longer shows it: remove the declaration", pytrace=False)
+        pytest.fail(
+            f"{ex.provider} declares {case.check} a known deviation for {ex.model} ({row.stale.reason}), "
+            "but this exchange no longer shows it: remove the declaration",
+            pytrace=False,
+        )
     if row.verdict == GAP:
         message = f"cannot be judged: {row.reason}"
         if settings.on_gap == "fail":
@@ -81,9 +89,17 @@ def unreadable(request):
     path, problem = item.payload
     problem = " ".join(str(problem).split())
     results_log = item.config.stash[LOG_KEY]
-    results_log.add(provider=_provider_of(item.config, path), model=None, check=INPUT_CHECK, verdict=GAP,
-                    origin="cassette", label=str(path), reason=problem, test_id=item.nodeid,
-                    findings=[Finding(INPUT_CHECK, "warning", GAP_KIND, message=problem)])
+    results_log.add(
+        provider=_provider_of(item.config, path),
+        model=None,
+        check=INPUT_CHECK,
+        verdict=GAP,
+        origin="cassette",
+        label=str(path),
+        reason=problem,
+        test_id=item.nodeid,
+        findings=[Finding(INPUT_CHECK, "warning", GAP_KIND, message=problem)],
+    )
     _told(item, GAP)
     pytest.fail(f"cannot be read: {problem}", pytrace=False)
 
@@ -130,9 +146,18 @@ def live(chatconform_settings, spec_store, results_log, cc_mode, request):
         verdict = "not-run" if outcome.not_run else "unavailable"
         _annotate_unjudged(target, scenario, verdict, unanswered)
         acknowledged = None if outcome.not_run else _acknowledged(target, "live." + scenario.id)
-        results_log.add(provider=target.provider, model=target.model, check="live." + scenario.id, verdict=verdict,
-                        origin="live", label=f"{target.id}/{scenario.id}", findings=[], reason=unanswered,
-                        test_id=request.node.nodeid, acknowledged=acknowledged)
+        results_log.add(
+            provider=target.provider,
+            model=target.model,
+            check="live." + scenario.id,
+            verdict=verdict,
+            origin="live",
+            label=f"{target.id}/{scenario.id}",
+            findings=[],
+            reason=unanswered,
+            test_id=request.node.nodeid,
+            acknowledged=acknowledged,
+        )
         _told(request.node, verdict)
         if outcome.not_run:
             pytest.skip(unanswered)
@@ -158,8 +183,12 @@ def _send(target, scenario, ledger, mode, policy):
 
     if mode != "record":
         return run(target, scenario, ledger, policy)
-    cassette = inside(project_root() / "cassettes", safe_name(target.provider), safe_name(target.model.split("/")[-1]),
-                      f"{safe_name(scenario.id)}.yaml")
+    cassette = inside(
+        project_root() / "cassettes",
+        safe_name(target.provider),
+        safe_name(target.model.split("/")[-1]),
+        f"{safe_name(scenario.id)}.yaml",
+    )
     prov = provenance("live", target.provider, target.model, scenario=scenario.id, **scenario.provenance)
     with use_cassette(cassette, "record", prov, Scrubber()):
         return run(target, scenario, ledger, policy)
@@ -168,11 +197,10 @@ def _send(target, scenario, ledger, mode, policy):
 def _judge_live(ex, target, scenario, spec_store, results_log, request):
     """One row per check (the same rows a replay of this exchange gives); fail, strict xfail or pass."""
     from chatconform.judging.judge import judge
+    from chatconform.judging.route import judging_spec
     from chatconform.pytest_plugin._exit import regressions_folder
     from chatconform.recording.recorder import save_regression
     from chatconform.reporting.allure_attach import annotate
-
-    from chatconform.judging.route import judging_spec
 
     judgement = judge(ex, spec_store)
     spec = judging_spec(ex, spec_store)
@@ -182,12 +210,20 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
     annotate(ex, "live." + scenario.id, judgement.findings, spec, rows=list(judgement.rows.values()))
     for row in judgement.rows.values():
         request.node.ihook.pytest_chatconform_exchange(item=request.node, exchange=ex, row=row)
-    failed = [f for row in judgement.rows.values() if row.verdict == FAIL for f in row.findings
-              if f.severity == "violation"]
+    failed = [
+        f
+        for row in judgement.rows.values()
+        if row.verdict == FAIL
+        for f in row.findings
+        if f.severity == "violation"
+    ]
     if failed:
         saved = save_regression(ex, regressions_folder(request.config), failed[0].check)
-        pytest.fail(f"{len(failed)} violation(s) from {_describe(target)}; saved {saved}:\n" + "\n".join(
-            f"  {f.check} {f.at}: {f.message}" for f in failed), pytrace=False)
+        pytest.fail(
+            f"{len(failed)} violation(s) from {_describe(target)}; saved {saved}:\n"
+            + "\n".join(f"  {f.check} {f.at}: {f.message}" for f in failed),
+            pytrace=False,
+        )
     known = judgement.known()
     if known:  # only declared deviations failed: strict, so one that goes away fails the run
         request.applymarker(pytest.mark.xfail(strict=True, reason="; ".join(r.reason for r in known)))
@@ -225,11 +261,25 @@ def docs_conflict(results_log, request):
     conflict = request.node.payload
     annotate_conflict(conflict)
     sides = " vs ".join(f'{s.source} says "{s.says}"' for s in conflict.sides)
-    finding = Finding(f"docs-conflict.{conflict.id}", "warning", "docs-conflict",
-                      message=f"{conflict.subject}: {sides}; {conflict.consequence}", source=conflict.sides[0].source,
-                      says=conflict.sides[0].says, extra=conflict.to_dict())
-    results_log.add(provider=conflict.provider, model=None, check=f"docs-conflict.{conflict.id}", verdict="conflict",
-                    origin="docs", label=conflict.subject, findings=[finding], test_id=request.node.nodeid)
+    finding = Finding(
+        f"docs-conflict.{conflict.id}",
+        "warning",
+        "docs-conflict",
+        message=f"{conflict.subject}: {sides}; {conflict.consequence}",
+        source=conflict.sides[0].source,
+        says=conflict.sides[0].says,
+        extra=conflict.to_dict(),
+    )
+    results_log.add(
+        provider=conflict.provider,
+        model=None,
+        check=f"docs-conflict.{conflict.id}",
+        verdict="conflict",
+        origin="docs",
+        label=conflict.subject,
+        findings=[finding],
+        test_id=request.node.nodeid,
+    )
     _told(request.node, "conflict")
     if len(conflict.sides) < 2 or not all(side.says for side in conflict.sides):
         pytest.fail(f"docs conflict {conflict.id} needs two sides, each quoting its document", pytrace=False)

@@ -42,8 +42,13 @@ def resolve(item, fixture_config) -> Settings:
     if not isinstance(fixture_config, dict):
         raise UsageError(f"chatconform_config must return a dict, not {type(fixture_config).__name__}")
     configured = _checked(dict(fixture_config), "the chatconform_config fixture")
-    layers = (item.config.stash.get(CLI_KEY, {}), marked, configured,
-              {"budget_usd": run_settings().budget_usd}, {"budget_usd": DEFAULT_BUDGET_USD, "on_gap": "skip"})
+    layers = (
+        item.config.stash.get(CLI_KEY, {}),
+        marked,
+        configured,
+        {"budget_usd": run_settings().budget_usd},
+        {"budget_usd": DEFAULT_BUDGET_USD, "on_gap": "skip"},
+    )
     chosen = {name: next(layer[name] for layer in layers if layer.get(name) is not None) for name in NAMES}
     return Settings(**chosen)
 
@@ -53,7 +58,9 @@ def _checked(values: dict, where: str) -> dict:
     for name, value in values.items():
         if name not in NAMES:
             raise UsageError(f"{where}: {unknown('setting', name, NAMES)}")
-        if name == "budget_usd" and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+        if name == "budget_usd" and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+        ):
             raise UsageError(f"{where}: budget_usd {value!r} is not a number of US dollars >= 0")
         if name == "on_gap" and value not in ON_GAP:
             raise UsageError(f"{where}: on_gap {value!r}; choose one of {', '.join(ON_GAP)}")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatconform.recording.cassettes import load_cassette
 from chatconform.judging.claims import applicable_claims
-from chatconform.model.exchange import Exchange
 from chatconform.judging.judge import SCHEMA, Row, judge
+from chatconform.model.exchange import Exchange
+from chatconform.recording.cassettes import load_cassette
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,9 @@ class Case:
         return f"{self.exchange.provider}-{model}-{self.scenario}-{self.check}"
 
 
-def cases_in(path: Path, store, providers=(), models=(), select=None, problems: list | None = None) -> list[Case]:
+def cases_in(
+    path: Path, store, providers=(), models=(), select=None, problems: list | None = None
+) -> list[Case]:
     """Every (exchange, check) pair of one cassette by provider and model; `select(ex, checks)` keeps some.
     Given a `problems` list, an interaction that cannot be read is a line there and the others still count."""
     cassette = load_cassette(path, strict=problems is None)

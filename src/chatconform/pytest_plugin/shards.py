@@ -34,7 +34,7 @@ class Shard:
 
 def shard_of(provider: str, model: str | None, total: int) -> int:
     """The shard (1..total) of a provider and model."""
-    digest = hashlib.sha256(f"{provider}|{model or ''}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{provider}|{model or ''}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % total + 1
 
 
@@ -47,8 +47,11 @@ def parse_shard(text: str | None, option: str = "--shard") -> Shard | None:
         raise UsageError(f"{option} {text!r}: expected i/N, two whole numbers with 1 <= i <= N (e.g. 1/4)")
     index, total = int(match[1]), int(match[2])
     if not 1 <= index <= total:
-        raise UsageError(f"{option} {text!r}: the shard number must be from 1 to {total}" if total else
-                         f"{option} {text!r}: the number of shards must be at least 1")
+        raise UsageError(
+            f"{option} {text!r}: the shard number must be from 1 to {total}"
+            if total
+            else f"{option} {text!r}: the number of shards must be at least 1"
+        )
     return Shard(index, total)
 
 

@@ -16,8 +16,8 @@ import yaml
 
 from chatconform.model.exchange import ORIGINS, Exchange, Request, Response
 from chatconform.model.inputs import InputError, expect, parse_yaml, read_text
-from chatconform.providers.profiles import identify
 from chatconform.model.stream import StreamTooLong
+from chatconform.providers.profiles import identify
 
 SUFFIXES = (".yaml", ".yml")
 MAX_DECODED_BYTES = 64 * 1024 * 1024  # a gzip body inflating past this is refused (a bomb, not an answer)
@@ -110,16 +110,23 @@ def _exchange(where: str, item, provenance: dict, label: str) -> Exchange:
     """One interaction, every field it has checked for type before an Exchange is made of it."""
     item = expect(item, dict, where, "an interaction")
     req = expect(item.get("request"), dict, where, "request")
-    request = Request(method=_method(req.get("method"), where), url=_uri(req.get("uri"), where),
-                      headers=_headers(req.get("headers"), where, "request.headers"),
-                      body=_body(req.get("body"), where, "request.body"))
+    request = Request(
+        method=_method(req.get("method"), where),
+        url=_uri(req.get("uri"), where),
+        headers=_headers(req.get("headers"), where, "request.headers"),
+        body=_body(req.get("body"), where, "request.body"),
+    )
     response = _response(item.get("response"), where)
     provider, model = identify(request.url, request.json)
     origin = provenance.get("origin", "cassette")
     exchange = Exchange(
-        request=request, response=response, origin=origin if origin in ORIGINS else "cassette",
-        provider=provenance.get("provider", provider), model=model or provenance.get("model"),
-        label=label, provenance=provenance,
+        request=request,
+        response=response,
+        origin=origin if origin in ORIGINS else "cassette",
+        provider=provenance.get("provider", provider),
+        model=model or provenance.get("model"),
+        label=label,
+        provenance=provenance,
     )
     try:
         exchange.stream  # parsed once here (cached): a stream past the event cap is this interaction's problem
@@ -158,7 +165,9 @@ def _headers(value, where: str, what: str) -> dict:
         return {}
     headers = expect(value, dict, where, what)
     for name, item in headers.items():
-        if type(name) is str and (type(item) is str or type(item) is list and all(type(x) is str for x in item)):
+        if type(name) is str and (
+            type(item) is str or type(item) is list and all(type(x) is str for x in item)
+        ):
             continue  # what vcrpy writes: checked at a glance
         expect(name, _SCALARS, where, f"a name in {what}")
         values = item if isinstance(item, list) else [item]
@@ -191,9 +200,14 @@ def _response(resp, where: str) -> Response | None:
     if isinstance(code, str) and code.strip().isdigit():
         code = int(code)
     if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 999:
-        raise CassetteError(f"{where}: response.status.code {str(code)[:40]!r} is not an HTTP status (100-999)")
-    response = Response(status=code, headers=_headers(resp.get("headers"), where, "response.headers"),
-                        body=_body(resp.get("body"), where, "response.body"))
+        raise CassetteError(
+            f"{where}: response.status.code {str(code)[:40]!r} is not an HTTP status (100-999)"
+        )
+    response = Response(
+        status=code,
+        headers=_headers(resp.get("headers"), where, "response.headers"),
+        body=_body(resp.get("body"), where, "response.body"),
+    )
     encoding = response.headers.get("content-encoding", "").strip().lower()
     response.body = _inflate(response.body, encoding, where)
     return response

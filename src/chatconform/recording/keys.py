@@ -16,15 +16,30 @@ from urllib.parse import quote, unquote, urlsplit
 
 REDACTED = "<redacted>"
 MIN_SECRET = 6  # a shorter value is no real key, and removing it everywhere would garble the reports
-STANDARD_KEY_ENVS = ("OPENAI_API_KEY", "AIMLAPI_API_KEY", "MODELSLAB_API_KEY", "ANTHROPIC_API_KEY",
-                     "CHATCONFORM_API_KEY", "CHATCONFORM_REFERENCE_KEY")
+STANDARD_KEY_ENVS = (
+    "OPENAI_API_KEY",
+    "AIMLAPI_API_KEY",
+    "MODELSLAB_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "CHATCONFORM_API_KEY",
+    "CHATCONFORM_REFERENCE_KEY",
+)
 NAMED_ENV = "CHATCONFORM_API_KEY_ENV"  # names (comma-separated) of further key variables, for later commands
 _REGISTERED: set[str] = set()  # variables named in this process (pytest --api-key-env)
 
-_WHOLE = {"authorization", "proxy-authorization", "cookie", "set-cookie", "set-cookie2", "www-authenticate",
-          "proxy-authenticate"}
-_SUFFIX = re.compile(r"(?:^|[-_.])(?:api[-_]?key|apikey|key|token|secret|password|passwd|pwd|passphrase|"
-                     r"signature|sig|credentials?)$")
+_WHOLE = {
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "set-cookie2",
+    "www-authenticate",
+    "proxy-authenticate",
+}
+_SUFFIX = re.compile(
+    r"(?:^|[-_.])(?:api[-_]?key|apikey|key|token|secret|password|passwd|pwd|passphrase|"
+    r"signature|sig|credentials?)$"
+)
 _ENV_NAME = re.compile(r"(?i)(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 PARAM = re.compile(r"(^|[?&;,\s])([^=&;#?/\s\"'<>]{1,64})=([^&;#\s\"'<>]*)", re.MULTILINE)
@@ -98,7 +113,7 @@ def _base64_cores(raw: bytes) -> set[str]:
     cores = set()
     for lead in range(3):
         encoded = base64.b64encode(b"\0" * lead + raw).decode()
-        core = encoded[4 if lead else 0:(lead + len(raw)) // 3 * 4]
+        core = encoded[4 if lead else 0 : (lead + len(raw)) // 3 * 4]
         if len(core) >= MIN_BASE64:
             cores.update({core, core.replace("+", "-").replace("/", "_")})  # standard and URL-safe alphabets
     return cores
@@ -200,6 +215,11 @@ def redactable(name, value, parent) -> bool:
 def exchange_secrets(ex, extra_env_names=()) -> list[str]:
     """The run's key values plus the credentials this exchange's request carried (what a server may echo)."""
     request = getattr(ex, "request", None)
-    carried = request_secrets(getattr(request, "headers", None), getattr(request, "url", ""),
-                              getattr(request, "body", None)) if request is not None else set()
+    carried = (
+        request_secrets(
+            getattr(request, "headers", None), getattr(request, "url", ""), getattr(request, "body", None)
+        )
+        if request is not None
+        else set()
+    )
     return forms([*run_secrets(extra_env_names), *carried])

@@ -21,8 +21,10 @@ import socket
 from contextlib import contextmanager
 
 _REAL = {name: getattr(socket.socket, name) for name in ("connect", "connect_ex", "sendto", "sendmsg")}
-_REAL_LOOKUPS = {name: getattr(socket, name) for name in
-                 ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo")}
+_REAL_LOOKUPS = {
+    name: getattr(socket, name)
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo")
+}
 _INET = (socket.AF_INET, socket.AF_INET6)
 _LOCAL_FAMILIES = (getattr(socket, "AF_UNIX", None),)
 _DEFAULT_HINT = "record it with `chatconform check --mode record`"
@@ -64,8 +66,7 @@ def expect_cassette(path):
 def _refuse(action: str, test: str, hint: str):
     cassette = _where.get()
     lacking = f"no cassette at {cassette}" if cassette else "no cassette covers this request"
-    raise NetworkBlocked(f"network blocked in replay mode: {action} refused in {test}; "
-                         f"{lacking}: {hint}")
+    raise NetworkBlocked(f"network blocked in replay mode: {action} refused in {test}; {lacking}: {hint}")
 
 
 def _check_address(sock, address, call: str, test: str, hint: str) -> None:
@@ -87,6 +88,7 @@ def _show(address) -> str:
 
 def _patched_socket_calls(test: str, hint: str) -> dict:
     """connect, connect_ex, sendto and sendmsg that check their destination first."""
+
     def connect(sock, address):
         _check_address(sock, address, "connect", test, hint)
         return _REAL["connect"](sock, address)
@@ -110,6 +112,7 @@ def _patched_socket_calls(test: str, hint: str) -> dict:
 
 def _patched_lookups(test: str, hint: str) -> dict:
     """Name and address lookups that answer only for loopback (anything else would ask a DNS server)."""
+
     def guard(name):
         real = _REAL_LOOKUPS[name]
 
@@ -118,6 +121,7 @@ def _patched_lookups(test: str, hint: str) -> dict:
             if target not in _NO_HOST and not is_loopback(target):
                 _refuse(f"DNS lookup ({name}) of {target!r}", test, hint)
             return real(host, *args, **kwargs)
+
         return lookup
 
     return {name: guard(name) for name in _REAL_LOOKUPS}
@@ -127,8 +131,10 @@ def _patched_lookups(test: str, hint: str) -> dict:
 def blocked(hint: str = _DEFAULT_HINT, test: str = "this test"):
     """Within the block, sockets reach loopback only; every other connection, datagram and lookup fails."""
     saved = ({n: getattr(socket.socket, n) for n in _REAL}, {n: getattr(socket, n) for n in _REAL_LOOKUPS})
-    for owner, functions in ((socket.socket, _patched_socket_calls(test, hint)),
-                             (socket, _patched_lookups(test, hint))):
+    for owner, functions in (
+        (socket.socket, _patched_socket_calls(test, hint)),
+        (socket, _patched_lookups(test, hint)),
+    ):
         for name, function in functions.items():
             setattr(owner, name, function)
     try:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import vcr
 
 from chatconform import __version__
 from chatconform.model.paths import inside, safe_name
-from chatconform.recording.scrub import known_secrets, request_secrets, scrub_body, scrub_headers, scrub_text, scrub_url
+from chatconform.recording.scrub import (
+    known_secrets,
+    request_secrets,
+    scrub_body,
+    scrub_headers,
+    scrub_text,
+    scrub_url,
+)
 
 
 class Scrubber:
@@ -26,8 +33,10 @@ class Scrubber:
         """before_record_request: headers of any scheme, URL (query keys, userinfo) and JSON body at any depth."""
         self.learned |= request_secrets(dict(request.headers), request.uri, request.body)
         secrets = self._values()
-        request.headers = {k: (v[0] if isinstance(v, list) else v)
-                           for k, v in scrub_headers(dict(request.headers), secrets).items()}
+        request.headers = {
+            k: (v[0] if isinstance(v, list) else v)
+            for k, v in scrub_headers(dict(request.headers), secrets).items()
+        }
         request.uri = scrub_url(request.uri, secrets)
         request.body = scrub_body(request.body, secrets)
         return request
@@ -37,7 +46,10 @@ class Scrubber:
         secrets = self._values()
         response["headers"] = scrub_headers(response.get("headers") or {}, secrets)
         body = response.get("body") or {}
-        for field in ("string", "content"):  # vcrpy's httpx stub stores content under "content" in some versions
+        for field in (
+            "string",
+            "content",
+        ):  # vcrpy's httpx stub stores content under "content" in some versions
             if field in body:
                 body[field] = scrub_body(body[field], secrets)
         status = response.get("status") if isinstance(response.get("status"), dict) else {}
@@ -47,9 +59,14 @@ class Scrubber:
 
 def provenance(origin: str, provider: str, model: str | None, **more) -> dict:
     """Where a recorded cassette came from: origin, provider, model, date and suite version."""
-    return {"origin": origin, "provider": provider, "model": model,
-            "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "tool": f"chatconform {__version__}", **more}
+    return {
+        "origin": origin,
+        "provider": provider,
+        "model": model,
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tool": f"chatconform {__version__}",
+        **more,
+    }
 
 
 def make_vcr(mode: str, scrubber: Scrubber | None = None) -> vcr.VCR:
@@ -57,8 +74,10 @@ def make_vcr(mode: str, scrubber: Scrubber | None = None) -> vcr.VCR:
     scrubber = scrubber or Scrubber()
     return vcr.VCR(
         record_mode={"replay": "none", "record": "all", "live": "none"}[mode],
-        before_record_request=scrubber.request, before_record_response=scrubber.response,
-        decode_compressed_response=True, match_on=["method", "scheme", "host", "port", "path", "query", "body"],
+        before_record_request=scrubber.request,
+        before_record_response=scrubber.response,
+        decode_compressed_response=True,
+        match_on=["method", "scheme", "host", "port", "path", "query", "body"],
         # no vcrpy filter_headers: they run before our hook, which must see a key to scrub its echoes
     )
 
@@ -85,17 +104,30 @@ class _WithProvenance:
 def save_regression(ex, folder: Path, reason: str) -> Path:
     """Write a failing live exchange as a scrubbed regression cassette (provenance: live, dated)."""
     scrubber = Scrubber()
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     model = (ex.model or "no-model").split("/")[-1]
     scenario = ex.label.split("/")[-1] if ex.label else "exchange"
-    path = inside(folder, safe_name(ex.provider), safe_name(model), f"regression-{safe_name(scenario)}-{stamp}.yaml")
+    path = inside(
+        folder, safe_name(ex.provider), safe_name(model), f"regression-{safe_name(scenario)}-{stamp}.yaml"
+    )
     request = _vcr_request(ex)
     scrubber.request(request)
-    response = scrubber.response({"status": {"code": ex.response.status, "message": ""},
-                                  "headers": {k: [v] for k, v in ex.response.headers.items()},
-                                  "body": {"string": ex.response.body.decode("utf-8", "replace")}})
-    interaction = {"request": {"method": request.method, "uri": request.uri, "body": _text(request.body),
-                               "headers": {k: [v] for k, v in request.headers.items()}}, "response": response}
+    response = scrubber.response(
+        {
+            "status": {"code": ex.response.status, "message": ""},
+            "headers": {k: [v] for k, v in ex.response.headers.items()},
+            "body": {"string": ex.response.body.decode("utf-8", "replace")},
+        }
+    )
+    interaction = {
+        "request": {
+            "method": request.method,
+            "uri": request.uri,
+            "body": _text(request.body),
+            "headers": {k: [v] for k, v in request.headers.items()},
+        },
+        "response": response,
+    }
     from chatconform.recording.cassettes import dump_cassette
 
     dump_cassette(path, [interaction], provenance("live", ex.provider, ex.model, regression=reason))

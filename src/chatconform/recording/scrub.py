@@ -20,35 +20,69 @@ from functools import partial
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from chatconform.recording.keys import (  # noqa: F401  (one import for every writer: names, values and scrubbing)
-    INTEGRITY_FIELDS, MIN_SECRET, NAMED_ENV, PARAM, REDACTED, STANDARD_KEY_ENVS, exchange_secrets, is_secret_name,
-    key_env_names, known_secrets, pairs, parse_json, redactable, register_key_env, request_secrets, run_secrets,
+    INTEGRITY_FIELDS,
+    MIN_SECRET,
+    NAMED_ENV,
+    PARAM,
+    REDACTED,
+    STANDARD_KEY_ENVS,
+    exchange_secrets,
+    is_secret_name,
+    key_env_names,
+    known_secrets,
+    pairs,
+    parse_json,
+    redactable,
+    register_key_env,
+    request_secrets,
+    run_secrets,
 )
-
 from chatconform.recording.split_echoes import redact_split
 
 # a JSON text that may hold a secret-named field (lower case: looked for in a folded text, see _folded)
-_NAMED = re.compile(r"(?:key|token|secret|passw|pwd|passphrase|sig|signature|credentials?|authorization|"
-                    r"authenticate|cookie2?)\\{0,3}\"\s*:")
-_NAME_WORDS = ("key", "token", "secret", "passw", "pwd", "passphrase", "sig", "credential", "authori", "authenticat",
-               "cookie")
+_NAMED = re.compile(
+    r"(?:key|token|secret|passw|pwd|passphrase|sig|signature|credentials?|authorization|"
+    r"authenticate|cookie2?)\\{0,3}\"\s*:"
+)
+_NAME_WORDS = (
+    "key",
+    "token",
+    "secret",
+    "passw",
+    "pwd",
+    "passphrase",
+    "sig",
+    "credential",
+    "authori",
+    "authenticat",
+    "cookie",
+)
 _SCHEME_TEXT = re.compile(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=\-]{8,})")
 # header-style lines in free text (an error message, a dump); a prose "Key: ..." line is left alone
-_AUTH_LINE = re.compile(r"(?im)\b((?:proxy-)?authorization|cookie|set-cookie|api-key|x-[\w-]*(?:key|token|secret))"
-                        r"(\s*[:=]\s*)([^\r\n\"'<>]+)")
-_JSON_FIELD = re.compile(r"(?i)(\\{0,3}\")([\w.-]{0,48}(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|"
-                         r"credentials?))(\\{0,3}\"\s*:\s*\\{0,3}\")([^\"\\]{1,2048})")
+_AUTH_LINE = re.compile(
+    r"(?im)\b((?:proxy-)?authorization|cookie|set-cookie|api-key|x-[\w-]*(?:key|token|secret))"
+    r"(\s*[:=]\s*)([^\r\n\"'<>]+)"
+)
+_JSON_FIELD = re.compile(
+    r"(?i)(\\{0,3}\")([\w.-]{0,48}(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|"
+    r"credentials?))(\\{0,3}\"\s*:\s*\\{0,3}\")([^\"\\]{1,2048})"
+)
 # What a match of each pattern above must hold, in lower case, looked for in the folded text (_folded) first:
 # a fast search (no IGNORECASE, no leading \b) that finds nothing spares the pattern; most text holds nothing.
 _AUTH_WORDS = ("authoriz", "cookie", "key", "token", "secret")
 _AUTH_NEED = re.compile(r"(?:authorization|cookie|key|token|secret)\s*[:=]\s*[^\r\n\"'<>]")
 _SCHEME_NEED = re.compile(r"(?:bearer|basic)\s+[a-z0-9._~+/=\-]{8}")
 # a key-named parameter's name ends, camelCase or not, with one of these words right before its '='
-_PARAM_NEED = re.compile(r"(?:key|token|secret|pass\w*|pwd|sig\w*|credentials?|authorization|cookie2?|"
-                         r"authenticate)=")
+_PARAM_NEED = re.compile(
+    r"(?:key|token|secret|pass\w*|pwd|sig\w*|credentials?|authorization|cookie2?|"
+    r"authenticate)="
+)
 # ...or has a %XX escape in it (unquoted, it may spell one of those words); a name is at most 64 characters
 _PARAM_ENCODED = re.compile(r"%[0-9a-f]{2}[^=&;#?/\s\"'<>]{0,61}=")
-_JSON_FIELD_NEED = re.compile(r"(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|credentials?)"
-                              r"\\{0,3}\"\s*:\s*\\{0,3}\"[^\"\\]")
+_JSON_FIELD_NEED = re.compile(
+    r"(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|credentials?)"
+    r"\\{0,3}\"\s*:\s*\\{0,3}\"[^\"\\]"
+)
 
 
 def scrub_text(text: str, secrets=()) -> str:
@@ -103,8 +137,16 @@ def _params(match) -> str:
 
 def _json_field(match) -> str:
     name = match.group(2)
-    return match.group(1) + name + match.group(3) + (
-        REDACTED if is_secret_name(name) and name.lower() not in ("token", *INTEGRITY_FIELDS) else match.group(4))
+    return (
+        match.group(1)
+        + name
+        + match.group(3)
+        + (
+            REDACTED
+            if is_secret_name(name) and name.lower() not in ("token", *INTEGRITY_FIELDS)
+            else match.group(4)
+        )
+    )
 
 
 _scrub_text = scrub_text  # the function itself, where a local name `scrub_text` may stand for a memo of it
@@ -267,7 +309,7 @@ def _scrub_sse(text: str, secrets) -> str:
         parsed = None if is_clean(line, secrets) else parse_json(payload)
         if parsed is not None:
             clean = _dump_if_changed(parsed, secrets, payload)
-            line = line if clean == payload else f"data: {clean}{line[len(stripped):]}"
+            line = line if clean == payload else f"data: {clean}{line[len(stripped) :]}"
         else:
             line = scrub_text(line, secrets)
         out.append(line)
@@ -322,5 +364,10 @@ def redact_page_credentials(text: str, secrets=()) -> str:
     def redact(match):
         token = match.group(2)
         real = len(token) >= 20 or (len(token) >= 6 and any(c.isdigit() for c in token))
-        return match.group(1) + REDACTED if real and not token.startswith(("{", "<", "&", "YOUR")) else match.group(0)
+        return (
+            match.group(1) + REDACTED
+            if real and not token.startswith(("{", "<", "&", "YOUR"))
+            else match.group(0)
+        )
+
     return _PAGE_BEARER.sub(redact, text)

@@ -42,7 +42,7 @@ def redact_split(text: str, secrets) -> str:
                 _put(payloads, index, path, new)
                 changed.add(index)
     for index in changed:
-        ending = lines[index][len(lines[index].rstrip("\r\n")):]
+        ending = lines[index][len(lines[index].rstrip("\r\n")) :]
         value = payloads[index]
         body = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         lines[index] = f"data: {body}{ending}"

@@ -6,19 +6,32 @@ import json
 import time
 
 from chatconform.dialects import dialect_named
-from chatconform.refserver._contract import error_body, judging_operation, problems
 from chatconform.refserver._behaviour_faults import BEHAVIOUR
+from chatconform.refserver._contract import error_body, judging_operation, problems
 from chatconform.refserver._faults import CHAT
-from chatconform.refserver._generate import REASONING_TOKENS, answer_words, cut, example_for, logprobs_of, \
-    prompt_tokens, seed_id, stops_of
+from chatconform.refserver._generate import (
+    REASONING_TOKENS,
+    answer_words,
+    cut,
+    example_for,
+    logprobs_of,
+    prompt_tokens,
+    seed_id,
+    stops_of,
+)
 from chatconform.refserver._reading import Rules, trim
 from chatconform.refserver._reply import Call, Reply, transport_fault
 from chatconform.refserver._sampler import GREEDY, Sampling, sampling
 
 DIALECT = dialect_named("openai-chat")
 DONE = b"data: [DONE]\n\n"
-_ERRORS = {400: ("invalid_request_error", "invalid_parameter"), 401: ("authentication_error", "unauthorized"),
-           404: ("not_found", "not_found"), 429: ("rate_limit", "rate_limited"), 500: ("server_error", "internal")}
+_ERRORS = {
+    400: ("invalid_request_error", "invalid_parameter"),
+    401: ("authentication_error", "unauthorized"),
+    404: ("not_found", "not_found"),
+    429: ("rate_limit", "rate_limited"),
+    500: ("server_error", "internal"),
+}
 
 
 def envelope(status: int, message: str) -> dict:
@@ -86,9 +99,22 @@ def choice_for(body: dict, index: int, rules: Rules, how: Sampling = GREEDY) -> 
     tools = body.get("tools") if isinstance(body.get("tools"), list) else []
     if tools and body.get("tool_choice") != "none":
         function = (tools[0].get("function") or {}) if isinstance(tools[0], dict) else {}
-        message["tool_calls"] = [{"id": f"call_{index}", "type": "function", "function": {
-            "name": function.get("name", "tool"), "arguments": json.dumps(example_for(function.get("parameters")))}}]
-        return {"index": index, "finish_reason": "tool_calls", "logprobs": None, "message": message}, reasoning + 5
+        message["tool_calls"] = [
+            {
+                "id": f"call_{index}",
+                "type": "function",
+                "function": {
+                    "name": function.get("name", "tool"),
+                    "arguments": json.dumps(example_for(function.get("parameters"))),
+                },
+            }
+        ]
+        return {
+            "index": index,
+            "finish_reason": "tool_calls",
+            "logprobs": None,
+            "message": message,
+        }, reasoning + 5
     words = answer_words(body, index, how=how)
     formatted = _formatted(body, words)  # a JSON format constrains the whole answer: its words are the JSON's
     visible, why, _ = cut(formatted or words, limit - reasoning, stops_of(body.get("stop")))
@@ -96,8 +122,11 @@ def choice_for(body: dict, index: int, rules: Rules, how: Sampling = GREEDY) -> 
     finish = "length" if why == "length" else "stop"
     used = reasoning + len(visible) if finish == "stop" else limit
     top = body.get("top_logprobs") if isinstance(body.get("top_logprobs"), int) else 0
-    logprobs = {"content": logprobs_of(body, index, visible, top, prose=formatted is None), "refusal": None} \
-        if body.get("logprobs") is True else None
+    logprobs = (
+        {"content": logprobs_of(body, index, visible, top, prose=formatted is None), "refusal": None}
+        if body.get("logprobs") is True
+        else None
+    )
     return {"index": index, "finish_reason": finish, "logprobs": logprobs, "message": message}, used
 
 
@@ -117,21 +146,40 @@ def completion(body: dict, model: str, rules: Rules, how: Sampling = GREEDY) -> 
     choices, used = zip(*(choice_for(body, i, rules, how) for i in range(n)))
     prompt, completion_tokens = prompt_tokens(body), sum(used)
     reasoning = (min(REASONING_TOKENS, limit_of(body, rules)) * n) if rules.reasoning else 0
-    return {"id": seed_id("ref-", body), "object": "chat.completion",
-            "created": int(time.time()), "model": model, "choices": list(choices),
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt + completion_tokens,
-                      "completion_tokens_details": {"reasoning_tokens": reasoning}}}
+    return {
+        "id": seed_id("ref-", body),
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": list(choices),
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt + completion_tokens,
+            "completion_tokens_details": {"reasoning_tokens": reasoning},
+        },
+    }
 
 
 def chunks_of(done: dict, include_usage: bool) -> list[dict]:
     """The stream a client would receive for a completion: role, words, finish, then usage if asked."""
-    base = {"id": done["id"], "object": "chat.completion.chunk", "created": done["created"], "model": done["model"]}
+    base = {
+        "id": done["id"],
+        "object": "chat.completion.chunk",
+        "created": done["created"],
+        "model": done["model"],
+    }
     out = []
     for choice in done["choices"]:
         i, message = choice["index"], choice["message"]
-        out.append({**base, "choices": [{"index": i, "delta": {"role": "assistant", "content": ""},
-                                         "finish_reason": None}]})
+        out.append(
+            {
+                **base,
+                "choices": [
+                    {"index": i, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+                ],
+            }
+        )
         words = (message.get("content") or "").split(" ") if message.get("content") else []
         tokens = (choice.get("logprobs") or {}).get("content") or []
         for position, word in enumerate(words):
@@ -141,8 +189,18 @@ def chunks_of(done: dict, include_usage: bool) -> list[dict]:
                 streamed["logprobs"] = {"content": [tokens[position]], "refusal": None}
             out.append({**base, "choices": [streamed]})
         for call_index, call in enumerate(message.get("tool_calls") or []):
-            out.append({**base, "choices": [{"index": i, "delta": {"tool_calls": [{**call, "index": call_index}]},
-                                             "finish_reason": None}]})
+            out.append(
+                {
+                    **base,
+                    "choices": [
+                        {
+                            "index": i,
+                            "delta": {"tool_calls": [{**call, "index": call_index}]},
+                            "finish_reason": None,
+                        }
+                    ],
+                }
+            )
         out.append({**base, "choices": [{"index": i, "delta": {}, "finish_reason": choice["finish_reason"]}]})
     if include_usage:
         out.append({**base, "choices": [], "usage": done["usage"]})

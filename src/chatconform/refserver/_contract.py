@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatconform.dialects import Dialect, contracts as named_contracts, dialect_named, load_dialects, \
-    recognise
+from chatconform.dialects import (
+    Dialect,
+    dialect_named,
+    load_dialects,
+    recognise,
+)
+from chatconform.dialects import (
+    contracts as named_contracts,
+)
+from chatconform.judging.validators import validator_for
 from chatconform.model.errors import ChatconformError, unknown
 from chatconform.model.exchange import Request
 from chatconform.providers.profiles import GENERIC, PROFILES, Profile
 from chatconform.refserver._reading import Rules, limit_refusals, rules_for, schema_refusals
-from chatconform.judging.validators import validator_for
 
 MAX_N = 128
 GENERIC_CONTRACT = "openai"
@@ -59,14 +66,17 @@ class Contract:
         if dialect is None:
             return self.prefix
         adds = dialect_named(dialect).facts.paths[0]
-        served = [p for p in (self.profile.chat_path, *self.profile.extra_endpoints.values())
-                  if p.endswith(adds) and self.dialect_of(p) is dialect_named(dialect)]
+        served = [
+            p
+            for p in (self.profile.chat_path, *self.profile.extra_endpoints.values())
+            if p.endswith(adds) and self.dialect_of(p) is dialect_named(dialect)
+        ]
         if served or self.profile.name != GENERIC:
-            return self.prefix + (served[0][:len(served[0]) - len(adds)] if served else "")
+            return self.prefix + (served[0][: len(served[0]) - len(adds)] if served else "")
         # the generic contract serves a dialect at any path that ends with its own: said once, not twice
         have, path = self.prefix.strip("/").split("/"), adds.strip("/").split("/")
         overlap = next((k for k in range(min(len(have), len(path)), 0, -1) if have[-k:] == path[:k]), 0)
-        return "/" + "/".join(have[:len(have) - overlap])
+        return "/" + "/".join(have[: len(have) - overlap])
 
     def model_of(self, body) -> str | None:
         """The model a chat body names: `model`, or the model field of a request shape the data declares."""
@@ -77,7 +87,11 @@ class Contract:
 
     def body_key_fields(self) -> set[str]:
         """Body fields a chat request may carry the key in (a shape, or the provider, declaring body-key)."""
-        fields = {s.key_field or self.profile.key_field for s in self.profile.shapes.values() if s.auth == "body-key"}
+        fields = {
+            s.key_field or self.profile.key_field
+            for s in self.profile.shapes.values()
+            if s.auth == "body-key"
+        }
         return fields | ({self.profile.key_field} if self.profile.auth == "body-key" else set())
 
     def rules(self, model: str | None) -> Rules:
@@ -118,7 +132,7 @@ def route(path: str) -> tuple[Contract | None, str]:
     bare = path.split("?")[0]
     for contract in sorted(contracts().values(), key=lambda c: len(c.prefix), reverse=True):
         if bare.startswith(contract.prefix + "/"):
-            return contract, bare[len(contract.prefix):]
+            return contract, bare[len(contract.prefix) :]
     return None, bare
 
 
@@ -168,10 +182,13 @@ def problems(contract: Contract, path: str, body, store) -> list[str]:
         return ["`model` is required"]
     if not isinstance(body.get("messages"), list):
         return ["`messages` must be an array"]  # may it be empty? the spec decides (OpenAI's: minItems 1)
-    if store.catalog.spec_for(contract.provider, model) is None and store.catalog.models_of(contract.provider):
+    if store.catalog.spec_for(contract.provider, model) is None and store.catalog.models_of(
+        contract.provider
+    ):
         return [f"model {model!r} is not served here"]  # a spec per model is published, none for this one
-    found = limit_refusals(body, contract.rules(model)) + \
-        schema_problems(contract, dialect_named("openai-chat"), path, body, store, model)
+    found = limit_refusals(body, contract.rules(model)) + schema_problems(
+        contract, dialect_named("openai-chat"), path, body, store, model
+    )
     n = body.get("n")
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         found.append("n must be an integer >= 1")
@@ -196,7 +213,9 @@ def judging_operation(contract: Contract, dialect: Dialect, path: str, model, st
     return (spec, op) if op is not None else (None, None)
 
 
-def schema_problems(contract: Contract, dialect: Dialect, path: str, body: dict, store, model=None) -> list[str]:
+def schema_problems(
+    contract: Contract, dialect: Dialect, path: str, body: dict, store, model=None
+) -> list[str]:
     """Where a body breaks the request schema of the spec that judges the call."""
     spec, op = judging_operation(contract, dialect, path, model or body.get("model"), store)
     return schema_refusals(spec, op.request_schema, body) if op and op.request_schema else []

@@ -40,8 +40,9 @@ def _messages(id: str, path: str | None = None, negative: bool = False, **body) 
 
 
 def _responses(id: str, negative: bool = False, **body) -> DialectScenario:
-    return DialectScenario(id, RESPONSES, "reference-responses", {"input": HELLO[0]["content"], **body},
-                           negative=negative)
+    return DialectScenario(
+        id, RESPONSES, "reference-responses", {"input": HELLO[0]["content"], **body}, negative=negative
+    )
 
 
 DIALECT_SCENARIOS = [
@@ -50,21 +51,41 @@ DIALECT_SCENARIOS = [
     _messages("messages-stop", max_tokens=64, stop_sequences=["END"]),
     _messages("messages-stream", max_tokens=64, stream=True),
     _messages("messages-stream-stop", max_tokens=64, stop_sequences=["END"], stream=True),
-    _messages("messages-tools", max_tokens=64, messages=[{"role": "user", "content": WEATHER}],
-              tools=[{"name": "get_weather", "description": "Weather in a city", "input_schema": CITY}],
-              tool_choice={"type": "any"}),
-    _messages("messages-tools-stream", max_tokens=64, messages=[{"role": "user", "content": WEATHER}],
-              tools=[{"name": "get_weather", "description": "Weather in a city", "input_schema": CITY}],
-              tool_choice={"type": "any"}, stream=True),
+    _messages(
+        "messages-tools",
+        max_tokens=64,
+        messages=[{"role": "user", "content": WEATHER}],
+        tools=[{"name": "get_weather", "description": "Weather in a city", "input_schema": CITY}],
+        tool_choice={"type": "any"},
+    ),
+    _messages(
+        "messages-tools-stream",
+        max_tokens=64,
+        messages=[{"role": "user", "content": WEATHER}],
+        tools=[{"name": "get_weather", "description": "Weather in a city", "input_schema": CITY}],
+        tool_choice={"type": "any"},
+        stream=True,
+    ),
     _messages("messages-invalid", negative=True, max_tokens=8, temperature=1.5),
     _messages("messages-count-tokens", path="/v1/messages/count_tokens"),
     _responses("responses-basic", max_output_tokens=64),
     _responses("responses-capped", max_output_tokens=16),
     _responses("responses-stream", max_output_tokens=64, stream=True),
     _responses("responses-stream-capped", max_output_tokens=16, stream=True),
-    _responses("responses-tools", input=WEATHER, tool_choice="required",
-               tools=[{"type": "function", "name": "get_weather", "description": "Weather in a city",
-                       "parameters": CITY, "strict": False}]),
+    _responses(
+        "responses-tools",
+        input=WEATHER,
+        tool_choice="required",
+        tools=[
+            {
+                "type": "function",
+                "name": "get_weather",
+                "description": "Weather in a city",
+                "parameters": CITY,
+                "strict": False,
+            }
+        ],
+    ),
     _responses("responses-invalid", negative=True, temperature=3),
 ]
 BY_ID = {s.id: s for s in DIALECT_SCENARIOS}
@@ -76,5 +97,14 @@ def send(server, scenario: DialectScenario, policy: RetryPolicy, headers: dict |
     url = scenario.url(server.base_url(GENERIC, scenario.dialect))
     sent = {"content-type": "application/json", **dialect.auth_headers(server.key), **(headers or {})}
     body = json.dumps({"model": scenario.model, **scenario.body}).encode()
-    return call("POST", url, sent, body, policy=policy, origin="reference", provider=GENERIC,
-                model=scenario.model, label=f"{GENERIC}-{scenario.model}/{scenario.id}")
+    return call(
+        "POST",
+        url,
+        sent,
+        body,
+        policy=policy,
+        origin="reference",
+        provider=GENERIC,
+        model=scenario.model,
+        label=f"{GENERIC}-{scenario.model}/{scenario.id}",
+    )

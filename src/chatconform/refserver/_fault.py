@@ -3,8 +3,8 @@ set, dialect EVERY, applies in every dialect)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 EVERY = "every"  # the dialect of a set whose faults break every dialect's answers alike
 
@@ -37,14 +37,24 @@ class FaultSet(dict):
 
     def fault(self, name, does, scenario, *expected, transport=None, measures=(), carriers=()):
         """Register a fault; the decorated function (if any) mutates an answer, its events or the request."""
+
         def register(func=None):
             kind = getattr(func, "__name__", "").split("_")[0] if func else ""
-            self[name] = Fault(name, does, scenario, tuple(expected),
-                               completion=func if func and kind not in ("chunks", "upstream") else None,
-                               chunks=func if kind == "chunks" else None, transport=transport,
-                               dialect=self.dialect, upstream=func if kind == "upstream" else None,
-                               measures=tuple(measures), carriers=tuple(carriers))
+            self[name] = Fault(
+                name,
+                does,
+                scenario,
+                tuple(expected),
+                completion=func if func and kind not in ("chunks", "upstream") else None,
+                chunks=func if kind == "chunks" else None,
+                transport=transport,
+                dialect=self.dialect,
+                upstream=func if kind == "upstream" else None,
+                measures=tuple(measures),
+                carriers=tuple(carriers),
+            )
             return func
+
         return register
 
     def transports(self, asked) -> frozenset[str]:

@@ -38,8 +38,9 @@ def _greedy(body: dict, index: int, prompt: str) -> tuple[list[str], int]:
     """(the greedy answer of choice `index`: 12 to 31 words chosen by the prompt, the answer's seed)."""
     seed = _seed(json.dumps(body.get(prompt), sort_keys=True), index)
     count = 12 + seed % 20
-    return [WORDS[(seed >> (i % 40)) % len(WORDS) if i % 7 else (seed + i) % len(WORDS)]
-            for i in range(count)], seed
+    return [
+        WORDS[(seed >> (i % 40)) % len(WORDS) if i % 7 else (seed + i) % len(WORDS)] for i in range(count)
+    ], seed
 
 
 def answer_words(body: dict, index: int, prompt: str = "messages", how: Sampling = GREEDY) -> list[str]:
@@ -65,7 +66,9 @@ def example_for(schema) -> object:
     if kind == "object":
         props = schema.get("properties") or {}
         return {name: example_for(sub) for name, sub in props.items()}
-    return {"array": [], "string": "alpha", "integer": 1, "number": 1.5, "boolean": True, "null": None}.get(kind, {})
+    return {"array": [], "string": "alpha", "integer": 1, "number": 1.5, "boolean": True, "null": None}.get(
+        kind, {}
+    )
 
 
 def cut(words: list[str], room: int, stops: list[str]) -> tuple[list[str], str, str | None]:
@@ -73,7 +76,7 @@ def cut(words: list[str], room: int, stops: list[str]) -> tuple[list[str], str, 
     text_so_far = ""
     for position, word in enumerate(words):
         if position >= room:  # the limit is spent first: a stop sequence can only end generated text
-            return words[:max(room, 0)], "length", None
+            return words[: max(room, 0)], "length", None
         candidate = (text_so_far + " " + word).strip()
         matched = next((s for s in stops if s and s in candidate), None)
         if matched is not None:

@@ -25,7 +25,9 @@ _DIGITS = re.compile(r"[0-9]+")  # int() would take "+5", "٥" and "5_0"; HTTP t
 class Limits:
     """How long and how much one connection may take."""
 
-    idle: float = 15.0  # waiting for the next request; longer than httpx's 5 s pool expiry, so clients close first
+    idle: float = (
+        15.0  # waiting for the next request; longer than httpx's 5 s pool expiry, so clients close first
+    )
     read: float = 5.0  # any silence once a request has begun (a body shorter than its Content-Length)
     deadline: float = 30.0  # a whole request (line, headers, body) however slowly it trickles in
     max_body: int = 1 << 20
@@ -182,8 +184,10 @@ class GuardedHandler(BaseHTTPRequestHandler):
     def _length(self) -> int | None:
         """The declared body length, or None once 400, 411 or 413 has been sent (the body is never read)."""
         if self.headers.get("transfer-encoding") is not None:
-            self.send_error(HTTPStatus.LENGTH_REQUIRED,
-                            "send the body with a Content-Length; Transfer-Encoding is not accepted here")
+            self.send_error(
+                HTTPStatus.LENGTH_REQUIRED,
+                "send the body with a Content-Length; Transfer-Encoding is not accepted here",
+            )
             return None
         values = {v.strip() for v in self.headers.get_all("content-length") or ()}
         if not values:
@@ -194,8 +198,10 @@ class GuardedHandler(BaseHTTPRequestHandler):
             return None
         limit, digits = self.server.limits.max_body, value.lstrip("0") or "0"
         if len(digits) > len(str(limit)) or int(digits) > limit:  # never int() of 5,000 digits (a ValueError)
-            self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                            f"a body of {digits[:40]} bytes is over the {limit:,}-byte limit")
+            self.send_error(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"a body of {digits[:40]} bytes is over the {limit:,}-byte limit",
+            )
             return None
         return int(digits)
 
@@ -209,5 +215,7 @@ class GuardedHandler(BaseHTTPRequestHandler):
             self.server.note_failure(err)
             self.close_connection = True
             if not self._started:
-                self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR,
-                                f"the reference server failed on this request ({type(err).__name__})")
+                self.send_error(
+                    HTTPStatus.INTERNAL_SERVER_ERROR,
+                    f"the reference server failed on this request ({type(err).__name__})",
+                )

@@ -66,8 +66,10 @@ class _Handler(GuardedHandler):
         if not self._authorised(contract, {}, False):
             return self._json(401, self._envelope(401, "missing or invalid API key"))
         if contract and contract.endpoint(rest) == "models":
-            models = [{"id": m, "object": "model", "created": 1754265600, "owned_by": contract.provider}
-                      for m in contract.profile.models]
+            models = [
+                {"id": m, "object": "model", "created": 1754265600, "owned_by": contract.provider}
+                for m in contract.profile.models
+            ]
             return self._json(200, {"object": "list", "data": models})
         return self._json(404, self._envelope(404, f"no route for GET {self.path}"))
 
@@ -87,8 +89,9 @@ class _Handler(GuardedHandler):
             return self._json(404, self._envelope(404, f"no route for POST {self.path}"))
         faults = self._faults()
         body = BEHAVIOUR.upstream(faults, contract.dialect_of(rest).name, body)  # a gateway's doing, if asked
-        call = Call(contract, self.path.split("?")[0], rest, body, faults, self.server.store,
-                    next(self.server.draws))
+        call = Call(
+            contract, self.path.split("?")[0], rest, body, faults, self.server.store, next(self.server.draws)
+        )
         return self._write(module.serve(call))
 
     def _authorised(self, contract: Contract | None, body, chat: bool) -> bool:
@@ -165,8 +168,15 @@ class _Handler(GuardedHandler):
 class ReferenceServer:
     """The reference provider on 127.0.0.1; `base_url(contract)` is what a profile points at."""
 
-    def __init__(self, store=None, port: int = 0, faults=(), slow_seconds: float = 3.0, key: str | None = None,
-                 limits: Limits = Limits()):
+    def __init__(
+        self,
+        store=None,
+        port: int = 0,
+        faults=(),
+        slow_seconds: float = 3.0,
+        key: str | None = None,
+        limits: Limits = Limits(),
+    ):
         import os
 
         from chatconform.specs import SpecStore
@@ -200,7 +210,7 @@ class ReferenceServer:
         /v1/messages to its base URL, OpenAI's adds /responses)."""
         return f"http://127.0.0.1:{self.port}{contract_named(contract).client_base(dialect)}"
 
-    def start(self) -> "ReferenceServer":
+    def start(self) -> ReferenceServer:
         warm(self._server.store)
         self._thread.start()
         return self

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatconform.providers.profiles import GENERIC, PROFILES
-from chatconform.providers import covers, documented_value
 from chatconform.judging.validators import validator_for
+from chatconform.providers import covers, documented_value
+from chatconform.providers.profiles import GENERIC, PROFILES
 
-UNDOCUMENTED_LIMIT = 1000  # no document states a default max_tokens: any limit above the longest answer will do
+UNDOCUMENTED_LIMIT = (
+    1000  # no document states a default max_tokens: any limit above the longest answer will do
+)
 MAX_REFUSALS = 3
 _UNLISTED = {"additionalProperties", "unevaluatedProperties"}  # a field the spec does not list: served
 _VOCABULARY = {"enum", "const"}  # a string the spec does not list (a vendor's value): served
@@ -46,8 +48,11 @@ def rules_for(provider: str, model: str | None) -> Rules:
     # an empty pattern list would read as "every model": no reasoning model is declared then
     reasoning = bool(profile and profile.reasoning_models and covers(profile.reasoning_models, model))
     limit = _number(provider, "default_max_tokens", model)
-    return Rules(limit if limit is not None else UNDOCUMENTED_LIMIT, reasoning,
-                 _number(provider, "max_stop_sequences", model))
+    return Rules(
+        limit if limit is not None else UNDOCUMENTED_LIMIT,
+        reasoning,
+        _number(provider, "max_stop_sequences", model),
+    )
 
 
 def limit_refusals(body: dict, rules: Rules) -> list[str]:
@@ -119,8 +124,11 @@ def trim(spec, op, answer: dict, rounds: int = 4) -> dict:
     """
     pointer = answer_schema(op)
     for _ in range(rounds if pointer else 0):
-        extra = [(list(e.instance_path), e.kind.unexpected) for e in validator_for(spec, pointer).iter_errors(answer)
-                 if type(e.kind).__name__ == "AdditionalProperties"]
+        extra = [
+            (list(e.instance_path), e.kind.unexpected)
+            for e in validator_for(spec, pointer).iter_errors(answer)
+            if type(e.kind).__name__ == "AdditionalProperties"
+        ]
         if not extra:
             break
         for path, names in extra:

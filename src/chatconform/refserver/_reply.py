@@ -4,8 +4,8 @@ faults every dialect answers alike, each in the dialect's own error envelope."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from chatconform.refserver._behaviour_faults import BEHAVIOUR
 

@@ -64,22 +64,50 @@ def response(body: dict, how: Sampling = GREEDY) -> dict:
     tool, incomplete = _tool_to_call(body), None
     if tool is not None and TOOL_TOKENS <= limit:
         arguments = json.dumps(example_for(DIALECT.offered_tools(body)[tool]))
-        items = [{"type": "function_call", "id": "fc_ref_0", "call_id": "call_ref_0", "name": tool,
-                  "arguments": arguments, "status": "completed"}]
+        items = [
+            {
+                "type": "function_call",
+                "id": "fc_ref_0",
+                "call_id": "call_ref_0",
+                "name": tool,
+                "arguments": arguments,
+                "status": "completed",
+            }
+        ]
         used = TOOL_TOKENS
     else:
         words, why, _ = cut(_formatted(body) or answer_words(body, 0, "input", how), limit, [])
         incomplete = {"reason": "max_output_tokens"} if why == "length" else None
         part = {"type": "output_text", "text": " ".join(words), "annotations": [], "logprobs": []}
-        items = [{"type": "message", "id": "msg_ref_0", "status": "incomplete" if incomplete else "completed",
-                  "role": "assistant", "content": [part]}]
+        items = [
+            {
+                "type": "message",
+                "id": "msg_ref_0",
+                "status": "incomplete" if incomplete else "completed",
+                "role": "assistant",
+                "content": [part],
+            }
+        ]
         used = len(words)
     prompt = _input_tokens(body)
-    usage = {"input_tokens": prompt, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-             "output_tokens": used, "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": prompt + used}
-    return {**_echo(body), "id": seed_id("resp_ref", body), "object": "response", "created_at": int(time.time()),
-            "status": "incomplete" if incomplete else "completed", "error": None,
-            "incomplete_details": incomplete, "output": items, "usage": usage}
+    usage = {
+        "input_tokens": prompt,
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": used,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": prompt + used,
+    }
+    return {
+        **_echo(body),
+        "id": seed_id("resp_ref", body),
+        "object": "response",
+        "created_at": int(time.time()),
+        "status": "incomplete" if incomplete else "completed",
+        "error": None,
+        "incomplete_details": incomplete,
+        "output": items,
+        "usage": usage,
+    }
 
 
 def _formatted(body: dict) -> list[str] | None:
@@ -95,25 +123,39 @@ def _formatted(body: dict) -> list[str] | None:
 
 def _echo(body: dict) -> dict:
     """The request's settings as a Response repeats them (their documented defaults where none was sent)."""
-    return {"model": body["model"], "instructions": body.get("instructions"),
-            "max_output_tokens": body.get("max_output_tokens"), "metadata": body.get("metadata") or {},
-            "parallel_tool_calls": body.get("parallel_tool_calls", True), "previous_response_id": None,
-            "reasoning": None, "temperature": body.get("temperature", 1.0), "top_p": body.get("top_p", 1.0),
-            "text": body.get("text") or {"format": {"type": "text"}},
-            "tool_choice": body.get("tool_choice", "auto"),
-            "tools": body.get("tools") or [], "truncation": "disabled"}
+    return {
+        "model": body["model"],
+        "instructions": body.get("instructions"),
+        "max_output_tokens": body.get("max_output_tokens"),
+        "metadata": body.get("metadata") or {},
+        "parallel_tool_calls": body.get("parallel_tool_calls", True),
+        "previous_response_id": None,
+        "reasoning": None,
+        "temperature": body.get("temperature", 1.0),
+        "top_p": body.get("top_p", 1.0),
+        "text": body.get("text") or {"format": {"type": "text"}},
+        "tool_choice": body.get("tool_choice", "auto"),
+        "tools": body.get("tools") or [],
+        "truncation": "disabled",
+    }
 
 
 def events_of(answer: dict) -> list[dict]:
     """response.created, .in_progress, each item's events, .completed (or .incomplete), numbered from 0."""
     running = {k: v for k, v in answer.items() if k != "usage"}  # nothing is counted yet: no usage
     running.update(status="in_progress", output=[], incomplete_details=None)
-    out = [{"type": "response.created", "response": running},
-           {"type": "response.in_progress", "response": running}]
+    out = [
+        {"type": "response.created", "response": running},
+        {"type": "response.in_progress", "response": running},
+    ]
     for index, item in enumerate(answer["output"]):
         out += _item_events(index, item)
-    out.append({"type": f"response.{'incomplete' if answer['status'] == 'incomplete' else 'completed'}",
-                "response": answer})
+    out.append(
+        {
+            "type": f"response.{'incomplete' if answer['status'] == 'incomplete' else 'completed'}",
+            "response": answer,
+        }
+    )
     return [{**event, "sequence_number": number} for number, event in enumerate(out)]
 
 
@@ -123,24 +165,39 @@ def _item_events(index: int, item: dict) -> list[dict]:
     where = {"item_id": item["id"], "output_index": index}
     if item["type"] == "function_call":
         text = item["arguments"]
-        inner = [{"type": "response.function_call_arguments.delta", **where, "delta": piece}
-                 for piece in (text[:len(text) // 2], text[len(text) // 2:])]
-        inner.append({"type": "response.function_call_arguments.done", **where, "name": item["name"],
-                      "arguments": text})
+        inner = [
+            {"type": "response.function_call_arguments.delta", **where, "delta": piece}
+            for piece in (text[: len(text) // 2], text[len(text) // 2 :])
+        ]
+        inner.append(
+            {
+                "type": "response.function_call_arguments.done",
+                **where,
+                "name": item["name"],
+                "arguments": text,
+            }
+        )
         opened["arguments"] = ""
     else:
         opened["content"] = []
         inner = []
         for number, part in enumerate(item["content"]):
             inner += _part_events({**where, "content_index": number}, part)
-    return [{"type": "response.output_item.added", "output_index": index, "item": opened}, *inner,
-            {"type": "response.output_item.done", "output_index": index, "item": item}]
+    return [
+        {"type": "response.output_item.added", "output_index": index, "item": opened},
+        *inner,
+        {"type": "response.output_item.done", "output_index": index, "item": item},
+    ]
 
 
 def _part_events(where: dict, part: dict) -> list[dict]:
     words = part["text"].split(" ") if part["text"] else []
-    return [{"type": "response.content_part.added", **where, "part": {**part, "text": ""}},
-            *({"type": "response.output_text.delta", **where, "delta": w if n == 0 else " " + w,
-               "logprobs": []} for n, w in enumerate(words)),
-            {"type": "response.output_text.done", **where, "text": part["text"], "logprobs": []},
-            {"type": "response.content_part.done", **where, "part": part}]
+    return [
+        {"type": "response.content_part.added", **where, "part": {**part, "text": ""}},
+        *(
+            {"type": "response.output_text.delta", **where, "delta": w if n == 0 else " " + w, "logprobs": []}
+            for n, w in enumerate(words)
+        ),
+        {"type": "response.output_text.done", **where, "text": part["text"], "logprobs": []},
+        {"type": "response.content_part.done", **where, "part": part},
+    ]

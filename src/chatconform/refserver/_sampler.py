@@ -19,8 +19,10 @@ import math
 import random
 from dataclasses import dataclass
 
-WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa "
-         "quebec romeo sierra tango uniform victor whiskey xray yankee zulu END").split()
+WORDS = (
+    "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa "
+    "quebec romeo sierra tango uniform victor whiskey xray yankee zulu END"
+).split()
 CANDIDATES = 8  # words in the running at each place, the greedy one first
 SPREAD = 0.5  # the log-weight between one candidate and the next, at temperature 1
 DEFAULT_TEMPERATURE = 1.0
@@ -61,16 +63,19 @@ def sampling(body: dict, nonce: int, seed: bool = True, top_k: bool = True) -> S
     """The sampling a request asks for (`seed`, `top_k`: whether its dialect has the field)."""
     k = body.get("top_k") if top_k else None
     s = body.get("seed") if seed else None
-    return Sampling(temperature=_number(body.get("temperature"), DEFAULT_TEMPERATURE),
-                    top_k=k if isinstance(k, int) and not isinstance(k, bool) and k >= 1 else None,
-                    seed=s if isinstance(s, int) and not isinstance(s, bool) else None, nonce=nonce)
+    return Sampling(
+        temperature=_number(body.get("temperature"), DEFAULT_TEMPERATURE),
+        top_k=k if isinstance(k, int) and not isinstance(k, bool) and k >= 1 else None,
+        seed=s if isinstance(s, int) and not isinstance(s, bool) else None,
+        nonce=nonce,
+    )
 
 
 def candidates(greedy: str, place_seed: int) -> list[str]:
     """The words in the running at one place, by rank: the greedy word, then others in an order of its own."""
     others = [w for w in WORDS if w != greedy]
     random.Random(place_seed).shuffle(others)
-    return [greedy, *others[:CANDIDATES - 1]]
+    return [greedy, *others[: CANDIDATES - 1]]
 
 
 def draw(greedy: list[str], answer_seed: int, how: Sampling) -> list[str]:
@@ -105,8 +110,20 @@ def token_logprobs(words: list[str], greedy: list[str], answer_seed: int, top: i
         ranked = candidates(greedy[place], answer_seed * 64 + place) if place < len(greedy) else [word]
         if word not in ranked:
             ranked = [word]
-        alternatives = [{"token": space + w, "logprob": logprob(r) if len(ranked) > 1 else 0.0,
-                         "bytes": list((space + w).encode())} for r, w in enumerate(ranked[:top])]
-        out.append({"token": space + word, "logprob": logprob(ranked.index(word)) if len(ranked) > 1 else 0.0,
-                    "bytes": list((space + word).encode()), "top_logprobs": alternatives})
+        alternatives = [
+            {
+                "token": space + w,
+                "logprob": logprob(r) if len(ranked) > 1 else 0.0,
+                "bytes": list((space + w).encode()),
+            }
+            for r, w in enumerate(ranked[:top])
+        ]
+        out.append(
+            {
+                "token": space + word,
+                "logprob": logprob(ranked.index(word)) if len(ranked) > 1 else 0.0,
+                "bytes": list((space + word).encode()),
+                "top_logprobs": alternatives,
+            }
+        )
     return out

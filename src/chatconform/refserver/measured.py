@@ -31,14 +31,23 @@ class ReferenceSubject(Subject):
 def reference_subject(server, root: str | None = None, fault: str | None = None) -> ReferenceSubject:
     """The reference in its three dialects: chat and Responses under OpenAI's contract, messages under
     Anthropic's; `root`: the same paths through a proxy on another port."""
-    urls = {"openai-chat": f"{server.base_url('openai', 'openai-chat')}/chat/completions",
-            "anthropic-messages": f"{server.base_url('anthropic', 'anthropic-messages')}/v1/messages",
-            "openai-responses": f"{server.base_url('openai', 'openai-responses')}/responses"}
+    urls = {
+        "openai-chat": f"{server.base_url('openai', 'openai-chat')}/chat/completions",
+        "anthropic-messages": f"{server.base_url('anthropic', 'anthropic-messages')}/v1/messages",
+        "openai-responses": f"{server.base_url('openai', 'openai-responses')}/responses",
+    }
     if root:
         here = f"http://127.0.0.1:{server.port}"
         urls = {d: url.replace(here, root) for d, url in urls.items()}
-    return ReferenceSubject("reference", MODEL, urls, key_env="CHATCONFORM_REFERENCE_KEY",
-                            tokenizer="reference", key=server.key, fault=fault)
+    return ReferenceSubject(
+        "reference",
+        MODEL,
+        urls,
+        key_env="CHATCONFORM_REFERENCE_KEY",
+        tokenizer="reference",
+        key=server.key,
+        fault=fault,
+    )
 
 
 def measure(subject: Subject, names=()) -> list[MeasureResult]:
@@ -76,5 +85,10 @@ def measure_fault(server, fault: Fault) -> tuple[tuple[str, ...], tuple[str, ...
 def clean_measures(server) -> list[tuple[str, list]]:
     """(measure row, what is wrong with its verdict) for every measure of the clean reference."""
     results = measure(reference_subject(server))
-    return [(f"measure {r.key}", [] if STANDING[r.verdict] == "good" else
-             [f"{r.verdict}: {r.reason or '; '.join(r.notes[:2])}"]) for r in results]
+    return [
+        (
+            f"measure {r.key}",
+            [] if STANDING[r.verdict] == "good" else [f"{r.verdict}: {r.reason or '; '.join(r.notes[:2])}"],
+        )
+        for r in results
+    ]

@@ -6,17 +6,18 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from chatconform.live.client import RetryPolicy
-from chatconform.model.errors import ChatconformError
 from chatconform.judging.judge import judge
 from chatconform.live.calls import Target, run
-from chatconform.providers.profiles import BASE_SHAPE, GENERIC, PROFILES
+from chatconform.live.client import RetryPolicy
+from chatconform.live.scenarios import BY_ID, SCENARIOS
+from chatconform.model.errors import ChatconformError
 from chatconform.providers import covers, documented_value
+from chatconform.providers.profiles import BASE_SHAPE, GENERIC, PROFILES
 from chatconform.refserver import FAULTS, ReferenceServer
-from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID, DIALECT_SCENARIOS, send
+from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID
+from chatconform.refserver._dialect_calls import DIALECT_SCENARIOS, send
 from chatconform.refserver._http import FAULT_HEADER
 from chatconform.refserver.measured import clean_measures, measure_fault
-from chatconform.live.scenarios import BY_ID, SCENARIOS
 
 # Kinds of finding that speak of the documents or of our own request, not of the server (info findings are
 # observations, e.g. the documented empty-content pitfall shown correctly, and are left out too).
@@ -37,8 +38,11 @@ class Kill:
 
     @property
     def killed(self) -> bool:
-        return bool(self.caught) and all(_matches(c, self.expected) for c in self.caught) and all(
-            any(_matches(c, (e,)) for c in self.caught) for e in self.expected)
+        return (
+            bool(self.caught)
+            and all(_matches(c, self.expected) for c in self.caught)
+            and all(any(_matches(c, (e,)) for c in self.caught) for e in self.expected)
+        )
 
 
 def _matches(check: str, expected) -> bool:
@@ -51,19 +55,35 @@ def policy() -> RetryPolicy:
 
 
 def target_for(server: ReferenceServer, provider: str, model: str, shape: str = BASE_SHAPE) -> Target:
-    return Target(provider, model, base_url=server.base_url(provider), key_env="CHATCONFORM_REFERENCE_KEY",
-                  origin="reference", shape=shape)
+    return Target(
+        provider,
+        model,
+        base_url=server.base_url(provider),
+        key_env="CHATCONFORM_REFERENCE_KEY",
+        origin="reference",
+        shape=shape,
+    )
 
 
 def fault_target() -> tuple[str, str]:
     """(provider, model) the chat faults go to: the data's first reasoning model with a documented default."""
     # (the default-limit fault needs a documented default, the empty-content fault a model that reasons)
-    found = next(((p.name, m) for p in PROFILES.values() for m in p.models
-                  if p.reasoning_models and covers(p.reasoning_models, m)
-                  and documented_value(p.name, "default_max_tokens", m)), None)
+    found = next(
+        (
+            (p.name, m)
+            for p in PROFILES.values()
+            for m in p.models
+            if p.reasoning_models
+            and covers(p.reasoning_models, m)
+            and documented_value(p.name, "default_max_tokens", m)
+        ),
+        None,
+    )
     if found is None:
-        raise ChatconformError("the provider data has no reasoning model with a documented default max_tokens: "
-                               "the self-test needs one to aim its faults at")
+        raise ChatconformError(
+            "the provider data has no reasoning model with a documented default max_tokens: "
+            "the self-test needs one to aim its faults at"
+        )
     return found
 
 
@@ -71,8 +91,11 @@ def behaviour_findings(result, store) -> list:
     """Findings about the server's behaviour (document findings left out), or the outage marker."""
     if result.outcome == "provider-unavailable":
         return ["provider-unavailable"]
-    return [f for f in judge(result.exchange, store).findings
-            if f.kind not in DOCUMENT_KINDS and f.severity != "info"]
+    return [
+        f
+        for f in judge(result.exchange, store).findings
+        if f.kind not in DOCUMENT_KINDS and f.severity != "info"
+    ]
 
 
 def run_fault(server: ReferenceServer, name: str, store) -> Kill:
@@ -93,8 +116,12 @@ def run_fault(server: ReferenceServer, name: str, store) -> Kill:
 
 def clean_targets(server: ReferenceServer) -> list[Target]:
     """Every provider and model of the data (the reference serves them all), in each live request shape."""
-    return [target_for(server, p.name, model, shape) for p in PROFILES.values()
-            for model in (p.models or (GENERIC_MODEL,)) for shape in p.live_shapes]
+    return [
+        target_for(server, p.name, model, shape)
+        for p in PROFILES.values()
+        for model in (p.models or (GENERIC_MODEL,))
+        for shape in p.live_shapes
+    ]
 
 
 def run_clean(server: ReferenceServer, store) -> list[tuple[str, list]]:
@@ -118,8 +145,9 @@ def brief(found) -> str:
         row, _, verdict = item.partition("=")
         measure, _, dialect = row.partition("/")
         grouped.setdefault(f"{measure}={verdict}" if verdict else item, []).append(dialect)
-    return ", ".join(f"{key} ({', '.join(d for d in ds if d)})" if any(ds) else key
-                     for key, ds in grouped.items())
+    return ", ".join(
+        f"{key} ({', '.join(d for d in ds if d)})" if any(ds) else key for key, ds in grouped.items()
+    )
 
 
 def main() -> int:
@@ -135,17 +163,22 @@ def main() -> int:
         clean, measured = run_clean(server, store), clean_measures(server)
     width = max(len(k.fault) for k in kills)
     for k in kills:
-        print(f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:{width}} expected {brief(k.expected):45} "
-              f"caught {brief(k.caught) or '-'}")
+        print(
+            f"{'killed  ' if k.killed else 'SURVIVED'} {k.fault:{width}} expected {brief(k.expected):45} "
+            f"caught {brief(k.caught) or '-'}"
+        )
     dirty = [(where, found) for where, found in clean + measured if found]
-    print(f"\nclean server: {len(clean)} exchanges and {len(measured)} measure rows, "
-          f"{len(dirty)} with findings")
+    print(
+        f"\nclean server: {len(clean)} exchanges and {len(measured)} measure rows, {len(dirty)} with findings"
+    )
     for where, found in dirty:
         print(f"  {where}: {[getattr(f, 'check', f) for f in found]}")
     killed, by_measure = sum(k.killed for k in kills), [k for k in kills if FAULTS[k.fault].measures]
-    print(f"kill ratio: {killed}/{len(kills)} = {100 * killed / len(kills):.0f}% (checks "
-          f"{killed - sum(k.killed for k in by_measure)}/{len(kills) - len(by_measure)}, measures "
-          f"{sum(k.killed for k in by_measure)}/{len(by_measure)})")
+    print(
+        f"kill ratio: {killed}/{len(kills)} = {100 * killed / len(kills):.0f}% (checks "
+        f"{killed - sum(k.killed for k in by_measure)}/{len(kills) - len(by_measure)}, measures "
+        f"{sum(k.killed for k in by_measure)}/{len(by_measure)})"
+    )
     survivors = [k.fault for k in kills if not k.killed]
     print(f"survivors: {', '.join(survivors) or 'none'}")
     return 0 if not survivors and not dirty else 1

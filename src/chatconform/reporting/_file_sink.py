@@ -13,7 +13,9 @@ import sys
 
 def plain_name(name: str) -> bool:
     """A file name with no folder in it (never '.', '..' or hidden)."""
-    return bool(name) and "/" not in name and "\\" not in name and "\0" not in name and not name.startswith(".")
+    return (
+        bool(name) and "/" not in name and "\\" not in name and "\0" not in name and not name.startswith(".")
+    )
 
 
 def write_one(folder: str, name: str, body: bytes) -> str | None:

@@ -13,19 +13,27 @@ EXCHANGES = 3  # exchanges named in one row
 def markdown(result: dict) -> str:
     """The PR comment."""
     out = _headline(result) + _compared(result)
-    sections = [("New failures", result["regressions"]), ("Fixed", result["fixed"]),
-                ("Still failing (not new)", result["still_failing"]),
-                ("Not judged (provider unavailable or budget)", result["unavailable"]),
-                ("Not judged or not reached, and not acknowledged", result.get("unjudged", []))]
+    sections = [
+        ("New failures", result["regressions"]),
+        ("Fixed", result["fixed"]),
+        ("Still failing (not new)", result["still_failing"]),
+        ("Not judged (provider unavailable or budget)", result["unavailable"]),
+        ("Not judged or not reached, and not acknowledged", result.get("unjudged", [])),
+    ]
     for title, items in sections:
         out.append(f"### {title} ({len(items)})")
         out += _capped([_row(i) for i in items]) or ["none"]
         out.append("")
     out.append("### Breaking upstream spec changes")
-    out += _capped([f"- {code(c['path'])} {md(c['kind'])}: {md(c.get('detail') or '')}"
-                    for c in result["breaking_upstream"]]) or ["none"]
-    out += ["", "### Changed observations"] + (_capped([f"- {md(line)}" for line in result["observations"]])
-                                               or ["none"])
+    out += _capped(
+        [
+            f"- {code(c['path'])} {md(c['kind'])}: {md(c.get('detail') or '')}"
+            for c in result["breaking_upstream"]
+        ]
+    ) or ["none"]
+    out += ["", "### Changed observations"] + (
+        _capped([f"- {md(line)}" for line in result["observations"]]) or ["none"]
+    )
     if result.get("spend") is not None:
         out += ["", f"**Spend:** {result['spend']}"]
     if result["specs"]:
@@ -35,13 +43,19 @@ def markdown(result: dict) -> str:
 
 def _headline(result: dict) -> list[str]:
     if result.get("problems"):
-        return (["❌ **chatconform gate: cannot compare (the gate fails)**", ""]
-                + [f"- {md(p, limit=2000)}" for p in result["problems"]] + [""])
+        return (
+            ["❌ **chatconform gate: cannot compare (the gate fails)**", ""]
+            + [f"- {md(p, limit=2000)}" for p in result["problems"]]
+            + [""]
+        )
     if result["failed"]:
         return ["❌ **chatconform gate: regression**", ""]
     if result.get("unjudged"):
-        return [f"⚠️ **chatconform gate: no regression among what was judged; {len(result['unjudged'])} check(s) "
-                "could not be judged or reached and are not acknowledged (exit 6)**", ""]
+        return [
+            f"⚠️ **chatconform gate: no regression among what was judged; {len(result['unjudged'])} check(s) "
+            "could not be judged or reached and are not acknowledged (exit 6)**",
+            "",
+        ]
     return ["✅ **chatconform gate: no regression**", ""]
 
 
@@ -52,12 +66,17 @@ def _compared(result: dict) -> list[str]:
     if not result.get("pairs"):
         return [f"Compared: runs {files}, per provider, model and check (worst verdict of its rows).", ""]
     models = ", ".join(f"{code(old)} → {code(new)}" for old, new in result["pairs"][:ROWS])
-    return [f"Compared: models {models} in {files}, per provider and check (worst verdict of each model's rows); "
-            "a new failure fails for the candidate and did not fail (or was not judged) for the baseline model.", ""]
+    return [
+        f"Compared: models {models} in {files}, per provider and check (worst verdict of each model's rows); "
+        "a new failure fails for the candidate and did not fail (or was not judged) for the baseline model.",
+        "",
+    ]
 
 
 def _capped(lines: list[str]) -> list[str]:
-    return lines[:ROWS] + ([f"- … and {len(lines) - ROWS} more (see results.json)"] if len(lines) > ROWS else [])
+    return lines[:ROWS] + (
+        [f"- … and {len(lines) - ROWS} more (see results.json)"] if len(lines) > ROWS else []
+    )
 
 
 def _row(cell: dict) -> str:
@@ -74,8 +93,10 @@ def _row(cell: dict) -> str:
         note = f" — was {cell['before']}" if cell["before"] else " — not judged before"
     if cell.get("newly"):
         note = f" — newly failing on {md(', '.join(map(_short, cell['newly'][:EXCHANGES])))}"
-    return (f"- {code(cell['provider'])} {code(cell.get('model'))} **{md(cell['check'])}**{where}"
-            f"{': ' + md(why) if why else ''}{note}")
+    return (
+        f"- {code(cell['provider'])} {code(cell.get('model'))} **{md(cell['check'])}**{where}"
+        f"{': ' + md(why) if why else ''}{note}"
+    )
 
 
 def _exchange(row: dict) -> str:
@@ -88,7 +109,7 @@ def _short(label) -> str:
     """A cassette path relative to the working folder when it lies below it (a PR comment is read narrow)."""
     text = str(label)
     here = os.getcwd().rstrip("/") + "/"
-    return text[len(here):] if text.startswith(here) else text
+    return text[len(here) :] if text.startswith(here) else text
 
 
 _MD_ACTIVE = re.compile(r"([\\`*\[\]<|])")  # links and images ([), raw HTML (<), code spans, emphasis, tables

@@ -17,19 +17,40 @@ from chatconform.model.verdict import FAIL, GAP, MEANING, NOT_RUN, ORDER, PASS, 
 WARN, UNKNOWN = "warn", "unknown"  # shown only: a pass with warnings, and a word outside the vocabulary
 # worst first; an unknown word is shown right after a failure, never hidden behind a pass
 SHOWN = (FAIL, UNKNOWN, *(v for v in ORDER if v not in (FAIL, PASS)), WARN, PASS)
-COLOURS = {"fail": "#cf222e", "unknown": "#24292f", "xfail": "#e16f24", "unavailable": "#6e7781", "gap": "#d0d7de",
-           "not-run": "#eaeef2", "conflict": "#8250df", "warn": "#f5d90a", "pass": "#aceebb"}
-LIGHT = {GAP, NOT_RUN, WARN, PASS}  # painted with dark text; a pass is pale so that what is not a pass stands out
-SHOWN_MEANING = {**MEANING, WARN: "every rule held, with a warning (suspicious, not a breach)",
-                 UNKNOWN: "a verdict word this version does not know (the run needs a newer chatconform)"}
+COLOURS = {
+    "fail": "#cf222e",
+    "unknown": "#24292f",
+    "xfail": "#e16f24",
+    "unavailable": "#6e7781",
+    "gap": "#d0d7de",
+    "not-run": "#eaeef2",
+    "conflict": "#8250df",
+    "warn": "#f5d90a",
+    "pass": "#aceebb",
+}
+LIGHT = {
+    GAP,
+    NOT_RUN,
+    WARN,
+    PASS,
+}  # painted with dark text; a pass is pale so that what is not a pass stands out
+SHOWN_MEANING = {
+    **MEANING,
+    WARN: "every rule held, with a warning (suspicious, not a breach)",
+    UNKNOWN: "a verdict word this version does not know (the run needs a newer chatconform)",
+}
 LABEL = {UNAVAILABLE: "n/a", NOT_RUN: "not run"}  # what a cell says, where the word is too wide for a column
 
-SEARCH_JS = ("(function(){var q=document.getElementById('q');if(!q)return;q.hidden=false;"
-             "q.addEventListener('input',function(){var t=q.value.trim().toLowerCase();"
-             "document.querySelectorAll('tr.m').forEach(function(r){"
-             "r.classList.toggle('miss',t!==''&&r.getAttribute('data-s').indexOf(t)<0);});});})();")
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; "
-       f"script-src 'sha256-{base64.b64encode(hashlib.sha256(SEARCH_JS.encode()).digest()).decode()}'")
+SEARCH_JS = (
+    "(function(){var q=document.getElementById('q');if(!q)return;q.hidden=false;"
+    "q.addEventListener('input',function(){var t=q.value.trim().toLowerCase();"
+    "document.querySelectorAll('tr.m').forEach(function(r){"
+    "r.classList.toggle('miss',t!==''&&r.getAttribute('data-s').indexOf(t)<0);});});})();"
+)
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; "
+    f"script-src 'sha256-{base64.b64encode(hashlib.sha256(SEARCH_JS.encode()).digest()).decode()}'"
+)
 _HTTP = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 _IN_TEXT = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>]+", re.IGNORECASE)
 
@@ -52,7 +73,7 @@ def linked(text) -> str:
     text = "" if text is None else str(text)
     for match in _IN_TEXT.finditer(text):
         url = match.group(0).rstrip(".,;:)")
-        out += [e(text[last:match.start()]), link(url)]
+        out += [e(text[last : match.start()]), link(url)]
         last = match.start() + len(url)
     return "".join(out) + e(text[last:])
 
@@ -80,12 +101,17 @@ def worst(verdicts) -> str:
 
 def verdict_rules() -> str:
     """A class per shown verdict, its colour, and the CSS-only filter (a radio per verdict) that keeps it."""
-    rules = [f".{_cls(v)}{{background:{c};color:{'#1f2328' if v in LIGHT else '#fff'}}}" for v, c in COLOURS.items()]
+    rules = [
+        f".{_cls(v)}{{background:{c};color:{'#1f2328' if v in LIGHT else '#fff'}}}"
+        for v, c in COLOURS.items()
+    ]
     for v in (*SHOWN, "new"):
         attr = "[data-new]" if v == "new" else f"[data-verdict={v}]"
         on = f"body:has(#f-{v}:checked)"
-        rules.append(f"{on} tr.m:not(:has(td{attr})),{on} tbody.g:not(:has(td{attr})){{display:none}}"
-                     f"{on} td.v:not({attr}){{background:#f6f8fa;color:#8c959f}}")
+        rules.append(
+            f"{on} tr.m:not(:has(td{attr})),{on} tbody.g:not(:has(td{attr})){{display:none}}"
+            f"{on} td.v:not({attr}){{background:#f6f8fa;color:#8c959f}}"
+        )
     return "".join(rules)
 
 

@@ -12,8 +12,13 @@ from collections import Counter
 # a live model never answers with the same number of tokens twice: a smaller change is noise, not news
 RELATIVE = 0.25
 MIX, DEFAULT, MEAN, ANSWERING, TOKENS, USD = (
-    "finish_reason mix", "largest completion with no limit sent", "completion tokens per exchange (mean)",
-    "answering model", "tokens (prompt + completion)", "spend reported by the provider")
+    "finish_reason mix",
+    "largest completion with no limit sent",
+    "completion tokens per exchange (mean)",
+    "answering model",
+    "tokens (prompt + completion)",
+    "spend reported by the provider",
+)
 LABELS = (MIX, DEFAULT, MEAN, ANSWERING, TOKENS, USD)
 NUMERIC = {MEAN, TOKENS, USD}
 
@@ -34,17 +39,25 @@ def summary(observed: dict) -> dict:
     """The figures of one model's exchanges, by label (a label with nothing observed is left out)."""
     values = list(observed.values())
     mix = Counter(str(r) for obs in values for r in obs.get("finish_reasons") or [])
-    completions = [obs["completion_tokens"] for obs in values if isinstance(obs.get("completion_tokens"), int)]
-    unlimited = [obs["completion_tokens"] for obs in values
-                 if obs.get("no_limit_sent") and isinstance(obs.get("completion_tokens"), int)]
+    completions = [
+        obs["completion_tokens"] for obs in values if isinstance(obs.get("completion_tokens"), int)
+    ]
+    unlimited = [
+        obs["completion_tokens"]
+        for obs in values
+        if obs.get("no_limit_sent") and isinstance(obs.get("completion_tokens"), int)
+    ]
     prompts = [obs["prompt_tokens"] for obs in values if isinstance(obs.get("prompt_tokens"), int)]
     answering = sorted({obs["model"] for obs in values if isinstance(obs.get("model"), str)})
     usd = [obs["usd"] for obs in values if isinstance(obs.get("usd"), (int, float))]
-    out = {MIX: dict(sorted(mix.items())) if mix else None, DEFAULT: max(unlimited) if unlimited else None,
-           MEAN: round(sum(completions) / len(completions), 1) if completions else None,
-           ANSWERING: ", ".join(answering) or None,
-           TOKENS: sum(completions) + sum(prompts) if completions or prompts else None,
-           USD: round(sum(usd), 6) if usd else None}
+    out = {
+        MIX: dict(sorted(mix.items())) if mix else None,
+        DEFAULT: max(unlimited) if unlimited else None,
+        MEAN: round(sum(completions) / len(completions), 1) if completions else None,
+        ANSWERING: ", ".join(answering) or None,
+        TOKENS: sum(completions) + sum(prompts) if completions or prompts else None,
+        USD: round(sum(usd), 6) if usd else None,
+    }
     return {label: value for label, value in out.items() if value is not None}
 
 

@@ -17,23 +17,59 @@ from chatconform.model.verdict import CONFLICT, FAIL, KNOWN, VERDICTS
 
 _STR, _OPT_STR, _NUM = (str,), (str, type(None)), (int, float, type(None))
 # field: (allowed types, required)
-ENTRY = {"provider": (_STR, True), "check": (_STR, True), "verdict": (_STR, True), "model": (_OPT_STR, False),
-         "origin": (_OPT_STR, False), "exchange": (_OPT_STR, False), "test_id": (_OPT_STR, False),
-         "reason": (_OPT_STR, False), "spec": (_OPT_STR, False), "duration_s": (_NUM, False),
-         "findings": ((list,), False), "dialect": (_OPT_STR, False),
-         "observations": ((dict, type(None)), False), "excerpt": ((dict, type(None)), False),
-         "acknowledged": ((dict, type(None)), False)}
-TOP = {"results": ((list,), True), "schema": (_OPT_STR, False), "tool_version": (_OPT_STR, False),
-       "mode": (_OPT_STR, False), "started_at": (_OPT_STR, False), "finished_at": (_OPT_STR, False),
-       "python": (_OPT_STR, False), "counts": ((dict,), False), "specs": ((dict, type(None)), False),
-       "spend": ((dict, type(None)), False)}
-FINDING = {"message": (_OPT_STR, False), "severity": (_OPT_STR, False), "check": (_OPT_STR, False),
-           "says": (_OPT_STR, False), "source": (_OPT_STR, False), "extra": ((dict,), False)}
-SPEC = {"path": (_OPT_STR, False), "sha256": (_OPT_STR, False), "openapi": (_OPT_STR, False),
-        "url": (_OPT_STR, False), "lint": ((list,), False)}
-OBSERVATIONS = {"finish_reasons": ((list,), False), "completion_tokens": ((int, type(None)), False),
-                "no_limit_sent": ((bool, type(None)), False), "status": ((int, type(None)), False),
-                "model": (_OPT_STR, False), "prompt_tokens": ((int, type(None)), False), "usd": (_NUM, False)}
+ENTRY = {
+    "provider": (_STR, True),
+    "check": (_STR, True),
+    "verdict": (_STR, True),
+    "model": (_OPT_STR, False),
+    "origin": (_OPT_STR, False),
+    "exchange": (_OPT_STR, False),
+    "test_id": (_OPT_STR, False),
+    "reason": (_OPT_STR, False),
+    "spec": (_OPT_STR, False),
+    "duration_s": (_NUM, False),
+    "findings": ((list,), False),
+    "dialect": (_OPT_STR, False),
+    "observations": ((dict, type(None)), False),
+    "excerpt": ((dict, type(None)), False),
+    "acknowledged": ((dict, type(None)), False),
+}
+TOP = {
+    "results": ((list,), True),
+    "schema": (_OPT_STR, False),
+    "tool_version": (_OPT_STR, False),
+    "mode": (_OPT_STR, False),
+    "started_at": (_OPT_STR, False),
+    "finished_at": (_OPT_STR, False),
+    "python": (_OPT_STR, False),
+    "counts": ((dict,), False),
+    "specs": ((dict, type(None)), False),
+    "spend": ((dict, type(None)), False),
+}
+FINDING = {
+    "message": (_OPT_STR, False),
+    "severity": (_OPT_STR, False),
+    "check": (_OPT_STR, False),
+    "says": (_OPT_STR, False),
+    "source": (_OPT_STR, False),
+    "extra": ((dict,), False),
+}
+SPEC = {
+    "path": (_OPT_STR, False),
+    "sha256": (_OPT_STR, False),
+    "openapi": (_OPT_STR, False),
+    "url": (_OPT_STR, False),
+    "lint": ((list,), False),
+}
+OBSERVATIONS = {
+    "finish_reasons": ((list,), False),
+    "completion_tokens": ((int, type(None)), False),
+    "no_limit_sent": ((bool, type(None)), False),
+    "status": ((int, type(None)), False),
+    "model": (_OPT_STR, False),
+    "prompt_tokens": ((int, type(None)), False),
+    "usd": (_NUM, False),
+}
 EXCERPT = {"request": (_OPT_STR, False), "response": (_OPT_STR, False)}
 ACKNOWLEDGED = {"reason": (_STR, True), "link": (_STR, True), "declared_in": (_OPT_STR, False)}
 SIDE = {"source": (_STR, True), "says": (_STR, True)}
@@ -81,7 +117,11 @@ def _checked(data, where: str) -> dict:
     for key, value in (data.get("spend") or {}).items():
         _typed(value, _NUM, f"{where}: $.spend.{key}", "a spend figure")
     for sid, spec in (data.get("specs") or {}).items():
-        _fields(expect(spec, dict, f"{where}: $.specs[{sid!r}]", "a spec entry"), SPEC, f"{where}: $.specs[{sid!r}]")
+        _fields(
+            expect(spec, dict, f"{where}: $.specs[{sid!r}]", "a spec entry"),
+            SPEC,
+            f"{where}: $.specs[{sid!r}]",
+        )
     return data
 
 
@@ -118,9 +158,11 @@ def _verdict_follows(entry: dict, place: str) -> None:
         return
     for j, finding in enumerate(entry.get("findings") or ()):
         if finding.get("severity") == "violation":
-            raise InputError(f"{place}.verdict: {entry['verdict']!r}, yet findings[{j}] is a violation (a "
-                             f"row with a violation is {FAIL!r}, or {KNOWN!r} as a declared deviation); the "
-                             "file was edited, and is not taken at its word")
+            raise InputError(
+                f"{place}.verdict: {entry['verdict']!r}, yet findings[{j}] is a violation (a "
+                f"row with a violation is {FAIL!r}, or {KNOWN!r} as a declared deviation); the "
+                "file was edited, and is not taken at its word"
+            )
 
 
 def _fields(obj: dict, spec: dict, place: str, known: frozenset | None = None) -> None:
@@ -135,8 +177,9 @@ def _fields(obj: dict, spec: dict, place: str, known: frozenset | None = None) -
         _typed(obj[name], kinds, f"{place}.{name}", f"`{name}`")
     extra = sorted(str(k) for k in obj if k not in known) if known is not None else []
     if extra:
-        raise InputError(f"{place}: unknown key(s) {', '.join(map(repr, extra[:5]))}. "
-                         f"Known: {', '.join(sorted(known))}.")
+        raise InputError(
+            f"{place}: unknown key(s) {', '.join(map(repr, extra[:5]))}. Known: {', '.join(sorted(known))}."
+        )
 
 
 def _plainly_fine(obj: dict, spec: dict, known: frozenset | None) -> bool:
@@ -159,8 +202,10 @@ _EXACT: dict[int, tuple[dict, frozenset]] = {}  # id of a field table above -> w
 def _exact(spec: dict) -> tuple[dict, frozenset]:
     """(field -> the exact types it may hold, the required fields) of one of the field tables above."""
     if id(spec) not in _EXACT:
-        _EXACT[id(spec)] = ({name: frozenset(kinds) for name, (kinds, _) in spec.items()},
-                            frozenset(name for name, (_, required) in spec.items() if required))
+        _EXACT[id(spec)] = (
+            {name: frozenset(kinds) for name, (kinds, _) in spec.items()},
+            frozenset(name for name, (_, required) in spec.items() if required),
+        )
     return _EXACT[id(spec)]
 
 
@@ -172,8 +217,14 @@ def _typed(value, kinds: tuple, place: str, what: str):
     return expect(value, kinds, place, what)
 
 
-_NAMES = {str: "a string", int: "an integer", float: "a number", type(None): "null", list: "a list",
-          dict: "an object"}
+_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+    list: "a list",
+    dict: "an object",
+}
 
 
 def unknown_verdicts(data: dict, where: str) -> list[str]:

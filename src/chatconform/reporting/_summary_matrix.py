@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+from chatconform.model.verdict import CONFLICT
 from chatconform.reporting._html import LABEL, PASS, SHOWN, cls, e, entry_shown, worst
 from chatconform.reporting._summary_panel import cell_panel, model_panel
-from chatconform.model.verdict import CONFLICT
 
 NO_VENDOR = "(no vendor prefix)"
-DOCUMENTS, DOCS_CONFLICT = "(the provider's documents)", "docs-conflict"  # where model-less conflicts are shown
+DOCUMENTS, DOCS_CONFLICT = (
+    "(the provider's documents)",
+    "docs-conflict",
+)  # where model-less conflicts are shown
 
 
 def grid(results: dict) -> tuple[list[str], dict, dict]:
@@ -50,14 +53,22 @@ def matrix_html(checks: list[str], groups: dict, cells: dict, new: set, anchors:
     head = "".join(f'<th class="ch" title="{e(c)}"><span>{_broken(c)}</span></th>' for c in checks)
     bodies = []
     for (provider, vend), models in groups.items():
-        counts = Counter(painted[(provider, m, c)] for m in models for c in checks if (provider, m, c) in painted)
+        counts = Counter(
+            painted[(provider, m, c)] for m in models for c in checks if (provider, m, c) in painted
+        )
         told = " · ".join(f"{counts[v]} {v}" for v in SHOWN if v != PASS and counts[v])
-        rows = "".join(_model_row(provider, m, checks, cells, painted, new, anchors, specs or {}) for m in models)
-        bodies.append(f'<tbody class="g"><tr class="gh"><th colspan="{len(checks) + 1}">{e(provider)} · {e(vend)} '
-                      f"<small>({len(models)} model{'s' if len(models) != 1 else ''}{'; ' + told if told else ''})"
-                      f"</small></th></tr>{rows}</tbody>")
-    return (f'<table id="matrix"><thead><tr><th>provider · vendor / model</th>{head}</tr></thead>'
-            f"{''.join(bodies)}</table>")
+        rows = "".join(
+            _model_row(provider, m, checks, cells, painted, new, anchors, specs or {}) for m in models
+        )
+        bodies.append(
+            f'<tbody class="g"><tr class="gh"><th colspan="{len(checks) + 1}">{e(provider)} · {e(vend)} '
+            f"<small>({len(models)} model{'s' if len(models) != 1 else ''}{'; ' + told if told else ''})"
+            f"</small></th></tr>{rows}</tbody>"
+        )
+    return (
+        f'<table id="matrix"><thead><tr><th>provider · vendor / model</th>{head}</tr></thead>'
+        f"{''.join(bodies)}</table>"
+    )
 
 
 def _broken(check: str) -> str:
@@ -73,16 +84,23 @@ def _model_row(provider, model, checks, cells, painted, new, anchors, specs) -> 
     anchors[(provider, model, None)] = anchor
     entries = [x for _, rows in mine for x in rows]
     dialects = sorted({x.get("dialect") for x in entries if x.get("dialect")})
-    words = " ".join([provider, model, *dialects] + [c for c, _ in mine if painted[(provider, model, c)] != PASS])
+    words = " ".join(
+        [provider, model, *dialects] + [c for c, _ in mine if painted[(provider, model, c)] != PASS]
+    )
     tds = []
     for check in checks:
         key = (provider, model, check)
-        tds.append(_cell(key, cells[key], painted[key], key in new, anchors, specs) if key in cells
-                   else f'<td class="e" title="{e(check)}: no row (the check does not apply)"></td>')
-    return (f'<tr class="m" data-s="{e(words.lower())}"><th class="mh" title="{e(model)}"><details name="cell">'
-            f"<summary>{e(model)}{_spoken(dialects)}</summary>{model_panel(provider, model, entries, anchor)}"
-            "</details></th>"
-            f"{''.join(tds)}</tr>")
+        tds.append(
+            _cell(key, cells[key], painted[key], key in new, anchors, specs)
+            if key in cells
+            else f'<td class="e" title="{e(check)}: no row (the check does not apply)"></td>'
+        )
+    return (
+        f'<tr class="m" data-s="{e(words.lower())}"><th class="mh" title="{e(model)}"><details name="cell">'
+        f"<summary>{e(model)}{_spoken(dialects)}</summary>{model_panel(provider, model, entries, anchor)}"
+        "</details></th>"
+        f"{''.join(tds)}</tr>"
+    )
 
 
 def _spoken(dialects: list[str]) -> str:
@@ -96,6 +114,8 @@ def _cell(key: tuple, rows: list, verdict: str, is_new: bool, anchors: dict, spe
     anchors[key] = anchor
     provider, model, check = key
     times = f" ×{len(rows)}" if len(rows) > 1 else ""
-    return (f'<td class="v {cls(verdict)}" data-verdict="{e(verdict)}"{" data-new" if is_new else ""} '
-            f'title="{e(check)}"><details name="cell"><summary>{e(LABEL.get(verdict, verdict))}{times}</summary>'
-            f"{cell_panel(check, provider, model, verdict, rows, anchor, specs)}</details></td>")
+    return (
+        f'<td class="v {cls(verdict)}" data-verdict="{e(verdict)}"{" data-new" if is_new else ""} '
+        f'title="{e(check)}"><details name="cell"><summary>{e(LABEL.get(verdict, verdict))}{times}</summary>'
+        f"{cell_panel(check, provider, model, verdict, rows, anchor, specs)}</details></td>"
+    )

@@ -18,17 +18,29 @@ from pathlib import Path
 import allure
 
 from chatconform.judging.claims import load_claims
-from chatconform.model.exchange import once
 from chatconform.judging.judge import SCHEMA
+from chatconform.model.exchange import once
+from chatconform.model.verdict import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, UNAVAILABLE, worst
+from chatconform.recording.scrub import (
+    exchange_secrets,
+    run_secrets,
+    scrub_body,
+    scrub_headers,
+    scrub_text,
+    scrub_tree,
+    scrub_url,
+)
 from chatconform.reporting.allure_writer import VERDICT, attach, current_test
 from chatconform.reporting.tally import allure_status
-from chatconform.recording.scrub import (
-    exchange_secrets, run_secrets, scrub_body, scrub_headers, scrub_text, scrub_tree, scrub_url,
-)
-from chatconform.model.verdict import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, UNAVAILABLE, worst
 
-TAGS = {KNOWN: "known deviation", GAP: "gap", CONFLICT: "docs conflict", FAIL: "violation",
-        UNAVAILABLE: "provider unavailable", NOT_RUN: "not run"}
+TAGS = {
+    KNOWN: "known deviation",
+    GAP: "gap",
+    CONFLICT: "docs conflict",
+    FAIL: "violation",
+    UNAVAILABLE: "provider unavailable",
+    NOT_RUN: "not run",
+}
 DOCS_CONFLICTS = "docs conflicts"  # the suite of a provider's conflicting documents (they name no one model)
 EXCHANGE = "request and response (redacted)"  # the evidence every judged test carries
 LONG = 400  # a reason longer than this is cut in the description; the status message keeps it whole
@@ -50,15 +62,21 @@ def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
     _settle(verdict, rows, secrets)
     claim = load_claims().get(check)
     if check == SCHEMA:
-        text.append("**Checked**: the exchange against the provider's pinned spec for this operation and status.")
+        text.append(
+            "**Checked**: the exchange against the provider's pinned spec for this operation and status."
+        )
     if claim:
-        text.append(f"**Checked**: {_said(claim.doc, secrets)}\n\n**The document says**: "
-                    f"\"{_said(claim.says, secrets)}\"\n\n**Source**: {_said(claim.source, secrets)}")
+        text.append(
+            f"**Checked**: {_said(claim.doc, secrets)}\n\n**The document says**: "
+            f'"{_said(claim.says, secrets)}"\n\n**Source**: {_said(claim.source, secrets)}'
+        )
         if claim.source.startswith("http"):
             allure.dynamic.link(scrub_url(claim.source.split(" ")[0], secrets), name="documenting page")
     allure.dynamic.description(scrub_text("\n\n".join(t for t in text if t), secrets))
     if spec is not None:
-        allure.dynamic.link(scrub_url(spec.source.page or spec.source.url, secrets), name=f"spec {spec.source.id}")
+        allure.dynamic.link(
+            scrub_url(spec.source.page or spec.source.url, secrets), name=f"spec {spec.source.id}"
+        )
         allure.dynamic.parameter("spec sha256", spec.sha256[:12])
     _evidence(ex, findings, secrets)
 
@@ -75,25 +93,42 @@ def annotate_unjudged(provider: str, model: str | None, check: str, verdict: str
 def annotate_conflict(conflict) -> None:
     """Two documents of one provider disagreeing: under the provider, each side quoted with its source."""
     secrets = run_secrets()
-    place(conflict.provider, None, f"docs-conflict.{conflict.id}", conflict.subject, secrets, suite=DOCS_CONFLICTS)
+    place(
+        conflict.provider,
+        None,
+        f"docs-conflict.{conflict.id}",
+        conflict.subject,
+        secrets,
+        suite=DOCS_CONFLICTS,
+    )
     mark(CONFLICT)
-    sides = "\n\n".join(f'{_said(side.source, secrets)} says: "{_said(side.says, secrets)}"'
-                        for side in conflict.sides)
+    sides = "\n\n".join(
+        f'{_said(side.source, secrets)} says: "{_said(side.says, secrets)}"' for side in conflict.sides
+    )
     allure.dynamic.description(
         f"**Docs conflict** (the provider's own documents disagree; reported, not failed): "
         f"{_said(conflict.subject, secrets)}\n\n{sides}\n\n"
-        f"What chatconform does: {_said(conflict.consequence, secrets)}")
+        f"What chatconform does: {_said(conflict.consequence, secrets)}"
+    )
     for side in conflict.sides:
         if side.source.startswith("http"):
             allure.dynamic.link(scrub_url(side.source.split(" ")[0], secrets), name="conflicting document")
 
 
-def place(provider: str, model: str | None, check: str, title: str, secrets=(), suite: str | None = None) -> None:
+def place(
+    provider: str, model: str | None, check: str, title: str, secrets=(), suite: str | None = None
+) -> None:
     """The tree's labels: provider > vendor (when the model id names one) > model > check, and the leaf's title."""
     provider = scrub_text(provider, secrets)
     suite = scrub_text(suite or model or "(no model)", secrets)
-    for name, value in (("parentSuite", provider), ("epic", provider), ("suite", suite), ("feature", suite),
-                        ("subSuite", check), ("story", check)):
+    for name, value in (
+        ("parentSuite", provider),
+        ("epic", provider),
+        ("suite", suite),
+        ("feature", suite),
+        ("subSuite", check),
+        ("story", check),
+    ):
         allure.dynamic.label(name, value)
     if model and "/" in model.strip("/"):
         allure.dynamic.label("vendor", scrub_text(model.strip("/").split("/", 1)[0], secrets))
@@ -124,9 +159,16 @@ def _settle(verdict, rows, secrets, reason=None) -> None:
         return
     for row in rows:
         details = StatusDetails(message=scrub_text(row.reason, secrets)) if row.reason else None
-        test.steps.append(TestStepResult(name=f"{row.check}: {row.verdict}", status=allure_status(row.verdict),
-                                         statusDetails=details, parameters=[Parameter("verdict", row.verdict)],
-                                         start=test.start, stop=test.start))
+        test.steps.append(
+            TestStepResult(
+                name=f"{row.check}: {row.verdict}",
+                status=allure_status(row.verdict),
+                statusDetails=details,
+                parameters=[Parameter("verdict", row.verdict)],
+                start=test.start,
+                stop=test.start,
+            )
+        )
 
 
 def _verdict_text(rows, secrets) -> str:
@@ -136,14 +178,20 @@ def _verdict_text(rows, secrets) -> str:
         deviation = row.deviation if row.verdict == KNOWN else row.stale
         if deviation is not None:
             lines.append(_deviation_text(row, deviation, secrets))
-            allure.dynamic.issue(scrub_url(deviation.link, secrets),
-                                 name=_cut(scrub_text(f"known deviation: {deviation.reason}", secrets), 100))
+            allure.dynamic.issue(
+                scrub_url(deviation.link, secrets),
+                name=_cut(scrub_text(f"known deviation: {deviation.reason}", secrets), 100),
+            )
         elif row.verdict == GAP:
-            lines.append(f"**Gap** ({_said(row.check)} cannot be judged: broken, never a pass): "
-                         f"{_said(row.reason, secrets, LONG)}")
+            lines.append(
+                f"**Gap** ({_said(row.check)} cannot be judged: broken, never a pass): "
+                f"{_said(row.reason, secrets, LONG)}"
+            )
         elif row.verdict == CONFLICT:
-            lines.append(f"**Docs conflict** ({_said(row.check)}; reported, not a provider failure): "
-                         f"{_said(row.reason, secrets, LONG)}")
+            lines.append(
+                f"**Docs conflict** ({_said(row.check)}; reported, not a provider failure): "
+                f"{_said(row.reason, secrets, LONG)}"
+            )
     return "\n\n".join(lines)
 
 
@@ -151,32 +199,53 @@ def _deviation_text(row, deviation, secrets) -> str:
     """A declared deviation in words: failing as declared, or declared and no longer shown (stale)."""
     what = "a spec defect" if deviation.kind == "spec-defect" else "a known deviation"
     where = f" in {_said(deviation.declared_in)}" if deviation.declared_in else ""
-    sources = f"Reason: {_said(deviation.reason, secrets)}\n\nLink: {_link(scrub_url(deviation.link, secrets))}"
+    sources = (
+        f"Reason: {_said(deviation.reason, secrets)}\n\nLink: {_link(scrub_url(deviation.link, secrets))}"
+    )
     if row.verdict != KNOWN:  # declared, but this exchange no longer shows it: the strict xfail fails the run
-        return (f"**Stale known deviation**: {_said(row.check)} is declared {what}{where}, but this exchange no "
-                f"longer shows it; remove the declaration.\n\n{sources}")
-    return (f"**Known deviation** ({_said(row.check)} fails as declared{where}: {what}, run as a strict xfail, so "
-            f"the run fails once the provider stops deviating).\n\n{sources}")
+        return (
+            f"**Stale known deviation**: {_said(row.check)} is declared {what}{where}, but this exchange no "
+            f"longer shows it; remove the declaration.\n\n{sources}"
+        )
+    return (
+        f"**Known deviation** ({_said(row.check)} fails as declared{where}: {what}, run as a strict xfail, so "
+        f"the run fails once the provider stops deviating).\n\n{sources}"
+    )
 
 
 def _evidence(ex, findings, secrets) -> None:
     """The redacted request and response, the findings with their JSON paths, the quoted sentences."""
-    attach(once(ex, "_cc_evidence", lambda x: _redacted_exchange(x, secrets)), EXCHANGE, allure.attachment_type.JSON)
+    attach(
+        once(ex, "_cc_evidence", lambda x: _redacted_exchange(x, secrets)),
+        EXCHANGE,
+        allure.attachment_type.JSON,
+    )
     if findings:
         _attach_json([f.to_dict() for f in findings], "findings (with JSON paths)", secrets)
         excerpt = "\n".join(f"{f.schema_at or f.source}\n  says: {f.says or '-'}" for f in findings)
-        attach(scrub_text(excerpt, secrets), "spec locations and quoted sentences", allure.attachment_type.TEXT)
+        attach(
+            scrub_text(excerpt, secrets), "spec locations and quoted sentences", allure.attachment_type.TEXT
+        )
 
 
 def _redacted_exchange(ex, secrets) -> str:
     """The request and the response as one JSON text, scrubbed: the same for every check of the exchange.
     One file, not two: a catalog run attaches it to thousands of tests, each its own copy."""
-    request = {"method": ex.request.method, "url": scrub_url(ex.request.url, secrets),
-               "headers": scrub_headers(ex.request.headers, secrets),
-               "body": _text(scrub_body(ex.request.body, secrets))}
-    response = None if ex.response is None else {
-        "status": ex.response.status, "headers": scrub_headers(ex.response.headers, secrets),
-        "body": _text(scrub_body(ex.response.body, secrets))}
+    request = {
+        "method": ex.request.method,
+        "url": scrub_url(ex.request.url, secrets),
+        "headers": scrub_headers(ex.request.headers, secrets),
+        "body": _text(scrub_body(ex.request.body, secrets)),
+    }
+    response = (
+        None
+        if ex.response is None
+        else {
+            "status": ex.response.status,
+            "headers": scrub_headers(ex.response.headers, secrets),
+            "body": _text(scrub_body(ex.response.body, secrets)),
+        }
+    )
     return _json_text({"request": request, "response": response}, secrets)
 
 
@@ -206,7 +275,11 @@ def _relative(label) -> str:
 def _link(url) -> str:
     """An http(s) URL as a markdown autolink (clickable in Allure's description); anything else as text."""
     url = str(url or "")
-    return f"<{url}>" if url.startswith(("https://", "http://")) and not any(c in url for c in "<> ") else _said(url)
+    return (
+        f"<{url}>"
+        if url.startswith(("https://", "http://")) and not any(c in url for c in "<> ")
+        else _said(url)
+    )
 
 
 def _said(text, secrets=(), limit: int | None = None) -> str:

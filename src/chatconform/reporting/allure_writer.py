@@ -35,8 +35,11 @@ class ResultWriter:
         self.failed: list[str] = []
         self.reporter = None  # allure-pytest's reporter, set by take_over
         try:
-            self.child = subprocess.Popen([sys.executable, "-m", "chatconform.reporting._file_sink", str(report_dir)],
-                                          stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.child = subprocess.Popen(
+                [sys.executable, "-m", "chatconform.reporting._file_sink", str(report_dir)],
+                stdin=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         except OSError:
             self.child = None  # no child: each file is written here, as allure-pytest would
         else:
@@ -54,7 +57,7 @@ class ResultWriter:
         """Have one file written (by the child, or here once it is gone)."""
         if self.child is not None:
             try:
-                self.child.stdin.write(f"{name}\t{len(body)}\n".encode("utf-8") + body)
+                self.child.stdin.write(f"{name}\t{len(body)}\n".encode() + body)
                 return
             except (BrokenPipeError, ValueError):
                 self.failed.append("the writing process ended early; files sent to it may be missing")
@@ -74,10 +77,15 @@ class ResultWriter:
                 self.failed.append("the writing process ended early; files sent to it may be missing")
             said = self.child.stderr.read().decode("utf-8", "replace").strip()
             if self.child.wait() != 0:
-                self.failed.append(said.splitlines()[-1] if said else f"the writer exited {self.child.returncode}")
+                self.failed.append(
+                    said.splitlines()[-1] if said else f"the writer exited {self.child.returncode}"
+                )
         if self.failed:
-            print(f"chatconform: Allure results in {self.report_dir}: {self.failed[0]}"
-                  + (f" (and {len(self.failed) - 1} more)" if len(self.failed) > 1 else ""), file=sys.stderr)
+            print(
+                f"chatconform: Allure results in {self.report_dir}: {self.failed[0]}"
+                + (f" (and {len(self.failed) - 1} more)" if len(self.failed) > 1 else ""),
+                file=sys.stderr,
+            )
 
 
 VERDICT = "cc_verdict"  # the attribute annotate() leaves on a test's Allure result: (verdict, why)

@@ -28,13 +28,18 @@ def excerpt(ex) -> dict:
     else:
         text = _body(response.body, secrets)
     kind = response.media_type or "no content-type"
-    return {"request": _cut(request, REQUEST), "response": _cut(f"{response.status} {kind} {text}".rstrip(), RESPONSE)}
+    return {
+        "request": _cut(request, REQUEST),
+        "response": _cut(f"{response.status} {kind} {text}".rstrip(), RESPONSE),
+    }
 
 
 def _body(body, secrets) -> str:
     """A body as compact text: JSON with long strings shortened, anything else as (scrubbed) text."""
     clean = scrub_body(body, secrets)
-    return _compact(clean.decode("utf-8", "replace") if isinstance(clean, (bytes, bytearray)) else str(clean or ""))
+    return _compact(
+        clean.decode("utf-8", "replace") if isinstance(clean, (bytes, bytearray)) else str(clean or "")
+    )
 
 
 def _compact(text: str) -> str:

@@ -43,5 +43,7 @@ def scrub_report(report, secrets=None) -> None:
     reason = getattr(report, "wasxfail", None)
     if isinstance(reason, str) and _carries(reason, secrets):
         report.wasxfail = scrub_text(reason, secrets)
-    report.sections = [(title, scrub_text(content, secrets) if _carries(content, secrets) else content)
-                       for title, content in report.sections]
+    report.sections = [
+        (title, scrub_text(content, secrets) if _carries(content, secrets) else content)
+        for title, content in report.sections
+    ]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from chatconform.model.errors import did_you_mean
 from chatconform.model.inputs import InputError, expect, load_json
+from chatconform.model.verdict import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE, VERDICTS, worst
 from chatconform.reporting import _observed
 from chatconform.reporting._gate_comment import code, markdown, md, scrubbed_markdown  # noqa: F401 (the API)
 from chatconform.reporting._results_file import known_words, load_scrubbed, unknown_verdicts
 from chatconform.reporting.tally import Tally
-from chatconform.model.verdict import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE, VERDICTS, worst
 
 BAD = {FAIL}
 GOOD = {PASS, KNOWN, GAP, CONFLICT}
@@ -41,8 +41,10 @@ def load_drift(path) -> list[dict]:
     data = expect(load_json(path, "drift file (`specs diff --json` output)"), dict, where, "a drift file")
     extra = sorted(str(k) for k in data if k not in ("changes", "breaking"))
     if extra or "changes" not in data:
-        raise InputError(f"{where}: not `specs diff --json` output (it holds `changes` and `breaking`; "
-                         f"{'found ' + ', '.join(map(repr, extra[:5])) if extra else '`changes` is missing'})")
+        raise InputError(
+            f"{where}: not `specs diff --json` output (it holds `changes` and `breaking`; "
+            f"{'found ' + ', '.join(map(repr, extra[:5])) if extra else '`changes` is missing'})"
+        )
     known = {f.name for f in fields(Change)}
     changes = expect(data["changes"], list, f"{where}: $.changes", "`changes`")
     for i, change in enumerate(changes):
@@ -52,7 +54,9 @@ def load_drift(path) -> list[dict]:
             expect(change.get(name), kind, f"{at}.{name}", f"`{name}`")
         expect(change.get("detail"), (str, type(None)), f"{at}.detail", "`detail`")
         if set(change) - known:
-            raise InputError(f"{at}: unknown key(s) {sorted(set(change) - known)}. Known: {', '.join(sorted(known))}.")
+            raise InputError(
+                f"{at}: unknown key(s) {sorted(set(change) - known)}. Known: {', '.join(sorted(known))}."
+            )
     if data.get("breaking") is True and not any(c["breaking"] for c in changes):
         raise InputError(f"{where}: `breaking` is true but no change is marked breaking")
     return changes
@@ -66,12 +70,14 @@ def parse_pairs(values, one_file: bool = False) -> list[tuple[str, str]]:
     for value in values:
         old, sep, new = str(value).partition("=")
         if not sep or not old.strip() or not new.strip():
-            raise InputError(f"--models {value!r}: give BASELINE=CANDIDATE, e.g. "
-                             "vendor/model-2.5=vendor/model-3-preview")
+            raise InputError(
+                f"--models {value!r}: give BASELINE=CANDIDATE, e.g. vendor/model-2.5=vendor/model-3-preview"
+            )
         old, new = old.strip(), new.strip()
         if one_file and old == new:
-            raise InputError(f"--models {value!r}: compares {old!r} with itself in one file; name another "
-                             "model")
+            raise InputError(
+                f"--models {value!r}: compares {old!r} with itself in one file; name another model"
+            )
         for side, model in (("baseline", old), ("candidate", new)):
             if model in {pair[side == "candidate"] for pair in pairs}:
                 raise InputError(f"--models {value!r}: {model!r} is the {side} of two pairs; give each once")
@@ -88,8 +94,16 @@ def cells(rows) -> dict:
     for row in rows:
         if row["verdict"] in VERDICTS:
             grouped.setdefault((row["provider"], row.get("model"), row["check"]), []).append(row)
-    return {key: {"provider": key[0], "model": key[1], "check": key[2], "rows": group,
-                  "verdict": worst(r["verdict"] for r in group)} for key, group in grouped.items()}
+    return {
+        key: {
+            "provider": key[0],
+            "model": key[1],
+            "check": key[2],
+            "rows": group,
+            "verdict": worst(r["verdict"] for r in group),
+        }
+        for key, group in grouped.items()
+    }
 
 
 def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate")) -> tuple[list, list]:
@@ -97,20 +111,25 @@ def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate
     old_rows, new_rows = [], []
     for old, new in pairs:
         label = f"{old}{ARROW}{new}"
-        for model, data, name, out in ((old, baseline, names[0], old_rows), (new, candidate, names[1], new_rows)):
+        for model, data, name, out in (
+            (old, baseline, names[0], old_rows),
+            (new, candidate, names[1], new_rows),
+        ):
             rows = [{**row, "model": label} for row in data["results"] if row.get("model") == model]
             if not rows:
                 seen = sorted({str(r.get("model")) for r in data["results"] if r.get("model")})
                 close = did_you_mean(model, seen)
                 held = f"{', '.join(seen[:10]) or 'no model'}{' …' if len(seen) > 10 else ''}"
-                raise InputError(f"--models {old}={new}: {name} holds no row of model {model!r}.{close} "
-                                 f"It holds {held}")
+                raise InputError(
+                    f"--models {old}={new}: {name} holds no row of model {model!r}.{close} It holds {held}"
+                )
             out += rows
     return old_rows, new_rows
 
 
-def compare(baseline: dict, candidate: dict, drift: list[dict] = (), names=("baseline", "candidate"),
-            pairs=()) -> dict:
+def compare(
+    baseline: dict, candidate: dict, drift: list[dict] = (), names=("baseline", "candidate"), pairs=()
+) -> dict:
     """New failures, fixes, outages, observation and spend changes, breaking upstream changes, and problems."""
     if pairs:
         old_rows, new_rows = paired(baseline, candidate, pairs, names)
@@ -120,20 +139,33 @@ def compare(baseline: dict, candidate: dict, drift: list[dict] = (), names=("bas
     was = {k: old[k]["verdict"] if k in old else None for k in new}
     regressions = [dict(new[k], before=was[k]) for k in new if new[k]["verdict"] in BAD and was[k] not in BAD]
     fixed = [new[k] for k in new if new[k]["verdict"] in GOOD and was[k] in BAD]
-    still = [dict(new[k], newly=_newly_failing(old[k], new[k])) for k in new
-             if new[k]["verdict"] in BAD and was[k] in BAD]
+    still = [
+        dict(new[k], newly=_newly_failing(old[k], new[k]))
+        for k in new
+        if new[k]["verdict"] in BAD and was[k] in BAD
+    ]
     unavailable = [new[k] for k in new if new[k]["verdict"] in NEUTRAL]
     open_rows = {id(row) for row in unacknowledged_rows(new_rows)}
     unjudged = [new[k] for k in new if any(id(row) in open_rows for row in new[k]["rows"])]
     breaking = [c for c in drift if c.get("breaking")]
     problems = problems_of(baseline, candidate, names, new_rows)
     same_run = pairs and baseline is candidate
-    return {"regressions": regressions, "fixed": fixed, "still_failing": still, "unavailable": unavailable,
-            "observations": _observed.changes(_observed.exchanges(old_rows), _observed.exchanges(new_rows)),
-            "spend": None if same_run else _spend(baseline, candidate), "specs": _specs(baseline, candidate),
-            "breaking_upstream": breaking, "problems": problems, "pairs": list(pairs), "names": list(names),
-            "unjudged": unjudged, "failed": bool(regressions or breaking or problems),
-            "unreadable": any(unknown_verdicts(d, n) for n, d in zip(names, (baseline, candidate)))}
+    return {
+        "regressions": regressions,
+        "fixed": fixed,
+        "still_failing": still,
+        "unavailable": unavailable,
+        "observations": _observed.changes(_observed.exchanges(old_rows), _observed.exchanges(new_rows)),
+        "spend": None if same_run else _spend(baseline, candidate),
+        "specs": _specs(baseline, candidate),
+        "breaking_upstream": breaking,
+        "problems": problems,
+        "pairs": list(pairs),
+        "names": list(names),
+        "unjudged": unjudged,
+        "failed": bool(regressions or breaking or problems),
+        "unreadable": any(unknown_verdicts(d, n) for n, d in zip(names, (baseline, candidate))),
+    }
 
 
 def unacknowledged_rows(rows) -> list[dict]:
@@ -147,7 +179,12 @@ def unacknowledged_rows(rows) -> list[dict]:
         if row["verdict"] not in UNJUDGED_VERDICTS:
             continue
         gaps = [f.get("check") or "" for f in row.get("findings") or [] if f.get("kind") == "gap"]
-        if acknowledgement_for(row["provider"], row["check"], row.get("model"), row.get("origin") or "", gaps) is None:
+        if (
+            acknowledgement_for(
+                row["provider"], row["check"], row.get("model"), row.get("origin") or "", gaps
+            )
+            is None
+        ):
             out.append(row)
     return out
 
@@ -155,7 +192,9 @@ def unacknowledged_rows(rows) -> list[dict]:
 def _newly_failing(old: dict, new: dict) -> list[str]:
     """Exchanges failing in the candidate that did not fail in the baseline (same model: labels compare)."""
     before = {r.get("exchange") for r in old["rows"] if r["verdict"] in BAD}
-    return sorted({str(r.get("exchange")) for r in new["rows"] if r["verdict"] in BAD and r.get("exchange")} - before)
+    return sorted(
+        {str(r.get("exchange")) for r in new["rows"] if r["verdict"] in BAD and r.get("exchange")} - before
+    )
 
 
 def problems_of(baseline: dict, candidate: dict, names=("baseline", "candidate"), judged=None) -> list[str]:
@@ -188,4 +227,8 @@ def _specs(baseline: dict, candidate: dict) -> list[str]:
     def sha(side: dict, sid: str) -> str:
         return (side.get(sid, {}).get("sha256") or "-")[:12]
 
-    return [f"{sid}: {sha(a, sid)} -> {sha(b, sid)}" for sid in sorted(set(a) | set(b)) if sha(a, sid) != sha(b, sid)]
+    return [
+        f"{sid}: {sha(a, sid)} -> {sha(b, sid)}"
+        for sid in sorted(set(a) | set(b))
+        if sha(a, sid) != sha(b, sid)
+    ]

@@ -27,14 +27,20 @@ def merge_files(paths: list[Path]) -> dict:
     for path, data in parts:
         words = unknown_verdicts(data, str(path))
         if words:
-            raise InputError(f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()}); "
-                             "not merged")
+            raise InputError(
+                f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()}); not merged"
+            )
     modes = {data.get("mode") for _, data in parts}
     if len(modes) > 1:
         raise InputError(f"cannot merge runs of different modes: {sorted(map(str, modes))}")
     merged = {key: value for key, value in parts[0][1].items() if key not in ("results", "counts", "specs")}
-    merged.update(results=_rows(parts), specs=_specs(parts), spend=_spend(parts),
-                  started_at=_edge(parts, "started_at", min), finished_at=_edge(parts, "finished_at", max))
+    merged.update(
+        results=_rows(parts),
+        specs=_specs(parts),
+        spend=_spend(parts),
+        started_at=_edge(parts, "started_at", min),
+        finished_at=_edge(parts, "finished_at", max),
+    )
     merged["counts"] = Tally.of(merged["results"]).counts  # as a run counts them: the one tally
     return merged
 
@@ -47,7 +53,9 @@ def _rows(parts) -> list[dict]:
         for row in data["results"]:
             key = (row.get("test_id"), row["provider"], row.get("model"), row["check"], row.get("exchange"))
             if key in seen:
-                raise InputError(f"{path}: row {key[0] or key[1:]} is also in {seen[key]}: the shards overlap")
+                raise InputError(
+                    f"{path}: row {key[0] or key[1:]} is also in {seen[key]}: the shards overlap"
+                )
             seen[key] = path
             rows.append(row)
     return sorted(rows, key=_order)

@@ -6,15 +6,15 @@ import json
 import math
 import platform
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chatconform import __version__
 from chatconform.model.exchange import once
 from chatconform.model.paths import safe_name, write_atomic
+from chatconform.recording.scrub import exchange_secrets, known_secrets, scrub_tree
 from chatconform.reporting.excerpt import excerpt
 from chatconform.reporting.tally import Tally
-from chatconform.recording.scrub import exchange_secrets, known_secrets, scrub_tree
 
 
 @dataclass
@@ -22,21 +22,46 @@ class ResultsLog:
     """Everything a run judged, written once at the end."""
 
     mode: str = "replay"
-    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     entries: list[dict] = field(default_factory=list)
     specs: dict = field(default_factory=dict)
     spend: dict = field(default_factory=lambda: {"usd": 0.0, "tokens": 0, "requests": 0})
     _scrubbed: dict = field(default_factory=dict, repr=False, compare=False)  # secrets -> {text: scrubbed}
 
-    def add(self, *, provider, model, check, verdict, origin, label, findings, duration=0.0, reason=None,
-            test_id=None, exchange=None, dialect=None, spec=None, acknowledged=None) -> None:
+    def add(
+        self,
+        *,
+        provider,
+        model,
+        check,
+        verdict,
+        origin,
+        label,
+        findings,
+        duration=0.0,
+        reason=None,
+        test_id=None,
+        exchange=None,
+        dialect=None,
+        spec=None,
+        acknowledged=None,
+    ) -> None:
         """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed;
         `spec` is the id of the pinned spec that judged it (its entry in `specs`), when one did."""
         secrets = once(exchange, "_cc_secrets", exchange_secrets) if exchange else known_secrets()
         entry = {
-            "provider": provider, "model": model, "check": check, "verdict": verdict, "origin": origin,
-            "exchange": label, "findings": [f.to_dict() for f in findings], "duration_s": round(duration, 4),
-            "reason": reason, "test_id": test_id, "dialect": dialect, "spec": spec,
+            "provider": provider,
+            "model": model,
+            "check": check,
+            "verdict": verdict,
+            "origin": origin,
+            "exchange": label,
+            "findings": [f.to_dict() for f in findings],
+            "duration_s": round(duration, 4),
+            "reason": reason,
+            "test_id": test_id,
+            "dialect": dialect,
+            "spec": spec,
             "acknowledged": acknowledgement(acknowledged),
         }
         # findings quote what the server sent, which may echo a key the request carried; the short strings of
@@ -55,17 +80,33 @@ class ResultsLog:
         if spec is not None:
             self.note_spec(spec)
         dialect = dialect_of(ex)
-        self.add(provider=ex.provider, model=ex.model, check=row.check, verdict=row.verdict, origin=ex.origin,
-                 label=ex.label, findings=row.findings, duration=row.seconds, reason=row.reason,
-                 test_id=test_id, exchange=ex, dialect=dialect.name if dialect else None,
-                 spec=spec.source.id if spec is not None else None, acknowledged=row.acknowledged)
+        self.add(
+            provider=ex.provider,
+            model=ex.model,
+            check=row.check,
+            verdict=row.verdict,
+            origin=ex.origin,
+            label=ex.label,
+            findings=row.findings,
+            duration=row.seconds,
+            reason=row.reason,
+            test_id=test_id,
+            exchange=ex,
+            dialect=dialect.name if dialect else None,
+            spec=spec.source.id if spec is not None else None,
+            acknowledged=row.acknowledged,
+        )
 
     def note_spec(self, spec) -> None:
         """Remember the pinned spec an exchange was judged against."""
         if spec.source.id not in self.specs:
             self.specs[spec.source.id] = {
-                "path": f"specs/{spec.source.relpath}", "sha256": spec.sha256, "openapi": spec.version,
-                "url": spec.source.url, "lint": [f.to_dict() for f in spec.lint()]}
+                "path": f"specs/{spec.source.relpath}",
+                "sha256": spec.sha256,
+                "openapi": spec.version,
+                "url": spec.source.url,
+                "lint": [f.to_dict() for f in spec.lint()],
+            }
 
     def merge_parts(self, folder: Path) -> None:
         """Take in what xdist workers wrote (entries, specs, spend), then remove their files."""
@@ -87,11 +128,18 @@ class ResultsLog:
 
     def to_dict(self) -> dict:
         counts = self.tally().counts
-        return {"schema": "chatconform-results/1", "tool_version": __version__, "mode": self.mode,
-                "started_at": self.started_at,
-                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "python": platform.python_version(), "counts": counts, "specs": self.specs,
-                "spend": self.spend, "results": self.entries}
+        return {
+            "schema": "chatconform-results/1",
+            "tool_version": __version__,
+            "mode": self.mode,
+            "started_at": self.started_at,
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "counts": counts,
+            "specs": self.specs,
+            "spend": self.spend,
+            "results": self.entries,
+        }
 
     def write(self, folder: Path) -> Path:
         """Write results.json into the folder (whole or not at all, scrubbed once more); returns its path."""
@@ -132,8 +180,13 @@ def everywhere_notes(entries) -> list[str]:
 
     from chatconform.model.verdict import EVERYWHERE, KNOWN
 
-    said = Counter(e["reason"] for e in entries if e.get("verdict") == KNOWN
-                   and isinstance(e.get("reason"), str) and e["reason"].startswith(EVERYWHERE))
+    said = Counter(
+        e["reason"]
+        for e in entries
+        if e.get("verdict") == KNOWN
+        and isinstance(e.get("reason"), str)
+        and e["reason"].startswith(EVERYWHERE)
+    )
     return [f"{n} row{'s' if n > 1 else ''} xfail by a {reason}" for reason, n in sorted(said.items())]
 
 
@@ -170,11 +223,15 @@ def observe(ex) -> dict:
     body = dialect.assembled(ex) if answer is not None else None
     model = body.get("model") if isinstance(body, dict) else None  # as sent (a number shows as one)
     # what a provider sent may be of any type: kept only in the types results.json promises its readers
-    return {"status": ex.response.status if ex.response is not None else None,
-            "finish_reasons": [_text(o.stop_raw) for o in answer.outputs] if answer else [],
-            "completion_tokens": usage.output if usage else None, "model": _text(model),
-            "prompt_tokens": usage.input if usage else None, "usd": _reported_usd(ex.json),
-            "no_limit_sent": dialect is None or dialect.limit_sent(ex.request_json) is None}
+    return {
+        "status": ex.response.status if ex.response is not None else None,
+        "finish_reasons": [_text(o.stop_raw) for o in answer.outputs] if answer else [],
+        "completion_tokens": usage.output if usage else None,
+        "model": _text(model),
+        "prompt_tokens": usage.input if usage else None,
+        "usd": _reported_usd(ex.json),
+        "no_limit_sent": dialect is None or dialect.limit_sent(ex.request_json) is None,
+    }
 
 
 def _count(value) -> int | None:

@@ -14,8 +14,15 @@ from chatconform.model.verdict import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS,
 
 # Allure's status for a test whose rows' worst verdict is this: what could not be judged or reached is
 # "broken" (never green, never skipped out of sight); a known deviation is a strict xfail (Allure: skipped)
-ALLURE_STATUS = {PASS: "passed", CONFLICT: "passed", FAIL: "failed", KNOWN: "skipped", NOT_RUN: "skipped",
-                 GAP: "broken", UNAVAILABLE: "broken"}
+ALLURE_STATUS = {
+    PASS: "passed",
+    CONFLICT: "passed",
+    FAIL: "failed",
+    KNOWN: "skipped",
+    NOT_RUN: "skipped",
+    GAP: "broken",
+    UNAVAILABLE: "broken",
+}
 JUNIT_PROPERTY = "chatconform.verdict"  # a testcase's property, once per row it wrote to results.json
 
 

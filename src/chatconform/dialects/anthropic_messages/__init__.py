@@ -26,33 +26,59 @@ class AnthropicMessages(Dialect):
         return 1 if "anthropic-version" in request.headers else 0
 
     def offered_tools(self, body: dict) -> dict[str, dict]:
-        return {t["name"]: t.get("input_schema") if isinstance(t.get("input_schema"), dict) else {}
-                for t in body.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)
-                and "input_schema" in t}
+        return {
+            t["name"]: t.get("input_schema") if isinstance(t.get("input_schema"), dict) else {}
+            for t in body.get("tools") or []
+            if isinstance(t, dict) and isinstance(t.get("name"), str) and "input_schema" in t
+        }
 
     def in_band_errors(self, ex: Exchange) -> list[tuple[int, object]]:
-        return [(index, value.get("error", value)) for index, kind, value in typed_events(ex) if kind == "error"]
+        return [
+            (index, value.get("error", value)) for index, kind, value in typed_events(ex) if kind == "error"
+        ]
 
     def assembled(self, ex: Exchange) -> dict | None:
         return once(ex, "_cc_anthropic_message", _message)
 
     def answer(self, ex: Exchange) -> Answer | None:
         message = self.assembled(ex) if ex.ok and self.is_generation(ex.request.path) else None
-        if not isinstance(message, dict) or self.in_band_errors(ex) or not isinstance(message.get("content"), list):
+        if (
+            not isinstance(message, dict)
+            or self.in_band_errors(ex)
+            or not isinstance(message.get("content"), list)
+        ):
             return None
         blocks = [b for b in message["content"] if isinstance(b, dict)]
-        text = "".join(b["text"] for b in blocks if b.get("type") == "text" and isinstance(b.get("text"), str))
-        thinking = "".join(b["thinking"] for b in blocks if b.get("type") == "thinking"
-                           and isinstance(b.get("thinking"), str))
-        calls = tuple(ToolCall(name=str(b.get("name") or ""), arguments=_arguments(b), id=b.get("id"),
-                               at=f"$.content[{n}]")
-                      for n, b in enumerate(message["content"]) if isinstance(b, dict) and b.get("type") in TOOL_BLOCKS)
+        text = "".join(
+            b["text"] for b in blocks if b.get("type") == "text" and isinstance(b.get("text"), str)
+        )
+        thinking = "".join(
+            b["thinking"]
+            for b in blocks
+            if b.get("type") == "thinking" and isinstance(b.get("thinking"), str)
+        )
+        calls = tuple(
+            ToolCall(
+                name=str(b.get("name") or ""), arguments=_arguments(b), id=b.get("id"), at=f"$.content[{n}]"
+            )
+            for n, b in enumerate(message["content"])
+            if isinstance(b, dict) and b.get("type") in TOOL_BLOCKS
+        )
         has_text = any(b.get("type") == "text" for b in blocks)
-        output = Output(text=text if has_text else None, stop=self.stop(message.get("stop_reason")),
-                        stop_raw=message.get("stop_reason"), stop_at="$.stop_reason", tool_calls=calls,
-                        reasoning=thinking or None)
-        return Answer(model=message.get("model") if isinstance(message.get("model"), str) else None,
-                      outputs=(output,), usage=_usage(message.get("usage")), streamed=ex.stream is not None)
+        output = Output(
+            text=text if has_text else None,
+            stop=self.stop(message.get("stop_reason")),
+            stop_raw=message.get("stop_reason"),
+            stop_at="$.stop_reason",
+            tool_calls=calls,
+            reasoning=thinking or None,
+        )
+        return Answer(
+            model=message.get("model") if isinstance(message.get("model"), str) else None,
+            outputs=(output,),
+            usage=_usage(message.get("usage")),
+            streamed=ex.stream is not None,
+        )
 
     def grammar(self, ex: Exchange):
         return grammar(ex)
@@ -78,8 +104,9 @@ def _usage(usage) -> Usage | None:
     if not isinstance(usage, dict):
         return None
     read = as_int(usage.get("cache_read_input_tokens"))
-    return Usage(input=as_int(usage.get("input_tokens")), output=as_int(usage.get("output_tokens")),
-                 cached=read)
+    return Usage(
+        input=as_int(usage.get("input_tokens")), output=as_int(usage.get("output_tokens")), cached=read
+    )
 
 
 DIALECT = AnthropicMessages()

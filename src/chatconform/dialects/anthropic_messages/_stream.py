@@ -30,7 +30,9 @@ def _typed(ex: Exchange) -> list[tuple[int, str | None, object]]:
     out = []
     for index, _, value in ex.payloads:
         kind = value.get("type") if isinstance(value, dict) and isinstance(value.get("type"), str) else None
-        out.append((index, kind or (events[index].event if events[index].event != "message" else None), value))
+        out.append(
+            (index, kind or (events[index].event if events[index].event != "message" else None), value)
+        )
     return out
 
 
@@ -75,7 +77,11 @@ def _add(block, delta) -> None:
     if not isinstance(block, dict) or not isinstance(delta, dict):
         return
     kind = delta.get("type")
-    for name, key in (("text_delta", "text"), ("thinking_delta", "thinking"), ("signature_delta", "signature")):
+    for name, key in (
+        ("text_delta", "text"),
+        ("thinking_delta", "thinking"),
+        ("signature_delta", "signature"),
+    ):
         if kind == name and isinstance(delta.get(key), str):
             block[key] = (block.get(key) or "") + delta[key]
     if kind == "input_json_delta" and isinstance(delta.get("partial_json"), str):
@@ -121,8 +127,12 @@ class _Grammar(StreamWalk):
     def step(self, index: int, kind, value, sse_name: str) -> None:
         at = f"$events[{index}]"
         if sse_name not in ("message", kind) and kind is not None:
-            self.fail(at, f"the SSE event is named {sse_name!r} but its data is of type {kind!r}",
-                      received=sse_name, expected=str(kind))
+            self.fail(
+                at,
+                f"the SSE event is named {sse_name!r} but its data is of type {kind!r}",
+                received=sse_name,
+                expected=str(kind),
+            )
         if kind == "error":
             return  # judged once, as the error it reports (stream.error_event)
         self.enter(at, kind)
@@ -133,8 +143,12 @@ class _Grammar(StreamWalk):
         elif kind == "message_stop":
             self.ended = True
         elif kind not in ("message_start",):
-            self.fail(at, f"unknown event type {kind!r}", received=excerpt(kind),
-                      expected="message_start, content_block_*, message_delta, message_stop, ping, error")
+            self.fail(
+                at,
+                f"unknown event type {kind!r}",
+                received=excerpt(kind),
+                expected="message_start, content_block_*, message_delta, message_stop, ping, error",
+            )
 
     def _block(self, at: str, kind: str, value: dict) -> None:
         index = value.get("index")
@@ -142,8 +156,12 @@ class _Grammar(StreamWalk):
             self.fail(at, f"{kind} after message_delta", received=kind)
         if kind == "content_block_start":
             if index != len(self.blocks):
-                self.fail(f"{at}.index", "content blocks must start in order 0, 1, 2...",
-                          received=excerpt(index), expected=str(len(self.blocks)))
+                self.fail(
+                    f"{at}.index",
+                    "content blocks must start in order 0, 1, 2...",
+                    received=excerpt(index),
+                    expected=str(len(self.blocks)),
+                )
             block = value.get("content_block") if isinstance(value.get("content_block"), dict) else {}
             if self.blocks and self.blocks[-1]["open"]:
                 self.fail(at, f"block {len(self.blocks)} starts before block {len(self.blocks) - 1} stopped")
@@ -161,8 +179,12 @@ class _Grammar(StreamWalk):
         delta = value.get("delta") if isinstance(value.get("delta"), dict) else {}
         allowed = DELTAS.get(str(block["type"]), [])
         if delta.get("type") not in allowed:
-            self.fail(f"{at}.delta.type", f"a {delta.get('type')} for a {block['type']} block",
-                      received=excerpt(delta.get("type")), expected=" or ".join(allowed) or "no delta")
+            self.fail(
+                f"{at}.delta.type",
+                f"a {delta.get('type')} for a {block['type']} block",
+                received=excerpt(delta.get("type")),
+                expected=" or ".join(allowed) or "no delta",
+            )
         if isinstance(delta.get("partial_json"), str):
             block["json"] += delta["partial_json"]
 
@@ -173,27 +195,45 @@ class _Grammar(StreamWalk):
             self.fail(at, f"message_delta while block {open_blocks[0]} is still open")
         delta = value.get("delta") if isinstance(value.get("delta"), dict) else {}
         if delta.get("stop_reason") is None:
-            self.fail(f"{at}.delta.stop_reason", "the message_delta gives no stop_reason", expected="a stop_reason")
+            self.fail(
+                f"{at}.delta.stop_reason", "the message_delta gives no stop_reason", expected="a stop_reason"
+            )
         usage = value.get("usage")
         if not isinstance(usage, dict) or not isinstance(usage.get("output_tokens"), int):
-            self.fail(f"{at}.usage", "the message_delta carries no final usage.output_tokens",
-                      received=excerpt(usage), expected="usage with output_tokens")
+            self.fail(
+                f"{at}.usage",
+                "the message_delta carries no final usage.output_tokens",
+                received=excerpt(usage),
+                expected="usage with output_tokens",
+            )
 
     def end(self, ex: Exchange) -> list[Finding]:
         if not self.started:
             self.fail("$events", "the stream never sent message_start", expected="message_start")
         elif not self.ended and ex.origin != "docs":  # a page prints an excerpt, whose end proves nothing
             cut = ex.stream.incomplete is not None
-            self.fail("$events", "the stream was cut off in the middle of an event" if cut
-                      else "the stream never sent message_stop", expected="message_stop")
+            self.fail(
+                "$events",
+                "the stream was cut off in the middle of an event"
+                if cut
+                else "the stream never sent message_stop",
+                expected="message_stop",
+            )
         elif not self.delta_seen and ex.origin != "docs":  # the stop_reason and final usage never came
-            self.fail("$events", "the stream ended without a message_delta", expected="a message_delta "
-                      "with the stop_reason and the final usage, before message_stop")
+            self.fail(
+                "$events",
+                "the stream ended without a message_delta",
+                expected="a message_delta with the stop_reason and the final usage, before message_stop",
+            )
         for n, block in enumerate(self.blocks):
             if block["type"] in DELTAS and "input_json_delta" in DELTAS[block["type"]] and block["json"]:
                 try:
                     json.loads(block["json"])
                 except ValueError:
-                    self.fail(f"$.content[{n}].input", "the streamed tool input does not assemble to JSON",
-                              received=excerpt(block["json"]), expected="the JSON of the tool's input")
+                    self.fail(
+                        f"$.content[{n}].input",
+                        "the streamed tool input does not assemble to JSON",
+                        received=excerpt(block["json"]),
+                        expected="the JSON of the tool's input",
+                    )
         return self.found

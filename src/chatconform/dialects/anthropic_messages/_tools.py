@@ -19,9 +19,15 @@ def request(scenario, model: str, stream: bool) -> dict | None:
     """A scenario as a Messages request body (None when it needs a tool_choice the contract lacks)."""
     if scenario.choice == "none":
         return None
-    body: dict = {"model": model, "max_tokens": scenario.max_tokens, "messages": _messages(scenario.turns),
-                  "tools": [{"name": t.name, "description": t.description, "input_schema": t.parameters}
-                            for t in scenario.tools]}
+    body: dict = {
+        "model": model,
+        "max_tokens": scenario.max_tokens,
+        "messages": _messages(scenario.turns),
+        "tools": [
+            {"name": t.name, "description": t.description, "input_schema": t.parameters}
+            for t in scenario.tools
+        ],
+    }
     if scenario.system is not None:
         body["system"] = scenario.system
     kind = {"auto": "auto", "required": "any", "named": "tool"}[scenario.choice]
@@ -53,8 +59,9 @@ def _blocks(turn) -> tuple[str, list[dict]]:
         return "user", [{"type": "tool_result", "tool_use_id": turn.call_id, "content": turn.content}]
     if turn.role == "assistant":
         text = [{"type": "text", "text": turn.content}] if turn.content else []
-        return "assistant", text + [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.arguments}
-                                    for c in turn.calls]
+        return "assistant", text + [
+            {"type": "tool_use", "id": c.id, "name": c.name, "input": c.arguments} for c in turn.calls
+        ]
     return "user", [{"type": "text", "text": turn.content}]
 
 
@@ -92,10 +99,22 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
         if kind == "content_block_start" and block.get("type") in TOOL_BLOCKS:
             tool_blocks.add(slot)
             started = block.get("input")
-            out.append(ToolDelta(slot, "open", at, id=_text(block.get("id")), name=_text(block.get("name")),
-                                 arguments=json.dumps(started) if started else ""))
-        elif kind == "content_block_delta" and delta.get("type") == "input_json_delta" and slot in tool_blocks:
-            out.append(ToolDelta(slot, "piece", f"{at}.delta", arguments=_text(delta.get("partial_json")) or ""))
+            out.append(
+                ToolDelta(
+                    slot,
+                    "open",
+                    at,
+                    id=_text(block.get("id")),
+                    name=_text(block.get("name")),
+                    arguments=json.dumps(started) if started else "",
+                )
+            )
+        elif (
+            kind == "content_block_delta" and delta.get("type") == "input_json_delta" and slot in tool_blocks
+        ):
+            out.append(
+                ToolDelta(slot, "piece", f"{at}.delta", arguments=_text(delta.get("partial_json")) or "")
+            )
     return out
 
 

@@ -23,8 +23,9 @@ class OpenAIChat(Dialect):
         for tool in body.get("tools") or []:
             function = tool.get("function") if isinstance(tool, dict) else None
             if isinstance(function, dict) and isinstance(function.get("name"), str):
-                out[function["name"]] = function.get("parameters") if isinstance(function.get("parameters"),
-                                                                                 dict) else {}
+                out[function["name"]] = (
+                    function.get("parameters") if isinstance(function.get("parameters"), dict) else {}
+                )
         return out
 
     def in_band_errors(self, ex: Exchange) -> list[tuple[int, object]]:
@@ -38,21 +39,36 @@ class OpenAIChat(Dialect):
         if not view or not isinstance(view.get("choices"), list):
             return None
         outputs = tuple(self._output(n, c) for n, c in enumerate(view["choices"]) if isinstance(c, dict))
-        return Answer(model=view.get("model") if isinstance(view.get("model"), str) else None, outputs=outputs,
-                      usage=_usage(view.get("usage")), streamed=ex.stream is not None)
+        return Answer(
+            model=view.get("model") if isinstance(view.get("model"), str) else None,
+            outputs=outputs,
+            usage=_usage(view.get("usage")),
+            streamed=ex.stream is not None,
+        )
 
     def _output(self, position: int, choice: dict) -> Output:
         message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
-        calls = tuple(ToolCall(name=str((c.get("function") or {}).get("name") or ""),
-                               arguments=_text((c.get("function") or {}).get("arguments")), id=c.get("id"),
-                               at=f"$.choices[{position}].message.tool_calls[{n}]")
-                      for n, c in enumerate(message.get("tool_calls") or []) if isinstance(c, dict))
+        calls = tuple(
+            ToolCall(
+                name=str((c.get("function") or {}).get("name") or ""),
+                arguments=_text((c.get("function") or {}).get("arguments")),
+                id=c.get("id"),
+                at=f"$.choices[{position}].message.tool_calls[{n}]",
+            )
+            for n, c in enumerate(message.get("tool_calls") or [])
+            if isinstance(c, dict)
+        )
         content = message.get("content")
         reasoning = message.get("reasoning_content") or message.get("reasoning")
-        return Output(index=choice.get("index", position) if isinstance(choice.get("index"), int) else position,
-                      text=content if isinstance(content, str) else None, stop=self.stop(choice.get("finish_reason")),
-                      stop_raw=choice.get("finish_reason"), stop_at=f"$.choices[{position}].finish_reason",
-                      tool_calls=calls, reasoning=reasoning if isinstance(reasoning, str) else None)
+        return Output(
+            index=choice.get("index", position) if isinstance(choice.get("index"), int) else position,
+            text=content if isinstance(content, str) else None,
+            stop=self.stop(choice.get("finish_reason")),
+            stop_raw=choice.get("finish_reason"),
+            stop_at=f"$.choices[{position}].finish_reason",
+            tool_calls=calls,
+            reasoning=reasoning if isinstance(reasoning, str) else None,
+        )
 
     def error_envelope(self, body) -> list:
         return openai_envelope(body)
@@ -65,13 +81,21 @@ def _text(value) -> str:
 def _usage(usage) -> Usage | None:
     if not isinstance(usage, dict):
         return None
-    details = usage.get("completion_tokens_details") if isinstance(usage.get("completion_tokens_details"),
-                                                                   dict) else {}
-    prompt_details = usage.get("prompt_tokens_details") if isinstance(usage.get("prompt_tokens_details"),
-                                                                      dict) else {}
-    return Usage(input=as_int(usage.get("prompt_tokens")), output=as_int(usage.get("completion_tokens")),
-                 total=as_int(usage.get("total_tokens")), reasoning=as_int(details.get("reasoning_tokens")),
-                 cached=as_int(prompt_details.get("cached_tokens")))
+    details = (
+        usage.get("completion_tokens_details")
+        if isinstance(usage.get("completion_tokens_details"), dict)
+        else {}
+    )
+    prompt_details = (
+        usage.get("prompt_tokens_details") if isinstance(usage.get("prompt_tokens_details"), dict) else {}
+    )
+    return Usage(
+        input=as_int(usage.get("prompt_tokens")),
+        output=as_int(usage.get("completion_tokens")),
+        total=as_int(usage.get("total_tokens")),
+        reasoning=as_int(details.get("reasoning_tokens")),
+        cached=as_int(prompt_details.get("cached_tokens")),
+    )
 
 
 DIALECT = OpenAIChat()

@@ -37,8 +37,11 @@ def chunks_before_done(ex: Exchange) -> list[dict]:
     events = ex.stream.events if ex.stream else []
     done = next((i for i, e in enumerate(events) if e.data.strip() == "[DONE]"), len(events))
     errors = {index for index, _ in error_events(ex)}
-    return [value for index, _, value in ex.payloads
-            if index < done and index not in errors and isinstance(value, dict)]
+    return [
+        value
+        for index, _, value in ex.payloads
+        if index < done and index not in errors and isinstance(value, dict)
+    ]
 
 
 def assembled(ex: Exchange) -> dict | None:
@@ -62,8 +65,14 @@ def _assemble(ex: Exchange) -> dict | None:
                 index = choice.get("index", 0)
                 _merge(choices.setdefault(index, _empty(index)), choice)
     # A gateway's first chunk may carry no id or model (Azure's prompt-filter chunk sends ""): take the first set.
-    return {"id": _first(parts, "id"), "object": "chat.completion", "model": _first(parts, "model"),
-            "choices": [choices[i] for i in sorted(choices, key=_order)], "usage": usage, "streamed": True}
+    return {
+        "id": _first(parts, "id"),
+        "object": "chat.completion",
+        "model": _first(parts, "model"),
+        "choices": [choices[i] for i in sorted(choices, key=_order)],
+        "usage": usage,
+        "streamed": True,
+    }
 
 
 def _order(index) -> tuple:

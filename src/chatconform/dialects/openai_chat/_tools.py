@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 
-from chatconform.dialects.openai_chat._stream import chunks
 from chatconform.dialects._base import ToolChoice, ToolDelta
 from chatconform.dialects._openai_tools import choice as openai_choice
+from chatconform.dialects.openai_chat._stream import chunks
 from chatconform.model.exchange import Exchange
 
 
 def request(scenario, model: str, stream: bool) -> dict:
     """A scenario as a chat-completions request body."""
-    body = {"model": model, "messages": [_message(m) for m in scenario.messages],
-            "tools": [{"type": "function", "function": _function(t)} for t in scenario.tools],
-            "max_tokens": scenario.max_tokens}
+    body = {
+        "model": model,
+        "messages": [_message(m) for m in scenario.messages],
+        "tools": [{"type": "function", "function": _function(t)} for t in scenario.tools],
+        "max_tokens": scenario.max_tokens,
+    }
     if scenario.choice == "named":
         body["tool_choice"] = {"type": "function", "function": {"name": scenario.choice_name}}
     else:
@@ -35,23 +38,41 @@ def _message(message) -> dict:
     if message.role == "tool":
         return {"role": "tool", "tool_call_id": message.call_id, "content": message.content}
     if message.calls:
-        return {"role": "assistant", "content": message.content or None, "tool_calls": [
-            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
-            for c in message.calls]}
+        return {
+            "role": "assistant",
+            "content": message.content or None,
+            "tool_calls": [
+                {
+                    "id": c.id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": json.dumps(c.arguments)},
+                }
+                for c in message.calls
+            ],
+        }
     return {"role": message.role, "content": message.content}
 
 
 def choice(body: dict) -> ToolChoice | None:
     """The request's tool_choice and parallel_tool_calls in shared terms."""
-    return openai_choice(body, lambda value: (value.get("function") or {}).get("name")
-                         if isinstance(value.get("function"), dict) else None)
+    return openai_choice(
+        body,
+        lambda value: (
+            (value.get("function") or {}).get("name") if isinstance(value.get("function"), dict) else None
+        ),
+    )
 
 
 def strict(body: dict) -> frozenset[str]:
     """Names of the function tools offered with strict: true."""
-    return frozenset(t["function"]["name"] for t in body.get("tools") or []
-                     if isinstance(t, dict) and isinstance(t.get("function"), dict)
-                     and t["function"].get("strict") is True and isinstance(t["function"].get("name"), str))
+    return frozenset(
+        t["function"]["name"]
+        for t in body.get("tools") or []
+        if isinstance(t, dict)
+        and isinstance(t.get("function"), dict)
+        and t["function"].get("strict") is True
+        and isinstance(t["function"].get("name"), str)
+    )
 
 
 def deltas(ex: Exchange) -> list[ToolDelta]:
@@ -63,7 +84,9 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
         for choice_at, entry in enumerate(chunk.get("choices") or []):
             if not isinstance(entry, dict):
                 continue
-            calls = (entry.get("delta") or {}).get("tool_calls") if isinstance(entry.get("delta"), dict) else None
+            calls = (
+                (entry.get("delta") or {}).get("tool_calls") if isinstance(entry.get("delta"), dict) else None
+            )
             for n, call in enumerate(calls if isinstance(calls, list) else []):
                 if not isinstance(call, dict):
                     continue
@@ -82,5 +105,11 @@ def _delta(choice_index, call: dict, at: str, opened: dict) -> ToolDelta:
     opened.setdefault(slot, len(opened))
     name = function.get("name") if isinstance(function.get("name"), str) else None
     arguments = function.get("arguments") if isinstance(function.get("arguments"), str) else ""
-    return ToolDelta(slot, kind, at, id=call.get("id") if isinstance(call.get("id"), str) else None,
-                     name=name, arguments=arguments)
+    return ToolDelta(
+        slot,
+        kind,
+        at,
+        id=call.get("id") if isinstance(call.get("id"), str) else None,
+        name=name,
+        arguments=arguments,
+    )

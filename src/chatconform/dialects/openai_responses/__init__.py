@@ -16,16 +16,21 @@ class OpenAIResponses(Dialect):
     tools = _tools
 
     def offered_tools(self, body: dict) -> dict[str, dict]:
-        return {t["name"]: t.get("parameters") if isinstance(t.get("parameters"), dict) else {}
-                for t in body.get("tools") or []
-                if isinstance(t, dict) and t.get("type") == "function" and isinstance(t.get("name"), str)}
+        return {
+            t["name"]: t.get("parameters") if isinstance(t.get("parameters"), dict) else {}
+            for t in body.get("tools") or []
+            if isinstance(t, dict) and t.get("type") == "function" and isinstance(t.get("name"), str)
+        }
 
     def stops_sent(self, body: dict) -> list[str]:
         return []  # the Responses API has no stop sequences
 
     def in_band_errors(self, ex: Exchange) -> list[tuple[int, object]]:
-        return [(index, value.get("error", value) if isinstance(value, dict) else value)
-                for index, kind, value in typed_events(ex) if kind in ("error", "response.failed")]
+        return [
+            (index, value.get("error", value) if isinstance(value, dict) else value)
+            for index, kind, value in typed_events(ex)
+            if kind in ("error", "response.failed")
+        ]
 
     def assembled(self, ex: Exchange) -> dict | None:
         return once(ex, "_cc_responses_response", _response)
@@ -37,20 +42,45 @@ class OpenAIResponses(Dialect):
         if any(kind == "error" for _, kind, _ in typed_events(ex)):
             return None
         items = [i for i in response["output"] if isinstance(i, dict)]
-        texts = [p.get("text") for i in items if i.get("type") == "message"
-                 for p in (i.get("content") or []) if isinstance(p, dict) and p.get("type") == "output_text"]
-        calls = tuple(ToolCall(name=str(i.get("name") or ""), arguments=i.get("arguments")
-                               if isinstance(i.get("arguments"), str) else "", id=i.get("call_id"),
-                               at=f"$.output[{n}]")
-                      for n, i in enumerate(response["output"]) if isinstance(i, dict) and i.get("type") == "function_call")
-        reasoning = "".join(s.get("text", "") for i in items if i.get("type") == "reasoning"
-                            for s in (i.get("summary") or []) if isinstance(s, dict) and isinstance(s.get("text"), str))
+        texts = [
+            p.get("text")
+            for i in items
+            if i.get("type") == "message"
+            for p in (i.get("content") or [])
+            if isinstance(p, dict) and p.get("type") == "output_text"
+        ]
+        calls = tuple(
+            ToolCall(
+                name=str(i.get("name") or ""),
+                arguments=i.get("arguments") if isinstance(i.get("arguments"), str) else "",
+                id=i.get("call_id"),
+                at=f"$.output[{n}]",
+            )
+            for n, i in enumerate(response["output"])
+            if isinstance(i, dict) and i.get("type") == "function_call"
+        )
+        reasoning = "".join(
+            s.get("text", "")
+            for i in items
+            if i.get("type") == "reasoning"
+            for s in (i.get("summary") or [])
+            if isinstance(s, dict) and isinstance(s.get("text"), str)
+        )
         raw = _stop_word(response, calls)
-        output = Output(text="".join(t for t in texts if isinstance(t, str)) if texts else None,
-                        stop=self.stop(raw), stop_raw=raw, stop_at="$.status", tool_calls=calls,
-                        reasoning=reasoning or None)
-        return Answer(model=response.get("model") if isinstance(response.get("model"), str) else None,
-                      outputs=(output,), usage=_usage(response.get("usage")), streamed=ex.stream is not None)
+        output = Output(
+            text="".join(t for t in texts if isinstance(t, str)) if texts else None,
+            stop=self.stop(raw),
+            stop_raw=raw,
+            stop_at="$.status",
+            tool_calls=calls,
+            reasoning=reasoning or None,
+        )
+        return Answer(
+            model=response.get("model") if isinstance(response.get("model"), str) else None,
+            outputs=(output,),
+            usage=_usage(response.get("usage")),
+            streamed=ex.stream is not None,
+        )
 
     def grammar(self, ex: Exchange):
         return grammar(ex)
@@ -81,9 +111,13 @@ def _usage(usage) -> Usage | None:
         return None
     out = usage.get("output_tokens_details") if isinstance(usage.get("output_tokens_details"), dict) else {}
     inp = usage.get("input_tokens_details") if isinstance(usage.get("input_tokens_details"), dict) else {}
-    return Usage(input=as_int(usage.get("input_tokens")), output=as_int(usage.get("output_tokens")),
-                 total=as_int(usage.get("total_tokens")), reasoning=as_int(out.get("reasoning_tokens")),
-                 cached=as_int(inp.get("cached_tokens")))
+    return Usage(
+        input=as_int(usage.get("input_tokens")),
+        output=as_int(usage.get("output_tokens")),
+        total=as_int(usage.get("total_tokens")),
+        reasoning=as_int(out.get("reasoning_tokens")),
+        cached=as_int(inp.get("cached_tokens")),
+    )
 
 
 DIALECT = OpenAIResponses()

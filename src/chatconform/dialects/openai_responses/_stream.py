@@ -13,8 +13,10 @@ from chatconform.model.exchange import NOT_JSON, Exchange, once
 from chatconform.model.finding import Finding, excerpt
 
 TERMINAL = ("response.completed", "response.failed", "response.incomplete")
-_TEXT_DELTAS = {"response.output_text.delta": "response.output_text.done",
-                "response.refusal.delta": "response.refusal.done"}
+_TEXT_DELTAS = {
+    "response.output_text.delta": "response.output_text.done",
+    "response.refusal.delta": "response.refusal.done",
+}
 
 
 def typed_events(ex: Exchange) -> list[tuple[int, str | None, object]]:
@@ -23,8 +25,14 @@ def typed_events(ex: Exchange) -> list[tuple[int, str | None, object]]:
 
 
 def _typed(ex: Exchange) -> list[tuple[int, str | None, object]]:
-    return [(index, value.get("type") if isinstance(value, dict) and isinstance(value.get("type"), str) else None,
-             value) for index, _, value in ex.payloads]
+    return [
+        (
+            index,
+            value.get("type") if isinstance(value, dict) and isinstance(value.get("type"), str) else None,
+            value,
+        )
+        for index, _, value in ex.payloads
+    ]
 
 
 def assemble(ex: Exchange) -> dict | None:
@@ -71,7 +79,9 @@ class _Grammar(StreamWalk):
         self.response_id = None
 
     def step(self, at: str, kind, value: dict) -> None:
-        self.sequence.append(value.get("sequence_number") if isinstance(value.get("sequence_number"), int) else None)
+        self.sequence.append(
+            value.get("sequence_number") if isinstance(value.get("sequence_number"), int) else None
+        )
         if kind == "error":
             return  # judged once, as the error it reports (stream.error_event)
         self.enter(at, kind)
@@ -85,21 +95,35 @@ class _Grammar(StreamWalk):
             self._inside_item(at, kind, value)
 
     def _item(self, at: str, kind: str, value: dict) -> None:
-        index, item = value.get("output_index"), value.get("item") if isinstance(value.get("item"), dict) else {}
+        index, item = (
+            value.get("output_index"),
+            value.get("item") if isinstance(value.get("item"), dict) else {},
+        )
         if kind.endswith(".added"):
             if not isinstance(index, int):  # said as what it is, not as an item out of order
-                self.fail(f"{at}.output_index", f"{kind} carries no output_index: the item has no place in the "
-                          "output", received=excerpt(index), expected=str(len(self.items)))
+                self.fail(
+                    f"{at}.output_index",
+                    f"{kind} carries no output_index: the item has no place in the output",
+                    received=excerpt(index),
+                    expected=str(len(self.items)),
+                )
             elif index in self.items:
                 self.fail(f"{at}.output_index", f"output item {index} added twice", received=excerpt(index))
             elif index != len(self.items):
-                self.fail(f"{at}.output_index", "output items must be added in order 0, 1, 2...",
-                          received=excerpt(index), expected=str(len(self.items)))
+                self.fail(
+                    f"{at}.output_index",
+                    "output items must be added in order 0, 1, 2...",
+                    received=excerpt(index),
+                    expected=str(len(self.items)),
+                )
             self.items[index] = {"open": True, "type": item.get("type")}
         elif kind.endswith(".done"):
             if index not in self.items or not self.items[index]["open"]:
-                self.fail(at, f"output item {index} is done but was never added (or is done twice)",
-                          received=excerpt(index))
+                self.fail(
+                    at,
+                    f"output item {index} is done but was never added (or is done twice)",
+                    received=excerpt(index),
+                )
             self.items.setdefault(index, {})["open"] = False
             self.done[index] = item
             self._parts_said(at, index, item)
@@ -107,8 +131,12 @@ class _Grammar(StreamWalk):
     def _inside_item(self, at: str, kind, value: dict) -> None:
         index = value.get("output_index")
         if index not in self.items or not self.items[index].get("open"):
-            self.fail(at, f"{kind} for output item {index}, which is not open", received=excerpt(index),
-                      expected="an event between its output_item.added and output_item.done")
+            self.fail(
+                at,
+                f"{kind} for output item {index}, which is not open",
+                received=excerpt(index),
+                expected="an event between its output_item.added and output_item.done",
+            )
             return
         self._part(at, kind, index, value.get("content_index"))
         key = (index, value.get("content_index"), kind)
@@ -116,12 +144,18 @@ class _Grammar(StreamWalk):
             if isinstance(value.get("delta"), str):
                 self.texts[key] = self.texts.get(key, "") + value["delta"]
         elif kind in _TEXT_DELTAS.values() or kind == "response.function_call_arguments.done":
-            delta_kind = {v: k for k, v in _TEXT_DELTAS.items()}.get(kind, "response.function_call_arguments.delta")
+            delta_kind = {v: k for k, v in _TEXT_DELTAS.items()}.get(
+                kind, "response.function_call_arguments.delta"
+            )
             sent = self.texts.get((index, value.get("content_index"), delta_kind), "")
             final = value.get("text", value.get("refusal", value.get("arguments")))
             if isinstance(final, str) and final != sent:
-                self.fail(at, f"{kind} gives a text its deltas do not add up to", received=excerpt(final),
-                          expected=excerpt(sent))
+                self.fail(
+                    at,
+                    f"{kind} gives a text its deltas do not add up to",
+                    received=excerpt(final),
+                    expected=excerpt(sent),
+                )
 
     def _lifecycle(self, at: str, kind, response: dict) -> None:
         """One response from created to its end (the openai SDKs refuse a stream whose id changes), and the
@@ -129,21 +163,35 @@ class _Grammar(StreamWalk):
         if self.response_id is None:
             self.response_id = response.get("id")
         elif response.get("id") != self.response_id:
-            self.fail(f"{at}.response.id", f"{kind} is about another response than response.created",
-                      received=excerpt(response.get("id")), expected=excerpt(self.response_id))
-        output = response.get("output") if kind in TERMINAL and isinstance(response.get("output"), list) else []
+            self.fail(
+                f"{at}.response.id",
+                f"{kind} is about another response than response.created",
+                received=excerpt(response.get("id")),
+                expected=excerpt(self.response_id),
+            )
+        output = (
+            response.get("output") if kind in TERMINAL and isinstance(response.get("output"), list) else []
+        )
         for index, item in self.done.items():
             if isinstance(index, int) and 0 <= index < len(output) and output[index] != item:
-                self.fail(f"{at}.response.output[{index}]", f"{kind} gives output item {index} otherwise than "
-                          "its output_item.done", received=excerpt(output[index]), expected=excerpt(item))
+                self.fail(
+                    f"{at}.response.output[{index}]",
+                    f"{kind} gives output item {index} otherwise than its output_item.done",
+                    received=excerpt(output[index]),
+                    expected=excerpt(item),
+                )
 
     def _parts_said(self, at: str, index, item: dict) -> None:
         """A done message item's text parts are what their deltas added up to."""
         for number, part in enumerate(item.get("content") or []):
             sent = self.texts.get((index, number, "response.output_text.delta"))
             if sent is not None and isinstance(part, dict) and part.get("text") != sent:
-                self.fail(f"{at}.item.content[{number}].text", "the done item's text is not what its deltas "
-                          "added up to", received=excerpt(part.get("text")), expected=excerpt(sent))
+                self.fail(
+                    f"{at}.item.content[{number}].text",
+                    "the done item's text is not what its deltas added up to",
+                    received=excerpt(part.get("text")),
+                    expected=excerpt(sent),
+                )
 
     def _part(self, at: str, kind, index, part) -> None:
         """Content parts open (content_part.added) before their text deltas and done, and close once."""
@@ -155,8 +203,12 @@ class _Grammar(StreamWalk):
             self.parts[key] = True
         elif kind in _TEXT_DELTAS or kind in _TEXT_DELTAS.values() or kind == "response.content_part.done":
             if not self.parts.get(key):
-                self.fail(at, f"{kind} for content part {part} of output item {index}, which is not open",
-                          received=excerpt(part), expected="an event between its content_part.added and .done")
+                self.fail(
+                    at,
+                    f"{kind} for content part {part} of output item {index}, which is not open",
+                    received=excerpt(part),
+                    expected="an event between its content_part.added and .done",
+                )
             if kind == "response.content_part.done":
                 self.parts[key] = False
 
@@ -164,8 +216,11 @@ class _Grammar(StreamWalk):
         if not self.started:
             self.fail("$events", "the stream never sent response.created", expected="response.created")
         elif not self.ended and ex.origin != "docs":
-            self.fail("$events", "the stream never sent response.completed, .failed or .incomplete",
-                      expected=" or ".join(TERMINAL))
+            self.fail(
+                "$events",
+                "the stream never sent response.completed, .failed or .incomplete",
+                expected=" or ".join(TERMINAL),
+            )
         open_items = [i for i, item in self.items.items() if item.get("open")]
         if open_items and self.ended:
             self.fail("$events", f"the response ended with output item {open_items[0]} still open")
@@ -179,15 +234,27 @@ class _Grammar(StreamWalk):
             self.fail("$events", "some events carry a sequence_number and some do not")
         for position, (a, b) in enumerate(zip(numbers, numbers[1:]), 1):
             if b <= a:
-                self.fail(f"$events[{position}].sequence_number", "sequence numbers must increase",
-                          received=str(b), expected=f"> {a}")
+                self.fail(
+                    f"$events[{position}].sequence_number",
+                    "sequence numbers must increase",
+                    received=str(b),
+                    expected=f"> {a}",
+                )
                 return
 
     def _arguments(self) -> None:
         for index, item in self.done.items():
-            if isinstance(item, dict) and item.get("type") == "function_call" and isinstance(item.get("arguments"), str):
+            if (
+                isinstance(item, dict)
+                and item.get("type") == "function_call"
+                and isinstance(item.get("arguments"), str)
+            ):
                 try:
                     json.loads(item["arguments"] or "{}")
                 except ValueError:
-                    self.fail(f"$.output[{index}].arguments", "the function call's arguments are not JSON",
-                              received=excerpt(item["arguments"]), expected="JSON")
+                    self.fail(
+                        f"$.output[{index}].arguments",
+                        "the function call's arguments are not JSON",
+                        received=excerpt(item["arguments"]),
+                        expected="JSON",
+                    )

@@ -13,14 +13,26 @@ from chatconform.model.exchange import Exchange
 
 def request(scenario, model: str, stream: bool) -> dict:
     """A scenario as a Responses request body."""
-    body: dict = {"model": model, "input": [item for turn in scenario.turns for item in _items(turn)],
-                  "tools": [{"type": "function", "name": t.name, "description": t.description,
-                             "parameters": t.parameters, "strict": t.strict} for t in scenario.tools],
-                  "max_output_tokens": scenario.max_tokens}
+    body: dict = {
+        "model": model,
+        "input": [item for turn in scenario.turns for item in _items(turn)],
+        "tools": [
+            {
+                "type": "function",
+                "name": t.name,
+                "description": t.description,
+                "parameters": t.parameters,
+                "strict": t.strict,
+            }
+            for t in scenario.tools
+        ],
+        "max_output_tokens": scenario.max_tokens,
+    }
     if scenario.system is not None:
         body["instructions"] = scenario.system
-    body["tool_choice"] = {"type": "function", "name": scenario.choice_name} if scenario.choice == "named" \
-        else scenario.choice
+    body["tool_choice"] = (
+        {"type": "function", "name": scenario.choice_name} if scenario.choice == "named" else scenario.choice
+    )
     if scenario.single:
         body["parallel_tool_calls"] = False
     if stream:
@@ -33,8 +45,10 @@ def _items(turn) -> list[dict]:
         return [{"type": "function_call_output", "call_id": turn.call_id, "output": turn.content}]
     # the explicit form (type: message) of an input message: llama-server refuses an assistant turn without it
     text = [{"type": "message", "role": turn.role, "content": turn.content}] if turn.content else []
-    return text + [{"type": "function_call", "call_id": c.id, "name": c.name, "arguments": json.dumps(c.arguments)}
-                   for c in turn.calls]
+    return text + [
+        {"type": "function_call", "call_id": c.id, "name": c.name, "arguments": json.dumps(c.arguments)}
+        for c in turn.calls
+    ]
 
 
 def choice(body: dict) -> ToolChoice | None:
@@ -44,8 +58,14 @@ def choice(body: dict) -> ToolChoice | None:
 
 def strict(body: dict) -> frozenset[str]:
     """Names of the function tools offered with strict: true."""
-    return frozenset(t["name"] for t in body.get("tools") or [] if isinstance(t, dict)
-                     and t.get("type") == "function" and t.get("strict") is True and isinstance(t.get("name"), str))
+    return frozenset(
+        t["name"]
+        for t in body.get("tools") or []
+        if isinstance(t, dict)
+        and t.get("type") == "function"
+        and t.get("strict") is True
+        and isinstance(t.get("name"), str)
+    )
 
 
 def deltas(ex: Exchange) -> list[ToolDelta]:
@@ -56,14 +76,32 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
             continue
         item = value.get("item") if isinstance(value.get("item"), dict) else {}
         slot, at = _slot(value, item), f"$events[{index}]"
-        if kind in ("response.output_item.added", "response.output_item.done") and item.get("type") == "function_call":
+        if (
+            kind in ("response.output_item.added", "response.output_item.done")
+            and item.get("type") == "function_call"
+        ):
             opens = kind.endswith(".added")
-            out.append(ToolDelta(slot, "open" if opens else "close", f"{at}.item", id=_text(item.get("call_id")),
-                                 name=_text(item.get("name")), arguments="" if opens else _text(item.get("arguments")) or "",
-                                 item=_text(item.get("id"))))
+            out.append(
+                ToolDelta(
+                    slot,
+                    "open" if opens else "close",
+                    f"{at}.item",
+                    id=_text(item.get("call_id")),
+                    name=_text(item.get("name")),
+                    arguments="" if opens else _text(item.get("arguments")) or "",
+                    item=_text(item.get("id")),
+                )
+            )
         elif kind == "response.function_call_arguments.delta":
-            out.append(ToolDelta(slot, "piece", at, arguments=_text(value.get("delta")) or "",
-                                 item=_text(value.get("item_id"))))
+            out.append(
+                ToolDelta(
+                    slot,
+                    "piece",
+                    at,
+                    arguments=_text(value.get("delta")) or "",
+                    item=_text(value.get("item_id")),
+                )
+            )
     return out
 
 

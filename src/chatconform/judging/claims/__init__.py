@@ -7,5 +7,17 @@ from chatconform.judging.claims._names import refuse_misspelt_deviations
 from chatconform.judging.claims._registry import Claim, claim, evaluate
 from chatconform.judging.claims.catalog import applicable_claims, load_claims, run_claim
 
-__all__ = ["Claim", "Context", "applicable_claims", "claim", "context", "evaluate", "load_claims",
-           "refuse_misspelt_deviations", "relate", "release", "request_property", "run_claim"]
+__all__ = [
+    "Claim",
+    "Context",
+    "applicable_claims",
+    "claim",
+    "context",
+    "evaluate",
+    "load_claims",
+    "refuse_misspelt_deviations",
+    "relate",
+    "release",
+    "request_property",
+    "run_claim",
+]

@@ -6,8 +6,8 @@ from functools import cached_property
 
 from chatconform.judging.claims._view import assembled, completion_choices
 from chatconform.model.exchange import Exchange
-from chatconform.providers.profiles import GENERIC, PROFILES
 from chatconform.providers import Documented, current, documented_value
+from chatconform.providers.profiles import GENERIC, PROFILES
 
 
 class _Documented:
@@ -69,7 +69,9 @@ class Context:
 
     def documented(self, name: str) -> Documented | None:
         """What this provider documents under `name` for this model (its own sentence and source), if anything."""
-        return self.once(f"documented {name}", lambda ctx: _Documented.value(ctx.ex.provider, name, ctx.ex.model))
+        return self.once(
+            f"documented {name}", lambda ctx: _Documented.value(ctx.ex.provider, name, ctx.ex.model)
+        )
 
     def contract(self, name: str) -> Documented | None:
         """The provider's own documented value, else the generic OpenAI-compatible contract's."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chatconform.providers import Documented, current
 from chatconform.model.pointer import from_ref, resolve
+from chatconform.providers import Documented, current
 
 
 def request_schema(spec, op) -> tuple[dict | None, str | None]:
@@ -33,8 +33,11 @@ def spec_default(store, provider: str, model: str | None, path: str) -> Document
     prop, pointer = request_property(spec, spec.find_operation("post", path), "max_tokens")
     if not prop or "default" not in prop:
         return None
-    return Documented(prop["default"], f"max_tokens default: {prop['default']}",
-                      f"specs/{spec.source.relpath}#{pointer}/default")
+    return Documented(
+        prop["default"],
+        f"max_tokens default: {prop['default']}",
+        f"specs/{spec.source.relpath}#{pointer}/default",
+    )
 
 
 def declared_shapes(provider: str) -> dict[str, dict]:

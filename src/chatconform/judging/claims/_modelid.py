@@ -14,12 +14,16 @@ import re
 from dataclasses import dataclass
 
 _ROUTING = re.compile(r":[A-Za-z0-9._-]+$")  # OpenRouter variants (:free, :nitro, :beta), Bedrock's :0
-_DATES = (re.compile(r"(?<![0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])"),  # 2024-08-06
-          re.compile(r"(?<![0-9.])(\d{2})-(\d{4})(?![0-9])"),  # 08-2024 (Cohere)
-          re.compile(r"(?<![0-9.])(\d{2})-(\d{2})(?![0-9.])"))  # 06-17 (Gemini previews)
+_DATES = (
+    re.compile(r"(?<![0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])"),  # 2024-08-06
+    re.compile(r"(?<![0-9.])(\d{2})-(\d{4})(?![0-9])"),  # 08-2024 (Cohere)
+    re.compile(r"(?<![0-9.])(\d{2})-(\d{2})(?![0-9.])"),
+)  # 06-17 (Gemini previews)
 _SEPARATORS = re.compile(r"([-_.\s]+)")  # captured: split() keeps the separators
 _MARKS = ("latest", "exp")  # words that name a snapshot, not a model
-DEPLOYMENT = re.compile(r"/openai/deployments/([^/]+)/")  # Azure: the deployment, not the body, picks the model
+DEPLOYMENT = re.compile(
+    r"/openai/deployments/([^/]+)/"
+)  # Azure: the deployment, not the body, picks the model
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class ModelId:
     marks: frozenset[str]  # latest, exp
 
     @classmethod
-    def parse(cls, raw: str) -> "ModelId":
+    def parse(cls, raw: str) -> ModelId:
         """Split an id such as `openai/gpt-4o-2024-08-06:free`."""
         prefix, _, name = raw.rpartition("/")
         suffix = _ROUTING.search(name)
@@ -53,7 +57,9 @@ class ModelId:
                 kept += [parts[i - 1] if i and kept else "", parts[i]]
         spelled = "".join(kept)
         core = "".join(t.lower() for t in kept[1::2])
-        return cls(prefix, suffix.group(0) if suffix else "", spelled, core, frozenset(dates), frozenset(marks))
+        return cls(
+            prefix, suffix.group(0) if suffix else "", spelled, core, frozenset(dates), frozenset(marks)
+        )
 
 
 @dataclass(frozen=True)
@@ -74,8 +80,11 @@ def relate(asked: str, got: str) -> Relation:
         return Relation(False, ("another model",), "violation")
     if a.dates and not a.dates <= g.dates:
         if g.dates:
-            return Relation(False, (f"snapshot {'/'.join(sorted(g.dates))} answered for snapshot "
-                                    f"{'/'.join(sorted(a.dates))}",), "violation")
+            return Relation(
+                False,
+                (f"snapshot {'/'.join(sorted(g.dates))} answered for snapshot {'/'.join(sorted(a.dates))}",),
+                "violation",
+            )
         return Relation(True, ("the undated id answered for a dated snapshot",), "warning")
     return Relation(True, tuple(_notes(a, g)), "info")
 
@@ -83,12 +92,19 @@ def relate(asked: str, got: str) -> Relation:
 def _notes(a: ModelId, g: ModelId) -> list[str]:
     notes = ["a dated snapshot"] if (g.dates - a.dates) or (g.marks - a.marks) else []
     if a.prefix != g.prefix:
-        notes.append(f"the vendor prefix '{a.prefix}/' dropped" if not g.prefix else
-                     f"the vendor prefix '{g.prefix}/' added" if not a.prefix else
-                     f"the vendor prefix '{a.prefix}/' answered as '{g.prefix}/'")
+        notes.append(
+            f"the vendor prefix '{a.prefix}/' dropped"
+            if not g.prefix
+            else f"the vendor prefix '{g.prefix}/' added"
+            if not a.prefix
+            else f"the vendor prefix '{a.prefix}/' answered as '{g.prefix}/'"
+        )
     if a.suffix != g.suffix:
-        notes.append(f"the routing suffix '{a.suffix}' dropped" if not g.suffix else
-                     f"the routing suffix '{a.suffix}' answered as '{g.suffix}'")
+        notes.append(
+            f"the routing suffix '{a.suffix}' dropped"
+            if not g.suffix
+            else f"the routing suffix '{a.suffix}' answered as '{g.suffix}'"
+        )
     if a.spelled != g.spelled or not notes:
         notes.append("a spelling variant (case or punctuation)")
     return notes

@@ -11,8 +11,14 @@ import difflib
 
 from chatconform.model.errors import UsageError
 
-SCHEMA_CHECKS = ("schema", "request.schema", "response.schema", "stream.chunk-schema", "stream.spec-defect",
-                 "response.spec-defect")
+SCHEMA_CHECKS = (
+    "schema",
+    "request.schema",
+    "response.schema",
+    "stream.chunk-schema",
+    "stream.spec-defect",
+    "response.spec-defect",
+)
 
 
 def refuse_misspelt_deviations() -> None:
@@ -29,5 +35,7 @@ def refuse_misspelt_deviations() -> None:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
             if close:
                 where = f"{deviation.declared_in}: " if deviation.declared_in else ""
-                raise UsageError(f"{where}providers.{profile.name}: a deviation names check {name!r}, which no "
-                                 f"check has. Did you mean {close[0]!r}?")
+                raise UsageError(
+                    f"{where}providers.{profile.name}: a deviation names check {name!r}, which no "
+                    f"check has. Did you mean {close[0]!r}?"
+                )

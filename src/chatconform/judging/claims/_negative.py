@@ -12,8 +12,8 @@ schema check and are not negative tests:
 
 from __future__ import annotations
 
-from chatconform.model.pointer import from_ref, join, resolve
 from chatconform.judging.validators import validator_for
+from chatconform.model.pointer import from_ref, join, resolve
 
 MAX_PROBLEMS = 3
 # OpenAI's error codes for a request whose values, not its shape, cannot be served.
@@ -36,12 +36,16 @@ def schema_problems(spec, pointer: str, body) -> list[str]:
     errors = [e for _, e in zip(range(MAX_SEEN), validator.iter_errors(body))]
     # an object with fields the schema does not define is another kind of thing (Anthropic's server tools
     # are {type, name}): its missing "required" fields are part of the same extension
-    other_kinds = {tuple(e.instance_path) for e in errors if _keyword(e) in ("additionalProperties",
-                                                                            "unevaluatedProperties")}
+    other_kinds = {
+        tuple(e.instance_path)
+        for e in errors
+        if _keyword(e) in ("additionalProperties", "unevaluatedProperties")
+    }
     problems = []
     for error in errors:
-        if is_extension(spec, error, vocabulary) or (_keyword(error) == "required"
-                                                      and tuple(error.instance_path) in other_kinds):
+        if is_extension(spec, error, vocabulary) or (
+            _keyword(error) == "required" and tuple(error.instance_path) in other_kinds
+        ):
             continue
         where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
         problems.append(f"{where}: {error.message}"[:200])
@@ -93,7 +97,9 @@ def _offers_strings(doc, schema: dict, depth: int = 0) -> bool:
             return False
     if any(isinstance(v, str) for v in schema.get("enum") or []) or isinstance(schema.get("const"), str):
         return True
-    return any(_offers_strings(doc, alt, depth + 1) for key in ("anyOf", "oneOf") for alt in schema.get(key) or [])
+    return any(
+        _offers_strings(doc, alt, depth + 1) for key in ("anyOf", "oneOf") for alt in schema.get(key) or []
+    )
 
 
 def _unknown_kind(value, kinds: frozenset, depth: int = 0) -> bool:
@@ -164,7 +170,9 @@ def content_rejection(ex) -> str | None:
         return f"{CONTENT_CODES[code]} ({status} {code})"
     text = " ".join(str(error.get(k) or "") for k in ("message", "param"))
     model = ex.request_json.get("model")
-    if error.get("param") == "model" or (status == 404 and isinstance(model, str) and model and model in text):
+    if error.get("param") == "model" or (
+        status == 404 and isinstance(model, str) and model and model in text
+    ):
         return f"the model {model!r} was refused ({status})"
     url = next((u for u in _urls(ex.request_json.get("messages")) if u in text), None)
     return f"the URL {url[:80]} could not be used ({status})" if url else None

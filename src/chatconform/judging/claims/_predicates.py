@@ -20,6 +20,7 @@ def per_exchange(func):
         if key not in kept:
             kept[key] = func(ctx)
         return kept[key]
+
     return predicate
 
 
@@ -45,16 +46,20 @@ def has_usage(ctx: Context) -> bool:
 
 def sent(*names: str):
     """A predicate: the request set any of these fields (to something other than null)."""
+
     def predicate(ctx: Context) -> bool:
         return any(ctx.sent.get(name) is not None for name in names)
+
     predicate.__name__ = f"sent_{'_or_'.join(names)}"
     return predicate
 
 
 def both(*predicates):
     """A predicate: all of them hold."""
+
     def predicate(ctx: Context) -> bool:
         return all(p(ctx) for p in predicates)
+
     return predicate
 
 
@@ -81,21 +86,27 @@ def whole_stream(ctx: Context) -> bool:
 def stream_with_error(ctx: Context) -> bool:
     """A 2xx event stream, in any dialect, that reports an error in-band (judged once, as that error)."""
     ex = ctx.ex
-    return ex.ok and ex.stream is not None and ctx.dialect is not None and bool(ctx.dialect.in_band_errors(ex))
+    return (
+        ex.ok and ex.stream is not None and ctx.dialect is not None and bool(ctx.dialect.in_band_errors(ex))
+    )
 
 
 def response_format_is(kind: str):
     """A predicate: the request asked for this response_format type."""
+
     def predicate(ctx: Context) -> bool:
         fmt = ctx.sent.get("response_format")
         return isinstance(fmt, dict) and fmt.get("type") == kind
+
     return predicate
 
 
 def speaks(name: str):
     """A predicate: the exchange is in this dialect (`openai-chat`, `anthropic-messages`, `openai-responses`)."""
+
     def predicate(ctx: Context) -> bool:
         return ctx.dialect is not None and ctx.dialect.name == name
+
     predicate.__name__ = f"speaks_{name.replace('-', '_')}"
     return predicate
 
@@ -106,6 +117,7 @@ def answered_in(name: str):
 
     def predicate(ctx: Context) -> bool:
         return speaking(ctx) and ctx.answer is not None
+
     predicate.__name__ = f"answered_in_{name.replace('-', '_')}"
     return predicate
 
@@ -121,5 +133,10 @@ def event_stream(ctx: Context) -> bool:
 def refused(ctx: Context) -> bool:
     """A 4xx or 5xx answer with a body, in a dialect that documents its error envelope."""
     ex = ctx.ex
-    return ex.response is not None and ex.response.status >= 400 and bool(ex.response.body) \
-        and ctx.dialect is not None and ctx.dialect.is_generation(ex.request.path)
+    return (
+        ex.response is not None
+        and ex.response.status >= 400
+        and bool(ex.response.body)
+        and ctx.dialect is not None
+        and ctx.dialect.is_generation(ex.request.path)
+    )

@@ -6,9 +6,9 @@ it lists. Nothing is registered by importing a module.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Callable, Iterable, Iterator
 
 from chatconform.judging.claims._context import Context
 from chatconform.model.finding import GAP_KIND, Finding
@@ -44,21 +44,51 @@ class Claim:
         return documented_values(name=self.documented) if self.documented else []
 
 
-def claim(*, id: str, says: str, source: str, applies_to, severity: str = "violation",
-          providers=("*",), implied: bool = False, documented: str = "", quoted_by_dialect: bool = False):
+def claim(
+    *,
+    id: str,
+    says: str,
+    source: str,
+    applies_to,
+    severity: str = "violation",
+    providers=("*",),
+    implied: bool = False,
+    documented: str = "",
+    quoted_by_dialect: bool = False,
+):
     """Declare a check function as the claim `id` (load_claims() collects it)."""
+
     def declare(func):
-        setattr(func, MARK, Claim(id=id, says=says, source=source, severity=severity, applies_to=applies_to,
-                                  check=func, providers=tuple(providers), implied=implied, documented=documented,
-                                  doc=(func.__doc__ or "").strip(), quoted_by_dialect=quoted_by_dialect))
+        setattr(
+            func,
+            MARK,
+            Claim(
+                id=id,
+                says=says,
+                source=source,
+                severity=severity,
+                applies_to=applies_to,
+                check=func,
+                providers=tuple(providers),
+                implied=implied,
+                documented=documented,
+                doc=(func.__doc__ or "").strip(),
+                quoted_by_dialect=quoted_by_dialect,
+            ),
+        )
         return func
+
     return declare
 
 
 def declared(module: ModuleType) -> list[Claim]:
     """The claims a module declares, in the order it defines them (imported ones are its source's)."""
-    return [getattr(value, MARK) for value in vars(module).values()
-            if isinstance(getattr(value, MARK, None), Claim) and getattr(value, "__module__", None) == module.__name__]
+    return [
+        getattr(value, MARK)
+        for value in vars(module).values()
+        if isinstance(getattr(value, MARK, None), Claim)
+        and getattr(value, "__module__", None) == module.__name__
+    ]
 
 
 def evaluate(c: Claim, ctx: Context) -> list[Finding]:
@@ -84,5 +114,9 @@ def _call(c: Claim, ctx: Context) -> Iterator[Finding]:
     except Exception as err:  # noqa: BLE001 (whatever a check raises, its row must not read as a pass)
         # an answer too malformed for the claim to read (or a bug in the claim): not judged, said why
         text = " ".join(str(err).split())[:200]
-        yield Finding(c.id, "warning", GAP_KIND, message=f"claim {c.id} could not judge this answer: "
-                                                           f"{type(err).__name__}: {text}")
+        yield Finding(
+            c.id,
+            "warning",
+            GAP_KIND,
+            message=f"claim {c.id} could not judge this answer: {type(err).__name__}: {text}",
+        )

@@ -5,8 +5,15 @@ from __future__ import annotations
 from chatconform.dialects.openai_chat import assembled, chunks, chunks_before_done, error_events
 from chatconform.model.exchange import Exchange, once
 
-__all__ = ["assembled", "chunks", "chunks_before_done", "completion_choices", "content_of", "error_events",
-           "stream_failed"]
+__all__ = [
+    "assembled",
+    "chunks",
+    "chunks_before_done",
+    "completion_choices",
+    "content_of",
+    "error_events",
+    "stream_failed",
+]
 
 
 def stream_failed(ex: Exchange) -> bool:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import import_module
 from types import MappingProxyType
-from typing import Mapping
 
 from chatconform.judging.claims._context import context
 from chatconform.judging.claims._registry import Claim, declared, evaluate
@@ -45,8 +45,9 @@ def load_claims() -> Mapping[str, Claim]:
 def applicable_claims(ex: Exchange, store) -> list[Claim]:
     """The claims that judge this exchange."""
     # asked once per collected exchange and again by each of its checks: worked out once, kept on its Context
-    found = context(ex, store).once(("applicable claims",), lambda ctx: [c for c in claims_for(ex.provider)
-                                                                         if c.applies_to(ctx)])
+    found = context(ex, store).once(
+        ("applicable claims",), lambda ctx: [c for c in claims_for(ex.provider) if c.applies_to(ctx)]
+    )
     return list(found)
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from chatconform.judging.claims._documented import request_property, request_schema
-from chatconform.providers.profiles import PROFILES
 from chatconform.providers import Documented, covers, current, documented_values
+from chatconform.providers.profiles import PROFILES
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,24 @@ class Conflict:
     model: str | None = None  # the model it is about, when it is about one (None: the provider's documents)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "provider": self.provider, "subject": self.subject, "consequence": self.consequence,
-                "sides": [{"source": s.source, "says": s.says} for s in self.sides]}
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "subject": self.subject,
+            "consequence": self.consequence,
+            "sides": [{"source": s.source, "says": s.says} for s in self.sides],
+        }
 
 
 def docs_conflicts(store) -> list[Conflict]:
     """Every disagreement found between the documents the data quotes and the pinned specs."""
-    found = [*_default_vs_spec(store), *_stop_limit_vs_spec(store), *_required_vs_spec(store),
-             *_shape_vs_auth(), *_price_vs_price()]
+    found = [
+        *_default_vs_spec(store),
+        *_stop_limit_vs_spec(store),
+        *_required_vs_spec(store),
+        *_shape_vs_auth(),
+        *_price_vs_price(),
+    ]
     first: dict[str, Conflict] = {}
     for conflict in found:
         first.setdefault(conflict.id, conflict)
@@ -76,11 +86,17 @@ def _default_vs_spec(store):
             prop, pointer = request_property(spec, op, "max_tokens")
             if prop is None or prop.get("default") == d.value:
                 continue
-            spec_side = f"max_tokens default: {prop['default']}" if "default" in prop else "max_tokens has no default"
-            yield Conflict(f"{d.provider}.default_max_tokens.{stem}", d.provider,
-                           f"default max_tokens of {model or d.provider}",
-                           (Side(d.source, d.says), Side(f"specs/{spec.source.relpath}#{pointer}", spec_side)),
-                           f"a request without max_tokens is judged against the prose's {d.value}", model)
+            spec_side = (
+                f"max_tokens default: {prop['default']}" if "default" in prop else "max_tokens has no default"
+            )
+            yield Conflict(
+                f"{d.provider}.default_max_tokens.{stem}",
+                d.provider,
+                f"default max_tokens of {model or d.provider}",
+                (Side(d.source, d.says), Side(f"specs/{spec.source.relpath}#{pointer}", spec_side)),
+                f"a request without max_tokens is judged against the prose's {d.value}",
+                model,
+            )
 
 
 def _stop_limit_vs_spec(store):
@@ -88,19 +104,30 @@ def _stop_limit_vs_spec(store):
     for d in (d for d in documented_values(name="max_stop_sequences") if type(d.value) is int):
         for model, spec, op, stem in _operations(store, d):
             prop, pointer = request_property(spec, op, "stop")
-            arrays = [alt for key in ("anyOf", "oneOf") for alt in (prop or {}).get(key, [])
-                      if isinstance(alt, dict) and alt.get("type") == "array"]
+            arrays = [
+                alt
+                for key in ("anyOf", "oneOf")
+                for alt in (prop or {}).get(key, [])
+                if isinstance(alt, dict) and alt.get("type") == "array"
+            ]
             if not arrays or any(alt.get("maxItems") == d.value for alt in arrays):
                 continue
             bounds = {alt.get("maxItems") for alt in arrays} - {None}
             where = f"specs/{spec.source.relpath}#{pointer}"
-            spec_side = f"the array alternative allows maxItems {max(bounds)}" if bounds else \
-                "the array alternative has no maxItems"
+            spec_side = (
+                f"the array alternative allows maxItems {max(bounds)}"
+                if bounds
+                else "the array alternative has no maxItems"
+            )
             origin = "the description" if d.source.endswith("/description") else "the documented limit"
-            yield Conflict(f"{d.provider}.stop_limit.{stem}", d.provider,
-                           f"number of stop sequences ({model or d.provider})",
-                           (Side(d.source, d.says), Side(where, spec_side)),
-                           f"negative tests expect a 4xx for {d.value + 1} stop sequences, from {origin}", model)
+            yield Conflict(
+                f"{d.provider}.stop_limit.{stem}",
+                d.provider,
+                f"number of stop sequences ({model or d.provider})",
+                (Side(d.source, d.says), Side(where, spec_side)),
+                f"negative tests expect a 4xx for {d.value + 1} stop sequences, from {origin}",
+                model,
+            )
 
 
 def _required_vs_spec(store):
@@ -110,22 +137,35 @@ def _required_vs_spec(store):
             schema, pointer = request_schema(spec, op)
             required = (schema or {}).get("required", [])
             for name in (p for p in d.value if p not in required):
-                yield Conflict(f"{d.provider}.{name}_required", d.provider, f"is `{name}` required?",
-                               (Side(d.source, d.says),
-                                Side(f"specs/{spec.source.relpath}#{pointer}/required", f"required: {required}")),
-                               f"requests always send `{name}`; a request without it is not judged invalid")
+                yield Conflict(
+                    f"{d.provider}.{name}_required",
+                    d.provider,
+                    f"is `{name}` required?",
+                    (
+                        Side(d.source, d.says),
+                        Side(f"specs/{spec.source.relpath}#{pointer}/required", f"required: {required}"),
+                    ),
+                    f"requests always send `{name}`; a request without it is not judged invalid",
+                )
 
 
 def _shape_vs_auth():
     """A page shows another request shape (the key in the body) than the documented Authorization header."""
     for provider, data in current()["providers"].items():
         auth = next(iter(documented_values(provider, "auth_header")), None)
-        shapes = [s for s in data.get("shapes", {}).values() if s.get("says") and s.get("source")
-                  and s.get("auth") not in (None, data.get("auth"))]
+        shapes = [
+            s
+            for s in data.get("shapes", {}).values()
+            if s.get("says") and s.get("source") and s.get("auth") not in (None, data.get("auth"))
+        ]
         if auth and shapes:
-            yield Conflict(f"{provider}.body_shape", provider, "how the model and the key are sent",
-                           (Side(shapes[0]["source"], shapes[0]["says"]), Side(auth.source, auth.says)),
-                           f"the {provider} profile supports both shapes; the spec's is the default")
+            yield Conflict(
+                f"{provider}.body_shape",
+                provider,
+                "how the model and the key are sent",
+                (Side(shapes[0]["source"], shapes[0]["says"]), Side(auth.source, auth.says)),
+                f"the {provider} profile supports both shapes; the spec's is the default",
+            )
 
 
 def _price_vs_price():
@@ -136,10 +176,15 @@ def _price_vs_price():
             for d in documented_values(provider, "price_per_mtok"):
                 model = next((m for m in price["models"] if covers(d.models, m)), None)
                 if model is not None and d.value not in rates:
-                    yield Conflict(f"{provider}.price", provider, f"price of {model}",
-                                   (Side(price["source"], price["says"]), Side(d.source, d.says)),
-                                   f"live budgets estimate with ${rates[0]:.2f} / ${rates[1]:.2f} per 1M tokens "
-                                   "(input / output)", model)
+                    yield Conflict(
+                        f"{provider}.price",
+                        provider,
+                        f"price of {model}",
+                        (Side(price["source"], price["says"]), Side(d.source, d.says)),
+                        f"live budgets estimate with ${rates[0]:.2f} / ${rates[1]:.2f} per 1M tokens "
+                        "(input / output)",
+                        model,
+                    )
 
 
 __all__ = ["Conflict", "Side", "docs_conflicts"]

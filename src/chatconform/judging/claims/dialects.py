@@ -9,16 +9,28 @@ from chatconform.judging.claims._context import Context
 from chatconform.judging.claims._predicates import event_stream, refused
 from chatconform.judging.claims._registry import claim
 
-GRAMMAR_DIALECTS = ("anthropic-messages", "openai-responses")  # chat's stream is judged by the stream.* claims
+GRAMMAR_DIALECTS = (
+    "anthropic-messages",
+    "openai-responses",
+)  # chat's stream is judged by the stream.* claims
 
 
 def _grammar_applies(ctx: Context) -> bool:
-    return event_stream(ctx) and ctx.dialect is not None and ctx.dialect.name in GRAMMAR_DIALECTS \
+    return (
+        event_stream(ctx)
+        and ctx.dialect is not None
+        and ctx.dialect.name in GRAMMAR_DIALECTS
         and ctx.dialect.is_generation(ctx.ex.request.path)
+    )
 
 
-@claim(id="stream.grammar", says="(each dialect's stream grammar, quoted from its data)",
-       source="quoted by each dialect (dialect.toml)", applies_to=_grammar_applies, quoted_by_dialect=True)
+@claim(
+    id="stream.grammar",
+    says="(each dialect's stream grammar, quoted from its data)",
+    source="quoted by each dialect (dialect.toml)",
+    applies_to=_grammar_applies,
+    quoted_by_dialect=True,
+)
 def the_stream_follows_its_dialects_grammar(ctx: Context):
     """Events in their order (start, blocks or items opened before their deltas and closed after, the end),
     and what they assemble to agrees with what they say."""
@@ -30,8 +42,13 @@ def _refused_outside_chat(ctx: Context) -> bool:
     return refused(ctx) and ctx.dialect.name != "openai-chat"
 
 
-@claim(id="error.envelope", says="(each dialect's error envelope, quoted from its data)",
-       source="quoted by each dialect (dialect.toml)", applies_to=_refused_outside_chat, quoted_by_dialect=True)
+@claim(
+    id="error.envelope",
+    says="(each dialect's error envelope, quoted from its data)",
+    source="quoted by each dialect (dialect.toml)",
+    applies_to=_refused_outside_chat,
+    quoted_by_dialect=True,
+)
 def an_error_body_has_its_dialects_envelope(ctx: Context):
     """A 4xx/5xx body is the dialect's error object, so a client can read why it was refused."""
     ex = ctx.ex

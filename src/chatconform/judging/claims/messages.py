@@ -13,9 +13,11 @@ from chatconform.model.finding import Finding, excerpt
 DIALECT = "anthropic-messages"
 answered = answered_in(DIALECT)
 MAX_SAYS = "This parameter only specifies the absolute maximum number of tokens to generate."
-STOP_SAYS = ("If the model encounters one of the custom sequences, the response `stop_reason` value will be "
-             "`\"stop_sequence\"` and the response `stop_sequence` value will contain the matched stop sequence.")
-LIMIT_SAYS = "`\"max_tokens\"`: we exceeded the requested `max_tokens` or the model's maximum"
+STOP_SAYS = (
+    "If the model encounters one of the custom sequences, the response `stop_reason` value will be "
+    '`"stop_sequence"` and the response `stop_sequence` value will contain the matched stop sequence.'
+)
+LIMIT_SAYS = '`"max_tokens"`: we exceeded the requested `max_tokens` or the model\'s maximum'
 USAGE_SAYS = "The cumulative number of output tokens which were used."
 
 
@@ -29,61 +31,98 @@ def _limit(ctx: Context) -> int | None:
     return sent[1] if sent else None
 
 
-@claim(id="messages.output_within_max_tokens", says=MAX_SAYS, source=ANTHROPIC_PARAMS + "max_tokens/description",
-       applies_to=answered)
+@claim(
+    id="messages.output_within_max_tokens",
+    says=MAX_SAYS,
+    source=ANTHROPIC_PARAMS + "max_tokens/description",
+    applies_to=answered,
+)
 def output_tokens_within_max_tokens(ctx: Context):
     """usage.output_tokens <= the max_tokens sent (a required parameter of this dialect)."""
     limit, used = _limit(ctx), _output_tokens(ctx)
     if limit is not None and used is not None and used > limit:
-        yield Finding.at_path("$.usage.output_tokens", f"output_tokens {used} exceed max_tokens {limit}",
-                              received=str(used), expected=f"<= {limit}")
+        yield Finding.at_path(
+            "$.usage.output_tokens",
+            f"output_tokens {used} exceed max_tokens {limit}",
+            received=str(used),
+            expected=f"<= {limit}",
+        )
 
 
 def _stopped_at_max_tokens(ctx: Context) -> bool:
     return answered(ctx) and ctx.answer.outputs[0].stop_raw == "max_tokens"
 
 
-@claim(id="messages.max_tokens_stop_at_limit", says=LIMIT_SAYS, source=ANTHROPIC_MESSAGE + "stop_reason/description",
-       applies_to=_stopped_at_max_tokens)
+@claim(
+    id="messages.max_tokens_stop_at_limit",
+    says=LIMIT_SAYS,
+    source=ANTHROPIC_MESSAGE + "stop_reason/description",
+    applies_to=_stopped_at_max_tokens,
+)
 def stop_reason_max_tokens_only_at_the_limit(ctx: Context):
     """stop_reason "max_tokens" only when output_tokens reached max_tokens (or the model's own maximum)."""
     limit, used = _limit(ctx), _output_tokens(ctx)
     if limit is not None and used is not None and used < limit:
-        yield Finding.at_path("$.stop_reason", f"stop_reason max_tokens after {used} of {limit} tokens",
-                              received="max_tokens", expected="end_turn (the limit was not reached)")
+        yield Finding.at_path(
+            "$.stop_reason",
+            f"stop_reason max_tokens after {used} of {limit} tokens",
+            received="max_tokens",
+            expected="end_turn (the limit was not reached)",
+        )
 
 
 def _stop_sequence_said(ctx: Context) -> bool:
     message = ctx.dialect.assembled(ctx.ex) if answered(ctx) else None
-    return isinstance(message, dict) and (message.get("stop_reason") == "stop_sequence"
-                                          or message.get("stop_sequence") is not None)
+    return isinstance(message, dict) and (
+        message.get("stop_reason") == "stop_sequence" or message.get("stop_sequence") is not None
+    )
 
 
-@claim(id="messages.stop_sequence_sent", says=STOP_SAYS, source=ANTHROPIC_PARAMS + "stop_sequences/description",
-       applies_to=_stop_sequence_said)
+@claim(
+    id="messages.stop_sequence_sent",
+    says=STOP_SAYS,
+    source=ANTHROPIC_PARAMS + "stop_sequences/description",
+    applies_to=_stop_sequence_said,
+)
 def the_stop_sequence_returned_is_one_that_was_sent(ctx: Context):
     """stop_reason "stop_sequence" comes with the stop_sequence matched, one of those the request sent."""
     message = ctx.dialect.assembled(ctx.ex)
     reason, matched = message.get("stop_reason"), message.get("stop_sequence")
     sent = ctx.dialect.stops_sent(ctx.sent)
     if reason == "stop_sequence" and matched is None:
-        yield Finding.at_path("$.stop_sequence", "stop_reason is stop_sequence but stop_sequence is null",
-                              received="null", expected=f"one of {excerpt(sent)}")
+        yield Finding.at_path(
+            "$.stop_sequence",
+            "stop_reason is stop_sequence but stop_sequence is null",
+            received="null",
+            expected=f"one of {excerpt(sent)}",
+        )
     elif matched is not None and matched not in sent:
-        yield Finding.at_path("$.stop_sequence", "the stop_sequence returned was never sent",
-                              received=excerpt(matched), expected=f"one of {excerpt(sent)}")
+        yield Finding.at_path(
+            "$.stop_sequence",
+            "the stop_sequence returned was never sent",
+            received=excerpt(matched),
+            expected=f"one of {excerpt(sent)}",
+        )
     elif matched is not None and reason != "stop_sequence":
-        yield Finding.at_path("$.stop_reason", f"a stop_sequence is named but stop_reason is {reason!r}",
-                              received=excerpt(reason), expected="stop_sequence")
+        yield Finding.at_path(
+            "$.stop_reason",
+            f"a stop_sequence is named but stop_reason is {reason!r}",
+            received=excerpt(reason),
+            expected="stop_sequence",
+        )
 
 
 def _streamed_usage(ctx: Context) -> bool:
     return both(answered, lambda c: c.ex.stream is not None)(ctx)
 
 
-@claim(id="messages.streamed_usage_cumulative", says=USAGE_SAYS, applies_to=_streamed_usage,
-       source=ANTHROPIC_MESSAGE.replace("Message/properties/", "MessageDeltaUsage/properties/")
-       + "output_tokens/description")
+@claim(
+    id="messages.streamed_usage_cumulative",
+    says=USAGE_SAYS,
+    applies_to=_streamed_usage,
+    source=ANTHROPIC_MESSAGE.replace("Message/properties/", "MessageDeltaUsage/properties/")
+    + "output_tokens/description",
+)
 def message_delta_usage_is_cumulative(ctx: Context):
     """The final message_delta's output_tokens is no less than what message_start already counted."""
     from chatconform.dialects.anthropic_messages import typed_events
@@ -98,5 +137,9 @@ def message_delta_usage_is_cumulative(ctx: Context):
         if isinstance(count, int):
             start, delta = (count, delta) if kind == "message_start" else (start, count)
     if start is not None and delta is not None and delta < start:
-        yield Finding.at_path("$.usage.output_tokens", f"the final output_tokens {delta} are fewer than the "
-                              f"{start} message_start counted", received=str(delta), expected=f">= {start}")
+        yield Finding.at_path(
+            "$.usage.output_tokens",
+            f"the final output_tokens {delta} are fewer than the {start} message_start counted",
+            received=str(delta),
+            expected=f">= {start}",
+        )

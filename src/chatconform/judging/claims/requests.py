@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 
-from chatconform.judging.route import judging_spec
 from chatconform.judging.claims._context import Context
 from chatconform.judging.claims._negative import content_rejection, schema_problems
 from chatconform.judging.claims._predicates import is_chat_request
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import AIML_REQ, AIML_SEED_PAGE
+from chatconform.judging.route import judging_spec
 from chatconform.model.finding import Finding, excerpt
 
 NOT_ABOUT_SHAPE = (401, 403, 408, 429)
-REQUIRED = ("model", "messages")  # what OpenAI's request schema requires, when a provider documents nothing else
+REQUIRED = (
+    "model",
+    "messages",
+)  # what OpenAI's request schema requires, when a provider documents nothing else
 STOP_LIMIT = "max_stop_sequences"  # documented values' names in the provider data
 REQUIRED_PARAMS = "required_params"
 
@@ -33,24 +36,40 @@ def _minimal(ctx: Context) -> bool:
     return _answered_chat(ctx) and set(ctx.sent) == set(required(ctx)) and not _limit_problems(ctx)
 
 
-@claim(id="request.minimal_accepted", documented=REQUIRED_PARAMS,
-       says="Only `model` and `messages` are required parameters for this model",
-       source=AIML_SEED_PAGE, applies_to=_minimal)
+@claim(
+    id="request.minimal_accepted",
+    documented=REQUIRED_PARAMS,
+    says="Only `model` and `messages` are required parameters for this model",
+    source=AIML_SEED_PAGE,
+    applies_to=_minimal,
+)
 def a_request_with_only_the_required_parameters_succeeds(ctx: Context):
     """A request with only the required parameters gets a 2xx (auth, 429, 5xx and refusals of its content aside)."""
     ex, status = ctx.ex, ctx.ex.response.status
     if status in NOT_ABOUT_SHAPE or status >= 500:
-        yield Finding.at_path("$", f"not judged: {status} says nothing about the request's shape",
-                              kind="gap", severity="warning")
+        yield Finding.at_path(
+            "$",
+            f"not judged: {status} says nothing about the request's shape",
+            kind="gap",
+            severity="warning",
+        )
         return
     why = content_rejection(ex) if 400 <= status < 500 else None
     if why:
-        yield Finding.at_path("$", f"minimal in shape but refused for its content: {why}; a 4xx is the right "
-                              "answer", severity="info", received=str(status))
+        yield Finding.at_path(
+            "$",
+            f"minimal in shape but refused for its content: {why}; a 4xx is the right answer",
+            severity="info",
+            received=str(status),
+        )
         yield from _error_shape(ex)
     elif not ex.ok:
-        yield Finding.at_path("$", f"a request with only {' and '.join(required(ctx))} got {status}",
-                              received=str(status), expected="2xx")
+        yield Finding.at_path(
+            "$",
+            f"a request with only {' and '.join(required(ctx))} got {status}",
+            received=str(status),
+            expected="2xx",
+        )
 
 
 def request_problems(ctx: Context) -> list[str]:
@@ -78,21 +97,30 @@ def _schema_problems(ctx: Context) -> list[str]:
 
 def _invalid(ctx: Context) -> bool:
     ex = ctx.ex
-    return ex.response is not None and ctx.dialect is not None and ctx.dialect.is_generation(ex.request.path) \
+    return (
+        ex.response is not None
+        and ctx.dialect is not None
+        and ctx.dialect.is_generation(ex.request.path)
         and bool(request_problems(ctx))
+    )
 
 
-@claim(id="request.invalid_rejected", implied=True,
-       says="(implied by OpenAI compatibility) a request outside the request schema's bounds and types is "
-            "rejected with a 4xx error object",
-       source=AIML_REQ.rstrip("/properties/"), applies_to=_invalid)
+@claim(
+    id="request.invalid_rejected",
+    implied=True,
+    says="(implied by OpenAI compatibility) a request outside the request schema's bounds and types is "
+    "rejected with a 4xx error object",
+    source=AIML_REQ.rstrip("/properties/"),
+    applies_to=_invalid,
+)
 def an_invalid_request_gets_a_4xx_with_an_error_body(ctx: Context):
     """A request outside the documented bounds gets a 4xx with an error object: never 2xx, never 5xx."""
     why = "; ".join(request_problems(ctx))
     status = ctx.ex.response.status
     if not 400 <= status < 500:
-        yield Finding.at_path("$", f"an invalid request ({why}) got {status}", received=str(status),
-                              expected="4xx")
+        yield Finding.at_path(
+            "$", f"an invalid request ({why}) got {status}", received=str(status), expected="4xx"
+        )
     elif ctx.dialect.name == "openai-chat":  # the other dialects' envelopes are judged by error.envelope
         yield from _error_shape(ctx.ex)
 
@@ -102,11 +130,19 @@ def _error_shape(ex):
     try:
         body = json.loads(ex.response.body)
     except ValueError:
-        yield Finding.at_path("$", "the error body is not JSON", severity="warning",
-                              received=excerpt(ex.response.body[:80].decode("utf-8", "replace")))
+        yield Finding.at_path(
+            "$",
+            "the error body is not JSON",
+            severity="warning",
+            received=excerpt(ex.response.body[:80].decode("utf-8", "replace")),
+        )
         return
     error = body.get("error") if isinstance(body, dict) else None
     message = error.get("message") if isinstance(error, dict) else error if isinstance(error, str) else None
     if not isinstance(message, str):
-        yield Finding.at_path("$", "the error body has no error.message (OpenAI-compatible shape)",
-                              severity="warning", received=excerpt(body))
+        yield Finding.at_path(
+            "$",
+            "the error body has no error.message (OpenAI-compatible shape)",
+            severity="warning",
+            received=excerpt(body),
+        )

@@ -12,12 +12,19 @@ from __future__ import annotations
 from chatconform.judging.claims._context import Context
 from chatconform.judging.claims._predicates import event_stream
 from chatconform.judging.claims._registry import claim
+from chatconform.judging.toolcalls import DATA as SCENARIOS_FILE
+from chatconform.judging.toolcalls import (
+    SCENARIO_KEY,
+    Breach,
+    checked_calls,
+    choice_breaches,
+    named_scenario,
+    outcome,
+    stream_breaches,
+)
 from chatconform.model.errors import ChatconformError
 from chatconform.model.finding import GAP_KIND, Finding
 from chatconform.model.pointer import property_names
-from chatconform.judging.toolcalls import DATA as SCENARIOS_FILE
-from chatconform.judging.toolcalls import (SCENARIO_KEY, Breach, checked_calls, choice_breaches, named_scenario, outcome,
-                                   stream_breaches)
 
 QUOTED = "quoted by each dialect (dialect.toml)"
 SCENARIO_SOURCE = f"src/chatconform/data/{SCENARIOS_FILE.name}"
@@ -31,28 +38,49 @@ def words(ctx: Context, claim_id: str, variant: str | None = None) -> dict:
 
 
 def _finding(breach: Breach, check: str, said: dict, severity: str | None = None) -> Finding:
-    return Finding.at_path(breach.at, breach.message, check=check, received=breach.received,
-                           expected=breach.expected, says=said.get("says"), source=said.get("source"),
-                           severity=severity or said.get("severity"))
+    return Finding.at_path(
+        breach.at,
+        breach.message,
+        check=check,
+        received=breach.received,
+        expected=breach.expected,
+        says=said.get("says"),
+        source=said.get("source"),
+        severity=severity or said.get("severity"),
+    )
 
 
 def _calls_a_tool(ctx: Context) -> bool:
     return ctx.answer is not None and any(o.tool_calls for o in ctx.answer.outputs)
 
 
-@claim(id="tools.called_offered", says="(each dialect's words for the tools offered)", source=QUOTED,
-       applies_to=_calls_a_tool, quoted_by_dialect=True)
+@claim(
+    id="tools.called_offered",
+    says="(each dialect's words for the tools offered)",
+    source=QUOTED,
+    applies_to=_calls_a_tool,
+    quoted_by_dialect=True,
+)
 def the_tool_called_is_one_that_was_offered(ctx: Context):
     """Each tool call names a tool the request offered."""
     offered = sorted(ctx.dialect.offered_tools(ctx.sent))
     for check in checked_calls(ctx.ex):
         if not check.offered:
-            yield Finding.at_path(f"{check.call.at}.name", f"the tool {check.call.name!r} was never offered",
-                                  received=repr(check.call.name), expected=f"one of {offered}")
+            yield Finding.at_path(
+                f"{check.call.at}.name",
+                f"the tool {check.call.name!r} was never offered",
+                received=repr(check.call.name),
+                expected=f"one of {offered}",
+            )
 
 
-@claim(id="tools.arguments_match_schema", says="(each dialect's words for the tool's schema)", source=QUOTED,
-       applies_to=_calls_a_tool, quoted_by_dialect=True)
+@claim(
+    id="tools.arguments_match_schema",
+    says="(each dialect's words for the tool's schema)",
+    source=QUOTED,
+    applies_to=_calls_a_tool,
+    quoted_by_dialect=True,
+)
 def arguments_fit_the_offered_tools_schema(ctx: Context):
     """The input of each call of an offered tool is valid against that tool's JSON Schema (arguments that are
     not JSON at all are each dialect's own JSON claim's); severity as the dialect words it, strict or not. The
@@ -61,9 +89,17 @@ def arguments_fit_the_offered_tools_schema(ctx: Context):
         said = words(ctx, "tools.arguments_match_schema", "strict" if check.strict else None)
         for breach in check.breaches:
             if check.cut:  # the limit stopped the model in the middle of this call
-                yield _finding(Breach(breach.at, breach.message + " (the answer stopped at its token limit in this "
-                                      "call: its input may be incomplete, not judged)", breach.received), "", said,
-                               "info")
+                yield _finding(
+                    Breach(
+                        breach.at,
+                        breach.message + " (the answer stopped at its token limit in this "
+                        "call: its input may be incomplete, not judged)",
+                        breach.received,
+                    ),
+                    "",
+                    said,
+                    "info",
+                )
             else:
                 yield _finding(breach, "", said)
 
@@ -88,13 +124,22 @@ def _lists_tool_choice(ctx: Context) -> bool:
         way = route(ctx.ex, ctx.store)
         spec = ctx.store.load(way.source) if way.source is not None else None
         op = spec.find_operation(ctx.ex.request.method, ctx.ex.request.path) if spec else None
-        return op is None or not op.request_schema or "tool_choice" in property_names(spec.doc, op.request_schema)
+        return (
+            op is None
+            or not op.request_schema
+            or "tool_choice" in property_names(spec.doc, op.request_schema)
+        )
     except ChatconformError:
         return True  # a spec that cannot be read is reported where it is judged; nothing says otherwise
 
 
-@claim(id="tools.choice_honoured", says="(each dialect's words for tool_choice)", source=QUOTED,
-       applies_to=_choice_applies, quoted_by_dialect=True)
+@claim(
+    id="tools.choice_honoured",
+    says="(each dialect's words for tool_choice)",
+    source=QUOTED,
+    applies_to=_choice_applies,
+    quoted_by_dialect=True,
+)
 def tool_choice_is_honoured(ctx: Context):
     """tool_choice none: no call; required (Anthropic `any`): a call; a named tool: calls of it only; parallel
     calls off: at most one. A missing call in an answer cut at its token limit is info, not a breach.
@@ -105,8 +150,12 @@ def tool_choice_is_honoured(ctx: Context):
         check = f"tools.choice_honoured.{breach.rule}"
         said = words(ctx, "tools.choice_honoured", breach.rule)
         if breach.excused:
-            excused = Breach(breach.at, breach.message + " (the answer stopped at its token limit: not judged)",
-                             breach.received, breach.expected)
+            excused = Breach(
+                breach.at,
+                breach.message + " (the answer stopped at its token limit: not judged)",
+                breach.received,
+                breach.expected,
+            )
             yield _finding(excused, check, said, "info")
         else:
             yield _finding(breach, check, said)
@@ -116,8 +165,13 @@ def _streams_tool_calls(ctx: Context) -> bool:
     return event_stream(ctx) and ctx.dialect is not None and bool(ctx.dialect.tool_deltas(ctx.ex))
 
 
-@claim(id="tools.streamed_calls_assemble", says="(each dialect's words for streamed tool calls)", source=QUOTED,
-       applies_to=_streams_tool_calls, quoted_by_dialect=True)
+@claim(
+    id="tools.streamed_calls_assemble",
+    says="(each dialect's words for streamed tool calls)",
+    source=QUOTED,
+    applies_to=_streams_tool_calls,
+    quoted_by_dialect=True,
+)
 def streamed_tool_calls_assemble_into_distinct_calls(ctx: Context):
     """Streamed pieces assemble into distinct calls: each opens with its id and name, later pieces add arguments
     only (another id or name there is a second call merged in), indexes in order, ids unique, a final summary
@@ -130,9 +184,13 @@ def _sent_for_a_scenario(ctx: Context) -> bool:
     return SCENARIO_KEY in ctx.ex.provenance and ctx.ex.ok
 
 
-@claim(id="tools.scenario_expected", severity="warning", source=SCENARIO_SOURCE,
-       says="(each scenario's own expectation: which tool must or must not be called, with which values)",
-       applies_to=_sent_for_a_scenario)
+@claim(
+    id="tools.scenario_expected",
+    severity="warning",
+    source=SCENARIO_SOURCE,
+    says="(each scenario's own expectation: which tool must or must not be called, with which values)",
+    applies_to=_sent_for_a_scenario,
+)
 def the_scenarios_expectations_hold(ctx: Context):
     """The answer does what the shipped scenario it was sent for expects (a call or none, which tools, argument
     values, how many calls). Under tool_choice auto it is the model's judgement: a miss is a warning."""

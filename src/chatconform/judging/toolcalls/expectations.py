@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatconform.model.exchange import Exchange
-from chatconform.model.finding import excerpt
 from chatconform.judging.toolcalls.measure import Breach, CallCheck, answer_of, checked_calls, cut_at_limit
 from chatconform.judging.toolcalls.scenarios import ToolScenario, matches, tool_scenarios
+from chatconform.model.exchange import Exchange
+from chatconform.model.finding import excerpt
 
 SCENARIO_KEY, VERSION_KEY = "tool_scenario", "tool_scenarios_version"
 
@@ -46,8 +46,10 @@ def named_scenario(ex: Exchange) -> tuple[ToolScenario | None, str]:
         return None, f"the shipped tool scenarios (version {shipped.version}) have no scenario {wanted!r}"
     version = ex.provenance.get(VERSION_KEY)
     if version != shipped.version:
-        return None, (f"recorded with version {version} of the tool scenarios, which are at version "
-                      f"{shipped.version} now: record it again")
+        return None, (
+            f"recorded with version {version} of the tool scenarios, which are at version "
+            f"{shipped.version} now: record it again"
+        )
     return scenario, ""
 
 
@@ -69,21 +71,49 @@ def _misses(scenario: ToolScenario, calls: tuple[CallCheck, ...], at: str, cut: 
     out = []
     if expect.call == "must" and not calls:
         why = " (the answer was cut at its token limit)" if cut else ""
-        out.append(Breach(at, f"no tool call, where the scenario expects one{why}", received="no tool call",
-                          expected=f"a call of {' or '.join(expect.tools) or 'a tool'}", rule="call"))
+        out.append(
+            Breach(
+                at,
+                f"no tool call, where the scenario expects one{why}",
+                received="no tool call",
+                expected=f"a call of {' or '.join(expect.tools) or 'a tool'}",
+                rule="call",
+            )
+        )
     if expect.call == "must_not" and calls:
-        out.append(Breach(calls[0].call.at, "a tool call, where the scenario expects an answer without one",
-                          received=excerpt(names), expected="no tool call", rule="call"))
+        out.append(
+            Breach(
+                calls[0].call.at,
+                "a tool call, where the scenario expects an answer without one",
+                received=excerpt(names),
+                expected="no tool call",
+                rule="call",
+            )
+        )
     for check in calls:
         name = check.call.name
         if (expect.tools and name not in expect.tools) or name in expect.not_tools:
-            out.append(Breach(f"{check.call.at}.name", f"{name!r} was called, where the scenario expects "
-                              f"{' or '.join(expect.tools) or 'no call of it'}", received=excerpt(name),
-                              expected=excerpt(list(expect.tools)), rule="tool"))
+            out.append(
+                Breach(
+                    f"{check.call.at}.name",
+                    f"{name!r} was called, where the scenario expects "
+                    f"{' or '.join(expect.tools) or 'no call of it'}",
+                    received=excerpt(name),
+                    expected=excerpt(list(expect.tools)),
+                    rule="tool",
+                )
+            )
     if len(calls) < expect.min_calls or (expect.max_calls is not None and len(calls) > expect.max_calls):
         bound = f">= {expect.min_calls}" if len(calls) < expect.min_calls else f"<= {expect.max_calls}"
-        out.append(Breach(at, f"{len(calls)} tool call(s), where the scenario expects {bound}",
-                          received=str(len(calls)), expected=bound, rule="count"))
+        out.append(
+            Breach(
+                at,
+                f"{len(calls)} tool call(s), where the scenario expects {bound}",
+                received=str(len(calls)),
+                expected=bound,
+                rule="count",
+            )
+        )
     return out + _argument_misses(expect, calls)
 
 
@@ -94,10 +124,17 @@ def _argument_misses(expect, calls: tuple[CallCheck, ...]) -> list[Breach]:
     if not wanted or not candidates:
         return []  # no call at all is a miss of its own, said once above
     best = max(candidates, key=lambda c: sum(_carries(c, k, v) for k, v in wanted.items()))
-    return [Breach(f"{best.call.at}.input.{key}", f"the call's {key!r} is not what the scenario expects",
-                   received=excerpt(best.parsed.get(key) if isinstance(best.parsed, dict) else None),
-                   expected=excerpt(value), rule="argument")
-            for key, value in wanted.items() if not _carries(best, key, value)]
+    return [
+        Breach(
+            f"{best.call.at}.input.{key}",
+            f"the call's {key!r} is not what the scenario expects",
+            received=excerpt(best.parsed.get(key) if isinstance(best.parsed, dict) else None),
+            expected=excerpt(value),
+            rule="argument",
+        )
+        for key, value in wanted.items()
+        if not _carries(best, key, value)
+    ]
 
 
 def _carries(check: CallCheck, key: str, value) -> bool:

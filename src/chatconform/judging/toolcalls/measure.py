@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 import jsonschema_rs
 
-from chatconform.judging.toolcalls._breach import Breach
 from chatconform.dialects import ToolCall
+from chatconform.judging.toolcalls._breach import Breach
 from chatconform.model.exchange import Exchange, once
 from chatconform.model.finding import excerpt, json_path, shorten
 
 NOT_PARSED = object()
-_COMPILED: dict[str, object] = {}  # a tool schema's JSON -> its validator (None: not a valid schema), per process
+_COMPILED: dict[
+    str, object
+] = {}  # a tool schema's JSON -> its validator (None: not a valid schema), per process
 MAX_COMPILED = 512
 MAX_ERRORS = 5
 
@@ -84,8 +86,9 @@ def _check(call: ToolCall, offered: dict, strict: frozenset, cut: bool) -> CallC
         parsed = json.loads(call.arguments or "{}")
     except ValueError:
         return CallCheck(call, offered=True, strict=call.name in strict, cut=cut)
-    return CallCheck(call, True, call.name in strict, parsed, tuple(schema_breaches(call, offered[call.name], parsed)),
-                     cut)
+    return CallCheck(
+        call, True, call.name in strict, parsed, tuple(schema_breaches(call, offered[call.name], parsed)), cut
+    )
 
 
 def schema_breaches(call: ToolCall, schema: dict, value) -> list[Breach]:
@@ -93,10 +96,14 @@ def schema_breaches(call: ToolCall, schema: dict, value) -> list[Breach]:
     validator = _validator(schema)
     if validator is None:
         return []  # the request's problem, judged by its spec
-    return [Breach(f"{call.at}.input{json_path(error.instance_path)[1:]}",
-                   f"the input breaks the offered schema: {shorten(error.message, error.instance)}",
-                   received=excerpt(error.instance))
-            for error in list(validator.iter_errors(value))[:MAX_ERRORS]]
+    return [
+        Breach(
+            f"{call.at}.input{json_path(error.instance_path)[1:]}",
+            f"the input breaks the offered schema: {shorten(error.message, error.instance)}",
+            received=excerpt(error.instance),
+        )
+        for error in list(validator.iter_errors(value))[:MAX_ERRORS]
+    ]
 
 
 def _validator(schema: dict):
@@ -137,19 +144,48 @@ def choice_breaches(ex: Exchange) -> list[Breach]:
         calls, at = output.tool_calls, output.stop_at
         names = [c.name for c in calls]
         if choice.mode == "none" and calls:
-            out.append(Breach(calls[0].at, f"tool_choice none, yet {len(calls)} tool call(s)",
-                              received=excerpt(names), expected="no tool call", rule="none"))
+            out.append(
+                Breach(
+                    calls[0].at,
+                    f"tool_choice none, yet {len(calls)} tool call(s)",
+                    received=excerpt(names),
+                    expected="no tool call",
+                    rule="none",
+                )
+            )
         elif choice.mode in ("required", "named") and not calls:
             wanted = f"a call of {choice.name!r}" if choice.name else "at least one tool call"
-            out.append(Breach(at, f"tool_choice {_said(choice)}, yet no tool call", received="no tool call",
-                              expected=wanted, rule=choice.mode, excused=cut_at_limit(ex, output)))
+            out.append(
+                Breach(
+                    at,
+                    f"tool_choice {_said(choice)}, yet no tool call",
+                    received="no tool call",
+                    expected=wanted,
+                    rule=choice.mode,
+                    excused=cut_at_limit(ex, output),
+                )
+            )
         elif choice.mode == "named" and any(n != choice.name for n in names):
             other = next(c for c in calls if c.name != choice.name)
-            out.append(Breach(f"{other.at}.name", f"tool_choice names {choice.name!r}, yet {other.name!r} was called",
-                              received=excerpt(other.name), expected=excerpt(choice.name), rule="named"))
+            out.append(
+                Breach(
+                    f"{other.at}.name",
+                    f"tool_choice names {choice.name!r}, yet {other.name!r} was called",
+                    received=excerpt(other.name),
+                    expected=excerpt(choice.name),
+                    rule="named",
+                )
+            )
         if choice.single and len(calls) > 1:
-            out.append(Breach(calls[1].at, f"parallel calls turned off, yet {len(calls)} calls",
-                              received=str(len(calls)), expected="at most 1", rule="single"))
+            out.append(
+                Breach(
+                    calls[1].at,
+                    f"parallel calls turned off, yet {len(calls)} calls",
+                    received=str(len(calls)),
+                    expected="at most 1",
+                    rule="single",
+                )
+            )
     return out
 
 

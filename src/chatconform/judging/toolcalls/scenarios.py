@@ -129,8 +129,10 @@ def parse(text: str, where: str) -> ScenarioSet:
     error = next(iter(sorted(_validator().iter_errors(data), key=lambda e: len(e.absolute_path))), None)
     if error is not None:
         raise InputError(f"{where}: {_place(data, list(error.absolute_path))}: {error.message[:160]}")
-    tools = {name: Tool(name, t["description"], t.get("parameters") or {"type": "object", "properties": {}})
-             for name, t in data["tools"].items()}
+    tools = {
+        name: Tool(name, t["description"], t.get("parameters") or {"type": "object", "properties": {}})
+        for name, t in data["tools"].items()
+    }
     found: dict[str, ToolScenario] = {}
     for raw in data["scenario"]:
         if raw["id"] in found:
@@ -142,9 +144,13 @@ def parse(text: str, where: str) -> ScenarioSet:
 def _scenario(raw: dict, tools: dict, version: int, where: str) -> ToolScenario:
     unknown = [n for n in raw["tools"] if n not in tools]
     if unknown:
-        raise InputError(f"{where}: tool {unknown[0]!r} is not in [tools] (known: {', '.join(sorted(tools))})")
+        raise InputError(
+            f"{where}: tool {unknown[0]!r} is not in [tools] (known: {', '.join(sorted(tools))})"
+        )
     strict = raw.get("strict", False)
-    offered = tuple(Tool(t.name, t.description, t.parameters, strict) for t in (tools[n] for n in raw["tools"]))
+    offered = tuple(
+        Tool(t.name, t.description, t.parameters, strict) for t in (tools[n] for n in raw["tools"])
+    )
     choice = raw.get("tool_choice", "auto")
     mode, name = (choice, None) if isinstance(choice, str) else ("named", choice["name"])
     expect = raw.get("expect", {})
@@ -155,13 +161,25 @@ def _scenario(raw: dict, tools: dict, version: int, where: str) -> ToolScenario:
     messages = tuple(_message(m) for m in raw["messages"])
     _check_conversation(messages, where)
     return ToolScenario(
-        id=raw["id"], about=raw["about"], tools=offered, messages=messages, choice=mode, choice_name=name,
-        single=raw.get("single", False), max_tokens=raw.get("max_tokens", 100),
+        id=raw["id"],
+        about=raw["about"],
+        tools=offered,
+        messages=messages,
+        choice=mode,
+        choice_name=name,
+        single=raw.get("single", False),
+        max_tokens=raw.get("max_tokens", 100),
         stream=raw.get("stream", False),
-        version=version, expect=Expect(call=expect.get("call", "may"), tools=tuple(expect.get("tools", ())),
-                                       not_tools=tuple(expect.get("not_tools", ())),
-                                       arguments=dict(expect.get("arguments", {})),
-                                       min_calls=expect.get("min_calls", 0), max_calls=expect.get("max_calls")))
+        version=version,
+        expect=Expect(
+            call=expect.get("call", "may"),
+            tools=tuple(expect.get("tools", ())),
+            not_tools=tuple(expect.get("not_tools", ())),
+            arguments=dict(expect.get("arguments", {})),
+            min_calls=expect.get("min_calls", 0),
+            max_calls=expect.get("max_calls"),
+        ),
+    )
 
 
 def _message(raw: dict) -> Message:
@@ -175,11 +193,15 @@ def _check_conversation(messages: tuple[Message, ...], where: str) -> None:
     for n, message in enumerate(messages):
         made |= {c.id for c in message.calls}
         if message.role == "tool" and message.call_id not in made:
-            raise InputError(f"{where}: messages[{n}] answers call {message.call_id!r}, which no earlier turn made")
+            raise InputError(
+                f"{where}: messages[{n}] answers call {message.call_id!r}, which no earlier turn made"
+            )
         if message.role == "system" and n:
             raise InputError(f"{where}: messages[{n}]: a system message may only come first")
     if messages[-1].role not in ("user", "tool"):
-        raise InputError(f"{where}: the last message must be the user's (or a tool result) for the model to answer")
+        raise InputError(
+            f"{where}: the last message must be the user's (or a tool result) for the model to answer"
+        )
 
 
 def _place(data, path: list) -> str:
@@ -187,7 +209,12 @@ def _place(data, path: list) -> str:
     out, node = "", data
     for part in path:
         label = f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-        if isinstance(part, int) and isinstance(node, list) and isinstance(node[part], dict) and "id" in node[part]:
+        if (
+            isinstance(part, int)
+            and isinstance(node, list)
+            and isinstance(node[part], dict)
+            and "id" in node[part]
+        ):
             label = f"[{json.dumps(node[part]['id'])}]"
         out += label
         node = node[part] if isinstance(node, (dict, list)) else None

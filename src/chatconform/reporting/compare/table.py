@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from chatconform.model.errors import UsageError
-from chatconform.model.inputs import InputError, load_json
 from chatconform.measures.catalog import measures
 from chatconform.measures.results import MeasureResult
+from chatconform.model.errors import UsageError
+from chatconform.model.inputs import InputError, load_json
 from chatconform.model.paths import write_atomic
 
 FORMAT = 1
@@ -52,7 +52,11 @@ def load_runs(paths) -> list[dict]:
             data = load_json(Path(path), "measure results")
         except InputError as err:
             raise UsageError(str(err)) from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("results"), list):
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != FORMAT
+            or not isinstance(data.get("results"), list)
+        ):
             raise UsageError(f"{path}: not the results of `chatconform measure` (format {FORMAT})")
         try:
             results = [MeasureResult.from_dict(r) for r in data["results"]]
@@ -73,20 +77,35 @@ def tables(runs: list[dict]) -> list[Table]:
                 table.subjects.append(result.subject)
             if not any(r.key == result.key for r in table.rows):
                 says = measures()[result.measure].says if result.measure in measures() else ""
-                table.rows.append(Row(result.measure, result.dialect, result.threshold, result.confidence, says))
+                table.rows.append(
+                    Row(result.measure, result.dialect, result.threshold, result.confidence, says)
+                )
             table.cells[(result.key, result.subject)] = result
     for table in out.values():
-        table.rows.sort(key=lambda r: (order.index(r.measure) if r.measure in order else len(order),
-                                       DIALECTS.index(r.dialect) if r.dialect in DIALECTS else len(DIALECTS),
-                                       r.dialect))
+        table.rows.sort(
+            key=lambda r: (
+                order.index(r.measure) if r.measure in order else len(order),
+                DIALECTS.index(r.dialect) if r.dialect in DIALECTS else len(DIALECTS),
+                r.dialect,
+            )
+        )
     return list(out.values())
 
 
 def snapshot(runs: list[dict]) -> dict:
     """What one comparison keeps in the history: when, and every result of every subject."""
-    return {"format": FORMAT, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "runs": [{"subject": r.get("subject"), "measured_at": r.get("measured_at"),
-                      "results": [x.to_dict() for x in r["results"]]} for r in runs]}
+    return {
+        "format": FORMAT,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "runs": [
+            {
+                "subject": r.get("subject"),
+                "measured_at": r.get("measured_at"),
+                "results": [x.to_dict() for x in r["results"]],
+            }
+            for r in runs
+        ],
+    }
 
 
 def keep(history: Path, runs: list[dict]) -> Path | None:
@@ -96,7 +115,9 @@ def keep(history: Path, runs: list[dict]) -> Path | None:
     history.mkdir(parents=True, exist_ok=True)
     if any(p.name.endswith(f"-{digest}.json") for p in history.glob("*.json")):
         return None
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")  # sorts as it was kept, to the microsecond
+    stamp = datetime.now(UTC).strftime(
+        "%Y%m%dT%H%M%S%fZ"
+    )  # sorts as it was kept, to the microsecond
     path = history / f"{stamp}-{digest}.json"
     write_atomic(path, json.dumps(shot, indent=1).encode("utf-8"))
     for old in sorted(history.glob("*.json"))[:-KEEP]:
@@ -123,7 +144,8 @@ def series(shots: list[dict], model: str, key: str, subject: str) -> list[float 
     """The observed rate of one cell in each snapshot (None: not measured then, or nothing to rate)."""
     out = []
     for shot in shots:
-        found = next((r for r in shot["results"] if r.model == model and r.key == key and r.subject == subject),
-                     None)
+        found = next(
+            (r for r in shot["results"] if r.model == model and r.key == key and r.subject == subject), None
+        )
         out.append(found.successes / found.trials if found and found.trials else None)
     return out

@@ -15,10 +15,12 @@ def svg(lines: dict[str, list[float | None]], threshold: float) -> str:
         return ""
     step = (WIDTH - 2 * PAD) / max(count - 1, 1)
     y = _scale(threshold)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-             f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img">',
-             f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff" stroke="#d0d7de"/>',
-             f'<line x1="0" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#8c959f" stroke-dasharray="3 3"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff" stroke="#d0d7de"/>',
+        f'<line x1="0" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#8c959f" stroke-dasharray="3 3"/>',
+    ]
     for n, (subject, rates) in enumerate(lines.items()):
         colour = PALETTE[n % len(PALETTE)]
         for segment in _segments(rates):
@@ -26,11 +28,15 @@ def svg(lines: dict[str, list[float | None]], threshold: float) -> str:
             shape = "polyline" if len(segment) > 1 else "circle"
             if shape == "circle":
                 i, r = segment[0]
-                parts.append(f'<circle cx="{PAD + i * step:.1f}" cy="{_scale(r):.1f}" r="2.5" fill="{colour}">'
-                             f"<title>{e(subject)}</title></circle>")
+                parts.append(
+                    f'<circle cx="{PAD + i * step:.1f}" cy="{_scale(r):.1f}" r="2.5" fill="{colour}">'
+                    f"<title>{e(subject)}</title></circle>"
+                )
             else:
-                parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2">'
-                             f"<title>{e(subject)}</title></polyline>")
+                parts.append(
+                    f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2">'
+                    f"<title>{e(subject)}</title></polyline>"
+                )
     parts.append("</svg>")
     return "".join(parts)
 
