@@ -189,12 +189,29 @@ TEXT_FORMAT_IGNORED = (
 )
 DIALECT_FUZZ_VALID = expected(
     {
-        "messages.stop_sequence_sent": (STOP_WORD_END_TURN, ["anthropic-messages-fuzz-valid"]),
         "response.schema": (RESPONSE_FIELDS, ["openai-responses-fuzz-valid"]),
         "stream.chunk-schema": (RESPONSE_EVENTS, ["openai-responses-fuzz-valid"]),
         "stream.grammar": (NO_OUTPUT_INDEX, ["openai-responses-fuzz-valid"]),
     }
 )
+# Findings a fuzz run may or may not show: {key: (why, the one finding message allowed under that key)}. The
+# fuzzer's examples are derandomised but llama-server samples with a random seed, so whether a drawn stop
+# sequence is met, or a stream loses its start, varies from run to run (CI saw both, a local run neither).
+# A run that shows one with another message fails like a new finding; test_llama_dialects shows the stop
+# sequence finding on fixed requests.
+INTERMITTENT = {
+    "anthropic-messages-fuzz-valid: messages.stop_sequence_sent": (
+        STOP_WORD_END_TURN,
+        "a stop_sequence is named but stop_reason is 'end_turn'",
+    ),
+    "anthropic-messages-fuzz-valid: stream.grammar": (
+        "llama-server sometimes opens an Anthropic stream with content_block_start and never sends "
+        "message_start (3 of 6 identical streamed requests with max_tokens 4 and a stop sequence, on "
+        "loopback, 2026-12-07): Anthropic's stream grammar begins with message_start, so a client such as "
+        "the anthropic SDK has no message to add the blocks to",
+        "content_block_start before message_start",
+    ),
+}
 DIALECT_FUZZ_INVALID = expected(
     {
         "request.invalid_rejected": (
