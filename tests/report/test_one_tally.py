@@ -78,7 +78,8 @@ STATUS = {
 
 @pytest.fixture(scope="module")
 def run(wheel_venv, mirror, tmp_path_factory):
-    """`chatconform check --mode live` in a folder holding only chatconform.toml; its reports folder and output."""
+    """`chatconform check --mode live` in a folder holding only chatconform.toml; its reports folder and
+    output."""
     folder = tmp_path_factory.mktemp("tally") / "team"
     folder.mkdir()
     (folder / "chatconform.toml").write_text(PROJECT, encoding="utf-8")

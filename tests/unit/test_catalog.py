@@ -1,4 +1,5 @@
-"""catalog sync: TOC -> model pages -> specs, as [[source]] data; what cannot be mapped is reported, not guessed."""
+"""catalog sync: TOC -> model pages -> specs, as [[source]] data; what cannot be mapped is reported, not
+guessed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""catalog examples: every chat example of every pinned page becomes a cassette with provenance; no key survives."""
+"""catalog examples: every chat example of every pinned page becomes a cassette with provenance; no key
+survives."""
 
 from __future__ import annotations
 
@@ -330,7 +331,8 @@ def assert_no_page_key(files, keys) -> None:
 
 
 def test_no_committed_or_generated_file_of_this_checkout_carries_a_page_key():
-    """cassettes/, specs/catalog/, reports/ and the cache of this checkout: never the canary nor a page key."""
+    """cassettes/, specs/catalog/, reports/ and the cache of this checkout: never the canary nor a page
+    key."""
     mirror = Path(os.environ.get("CHATCONFORM_MIRROR") or ROOT.parent / "shared" / "upstream")
     keys = page_keys(mirror) if (mirror / "aimlapi-api-docs").is_dir() else set()
     folders = [ROOT / "cassettes", ROOT / "specs" / "catalog", ROOT / "reports", ROOT / ".cache"]

@@ -1,5 +1,6 @@
-"""`make bench`: our compiled validators vs openapi-core on the same 2,000 responses, in one run; then verify's
-throughput beside its minimal baseline (verifybench) and the whole catalog's scale, cold and warm (scalebench).
+"""`make bench`: our compiled validators vs openapi-core on the same 2,000 responses, in one run; then
+verify's throughput beside its minimal baseline (verifybench) and the whole catalog's scale, cold and warm
+(scalebench).
 
 The spec is the one of the first model of the provider data that has a pulled spec of its own.
 """

@@ -15,7 +15,8 @@ from chatconform.model.exits import EPILOG as EXIT_CODES  # the codes every comm
 
 
 def main(argv=None) -> int:
-    """Run a command: 0 clean, 1 violations, 2 bad input (one line), 3 internal error (one line), 6 unjudged."""
+    """Run a command: 0 clean, 1 violations, 2 bad input (one line), 3 internal error (one line), 6
+    unjudged."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     args.debug = getattr(args, "debug", False) or "--debug" in extra  # accepted after the command too

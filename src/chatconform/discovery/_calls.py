@@ -67,7 +67,8 @@ def _python_call(node: ast.Call, names: dict) -> Call:
 
 
 def _headers(read, call: Call) -> dict:
-    """The headers literal, or {} with a note (headers built from variables do not stop the body being read)."""
+    """The headers literal, or {} with a note (headers built from variables do not stop the body being
+    read)."""
     try:
         value = read()
     except NotLiteral as err:

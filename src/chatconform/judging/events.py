@@ -1,4 +1,5 @@
-"""Streamed events told apart by their `type`: each is judged against its own schema in a spec's union of them.
+"""Streamed events told apart by their `type`: each is judged against its own schema in a spec's union of
+them.
 
 A stream schema such as Anthropic's MessageStreamEvent or OpenAI's ResponseStreamEvent is a oneOf/anyOf of
 one schema per event type. Validated whole, an event that breaks its own schema only says "not valid under

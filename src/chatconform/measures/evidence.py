@@ -41,7 +41,8 @@ class Evidence:
         ]
 
     def write(self, path: Path) -> Path:
-        """The cassette: one interaction per exchange; the provenance maps each call to its measure and trial."""
+        """The cassette: one interaction per exchange; the provenance maps each call to its measure and
+        trial."""
         scrubber, interactions, runs = Scrubber(), [], []
         for run in self.runs:
             calls = []

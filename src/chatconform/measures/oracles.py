@@ -35,7 +35,8 @@ def _stream(spec, dialect, got) -> Outcome:
 
 
 def _usage_pairs(ex_a, ex_b, a, b) -> list[tuple[str, int | None, int | None]]:
-    """The usage figures two answers do not share; the prompt counted in all (a cache may split it otherwise)."""
+    """The usage figures two answers do not share; the prompt counted in all (a cache may split it
+    otherwise)."""
     pairs = [
         ("prompt tokens", reported_prompt(ex_a), reported_prompt(ex_b)),
         ("output tokens", a.output, b.output),

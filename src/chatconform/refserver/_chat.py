@@ -40,7 +40,8 @@ def envelope(status: int, message: str) -> dict:
 
 
 def serve(call: Call) -> Reply:
-    """A chat request answered: refused when invalid, else a completion (whole or streamed), faults applied."""
+    """A chat request answered: refused when invalid, else a completion (whole or streamed), faults
+    applied."""
     faults, body, contract = call.faults, call.body, call.contract
     found = problems(contract, call.path, body, call.store)
     if found and "accept-invalid" not in faults:

@@ -96,7 +96,8 @@ class _Handler(GuardedHandler):
 
     def _authorised(self, contract: Contract | None, body, chat: bool) -> bool:
         """The key where the data says it goes: a Bearer token always; in chat, the body field of a request
-        shape that carries it (or x-api-key, a provider's auth); elsewhere x-api-key (Anthropic-compatible)."""
+        shape that carries it (or x-api-key, a provider's auth); elsewhere x-api-key
+        (Anthropic-compatible)."""
         auth = self.headers.get("authorization") or ""
         offered = {auth[7:].strip() if auth.lower().startswith("bearer ") else None}
         if chat:
@@ -192,7 +193,8 @@ class ReferenceServer:
 
     @property
     def failures(self) -> list[str]:
-        """Requests a handler failed on (a bug of the reference server, never of the client): empty when well."""
+        """Requests a handler failed on (a bug of the reference server, never of the client): empty when
+        well."""
         return list(self._server.failures)
 
     @property

@@ -68,7 +68,8 @@ def link(url, text=None) -> str:
 
 
 def linked(text) -> str:
-    """Text escaped, with each http(s) URL in it made a link (a known deviation's reason names its evidence)."""
+    """Text escaped, with each http(s) URL in it made a link (a known deviation's reason names its
+    evidence)."""
     out, last = [], 0
     text = "" if text is None else str(text)
     for match in _IN_TEXT.finditer(text):

@@ -29,7 +29,8 @@ BLANK = "no row: the check does not apply to any exchange of this model (or was 
 
 
 def headline(results: dict, previous, new: set, money: str, spent: str) -> str:
-    """The cards a reviewer reads first: new failures, then every verdict's rows (the one tally), then spend."""
+    """The cards a reviewer reads first: new failures, then every verdict's rows (the one tally), then
+    spend."""
     rows = results.get("results", [])
     tally = Tally.of(rows)
     since = (

@@ -81,7 +81,8 @@ def _row(x: dict, specs: dict) -> str:
 
 
 def finding_row(f: dict) -> str:
-    """A finding: severity, its JSON path, message, expected/received, the quote with its source and spec place."""
+    """A finding: severity, its JSON path, message, expected/received, the quote with its source and spec
+    place."""
     parts = [e(_cut(f.get("message") or f.get("check") or "", MESSAGE))]
     if f.get("expected") is not None or f.get("received") is not None:
         parts.append(
@@ -139,7 +140,8 @@ def exchange_evidence(x: dict, excerpt: bool = True) -> str:
 
 
 def model_panel(provider: str, model: str, entries: list, anchor: str) -> str:
-    """A model's exchanges, each once: what it showed (status, finish reasons, tokens), its excerpt, its replay."""
+    """A model's exchanges, each once: what it showed (status, finish reasons, tokens), its excerpt, its
+    replay."""
     seen: dict = {}
     for x in entries:
         seen.setdefault((x.get("origin"), x.get("exchange")), x)

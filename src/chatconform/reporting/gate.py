@@ -130,7 +130,8 @@ def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate
 def compare(
     baseline: dict, candidate: dict, drift: list[dict] = (), names=("baseline", "candidate"), pairs=()
 ) -> dict:
-    """New failures, fixes, outages, observation and spend changes, breaking upstream changes, and problems."""
+    """New failures, fixes, outages, observation and spend changes, breaking upstream changes, and
+    problems."""
     if pairs:
         old_rows, new_rows = paired(baseline, candidate, pairs, names)
     else:

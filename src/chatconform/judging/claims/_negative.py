@@ -119,7 +119,8 @@ _VOCABULARY: dict[tuple[str, str], tuple[frozenset, frozenset]] = {}
 
 
 def _vocabulary(spec, pointer: str) -> tuple[frozenset, frozenset]:
-    """(every `type` value, every property name) the request schema lists, following its $refs; once per spec."""
+    """(every `type` value, every property name) the request schema lists, following its $refs; once per
+    spec."""
     key = (spec.sha256, pointer)
     if key not in _VOCABULARY:
         _VOCABULARY[key] = _collect(spec.doc, pointer)
@@ -152,7 +153,8 @@ def _collect(doc, pointer: str) -> tuple[frozenset, frozenset]:
 
 
 def error_fields(ex) -> dict:
-    """The error object of an error answer ({} when there is none): {"error": {...}}, or the first of an array."""
+    """The error object of an error answer ({} when there is none): {"error": {...}}, or the first of an
+    array."""
     body = ex.json
     if isinstance(body, list) and body and isinstance(body[0], dict):
         body = body[0]
@@ -163,7 +165,8 @@ def error_fields(ex) -> dict:
 
 
 def content_rejection(ex) -> str | None:
-    """Why a 4xx refused the request for its content (an unknown model, an unusable URL), if the error says so."""
+    """Why a 4xx refused the request for its content (an unknown model, an unusable URL), if the error says
+    so."""
     error, status = error_fields(ex), ex.response.status
     code = str(error.get("code") or "")
     if code in CONTENT_CODES:

@@ -1,5 +1,6 @@
 """The walk over a stream's tool-call pieces (Dialect.tool_deltas): which call each piece goes to, and every
-piece that a client adding them up would assemble into something other than distinct calls with one id each."""
+piece that a client adding them up would assemble into something other than distinct calls with one id
+each."""
 
 from __future__ import annotations
 

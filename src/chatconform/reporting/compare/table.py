@@ -1,4 +1,5 @@
-"""The comparison: one table per model, a row per measure and dialect, a column per subject; and its history."""
+"""The comparison: one table per model, a row per measure and dialect, a column per subject; and its
+history."""
 
 from __future__ import annotations
 
@@ -109,7 +110,8 @@ def snapshot(runs: list[dict]) -> dict:
 
 
 def keep(history: Path, runs: list[dict]) -> Path | None:
-    """Add this comparison to the history folder (once per distinct set of results); oldest dropped past KEEP."""
+    """Add this comparison to the history folder (once per distinct set of results); oldest dropped past
+    KEEP."""
     shot = snapshot(runs)
     digest = hashlib.sha256(json.dumps(shot["runs"], sort_keys=True).encode()).hexdigest()[:12]
     history.mkdir(parents=True, exist_ok=True)
