@@ -30,7 +30,8 @@ ALLURE = ROOT / "node_modules" / ".bin" / "allure"
 KEY = "reference-key-for-the-tally-test"
 PROJECT = """
 [run]
-providers = ["gw", "down", "locked", "pricey", "modelslab"]  # modelslab: its documents disagree (no key: not called)
+# modelslab: its documents disagree (no key: not called)
+providers = ["gw", "down", "locked", "pricey", "modelslab"]
 
 [providers.gw]
 base_url = "${GW_BASE}"

@@ -47,7 +47,8 @@ def py(
     return (
         f'import requests\nresponse = requests.post(\n    "{url}",\n    headers={{"Authorization": "{auth}", '
         f'"Content-Type": "application/json"}},\n    json={{\n        "model": "{model}",  # the model\n'
-        f'        "messages": [{{"role": "user", "content": "Hello"}}],{extra}\n    }}\n)\nprint(response.text)'
+        f'        "messages": [{{"role": "user", "content": "Hello"}}],{extra}\n'
+        "    }\n)\nprint(response.text)"
     )
 
 
@@ -55,13 +56,16 @@ def js(model: str) -> str:
     return (
         "const response = await fetch('https://api.aimlapi.com/v1/chat/completions', {\n  method: 'POST',\n"
         "  headers: {'Authorization': 'Bearer <YOUR_AIMLAPI_KEY>'},\n  body: JSON.stringify({\n"
-        f"    model: '{model}',\n    // a comment\n    messages: [{{role: 'user', content: 'Hello'}}],\n  }}),\n}});"
+        f"    model: '{model}',\n    // a comment\n"
+        "    messages: [{role: 'user', content: 'Hello'}],\n  }),\n});"
     )
 
 
 ANSWER = (
-    '{\n  "id": "x", "object": "chat.completion", "created": 1, "model": "vendor/delta",\n  // json5 comment\n'
-    '  "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hi"}}],\n'
+    '{\n  "id": "x", "object": "chat.completion", "created": 1, "model": "vendor/delta",\n'
+    "  // json5 comment\n"
+    '  "choices": [{"index": 0, "finish_reason": "stop", '
+    '"message": {"role": "assistant", "content": "Hi"}}],\n'
     '  "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},\n}'
 )
 CHUNK = '{"id":"x","object":"chat.completion.chunk","created":1,"model":"vendor/delta","choices":[%s]}'
@@ -153,7 +157,10 @@ def test_each_language_tab_tells_its_call():
         "model": "m",
         "messages": [{"role": "user", "content": "Hello"}],
     }
-    curl = "curl -L \\\n --url 'https://api.aimlapi.com/v1/chat/completions' \\\n --header 'Authorization: Bearer k' \\\n --data '{\"model\": \"m\"}'"
+    curl = (
+        "curl -L \\\n --url 'https://api.aimlapi.com/v1/chat/completions' \\\n"
+        " --header 'Authorization: Bearer k' \\\n --data '{\"model\": \"m\"}'"
+    )
     assert read_call("javascript", curl).body == {"model": "m"}  # a cURL tab fenced as another language
     broken = read_call("python", py("m").replace('"messages"', ',"messages"'))
     assert broken.body is None or broken.notes  # a tab that does not parse says so

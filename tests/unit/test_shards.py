@@ -312,7 +312,10 @@ def test_a_model_keeps_its_shard_wherever_it_runs():
     # pinned: a change of hash would move every model between shards from one version to the next
     assert [shard_of("aimlapi", "google/gemini-2.5-flash", n) for n in (2, 3, 4, 5)] == [1, 1, 3, 5]
     assert [shard_of("modelslab", None, n) for n in (2, 3, 4, 5)] == [1, 1, 1, 5]  # its docs conflicts
-    code = "from chatconform.pytest_plugin.shards import shard_of; print(shard_of('aimlapi', 'google/gemini-2.5-pro', 7))"
+    code = (
+        "from chatconform.pytest_plugin.shards import shard_of; "
+        "print(shard_of('aimlapi', 'google/gemini-2.5-pro', 7))"
+    )
     seen = {
         subprocess.run(
             [sys.executable, "-c", code],

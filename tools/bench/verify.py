@@ -229,7 +229,8 @@ def report(row: dict) -> list[str]:
         f"verify {row['corpus']}: {row['interactions']} interactions, exit {row['exit']}, "
         f"CPU seconds: the least of {row['rounds']} alternating rounds",
         f"  verify   : {row['verify_cpu_s']:.3f} CPU s  ({row['per_second']:.0f} interactions per CPU s)",
-        f"  baseline : {row['baseline_cpu_s']:.3f} CPU s  (C YAML loader + one compiled validator, no claims)",
+        f"  baseline : {row['baseline_cpu_s']:.3f} CPU s  "
+        "(C YAML loader + one compiled validator, no claims)",
         f"  of which : {row['yaml_cpu_s']:.3f} CPU s the C YAML loader alone "
         f"({_rate(row['interactions'], row['yaml_cpu_s'])} interactions per CPU s)",
         f"  reader   : {row['reader_cpu_s']:.3f} CPU s verify's YAML reader alone, SafeLoader's values from "

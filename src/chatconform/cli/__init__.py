@@ -148,7 +148,8 @@ def _cmd_diff(args) -> int:
     else:
         for change in changes:
             print(
-                f"{'BREAKING' if change.breaking else 'ok      '} {change.kind:24} {change.path}  {change.detail}"
+                f"{'BREAKING' if change.breaking else 'ok      '} {change.kind:24} "
+                f"{change.path}  {change.detail}"
             )
         print(f"{len(changes)} change(s), {sum(c.breaking for c in changes)} breaking")
     return 1 if any(c.breaking for c in changes) else 0

@@ -284,7 +284,8 @@ def _refusal_findings(ex: Exchange, spec: LoadedSpec, where: str) -> list[Findin
         "info",
         "spec-lint",
         message=(
-            f"{spec.display} does not document status {ex.response.status} for {where}; the body is judged against "
+            f"{spec.display} does not document status {ex.response.status} for {where}; "
+            "the body is judged against "
             f"the error schema the spec gives its errors ({contract.errors})"
         ),
     )

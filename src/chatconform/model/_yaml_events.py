@@ -124,7 +124,8 @@ def _collection(root, get, max_depth: int, max_nodes: int):
 def _open(event, top, is_list: bool, key):
     """A new empty collection put in its place in `top`, or FALLBACK."""
     if event.tag is not None or not is_list and key is _NO_KEY:
-        return FALLBACK  # a tagged collection (!!set, !!omap...), or a collection as a key (SafeLoader refuses it)
+        # a tagged collection (!!set, !!omap...), or a collection as a key (SafeLoader refuses it)
+        return FALLBACK
     value = {} if type(event) is MappingStartEvent else []
     if is_list:
         top.append(value)

@@ -129,7 +129,8 @@ def _exchange(where: str, item, provenance: dict, label: str) -> Exchange:
         provenance=provenance,
     )
     try:
-        exchange.stream  # parsed once here (cached): a stream past the event cap is this interaction's problem
+        # parsed once here (cached): a stream past the event cap is this interaction's problem
+        exchange.stream
     except StreamTooLong as err:
         raise CassetteError(f"{where}: {err}") from None
     return exchange

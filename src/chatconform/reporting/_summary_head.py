@@ -60,7 +60,8 @@ def headline(results: dict, previous, new: set, money: str, spent: str) -> str:
     return (
         f'<section id="headline" class="cards" data-rows="{tally.total}">{"".join(cards)}</section>'
         f'<p class="sub">Counts are rows of results.json ({e(tally.line())}), as the command line, junit.xml '
-        "and Allure count them; a card shows its rows in the matrix below, where a cell is a model and check, "
+        "and Allure count them; a card shows its rows in the matrix below, "
+        "where a cell is a model and check, "
         "painted with the worst of its rows.</p>"
     )
 

@@ -31,7 +31,8 @@ def cell_panel(
 ) -> str:
     """The panel of one (provider, model, check) cell."""
     head = (
-        f'<h3><span class="pill {cls(verdict)}">{e(verdict)}</span> <code>{e(check)}</code> · {e(provider)} · '
+        f'<h3><span class="pill {cls(verdict)}">{e(verdict)}</span> '
+        f"<code>{e(check)}</code> · {e(provider)} · "
         f"{e(model)}</h3>"
     )
     if verdict != PASS:
@@ -75,7 +76,8 @@ def _row(x: dict, specs: dict) -> str:
         replay = replay_command(x.get("exchange"))
         return (
             f"<p>{e(x.get('origin') or '')} <code>{e(typed_path(x.get('exchange')))}</code>: every rule held"
-            f"{f'; replay: <code>{e(replay)}</code>' if replay else ''}. Request, response: open the model.</p>"
+            f"{f'; replay: <code>{e(replay)}</code>' if replay else ''}. "
+            "Request, response: open the model.</p>"
         )
     return f"{title}{reason}{table}{exchange_evidence(x)}"
 

@@ -211,7 +211,8 @@ def _deviation_text(row, deviation, secrets) -> str:
             f"longer shows it; remove the declaration.\n\n{sources}"
         )
     return (
-        f"**Known deviation** ({_said(row.check)} fails as declared{where}: {what}, run as a strict xfail, so "
+        f"**Known deviation** ({_said(row.check)} fails as declared{where}: {what}, "
+        "run as a strict xfail, so "
         f"the run fails once the provider stops deviating).\n\n{sources}"
     )
 

@@ -165,7 +165,8 @@ def _specs(results: dict) -> str:
         for sid, s in sorted((results.get("specs") or {}).items())
     )
     return (
-        '<h2>Spec versions</h2><table id="specs"><tr><th>spec</th><th>file</th><th>OpenAPI</th><th>sha256</th>'
+        '<h2>Spec versions</h2><table id="specs">'
+        "<tr><th>spec</th><th>file</th><th>OpenAPI</th><th>sha256</th>"
         f"<th>lint findings</th><th>pulled from</th></tr>{rows}</table>"
     )
 

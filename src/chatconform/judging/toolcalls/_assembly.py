@@ -61,7 +61,8 @@ class Assembly:
             not (isinstance(d.slot, tuple) and len(d.slot) == 2 and isinstance(d.slot[1], int))
             or d.slot[0] == "item"
         ):
-            return  # Anthropic's and Responses' indexes are shared with other blocks: their grammar orders them
+            # Anthropic's and Responses' indexes are shared with other blocks: their grammar orders them
+            return
         group, index = d.slot
         expected = self.opened_in.get(group, 0)
         if index != expected:

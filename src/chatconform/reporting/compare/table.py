@@ -117,9 +117,8 @@ def keep(history: Path, runs: list[dict]) -> Path | None:
     history.mkdir(parents=True, exist_ok=True)
     if any(p.name.endswith(f"-{digest}.json") for p in history.glob("*.json")):
         return None
-    stamp = datetime.now(UTC).strftime(
-        "%Y%m%dT%H%M%S%fZ"
-    )  # sorts as it was kept, to the microsecond
+    # sorts as it was kept, to the microsecond
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = history / f"{stamp}-{digest}.json"
     write_atomic(path, json.dumps(shot, indent=1).encode("utf-8"))
     for old in sorted(history.glob("*.json"))[:-KEEP]:
