@@ -35,7 +35,7 @@ def _branches(doc: dict, pointer: str) -> dict[str, str] | None:
     if union is None:
         return None
     out: dict[str, str] = {}
-    for number, branch in enumerate(node[union]):
+    for number in range(len(node[union])):
         target, at = _followed(doc, extend(pointer, union, number))
         for name in _type_names(target):
             out.setdefault(name, at)

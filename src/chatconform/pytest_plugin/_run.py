@@ -284,4 +284,5 @@ def docs_conflict(results_log, request):
     _told(request.node, "conflict")
     if len(conflict.sides) < 2 or not all(side.says for side in conflict.sides):
         pytest.fail(f"docs conflict {conflict.id} needs two sides, each quoting its document", pytrace=False)
-    warnings.warn(DocsConflict(finding.message))
+    # the documents disagree, not any caller's code: the warning names this line, as it always has
+    warnings.warn(DocsConflict(finding.message), stacklevel=1)

@@ -43,7 +43,7 @@ class Cassette:
 
     def numbered(self) -> list[tuple[int, Exchange]]:
         """(index in the file, exchange) for every readable interaction."""
-        return list(zip(self.indexes, self.exchanges))
+        return list(zip(self.indexes, self.exchanges, strict=True))
 
 
 def find_each(paths, skipped: list[str] | None = None) -> list[tuple[Path, list[Path]]]:
@@ -130,7 +130,7 @@ def _exchange(where: str, item, provenance: dict, label: str) -> Exchange:
     )
     try:
         # parsed once here (cached): a stream past the event cap is this interaction's problem
-        exchange.stream
+        _ = exchange.stream
     except StreamTooLong as err:
         raise CassetteError(f"{where}: {err}") from None
     return exchange

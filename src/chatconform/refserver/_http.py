@@ -23,6 +23,7 @@ from chatconform.refserver._reply import HTML, Call, Reply
 FAULT_HEADER = "x-chatconform-fault"
 _KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 SERVED = {"openai-chat": _chat, "anthropic-messages": _anthropic, "openai-responses": _responses}
+DEFAULT_LIMITS = Limits()  # frozen, so one instance serves every server that sets none
 
 
 class _Server(GuardedServer):
@@ -176,7 +177,7 @@ class ReferenceServer:
         faults=(),
         slow_seconds: float = 3.0,
         key: str | None = None,
-        limits: Limits = Limits(),
+        limits: Limits = DEFAULT_LIMITS,
     ):
         import os
 

@@ -12,6 +12,8 @@ schema check and are not negative tests:
 
 from __future__ import annotations
 
+from itertools import islice
+
 from chatconform.judging.validators import validator_for
 from chatconform.model.pointer import from_ref, join, resolve
 
@@ -33,7 +35,7 @@ def schema_problems(spec, pointer: str, body) -> list[str]:
     if validator.is_valid(body):
         return []
     vocabulary = _vocabulary(spec, pointer)
-    errors = [e for _, e in zip(range(MAX_SEEN), validator.iter_errors(body))]
+    errors = list(islice(validator.iter_errors(body), MAX_SEEN))
     # an object with fields the schema does not define is another kind of thing (Anthropic's server tools
     # are {type, name}): its missing "required" fields are part of the same extension
     other_kinds = {

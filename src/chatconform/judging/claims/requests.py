@@ -113,7 +113,7 @@ def _invalid(ctx: Context) -> bool:
     implied=True,
     says="(implied by OpenAI compatibility) a request outside the request schema's bounds and types is "
     "rejected with a 4xx error object",
-    source=AIML_REQ.rstrip("/properties/"),
+    source=AIML_REQ.removesuffix("/properties/"),
     applies_to=_invalid,
 )
 def an_invalid_request_gets_a_4xx_with_an_error_body(ctx: Context):

@@ -152,7 +152,7 @@ class Assembly:
                 expected=str(len(streamed)),
             )
             return self.found
-        for call, held in zip(streamed, final):
+        for call, held in zip(streamed, final, strict=True):
             if held.id != call["id"] or held.name != call["name"]:
                 self.fail(
                     held.at,
