@@ -36,7 +36,8 @@ def build(tmp: Path) -> Path:
     python = tmp / "venv" / "bin" / "python"
     run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel])
     purelib = run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).stdout.strip()
-    # a path line (not a site dir): this .venv's packages without its editable chatconform, which the wheel's shadows
+    # a path line (not a site dir): this .venv's packages without its editable chatconform, which the wheel's
+    # shadows
     Path(purelib, "_chatconform_test_deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
     return tmp / "venv"
 
@@ -53,7 +54,8 @@ def environment(venv: Path, mirror: Path, **more) -> dict:
 
 
 def bare(folder: Path, project_file: str, cassettes=()) -> Path:
-    """A folder holding only a chatconform.toml and some of this repository's cassettes (paths below cassettes/)."""
+    """A folder holding only a chatconform.toml and some of this repository's cassettes (paths below
+    cassettes/)."""
     folder.mkdir()
     (folder / "chatconform.toml").write_text(project_file)
     for name in cassettes:

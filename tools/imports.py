@@ -1,5 +1,6 @@
-"""The import rules of src/chatconform beyond the layers import-linter keeps (pyproject.toml): no module imports
-another package's private module, and no modules import each other in a circle (type-only imports aside)."""
+"""The import rules of src/chatconform beyond the layers import-linter keeps (pyproject.toml): no module
+imports another package's private module, and no modules import each other in a circle (type-only imports
+aside)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ def graph(package: str = "chatconform") -> grimp.ImportGraph:
 
 
 def private_imports(imports: grimp.ImportGraph) -> list[tuple[str, str]]:
-    """(importer, imported) where the imported module is private (`_name`) to a package the importer is not in."""
+    """(importer, imported) where the imported module is private (`_name`) to a package the importer is not
+    in."""
     found = []
     for importer in sorted(imports.modules):
         for imported in sorted(imports.find_modules_directly_imported_by(importer)):

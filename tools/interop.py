@@ -1,7 +1,7 @@
 """Judging a server we did not write: its deviations are findings to report, never failures to raise.
 
-`fuzz()` runs Hypothesis over the request strategies of chatconform.live.strategies, but an example that shows a
-deviation is recorded (each distinct deviation with the shrunk request that shows it) instead of failing the
+`fuzz()` runs Hypothesis over the request strategies of chatconform.live.strategies, but an example that shows
+a deviation is recorded (each distinct deviation with the shrunk request that shows it) instead of failing the
 run, so one bounded run can list every deviation a server has.
 """
 

@@ -16,7 +16,8 @@ from tests.rawhttp import CHAT_BODY, CHAT_PATH, assert_chat_works, assert_error_
 
 KEY = "mutation-test-key"
 BASE = post(CHAT_PATH, CHAT_BODY, KEY)
-# stand-ins for a 70,000-byte header line, 120 headers and 100,000 open brackets (Hypothesis prints the tokens)
+# stand-ins for a 70,000-byte header line, 120 headers and 100,000 open brackets (Hypothesis prints the
+# tokens)
 BIG = {
     b"<LONG>": b"x-a: " + b"b" * 70_000 + b"\r\n",
     b"<FLOOD>": b"".join(b"x-%d: y\r\n" % i for i in range(120)),

@@ -108,7 +108,7 @@ def test_the_fast_path_never_spares_a_json_text_the_tree_walk_would_change(value
 @given(st.lists(st.integers(1, len(KEY) - 1), min_size=1, max_size=4, unique=True), st.booleans(), inline)
 def test_a_key_split_over_stream_events_is_removed_from_what_they_add_up_to(cuts, raw_lines, lead):
     cuts = sorted(cuts)
-    pieces = [KEY[a:b] for a, b in zip([0, *cuts], [*cuts, len(KEY)])]
+    pieces = [KEY[a:b] for a, b in zip([0, *cuts], [*cuts, len(KEY)], strict=True)]
     pieces[0], pieces[-1] = lead + pieces[0], pieces[-1] + " bye"
     if raw_lines:  # non-JSON data lines, as some servers send text
         body = "".join(f"data: {p}\n\n" for p in pieces)

@@ -1,4 +1,5 @@
-"""The scrubber against generated hostile input: a canary planted anywhere never survives, clean data is untouched."""
+"""The scrubber against generated hostile input: a canary planted anywhere never survives, clean data is
+untouched."""
 
 from __future__ import annotations
 
@@ -316,7 +317,8 @@ def test_folding_keeps_every_character_one_for_one_and_makes_ignorecase_twins_of
         assert len(folded) == 1, hex(point)
         assert (word.match(char) is None) == (word.match(folded) is None), hex(point)
         assert (space.match(char) is None) == (space.match(folded) is None), hex(point)
-        # a pattern's lower-case letter matches the folded character exactly when IGNORECASE matches the original
+        # a pattern's lower-case letter matches the folded character exactly when IGNORECASE matches the
+        # original
         if letter.match(char):
             assert "a" <= folded <= "z" and re.match(folded, char, re.IGNORECASE), hex(point)
         else:

@@ -133,7 +133,8 @@ NO_OUTPUT_INDEX = (
 )
 RESPONSES_PERMISSIVE = (
     "OpenAI's Responses bounds are not enforced: max_output_tokens below the documented "
-    "minimum 16, temperature outside 0..2 and top_p outside 0..1 are answered 200 (the request is converted to a chat "
+    "minimum 16, temperature outside 0..2 and top_p outside 0..1 are answered 200 "
+    "(the request is converted to a chat "
     "completion, server-chat.cpp server_chat_convert_responses_to_chatcmpl, whose limits are "
     "soft)"
 )

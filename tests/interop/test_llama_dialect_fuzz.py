@@ -1,8 +1,8 @@
-"""The budgeted fuzzer against llama-server's Anthropic Messages and OpenAI Responses endpoints, each dialect's
-requests drawn from its own spec (chatconform.live.dialect_strategies): Anthropic's temperature 0..1 and
-top_k, OpenAI's max_output_tokens >= 16 and text.format. Valid requests must succeed and conform; invalid ones
-must get a 4xx in the dialect's error envelope. What llama-server does otherwise is its finding, compared with
-tests/interop/llama_known.py like the chat fuzzer's.
+"""The budgeted fuzzer against llama-server's Anthropic Messages and OpenAI Responses endpoints, each
+dialect's requests drawn from its own spec (chatconform.live.dialect_strategies): Anthropic's temperature 0..1
+and top_k, OpenAI's max_output_tokens >= 16 and text.format. Valid requests must succeed and conform; invalid
+ones must get a 4xx in the dialect's error envelope. What llama-server does otherwise is its finding, compared
+with tests/interop/llama_known.py like the chat fuzzer's.
 """
 
 from collections import Counter

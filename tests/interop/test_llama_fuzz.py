@@ -1,4 +1,5 @@
-"""The budgeted fuzzer against llama-server, with the strategies tests/fuzz uses against the reference provider.
+"""The budgeted fuzzer against llama-server, with the strategies tests/fuzz uses against the reference
+provider.
 
 Valid requests must succeed and conform; invalid ones must get a 4xx. Where llama-server does otherwise that
 is its finding (with the shrunk request that shows it) in reports/interop/llama-server.json; the test fails

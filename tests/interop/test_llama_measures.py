@@ -1,6 +1,6 @@
-"""The behavioural measures against llama.cpp's server (not ours): its known verdicts, faults in a proxy in front
-of it that each turn one measure from honoured to ignored, and `chatconform compare` of the reference provider
-against it (reports/compare.html and compare.md, as CI keeps them)."""
+"""The behavioural measures against llama.cpp's server (not ours): its known verdicts, faults in a proxy in
+front of it that each turn one measure from honoured to ignored, and `chatconform compare` of the reference
+provider against it (reports/compare.html and compare.md, as CI keeps them)."""
 
 import json
 
@@ -21,7 +21,8 @@ from tools.scan import scan_for
 
 @pytest.fixture
 def llama_data(llama, monkeypatch):
-    """llama-server declared as a user would (tests/measures/llama-server.toml), its key only in the environment."""
+    """llama-server declared as a user would (tests/measures/llama-server.toml), its key only in the
+    environment."""
     monkeypatch.setenv("LLAMA_SERVER_KEY", llama["key"])
     monkeypatch.setenv("LLAMA_SERVER_BASE_URL", llama["base_url"])
     providers.configure(LLAMA_DATA)

@@ -89,7 +89,8 @@ def test_the_anthropic_sdk_counts_tokens_as_the_reference_does(reference_server,
     assert behaviour(ex, spec_store) == [] and got.input_tokens == ex.json["input_tokens"] > 0
 
 
-# (a behaviour fault has no one request that shows it: measures catch it over many, and its answers are well formed)
+# (a behaviour fault has no one request that shows it: measures catch it over many, and its answers are well
+# formed)
 @pytest.mark.parametrize("name", sorted(name for name, fault in FAULTS.items() if not fault.measures))
 def test_an_answer_an_sdk_rejects_under_a_fault_is_one_the_suite_flagged(reference_server, spec_store, name):
     fault = FAULTS[name]

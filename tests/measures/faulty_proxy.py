@@ -14,10 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 
 FAULTS = {
-    "ignore-temperature": "temperature is dropped on the way upstream (the server samples at its default, greedy here)",
+    "ignore-temperature": (
+        "temperature is dropped on the way upstream (the server samples at its default, greedy here)"
+    ),
     "ignore-stop": "stop and stop_sequences are dropped on the way upstream",
     "ignore-top-k": "top_k is dropped on the way upstream",
-    "stream-usage": "a streamed answer's usage is rebuilt: 7 more prompt tokens than the same answer unstreamed",
+    "stream-usage": (
+        "a streamed answer's usage is rebuilt: 7 more prompt tokens than the same answer unstreamed"
+    ),
     "inflate-usage": "an unstreamed answer reports twice its prompt tokens",
     "swap-model": "every answer names another model than the one asked",
 }

@@ -46,7 +46,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 @contextlib.contextmanager
 def served(folder: Path):
-    """Serve a folder on a free local port (Allure's HTML loads its data with fetch, so file:// will not do)."""
+    """Serve a folder on a free local port (Allure's HTML loads its data with fetch, so file:// will not
+    do)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

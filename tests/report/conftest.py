@@ -18,9 +18,9 @@ ALLURE = ROOT / "node_modules" / ".bin" / "allure"
 def reports(tmp_path_factory):
     """Two runs (so there is history) of the committed cassettes, each with the project's own allurerc.mjs.
 
-    Allure runs in a temporary folder holding `reports/` (the run's CHATCONFORM_REPORTS): the config's paths are
-    relative to where allure runs (not to --cwd), so reports/html and reports/history land there as `make report`
-    puts them in the project, which is never written.
+    Allure runs in a temporary folder holding `reports/` (the run's CHATCONFORM_REPORTS): the config's paths
+    are relative to where allure runs (not to --cwd), so reports/html and reports/history land there as `make
+    report` puts them in the project, which is never written.
     """
     if not ALLURE.exists():
         pytest.fail("the Allure 3 command line is missing: run `npm ci` (make test does)")

@@ -42,7 +42,8 @@ WEIGHTS = {"pass": 80, "fail": 6, "xfail": 3, "gap": 3, "unavailable": 2, "not-r
 
 
 def models(count: int = 300) -> list[tuple[str, str]]:
-    """(provider, model id) pairs: model ids `vendor/model-NNN`, or bare ids where the provider has no vendor."""
+    """(provider, model id) pairs: model ids `vendor/model-NNN`, or bare ids where the provider has no
+    vendor."""
     out, i = [], 0
     while len(out) < count:
         for provider, vendors in PROVIDERS.items():

@@ -132,7 +132,8 @@ def test_categories_name_known_deviations_gaps_and_docs_conflicts(reports):
 
 
 def test_descriptions_link_only_to_the_web(reports):
-    """A quoted document's own markdown (the modelslab docs conflict quotes `[List Models](/llm-api/...)`) stays text."""
+    """A quoted document's own markdown (the modelslab docs conflict quotes `[List Models](/llm-api/...)`)
+    stays text."""
     hrefs = [
         href
         for t in allure_tests(reports).values()

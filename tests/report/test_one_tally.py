@@ -30,7 +30,8 @@ ALLURE = ROOT / "node_modules" / ".bin" / "allure"
 KEY = "reference-key-for-the-tally-test"
 PROJECT = """
 [run]
-providers = ["gw", "down", "locked", "pricey", "modelslab"]  # modelslab: its documents disagree (no key: not called)
+# modelslab: its documents disagree (no key: not called)
+providers = ["gw", "down", "locked", "pricey", "modelslab"]
 
 [providers.gw]
 base_url = "${GW_BASE}"
@@ -78,7 +79,8 @@ STATUS = {
 
 @pytest.fixture(scope="module")
 def run(wheel_venv, mirror, tmp_path_factory):
-    """`chatconform check --mode live` in a folder holding only chatconform.toml; its reports folder and output."""
+    """`chatconform check --mode live` in a folder holding only chatconform.toml; its reports folder and
+    output."""
     folder = tmp_path_factory.mktemp("tally") / "team"
     folder.mkdir()
     (folder / "chatconform.toml").write_text(PROJECT, encoding="utf-8")

@@ -90,12 +90,14 @@ def test_the_headline_counts_what_the_results_hold(page):
 
 
 PROBE = """window.addEventListener('load',function(){
-function shown(){var n=0;document.querySelectorAll('tr.m').forEach(function(r){if(r.offsetParent!==null)n++;});return n;}
+function shown(){var n=0;
+document.querySelectorAll('tr.m').forEach(function(r){if(r.offsetParent!==null)n++;});return n;}
 var out={all:shown()};
 document.getElementById('f-fail').checked=true;out.fail=shown();
 document.getElementById('f-new').checked=true;out.new=shown();
 document.getElementById('f-all').checked=true;
-var q=document.getElementById('q');out.q_hidden=q.hidden;q.value='MODEL-00';q.dispatchEvent(new Event('input'));
+var q=document.getElementById('q');out.q_hidden=q.hidden;
+q.value='MODEL-00';q.dispatchEvent(new Event('input'));
 out.search=shown();q.value='';q.dispatchEvent(new Event('input'));out.cleared=shown();
 var d=document.querySelector('td[data-new] details');d.open=true;var p=d.querySelector('.panel');
 var s=d.querySelector('summary').getBoundingClientRect(),b=p.getBoundingClientRect();

@@ -1,6 +1,6 @@
 """The summary of a real replay run (every committed cassette): each docs conflict quotes both documents
-with their sources, every verdict (conflicts too) can be filtered in the matrix, a legend explains every colour
-and mark on the page, and every link to a spec points at the spec that judged that row."""
+with their sources, every verdict (conflicts too) can be filtered in the matrix, a legend explains every
+colour and mark on the page, and every link to a spec points at the spec that judged that row."""
 
 from __future__ import annotations
 

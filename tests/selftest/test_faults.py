@@ -47,7 +47,8 @@ def test_the_kill_lines_say_each_measure_and_verdict_once():
 
 
 def test_the_reference_provider_keeps_its_own_reading_and_imports_no_claim():
-    """A server built on the claims it is judged by would agree with a broken claim: the test would be circular."""
+    """A server built on the claims it is judged by would agree with a broken claim: the test would be
+    circular."""
     folder = Path(chatconform.refserver.__file__).parent
     imported = {}
     for path in sorted(folder.glob("*.py")):

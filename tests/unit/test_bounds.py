@@ -1,4 +1,5 @@
-"""check_bounds against a plain recursive count: refuses exactly what is too deep, too large or not Unicode."""
+"""check_bounds against a plain recursive count: refuses exactly what is too deep, too large or not
+Unicode."""
 
 from __future__ import annotations
 

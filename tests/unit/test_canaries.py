@@ -60,7 +60,8 @@ def canaries() -> dict[str, str]:
 
 
 class Echo(BaseHTTPRequestHandler):
-    """A hostile provider: answers like a chat endpoint and echoes every credential it was sent, everywhere."""
+    """A hostile provider: answers like a chat endpoint and echoes every credential it was sent,
+    everywhere."""
 
     planted: dict = {}  # the server's own secrets (sent under credential names) and keys it knows otherwise
 

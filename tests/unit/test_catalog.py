@@ -1,4 +1,5 @@
-"""catalog sync: TOC -> model pages -> specs, as [[source]] data; what cannot be mapped is reported, not guessed."""
+"""catalog sync: TOC -> model pages -> specs, as [[source]] data; what cannot be mapped is reported, not
+guessed."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def page(title: str, ids, spec_block: str = "", body: str = "") -> str:
     listed = "\n".join(f"* `{i}`" for i in ids)
     return (
         f'# {title}\n\n{{% hint style="info" %}}\nThis documentation is valid for the following list of '
-        f"our models:\n\n{listed}\n{{% endhint %}}\n\n## API Schema\n\n{spec_block}\n\n## Code Example\n\n{body}"
+        f"our models:\n\n{listed}\n{{% endhint %}}\n\n## API Schema\n\n{spec_block}\n\n"
+        f"## Code Example\n\n{body}"
     )
 
 
@@ -141,7 +143,10 @@ def test_toc_lists_model_pages_of_the_section_only():
     ],
 )
 def test_a_page_names_its_model_ids_in_every_form_aiml_uses(hint, ids):
-    text = f"# T\n{{% hint %}}\nThis documentation is valid for the following list of our models:\n{hint}\n## Next\n`not/this`"
+    text = (
+        "# T\n{% hint %}\nThis documentation is valid for the following list of our models:\n"
+        f"{hint}\n## Next\n`not/this`"
+    )
     assert model_ids(text) == ids
 
 
@@ -266,7 +271,10 @@ def test_online_the_repository_tree_lists_the_specs(monkeypatch):
 
 def test_a_spec_pinned_for_some_paths_names_them_as_paths(project):
     """`paths` (the calls a spec is the contract for) are URL paths; anything else is one line naming it."""
-    bad = '[[source]]\nid = "x/y"\nkind = "spec"\nurl = "https://example.com/y.json"\npaths = ["v1/responses"]\n'
+    bad = (
+        '[[source]]\nid = "x/y"\nkind = "spec"\nurl = "https://example.com/y.json"\n'
+        'paths = ["v1/responses"]\n'
+    )
     (project / "specs" / "sources.toml").write_text(bad, encoding="utf-8")
     with pytest.raises(
         Exception, match=r"'paths' in \[\[source\]\] #1 \('x/y'\) must be an array of URL paths"

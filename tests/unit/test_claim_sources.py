@@ -137,7 +137,8 @@ def test_claims_are_loaded_explicitly_and_any_claim_module_imports_first_without
 
     script = (
         "import sys, chatconform.judging.claims as c, chatconform.judging.schema\n"
-        "loaded = sorted(m for m in sys.modules if m.removeprefix('chatconform.judging.claims.') in c.catalog.MODULES)\n"
+        "loaded = sorted(m for m in sys.modules\n"
+        "                if m.removeprefix('chatconform.judging.claims.') in c.catalog.MODULES)\n"
         "assert loaded == [], loaded\n"
         "import chatconform.judging.claims.finish\n"
         "print(len(c.load_claims()))"

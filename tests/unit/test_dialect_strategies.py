@@ -21,7 +21,8 @@ from chatconform.live.dialect_strategies import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-# AIML documents Anthropic's extended thinking in its own /v1/messages spec (Anthropic's pinned one predates it)
+# AIML documents Anthropic's extended thinking in its own /v1/messages spec (Anthropic's pinned one predates
+# it)
 AIML_MESSAGES = (
     ROOT.parent / "shared/upstream/aimlapi-api-docs/docs/api-references/text-models-llm/Anthropic/"
     "claude-sonnet-5-MESSAGES.json"
@@ -109,7 +110,8 @@ def test_a_bound_the_spec_moves_moves_the_strategies(spec_store):
 
 
 def test_thinking_budget_is_fuzzed_where_a_spec_documents_it():
-    """AIML's claude MESSAGES spec: budget_tokens "minimum": 1024, "Must be ≥1024 and less than max_tokens"."""
+    """AIML's claude MESSAGES spec: budget_tokens "minimum": 1024, "Must be ≥1024 and less than
+    max_tokens"."""
     doc = json.loads(AIML_MESSAGES.read_text())
     spec = SimpleNamespace(doc=doc)
     op = SimpleNamespace(

@@ -1,4 +1,5 @@
-"""catalog examples: every chat example of every pinned page becomes a cassette with provenance; no key survives."""
+"""catalog examples: every chat example of every pinned page becomes a cassette with provenance; no key
+survives."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def py(
     return (
         f'import requests\nresponse = requests.post(\n    "{url}",\n    headers={{"Authorization": "{auth}", '
         f'"Content-Type": "application/json"}},\n    json={{\n        "model": "{model}",  # the model\n'
-        f'        "messages": [{{"role": "user", "content": "Hello"}}],{extra}\n    }}\n)\nprint(response.text)'
+        f'        "messages": [{{"role": "user", "content": "Hello"}}],{extra}\n'
+        "    }\n)\nprint(response.text)"
     )
 
 
@@ -54,13 +56,16 @@ def js(model: str) -> str:
     return (
         "const response = await fetch('https://api.aimlapi.com/v1/chat/completions', {\n  method: 'POST',\n"
         "  headers: {'Authorization': 'Bearer <YOUR_AIMLAPI_KEY>'},\n  body: JSON.stringify({\n"
-        f"    model: '{model}',\n    // a comment\n    messages: [{{role: 'user', content: 'Hello'}}],\n  }}),\n}});"
+        f"    model: '{model}',\n    // a comment\n"
+        "    messages: [{role: 'user', content: 'Hello'}],\n  }),\n});"
     )
 
 
 ANSWER = (
-    '{\n  "id": "x", "object": "chat.completion", "created": 1, "model": "vendor/delta",\n  // json5 comment\n'
-    '  "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hi"}}],\n'
+    '{\n  "id": "x", "object": "chat.completion", "created": 1, "model": "vendor/delta",\n'
+    "  // json5 comment\n"
+    '  "choices": [{"index": 0, "finish_reason": "stop", '
+    '"message": {"role": "assistant", "content": "Hi"}}],\n'
     '  "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},\n}'
 )
 CHUNK = '{"id":"x","object":"chat.completion.chunk","created":1,"model":"vendor/delta","choices":[%s]}'
@@ -152,7 +157,10 @@ def test_each_language_tab_tells_its_call():
         "model": "m",
         "messages": [{"role": "user", "content": "Hello"}],
     }
-    curl = "curl -L \\\n --url 'https://api.aimlapi.com/v1/chat/completions' \\\n --header 'Authorization: Bearer k' \\\n --data '{\"model\": \"m\"}'"
+    curl = (
+        "curl -L \\\n --url 'https://api.aimlapi.com/v1/chat/completions' \\\n"
+        " --header 'Authorization: Bearer k' \\\n --data '{\"model\": \"m\"}'"
+    )
     assert read_call("javascript", curl).body == {"model": "m"}  # a cURL tab fenced as another language
     broken = read_call("python", py("m").replace('"messages"', ',"messages"'))
     assert broken.body is None or broken.notes  # a tab that does not parse says so
@@ -330,7 +338,8 @@ def assert_no_page_key(files, keys) -> None:
 
 
 def test_no_committed_or_generated_file_of_this_checkout_carries_a_page_key():
-    """cassettes/, specs/catalog/, reports/ and the cache of this checkout: never the canary nor a page key."""
+    """cassettes/, specs/catalog/, reports/ and the cache of this checkout: never the canary nor a page
+    key."""
     mirror = Path(os.environ.get("CHATCONFORM_MIRROR") or ROOT.parent / "shared" / "upstream")
     keys = page_keys(mirror) if (mirror / "aimlapi-api-docs").is_dir() else set()
     folders = [ROOT / "cassettes", ROOT / "specs" / "catalog", ROOT / "reports", ROOT / ".cache"]

@@ -1,4 +1,5 @@
-"""The shape a newcomer can see, enforced: layers (import-linter), no cross-package private import, no circle."""
+"""The shape a newcomer can see, enforced: layers (import-linter), no cross-package private import, no
+circle."""
 
 import subprocess
 import sys

@@ -1,4 +1,5 @@
-"""`chatconform measure`: the plan before traffic, a live run within the budget, its evidence rescored offline."""
+"""`chatconform measure`: the plan before traffic, a live run within the budget, its evidence rescored
+offline."""
 
 import json
 

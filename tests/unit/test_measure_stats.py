@@ -64,7 +64,8 @@ def test_all_successes_gives_the_closed_form_lower_end(n, z):
 @settings(max_examples=40)
 @given(st.integers(min_value=10, max_value=60), st.floats(min_value=0.05, max_value=0.95))
 def test_the_one_sided_bound_covers_the_true_rate_about_as_often_as_it_says(n, p):
-    """Exact over the binomial: P(low <= p) for a one-sided 95% bound is near 95% (Wilson's known dips aside)."""
+    """Exact over the binomial: P(low <= p) for a one-sided 95% bound is near 95% (Wilson's known dips
+    aside)."""
     z = z_one_sided(0.95)
     covered = sum(
         math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1) if wilson(k, n, z).low <= p

@@ -73,7 +73,8 @@ def test_each_spelling_difference_is_named(store):
 
 
 def test_an_azure_deployment_decides_the_model(store):
-    # The deployment name is not a model and the body's model is not used: whatever the deployment runs is fine.
+    # The deployment name is not a model and the body's model is not used: whatever the deployment runs is
+    # fine.
     [f] = found(exchange(body("gpt-4o"), completion(model="gpt-4o-mini-2024-07-18"), url=AZURE), store)
     assert f.severity == "info" and "prod-chat" in f.message
     # Without a deployment URL the same answer is another model.

@@ -1,4 +1,5 @@
-"""A project's chatconform.toml extends the built-in provider data, from a temporary directory, no source edit."""
+"""A project's chatconform.toml extends the built-in provider data, from a temporary directory, no source
+edit."""
 
 import os
 import subprocess

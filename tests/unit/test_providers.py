@@ -1,4 +1,5 @@
-"""The built-in provider data: valid against its schema, quoted verbatim, one list of models, none in Python."""
+"""The built-in provider data: valid against its schema, quoted verbatim, one list of models, none in
+Python."""
 
 import json
 import tomllib

@@ -18,7 +18,10 @@ def ranks(how: Sampling, body=BODY) -> list[int]:
     """The rank, among its place's candidates, of each word drawn."""
     greedy, seed = _greedy(body, 0, "messages")
     drawn = answer_words(body, 0, how=how)
-    return [candidates(g, seed * 64 + place).index(w) for place, (g, w) in enumerate(zip(greedy, drawn))]
+    return [
+        candidates(g, seed * 64 + place).index(w)
+        for place, (g, w) in enumerate(zip(greedy, drawn, strict=True))
+    ]
 
 
 def test_temperature_zero_and_top_k_one_write_the_greedy_words():

@@ -1,5 +1,6 @@
-"""A run split with --shard i/N and joined with `chatconform merge` is the unsharded run: same rows, same counts,
-and the report and the gate read the merged file. The split is by provider and model, in replay and live."""
+"""A run split with --shard i/N and joined with `chatconform merge` is the unsharded run: same rows, same
+counts, and the report and the gate read the merged file. The split is by provider and model, in replay and
+live."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ SHARDS = 3
 
 
 def _env(root: Path, **extra: str) -> dict:
-    """This process's environment without chatconform settings or provider keys, pointed at the project copy."""
+    """This process's environment without chatconform settings or provider keys, pointed at the project
+    copy."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_") and not k.endswith("_API_KEY")
     }
@@ -85,7 +87,8 @@ def models(path: Path) -> set[tuple]:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, mirror) -> Path:
-    """A project holding a subset of this repository's cassettes, checked unsharded (all/) and as 3 shards (s1..s3)."""
+    """A project holding a subset of this repository's cassettes, checked unsharded (all/) and as 3 shards
+    (s1..s3)."""
     root = tmp_path_factory.mktemp("sharded")
     for provider in SUBSET:
         shutil.copytree(ROOT / "cassettes" / provider, root / "cassettes" / provider)
@@ -195,7 +198,8 @@ def test_an_empty_shard_is_a_finished_shard(runs, mirror):
 
 @pytest.mark.slow
 def test_the_live_catalog_is_split_by_model(runs):
-    """Live collection (no request is sent): every target's scenarios land in one shard, and the shards cover all."""
+    """Live collection (no request is sent): every target's scenarios land in one shard, and the shards cover
+    all."""
     keys = {"AIMLAPI_API_KEY": "sk-collect-only", "MODELSLAB_API_KEY": "sk-collect-only"}
 
     def collected(*options: str) -> set[str]:
@@ -283,7 +287,8 @@ def test_the_nightly_merge_job_joins_every_shard(runs, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("value", ["0/3", "4/3", "x/y", "1/0", "-1/3"])
 def test_a_bad_shard_is_one_line(tmp_path, value):
-    """The same line from `chatconform check` (exit 2) and from pytest (its usage error), before anything runs."""
+    """The same line from `chatconform check` (exit 2) and from pytest (its usage error), before anything
+    runs."""
     (tmp_path / "cassettes").mkdir()
     done = cli(tmp_path, "check", f"--shard={value}")
     assert (done.returncode, done.stdout) == (2, "")
@@ -302,11 +307,15 @@ def test_a_bad_shard_is_one_line(tmp_path, value):
 
 
 def test_a_model_keeps_its_shard_wherever_it_runs():
-    """sha256, not Python's salted hash(): pinned values hold on every machine, and other models never move one."""
+    """sha256, not Python's salted hash(): pinned values hold on every machine, and other models never move
+    one."""
     # pinned: a change of hash would move every model between shards from one version to the next
     assert [shard_of("aimlapi", "google/gemini-2.5-flash", n) for n in (2, 3, 4, 5)] == [1, 1, 3, 5]
     assert [shard_of("modelslab", None, n) for n in (2, 3, 4, 5)] == [1, 1, 1, 5]  # its docs conflicts
-    code = "from chatconform.pytest_plugin.shards import shard_of; print(shard_of('aimlapi', 'google/gemini-2.5-pro', 7))"
+    code = (
+        "from chatconform.pytest_plugin.shards import shard_of; "
+        "print(shard_of('aimlapi', 'google/gemini-2.5-pro', 7))"
+    )
     seen = {
         subprocess.run(
             [sys.executable, "-c", code],

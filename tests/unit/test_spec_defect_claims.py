@@ -1,4 +1,5 @@
-"""Spec defects: each is one named finding showing both sides; what a defect does not explain stays a violation."""
+"""Spec defects: each is one named finding showing both sides; what a defect does not explain stays a
+violation."""
 
 import json
 
@@ -79,7 +80,8 @@ def test_a_chunk_defect_is_folded_once_for_every_chunk(store):
 
 
 def test_an_openai_defect_does_not_excuse_another_providers_spec():
-    # The OpenAI defects are scoped to OpenAI's spec: another provider's schema says what that provider must send.
+    # The OpenAI defects are scoped to OpenAI's spec: another provider's schema says what that provider must
+    # send.
     [defect] = [d for d in specdefects.defects() if d.name == "system_fingerprint-null"]
     where = "#/components/schemas/CreateChatCompletionResponse/properties/system_fingerprint/type"
     finding = Finding(

@@ -143,7 +143,8 @@ def findings_of(ex, store):
             ("warning", "gap"),
         ),
         (
-            'data: {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m", "error": {"code": 502, '
+            'data: {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m", '
+            '"error": {"code": 502, '
             '"message": "Provider returned error"}, "choices": [{"index": 0, "delta": {"content": ""}, '
             '"finish_reason": "error"}]}',
             ("warning", "gap"),

@@ -33,8 +33,8 @@ def test_a_call_of_a_tool_never_offered_is_a_violation(dialect, store):
     assert found(wrong, store, "tools.called_offered") == [("tools.called_offered", "violation")]
 
 
-# The dialect's own words decide the severity: OpenAI says a model "may hallucinate parameters" unless `strict`
-# asks for adherence; Anthropic's input_schema is the shape "that the model will produce".
+# The dialect's own words decide the severity: OpenAI says a model "may hallucinate parameters" unless
+# `strict` asks for adherence; Anthropic's input_schema is the shape "that the model will produce".
 SCHEMA_SEVERITY = [
     ("chat", False, "warning"),
     ("chat", True, "violation"),
@@ -198,7 +198,8 @@ def _responses_edit(edit):
 
 
 def test_each_stream_rule_is_named_on_its_own():
-    """The walk itself (the claim above also compares the stream with the answer, which catches some twice)."""
+    """The walk itself (the claim above also compares the stream with the answer, which catches some
+    twice)."""
     from chatconform.dialects import ToolDelta
     from chatconform.judging.toolcalls._assembly import Assembly
 

@@ -1,5 +1,5 @@
-"""The shipped tool-call scenarios: versioned data, rendered by each dialect into a request its pinned contract
-accepts, read with one-line errors, and measured by functions a probe can reuse."""
+"""The shipped tool-call scenarios: versioned data, rendered by each dialect into a request its pinned
+contract accepts, read with one-line errors, and measured by functions a probe can reuse."""
 
 import json
 

@@ -253,8 +253,8 @@ def test_a_project_naming_one_model_pulls_and_shows_only_that_model_s_documents(
         if p.is_file() and p.parent != folder / "specs" / "catalog" and p.parent != folder / "specs"
     }
     assert "aimlapi/gemini-2.5-flash.json" in pulled and "aimlapi/docs/gemini-2.5-flash.md" in pulled
-    # besides the named contracts every exchange may fall back to (OpenAI's, Anthropic's, Mistral's, ModelsLab's)
-    # and the provider's few seed pages: no other model's spec, no other provider's pages
+    # besides the named contracts every exchange may fall back to (OpenAI's, Anthropic's, Mistral's,
+    # ModelsLab's) and the provider's few seed pages: no other model's spec, no other provider's pages
     assert not any(
         p.startswith(("modelslab/docs", "aimlapi/gemini-2.5-pro", "aimlapi/openai/")) for p in pulled
     ), pulled

@@ -1,4 +1,5 @@
-"""`make bench`'s verify part: the lines it prints come from the measured numbers, and the targets are judged."""
+"""`make bench`'s verify part: the lines it prints come from the measured numbers, and the targets are
+judged."""
 
 from tools.bench import verify as bench
 

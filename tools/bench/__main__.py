@@ -1,5 +1,6 @@
-"""`make bench`: our compiled validators vs openapi-core on the same 2,000 responses, in one run; then verify's
-throughput beside its minimal baseline (verifybench) and the whole catalog's scale, cold and warm (scalebench).
+"""`make bench`: our compiled validators vs openapi-core on the same 2,000 responses, in one run; then
+verify's throughput beside its minimal baseline (verifybench) and the whole catalog's scale, cold and warm
+(scalebench).
 
 The spec is the one of the first model of the provider data that has a pulled spec of its own.
 """
@@ -117,14 +118,16 @@ def main() -> int:
     core_s, core = run_openapi_core(spec.raw, bodies, profile.base_url, profile.chat_path)
     meant = [valid for _, valid in bodies]
     print(
-        f"responses: {len(bodies)} ({sum(meant)} valid, {len(bodies) - sum(meant)} broken), spec {spec.display}"
+        f"responses: {len(bodies)} ({sum(meant)} valid, {len(bodies) - sum(meant)} broken), "
+        f"spec {spec.display}"
     )
     print(f"chatconform  : {len(bodies) / ours_s:10.0f} responses/s  ({ours_s:.3f} s)")
     print(f"openapi-core : {len(bodies) / core_s:10.0f} responses/s  ({core_s:.3f} s)")
     print(f"ratio        : {core_s / ours_s:10.1f}x  (chatconform vs openapi-core, same run, same bodies)")
     print(
-        f"agreement    : chatconform {sum(a == b for a, b in zip(ours, meant))}/{len(meant)} with the intended "
-        f"verdicts, openapi-core {sum(a == b for a, b in zip(core, meant))}/{len(meant)}"
+        f"agreement    : chatconform {sum(a == b for a, b in zip(ours, meant, strict=True))}/{len(meant)} "
+        f"with the intended verdicts, "
+        f"openapi-core {sum(a == b for a, b in zip(core, meant, strict=True))}/{len(meant)}"
     )
     print()
     verifybench.main()  # prints its targets as holds/MISSED; a bench informs, it does not fail the build

@@ -198,13 +198,16 @@ def report_make_check(row: dict) -> list[str]:
         f"make check (specs pull when the catalog changed, specs lint beside check with results.json, junit, "
         f"Allure results and summary; "
         f"{row['tests']} tests, exit {warm['exit']}):",
-        f"  cold cache : {cold['wall_s']:.2f} s wall, {cold['total_cpu_s']:.2f} CPU s  (target < {TARGET_COLD_S:.0f} s: "
+        f"  cold cache : {cold['wall_s']:.2f} s wall, {cold['total_cpu_s']:.2f} CPU s  "
+        f"(target < {TARGET_COLD_S:.0f} s: "
         f"{'holds' if cold['wall_s'] < TARGET_COLD_S else 'MISSED'})",
-        f"  warm cache : {warm['wall_s']:.2f} s wall, {warm['total_cpu_s']:.2f} CPU s  (target < {TARGET_WARM_S:.0f} s: "
+        f"  warm cache : {warm['wall_s']:.2f} s wall, {warm['total_cpu_s']:.2f} CPU s  "
+        f"(target < {TARGET_WARM_S:.0f} s: "
         f"{'holds' if warm['wall_s'] < TARGET_WARM_S else 'MISSED'})",
-        f"  floor      : {row['floor']['wall_s']:.2f} s wall, {row['floor']['total_cpu_s']:.2f} CPU s: pytest with the "
-        f"same plugins on {row['tests']} tests that do nothing, writing Allure results and junit (exit "
-        f"{row['floor']['exit']}); warm make check is {warm['wall_s'] / row['floor']['wall_s']:.2f}x its wall time",
+        f"  floor      : {row['floor']['wall_s']:.2f} s wall, {row['floor']['total_cpu_s']:.2f} CPU s: "
+        f"pytest with the same plugins on {row['tests']} tests that do nothing, writing Allure results and "
+        f"junit (exit {row['floor']['exit']}); "
+        f"warm make check is {warm['wall_s'] / row['floor']['wall_s']:.2f}x its wall time",
     ]
 
 
@@ -221,7 +224,8 @@ def report(row: dict) -> list[str]:
         f"  warm cache : {warm['wall_s']:.2f} s wall, {warm['total_cpu_s']:.2f} CPU s  "
         f"(target warm: < {TARGET_WARM_S:.0f} s: {'holds' if warm['wall_s'] < TARGET_WARM_S else 'MISSED'} "
         "for this part)",
-        f"  floor      : {floor['wall_s']:.2f} s wall, {floor['total_cpu_s']:.2f} CPU s: a process that only parses "
+        f"  floor      : {floor['wall_s']:.2f} s wall, {floor['total_cpu_s']:.2f} CPU s: "
+        "a process that only parses "
         f"the same specs (JSON) and cassettes (C YAML); warm is {ratio:.2f}x its CPU",
     ]
 

@@ -2,8 +2,8 @@
 
 The baseline is the floor any verify pays: libyaml's C loader and one compiled validator on each response
 body (each chunk of a stream), no claims. Both run in this process on the same files, warmed once first.
-Beside them: the C loader alone, and verify's own YAML reader alone (chatconform.model._yaml_events), which gives
-SafeLoader's values without SafeLoader's Python nodes; nothing is cached between rounds or runs.
+Beside them: the C loader alone, and verify's own YAML reader alone (chatconform.model._yaml_events), which
+gives SafeLoader's values without SafeLoader's Python nodes; nothing is cached between rounds or runs.
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def small_interaction(index: int) -> dict:
 
 
 def write_small_corpus(folder: Path, count: int = SMALL_COUNT, make=small_interaction) -> list[Path]:
-    """`count` interactions made by `make(index)` in cassettes of PER_CASSETTE each (provenance: benchmark data)."""
+    """`count` interactions made by `make(index)` in cassettes of PER_CASSETTE each (provenance: benchmark
+    data)."""
     paths = []
     for start in range(0, count, PER_CASSETTE):
         items = [make(i) for i in range(start, min(count, start + PER_CASSETTE))]
@@ -130,7 +131,8 @@ def run_yaml_only(paths: list[Path]) -> int:
 
 
 def run_reader(paths: list[Path]) -> int:
-    """Only the YAML reader verify uses (chatconform.model.inputs.parse_yaml: values built from libyaml's events)."""
+    """Only the YAML reader verify uses (chatconform.model.inputs.parse_yaml: values built from libyaml's
+    events)."""
     from chatconform.model.inputs import parse_yaml
 
     return sum(len(parse_yaml(path.read_text(encoding="utf-8"), str(path))["interactions"]) for path in paths)
@@ -227,7 +229,8 @@ def report(row: dict) -> list[str]:
         f"verify {row['corpus']}: {row['interactions']} interactions, exit {row['exit']}, "
         f"CPU seconds: the least of {row['rounds']} alternating rounds",
         f"  verify   : {row['verify_cpu_s']:.3f} CPU s  ({row['per_second']:.0f} interactions per CPU s)",
-        f"  baseline : {row['baseline_cpu_s']:.3f} CPU s  (C YAML loader + one compiled validator, no claims)",
+        f"  baseline : {row['baseline_cpu_s']:.3f} CPU s  "
+        "(C YAML loader + one compiled validator, no claims)",
         f"  of which : {row['yaml_cpu_s']:.3f} CPU s the C YAML loader alone "
         f"({_rate(row['interactions'], row['yaml_cpu_s'])} interactions per CPU s)",
         f"  reader   : {row['reader_cpu_s']:.3f} CPU s verify's YAML reader alone, SafeLoader's values from "
@@ -288,7 +291,8 @@ def anthropic_lines(store, chat: dict) -> list[str]:
 
 
 def realtraffic_folders() -> list[Path]:
-    """The real-traffic corpus: CHATCONFORM_REALTRAFFIC, beside the project (as CI has it), the shared copy."""
+    """The real-traffic corpus: CHATCONFORM_REALTRAFFIC, beside the project (as CI has it), the shared
+    copy."""
     env = os.environ.get("CHATCONFORM_REALTRAFFIC")
     candidates = [Path(env)] if env else []
     candidates += [project_root().parent / "shared" / "realtraffic", Path("/work/shared/realtraffic")]

@@ -15,7 +15,8 @@ from chatconform.model.exits import EPILOG as EXIT_CODES  # the codes every comm
 
 
 def main(argv=None) -> int:
-    """Run a command: 0 clean, 1 violations, 2 bad input (one line), 3 internal error (one line), 6 unjudged."""
+    """Run a command: 0 clean, 1 violations, 2 bad input (one line), 3 internal error (one line), 6
+    unjudged."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     args.debug = getattr(args, "debug", False) or "--debug" in extra  # accepted after the command too
@@ -147,7 +148,8 @@ def _cmd_diff(args) -> int:
     else:
         for change in changes:
             print(
-                f"{'BREAKING' if change.breaking else 'ok      '} {change.kind:24} {change.path}  {change.detail}"
+                f"{'BREAKING' if change.breaking else 'ok      '} {change.kind:24} "
+                f"{change.path}  {change.detail}"
             )
         print(f"{len(changes)} change(s), {sum(c.breaking for c in changes)} breaking")
     return 1 if any(c.breaking for c in changes) else 0

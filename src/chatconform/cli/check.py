@@ -164,7 +164,8 @@ def run(args) -> int:
 
 
 def _folders(root: Path, mode: str, reports: Path) -> tuple[Path, Path]:
-    """The suite folder (made for a first live or record run) and a reports folder without old Allure results."""
+    """The suite folder (made for a first live or record run) and a reports folder without old Allure
+    results."""
     suite = root / "cassettes"
     if mode == "replay" and not suite.is_dir():
         raise UsageError(
@@ -180,7 +181,8 @@ def _folders(root: Path, mode: str, reports: Path) -> tuple[Path, Path]:
 
 def _remove_in_background(folder: Path):
     """Move a previous run's Allure results out of the way and delete them in a child process while this run
-    goes on (a catalog run leaves thousands of files, seconds of kernel time to unlink); the child, or None."""
+    goes on (a catalog run leaves thousands of files, seconds of kernel time to unlink); the child, or
+    None."""
     import subprocess
     import uuid
 

@@ -125,8 +125,10 @@ def _print_plan(lines) -> None:
     usd = [x.usd for x in lines]
     total = "" if None in usd else f", ~${sum(usd):.4f}"
     print(
-        f"at most {sum(x.requests for x in lines)} requests and {sum(x.output for x in lines)} output tokens, "
-        f"~{sum(x.prompt for x in lines)} prompt tokens as sent (a server's chat template adds its own){total}; "
+        f"at most {sum(x.requests for x in lines)} requests and "
+        f"{sum(x.output for x in lines)} output tokens, "
+        f"~{sum(x.prompt for x in lines)} prompt tokens as sent "
+        f"(a server's chat template adds its own){total}; "
         "retries aside, and a measure stops as soon as its interval decides"
     )
 

@@ -28,7 +28,8 @@ class Tally:
     unjudged: int = 0  # rows not judged (gap) that the provider data does not acknowledge
 
     def exit_code(self) -> int:
-        """3 internal error, else 2 bad input or nothing judged, else 1 violations, else 6 unjudged, else 0."""
+        """3 internal error, else 2 bad input or nothing judged, else 1 violations, else 6 unjudged, else
+        0."""
         if self.internal:
             return INTERNAL
         if self.bad or not self.judged:
@@ -142,7 +143,8 @@ def _render(j, store, ex, path) -> str:
 
 
 def _brief(finding, ex) -> dict:
-    """A finding for --json, with the known-deviation (or, for a gap, acknowledgement) reason the data declares."""
+    """A finding for --json, with the known-deviation (or, for a gap, acknowledgement) reason the data
+    declares."""
     out = finding.brief()
     deviation = (
         deviation_for(ex.provider, finding.check, ex.model, ex.origin, ex.request.path)

@@ -1,4 +1,5 @@
-"""API dialects: one package each (openai_chat, anthropic_messages, openai_responses), listed by load_dialects().
+"""API dialects: one package each (openai_chat, anthropic_messages, openai_responses), listed by
+load_dialects().
 
 A new dialect is a new package with its dialect.toml and a `DIALECT` object, plus its name in MODULES; the
 judge, claims and reports ask it what they need. Named contracts (`spec = "anthropic"` in a provider's data)

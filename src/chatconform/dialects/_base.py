@@ -126,7 +126,8 @@ def read_facts(package: str) -> Facts:
 
 
 class Dialect:
-    """One API dialect; subclasses read its JSON. Every method takes an Exchange and never raises on odd input."""
+    """One API dialect; subclasses read its JSON. Every method takes an Exchange and never raises on odd
+    input."""
 
     facts: Facts
     tools = None  # the module that writes and reads the dialect's tool calls: request, choice, strict, deltas

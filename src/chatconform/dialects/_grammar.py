@@ -1,4 +1,5 @@
-"""What every stream grammar walks the same way: one opening event, nothing after the end, findings named alike."""
+"""What every stream grammar walks the same way: one opening event, nothing after the end, findings named
+alike."""
 
 from __future__ import annotations
 

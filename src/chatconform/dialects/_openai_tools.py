@@ -1,5 +1,5 @@
-"""What OpenAI's two dialects (chat completions, Responses) share about tools: tool_choice is a mode word or an
-object naming one function, and `parallel_tool_calls: false` turns parallel calls off."""
+"""What OpenAI's two dialects (chat completions, Responses) share about tools: tool_choice is a mode word or
+an object naming one function, and `parallel_tool_calls: false` turns parallel calls off."""
 
 from __future__ import annotations
 

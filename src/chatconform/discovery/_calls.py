@@ -7,6 +7,8 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import pairwise
 
 from chatconform.discovery._literals import NotLiteral, js_value, printed_value, python_node, python_value
 
@@ -56,7 +58,7 @@ def _python_call(node: ast.Call, names: dict) -> Call:
     call.url = _str_or_problem(url, names, call)
     for kw in node.keywords:
         if kw.arg == "headers":
-            call.headers = _headers(lambda: python_node(kw.value, names), call)
+            call.headers = _headers(partial(python_node, kw.value, names), call)
         elif kw.arg == "json":
             call.body = python_node(kw.value, names)
         elif kw.arg == "data" and isinstance(kw.value, ast.Call) and kw.value.args:
@@ -67,7 +69,8 @@ def _python_call(node: ast.Call, names: dict) -> Call:
 
 
 def _headers(read, call: Call) -> dict:
-    """The headers literal, or {} with a note (headers built from variables do not stop the body being read)."""
+    """The headers literal, or {} with a note (headers built from variables do not stop the body being
+    read)."""
     try:
         value = read()
     except NotLiteral as err:
@@ -165,7 +168,7 @@ def _curl(code: str) -> Call:
     except ValueError as err:
         return Call(problem=f"the shell command cannot be split ({err})")
     call = Call()
-    for word, value in zip(words, words[1:] + [""]):
+    for word, value in pairwise([*words, ""]):
         if word.startswith(("http://", "https://")) and not call.url:
             call.url = word
         elif word in ("-H", "--header") and ":" in value:

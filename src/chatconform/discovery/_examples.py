@@ -1,4 +1,5 @@
-"""The code examples of a page: each group of language tabs (or one code block) with the Responses it prints."""
+"""The code examples of a page: each group of language tabs (or one code block) with the Responses it
+prints."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`chatconform catalog examples PROVIDER`: every example on every pinned page as a cassette, with provenance."""
+"""`chatconform catalog examples PROVIDER`: every example on every pinned page as a cassette, with
+provenance."""
 
 from __future__ import annotations
 
@@ -127,7 +128,8 @@ def interaction(item: Built, status: int, secrets) -> dict:
 
 
 def provenance(run: PageRun, item: Built, disc: Discovery, assumed: str, secrets) -> dict:
-    """Where the cassette comes from, in the seed cassettes' format plus which example of which pinned page."""
+    """Where the cassette comes from, in the seed cassettes' format plus which example of which pinned
+    page."""
     model = item.call.body.get("model") if isinstance(item.call.body.get("model"), str) else None
     tab = next(t for t in item.example.tabs if (t.title or t.language) == item.primary)
     out = {

@@ -33,7 +33,7 @@ def python_node(node, names: dict, depth: int = 0):
             raise NotLiteral("a dict built with ** (not a literal)")
         return {
             python_node(k, names, depth + 1): python_node(v, names, depth + 1)
-            for k, v in zip(node.keys, node.values)
+            for k, v in zip(node.keys, node.values, strict=True)
         }
     if isinstance(node, (ast.List, ast.Tuple)):
         return [python_node(item, names, depth + 1) for item in node.elts]

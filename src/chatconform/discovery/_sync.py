@@ -1,4 +1,5 @@
-"""`chatconform catalog sync`: the provider's table of contents -> model pages -> their specs, as catalog data.
+"""`chatconform catalog sync`: the provider's table of contents -> model pages -> their specs, as catalog
+data.
 
 What cannot be mapped is reported, never guessed: a page without a spec, a spec no page links, an id two
 pages claim for different specs. One rule goes beyond a working link, and says so wherever it is used: a page

@@ -76,7 +76,8 @@ def _old_text(target: Path) -> str:
 
 
 def _write_checked(target: Path, text: str, old: str, folder: Path) -> None:
-    """Write the file, then load the whole catalog as `specs pull` will; on any error put the old file back."""
+    """Write the file, then load the whole catalog as `specs pull` will; on any error put the old file
+    back."""
     write_atomic(target, text.encode("utf-8"))
     try:
         load_catalog(folder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 
 _BLOCK = re.compile(r"^\[\[source\]\]\n", re.M)
 _ID = re.compile(r'^id = "((?:[^"\\]|\\.)*)"$', re.M)
@@ -37,7 +38,7 @@ def split_blocks(text: str) -> list[tuple[str, str]]:
     """(id, block text) of every [[source]] block of a file this module wrote (header dropped)."""
     starts = [m.start() for m in _BLOCK.finditer(text)]
     out = []
-    for start, end in zip(starts, starts[1:] + [len(text)]):
+    for start, end in pairwise([*starts, len(text)]):
         block = text[start:end].rstrip("\n") + "\n"
         found = _ID.search(block)
         out.append((json.loads(f'"{found.group(1)}"') if found else "", block))

@@ -1,4 +1,5 @@
-"""Streamed events told apart by their `type`: each is judged against its own schema in a spec's union of them.
+"""Streamed events told apart by their `type`: each is judged against its own schema in a spec's union of
+them.
 
 A stream schema such as Anthropic's MessageStreamEvent or OpenAI's ResponseStreamEvent is a oneOf/anyOf of
 one schema per event type. Validated whole, an event that breaks its own schema only says "not valid under
@@ -34,7 +35,7 @@ def _branches(doc: dict, pointer: str) -> dict[str, str] | None:
     if union is None:
         return None
     out: dict[str, str] = {}
-    for number, branch in enumerate(node[union]):
+    for number in range(len(node[union])):
         target, at = _followed(doc, extend(pointer, union, number))
         for name in _type_names(target):
             out.setdefault(name, at)

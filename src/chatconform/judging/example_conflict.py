@@ -1,4 +1,5 @@
-"""A provider's documented example that breaks its own spec or prose: both documents, each quoted with its source.
+"""A provider's documented example that breaks its own spec or prose: both documents, each quoted with its
+source.
 
 Such a row is a docs conflict, like two pages disagreeing, so it carries what a reviewer needs to see both
 sides: what the example shows (at its JSON path, on the page it was printed on) and what the rule it breaks

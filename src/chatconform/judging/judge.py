@@ -58,7 +58,8 @@ class Judgement:
 
 
 def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
-    """Every applicable check of one exchange (or just `only`); a spec that cannot load is a gap, not a crash."""
+    """Every applicable check of one exchange (or just `only`); a spec that cannot load is a gap, not a
+    crash."""
     from chatconform.judging.claims import applicable_claims, context, evaluate
 
     judgement = Judgement(exchange=ex)

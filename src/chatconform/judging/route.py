@@ -38,7 +38,8 @@ def route(ex: Exchange, store) -> Route:
 
 
 def dialect_of(ex: Exchange) -> Dialect | None:
-    """The dialect an exchange speaks: the one the provider's data declares for the endpoint, else its path's."""
+    """The dialect an exchange speaks: the one the provider's data declares for the endpoint, else its
+    path's."""
     return once(ex, "_cc_dialect", _dialect)
 
 

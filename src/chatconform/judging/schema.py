@@ -217,7 +217,8 @@ def stream_schema(ex: Exchange, spec: LoadedSpec, way: Route, store) -> list[Fin
 def chunk_findings(
     ex: Exchange, spec: LoadedSpec, pointer: str | None, way: Route | None, derived: bool = False
 ) -> list[Finding]:
-    """Every streamed data event parses as JSON and fits its schema (picked by its type in a union of them)."""
+    """Every streamed data event parses as JSON and fits its schema (picked by its type in a union of
+    them)."""
     found: list[Finding] = []
     dialect = way.dialect if way is not None else None
     errors = (
@@ -273,8 +274,8 @@ def _typed_event(spec: LoadedSpec, pointer: str, typed: dict, event: dict, prefi
 
 def _refusal_findings(ex: Exchange, spec: LoadedSpec, where: str) -> list[Finding] | None:
     """A 4xx the operation does not list, judged against the error object the same spec gives elsewhere (its
-    contracts.toml `errors`): OpenAI documents only 200 and 429 for chat, yet its ErrorResponse is every error's
-    shape. None when the spec names no such schema (then the status is a gap)."""
+    contracts.toml `errors`): OpenAI documents only 200 and 429 for chat, yet its ErrorResponse is every
+    error's shape. None when the spec names no such schema (then the status is a gap)."""
     contract = next((c for c in contracts().values() if c.source == spec.source.id and c.errors), None)
     if contract is None or not 400 <= ex.response.status < 500 or not ex.body_is_json:
         return None
@@ -283,7 +284,8 @@ def _refusal_findings(ex: Exchange, spec: LoadedSpec, where: str) -> list[Findin
         "info",
         "spec-lint",
         message=(
-            f"{spec.display} does not document status {ex.response.status} for {where}; the body is judged against "
+            f"{spec.display} does not document status {ex.response.status} for {where}; "
+            "the body is judged against "
             f"the error schema the spec gives its errors ({contract.errors})"
         ),
     )

@@ -147,7 +147,8 @@ def _in_judging_spec(defect: Defect, schema_at: str | None) -> str:
 
 
 def listing(store) -> list[dict]:
-    """The catalog for `chatconform claims`: both sides of each defect, and whether the pinned spec still says so."""
+    """The catalog for `chatconform claims`: both sides of each defect, and whether the pinned spec still says
+    so."""
     out = []
     for d in defects():
         out.append(

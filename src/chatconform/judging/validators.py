@@ -29,7 +29,8 @@ def validator_for(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Va
 
 
 def _compiled(spec: LoadedSpec, pointer: str):
-    """The validator of the schema's closure (shared by every spec with the same one), else of the document."""
+    """The validator of the schema's closure (shared by every spec with the same one), else of the
+    document."""
     # The document is the root, so `#/components/...` refs resolve; its other members (openapi, info,
     # paths) are not JSON Schema keywords and are ignored. The pointer is a URI fragment here:
     # `/threads/{thread_id}` must be percent-encoded to be one.

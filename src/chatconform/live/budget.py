@@ -29,7 +29,8 @@ def budget_limit(given: float | None) -> float:
 
 
 def default_output_limit(provider: str, model: str | None) -> int:
-    """The output tokens a request without max_tokens may use: the provider's documented default, else 1000."""
+    """The output tokens a request without max_tokens may use: the provider's documented default, else
+    1000."""
     documented = documented_value(provider, "default_max_tokens", model)
     return int(documented.value) if documented else UNDOCUMENTED_LIMIT
 

@@ -1,10 +1,10 @@
 """Hypothesis strategies for Anthropic Messages and OpenAI Responses requests, each from its own spec.
 
 Every bound is read from the request schema of the spec that judges the call, never assumed from another
-dialect: Anthropic's temperature is 0..1 (OpenAI's 0..2), its max_tokens required with a minimum of 1, top_k at
-least 0; OpenAI's Responses max_output_tokens at least 16. A parameter the spec does not document is neither
-drawn nor broken (Anthropic's pinned spec predates `thinking`: its budget_tokens is fuzzed only where a spec
-documents it, e.g. AIML's claude *-MESSAGES specs). Positive: documented parameters inside their bounds
+dialect: Anthropic's temperature is 0..1 (OpenAI's 0..2), its max_tokens required with a minimum of 1, top_k
+at least 0; OpenAI's Responses max_output_tokens at least 16. A parameter the spec does not document is
+neither drawn nor broken (Anthropic's pinned spec predates `thinking`: its budget_tokens is fuzzed only where
+a spec documents it, e.g. AIML's claude *-MESSAGES specs). Positive: documented parameters inside their bounds
 (capped for cost). Negative: exactly one of them broken, so a 4xx in the dialect's error envelope is the only
 conforming answer.
 """
@@ -132,7 +132,8 @@ def messages_request(spec, op, model: str) -> st.SearchStrategy:
 
 
 def _thinking(bodies, budget_low: int) -> st.SearchStrategy:
-    """Bodies with thinking enabled: budget_tokens at least its minimum and less than max_tokens (its prose)."""
+    """Bodies with thinking enabled: budget_tokens at least its minimum and less than max_tokens (its
+    prose)."""
 
     @st.composite
     def draw_one(draw):

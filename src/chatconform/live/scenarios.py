@@ -33,7 +33,8 @@ RESPONSES_TOOL = {
 
 @dataclass(frozen=True)
 class Scenario:
-    """One request shape: what it sends, to which endpoint, and the request fields a provider must document."""
+    """One request shape: what it sends, to which endpoint, and the request fields a provider must
+    document."""
 
     id: str
     extra: dict = field(default_factory=dict)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 CHAT, MESSAGES, RESPONSES = "openai-chat", "anthropic-messages", "openai-responses"
-# specs/openai/openapi.json#/components/schemas/CreateResponse/allOf/2/properties/max_output_tokens: "minimum": 16
+# specs/openai/openapi.json#/components/schemas/CreateResponse/allOf/2/properties/max_output_tokens:
+# "minimum": 16
 RESPONSES_MIN_OUTPUT = 16
 # request fields that add prompt tokens by rules no provider publishes (tool definitions, a JSON schema)
 UNCOUNTED = ("tools", "functions", "tool_choice", "response_format", "text")
@@ -114,7 +115,8 @@ def messages_of(dialect: str, sent: dict) -> list[dict] | None:
 
 
 def _plain(message) -> bool:
-    """A message of role and text content only (no tool call, name or image, which count by undocumented rules)."""
+    """A message of role and text content only (no tool call, name or image, which count by undocumented
+    rules)."""
     return (
         isinstance(message, dict)
         and set(message) <= {"role", "content"}

@@ -63,7 +63,8 @@ class Recorded(Counter):
 
 
 class LlamaServer(Counter):
-    """llama.cpp's server: its chat template (/apply-template) then its tokenizer (/tokenize), the GGUF's own."""
+    """llama.cpp's server: its chat template (/apply-template) then its tokenizer (/tokenize), the GGUF's
+    own."""
 
     name = "llama-server"
 

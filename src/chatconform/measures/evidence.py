@@ -41,7 +41,8 @@ class Evidence:
         ]
 
     def write(self, path: Path) -> Path:
-        """The cassette: one interaction per exchange; the provenance maps each call to its measure and trial."""
+        """The cassette: one interaction per exchange; the provenance maps each call to its measure and
+        trial."""
         scrubber, interactions, runs = Scrubber(), [], []
         for run in self.runs:
             calls = []
@@ -90,7 +91,7 @@ def read(path: Path) -> tuple[dict, list[dict]]:
         from chatconform.model.errors import UsageError
 
         raise UsageError(f"{path}: not the evidence of a measuring run (no metadata.provenance.measures)")
-    exchanges = dict(zip(cassette.indexes, cassette.exchanges))
+    exchanges = dict(cassette.numbered())
     runs = []
     for run in measures["runs"]:
         records: dict[int, TrialRecord] = {}

@@ -35,7 +35,8 @@ def _stream(spec, dialect, got) -> Outcome:
 
 
 def _usage_pairs(ex_a, ex_b, a, b) -> list[tuple[str, int | None, int | None]]:
-    """The usage figures two answers do not share; the prompt counted in all (a cache may split it otherwise)."""
+    """The usage figures two answers do not share; the prompt counted in all (a cache may split it
+    otherwise)."""
     pairs = [
         ("prompt tokens", reported_prompt(ex_a), reported_prompt(ex_b)),
         ("output tokens", a.output, b.output),
@@ -51,7 +52,7 @@ def _differences(a, b, name_a: str, name_b: str, stops=None) -> list[str]:
         out.append(f"model {clip(a.model)} {name_a}, {clip(b.model)} {name_b}")
     if len(a.outputs) != len(b.outputs):
         out.append(f"{len(a.outputs)} outputs {name_a}, {len(b.outputs)} {name_b}")
-    for x, y in zip(a.outputs, b.outputs):
+    for x, y in zip(a.outputs, b.outputs, strict=False):  # the outputs both have
         if (x.text or "") != (y.text or ""):
             out.append(f"text {clip(x.text)} {name_a}, {clip(y.text)} {name_b}")
         same_stop = y.stop in (stops or {}).get(x.stop, {x.stop})

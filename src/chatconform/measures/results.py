@@ -83,7 +83,8 @@ class MeasureResult:
         flaky = f", flaky {self.failed}/{self.attempted}" if self.failed else ""
         return (
             f"{self.verdict:18} {self.model[:24]:24} {self.key:34} {rate:6} [{self.low:.2f}, {self.high:.2f}]"
-            f" > {self.threshold} @{self.confidence:.0%}  {self.cost.requests} req {self.cost.tokens} tok{flaky}"
+            f" > {self.threshold} @{self.confidence:.0%}  "
+            f"{self.cost.requests} req {self.cost.tokens} tok{flaky}"
             + (f"  {self.reason}" if self.reason else "")
         )
 

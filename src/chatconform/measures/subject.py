@@ -124,7 +124,8 @@ def _estimate(body: dict, price) -> Estimate:
 
 
 def spent(ex: Exchange | None, price) -> tuple[int, float]:
-    """(tokens, USD) an answer reports: input (all of it, cached or not) and output, at the provider's price."""
+    """(tokens, USD) an answer reports: input (all of it, cached or not) and output, at the provider's
+    price."""
     if ex is None or not ex.ok:
         return 0, 0.0
     from chatconform.dialects import recognise
@@ -141,7 +142,8 @@ def spent(ex: Exchange | None, price) -> tuple[int, float]:
 
 
 def reported_prompt(ex: Exchange) -> int | None:
-    """The prompt tokens an answer reports in all: Anthropic's input_tokens leave out cache reads and writes."""
+    """The prompt tokens an answer reports in all: Anthropic's input_tokens leave out cache reads and
+    writes."""
     from chatconform.dialects import recognise
 
     dialect = recognise(ex.request)

@@ -71,9 +71,9 @@ class Probe:
 
 
 def fate(made: Made, fields: tuple[str, ...] = ()) -> str | None:
-    """`failed`, `rejected` or None (answered 2xx) for one call; a rejection is a 400 or 422 to a call carrying
-    the parameter whose error names one of its `fields` (not a 404 for a wrong URL, a 401, a 429, nor a
-    refusal of something else in the request)."""
+    """`failed`, `rejected` or None (answered 2xx) for one call; a rejection is a 400 or 422 to a call
+    carrying the parameter whose error names one of its `fields` (not a 404 for a wrong URL, a 401, a 429, nor
+    a refusal of something else in the request)."""
     ex = made.exchange
     if ex is None or ex.response is None or ex.response.status >= 500:
         return "failed"

@@ -11,6 +11,9 @@ Plain scalars go through SafeLoader's own resolver table and constructors; only 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.events import (
@@ -25,7 +28,9 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 try:
-    from yaml._yaml import CParser
+    from yaml._yaml import CParser as _CParser
+
+    CParser: type[_CParser] | None = _CParser
 except ImportError:  # PyYAML without libyaml: the caller's own path is used
     CParser = None
 
@@ -46,7 +51,7 @@ def available() -> bool:
     return CParser is not None
 
 
-def load(text: str, max_depth: int, max_nodes: int):
+def load(text: str, max_depth: int, max_nodes: int) -> Any:
     """The single document's value as SafeLoader gives it, within the bounds, or FALLBACK."""
     if CParser is None or _LOADER.yaml_path_resolvers or None in _LOADER.yaml_implicit_resolvers:
         return FALLBACK  # no libyaml, or resolvers that depend on more than a scalar's own text
@@ -56,7 +61,7 @@ def load(text: str, max_depth: int, max_nodes: int):
         return FALLBACK
 
 
-def _stream(get, max_depth: int, max_nodes: int):
+def _stream(get: Callable[[], Any], max_depth: int, max_nodes: int) -> Any:
     """The one document of an event stream (None for an empty stream), or FALLBACK."""
     get()  # StreamStartEvent
     if type(get()) is StreamEndEvent:
@@ -67,7 +72,7 @@ def _stream(get, max_depth: int, max_nodes: int):
     return value
 
 
-def _document(get, max_depth: int, max_nodes: int):
+def _document(get: Callable[[], Any], max_depth: int, max_nodes: int) -> Any:
     """A document's root value (after its DocumentStartEvent), or FALLBACK."""
     event = get()
     kind = type(event)
@@ -78,10 +83,10 @@ def _document(get, max_depth: int, max_nodes: int):
     return _collection({} if kind is MappingStartEvent else [], get, max_depth, max_nodes)
 
 
-def _collection(root, get, max_depth: int, max_nodes: int):
+def _collection(root: Any, get: Callable[[], Any], max_depth: int, max_nodes: int) -> Any:
     """The root collection filled from its events, one open collection at a time, or FALLBACK."""
     resolvers = _LOADER.yaml_implicit_resolvers  # (an anchor alone changes no value: anchors are not read)
-    outer: list = []  # (collection, is a list) of each enclosing level
+    outer: list[tuple[Any, bool]] = []  # (collection, is a list) of each enclosing level
     top, is_list, key = root, type(root) is list, _NO_KEY  # key: what the next value of a mapping goes under
     depth, nodes = 1, 1  # the depth of the values put in `top`; values so far (check_bounds counts no keys)
     while True:
@@ -121,11 +126,12 @@ def _collection(root, get, max_depth: int, max_nodes: int):
             return FALLBACK  # the caller's bounds refuse it, with their own message
 
 
-def _open(event, top, is_list: bool, key):
+def _open(event: Any, top: Any, is_list: bool, key: Any) -> Any:
     """A new empty collection put in its place in `top`, or FALLBACK."""
     if event.tag is not None or not is_list and key is _NO_KEY:
-        return FALLBACK  # a tagged collection (!!set, !!omap...), or a collection as a key (SafeLoader refuses it)
-    value = {} if type(event) is MappingStartEvent else []
+        # a tagged collection (!!set, !!omap...), or a collection as a key (SafeLoader refuses it)
+        return FALLBACK
+    value: dict[Any, Any] | list[Any] = {} if type(event) is MappingStartEvent else []
     if is_list:
         top.append(value)
     else:
@@ -133,7 +139,7 @@ def _open(event, top, is_list: bool, key):
     return value
 
 
-def _scalar(value: str, tag, plain: bool, resolvers):
+def _scalar(value: str, tag: str | None, plain: bool, resolvers: Any) -> Any:
     """A scalar as SafeLoader constructs it: resolved when plain and untagged, else by its tag."""
     constructors = _LOADER.yaml_constructors
     if tag is None:
@@ -145,12 +151,11 @@ def _scalar(value: str, tag, plain: bool, resolvers):
     return constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value)) if tag in _EXPLICIT else FALLBACK
 
 
-def _plain(value: str, resolvers, constructors):
+def _plain(value: str, resolvers: Any, constructors: Any) -> Any:
     """A plain scalar as SafeLoader resolves (its first matching resolver) and constructs it."""
     if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
-        return int(
-            value
-        )  # what the int resolver and constructor make of it (no float or date is digits only)
+        # what the int resolver and constructor make of it (no float or date is digits only)
+        return int(value)
     tag = next((tag for tag, regexp in resolvers if regexp.match(value)), _STR)
     if tag == _STR:
         return value

@@ -1,5 +1,9 @@
 """Errors that end in one clear line for the user."""
 
+from __future__ import annotations
+
+from collections.abc import Collection
+
 
 class ChatconformError(Exception):
     """A problem the user can act on; its message is one line."""
@@ -9,14 +13,14 @@ class UsageError(ChatconformError):
     """Bad arguments or configuration (exit code 2)."""
 
 
-def unknown(kind: str, value: str, known) -> UsageError:
+def unknown(kind: str, value: str, known: Collection[str]) -> UsageError:
     """A usage error naming the bad value, the closest valid one, and the valid ones."""
     return UsageError(
         f"Unknown {kind} {value!r}.{did_you_mean(value, known)} Known: {', '.join(sorted(known))}."
     )
 
 
-def did_you_mean(value: str, known) -> str:
+def did_you_mean(value: object, known: Collection[object]) -> str:
     """` Did you mean 'x'?` for the closest known name (a misspelling), else nothing."""
     import difflib
 

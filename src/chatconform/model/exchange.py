@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from chatconform.model import stream as sse
@@ -12,9 +14,10 @@ from chatconform.model.inputs import MAX_DEPTH  # deeper than any real body, far
 
 ORIGINS = ("docs", "reference", "live", "cassette", "fuzz")
 NOT_JSON = _NOT_JSON = object()
+T = TypeVar("T")
 
 
-def _lower(headers) -> dict[str, str]:
+def _lower(headers: Mapping[Any, object] | None) -> dict[str, str]:
     """Headers as {lower-case name: value}, lists joined the way HTTP joins them."""
     out: dict[str, str] = {}
     for name, value in (headers or {}).items():
@@ -23,7 +26,7 @@ def _lower(headers) -> dict[str, str]:
     return out
 
 
-def _json_or_marker(body: bytes | str | None):
+def _json_or_marker(body: bytes | str | None) -> Any:
     """The parsed JSON, or NOT_JSON for no body, malformed JSON, or JSON nested deeper than MAX_DEPTH."""
     if not body:
         return _NOT_JSON
@@ -34,10 +37,13 @@ def _json_or_marker(body: bytes | str | None):
     return value if _shallow(body, value) else _NOT_JSON
 
 
-def _shallow(body: bytes | str, value) -> bool:
+def _shallow(body: bytes | str, value: Any) -> bool:
     """True when value nests at most MAX_DEPTH levels (deeper JSON would overflow the checks' recursion)."""
-    brackets = (b"[", b"{") if isinstance(body, bytes) else ("[", "{")
-    if body.count(brackets[0]) + body.count(brackets[1]) <= MAX_DEPTH:
+    if isinstance(body, bytes):
+        brackets = body.count(b"[") + body.count(b"{")
+    else:
+        brackets = body.count("[") + body.count("{")
+    if brackets <= MAX_DEPTH:
         return True  # cannot nest deeper than it has brackets: no walk for an ordinary body
     level, depth = [value], 0
     while level:
@@ -59,10 +65,10 @@ class Request:
 
     method: str
     url: str
-    headers: dict = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.method = self.method.upper()
         self.headers = _lower(self.headers)
 
@@ -72,7 +78,7 @@ class Request:
         return urlsplit(self.url).path
 
     @cached_property
-    def json(self):
+    def json(self) -> Any:
         """The JSON body, or None when the body is absent or not JSON."""
         value = _json_or_marker(self.body)
         return None if value is _NOT_JSON else value
@@ -83,10 +89,10 @@ class Response:
     """An HTTP response as received (body bytes decoded of any content-encoding)."""
 
     status: int
-    headers: dict = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.headers = _lower(self.headers)
 
     @property
@@ -110,16 +116,16 @@ class Exchange:
     provider: str = "openai-compatible"
     model: str | None = None
     label: str = ""
-    provenance: dict = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
-    def request_json(self) -> dict:
+    def request_json(self) -> dict[str, Any]:
         """The request body as a dict ({} when not a JSON object)."""
         value = self.request.json
         return value if isinstance(value, dict) else {}
 
     @cached_property
-    def parsed_body(self):
+    def parsed_body(self) -> Any:
         """The response body parsed as JSON, or the _NOT_JSON marker."""
         return _json_or_marker(self.response.body if self.response else None)
 
@@ -129,7 +135,7 @@ class Exchange:
         return self.parsed_body is not _NOT_JSON
 
     @property
-    def json(self):
+    def json(self) -> Any:
         """The response JSON (None when the body is not JSON)."""
         return self.parsed_body if self.body_is_json else None
 
@@ -143,7 +149,7 @@ class Exchange:
     @cached_property
     def payloads(self) -> list[tuple[int, str, object]]:
         """(event index, data, parsed JSON or NOT_JSON) for every data event but [DONE], parsed once."""
-        out = []
+        out: list[tuple[int, str, object]] = []
         for index, event in enumerate(self.stream.events if self.stream else []):
             if event.data.strip() != "[DONE]":
                 out.append((index, event.data, _json_or_marker(event.data)))
@@ -160,10 +166,11 @@ class Exchange:
         return self.response is not None and 200 <= self.response.status < 300
 
 
-def once(ex: Exchange, name: str, compute):
+def once(ex: Exchange, name: str, compute: Callable[[Exchange], T]) -> T:
     """A view of the exchange computed once and kept on it (like a cached_property): claims, results and
     Allure each derive things a check per exchange would otherwise derive again."""
     cache = ex.__dict__
     if name not in cache:
         cache[name] = compute(ex)
-    return cache[name]
+    value: T = cache[name]
+    return value

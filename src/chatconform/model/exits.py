@@ -8,6 +8,9 @@ to pytest's own meanings (usage error, no test collected), which a plain `pytest
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from chatconform.model.verdict import FAIL, GAP, UNAVAILABLE
 
 CLEAN, VIOLATIONS, BAD_INPUT, INTERNAL, UNJUDGED = 0, 1, 2, 3, 6
@@ -24,7 +27,7 @@ EPILOG = (
 )
 
 
-def unacknowledged(entries) -> list[dict]:
+def unacknowledged(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The results rows that were not judged or not reached, and that no acknowledgement covers."""
     return [
         e
@@ -35,7 +38,7 @@ def unacknowledged(entries) -> list[dict]:
     ]
 
 
-def unreadable(entries) -> list[dict]:
+def unreadable(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows standing for a file that could not be read (a cassette, or the pinned spec a row needed)."""
     return [
         e
@@ -44,7 +47,7 @@ def unreadable(entries) -> list[dict]:
     ]
 
 
-def code_of(entries) -> int:
+def code_of(entries: Iterable[dict[str, Any]]) -> int:
     """The exit code a run's results rows call for: bad input, else violations, else unjudged, else clean."""
     entries = list(entries)
     if unreadable(entries):
@@ -54,7 +57,7 @@ def code_of(entries) -> int:
     return UNJUDGED if unacknowledged(entries) else CLEAN
 
 
-def unjudged_line(entries) -> str | None:
+def unjudged_line(entries: Iterable[dict[str, Any]]) -> str | None:
     """One line saying what was left unjudged and how to acknowledge it, or None when nothing was."""
     rows = unacknowledged(entries)
     if not rows:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 SEVERITIES = ("violation", "warning", "info")
 # kinds: schema, request, claim, gap, spec-lint, spec-defect, docs-conflict, transport
@@ -27,14 +29,14 @@ class Finding:
     received: str | None = None
     says: str | None = None
     source: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.severity is not None and self.severity not in SEVERITIES:
             raise ValueError(f"severity {self.severity!r} is not one of {SEVERITIES}")
 
     @classmethod
-    def at_path(cls, at: str, message: str = "", **fields) -> Finding:
+    def at_path(cls, at: str, message: str = "", **fields: Any) -> Finding:
         """A claim's finding; the claim registry stamps check id, severity, quote and source."""
         return cls(
             check=fields.pop("check", ""),
@@ -45,16 +47,16 @@ class Finding:
             **fields,
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """All set fields, for results.json."""
         return {k: v for k, v in asdict(self).items() if v not in (None, {}, "")}
 
-    def brief(self) -> dict:
+    def brief(self) -> dict[str, Any]:
         """The four fields of `verify --json`."""
         return {"check": self.check, "severity": self.severity, "at": self.at, "message": self.message}
 
 
-def excerpt(value, limit: int = 80) -> str:
+def excerpt(value: object, limit: int = 80) -> str:
     """A short JSON rendering of a value for a finding."""
     try:
         text = json.dumps(value, ensure_ascii=False)
@@ -71,7 +73,7 @@ _TAIL = re.compile(
 )
 
 
-def shorten(text: str, instance) -> str:
+def shorten(text: str, instance: object) -> str:
     """A validator message on one line; a long instance dump is cut down to an excerpt of the value."""
     text = " ".join(str(text).split())
     if len(text) > 160:
@@ -81,7 +83,7 @@ def shorten(text: str, instance) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def json_path(parts) -> str:
+def json_path(parts: Iterable[object]) -> str:
     """A JSONPath like $.choices[0].message.content from path parts."""
     out = "$"
     for part in parts:

@@ -7,9 +7,11 @@ Limits are generous for real material and fail loudly past it: a document is nev
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 import yaml
 
@@ -22,13 +24,15 @@ MAX_DEPTH = 200  # deeper than any real spec or body; every recursive walk below
 MAX_NODES = 1_000_000  # containers + scalars visited, aliases counted each time they are reached
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader when present
+T = TypeVar("T")
+PathLike = str | os.PathLike[str]
 
 
 class InputError(UsageError):
     """A file (or a value inside one) that cannot be taken as what it should be."""
 
 
-def read_bytes(path, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(path: PathLike, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
     """A regular file's bytes, at most `limit` of them; absent, a folder or a FIFO is one line."""
     path = Path(path)
     try:
@@ -44,7 +48,7 @@ def read_bytes(path, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
-def read_text(path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
+def read_text(path: PathLike, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
     """A regular file as UTF-8 text (lone surrogates and invalid bytes are one line, not a traceback)."""
     data = read_bytes(path, what, limit)
     try:
@@ -53,7 +57,7 @@ def read_text(path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
         raise InputError(f"{path}: not UTF-8 ({err.reason} at byte {err.start})") from None
 
 
-def parse_json(text: str | bytes, where: str, max_depth: int = MAX_DEPTH):
+def parse_json(text: str | bytes, where: str, max_depth: int = MAX_DEPTH) -> Any:
     """JSON from text; too deep, too large or malformed is one InputError naming `where`."""
     try:
         value = json.loads(text)
@@ -65,12 +69,12 @@ def parse_json(text: str | bytes, where: str, max_depth: int = MAX_DEPTH):
     return value
 
 
-def load_json(path, what: str = "JSON file", max_depth: int = MAX_DEPTH):
+def load_json(path: PathLike, what: str = "JSON file", max_depth: int = MAX_DEPTH) -> Any:
     """A JSON file, read through read_text and parse_json."""
     return parse_json(read_text(path, what), str(path), max_depth)
 
 
-def parse_yaml(text: str, where: str, max_depth: int = MAX_DEPTH):
+def parse_yaml(text: str, where: str, max_depth: int = MAX_DEPTH) -> Any:
     """YAML (safe, C loader when present) whose expanded size and depth are bounded."""
     value = _yaml_events.load(text, max_depth, MAX_NODES)  # SafeLoader's value, built from libyaml's events
     if value is not _yaml_events.FALLBACK:
@@ -105,7 +109,7 @@ _Yaml12.add_implicit_resolver(
 )
 
 
-def parse_document(data: bytes, where: str, name: str = ""):
+def parse_document(data: bytes | str, where: str, name: str = "") -> Any:
     """A published spec: YAML when its file name says so (Mistral publishes openapi.yaml), else JSON; either
     way the JSON data model (keys as strings, dates as text), so every later step reads one form."""
     if not str(name).lower().endswith(YAML_SUFFIXES):
@@ -140,7 +144,7 @@ _TOML_TOKENS = re.compile(
 )
 
 
-def parse_toml(text: str, where: str, max_depth: int = 32, max_nodes: int = 100_000) -> dict:
+def parse_toml(text: str, where: str, max_depth: int = 32, max_nodes: int = 100_000) -> dict[str, Any]:
     """TOML whose nesting, dotted keys and size are bounded before it is parsed; one InputError otherwise."""
     if len(text) > MAX_TOML_BYTES:
         raise InputError(
@@ -173,23 +177,24 @@ def parse_toml(text: str, where: str, max_depth: int = 32, max_nodes: int = 100_
     return data
 
 
-def load_yaml(path, what: str = "YAML file", max_depth: int = MAX_DEPTH):
+def load_yaml(path: PathLike, what: str = "YAML file", max_depth: int = MAX_DEPTH) -> Any:
     """A YAML file, read through read_text and parse_yaml."""
     return parse_yaml(read_text(path, what), str(path), max_depth)
 
 
-def check_bounds(value, where: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
+def check_bounds(value: object, where: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
     """Refuse a value nested deeper than max_depth or larger than max_nodes once aliases are expanded."""
     # level by level, each level's values counted as they are listed (so a level of aliases never grows
     # past the bound), every string checked at once at the end: ~3x faster than one value at a time
-    level, depth, seen, texts = [value], 0, 0, []
+    level, depth, seen = [value], 0, 0
+    texts: list[str] = []
     while level:
         seen += len(level)
         if seen > max_nodes:
             raise InputError(f"{where}: over {max_nodes:,} values once expanded (YAML aliases?); refused")
         if depth > max_depth:
             raise InputError(f"{where}: nested deeper than {max_depth} levels; refused")
-        below: list = []
+        below: list[object] = []
         for item in level:
             if isinstance(item, dict):
                 below += item.values()
@@ -216,7 +221,11 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
-def expect(value, kind, where: str, what: str):
+@overload
+def expect(value: object, kind: type[T], where: str, what: str) -> T: ...
+@overload
+def expect(value: object, kind: tuple[type, ...], where: str, what: str) -> Any: ...
+def expect(value: object, kind: type | tuple[type, ...], where: str, what: str) -> Any:
     """value when it is of `kind`, else an InputError naming where and what was found."""
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value

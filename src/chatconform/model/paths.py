@@ -132,7 +132,7 @@ def discard(staged: list[tuple[Path, Path]]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def typed_path(path) -> str:
+def typed_path(path: object) -> str:
     """A path as a reviewer types it: relative to the working folder when below it, else as it is."""
     text = "" if path is None else str(path)
     here = os.getcwd().rstrip("/") + "/"

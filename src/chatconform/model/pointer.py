@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, unquote
 
 # RFC 3986 fragment characters (pchar, "/" and "?") that need no percent-encoding
@@ -16,7 +18,7 @@ class PointerError(KeyError):
         return str(self.args[0]) if self.args else "bad pointer"
 
 
-def escape(token) -> str:
+def escape(token: object) -> str:
     """One JSON-pointer token: '~' becomes ~0 and '/' becomes ~1."""
     return str(token).replace("~", "~0").replace("/", "~1")
 
@@ -26,17 +28,17 @@ def unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
-def join(*parts) -> str:
+def join(*parts: object) -> str:
     """The pointer naming a path of keys and indexes ('' for none)."""
     return "".join("/" + escape(p) for p in parts)
 
 
-def extend(pointer: str, *parts) -> str:
+def extend(pointer: str, *parts: object) -> str:
     """A pointer one or more steps below another."""
     return pointer + join(*parts)
 
 
-def step(pointer: str, key) -> str:
+def step(pointer: str, key: object) -> str:
     """A pointer one step below another (the fast path of extend, for walks over whole documents)."""
     key = str(key)
     return f"{pointer}/{key}" if "~" not in key and "/" not in key else f"{pointer}/{escape(key)}"
@@ -47,7 +49,7 @@ def to_fragment(pointer: str) -> str:
     return "#" + quote(pointer, safe=_FRAGMENT_SAFE)
 
 
-def from_ref(ref: str) -> str | None:
+def from_ref(ref: object) -> str | None:
     """The pointer a local `$ref` ('#/a/b', percent-encoded or not) names; None when it is not local."""
     if not isinstance(ref, str) or not ref.startswith("#"):
         return None
@@ -55,7 +57,7 @@ def from_ref(ref: str) -> str | None:
     return pointer if pointer == "" or pointer.startswith("/") else None
 
 
-def resolve(doc, pointer: str):
+def resolve(doc: Any, pointer: str) -> Any:
     """The value at a JSON pointer ('' or '/a/b'); PointerError naming the first token that fails."""
     if pointer and not pointer.startswith("/"):
         raise PointerError(f"{pointer!r} is not a JSON pointer (it must start with '/')")
@@ -72,7 +74,7 @@ def resolve(doc, pointer: str):
     return node
 
 
-def _kind(node) -> str:
+def _kind(node: object) -> str:
     """A short name for what a pointer step landed on."""
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(node), "a number" if isinstance(node, (int, float)) else type(node).__name__
@@ -82,7 +84,7 @@ def _kind(node) -> str:
 REMOVE = object()  # a fix that returns this removes the key (or list item) it was given
 
 
-def apply_fixes(doc, fixes: list, own: bool = False):
+def apply_fixes(doc: Any, fixes: list[tuple[str, Callable[[Any], Any]]], own: bool = False) -> Any:
     """doc with each fix (pointer, node -> new node) applied, parents first: in a deep copy unless the
     caller owns doc (`own`); doc itself when there is nothing to fix."""
     if not fixes:
@@ -105,13 +107,13 @@ def apply_fixes(doc, fixes: list, own: bool = False):
     return out
 
 
-def _index_key(pointer: str):
+def _index_key(pointer: str) -> tuple[str, int]:
     """Sort key putting higher list indexes of one parent first."""
     head, _, last = pointer.rpartition("/")
     return (head, -int(last)) if last.isdigit() else (head, 0)
 
 
-def property_names(doc, pointer: str, depth: int = 0) -> frozenset[str]:
+def property_names(doc: Any, pointer: str, depth: int = 0) -> frozenset[str]:
     """The property names of the schema at `pointer`, of the schema its $ref names, and of its allOf parts."""
     schema = resolve(doc, pointer)
     if depth > 8 or not isinstance(schema, dict):
@@ -123,5 +125,6 @@ def property_names(doc, pointer: str, depth: int = 0) -> frozenset[str]:
         else frozenset()
     )
     names |= frozenset(schema["properties"]) if isinstance(schema.get("properties"), dict) else frozenset()
-    parts = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
-    return names.union(*(property_names(doc, f"{pointer}/allOf/{i}", depth + 1) for i in range(len(parts))))
+    parts = schema.get("allOf")
+    count = len(parts) if isinstance(parts, list) else 0
+    return names.union(*(property_names(doc, f"{pointer}/allOf/{i}", depth + 1) for i in range(count)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 PASS, FAIL, KNOWN, GAP, CONFLICT, UNAVAILABLE, NOT_RUN = (
     "pass",
     "fail",
@@ -30,7 +32,7 @@ EVERYWHERE = "known deviation for every model and origin"
 ORDER = (FAIL, KNOWN, UNAVAILABLE, GAP, NOT_RUN, CONFLICT, PASS)
 
 
-def worst(verdicts) -> str:
+def worst(verdicts: Iterable[str]) -> str:
     """The worst verdict of several (PASS for none); an unknown word is a ValueError, never a colour."""
     seen = set(verdicts)
     unknown = seen - set(VERDICTS)

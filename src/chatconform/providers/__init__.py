@@ -1,4 +1,5 @@
-"""Provider knowledge as data: the built-in providers/*.toml, with a project's chatconform.toml merged over it.
+"""Provider knowledge as data: the built-in providers/*.toml, with a project's chatconform.toml merged over
+it.
 
 The project file is `--config PATH`, else $CHATCONFORM_CONFIG, else the nearest chatconform.toml walking up
 from the working directory. Both are validated by schema.json; a bad file is one line (exit 2).

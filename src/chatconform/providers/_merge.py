@@ -41,8 +41,8 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 def substitute_env(data: dict, where: str, unset_ok: bool = False) -> dict:
-    """${VAR} (or ${VAR:-default}) in every provider's URLs replaced from the environment; with unset_ok, a URL
-    naming a variable that is not set is left out (unknown), the variable remembered in `unset_env`."""
+    """${VAR} (or ${VAR:-default}) in every provider's URLs replaced from the environment; with unset_ok, a
+    URL naming a variable that is not set is left out (unknown), the variable remembered in `unset_env`."""
     for name, provider in (data.get("providers") or {}).items():
         for field in URL_FIELDS:
             values = provider.get(field)

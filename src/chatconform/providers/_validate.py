@@ -76,7 +76,10 @@ def describe(error) -> str:
         return _unknown_key(path, extra[0], known)
     if kind == "type":
         names = expected if isinstance(expected, list) else [expected]
-        return f"{key_path(path)}: must be {' or '.join(_TYPES.get(n, n) for n in names)}, not {_kind(error.instance)}"
+        return (
+            f"{key_path(path)}: must be {' or '.join(_TYPES.get(n, n) for n in names)}, "
+            f"not {_kind(error.instance)}"
+        )
     if kind == "enum":
         shown = (
             error.instance if isinstance(error.instance, str) and len(error.instance) < 40 else "this value"

@@ -88,7 +88,8 @@ class Profile:
     ] = ()  # cases that may stay unjudged or unreached, each with its reason
 
     def contract_of(self, path: str) -> tuple[str, str]:
-        """(dialect, spec) the data declares for the endpoint a URL path ends with ("" where it says nothing)."""
+        """(dialect, spec) the data declares for the endpoint a URL path ends with ("" where it says
+        nothing)."""
         path = path.rstrip("/")
         found = [(p, c) for p, c in self.endpoint_contracts.items() if path.endswith(p.rstrip("/"))]
         return max(found, key=lambda pc: len(pc[0]))[1] if found else ("", "")
@@ -241,7 +242,8 @@ def _provider_of(url: str, profiles) -> str:
 def deviation_for(
     provider: str, check: str, model: str | None, origin: str, path: str = ""
 ) -> Deviation | None:
-    """The known deviation (or declared spec defect) of a provider that covers a failing check, if one does."""
+    """The known deviation (or declared spec defect) of a provider that covers a failing check, if one
+    does."""
     profiles = PROFILES._now()  # first: puts the data in force, which empties the memo when it changed
     key = (provider, check, model, origin, path)
     memo = PROFILES.deviations
@@ -258,7 +260,8 @@ def deviation_for(
 def acknowledgement_for(
     provider: str, check: str, model: str | None, origin: str, gaps=()
 ) -> Deviation | None:
-    """What acknowledges an unjudged row: one covering its check, else one covering each of its gap findings."""
+    """What acknowledges an unjudged row: one covering its check, else one covering each of its gap
+    findings."""
     profile = PROFILES.get(provider)
     if profile is None or not profile.acknowledged:
         return None

@@ -4,7 +4,8 @@ replay: each cassette file (one test per exchange and check, `acme-chat-large-do
 total_is_sum`); record and live: `cassettes::live`, the live catalog (targets x scenarios), a target without
 its key left out with one line; every mode: `cassettes::docs-conflicts`. Nothing else pytest walks is
 touched: `pytest tests` never collects cassettes; `pytest` in a project folder (or `pytest cassettes`) does.
-With --shard i/N every one of them is kept only when its provider and model hash to shard i (chatconform.pytest_plugin.shards).
+With --shard i/N every one of them is kept only when its provider and model hash to shard i
+(chatconform.pytest_plugin.shards).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class HookMisuse(UsageError):
 
 
 class CassettesDir(OneLine, pytest.Dir):
-    """The project's cassettes/ folder: its specs are pulled first, then what the mode can run is collected."""
+    """The project's cassettes/ folder: its specs are pulled first, then what the mode can run is
+    collected."""
 
     def collect(self):
         from chatconform.model.paths import specs_dir
@@ -45,7 +47,8 @@ class CassettesDir(OneLine, pytest.Dir):
         else:
             yield from _children(self)
         if self.path == state.cassettes:
-            # whatever the mode: the documents disagree however the provider answers, and every run's reports list it
+            # whatever the mode: the documents disagree however the provider answers, and every run's reports
+            # list it
             yield _Group.from_parent(self, name="docs-conflicts", items=_conflicts)
 
 
@@ -77,7 +80,8 @@ def _children(node):
 
 
 class _Group(OneLine, pytest.Collector):
-    """Tests of no cassette (live catalog, docs conflicts), apart so a problem there is its own collection error."""
+    """Tests of no cassette (live catalog, docs conflicts), apart so a problem there is its own collection
+    error."""
 
     def __init__(self, *, items, **kwargs):
         super().__init__(**kwargs)
@@ -117,7 +121,8 @@ class CassetteFile(OneLine, pytest.File):
             yield ConformanceItem.make(self, name, _run.unreadable, (self.path, problem))
 
     def _select(self, exchange, checks: list[str]) -> list[str]:
-        """The checks left after the project's pytest_chatconform_checks hooks (they may only leave some out)."""
+        """The checks left after the project's pytest_chatconform_checks hooks (they may only leave some
+        out)."""
         if not self.config.stash[STATE_KEY].holds(exchange.provider, exchange.model):
             return []  # another shard's model: its hooks are that shard's to call
         chosen = list(checks)

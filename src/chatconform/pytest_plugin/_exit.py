@@ -1,4 +1,5 @@
-"""What a run's tests leave unjudged, said at once and in the exit status (chatconform.model.exits), never green.
+"""What a run's tests leave unjudged, said at once and in the exit status (chatconform.model.exits), never
+green.
 
 A gap or an outage is skipped with its reason (pytest has no other outcome for "not judged"), reported as
 `gap`/`unavailable` instead of `skipped`, and the session ends with exit status 6 unless the project
@@ -21,7 +22,8 @@ _LETTERS = {GAP: "g", UNAVAILABLE: "u"}
 
 
 def unjudged(request, verdict: str, acknowledged) -> None:
-    """Mark this test as left unjudged (gap) or unreached (unavailable), unless the project acknowledged it."""
+    """Mark this test as left unjudged (gap) or unreached (unavailable), unless the project acknowledged
+    it."""
     setattr(request.node, ATTRIBUTE, None if acknowledged is not None else verdict)
 
 

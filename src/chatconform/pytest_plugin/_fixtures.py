@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 
 def shared_store(config):
-    """The run's SpecStore: one for collection and every test, made on first use (after the specs are pulled)."""
+    """The run's SpecStore: one for collection and every test, made on first use (after the specs are
+    pulled)."""
     from chatconform.specs import SpecStore
 
     if STORE_KEY not in config.stash:
@@ -139,7 +140,8 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def _junit_tally(config, tally) -> None:
-    """The run's tally as junit.xml's test-suite properties (`chatconform.<verdict>`), when junit is written."""
+    """The run's tally as junit.xml's test-suite properties (`chatconform.<verdict>`), when junit is
+    written."""
     from _pytest.junitxml import xml_key
 
     xml = config.stash.get(xml_key, None)

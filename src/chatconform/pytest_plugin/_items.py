@@ -1,4 +1,5 @@
-"""The tests the plugin makes (there is no test file to copy), and collectors whose input problems are one line."""
+"""The tests the plugin makes (there is no test file to copy), and collectors whose input problems are one
+line."""
 
 from __future__ import annotations
 

@@ -80,7 +80,8 @@ def _told(item, verdict: str) -> None:
 
 
 def unreadable(request):
-    """A cassette (or one of its interactions) that cannot be read: a row of its own, failing with one line."""
+    """A cassette (or one of its interactions) that cannot be read: a row of its own, failing with one
+    line."""
     from chatconform.model.exits import INPUT_CHECK
     from chatconform.model.finding import GAP_KIND, Finding
     from chatconform.pytest_plugin._keys import LOG_KEY
@@ -119,8 +120,8 @@ def _provider_of(config, path) -> str:
 
 
 def _settings(request):
-    """This test's settings, resolved as the chatconform_settings fixture does (a function-scoped fixture would
-    cost each of a catalog's thousands of replay tests a setup and an Allure container file)."""
+    """This test's settings, resolved as the chatconform_settings fixture does (a function-scoped fixture
+    would cost each of a catalog's thousands of replay tests a setup and an Allure container file)."""
     from chatconform.model.errors import UsageError
     from chatconform.pytest_plugin._settings import resolve
 
@@ -283,4 +284,5 @@ def docs_conflict(results_log, request):
     _told(request.node, "conflict")
     if len(conflict.sides) < 2 or not all(side.says for side in conflict.sides):
         pytest.fail(f"docs conflict {conflict.id} needs two sides, each quoting its document", pytrace=False)
-    warnings.warn(DocsConflict(finding.message))
+    # the documents disagree, not any caller's code: the warning names this line, as it always has
+    warnings.warn(DocsConflict(finding.message), stacklevel=1)

@@ -21,7 +21,8 @@ class Case:
 
     @property
     def id(self) -> str:
-        """A test id that reads as a sentence: <provider>-<model>-<scenario>-<check>, e.g. acme-chat-large-docs-example-usage.total_is_sum."""
+        """A test id that reads as a sentence: <provider>-<model>-<scenario>-<check>, e.g.
+        acme-chat-large-docs-example-usage.total_is_sum."""
         model = (self.exchange.model or "no-model").split("/")[-1]
         return f"{self.exchange.provider}-{model}-{self.scenario}-{self.check}"
 

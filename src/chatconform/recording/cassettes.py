@@ -43,7 +43,7 @@ class Cassette:
 
     def numbered(self) -> list[tuple[int, Exchange]]:
         """(index in the file, exchange) for every readable interaction."""
-        return list(zip(self.indexes, self.exchanges))
+        return list(zip(self.indexes, self.exchanges, strict=True))
 
 
 def find_each(paths, skipped: list[str] | None = None) -> list[tuple[Path, list[Path]]]:
@@ -129,7 +129,8 @@ def _exchange(where: str, item, provenance: dict, label: str) -> Exchange:
         provenance=provenance,
     )
     try:
-        exchange.stream  # parsed once here (cached): a stream past the event cap is this interaction's problem
+        # parsed once here (cached): a stream past the event cap is this interaction's problem
+        _ = exchange.stream
     except StreamTooLong as err:
         raise CassetteError(f"{where}: {err}") from None
     return exchange

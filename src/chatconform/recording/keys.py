@@ -58,7 +58,8 @@ def register_key_env(name: str) -> None:
 
 
 def key_env_names(extra=()) -> list[str]:
-    """Every variable that may hold a key: standard, every profile's, registered, named, and key-like names."""
+    """Every variable that may hold a key: standard, every profile's, registered, named, and key-like
+    names."""
     from chatconform.providers.profiles import PROFILES
 
     names = [*STANDARD_KEY_ENVS, *(p.key_env for p in PROFILES.values() if getattr(p, "key_env", None))]

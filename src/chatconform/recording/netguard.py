@@ -140,6 +140,6 @@ def blocked(hint: str = _DEFAULT_HINT, test: str = "this test"):
     try:
         yield
     finally:
-        for owner, functions in zip((socket.socket, socket), saved):
+        for owner, functions in zip((socket.socket, socket), saved, strict=True):
             for name, function in functions.items():
                 setattr(owner, name, function)

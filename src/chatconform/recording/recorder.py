@@ -20,17 +20,20 @@ from chatconform.recording.scrub import (
 
 
 class Scrubber:
-    """vcrpy hooks that remove secrets; every credential a request carried is also removed from what follows."""
+    """vcrpy hooks that remove secrets; every credential a request carried is also removed from what
+    follows."""
 
     def __init__(self, extra_secrets=()):
         self.learned = set(extra_secrets)
 
     def _values(self) -> list[str]:
-        """The run's key values (read now: a variable may be registered after this hook was made) and learned ones."""
+        """The run's key values (read now: a variable may be registered after this hook was made) and learned
+        ones."""
         return known_secrets(self.learned)
 
     def request(self, request):
-        """before_record_request: headers of any scheme, URL (query keys, userinfo) and JSON body at any depth."""
+        """before_record_request: headers of any scheme, URL (query keys, userinfo) and JSON body at any
+        depth."""
         self.learned |= request_secrets(dict(request.headers), request.uri, request.body)
         secrets = self._values()
         request.headers = {

@@ -86,7 +86,8 @@ _JSON_FIELD_NEED = re.compile(
 
 
 def scrub_text(text: str, secrets=()) -> str:
-    """Known secret values, credentials after Bearer/Basic or a credential header, key-named params out of text."""
+    """Known secret values, credentials after Bearer/Basic or a credential header, key-named params out of
+    text."""
     if not isinstance(text, str) or not text:
         return text
     for secret in secrets:
@@ -114,7 +115,8 @@ _IGNORECASE_EXTRA = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
 
 
 def _folded(text: str) -> str:
-    """The text lowered, one character for one, with every letter IGNORECASE matches to an ASCII one made it."""
+    """The text lowered, one character for one, with every letter IGNORECASE matches to an ASCII one made
+    it."""
     if not text.isascii():
         for letter, plain in _IGNORECASE_EXTRA:
             if letter in text:
@@ -179,7 +181,8 @@ def scrub_tree(value, secrets=(), memo: dict | None = None):
 
 
 def _scrub_tree(value, secrets, memo: dict | None = None) -> tuple[object, bool]:
-    """(scrubbed copy, whether anything changed); iterative, so a body nested 10^5 deep is no RecursionError."""
+    """(scrubbed copy, whether anything changed); iterative, so a body nested 10^5 deep is no
+    RecursionError."""
     scrub_text = _scrub_text if memo is None else partial(_remembered, memo)
     root, changed = [value], False
     stack = [(root, 0)]
@@ -240,7 +243,8 @@ def _secret_name(name) -> bool:
 
 
 def scrub_body(body, secrets=()):
-    """A body with secrets removed: JSON structurally, SSE line by line, other text as text, bytes as bytes."""
+    """A body with secrets removed: JSON structurally, SSE line by line, other text as text, bytes as
+    bytes."""
     if not body or not isinstance(body, (str, bytes, bytearray)):
         return body
     if isinstance(body, (bytes, bytearray)):
@@ -301,7 +305,8 @@ def _dump_if_changed(parsed, secrets, original: str) -> str:
 
 
 def _scrub_sse(text: str, secrets) -> str:
-    """Each `data:` line of an event stream scrubbed as JSON when it is JSON; comments and the rest as text."""
+    """Each `data:` line of an event stream scrubbed as JSON when it is JSON; comments and the rest as
+    text."""
     out = []
     for line in text.splitlines(keepends=True):
         stripped = line.rstrip("\r\n")

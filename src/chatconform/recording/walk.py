@@ -55,7 +55,8 @@ def refusal(path: Path, scope: Path, seen: set) -> str | None:
 
 
 def files_below(folder: Path, suffixes, skipped: list[str]) -> list[Path]:
-    """Every file with one of `suffixes` below `folder`, inside it; what was skipped is a line in `skipped`."""
+    """Every file with one of `suffixes` below `folder`, inside it; what was skipped is a line in
+    `skipped`."""
     scope = folder.resolve()
     seen = {scope}
     out: list[Path] = []

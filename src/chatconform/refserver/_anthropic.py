@@ -105,7 +105,8 @@ def _tool_to_call(body: dict) -> str | None:
 
 
 def message(body: dict, tools: bool = True, how: Sampling = GREEDY) -> dict:
-    """A whole Message for a valid request: a tool_use block when a tool is offered (and allowed), else text."""
+    """A whole Message for a valid request: a tool_use block when a tool is offered (and allowed), else
+    text."""
     limit, tool = int(body["max_tokens"]), _tool_to_call(body) if tools else None
     stop_sequence = None
     if tool is not None and TOOL_TOKENS <= limit:
@@ -136,7 +137,8 @@ def message(body: dict, tools: bool = True, how: Sampling = GREEDY) -> dict:
 
 
 def events_of(answer: dict) -> list[dict]:
-    """A Message's named events: message_start, each block's start/deltas/stop, message_delta, message_stop."""
+    """A Message's named events: message_start, each block's start/deltas/stop, message_delta,
+    message_stop."""
     usage = answer["usage"]
     start = {
         **answer,
@@ -162,7 +164,8 @@ def events_of(answer: dict) -> list[dict]:
 
 
 def _block_events(index: int, block: dict) -> list[dict]:
-    """content_block_start (the block empty), its text_delta or input_json_delta deltas, content_block_stop."""
+    """content_block_start (the block empty), its text_delta or input_json_delta deltas,
+    content_block_stop."""
     if block["type"] == "tool_use":
         text = json.dumps(block["input"])
         opened, pieces = {**block, "input": {}}, [text[: len(text) // 2], text[len(text) // 2 :]]

@@ -1,4 +1,5 @@
-"""Anthropic Messages faults: each breaks one rule of the Messages contract and names the check that catches it."""
+"""Anthropic Messages faults: each breaks one rule of the Messages contract and names the check that catches
+it."""
 
 from __future__ import annotations
 

@@ -40,7 +40,8 @@ def envelope(status: int, message: str) -> dict:
 
 
 def serve(call: Call) -> Reply:
-    """A chat request answered: refused when invalid, else a completion (whole or streamed), faults applied."""
+    """A chat request answered: refused when invalid, else a completion (whole or streamed), faults
+    applied."""
     faults, body, contract = call.faults, call.body, call.contract
     found = problems(contract, call.path, body, call.store)
     if found and "accept-invalid" not in faults:
@@ -143,7 +144,7 @@ def _formatted(body: dict, words: list[str]) -> list[str] | None:
 def completion(body: dict, model: str, rules: Rules, how: Sampling = GREEDY) -> dict:
     """A whole chat.completion for a valid request."""
     n = body.get("n") if isinstance(body.get("n"), int) else 1
-    choices, used = zip(*(choice_for(body, i, rules, how) for i in range(n)))
+    choices, used = zip(*(choice_for(body, i, rules, how) for i in range(n)), strict=True)
     prompt, completion_tokens = prompt_tokens(body), sum(used)
     reasoning = (min(REASONING_TOKENS, limit_of(body, rules)) * n) if rules.reasoning else 0
     return {

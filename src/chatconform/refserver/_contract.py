@@ -112,14 +112,16 @@ def contracts() -> dict[str, Contract]:
 
 def _prefix(profile: Profile) -> str:
     """`/<name><path of the base URL>`; a base URL already pointing at this server's route for the provider
-    (`${ACME_BASE_URL}` set to what `serve` printed, `.../acme/v1`) is not prefixed twice (`/acme/acme/v1`)."""
+    (`${ACME_BASE_URL}` set to what `serve` printed, `.../acme/v1`) is not prefixed twice
+    (`/acme/acme/v1`)."""
     own = f"/{profile.name}"
     path = profile.path_prefix
     return path if path == own or path.startswith(own + "/") else own + path
 
 
 def contract_named(name: str) -> Contract:
-    """The contract of this name (or of the provider of this name), else a usage error naming the known ones."""
+    """The contract of this name (or of the provider of this name), else a usage error naming the known
+    ones."""
     known = contracts()
     found = known.get(name) or next((c for c in known.values() if c.provider == name), None)
     if found is None:

@@ -89,7 +89,8 @@ class GuardedServer(ThreadingHTTPServer):
             self.failures.append(f"{type(err).__name__}: {err}"[:300])
 
     def handle_error(self, request, client_address):
-        """Clients that time out or go away are not failures of the server; anything else is kept and shown."""
+        """Clients that time out or go away are not failures of the server; anything else is kept and
+        shown."""
         import sys
 
         err = sys.exc_info()[1]
@@ -148,7 +149,8 @@ class GuardedHandler(BaseHTTPRequestHandler):
         super().send_response(code, message)
 
     def send_error(self, code, message=None, explain=None):
-        """Every error the base class raises (bad request line, too many headers...) as a JSON error object."""
+        """Every error the base class raises (bad request line, too many headers...) as a JSON error
+        object."""
         status = HTTPStatus(code) if code in HTTPStatus._value2member_map_ else HTTPStatus.BAD_REQUEST
         if self.request_version == "HTTP/0.9" or not self.request_version:
             self.request_version = self.protocol_version  # a status line always, even for garbage
@@ -206,7 +208,8 @@ class GuardedHandler(BaseHTTPRequestHandler):
         return int(digits)
 
     def guarded(self, answer) -> None:
-        """Run one handler; a bug in it is a 500 error object (or a closed stream), never a dead connection."""
+        """Run one handler; a bug in it is a 500 error object (or a closed stream), never a dead
+        connection."""
         try:
             answer()
         except (TimeoutError, OSError):

@@ -23,6 +23,7 @@ from chatconform.refserver._reply import HTML, Call, Reply
 FAULT_HEADER = "x-chatconform-fault"
 _KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 SERVED = {"openai-chat": _chat, "anthropic-messages": _anthropic, "openai-responses": _responses}
+DEFAULT_LIMITS = Limits()  # frozen, so one instance serves every server that sets none
 
 
 class _Server(GuardedServer):
@@ -96,7 +97,8 @@ class _Handler(GuardedHandler):
 
     def _authorised(self, contract: Contract | None, body, chat: bool) -> bool:
         """The key where the data says it goes: a Bearer token always; in chat, the body field of a request
-        shape that carries it (or x-api-key, a provider's auth); elsewhere x-api-key (Anthropic-compatible)."""
+        shape that carries it (or x-api-key, a provider's auth); elsewhere x-api-key
+        (Anthropic-compatible)."""
         auth = self.headers.get("authorization") or ""
         offered = {auth[7:].strip() if auth.lower().startswith("bearer ") else None}
         if chat:
@@ -175,7 +177,7 @@ class ReferenceServer:
         faults=(),
         slow_seconds: float = 3.0,
         key: str | None = None,
-        limits: Limits = Limits(),
+        limits: Limits = DEFAULT_LIMITS,
     ):
         import os
 
@@ -192,7 +194,8 @@ class ReferenceServer:
 
     @property
     def failures(self) -> list[str]:
-        """Requests a handler failed on (a bug of the reference server, never of the client): empty when well."""
+        """Requests a handler failed on (a bug of the reference server, never of the client): empty when
+        well."""
         return list(self._server.failures)
 
     @property

@@ -24,7 +24,8 @@ _ALTERNATIVES = {"anyOf", "oneOf"}
 
 @dataclass(frozen=True)
 class Rules:
-    """What the data says about one provider's model: the default limit, whether it reasons, the stop limit."""
+    """What the data says about one provider's model: the default limit, whether it reasons, the stop
+    limit."""
 
     default_limit: int = UNDOCUMENTED_LIMIT
     reasoning: bool = False

@@ -1,4 +1,5 @@
-"""OpenAI Responses faults: each breaks one rule of the Responses contract and names the check that catches it."""
+"""OpenAI Responses faults: each breaks one rule of the Responses contract and names the check that catches
+it."""
 
 from __future__ import annotations
 

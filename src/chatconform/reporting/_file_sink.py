@@ -1,4 +1,5 @@
-"""A child process that writes the files it is sent into one folder: `python -m chatconform.reporting._file_sink DIR`.
+"""A child process that writes the files it is sent into one folder: `python -m
+chatconform.reporting._file_sink DIR`.
 
 Each file comes on stdin as a line `<name>\\t<size>\\n` and then its bytes. A file is written whole or not at
 all (a temporary name, then a rename), its name must be a plain file name, and at the end one line on

@@ -68,7 +68,8 @@ def link(url, text=None) -> str:
 
 
 def linked(text) -> str:
-    """Text escaped, with each http(s) URL in it made a link (a known deviation's reason names its evidence)."""
+    """Text escaped, with each http(s) URL in it made a link (a known deviation's reason names its
+    evidence)."""
     out, last = [], 0
     text = "" if text is None else str(text)
     for match in _IN_TEXT.finditer(text):
@@ -128,34 +129,43 @@ STYLE = """body{font:14px system-ui,sans-serif;margin:0 24px 24px;color:#1f2328}
 h2{margin:28px 0 8px;font-size:18px}table{border-collapse:collapse}code,pre{font:12px ui-monospace,monospace}
 td,th{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f6f8fa}
 .sub{color:#57606a;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 4px}
-.card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:120px;background:#fff;cursor:pointer;
-text-decoration:none;color:inherit}.card b{display:block;font-size:26px;line-height:1.2}.card.hot{border-color:#cf222e;
+.card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:120px;background:#fff;
+cursor:pointer;
+text-decoration:none;color:inherit}.card b{display:block;font-size:26px;line-height:1.2}
+.card.hot{border-color:#cf222e;
 background:#ffebe9}.card.hot b{color:#cf222e}.card span{color:#57606a;font-size:12px}
-.bar{position:sticky;top:0;z-index:5;background:#fff;padding:8px 0;border-bottom:1px solid #d0d7de;display:flex;
-flex-wrap:wrap;gap:6px;align-items:center}.bar input[type=radio]{position:absolute;opacity:0;pointer-events:none}
+.bar{position:sticky;top:0;z-index:5;background:#fff;padding:8px 0;border-bottom:1px solid #d0d7de;
+display:flex;
+flex-wrap:wrap;gap:6px;align-items:center}.bar input[type=radio]{position:absolute;opacity:0;
+pointer-events:none}
 .bar label{border:1px solid #d0d7de;border-radius:12px;padding:2px 10px;cursor:pointer;font-size:13px}
 .bar input:checked+label{background:#0969da;border-color:#0969da;color:#fff}#q{margin-left:auto;width:320px;
 padding:4px 8px;font:inherit}.bar .hint{margin-left:auto;color:#57606a;font-size:12px}
 #q:not([hidden])+.hint{display:none}
 #matrix{margin-top:8px}#matrix thead th{position:sticky;top:46px;z-index:3;vertical-align:bottom}
-th.ch span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:500;font-size:12px}
+th.ch span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:500;
+font-size:12px}
 tr.gh th{background:#eaeef2;font-size:13px;text-align:left}tr.gh th small{font-weight:normal;color:#57606a}
 th.mh{font-weight:normal;white-space:nowrap;max-width:340px;overflow:hidden;text-overflow:ellipsis}
 td.v{padding:0;text-align:center;font-size:11px;font-weight:600;min-width:44px}td.v summary{padding:3px 4px;
 cursor:pointer;list-style:none}td.v summary::-webkit-details-marker{display:none}td.e{background:#fff}
-tr.m:hover th,tr.m:hover td.e{background:#fff8c5}.miss{display:none}tbody.g:not(:has(tr.m:not(.miss))){display:none}
+tr.m:hover th,tr.m:hover td.e{background:#fff8c5}.miss{display:none}
+tbody.g:not(:has(tr.m:not(.miss))){display:none}
 details[open]>summary{outline:3px solid #0969da;outline-offset:-3px}
 td.v[data-new] summary::before{content:"★ "}.legend span.i{display:inline-block;margin:0 12px 2px 0}
-#matrix{position:relative}.panel{position:absolute;left:0;right:0;max-height:60vh;overflow:auto;background:#fff;
+#matrix{position:relative}.panel{position:absolute;left:0;right:0;max-height:60vh;overflow:auto;
+background:#fff;
 color:#1f2328;text-align:left;font-weight:normal;font-size:13px;border:2px solid #0969da;border-radius:6px;
 box-shadow:0 8px 24px #0004;padding:10px 18px 14px;z-index:4;white-space:normal;margin-top:2px}
 body:has(details[open]>.panel){padding-bottom:62vh}
-.panel h3{margin:0 0 6px;font-size:15px}.panel h4{margin:12px 0 4px;font-size:13px}.panel h3::after{float:right;
+.panel h3{margin:0 0 6px;font-size:15px}.panel h4{margin:12px 0 4px;font-size:13px}
+.panel h3::after{float:right;
 content:"click the cell (or the model) again to close";color:#57606a;font-size:12px;font-weight:normal}
 .panel table{width:100%;table-layout:fixed}.panel td{overflow-wrap:anywhere}
-.panel pre{background:#f6f8fa;border:1px solid #d0d7de;padding:6px;white-space:pre-wrap;overflow-wrap:anywhere;
-margin:4px 0;max-height:9em;overflow:auto}.panel .q{border-left:3px solid #d0d7de;padding-left:8px;color:#424a53}
-.pill{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;font-weight:600}
+.panel pre{background:#f6f8fa;border:1px solid #d0d7de;padding:6px;white-space:pre-wrap;
+overflow-wrap:anywhere;
+margin:4px 0;max-height:9em;overflow:auto}.panel .q{border-left:3px solid #d0d7de;padding-left:8px;
+color:#424a53}.pill{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;font-weight:600}
 .t{display:inline-block;width:10px;height:10px;margin-right:2px;border-radius:2px;border:1px solid #d0d7de}
 .legend{font-size:12px;color:#57606a}label.more{color:#0969da;text-decoration:underline;cursor:pointer}
 .legend .pill{margin-right:4px}.pill.blank{background:#fff;border:1px solid #d0d7de}

@@ -24,7 +24,8 @@ NUMERIC = {MEAN, TOKENS, USD}
 
 
 def exchanges(rows) -> dict:
-    """{(provider, model): {exchange: observations}}: one observation per exchange, rows without one skipped."""
+    """{(provider, model): {exchange: observations}}: one observation per exchange, rows without one
+    skipped."""
     out: dict = {}
     for row in rows:
         obs = row.get("observations") or {}

@@ -29,7 +29,8 @@ BLANK = "no row: the check does not apply to any exchange of this model (or was 
 
 
 def headline(results: dict, previous, new: set, money: str, spent: str) -> str:
-    """The cards a reviewer reads first: new failures, then every verdict's rows (the one tally), then spend."""
+    """The cards a reviewer reads first: new failures, then every verdict's rows (the one tally), then
+    spend."""
     rows = results.get("results", [])
     tally = Tally.of(rows)
     since = (
@@ -59,7 +60,8 @@ def headline(results: dict, previous, new: set, money: str, spent: str) -> str:
     return (
         f'<section id="headline" class="cards" data-rows="{tally.total}">{"".join(cards)}</section>'
         f'<p class="sub">Counts are rows of results.json ({e(tally.line())}), as the command line, junit.xml '
-        "and Allure count them; a card shows its rows in the matrix below, where a cell is a model and check, "
+        "and Allure count them; a card shows its rows in the matrix below, "
+        "where a cell is a model and check, "
         "painted with the worst of its rows.</p>"
     )
 

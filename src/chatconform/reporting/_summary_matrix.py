@@ -21,7 +21,8 @@ DOCUMENTS, DOCS_CONFLICT = (
 
 
 def grid(results: dict) -> tuple[list[str], dict, dict]:
-    """(checks, groups, cells): groups[(provider, vendor)] = models; cells[(provider, model, check)] = rows."""
+    """(checks, groups, cells): groups[(provider, vendor)] = models; cells[(provider, model, check)] =
+    rows."""
     cells: dict = {}
     for entry in results.get("results", []):
         key = (entry["provider"], entry.get("model") or "-", entry["check"])

@@ -31,7 +31,8 @@ def cell_panel(
 ) -> str:
     """The panel of one (provider, model, check) cell."""
     head = (
-        f'<h3><span class="pill {cls(verdict)}">{e(verdict)}</span> <code>{e(check)}</code> · {e(provider)} · '
+        f'<h3><span class="pill {cls(verdict)}">{e(verdict)}</span> '
+        f"<code>{e(check)}</code> · {e(provider)} · "
         f"{e(model)}</h3>"
     )
     if verdict != PASS:
@@ -75,13 +76,15 @@ def _row(x: dict, specs: dict) -> str:
         replay = replay_command(x.get("exchange"))
         return (
             f"<p>{e(x.get('origin') or '')} <code>{e(typed_path(x.get('exchange')))}</code>: every rule held"
-            f"{f'; replay: <code>{e(replay)}</code>' if replay else ''}. Request, response: open the model.</p>"
+            f"{f'; replay: <code>{e(replay)}</code>' if replay else ''}. "
+            "Request, response: open the model.</p>"
         )
     return f"{title}{reason}{table}{exchange_evidence(x)}"
 
 
 def finding_row(f: dict) -> str:
-    """A finding: severity, its JSON path, message, expected/received, the quote with its source and spec place."""
+    """A finding: severity, its JSON path, message, expected/received, the quote with its source and spec
+    place."""
     parts = [e(_cut(f.get("message") or f.get("check") or "", MESSAGE))]
     if f.get("expected") is not None or f.get("received") is not None:
         parts.append(
@@ -139,7 +142,8 @@ def exchange_evidence(x: dict, excerpt: bool = True) -> str:
 
 
 def model_panel(provider: str, model: str, entries: list, anchor: str) -> str:
-    """A model's exchanges, each once: what it showed (status, finish reasons, tokens), its excerpt, its replay."""
+    """A model's exchanges, each once: what it showed (status, finish reasons, tokens), its excerpt, its
+    replay."""
     seen: dict = {}
     for x in entries:
         seen.setdefault((x.get("origin"), x.get("exchange")), x)

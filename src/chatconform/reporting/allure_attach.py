@@ -82,7 +82,8 @@ def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
 
 
 def annotate_unjudged(provider: str, model: str | None, check: str, verdict: str, reason: str) -> None:
-    """A live scenario that got no answer (not sent, or the provider down): placed and explained all the same."""
+    """A live scenario that got no answer (not sent, or the provider down): placed and explained all the
+    same."""
     secrets = run_secrets()
     place(provider, model, check, "live", secrets)
     mark(verdict)
@@ -118,7 +119,8 @@ def annotate_conflict(conflict) -> None:
 def place(
     provider: str, model: str | None, check: str, title: str, secrets=(), suite: str | None = None
 ) -> None:
-    """The tree's labels: provider > vendor (when the model id names one) > model > check, and the leaf's title."""
+    """The tree's labels: provider > vendor (when the model id names one) > model > check, and the leaf's
+    title."""
     provider = scrub_text(provider, secrets)
     suite = scrub_text(suite or model or "(no model)", secrets)
     for name, value in (
@@ -172,7 +174,8 @@ def _settle(verdict, rows, secrets, reason=None) -> None:
 
 
 def _verdict_text(rows, secrets) -> str:
-    """The description's first lines: what this test's verdict means for a reviewer, with its reason and link."""
+    """The description's first lines: what this test's verdict means for a reviewer, with its reason and
+    link."""
     lines = []
     for row in rows:
         deviation = row.deviation if row.verdict == KNOWN else row.stale
@@ -208,7 +211,8 @@ def _deviation_text(row, deviation, secrets) -> str:
             f"longer shows it; remove the declaration.\n\n{sources}"
         )
     return (
-        f"**Known deviation** ({_said(row.check)} fails as declared{where}: {what}, run as a strict xfail, so "
+        f"**Known deviation** ({_said(row.check)} fails as declared{where}: {what}, "
+        "run as a strict xfail, so "
         f"the run fails once the provider stops deviating).\n\n{sources}"
     )
 
@@ -283,7 +287,8 @@ def _link(url) -> str:
 
 
 def _said(text, secrets=(), limit: int | None = None) -> str:
-    """Quoted text for the markdown description: scrubbed, cut, one line, markup escaped (it reads as written)."""
+    """Quoted text for the markdown description: scrubbed, cut, one line, markup escaped (it reads as
+    written)."""
     text = " ".join(scrub_text(str(text or ""), secrets).split())
     return _MARKUP.sub(r"\\\1", _cut(text, limit) if limit else text)
 

@@ -94,7 +94,8 @@ _RANK = {"failed": 0, "broken": 1, "skipped": 2, "passed": 3}  # worst first
 
 def settle(item) -> None:
     """A test's Allure status from its verdict (the tally's mapping), never better than pytest's own: a gap
-    or an unavailable provider is broken even where pytest skipped or passed it; a stale deviation stays failed."""
+    or an unavailable provider is broken even where pytest skipped or passed it; a stale deviation stays
+    failed."""
     from allure_commons.model2 import StatusDetails
 
     from chatconform.reporting.tally import allure_status
@@ -109,8 +110,8 @@ def settle(item) -> None:
 
 
 def _widen(pipe) -> None:
-    """Let the pipe hold up to 1 MiB (Linux; 64 KiB by default) so the tests do not wait each time the child is
-    a few files behind: a catalog run sends ~17 MB in ~6,300 files, the child catches up between them."""
+    """Let the pipe hold up to 1 MiB (Linux; 64 KiB by default) so the tests do not wait each time the child
+    is a few files behind: a catalog run sends ~17 MB in ~6,300 files, the child catches up between them."""
     import fcntl
 
     try:
@@ -123,8 +124,9 @@ _FIELDS: dict[type, tuple[str, ...]] = {}  # an attrs class -> its field names, 
 
 
 def plain(value):
-    """What AllureFileLogger writes for an Allure model object: `attr.asdict(item, filter=lambda _, v: v or v is
-    False)`, built ~2.5x faster (asdict works each class out again for every object; a catalog run has ~100,000)."""
+    """What AllureFileLogger writes for an Allure model object: `attr.asdict(item, filter=lambda _, v: v or v
+    is False)`, built ~2.5x faster (asdict works each class out again for every object; a catalog run has
+    ~100,000)."""
     names = _FIELDS.get(type(value))
     if names is None and attr.has(type(value)):
         names = _FIELDS.setdefault(type(value), tuple(field.name for field in attr.fields(type(value))))

@@ -130,7 +130,8 @@ def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate
 def compare(
     baseline: dict, candidate: dict, drift: list[dict] = (), names=("baseline", "candidate"), pairs=()
 ) -> dict:
-    """New failures, fixes, outages, observation and spend changes, breaking upstream changes, and problems."""
+    """New failures, fixes, outages, observation and spend changes, breaking upstream changes, and
+    problems."""
     if pairs:
         old_rows, new_rows = paired(baseline, candidate, pairs, names)
     else:
@@ -164,7 +165,7 @@ def compare(
         "names": list(names),
         "unjudged": unjudged,
         "failed": bool(regressions or breaking or problems),
-        "unreadable": any(unknown_verdicts(d, n) for n, d in zip(names, (baseline, candidate))),
+        "unreadable": any(unknown_verdicts(d, n) for n, d in zip(names, (baseline, candidate), strict=True)),
     }
 
 
@@ -200,7 +201,7 @@ def _newly_failing(old: dict, new: dict) -> list[str]:
 def problems_of(baseline: dict, candidate: dict, names=("baseline", "candidate"), judged=None) -> list[str]:
     """Why the gate cannot say "no regression": unknown verdict words, or a candidate that judged nothing."""
     problems = []
-    for name, data in zip(names, (baseline, candidate)):
+    for name, data in zip(names, (baseline, candidate), strict=True):
         words = unknown_verdicts(data, name)
         if words:
             problems.append(f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()})")

@@ -62,7 +62,8 @@ def _rows(parts) -> list[dict]:
 
 
 def _order(row: dict) -> tuple:
-    """By test id as a run sorts its rows, then by what tells rows apart: the same file whatever the shards' order."""
+    """By test id as a run sorts its rows, then by what tells rows apart: the same file whatever the shards'
+    order."""
     return tuple(str(row.get(name) or "") for name in ("test_id", "provider", "model", "check", "exchange"))
 
 

@@ -158,7 +158,8 @@ class ResultsLog:
 
     def _scrubbed_json(self, row_per_line: bool = False) -> str:
         """The log as JSON with every key value the run knows removed, whatever field it reached; a row per
-        line reads well in a diff and keeps json's C encoder (`indent` would make it Python's, ~10x slower)."""
+        line reads well in a diff and keeps json's C encoder (`indent` would make it Python's, ~10x
+        slower)."""
         data = scrub_tree(self.to_dict(), known_secrets())
         if not row_per_line:
             return json.dumps(data, ensure_ascii=False)

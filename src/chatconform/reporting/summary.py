@@ -165,7 +165,8 @@ def _specs(results: dict) -> str:
         for sid, s in sorted((results.get("specs") or {}).items())
     )
     return (
-        '<h2>Spec versions</h2><table id="specs"><tr><th>spec</th><th>file</th><th>OpenAPI</th><th>sha256</th>'
+        '<h2>Spec versions</h2><table id="specs">'
+        "<tr><th>spec</th><th>file</th><th>OpenAPI</th><th>sha256</th>"
         f"<th>lint findings</th><th>pulled from</th></tr>{rows}</table>"
     )
 
@@ -210,7 +211,7 @@ def write_summary(
     runs = runs[-(TREND - 1) :]  # the page shows no older run than the trend's first
     history = [load_scrubbed(p, "history copy of a results.json") for p in runs]
     words = unknown_verdicts(results, str(results_path))
-    for path, run in zip(runs, history):
+    for path, run in zip(runs, history, strict=True):
         words += unknown_verdicts(run, str(path))
     write_atomic(out, _scrubbed(render(results, history), secrets).encode("utf-8"))
     if words:

@@ -1,4 +1,5 @@
-"""Anthropic's stream: message_start, then per content block start / deltas / stop, message_delta, message_stop.
+"""Anthropic's stream: message_start, then per content block start / deltas / stop, message_delta,
+message_stop.
 
 `assemble` puts the events together as the SDKs do (the Message a client ends up with); `grammar` reports
 every event out of its place. Both read the events once, typed by their JSON `type`.
@@ -21,7 +22,8 @@ ANYWHERE = tuple(_DATA["anywhere"])
 
 
 def typed_events(ex: Exchange) -> list[tuple[int, str | None, object]]:
-    """(event index, type, JSON) of every data event: the type is the JSON's `type`, else the SSE event name."""
+    """(event index, type, JSON) of every data event: the type is the JSON's `type`, else the SSE event
+    name."""
     return once(ex, "_cc_anthropic_events", _typed)
 
 

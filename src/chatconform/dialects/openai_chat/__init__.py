@@ -1,4 +1,5 @@
-"""OpenAI chat completions: `choices`, `chat.completion.chunk` streams ended by `data: [DONE]`, `{"error": {}}`."""
+"""OpenAI chat completions: `choices`, `chat.completion.chunk` streams ended by `data: [DONE]`, `{"error":
+{}}`."""
 
 from __future__ import annotations
 

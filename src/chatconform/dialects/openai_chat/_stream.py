@@ -1,4 +1,5 @@
-"""OpenAI's chat stream: `chat.completion.chunk` events put together as a client does, in-band errors found."""
+"""OpenAI's chat stream: `chat.completion.chunk` events put together as a client does, in-band errors
+found."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from chatconform.model.exchange import NOT_JSON, Exchange, once
 
 
 def error_events(ex: Exchange) -> list[tuple[int, object]]:
-    """(event index, error) of each error a stream reports in-band: an `event: error`, or data with `error`."""
+    """(event index, error) of each error a stream reports in-band: an `event: error`, or data with
+    `error`."""
     # the two forms the openai SDKs raise an APIError on, which ends the stream for a client
     return once(ex, "_cc_error_events", _error_events)
 
@@ -64,7 +66,8 @@ def _assemble(ex: Exchange) -> dict | None:
             if isinstance(choice, dict):
                 index = choice.get("index", 0)
                 _merge(choices.setdefault(index, _empty(index)), choice)
-    # A gateway's first chunk may carry no id or model (Azure's prompt-filter chunk sends ""): take the first set.
+    # A gateway's first chunk may carry no id or model (Azure's prompt-filter chunk sends ""): take the first
+    # set.
     return {
         "id": _first(parts, "id"),
         "object": "chat.completion",

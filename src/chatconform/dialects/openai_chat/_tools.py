@@ -1,4 +1,5 @@
-"""Tool calls in chat completions: `tools` of type function, `tool_choice`, and streamed `tool_calls` deltas."""
+"""Tool calls in chat completions: `tools` of type function, `tool_choice`, and streamed `tool_calls`
+deltas."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""OpenAI Responses: `output` items, `status` with `incomplete_details`, `response.*` events with sequence numbers."""
+"""OpenAI Responses: `output` items, `status` with `incomplete_details`, `response.*` events with sequence
+numbers."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+from itertools import pairwise
 
 from chatconform.dialects._grammar import StreamWalk
 from chatconform.model.exchange import NOT_JSON, Exchange, once
@@ -232,7 +233,7 @@ class _Grammar(StreamWalk):
         numbers = [n for n in self.sequence if n is not None]
         if numbers and len(numbers) != len(self.sequence):
             self.fail("$events", "some events carry a sequence_number and some do not")
-        for position, (a, b) in enumerate(zip(numbers, numbers[1:]), 1):
+        for position, (a, b) in enumerate(pairwise(numbers), 1):
             if b <= a:
                 self.fail(
                     f"$events[{position}].sequence_number",

@@ -1,4 +1,5 @@
-"""What a claim reads: one Context per exchange (the exchange, the specs, the provider's data, the completion)."""
+"""What a claim reads: one Context per exchange (the exchange, the specs, the provider's data, the
+completion)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ class Context:
 
     @property
     def completion(self) -> dict | None:
-        """The completion as a client ends up with it (the body, or the stream put together), computed once."""
+        """The completion as a client ends up with it (the body, or the stream put together), computed
+        once."""
         return assembled(self.ex)
 
     @property
@@ -68,7 +70,8 @@ class Context:
         return PROFILES.get(self.ex.provider)
 
     def documented(self, name: str) -> Documented | None:
-        """What this provider documents under `name` for this model (its own sentence and source), if anything."""
+        """What this provider documents under `name` for this model (its own sentence and source), if
+        anything."""
         return self.once(
             f"documented {name}", lambda ctx: _Documented.value(ctx.ex.provider, name, ctx.ex.model)
         )
@@ -78,7 +81,8 @@ class Context:
         return self.documented(name) or _Documented.value(GENERIC, name, self.ex.model)
 
     def once(self, name: str, compute):
-        """A value derived from the exchange, computed by the first claim that asks and kept for the others."""
+        """A value derived from the exchange, computed by the first claim that asks and kept for the
+        others."""
         if name not in self._kept:
             self._kept[name] = compute(self)
         return self._kept[name]
@@ -93,5 +97,6 @@ def context(ex: Exchange, store) -> Context:
 
 
 def release(ex: Exchange) -> None:
-    """Forget the Context kept on an exchange: the two refer to each other, so only the collector frees them."""
+    """Forget the Context kept on an exchange: the two refer to each other, so only the collector frees
+    them."""
     ex.__dict__.pop("_cc_context", None)

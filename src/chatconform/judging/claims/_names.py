@@ -22,7 +22,8 @@ SCHEMA_CHECKS = (
 
 
 def refuse_misspelt_deviations() -> None:
-    """A UsageError (one line, did you mean) for the first declared deviation whose check is a misspelt one."""
+    """A UsageError (one line, did you mean) for the first declared deviation whose check is a misspelt
+    one."""
     from chatconform.judging.claims.catalog import load_claims
     from chatconform.providers.profiles import PROFILES
 

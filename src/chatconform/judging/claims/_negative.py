@@ -12,6 +12,8 @@ schema check and are not negative tests:
 
 from __future__ import annotations
 
+from itertools import islice
+
 from chatconform.judging.validators import validator_for
 from chatconform.model.pointer import from_ref, join, resolve
 
@@ -33,7 +35,7 @@ def schema_problems(spec, pointer: str, body) -> list[str]:
     if validator.is_valid(body):
         return []
     vocabulary = _vocabulary(spec, pointer)
-    errors = [e for _, e in zip(range(MAX_SEEN), validator.iter_errors(body))]
+    errors = list(islice(validator.iter_errors(body), MAX_SEEN))
     # an object with fields the schema does not define is another kind of thing (Anthropic's server tools
     # are {type, name}): its missing "required" fields are part of the same extension
     other_kinds = {
@@ -119,7 +121,8 @@ _VOCABULARY: dict[tuple[str, str], tuple[frozenset, frozenset]] = {}
 
 
 def _vocabulary(spec, pointer: str) -> tuple[frozenset, frozenset]:
-    """(every `type` value, every property name) the request schema lists, following its $refs; once per spec."""
+    """(every `type` value, every property name) the request schema lists, following its $refs; once per
+    spec."""
     key = (spec.sha256, pointer)
     if key not in _VOCABULARY:
         _VOCABULARY[key] = _collect(spec.doc, pointer)
@@ -152,7 +155,8 @@ def _collect(doc, pointer: str) -> tuple[frozenset, frozenset]:
 
 
 def error_fields(ex) -> dict:
-    """The error object of an error answer ({} when there is none): {"error": {...}}, or the first of an array."""
+    """The error object of an error answer ({} when there is none): {"error": {...}}, or the first of an
+    array."""
     body = ex.json
     if isinstance(body, list) and body and isinstance(body[0], dict):
         body = body[0]
@@ -163,7 +167,8 @@ def error_fields(ex) -> dict:
 
 
 def content_rejection(ex) -> str | None:
-    """Why a 4xx refused the request for its content (an unknown model, an unusable URL), if the error says so."""
+    """Why a 4xx refused the request for its content (an unknown model, an unusable URL), if the error says
+    so."""
     error, status = error_fields(ex), ex.response.status
     code = str(error.get("code") or "")
     if code in CONTENT_CODES:

@@ -11,7 +11,8 @@ LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
 
 
 def per_exchange(func):
-    """A predicate worked out once per exchange and kept on its Context: many claims ask it the same question."""
+    """A predicate worked out once per exchange and kept on its Context: many claims ask it the same
+    question."""
     key = ("predicate", func.__module__, func.__qualname__)
 
     @wraps(func)
@@ -102,7 +103,8 @@ def response_format_is(kind: str):
 
 
 def speaks(name: str):
-    """A predicate: the exchange is in this dialect (`openai-chat`, `anthropic-messages`, `openai-responses`)."""
+    """A predicate: the exchange is in this dialect (`openai-chat`, `anthropic-messages`,
+    `openai-responses`)."""
 
     def predicate(ctx: Context) -> bool:
         return ctx.dialect is not None and ctx.dialect.name == name

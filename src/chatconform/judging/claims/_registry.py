@@ -1,7 +1,7 @@
 """A claim: a documented behaviour declared as data plus one check function that takes one Context.
 
-`@claim` only marks the function; chatconform.judging.claims.catalog.load_claims() collects the marks of the modules
-it lists. Nothing is registered by importing a module.
+`@claim` only marks the function; chatconform.judging.claims.catalog.load_claims() collects the marks of the
+modules it lists. Nothing is registered by importing a module.
 """
 
 from __future__ import annotations

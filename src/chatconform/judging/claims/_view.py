@@ -1,4 +1,5 @@
-"""What the chat claims read: a chat completion, whole or streamed (the openai-chat dialect puts it together)."""
+"""What the chat claims read: a chat completion, whole or streamed (the openai-chat dialect puts it
+together)."""
 
 from __future__ import annotations
 

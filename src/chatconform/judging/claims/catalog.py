@@ -53,7 +53,8 @@ def applicable_claims(ex: Exchange, store) -> list[Claim]:
 
 @lru_cache(maxsize=256)
 def claims_for(provider: str) -> tuple[Claim, ...]:
-    """The claims that may judge this provider's exchanges, in catalog order (Claim.applies' provider test)."""
+    """The claims that may judge this provider's exchanges, in catalog order (Claim.applies' provider
+    test)."""
     return tuple(c for c in load_claims().values() if "*" in c.providers or provider in c.providers)
 
 

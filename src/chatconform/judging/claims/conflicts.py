@@ -59,7 +59,8 @@ def docs_conflicts(store) -> list[Conflict]:
 
 
 def _models(d: Documented) -> list[str | None]:
-    """The models a documented value covers: the ids it lists, then the provider's models its patterns match."""
+    """The models a documented value covers: the ids it lists, then the provider's models its patterns
+    match."""
     profile = PROFILES.get(d.provider)
     listed = [m for m in d.models if not any(c in m for c in "*?[")]
     known = list(profile.models) if profile else []
@@ -67,7 +68,8 @@ def _models(d: Documented) -> list[str | None]:
 
 
 def _operations(store, d: Documented):
-    """(model, spec, chat operation, spec file stem) once per pinned spec the documented value's models use."""
+    """(model, spec, chat operation, spec file stem) once per pinned spec the documented value's models
+    use."""
     profile, seen = PROFILES.get(d.provider), set()
     for model in _models(d):
         spec = store.spec_or_none(d.provider, model)
@@ -169,7 +171,8 @@ def _shape_vs_auth():
 
 
 def _price_vs_price():
-    """A page states one price per million tokens that is neither of the input and output rates it also states."""
+    """A page states one price per million tokens that is neither of the input and output rates it also
+    states."""
     for provider, data in current()["providers"].items():
         for price in (p for p in data.get("prices", []) if p.get("says")):
             rates = (price["input_per_mtok"], price["output_per_mtok"])

@@ -72,7 +72,8 @@ def _empty_and(reason: str):
     id="finish.empty_content_pitfall", says=EMPTY_SAYS, source=AIML_FLASH_DOC, applies_to=_empty_and("stop")
 )
 def empty_content_with_stop_is_not_hidden_truncation(ctx: Context):
-    """Empty content with finish_reason "stop" while the limit was spent is the documented pitfall, mislabelled."""
+    """Empty content with finish_reason "stop" while the limit was spent is the documented pitfall,
+    mislabelled."""
     limit, used = effective_limit(ctx), completion_tokens(ctx)
     details = (ctx.completion.get("usage") or {}).get("completion_tokens_details") or {}
     if limit is not None and used is not None and used >= limit:

@@ -1,4 +1,5 @@
-"""A request in a shape a provider's page documents besides its spec's (ModelsLab's `model_id` + body `key`)."""
+"""A request in a shape a provider's page documents besides its spec's (ModelsLab's `model_id` + body
+`key`)."""
 
 from __future__ import annotations
 

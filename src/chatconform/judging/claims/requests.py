@@ -26,7 +26,8 @@ def _answered_chat(ctx: Context) -> bool:
 
 
 def required(ctx: Context) -> tuple[str, ...]:
-    """The parameters the provider documents as required for the model (OpenAI's pair when it says nothing)."""
+    """The parameters the provider documents as required for the model (OpenAI's pair when it says
+    nothing)."""
     documented = ctx.documented(REQUIRED_PARAMS)
     value = documented.value if documented else None
     return tuple(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else REQUIRED
@@ -44,7 +45,8 @@ def _minimal(ctx: Context) -> bool:
     applies_to=_minimal,
 )
 def a_request_with_only_the_required_parameters_succeeds(ctx: Context):
-    """A request with only the required parameters gets a 2xx (auth, 429, 5xx and refusals of its content aside)."""
+    """A request with only the required parameters gets a 2xx (auth, 429, 5xx and refusals of its content
+    aside)."""
     ex, status = ctx.ex, ctx.ex.response.status
     if status in NOT_ABOUT_SHAPE or status >= 500:
         yield Finding.at_path(
@@ -73,7 +75,8 @@ def a_request_with_only_the_required_parameters_succeeds(ctx: Context):
 
 
 def request_problems(ctx: Context) -> list[str]:
-    """Why the request must be refused: its spec's bounds and types (vendor extensions aside), documented limits."""
+    """Why the request must be refused: its spec's bounds and types (vendor extensions aside), documented
+    limits."""
     return ctx.once("request_problems", lambda ctx: _limit_problems(ctx) + _schema_problems(ctx))
 
 
@@ -110,7 +113,7 @@ def _invalid(ctx: Context) -> bool:
     implied=True,
     says="(implied by OpenAI compatibility) a request outside the request schema's bounds and types is "
     "rejected with a 4xx error object",
-    source=AIML_REQ.rstrip("/properties/"),
+    source=AIML_REQ.removesuffix("/properties/"),
     applies_to=_invalid,
 )
 def an_invalid_request_gets_a_4xx_with_an_error_body(ctx: Context):

@@ -37,7 +37,8 @@ def _limited(ctx: Context) -> bool:
     source=_RESPONSE + "max_output_tokens/anyOf/0/description",
 )
 def output_tokens_within_max_output_tokens(ctx: Context):
-    """usage.output_tokens <= max_output_tokens, and status incomplete for max_output_tokens only at the limit."""
+    """usage.output_tokens <= max_output_tokens, and status incomplete for max_output_tokens only at the
+    limit."""
     limit = ctx.dialect.limit_sent(ctx.sent)[1]
     usage, output = ctx.answer.usage, ctx.answer.outputs[0]
     used = usage.output if usage else None

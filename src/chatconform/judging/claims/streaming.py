@@ -117,7 +117,8 @@ def each_choice_finishes_once_on_its_last_chunk(ctx: Context):
 
 
 def _adds_something(choice: dict) -> bool:
-    """True when a chunk's choice carries content (an empty delta, e.g. Azure's late filter results, adds none)."""
+    """True when a chunk's choice carries content (an empty delta, e.g. Azure's late filter results, adds
+    none)."""
     delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
     return any(value not in (None, "", [], {}) for value in delta.values())
 
@@ -135,7 +136,8 @@ def _usage_requested(ctx: Context) -> bool:
     "description",
 )
 def include_usage_adds_a_usage_chunk_before_done(ctx: Context):
-    """With include_usage, a chunk before [DONE] carries usage (not necessarily the last; info if it has choices)."""
+    """With include_usage, a chunk before [DONE] carries usage (not necessarily the last; info if it has
+    choices)."""
     before = chunks_before_done(ctx.ex)
     carrying = [c for c in before if isinstance(c.get("usage"), dict)]
     if not carrying:
@@ -167,7 +169,8 @@ def include_usage_adds_a_usage_chunk_before_done(ctx: Context):
     applies_to=stream_with_error,
 )
 def an_error_inside_a_200_stream_is_one_finding(ctx: Context):
-    """An error inside a 200 stream is one finding: a server failure a violation, an outage or a refusal a gap."""
+    """An error inside a 200 stream is one finding: a server failure a violation, an outage or a refusal a
+    gap."""
     index, error = ctx.dialect.in_band_errors(ctx.ex)[0]
     severity, kind, what = _classify(error)
     yield Finding.at_path(

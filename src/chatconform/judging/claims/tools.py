@@ -2,8 +2,8 @@
 called was offered, its arguments fit the offered schema, tool_choice was honoured, streamed pieces assemble
 into distinct calls, and a shipped scenario's expectations held.
 
-The measures are chatconform.judging.toolcalls' (plain data, reused by the behavioural probes); each claim quotes
-the exchange's own dialect (dialect.toml [quotes]), and where a dialect words a rule two ways (OpenAI's
+The measures are chatconform.judging.toolcalls' (plain data, reused by the behavioural probes); each claim
+quotes the exchange's own dialect (dialect.toml [quotes]), and where a dialect words a rule two ways (OpenAI's
 `strict`), the variant's words and severity.
 """
 
@@ -173,9 +173,9 @@ def _streams_tool_calls(ctx: Context) -> bool:
     quoted_by_dialect=True,
 )
 def streamed_tool_calls_assemble_into_distinct_calls(ctx: Context):
-    """Streamed pieces assemble into distinct calls: each opens with its id and name, later pieces add arguments
-    only (another id or name there is a second call merged in), indexes in order, ids unique, a final summary
-    equal to its pieces, and the answer holding the calls streamed."""
+    """Streamed pieces assemble into distinct calls: each opens with its id and name, later pieces add
+    arguments only (another id or name there is a second call merged in), indexes in order, ids unique, a
+    final summary equal to its pieces, and the answer holding the calls streamed."""
     for breach in stream_breaches(ctx.ex):
         yield _finding(breach, "", {})
 
@@ -192,8 +192,9 @@ def _sent_for_a_scenario(ctx: Context) -> bool:
     applies_to=_sent_for_a_scenario,
 )
 def the_scenarios_expectations_hold(ctx: Context):
-    """The answer does what the shipped scenario it was sent for expects (a call or none, which tools, argument
-    values, how many calls). Under tool_choice auto it is the model's judgement: a miss is a warning."""
+    """The answer does what the shipped scenario it was sent for expects (a call or none, which tools,
+    argument values, how many calls). Under tool_choice auto it is the model's judgement: a miss is a
+    warning."""
     scenario, why = named_scenario(ctx.ex)
     if scenario is None:
         yield Finding("tools.scenario_expected", "warning", GAP_KIND, message=why)

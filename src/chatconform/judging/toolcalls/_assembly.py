@@ -1,5 +1,6 @@
 """The walk over a stream's tool-call pieces (Dialect.tool_deltas): which call each piece goes to, and every
-piece that a client adding them up would assemble into something other than distinct calls with one id each."""
+piece that a client adding them up would assemble into something other than distinct calls with one id
+each."""
 
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ class Assembly:
             not (isinstance(d.slot, tuple) and len(d.slot) == 2 and isinstance(d.slot[1], int))
             or d.slot[0] == "item"
         ):
-            return  # Anthropic's and Responses' indexes are shared with other blocks: their grammar orders them
+            # Anthropic's and Responses' indexes are shared with other blocks: their grammar orders them
+            return
         group, index = d.slot
         expected = self.opened_in.get(group, 0)
         if index != expected:
@@ -150,7 +152,7 @@ class Assembly:
                 expected=str(len(streamed)),
             )
             return self.found
-        for call, held in zip(streamed, final):
+        for call, held in zip(streamed, final, strict=True):
             if held.id != call["id"] or held.name != call["name"]:
                 self.fail(
                     held.at,

@@ -1,4 +1,5 @@
-"""What a scenario expects of an answer, measured: a call or none, which tools, which argument values, how many.
+"""What a scenario expects of an answer, measured: a call or none, which tools, which argument values, how
+many.
 
 An exchange names its scenario in its provenance (`tool_scenario`, `tool_scenarios_version`): a cassette
 recorded from the shipped set, or a live call the catalog sent. The outcome is data (the calls, each miss), so

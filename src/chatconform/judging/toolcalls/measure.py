@@ -66,7 +66,8 @@ def calls_of(ex: Exchange) -> list[ToolCall]:
 
 
 def checked_calls(ex: Exchange) -> list[CallCheck]:
-    """Each tool call of the answer: was its tool offered, do its arguments parse and fit the offered schema."""
+    """Each tool call of the answer: was its tool offered, do its arguments parse and fit the offered
+    schema."""
     return once(ex, "_cc_checked_calls", _checked)
 
 
@@ -120,7 +121,8 @@ def _validator(schema: dict):
 
 
 def cut_at_limit(ex: Exchange, output) -> bool:
-    """True when an output stopped at its token limit (its stop reason, or usage that reached the limit sent)."""
+    """True when an output stopped at its token limit (its stop reason, or usage that reached the limit
+    sent)."""
     if output.stop == "length":
         return True
     dialect, answer = dialect_of(ex), answer_of(ex)
@@ -197,9 +199,9 @@ def stream_breaches(ex: Exchange) -> list[Breach]:
     """How the streamed pieces of tool calls fail to assemble into distinct calls, each with one id.
 
     A call opens with its id and name; later pieces add arguments only (another id or a name there is a second
-    call merged into the first); pieces go to calls that opened; calls of one output open at indexes 0, 1, 2...;
-    no two calls share an id; a closing summary (Responses' output_item.done) agrees with its pieces; and the
-    calls the stream assembles to are those the answer holds.
+    call merged into the first); pieces go to calls that opened; calls of one output open at indexes 0, 1,
+    2...; no two calls share an id; a closing summary (Responses' output_item.done) agrees with its pieces;
+    and the calls the stream assembles to are those the answer holds.
     """
     dialect = dialect_of(ex)
     pieces = dialect.tool_deltas(ex) if dialect is not None else []

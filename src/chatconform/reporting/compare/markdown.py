@@ -17,8 +17,8 @@ def markdown(tables: list[Table], title: str = "chatconform compare") -> str:
         "",
         "✅ honoured / holds · 🔷 rejected with a clear 4xx, or documented as ignored · ❌ ignored / broken"
         " · "
-        "❔ inconclusive (never a pass). Each cell: verdict, effect seen in k of n trials, the Wilson interval "
-        "and the requests spent.",
+        "❔ inconclusive (never a pass). Each cell: verdict, effect seen in k of n trials, "
+        "the Wilson interval and the requests spent.",
         "",
     ]
     for table in tables:

@@ -40,9 +40,10 @@ def page(tables: list[Table], shots: list[dict], title: str = "chatconform compa
 def _legend() -> str:
     items = "".join(f"<li><b>{e(v)}</b>: {e(m)}</li>" for v, m in MEANING.items())
     return (
-        f"<p><small>Each cell: the verdict, the trials in which the effect was seen (k/n), the Wilson interval "
-        f"at the row's confidence, and the requests and tokens spent. The trend plots the rate k/n of each "
-        f"kept comparison, oldest left; the dashed line is the threshold.</small></p><ul>{items}</ul>"
+        "<p><small>Each cell: the verdict, the trials in which the effect was seen (k/n), "
+        "the Wilson interval at the row's confidence, and the requests and tokens spent. "
+        "The trend plots the rate k/n of each kept comparison, oldest left; "
+        f"the dashed line is the threshold.</small></p><ul>{items}</ul>"
     )
 
 

@@ -1,4 +1,5 @@
-"""The comparison: one table per model, a row per measure and dialect, a column per subject; and its history."""
+"""The comparison: one table per model, a row per measure and dialect, a column per subject; and its
+history."""
 
 from __future__ import annotations
 
@@ -109,15 +110,15 @@ def snapshot(runs: list[dict]) -> dict:
 
 
 def keep(history: Path, runs: list[dict]) -> Path | None:
-    """Add this comparison to the history folder (once per distinct set of results); oldest dropped past KEEP."""
+    """Add this comparison to the history folder (once per distinct set of results); oldest dropped past
+    KEEP."""
     shot = snapshot(runs)
     digest = hashlib.sha256(json.dumps(shot["runs"], sort_keys=True).encode()).hexdigest()[:12]
     history.mkdir(parents=True, exist_ok=True)
     if any(p.name.endswith(f"-{digest}.json") for p in history.glob("*.json")):
         return None
-    stamp = datetime.now(UTC).strftime(
-        "%Y%m%dT%H%M%S%fZ"
-    )  # sorts as it was kept, to the microsecond
+    # sorts as it was kept, to the microsecond
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = history / f"{stamp}-{digest}.json"
     write_atomic(path, json.dumps(shot, indent=1).encode("utf-8"))
     for old in sorted(history.glob("*.json"))[:-KEEP]:
