@@ -14,9 +14,14 @@ from dataclasses import dataclass, field, replace
 
 from hypothesis import HealthCheck, given, settings
 
+from chatconform.dialects import load_dialects
 from chatconform.judging.validators import validate
+from chatconform.live.calls import Target
+from chatconform.live.client import CallResult, RetryPolicy, call
+from chatconform.model.errors import UsageError
 from chatconform.model.finding import Finding
 from chatconform.model.pointer import resolve
+from chatconform.providers.profiles import get_profile
 
 # What the server did (not: gaps of the spec, defects of the spec, problems of our own request).
 SERVER_KINDS = ("schema", "claim", "transport")
@@ -272,3 +277,30 @@ def _leaves(err: BaseException) -> list[BaseException]:
     if isinstance(err, BaseExceptionGroup):
         return [leaf for inner in err.exceptions for leaf in _leaves(inner)]
     return [err]
+
+
+def send_in_dialect(target: Target, path: str, body: dict, policy: RetryPolicy | None = None) -> CallResult:
+    """POST a body to a path below the target's base URL as the path's dialect sends it (its auth headers).
+
+    For a server judged in every dialect it serves (llama-server's /v1/messages beside its chat): no budget,
+    so only for servers that cost nothing (loopback, the reference provider).
+    """
+    dialect = next((d for d in load_dialects().values() if d.serves(path)), None)
+    if dialect is None:
+        raise UsageError(
+            f"no dialect serves {path!r}; known: "
+            + ", ".join(p for d in load_dialects().values() for p in d.facts.paths)
+        )
+    headers = {"content-type": "application/json", **dialect.auth_headers(target.key), **dict(target.headers)}
+    url = (target.base_url or get_profile(target.provider).base_url).rstrip("/") + path
+    return call(
+        "POST",
+        url,
+        headers,
+        json.dumps(body).encode(),
+        policy=policy,
+        origin=target.origin,
+        provider=target.provider,
+        model=target.model,
+        label=f"{target.id}{path}",
+    )

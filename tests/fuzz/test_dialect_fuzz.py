@@ -7,11 +7,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from chatconform.dialects import contracts, dialect_named
 from chatconform.judging.judge import judge
-from chatconform.live.calls import Target, send_in_dialect
+from chatconform.live.calls import Target
 from chatconform.live.client import RetryPolicy
 from chatconform.live.dialect_strategies import STRATEGIES
 from chatconform.providers.profiles import GENERIC
 from chatconform.refserver import ReferenceServer
+from tools.interop import send_in_dialect
 
 pytestmark = pytest.mark.fuzz
 MODELS = {"anthropic-messages": "claude-reference", "openai-responses": "reference-responses"}

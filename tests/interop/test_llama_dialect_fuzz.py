@@ -11,13 +11,12 @@ import pytest
 
 from chatconform.dialects import contracts, dialect_named
 from chatconform.judging.judge import judge
-from chatconform.live.calls import send_in_dialect
 from chatconform.live.client import RetryPolicy
 from chatconform.live.dialect_strategies import STRATEGIES
 from tests.interop.llama_known import DIALECT_FUZZ_INVALID, DIALECT_FUZZ_VALID, INTERMITTENT, MODEL_ID
 from tests.interop.llama_report import difference, explain
 from tests.interop.test_llama_fuzz import by_key
-from tools.interop import fuzz, refusal, server_findings
+from tools.interop import fuzz, refusal, send_in_dialect, server_findings
 
 pytestmark = pytest.mark.fuzz
 EXAMPLES, SENDS, SECONDS = 25, 50, 60

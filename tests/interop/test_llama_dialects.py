@@ -9,12 +9,11 @@ import time
 from chatconform.dialects import contracts
 from chatconform.judging.judge import judge
 from chatconform.judging.route import route
-from chatconform.live.calls import send_in_dialect
 from tests.interop.dialect_cases import CASES
 from tests.interop.llama_known import DIALECT_FINDINGS as KNOWN
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_report import difference, explain, summary
-from tools.interop import server_findings
+from tools.interop import send_in_dialect, server_findings
 
 DIALECT_OF = {
     "/v1/messages": "anthropic-messages",

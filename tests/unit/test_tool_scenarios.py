@@ -178,7 +178,7 @@ def test_the_measures_are_plain_data_a_probe_can_count(store):
     wrong = outcome(
         exchange("responses", body, answer("responses", [("get_weather", '{"city": "Berlin"}')])), scenario
     )
-    assert wrong.called and wrong.expected_call is True
+    assert wrong.calls and wrong.scenario.expect.call == "must"
     assert {m.rule for m in wrong.misses} == {
         "tool"
     }  # the wrong tool; its arguments are not judged as time's

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from chatconform.model import _yaml_events
 from chatconform.model.inputs import MAX_DEPTH, MAX_NODES, InputError, parse_yaml
 
-pytestmark = pytest.mark.skipif(not _yaml_events.available(), reason="PyYAML without libyaml")
+pytestmark = pytest.mark.skipif(not _yaml_events.CParser is not None, reason="PyYAML without libyaml")
 
 ROOT = Path(__file__).resolve().parents[2]
-LOADER = yaml.CSafeLoader if _yaml_events.available() else yaml.SafeLoader
+LOADER = yaml.CSafeLoader if _yaml_events.CParser is not None else yaml.SafeLoader
 FALLBACK = _yaml_events.FALLBACK
 
 

@@ -204,10 +204,6 @@ class Dialect:
         """The answer read in shared terms (None: no successful answer to read)."""
         raise NotImplementedError
 
-    def event_type(self, event, value) -> str | None:
-        """The type of a streamed event (its SSE name or its JSON `type`)."""
-        return value.get("type") if isinstance(value, dict) and isinstance(value.get("type"), str) else None
-
     def in_band_errors(self, ex) -> list[tuple[int, object]]:
         """(event index, error) of each error a 200 stream reports in-band."""
         return []

@@ -181,11 +181,6 @@ def _curl(code: str) -> Call:
     return call
 
 
-def header_values(call: Call) -> list[str]:
-    """Every header value a call carries, as text (what a scrubber must know to remove)."""
-    return [str(v) for v in (call.headers.values() if isinstance(call.headers, dict) else [])]
-
-
 def as_json(value) -> str:
     """A body as the old generator wrote it: compact JSON, non-ASCII kept."""
     return json.dumps(value, ensure_ascii=False)

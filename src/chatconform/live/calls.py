@@ -6,11 +6,9 @@ import json
 import os
 from dataclasses import dataclass
 
-from chatconform.dialects import load_dialects
 from chatconform.live.budget import BudgetExhausted, Ledger, actual_cost, default_output_limit, estimate
 from chatconform.live.client import CallResult, RetryPolicy, call
 from chatconform.live.scenarios import Scenario
-from chatconform.model.errors import UsageError
 from chatconform.providers.profiles import BASE_SHAPE, build_request, get_profile, price_per_token
 
 
@@ -95,30 +93,3 @@ def run(
     if ledger is not None:
         ledger.settle(est, usd, tokens)
     return Outcome(scenario, target, result=result, cost_usd=usd)
-
-
-def send_in_dialect(target: Target, path: str, body: dict, policy: RetryPolicy | None = None) -> CallResult:
-    """POST a body to a path below the target's base URL as the path's dialect sends it (its auth headers).
-
-    For a server judged in every dialect it serves (llama-server's /v1/messages beside its chat): no budget,
-    so only for servers that cost nothing (loopback, the reference provider).
-    """
-    dialect = next((d for d in load_dialects().values() if d.serves(path)), None)
-    if dialect is None:
-        raise UsageError(
-            f"no dialect serves {path!r}; known: "
-            + ", ".join(p for d in load_dialects().values() for p in d.facts.paths)
-        )
-    headers = {"content-type": "application/json", **dialect.auth_headers(target.key), **dict(target.headers)}
-    url = (target.base_url or get_profile(target.provider).base_url).rstrip("/") + path
-    return call(
-        "POST",
-        url,
-        headers,
-        json.dumps(body).encode(),
-        policy=policy,
-        origin=target.origin,
-        provider=target.provider,
-        model=target.model,
-        label=f"{target.id}{path}",
-    )

@@ -146,9 +146,3 @@ def counter_for(kind: str, url: str | None = None, key: str | None = None) -> Co
     if kind == "llama-server" and url:
         return LlamaServer(url, key)
     return {"openai": OpenAI, "reference": Reference}.get(kind, Counter)()
-
-
-def source_of(kind: str) -> dict | None:
-    """The quote a counter's rule rests on."""
-    entry = _data().get(kind)
-    return {"says": entry["says"], "source": entry["source"]} if entry else None

@@ -46,11 +46,6 @@ _EXPLICIT = _SCALAR_TAGS | {_STR, _BINARY}
 _CONSTRUCTOR = SafeConstructor()  # `self` for SafeLoader's scalar constructors (they read only the node)
 
 
-def available() -> bool:
-    """True when libyaml's C parser is there (without it the caller loads every document itself)."""
-    return CParser is not None
-
-
 def load(text: str, max_depth: int, max_nodes: int) -> Any:
     """The single document's value as SafeLoader gives it, within the bounds, or FALLBACK."""
     if CParser is None or _LOADER.yaml_path_resolvers or None in _LOADER.yaml_implicit_resolvers:

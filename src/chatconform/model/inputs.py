@@ -177,11 +177,6 @@ def parse_toml(text: str, where: str, max_depth: int = 32, max_nodes: int = 100_
     return data
 
 
-def load_yaml(path: PathLike, what: str = "YAML file", max_depth: int = MAX_DEPTH) -> Any:
-    """A YAML file, read through read_text and parse_yaml."""
-    return parse_yaml(read_text(path, what), str(path), max_depth)
-
-
 def check_bounds(value: object, where: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
     """Refuse a value nested deeper than max_depth or larger than max_nodes once aliases are expanded."""
     # level by level, each level's values counted as they are listed (so a level of aliases never grows

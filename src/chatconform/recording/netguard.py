@@ -15,7 +15,6 @@ The refusal is an OSError naming the call, the destination, the test and the cas
 
 from __future__ import annotations
 
-import contextvars
 import ipaddress
 import socket
 from contextlib import contextmanager
@@ -30,7 +29,6 @@ _LOCAL_FAMILIES = (getattr(socket, "AF_UNIX", None),)
 _DEFAULT_HINT = "record it with `chatconform check --mode record`"
 # "no host" for a lookup: what bind() and a server's wildcard address use; no server is asked
 _NO_HOST = (None, "", b"", "0.0.0.0", "::", b"0.0.0.0", b"::")
-_where = contextvars.ContextVar("chatconform_netguard_where", default=None)
 
 
 class NetworkBlocked(OSError):
@@ -53,20 +51,10 @@ def is_loopback(host) -> bool:
     return (mapped or address).is_loopback
 
 
-@contextmanager
-def expect_cassette(path):
-    """Within the block, a refusal names this cassette as the one that is missing."""
-    token = _where.set(str(path))
-    try:
-        yield
-    finally:
-        _where.reset(token)
-
-
 def _refuse(action: str, test: str, hint: str):
-    cassette = _where.get()
-    lacking = f"no cassette at {cassette}" if cassette else "no cassette covers this request"
-    raise NetworkBlocked(f"network blocked in replay mode: {action} refused in {test}; {lacking}: {hint}")
+    raise NetworkBlocked(
+        f"network blocked in replay mode: {action} refused in {test}; no cassette covers this request: {hint}"
+    )
 
 
 def _check_address(sock, address, call: str, test: str, hint: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from chatconform.model.errors import UsageError
-from chatconform.model.paths import read_regular, write_atomic
+from chatconform.model.paths import read_regular
 
 LOCK_NAME = "specs.lock"
 
@@ -71,8 +71,3 @@ def lock_bytes(pins: dict[str, Pin]) -> bytes:
 def _entry(pin: Pin) -> dict:
     """A pin as the lock writes it (stored_sha256 only where the copy differs from upstream)."""
     return {k: v for k, v in asdict(pin).items() if v is not None}
-
-
-def write_lock(folder: Path, pins: dict[str, Pin]) -> None:
-    """Write the lock whole or not at all."""
-    write_atomic(folder / LOCK_NAME, lock_bytes(pins))

@@ -33,12 +33,6 @@ class Claim:
     doc: str = ""
     quoted_by_dialect: bool = False  # each dialect's own words for it, from its dialect.toml [quotes]
 
-    def applies(self, ctx: Context) -> bool:
-        """True when this claim judges the exchange."""
-        if "*" not in self.providers and ctx.ex.provider not in self.providers:
-            return False
-        return bool(self.applies_to(ctx))
-
     def quotes(self) -> list[Documented]:
         """Each provider's own sentence for the documented value this claim reads, from the data in force."""
         return documented_values(name=self.documented) if self.documented else []

@@ -23,7 +23,6 @@ AIML_REQ = AIML_SPEC + _CHAT + "/requestBody/content/application~1json/schema/pr
 AIML_RESP = AIML_SPEC + _CHAT + "/responses/200/content/application~1json/schema/properties/"
 OPENAI_SPEC = DOCUMENTS["openai_spec"]
 ML_CHAT_DOC = DOCUMENTS["modelslab_chat_page"]
-ML_SPEC = DOCUMENTS["modelslab_spec"]
 ANTHROPIC_SPEC = DOCUMENTS["anthropic_spec"]
 ANTHROPIC_PARAMS = ANTHROPIC_SPEC + "#/components/schemas/CreateMessageParams/properties/"
 ANTHROPIC_MESSAGE = ANTHROPIC_SPEC + "#/components/schemas/Message/properties/"

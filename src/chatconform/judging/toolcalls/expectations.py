@@ -26,15 +26,6 @@ class Outcome:
     calls: tuple[CallCheck, ...]
     misses: tuple[Breach, ...]
 
-    @property
-    def called(self) -> bool:
-        return bool(self.calls)
-
-    @property
-    def expected_call(self) -> bool | None:
-        """True when the scenario expects a call, False when it expects none, None when either will do."""
-        return {"must": True, "must_not": False}.get(self.scenario.expect.call)
-
 
 def named_scenario(ex: Exchange) -> tuple[ToolScenario | None, str]:
     """(the scenario an exchange was sent for, "" or why it cannot be judged by the shipped set)."""
