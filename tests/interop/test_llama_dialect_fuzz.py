@@ -97,9 +97,7 @@ def test_valid_requests_in_each_dialect_succeed_or_are_llama_findings(
     result = fuzz(strategy, probe, examples=EXAMPLES, sends=SENDS, seconds=SECONDS, keep=KEEP)
     shown, known = steady(result.deviations), _known(DIALECT_FUZZ_VALID, dialect)
     sometimes = {k: why for k, (why, _) in INTERMITTENT.items() if k in result.deviations}
-    interop_report.section(
-        f"fuzz-valid-{dialect}", result.to_dict(), {**explain(shown, known), **sometimes}
-    )
+    interop_report.section(f"fuzz-valid-{dialect}", result.to_dict(), {**explain(shown, known), **sometimes})
     assert result.sent >= 10, f"the fuzzer sent only {result.sent} requests"
     assert shown == set(known), difference(shown, known) + f"(run: {result.to_dict()})"
 
@@ -136,8 +134,7 @@ def steady(deviations: dict) -> set[str]:
     return {
         key
         for key, seen in deviations.items()
-        if key not in INTERMITTENT
-        or {f["message"] for f in seen.findings} != {INTERMITTENT[key][1]}
+        if key not in INTERMITTENT or {f["message"] for f in seen.findings} != {INTERMITTENT[key][1]}
     }
 
 

@@ -198,8 +198,10 @@ def test_a_stream_is_assembled_once_and_every_claim_shares_one_context(store, mo
     from chatconform.judging.claims import context
 
     calls = []
-    real = openai_chat._assemble
-    monkeypatch.setattr(openai_chat, "_assemble", lambda ex: calls.append(ex) or real(ex))
+    real = openai_chat._first  # called once for the id each time the chunks are put together
+    monkeypatch.setattr(
+        openai_chat, "_first", lambda parts, key: (key == "id" and calls.append(key)) or real(parts, key)
+    )
     usage = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
     ex = exchange(
         req(stream_options={"include_usage": True}),
@@ -208,5 +210,5 @@ def test_a_stream_is_assembled_once_and_every_claim_shares_one_context(store, mo
     )
     judgement = judge(ex, store)
     assert {"usage.total_is_sum", "n.choices_match", "stream.usage_chunk"} <= set(judgement.rows)
-    assert calls == [ex]  # read by a dozen claims and predicates, put together once
+    assert calls == ["id"]  # read by a dozen claims and predicates, put together once
     assert context(ex, store) is context(ex, store) and context(ex, store).completion["usage"] == usage

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from chatconform.dialects import Contract, Dialect, contracts, dialect_named, recognise
 from chatconform.model.errors import ChatconformError
-from chatconform.model.exchange import Exchange, once
+from chatconform.model.exchange import Exchange, view
 from chatconform.providers.profiles import GENERIC, PROFILES
 
 
@@ -32,18 +32,10 @@ class Route:
         return self.dialect is None and self.source is None and not self.problem
 
 
-def route(ex: Exchange, store) -> Route:
-    """The Route of an exchange, worked out once per exchange and spec store."""
-    return once(ex, f"_cc_route_{id(store)}", lambda e: _route(e, store))
-
-
+@view
 def dialect_of(ex: Exchange) -> Dialect | None:
     """The dialect an exchange speaks: the one the provider's data declares for the endpoint, else its
     path's."""
-    return once(ex, "_cc_dialect", _dialect)
-
-
-def _dialect(ex: Exchange) -> Dialect | None:
     profile = PROFILES.get(ex.provider)
     declared = profile.contract_of(ex.request.path)[0] if profile else ""
     return dialect_named(declared) if declared else recognise(ex.request)
@@ -54,7 +46,9 @@ def contract_named(name: str) -> Contract | None:
     return contracts().get(name)
 
 
-def _route(ex: Exchange, store) -> Route:
+@view
+def route(ex: Exchange, store) -> Route:
+    """The Route of an exchange, worked out once per exchange and spec store."""
     profile = PROFILES.get(ex.provider)
     declared_spec = profile.contract_of(ex.request.path)[1] if profile else ""
     dialect = dialect_of(ex)

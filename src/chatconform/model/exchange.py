@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, TypeVar
+from functools import cached_property, wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from urllib.parse import urlsplit
 
 from chatconform.model import stream as sse
@@ -14,6 +14,7 @@ from chatconform.model.inputs import MAX_DEPTH  # deeper than any real body, far
 
 ORIGINS = ("docs", "reference", "live", "cassette", "fuzz")
 NOT_JSON = _NOT_JSON = object()
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -117,6 +118,9 @@ class Exchange:
     model: str | None = None
     label: str = ""
     provenance: dict[str, Any] = field(default_factory=dict)
+    # what @view functions derived from this exchange (not an init field: a dataclasses.replace() copy is a
+    # new exchange and derives its own)
+    views: dict[Hashable, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def request_json(self) -> dict[str, Any]:
@@ -166,11 +170,18 @@ class Exchange:
         return self.response is not None and 200 <= self.response.status < 300
 
 
-def once(ex: Exchange, name: str, compute: Callable[[Exchange], T]) -> T:
-    """A view of the exchange computed once and kept on it (like a cached_property): claims, results and
-    Allure each derive things a check per exchange would otherwise derive again."""
-    cache = ex.__dict__
-    if name not in cache:
-        cache[name] = compute(ex)
-    value: T = cache[name]
-    return value
+def view(compute: Callable[Concatenate[Exchange, P], T]) -> Callable[Concatenate[Exchange, P], T]:
+    """Make `compute(ex, *args)` a view of the exchange, computed once per exchange and (hashable) args."""
+    # kept on the exchange and named by the function itself (the chunks of a stream, the assembled answer,
+    # the redacted evidence): a claim, results.json and Allure asking for it again share the work
+
+    @wraps(compute)
+    def cached(ex: Exchange, *args: P.args, **kwargs: P.kwargs) -> T:
+        # keyed by the function itself: no name two views could share
+        key = (cached, *args, *kwargs.items()) if args or kwargs else cached
+        views = ex.views
+        if key not in views:
+            views[key] = compute(ex, *args, **kwargs)
+        return cast(T, views[key])  # stored by this function alone, so a T
+
+    return cached

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
+from chatconform.model.exchange import Exchange, view
+
 REDACTED = "<redacted>"
 MIN_SECRET = 6  # a shorter value is no real key, and removing it everywhere would garble the reports
 STANDARD_KEY_ENVS = (
@@ -213,14 +215,10 @@ def redactable(name, value, parent) -> bool:
     return isinstance(value, (str, int, float))
 
 
-def exchange_secrets(ex, extra_env_names=()) -> list[str]:
-    """The run's key values plus the credentials this exchange's request carried (what a server may echo)."""
-    request = getattr(ex, "request", None)
-    carried = (
-        request_secrets(
-            getattr(request, "headers", None), getattr(request, "url", ""), getattr(request, "body", None)
-        )
-        if request is not None
-        else set()
-    )
+@view
+def exchange_secrets(ex: Exchange, extra_env_names: tuple[str, ...] = ()) -> list[str]:
+    """The run's key values plus the credentials this exchange's request carried (what a server may echo);
+    a view: results.json, the excerpt and Allure scrub every row of the exchange with the same list."""
+    request = ex.request
+    carried = request_secrets(request.headers, request.url, request.body) if request is not None else set()
     return forms([*run_secrets(extra_env_names), *carried])

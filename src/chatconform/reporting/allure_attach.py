@@ -19,7 +19,7 @@ import allure
 
 from chatconform.judging.claims import load_claims
 from chatconform.judging.judge import SCHEMA
-from chatconform.model.exchange import once
+from chatconform.model.exchange import Exchange, view
 from chatconform.model.verdict import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, UNAVAILABLE, worst
 from chatconform.recording.scrub import (
     exchange_secrets,
@@ -50,12 +50,12 @@ _MARKUP = re.compile(r"([\\`*_\[\]()<>#|~!&])")  # what markdown could read as m
 def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
     """Place the test in the tree, say what its verdict means, link the sources, attach the evidence."""
     # the run's keys and what this request carried: a server may echo either
-    secrets = once(ex, "_cc_secrets", exchange_secrets)
+    secrets = exchange_secrets(ex)
     rows = list(rows)
     verdict = worst(row.verdict for row in rows) if rows else None
     place(str(ex.provider), ex.model, check, _title(ex, verdict), secrets)
     allure.dynamic.parameter("origin", ex.origin)
-    shown = once(ex, "_cc_label_shown", lambda x: scrub_text(_relative(x.label), secrets))
+    shown = _label_shown(ex)
     allure.dynamic.parameter("exchange", shown)
     text = [_verdict_text(rows, secrets)] if verdict else []
     mark(verdict, {"stale known deviation"} if any(row.stale for row in rows) else set())
@@ -220,7 +220,7 @@ def _deviation_text(row, deviation, secrets) -> str:
 def _evidence(ex, findings, secrets) -> None:
     """The redacted request and response, the findings with their JSON paths, the quoted sentences."""
     attach(
-        once(ex, "_cc_evidence", lambda x: _redacted_exchange(x, secrets)),
+        _redacted_exchange(ex),
         EXCHANGE,
         allure.attachment_type.JSON,
     )
@@ -232,9 +232,11 @@ def _evidence(ex, findings, secrets) -> None:
         )
 
 
-def _redacted_exchange(ex, secrets) -> str:
+@view
+def _redacted_exchange(ex: Exchange) -> str:
     """The request and the response as one JSON text, scrubbed: the same for every check of the exchange.
     One file, not two: a catalog run attaches it to thousands of tests, each its own copy."""
+    secrets = exchange_secrets(ex)
     request = {
         "method": ex.request.method,
         "url": scrub_url(ex.request.url, secrets),
@@ -262,6 +264,12 @@ def _title(ex, verdict: str | None) -> str:
     if verdict in (KNOWN, GAP, CONFLICT):  # Allure's statuses skipped, broken and passed do not say these
         said.append(TAGS[verdict])
     return " · ".join(said)
+
+
+@view
+def _label_shown(ex: Exchange) -> str:
+    """The exchange's label as the tree shows it: relative to the project, scrubbed."""
+    return scrub_text(_relative(ex.label), exchange_secrets(ex))
 
 
 def _relative(label) -> str:

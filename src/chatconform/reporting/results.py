@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chatconform import __version__
-from chatconform.model.exchange import once
+from chatconform.model.exchange import Exchange, view
 from chatconform.model.paths import safe_name, write_atomic
 from chatconform.recording.scrub import exchange_secrets, known_secrets, scrub_tree
 from chatconform.reporting.excerpt import excerpt
@@ -48,7 +48,7 @@ class ResultsLog:
     ) -> None:
         """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed;
         `spec` is the id of the pinned spec that judged it (its entry in `specs`), when one did."""
-        secrets = once(exchange, "_cc_secrets", exchange_secrets) if exchange else known_secrets()
+        secrets = exchange_secrets(exchange) if exchange else known_secrets()
         entry = {
             "provider": provider,
             "model": model,
@@ -69,7 +69,7 @@ class ResultsLog:
         if len(self._scrubbed) > 64:  # exchanges that each carried a key of their own: kept no longer
             self._scrubbed.clear()
         entry = scrub_tree(entry, secrets, self._scrubbed.setdefault(tuple(secrets), {}))
-        shown = once(exchange, "_cc_shown", lambda x: _shown(x, secrets)) if exchange else _NOTHING_SHOWN
+        shown = _shown(exchange) if exchange else _NOTHING_SHOWN
         self.entries.append({**entry, **shown})
 
     def add_row(self, ex, row, test_id=None, spec=None) -> None:
@@ -208,9 +208,10 @@ def written_here(path) -> dict | None:
     return json.loads(data)
 
 
-def _shown(ex, secrets) -> dict:
+@view
+def _shown(ex: Exchange) -> dict:
     """What every row of an exchange carries (its observations and the redacted excerpt), scrubbed once."""
-    return scrub_tree({"observations": observe(ex), "excerpt": excerpt(ex)}, secrets)
+    return scrub_tree({"observations": observe(ex), "excerpt": excerpt(ex)}, exchange_secrets(ex))
 
 
 def observe(ex) -> dict:

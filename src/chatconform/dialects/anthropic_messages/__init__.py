@@ -8,7 +8,7 @@ from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage,
 from chatconform.dialects._errors import anthropic_envelope
 from chatconform.dialects.anthropic_messages import _tools
 from chatconform.dialects.anthropic_messages._stream import assemble, grammar, typed_events
-from chatconform.model.exchange import Exchange, once
+from chatconform.model.exchange import Exchange, view
 
 TOOL_BLOCKS = _tools.TOOL_BLOCKS  # blocks calling a tool the request offered (server tools are the API's own)
 
@@ -38,7 +38,7 @@ class AnthropicMessages(Dialect):
         ]
 
     def assembled(self, ex: Exchange) -> dict | None:
-        return once(ex, "_cc_anthropic_message", _message)
+        return _message(ex)
 
     def answer(self, ex: Exchange) -> Answer | None:
         message = self.assembled(ex) if ex.ok and self.is_generation(ex.request.path) else None
@@ -87,6 +87,7 @@ class AnthropicMessages(Dialect):
         return anthropic_envelope(body)
 
 
+@view
 def _message(ex: Exchange) -> dict | None:
     if ex.stream is None:
         return ex.json if isinstance(ex.json, dict) else None

@@ -13,7 +13,7 @@ import tomllib
 from importlib import resources
 
 from chatconform.dialects._grammar import StreamWalk
-from chatconform.model.exchange import NOT_JSON, Exchange, once
+from chatconform.model.exchange import NOT_JSON, Exchange, view
 from chatconform.model.finding import Finding, excerpt
 
 _DATA = tomllib.loads(resources.files(__package__).joinpath("dialect.toml").read_text("utf-8"))["stream"]
@@ -21,13 +21,10 @@ DELTAS: dict[str, list[str]] = _DATA["deltas"]
 ANYWHERE = tuple(_DATA["anywhere"])
 
 
+@view
 def typed_events(ex: Exchange) -> list[tuple[int, str | None, object]]:
     """(event index, type, JSON) of every data event: the type is the JSON's `type`, else the SSE event
     name."""
-    return once(ex, "_cc_anthropic_events", _typed)
-
-
-def _typed(ex: Exchange) -> list[tuple[int, str | None, object]]:
     events = ex.stream.events if ex.stream else []
     out = []
     for index, _, value in ex.payloads:

@@ -3,17 +3,14 @@ found."""
 
 from __future__ import annotations
 
-from chatconform.model.exchange import NOT_JSON, Exchange, once
+from chatconform.model.exchange import NOT_JSON, Exchange, view
 
 
+@view
 def error_events(ex: Exchange) -> list[tuple[int, object]]:
     """(event index, error) of each error a stream reports in-band: an `event: error`, or data with
     `error`."""
     # the two forms the openai SDKs raise an APIError on, which ends the stream for a client
-    return once(ex, "_cc_error_events", _error_events)
-
-
-def _error_events(ex: Exchange) -> list[tuple[int, object]]:
     events = ex.stream.events if ex.stream else []
     out = []
     for index, data, value in ex.payloads:
@@ -24,12 +21,9 @@ def _error_events(ex: Exchange) -> list[tuple[int, object]]:
     return out
 
 
+@view
 def chunks(ex: Exchange) -> list[dict]:
     """The JSON chunks of a streamed response (non-objects and in-band errors left out)."""
-    return once(ex, "_cc_chunks", _chunks)
-
-
-def _chunks(ex: Exchange) -> list[dict]:
     errors = {index for index, _ in error_events(ex)}
     return [value for index, _, value in ex.payloads if isinstance(value, dict) and index not in errors]
 
@@ -46,12 +40,9 @@ def chunks_before_done(ex: Exchange) -> list[dict]:
     ]
 
 
+@view
 def assembled(ex: Exchange) -> dict | None:
     """The completion as a client ends up with it: the JSON body, or the stream's chunks put together."""
-    return once(ex, "_cc_assembled", _assemble)
-
-
-def _assemble(ex: Exchange) -> dict | None:
     if ex.stream is None:
         body = ex.json
         return body if isinstance(body, dict) else None

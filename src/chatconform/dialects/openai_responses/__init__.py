@@ -7,7 +7,7 @@ from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage,
 from chatconform.dialects._errors import openai_envelope
 from chatconform.dialects.openai_responses import _tools
 from chatconform.dialects.openai_responses._stream import assemble, grammar, typed_events
-from chatconform.model.exchange import Exchange, once
+from chatconform.model.exchange import Exchange, view
 
 
 class OpenAIResponses(Dialect):
@@ -34,7 +34,7 @@ class OpenAIResponses(Dialect):
         ]
 
     def assembled(self, ex: Exchange) -> dict | None:
-        return once(ex, "_cc_responses_response", _response)
+        return _response(ex)
 
     def answer(self, ex: Exchange) -> Answer | None:
         response = self.assembled(ex) if ex.ok and self.is_generation(ex.request.path) else None
@@ -90,6 +90,7 @@ class OpenAIResponses(Dialect):
         return openai_envelope(body)
 
 
+@view
 def _response(ex: Exchange) -> dict | None:
     if ex.stream is None:
         return ex.json if isinstance(ex.json, dict) else None

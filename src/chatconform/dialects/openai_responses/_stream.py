@@ -10,7 +10,7 @@ import json
 from itertools import pairwise
 
 from chatconform.dialects._grammar import StreamWalk
-from chatconform.model.exchange import NOT_JSON, Exchange, once
+from chatconform.model.exchange import NOT_JSON, Exchange, view
 from chatconform.model.finding import Finding, excerpt
 
 TERMINAL = ("response.completed", "response.failed", "response.incomplete")
@@ -20,12 +20,9 @@ _TEXT_DELTAS = {
 }
 
 
+@view
 def typed_events(ex: Exchange) -> list[tuple[int, str | None, object]]:
     """(event index, JSON `type`, JSON) of every data event."""
-    return once(ex, "_cc_responses_events", _typed)
-
-
-def _typed(ex: Exchange) -> list[tuple[int, str | None, object]]:
     return [
         (
             index,

@@ -4,7 +4,7 @@ together)."""
 from __future__ import annotations
 
 from chatconform.dialects.openai_chat import assembled, chunks, chunks_before_done, error_events
-from chatconform.model.exchange import Exchange, once
+from chatconform.model.exchange import Exchange, view
 
 __all__ = [
     "assembled",
@@ -22,12 +22,9 @@ def stream_failed(ex: Exchange) -> bool:
     return ex.stream is not None and bool(error_events(ex))
 
 
+@view
 def completion_choices(ex: Exchange) -> list[dict]:
     """The choices of the assembled completion ([] when there is none), picked out once."""
-    return once(ex, "_cc_choices", _choices)
-
-
-def _choices(ex: Exchange) -> list[dict]:
     view = assembled(ex)
     choices = view.get("choices") if view else None
     return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []

@@ -14,7 +14,7 @@ import jsonschema_rs
 
 from chatconform.dialects import ToolCall
 from chatconform.judging.toolcalls._breach import Breach
-from chatconform.model.exchange import Exchange, once
+from chatconform.model.exchange import Exchange, view
 from chatconform.model.finding import excerpt, json_path, shorten
 
 NOT_PARSED = object()
@@ -65,13 +65,10 @@ def calls_of(ex: Exchange) -> list[ToolCall]:
     return [call for output in answer.outputs for call in output.tool_calls] if answer else []
 
 
+@view
 def checked_calls(ex: Exchange) -> list[CallCheck]:
     """Each tool call of the answer: was its tool offered, do its arguments parse and fit the offered
     schema."""
-    return once(ex, "_cc_checked_calls", _checked)
-
-
-def _checked(ex: Exchange) -> list[CallCheck]:
     dialect, answer = dialect_of(ex), answer_of(ex)
     if dialect is None or answer is None:
         return []
