@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, wraps
+from functools import cached_property, update_wrapper
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -175,8 +175,7 @@ def view(compute: Callable[Concatenate[Exchange, P], T]) -> Callable[Concatenate
     # kept on the exchange and named by the function itself (the chunks of a stream, the assembled answer,
     # the redacted evidence): a claim, results.json and Allure asking for it again share the work
 
-    @wraps(compute)
-    def cached(ex: Exchange, *args: P.args, **kwargs: P.kwargs) -> T:
+    def cached(ex: Exchange, /, *args: P.args, **kwargs: P.kwargs) -> T:
         # keyed by the function itself: no name two views could share
         key = (cached, *args, *kwargs.items()) if args or kwargs else cached
         views = ex.views
@@ -184,4 +183,5 @@ def view(compute: Callable[Concatenate[Exchange, P], T]) -> Callable[Concatenate
             views[key] = compute(ex, *args, **kwargs)
         return cast(T, views[key])  # stored by this function alone, so a T
 
+    update_wrapper(cached, compute)  # its name and docstring
     return cached
