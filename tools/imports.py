@@ -1,8 +1,12 @@
 """The import rules of src/chatconform beyond the layers import-linter keeps (pyproject.toml): no module
-imports another package's private module, and no modules import each other in a circle (type-only imports
-aside)."""
+imports another package's private module, no modules import each other in a circle (type-only imports
+aside), every package states its exports (`__all__`) and no module imports a name from another package that
+the package does not export (its `__all__`, or a public name of one of its public modules)."""
 
 from __future__ import annotations
+
+import ast
+from pathlib import Path
 
 import grimp
 
@@ -71,3 +75,101 @@ def _pop_component(stack: list[str], on_stack: set[str], root: str) -> list[str]
         component.append(module)
         if module == root:
             return component
+
+
+def unexported_imports(src: Path, package: str = "chatconform") -> list[tuple[str, str]]:
+    """(importer, name) where a module imports from another package a name the package does not export."""
+    modules = _modules(src, package)
+    found = []
+    for importer, (path, _) in sorted(modules.items()):
+        for source, name in _imported_names(path):
+            if source not in modules or name in _public_submodules(modules, source):
+                continue  # outside the package, or a module rather than a name
+            owner = source if modules[source][1] else source.rpartition(".")[0]
+            if importer == owner or importer.startswith(owner + "."):
+                continue  # a package's own modules share what they like
+            if name not in _exports(modules, source):
+                found.append((importer, f"{source}.{name}"))
+    return found
+
+
+def packages_without_exports(src: Path, package: str = "chatconform") -> list[str]:
+    """Each package whose `__init__` does not say what it exports (`__all__`)."""
+    modules = _modules(src, package)
+    return [name for name, (path, is_package) in sorted(modules.items()) if is_package and _all(path) is None]
+
+
+def _all(path: Path) -> set[str] | None:
+    """The file's literal `__all__`, None without one."""
+    for node in ast.parse(path.read_text("utf-8")).body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and node.value is not None:
+            return set(ast.literal_eval(node.value))
+    return None
+
+
+def _modules(src: Path, package: str) -> dict[str, tuple[Path, bool]]:
+    """Module name -> (its file, whether it is a package's __init__)."""
+    out = {}
+    for path in sorted((src / package).rglob("*.py")):
+        parts = list(path.relative_to(src).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        out[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
+    return out
+
+
+def _imported_names(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of each absolute `from module import name` in the file (in functions too)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    return [
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+        for alias in node.names
+    ]
+
+
+def _public_submodules(modules: dict[str, tuple[Path, bool]], source: str) -> set[str]:
+    prefix = source + "."
+    return {
+        name[len(prefix) :]
+        for name in modules
+        if name.startswith(prefix)
+        and "." not in name[len(prefix) :]
+        and not name[len(prefix)].startswith("_")
+    }
+
+
+def _exports(modules: dict[str, tuple[Path, bool]], source: str) -> set[str]:
+    """A package's `__all__` (nothing without one); a module's `__all__`, else its public names."""
+    path, is_package = modules[source]
+    stated = _all(path)
+    if stated is not None or is_package:
+        return stated or set()
+    return {name for name in _defined(ast.parse(path.read_text("utf-8"))) if not name.startswith("_")}
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    """The names a module binds at its top level (in `if` and `try` blocks too, not inside functions)."""
+    names: set[str] = set()
+    todo: list[ast.stmt] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.If, ast.Try, ast.With)):
+            todo.extend(s for block in ("body", "orelse", "finalbody") for s in getattr(node, block, []))
+            todo.extend(s for h in getattr(node, "handlers", []) for s in h.body)
+        else:
+            names.update(
+                n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            )
+    return names

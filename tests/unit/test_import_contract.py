@@ -1,5 +1,5 @@
 """The shape a newcomer can see, enforced: layers (import-linter), no cross-package private import, no
-circle."""
+circle, every package's exports stated and no other name imported from it."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import grimp
 
-from tools.imports import circles, graph, private_imports
+from tools.imports import circles, graph, packages_without_exports, private_imports, unexported_imports
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,3 +41,33 @@ def test_the_rules_see_a_private_import_and_a_circle_when_one_is_added():
     imports.add_import(importer="pkg.d", imported="pkg.c")
     assert private_imports(imports) == [("pkg.b", "pkg.a._inner")]
     assert circles(imports) == [["pkg.c", "pkg.d"]]
+
+
+def test_every_package_states_its_exports_and_no_module_imports_a_name_a_package_does_not_export():
+    assert packages_without_exports(ROOT / "src") == []
+    assert unexported_imports(ROOT / "src") == []
+
+
+def test_the_export_rules_see_a_package_without_all_and_a_name_it_does_not_export(tmp_path):
+    files = {
+        "pkg/__init__.py": '"""No __all__."""\n',
+        "pkg/a/__init__.py": '__all__ = ["shown"]\nshown = hidden = 1\n',
+        "pkg/a/mod.py": '__all__ = ["x"]\nx = y = 1\n',
+        "pkg/a/plain.py": "z = _w = 1\n",
+        "pkg/a/inner.py": "from pkg.a import hidden\n",  # inside its own package: allowed
+        "pkg/b.py": (
+            "from pkg.a import shown, hidden, plain\n"
+            "from pkg.a.mod import x, y\n"
+            "def later():\n"
+            "    from pkg.a.plain import z, _w\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert packages_without_exports(tmp_path, "pkg") == ["pkg"]
+    assert unexported_imports(tmp_path, "pkg") == [
+        ("pkg.b", "pkg.a.hidden"),
+        ("pkg.b", "pkg.a.mod.y"),
+        ("pkg.b", "pkg.a.plain._w"),
+    ]

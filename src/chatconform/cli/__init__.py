@@ -13,6 +13,8 @@ from chatconform.cli._help import fit
 from chatconform.model.errors import ChatconformError, UsageError
 from chatconform.model.exits import EPILOG as EXIT_CODES  # the codes every command shares
 
+__all__ = ["main"]
+
 
 def main(argv=None) -> int:
     """Run a command: 0 clean, 1 violations, 2 bad input (one line), 3 internal error (one line), 6

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = ["register"]
+
 
 def register(sub) -> None:
     """Add `chatconform catalog sync|examples` to the command line."""

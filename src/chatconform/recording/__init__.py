@@ -1,5 +1,7 @@
 """Cassettes in and out: reading, recording with scrubbing, SSE, the replay network guard."""
 
+__all__ = ["page_redaction"]
+
 
 def page_redaction() -> dict:
     """What `specs.pull` needs to store doc pages redacted: the run's key values and the page redaction."""

@@ -123,3 +123,5 @@ def _usage(usage) -> Usage | None:
 
 
 DIALECT = OpenAIResponses()
+
+__all__ = ["DIALECT", "OpenAIResponses", "typed_events"]
