@@ -1,8 +1,9 @@
 """API dialects: one package each (openai_chat, anthropic_messages, openai_responses), listed by
 load_dialects().
 
-A new dialect is a new package with its dialect.toml and a `DIALECT` object, plus its name in MODULES; the
-judge, claims and reports ask it what they need. Named contracts (`spec = "anthropic"` in a provider's data)
+A new dialect is a new package with its dialect.toml and a `DIALECT` object, plus its name in MODULES (or,
+outside chatconform, the object named under the `chatconform.dialects` entry point group); the judge, claims
+and reports ask it what they need. Named contracts (`spec = "anthropic"` in a provider's data)
 are data too: contracts.toml.
 """
 
@@ -18,6 +19,7 @@ from types import MappingProxyType
 
 from chatconform.dialects._base import STOPS, Answer, Dialect, Output, ToolCall, ToolChoice, ToolDelta, Usage
 from chatconform.model.errors import UsageError
+from chatconform.model.extensions import DIALECTS, extensions
 
 MODULES = ("openai_chat", "anthropic_messages", "openai_responses")
 
@@ -35,9 +37,16 @@ class Contract:
 
 @lru_cache(maxsize=1)
 def load_dialects() -> Mapping[str, Dialect]:
-    """name -> Dialect for every built-in dialect, in MODULES order."""
-    found = [import_module(f"{__name__}.{module}").DIALECT for module in MODULES]
-    return MappingProxyType({d.name: d for d in found})
+    """name -> Dialect for every built-in dialect, in MODULES order, then every installed extension's."""
+    found = {}
+    built_in = [(module, import_module(f"{__name__}.{module}").DIALECT) for module in MODULES]
+    for origin, dialect in [*built_in, *extensions(DIALECTS)]:
+        if not isinstance(dialect, Dialect):
+            raise UsageError(f"the {DIALECTS} entry point {origin!r} names no Dialect object")
+        if dialect.name in found:
+            raise UsageError(f"dialect {dialect.name!r} declared twice (again by {origin!r})")
+        found[dialect.name] = dialect
+    return MappingProxyType(found)
 
 
 def dialect_named(name: str) -> Dialect:

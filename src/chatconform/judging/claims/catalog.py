@@ -1,15 +1,18 @@
-"""The claim catalog: ONE explicit loader, load_claims(), collects what the listed claim modules declare."""
+"""The claim catalog: ONE explicit loader, load_claims(), collects what the listed claim modules declare
+and what installed packages add under the `chatconform.claims` entry point group."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import import_module
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 
 from chatconform.judging.claims._context import context
-from chatconform.judging.claims._registry import Claim, declared, evaluate
+from chatconform.judging.claims._registry import MARK, Claim, declared, evaluate
+from chatconform.model.errors import UsageError
 from chatconform.model.exchange import Exchange
+from chatconform.model.extensions import CLAIMS, extensions
 from chatconform.model.finding import Finding
 
 # The claim modules, in the order the catalog lists their claims (one line each).
@@ -32,14 +35,26 @@ MODULES = (
 
 @lru_cache(maxsize=1)
 def load_claims() -> Mapping[str, Claim]:
-    """id -> Claim for every built-in claim, read once from the modules listed above."""
+    """id -> Claim for every built-in claim (the modules listed above), then every installed extension's."""
     registry: dict[str, Claim] = {}
-    for name in MODULES:
-        for found in declared(import_module(f"chatconform.judging.claims.{name}")):
+    where: dict[str, str] = {}
+    built_in = [(name, declared(import_module(f"chatconform.judging.claims.{name}"))) for name in MODULES]
+    extended = [(f"entry point {name!r}", _claims_in(name, found)) for name, found in extensions(CLAIMS)]
+    for origin, claims in [*built_in, *extended]:
+        for found in claims:
             if found.id in registry:
-                raise ValueError(f"claim {found.id!r} declared twice")
-            registry[found.id] = found
+                raise UsageError(f"claim {found.id!r} declared twice: in {where[found.id]} and in {origin}")
+            registry[found.id], where[found.id] = found, origin
     return MappingProxyType(registry)
+
+
+def _claims_in(name: str, found: object) -> list[Claim]:
+    """The claims an extension's entry point names: a module's @claim functions, or one @claim function."""
+    mark = getattr(found, MARK, None)
+    claims = declared(found) if isinstance(found, ModuleType) else [mark] if isinstance(mark, Claim) else []
+    if not claims:
+        raise UsageError(f"the {CLAIMS} entry point {name!r} names no @claim function")
+    return claims
 
 
 def applicable_claims(ex: Exchange, store) -> list[Claim]:
