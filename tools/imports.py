@@ -173,3 +173,41 @@ def _defined(tree: ast.Module) -> set[str]:
                 n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
             )
     return names
+
+
+# the third-party packages the pytest plugin and the Allure writer talk to: their public API only
+HOSTS = ("pytest", "_pytest", "pluggy", "allure", "allure_commons", "allure_pytest")
+
+
+def host_private_uses(files: list[Path]) -> list[tuple[str, int, str]]:
+    """(file, line, what) for each private name of pytest, pluggy or Allure the files use: an import of a
+    private module (or of allure-pytest, whose whole API is its command line), or `obj._name` on an object
+    that is not the code's own (`self`, `cls`)."""
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            for what in _private_use(node):
+                found.append((path.name, node.lineno, what))
+    return found
+
+
+def _private_use(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names if _host_private(a.name)]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and _host_private(node.module):
+        return [node.module]
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+    ):
+        return [f"._{node.attr.lstrip('_')}"]
+    return []
+
+
+def _host_private(module: str) -> bool:
+    parts = module.split(".")
+    return parts[0] in HOSTS and (
+        parts[0] in ("_pytest", "allure_pytest") or any(p.startswith("_") for p in parts[1:])
+    )

@@ -133,3 +133,58 @@ def test_results_are_serialised_as_allure_s_own_file_logger_does():
         assert plain(item) == attr.asdict(item, filter=lambda _, v: v or v is False)
 
     same()
+
+
+def test_the_writer_takes_the_file_logger_s_place_through_allure_commons_and_gives_it_back(tmp_path):
+    import json
+
+    from allure_commons import plugin_manager
+    from allure_commons.logger import AllureFileLogger
+    from allure_commons.model2 import Parameter, TestResult
+    from allure_commons.utils import represent
+
+    from chatconform.reporting.allure_writer import VERDICT, take_over
+
+    class Config:
+        def __init__(self):
+            self.cleanups = []
+
+        def getoption(self, name, default=None):
+            return str(tmp_path) if name == "allure_report_dir" else default
+
+        def add_cleanup(self, func):
+            self.cleanups.append(func)
+
+    logger = AllureFileLogger(tmp_path)
+    plugin_manager.register(logger, "file-logger")
+    config = Config()
+    try:
+        writer = take_over(config)
+        assert writer is not None and logger not in plugin_manager.get_plugins()
+        rows = [["usage.total_is_sum", "gap", "no usage"], ["n.choices_match", "pass", None]]
+        said = json.dumps({"verdict": "gap", "why": "no usage", "rows": rows})
+        result = TestResult(
+            uuid="u1",
+            name="t",
+            status="skipped",
+            start=1,
+            parameters=[Parameter(name=VERDICT, value=represent(said), excluded=True, mode="hidden")],
+        )
+        plugin_manager.hook.report_result(result=result)  # what allure-pytest's reporter calls
+        plugin_manager.hook.report_attached_data(body="evidence", file_name="a1-attachment.json")
+        for cleanup in config.cleanups:
+            cleanup()
+        assert (
+            plugin_manager.get_plugin("file-logger") is logger and writer not in plugin_manager.get_plugins()
+        )
+    finally:
+        if plugin_manager.get_plugin("file-logger") is not None:
+            plugin_manager.unregister(name="file-logger")
+    [written] = [json.loads(p.read_text()) for p in tmp_path.glob("*-result.json")]
+    assert written["status"] == "broken" and written["statusDetails"]["message"] == "gap: no usage"
+    assert "parameters" not in written  # the carried verdict is read, never written
+    assert [(s["name"], s["status"]) for s in written["steps"]] == [
+        ("usage.total_is_sum: gap", "broken"),
+        ("n.choices_match: pass", "passed"),
+    ]
+    assert (tmp_path / "a1-attachment.json").read_text() == "evidence"

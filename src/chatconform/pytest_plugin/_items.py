@@ -26,15 +26,8 @@ class ConformanceItem(pytest.Function):
 
     @classmethod
     def make(cls, parent, name: str, body, payload) -> ConformanceItem:
-        # the items of one collector and body ask for the same fixtures: worked out once and shared, as pytest
-        # shares it between the parametrized items of one function
-        shared = parent.__dict__.setdefault("_chatconform_fixtureinfo", {})
         # originalname = name: Allure's test case id is made from it, so each item keeps its own history
-        item = cls.from_parent(
-            parent, name=name, callobj=body, originalname=name, payload=payload, fixtureinfo=shared.get(body)
-        )
-        shared.setdefault(body, item._fixtureinfo)
-        return item
+        return cls.from_parent(parent, name=name, callobj=body, originalname=name, payload=payload)
 
     def reportinfo(self):
         # not the bare name: pytest -v would print a name ending the node id with its dots as '::'

@@ -30,8 +30,7 @@ from chatconform.recording.scrub import (
     scrub_tree,
     scrub_url,
 )
-from chatconform.reporting.allure_writer import VERDICT, attach, current_test
-from chatconform.reporting.tally import allure_status
+from chatconform.reporting.allure_writer import carry_verdict
 
 TAGS = {
     KNOWN: "known deviation",
@@ -147,30 +146,19 @@ def mark(verdict: str | None, extra=()) -> None:
 
 
 def _settle(verdict, rows, secrets, reason=None) -> None:
-    """Leave the verdict on the test's Allure result (its status is set from it when written) and, when the
-    test judged several rows (a live call: one per check), one step per row with that row's status, so Allure
-    shows every row results.json counts."""
-    from allure_commons.model2 import Parameter, StatusDetails, TestStepResult
-
-    test = current_test()
-    if test is None or verdict is None:
+    """Leave the verdict (and, when the test judged several rows, each row's) on the test's Allure result:
+    its status and steps are set from it when it is written (allure_writer.settle)."""
+    if verdict is None:
         return
     why = reason or next((row.reason for row in rows if row.verdict == verdict and row.reason), None)
-    setattr(test, VERDICT, (verdict, _cut(" ".join(scrub_text(why, secrets).split())) if why else None))
-    if len(rows) < 2:
-        return
-    for row in rows:
-        details = StatusDetails(message=scrub_text(row.reason, secrets)) if row.reason else None
-        test.steps.append(
-            TestStepResult(
-                name=f"{row.check}: {row.verdict}",
-                status=allure_status(row.verdict),
-                statusDetails=details,
-                parameters=[Parameter("verdict", row.verdict)],
-                start=test.start,
-                stop=test.start,
-            )
-        )
+    shown = [
+        (row.check, row.verdict, scrub_text(row.reason, secrets) if row.reason else None) for row in rows
+    ]
+    carry_verdict(
+        verdict,
+        _cut(" ".join(scrub_text(why, secrets).split())) if why else None,
+        shown if len(rows) > 1 else [],
+    )
 
 
 def _verdict_text(rows, secrets) -> str:
@@ -219,7 +207,7 @@ def _deviation_text(row, deviation, secrets) -> str:
 
 def _evidence(ex, findings, secrets) -> None:
     """The redacted request and response, the findings with their JSON paths, the quoted sentences."""
-    attach(
+    allure.attach(
         _redacted_exchange(ex),
         EXCHANGE,
         allure.attachment_type.JSON,
@@ -227,7 +215,7 @@ def _evidence(ex, findings, secrets) -> None:
     if findings:
         _attach_json([f.to_dict() for f in findings], "findings (with JSON paths)", secrets)
         excerpt = "\n".join(f"{f.schema_at or f.source}\n  says: {f.says or '-'}" for f in findings)
-        attach(
+        allure.attach(
             scrub_text(excerpt, secrets), "spec locations and quoted sentences", allure.attachment_type.TEXT
         )
 
@@ -309,7 +297,7 @@ def _cut(text, limit: int = LONG) -> str:
 
 def _attach_json(value, name: str, secrets) -> None:
     """Attach a value as JSON, scrubbed once more as a whole (names at any depth, values anywhere)."""
-    attach(_json_text(value, secrets), name, allure.attachment_type.JSON)
+    allure.attach(_json_text(value, secrets), name, allure.attachment_type.JSON)
 
 
 def _json_text(value, secrets) -> str:

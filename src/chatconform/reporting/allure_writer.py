@@ -7,6 +7,9 @@ does; only the writing moves to a child process on the other core (report/_file_
 the tests hold the GIL, so a writer thread got it so rarely that nearly every file was still queued when
 the tests ended. The run waits for the last file before pytest ends. Every test keeps files of its own:
 Allure 3 binds an attachment file to one test and shows it as missing in any other that names it.
+
+Only allure_commons' public plugin API is used: the writer is an allure_commons plugin (its report_* hooks)
+put in place of allure-pytest's file logger for the run, and the file logger registered again after it.
 """
 
 from __future__ import annotations
@@ -18,12 +21,11 @@ import sys
 import uuid
 from pathlib import Path
 
-import allure
 import attr
+from allure_commons import hookimpl, plugin_manager
 
 from chatconform.reporting._file_sink import write_one
 
-_active: list = []  # the running ResultWriter, while one is set up
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process (/proc/sys/fs/pipe-max-size)
 
 
@@ -33,7 +35,6 @@ class ResultWriter:
     def __init__(self, report_dir: Path):
         self.report_dir = Path(report_dir)
         self.failed: list[str] = []
-        self.reporter = None  # allure-pytest's reporter, set by take_over
         try:
             self.child = subprocess.Popen(
                 [sys.executable, "-m", "chatconform.reporting._file_sink", str(report_dir)],
@@ -53,6 +54,26 @@ class ResultWriter:
         data = plain(item)
         self.put(name, json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8"))
 
+    @hookimpl
+    def report_result(self, result) -> None:
+        self.report_item(result)
+
+    @hookimpl
+    def report_container(self, container) -> None:
+        self.report_item(container)
+
+    @hookimpl
+    def report_globals(self, globals_item) -> None:
+        self.report_item(globals_item)
+
+    @hookimpl
+    def report_attached_data(self, body, file_name) -> None:
+        self.put(file_name, body.encode("utf-8") if isinstance(body, str) else bytes(body))
+
+    @hookimpl
+    def report_attached_file(self, source, file_name) -> None:
+        self.put(file_name, Path(source).read_bytes())
+
     def put(self, name: str, body: bytes) -> None:
         """Have one file written (by the child, or here once it is gone)."""
         if self.child is not None:
@@ -68,8 +89,6 @@ class ResultWriter:
 
     def close(self) -> None:
         """Wait until every file is written; one line if some could not be."""
-        if self in _active:
-            _active.remove(self)
         if self.child is not None:
             try:
                 self.child.stdin.close()
@@ -88,25 +107,61 @@ class ResultWriter:
             )
 
 
-VERDICT = "cc_verdict"  # the attribute annotate() leaves on a test's Allure result: (verdict, why)
+# A hidden, history-neutral parameter annotate() leaves on a test's Allure result (allure.dynamic.parameter,
+# the public way to reach the running test): its verdict, why, and the rows it judged; read and removed here.
+VERDICT = "cc_verdict"
 _RANK = {"failed": 0, "broken": 1, "skipped": 2, "passed": 3}  # worst first
+
+
+def carry_verdict(verdict: str, why: str | None, rows: list[tuple[str, str, str | None]]) -> None:
+    """Leave the test's verdict (and each row it judged, when several) for settle() to apply when it is
+    written."""
+    import allure
+
+    said = json.dumps({"verdict": verdict, "why": why, "rows": rows}, ensure_ascii=False)
+    allure.dynamic.parameter(VERDICT, said, excluded=True, mode=allure.parameter_mode.HIDDEN)
 
 
 def settle(item) -> None:
     """A test's Allure status from its verdict (the tally's mapping), never better than pytest's own: a gap
     or an unavailable provider is broken even where pytest skipped or passed it; a stale deviation stays
-    failed."""
+    failed. A test that judged several rows (a live call: one per check) gets one step per row."""
+    carried = next((p for p in getattr(item, "parameters", None) or () if p.name == VERDICT), None)
+    if carried is None:
+        return
+    item.parameters.remove(carried)
+    said = json.loads(carried.value[1:-1])  # allure quotes a str parameter's value: '...'
+    _steps(item, said["rows"])
+    verdict, why = said["verdict"], said["why"]
     from allure_commons.model2 import StatusDetails
 
     from chatconform.reporting.tally import allure_status
 
-    verdict, why = getattr(item, VERDICT, (None, None))
     status = allure_status(verdict)
     if status is None or _RANK.get(item.status, 0) <= _RANK[status]:
         return
     item.status = status
     if not (item.statusDetails and item.statusDetails.message):
         item.statusDetails = StatusDetails(message=f"{verdict}: {why}" if why else verdict)
+
+
+def _steps(item, rows) -> None:
+    """One step per judged row, with that row's status, so Allure shows every row results.json counts."""
+    from allure_commons.model2 import Parameter, StatusDetails, TestStepResult
+
+    from chatconform.reporting.tally import allure_status
+
+    for check, verdict, reason in rows:
+        item.steps.append(
+            TestStepResult(
+                name=f"{check}: {verdict}",
+                status=allure_status(verdict),
+                statusDetails=StatusDetails(message=reason) if reason else None,
+                parameters=[Parameter("verdict", verdict)],
+                start=item.start,
+                stop=item.start,
+            )
+        )
 
 
 def _widen(pipe) -> None:
@@ -145,47 +200,26 @@ def plain(value):
 
 
 def take_over(config) -> ResultWriter | None:
-    """Move the running allure-pytest file logger's writing to a child process (None: no Allure results)."""
-    from allure_commons import plugin_manager
+    """Have a ResultWriter write the run's Allure files in place of allure-pytest's file logger (None: no
+    Allure results); the file logger is registered again, under its own name, when the run ends."""
     from allure_commons.logger import AllureFileLogger
 
-    for plugin in plugin_manager.get_plugins():
-        # its report_result and report_container hooks both call self._report_item: that is what moves
-        if type(plugin) is AllureFileLogger and callable(getattr(plugin, "_report_item", None)):
-            writer = ResultWriter(plugin._report_dir)
-            writer.reporter = _reporter()  # looked up once: an attachment asks for it in every test
-            plugin._report_item = writer.report_item
-            _active.append(writer)
-            config.add_cleanup(writer.close)  # runs before allure-pytest's own cleanup unregisters the logger
-            return writer
-    return None
+    report_dir = config.getoption("allure_report_dir", None)
+    loggers = [p for p in plugin_manager.get_plugins() if isinstance(p, AllureFileLogger)]
+    if not report_dir or not loggers:
+        return None
+    writer = ResultWriter(Path(report_dir).absolute())  # the folder allure-pytest made its logger for
+    named = [(plugin_manager.get_name(logger), logger) for logger in loggers]
+    for _, logger in named:
+        plugin_manager.unregister(logger)
+    plugin_manager.register(writer)
 
+    def give_back() -> None:
+        # runs before allure-pytest's own cleanup (added earlier), which unregisters its logger by name
+        plugin_manager.unregister(writer)
+        for name, logger in named:
+            plugin_manager.register(logger, name)
+        writer.close()
 
-def attach(body: str, name: str, kind) -> None:
-    """allure.attach(body, name, kind), the file written by the writing process when one is set up."""
-    from allure_commons.model2 import Attachment
-
-    test = current_test()
-    if test is None:
-        allure.attach(body, name, kind)
-        return
-    source = f"{uuid.uuid4()}-attachment.{kind.extension}"
-    test.attachments.append(Attachment(name=name, source=source, type=kind.mime_type))
-    _active[-1].put(source, body.encode("utf-8"))
-
-
-def current_test():
-    """The Allure result of the running test, when allure-pytest is writing results (else None)."""
-    reporter = _active[-1].reporter if _active else None
-    return reporter.get_test(None) if reporter is not None else None
-
-
-def _reporter():
-    """allure-pytest's reporter (the listener's), which holds the running test's result; None without one."""
-    from allure_commons import plugin_manager
-
-    for plugin in plugin_manager.get_plugins():
-        reporter = getattr(plugin, "allure_logger", None)
-        if reporter is not None:
-            return reporter
-    return None
+    config.add_cleanup(give_back)
+    return writer
