@@ -7,7 +7,14 @@ from pathlib import Path
 
 import grimp
 
-from tools.imports import circles, graph, packages_without_exports, private_imports, unexported_imports
+from tools.imports import (
+    circles,
+    graph,
+    host_private_uses,
+    packages_without_exports,
+    private_imports,
+    unexported_imports,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,4 +77,26 @@ def test_the_export_rules_see_a_package_without_all_and_a_name_it_does_not_expor
         ("pkg.b", "pkg.a.hidden"),
         ("pkg.b", "pkg.a.mod.y"),
         ("pkg.b", "pkg.a.plain._w"),
+    ]
+
+
+def test_the_pytest_plugin_and_the_reports_use_only_the_public_api_of_pytest_pluggy_and_allure():
+    src = ROOT / "src" / "chatconform"
+    files = sorted([*(src / "pytest_plugin").rglob("*.py"), *(src / "reporting").rglob("*.py")])
+    assert len(files) > 20 and host_private_uses(files) == []
+
+
+def test_the_public_api_rule_sees_a_private_module_and_a_private_attribute(tmp_path):
+    code = tmp_path / "plugin.py"
+    code.write_text(
+        "from _pytest.junitxml import xml_key\n"
+        "import allure_commons._core\n"
+        "from allure_commons import plugin_manager\n"  # public
+        "def make(item, self):\n"
+        "    self._mine = item._fixtureinfo\n"  # its own attribute is allowed, pytest's is not
+    )
+    assert host_private_uses([code]) == [
+        ("plugin.py", 1, "_pytest.junitxml"),
+        ("plugin.py", 2, "allure_commons._core"),
+        ("plugin.py", 5, "._fixtureinfo"),
     ]

@@ -84,6 +84,8 @@ def test_committed_cassettes_pass_with_known_deviations_as_strict_xfails(tmp_pat
     # no replay-mode noise: the only skips are the gaps (said why) and the known deviations (strict xfails)
     assert int(suite.get("skipped")) == results["counts"].get("gap", 0) + results["counts"]["xfail"]
     assert int(suite.get("tests")) == len(results["results"])
+    told = {p.get("name"): int(p.get("value")) for p in suite.find("properties")}
+    assert told == {f"chatconform.{verdict}": n for verdict, n in results["counts"].items()}  # the same tally
     assert any((reports / "allure-results").iterdir())
     assert 'id="matrix"' in (reports / "summary.html").read_text()
 

@@ -114,7 +114,7 @@ def pytest_sessionstart(session):
     take_over(session.config)
 
 
-@pytest.hookimpl(tryfirst=True)  # before junitxml's own sessionfinish writes junit.xml
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session, exitstatus):
     """Workers leave their part; the controller (or a run without xdist) merges and writes results.json, and
     junit.xml gets the same tally as properties of its test suite."""
@@ -139,15 +139,25 @@ def pytest_sessionfinish(session, exitstatus):
         settle(session, log.entries)  # gaps and outages nobody acknowledged: exit 6, never a green 0
 
 
-def _junit_tally(config, tally) -> None:
-    """The run's tally as junit.xml's test-suite properties (`chatconform.<verdict>`), when junit is
-    written."""
-    from _pytest.junitxml import xml_key
+_JUNIT_TALLY = pytest.StashKey[dict]()
 
-    xml = config.stash.get(xml_key, None)
-    if xml is not None:
-        for verdict, count in tally.counts.items():
-            xml.add_global_property(f"chatconform.{verdict}", count)
+
+def _junit_tally(config, tally) -> None:
+    """Keep the run's tally for junit.xml, which junitxml writes after this hook (see pytest_unconfigure)."""
+    config.stash[_JUNIT_TALLY] = {f"chatconform.{verdict}": n for verdict, n in tally.counts.items()}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """The run's tally as junit.xml's test-suite properties (`chatconform.<verdict>`), junit.xml written."""
+    import os
+    from pathlib import Path
+
+    from chatconform.reporting.junit import add_suite_properties
+
+    tally, path = config.stash.get(_JUNIT_TALLY, None), config.getoption("xmlpath", None)
+    if tally and path:  # the path as junitxml resolves it
+        add_suite_properties(Path(os.path.abspath(os.path.expanduser(os.path.expandvars(path)))), tally)
 
 
 def pytest_terminal_summary(terminalreporter, config):
