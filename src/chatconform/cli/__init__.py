@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
+from importlib import import_module
 from pathlib import Path
 
 from chatconform.cli._errors import internal_error, one_line
 from chatconform.cli._help import fit
-from chatconform.model.errors import ChatconformError, UsageError
+from chatconform.model.errors import ChatconformError
 from chatconform.model.exits import EPILOG as EXIT_CODES  # the codes every command shares
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]
+
+# Every command, in the order `chatconform --help` lists them: its name, and the function ("module:name")
+# that adds it, its options and what it runs to the parser (each module imports what it runs only when run).
+COMMANDS = (
+    ("specs", "chatconform.cli.specs:add_specs"),
+    ("verify", "chatconform.cli.commands:add_verify"),
+    ("claims", "chatconform.cli.commands:add_claims"),
+    ("serve", "chatconform.cli.commands:add_serve"),
+    ("gate", "chatconform.cli.commands:add_gate"),
+    ("report", "chatconform.cli.commands:add_report"),
+    ("selftest", "chatconform.cli.commands:add_selftest"),
+    ("catalog", "chatconform.cli.catalog:add_catalog"),
+    ("check", "chatconform.cli.check:add_check"),
+    ("merge", "chatconform.cli.commands:add_merge"),
+    ("measure", "chatconform.cli.measure:add_measure"),
+    ("compare", "chatconform.cli.measure:add_compare"),
+)
 
 
 def main(argv=None) -> int:
@@ -76,120 +92,8 @@ def _parser() -> argparse.ArgumentParser:
         "walking up from the working directory); every command takes it too",
     )
     sub = parser.add_subparsers(metavar="COMMAND")
-    specs = sub.add_parser("specs", help="pull, lint and diff the published specs").add_subparsers(
-        metavar="ACTION"
-    )
-    pull = specs.add_parser("pull", help="fetch every source and check it against specs/specs.lock")
-    pull.add_argument(
-        "--mirror",
-        type=Path,
-        default=_env_path("CHATCONFORM_MIRROR"),
-        metavar="DIR",
-        help="a local folder laid out like the providers' repositories (env CHATCONFORM_MIRROR)",
-    )
-    pull.add_argument("--update", action="store_true", help="accept changed documents and rewrite the lock")
-    pull.set_defaults(func=_cmd_pull)
-    lint = specs.add_parser("lint", help="problems with the pulled spec documents themselves")
-    lint.set_defaults(func=_cmd_lint)
-    diff = specs.add_parser("diff", help="classify every change between two versions of a spec")
-    diff.add_argument("old", type=Path, help="the earlier spec document (JSON)")
-    diff.add_argument("new", type=Path, help="the later one")
-    diff.add_argument("--json", action="store_true", help="the changes as JSON (what `gate --drift` reads)")
-    diff.set_defaults(func=_cmd_diff)
-    verify = sub.add_parser("verify", help="judge every interaction of vcrpy cassettes", epilog=VERIFY_EXITS)
-    verify.add_argument("paths", nargs="+", help="cassette files or folders of them (*.yaml, *.yml below)")
-    verify.add_argument("--json", action="store_true", help="one JSON object per interaction")
-    verify.set_defaults(func=_cmd_verify)
-    _more_commands(sub)
+    for name, adds in COMMANDS:
+        module, _, function = adds.partition(":")
+        getattr(import_module(module), function)(sub, name)
     fit(parser)
     return parser
-
-
-def _more_commands(sub) -> None:
-    """Commands defined in their own modules."""
-    from chatconform import discovery as catalog
-    from chatconform.cli import commands
-
-    commands.register(sub)
-    catalog.register(sub)
-    __import__("chatconform.cli.check", fromlist=["register"]).register(sub)
-    __import__("chatconform.reporting.merge", fromlist=["register"]).register(sub)
-    __import__("chatconform.cli.measure", fromlist=["register"]).register(sub)
-
-
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value) if value else None
-
-
-def _cmd_pull(args) -> int:
-    from chatconform.recording import page_redaction
-    from chatconform.specs import load_catalog, pull
-
-    if args.mirror is not None and not args.mirror.is_dir():
-        raise UsageError(f"--mirror {args.mirror}: no such folder")
-    results = pull(load_catalog(), mirror=args.mirror, update=args.update, **page_redaction())
-    for result in results:
-        stream = sys.stderr if result.failed else sys.stdout
-        print(("FAILED " if result.failed else "") + result.message, file=stream)
-    failed = sum(r.failed for r in results)
-    print(f"{len(results) - failed} pulled, {failed} failed", file=sys.stderr if failed else sys.stdout)
-    return 1 if failed else 0
-
-
-def _cmd_diff(args) -> int:
-    from chatconform.model.inputs import load_json
-    from chatconform.specs.diff import diff_documents, print_notes, to_json
-
-    docs = [load_json(path, "spec document") for path in (args.old, args.new)]
-    notes: list = []
-    changes = diff_documents(*docs, notes=notes, names=(str(args.old), str(args.new)))
-    print_notes(notes, {"old": str(args.old), "new": str(args.new)})
-    if args.json:
-        print(json.dumps(to_json(changes), indent=2))
-    else:
-        for change in changes:
-            print(
-                f"{'BREAKING' if change.breaking else 'ok      '} {change.kind:24} "
-                f"{change.path}  {change.detail}"
-            )
-        print(f"{len(changes)} change(s), {sum(c.breaking for c in changes)} breaking")
-    return 1 if any(c.breaking for c in changes) else 0
-
-
-def _cmd_lint(args) -> int:
-    from chatconform.specs import SpecStore
-
-    store = SpecStore()
-    store.lint_ahead()  # a cold cache: the whole catalog linted across cores first
-    bad = 0
-    for source in store.catalog.sources:
-        if source.kind != "spec":
-            continue
-        try:
-            spec = store.load(source)
-        except ChatconformError as err:
-            print(f"FAILED {err}", file=sys.stderr)
-            bad += 1
-            continue
-        findings = spec.lint()
-        print(f"{spec.display}: OpenAPI {spec.version}, {len(findings)} finding(s)")
-        for f in findings:
-            print(f"  {f.severity:9} {f.check} {f.schema_at or f.at}: {f.message}")
-    return 1 if bad else 0
-
-
-VERIFY_EXITS = (
-    "exit 0 when every interaction was judged and none broke a rule (a declared known deviation "
-    "is reported, not failed; a gap the provider data acknowledges is reported, not failed); 1 when "
-    "an interaction broke a rule; 2 when an input could not be read or nothing was judged (a missing "
-    "or empty folder, an empty cassette, a cassette with no interactions, a bad interaction: one line "
-    "each, the others are still judged); 3 on an internal error; 6 when an interaction could not be "
-    "judged (gap) and no [[providers.NAME.acknowledged]] entry covers it"
-)
-
-
-def _cmd_verify(args) -> int:
-    from chatconform.cli.verify import run
-
-    return run(args.paths, as_json=args.json, debug=args.debug)

@@ -27,10 +27,10 @@ _PYTEST_EXITS = {0: 0, 1: 1, 2: 2, 3: 3, 4: 2, 5: 2, UNJUDGED: UNJUDGED}
 REPLAY_UNUSED_PLUGINS = ("schemathesis",)
 
 
-def register(sub) -> None:
+def add_check(sub, name: str) -> None:
     """Add `chatconform check` to the command line."""
     check = sub.add_parser(
-        "check",
+        name,
         help="judge the project's cassettes (or live calls) and write reports/",
         description=__doc__,
         epilog=EXITS,

@@ -1,14 +1,28 @@
-"""Further commands (claims, serve, gate, report, specs diff), registered on the main parser."""
+"""The smaller commands (verify, claims, serve, gate, report, selftest, merge), each added by its own
+function named in cli.COMMANDS."""
 
 import argparse
+from pathlib import Path
 
 
-def register(sub) -> None:
-    """Add the further commands to the `chatconform` parser."""
-    claims = sub.add_parser("claims", help="the documented behaviours checked, with quotes and sources")
+def add_verify(sub, name: str) -> None:
+    """Add `chatconform verify PATHS`."""
+    verify = sub.add_parser(name, help="judge every interaction of vcrpy cassettes", epilog=VERIFY_EXITS)
+    verify.add_argument("paths", nargs="+", help="cassette files or folders of them (*.yaml, *.yml below)")
+    verify.add_argument("--json", action="store_true", help="one JSON object per interaction")
+    verify.set_defaults(func=_verify)
+
+
+def add_claims(sub, name: str) -> None:
+    """Add `chatconform claims`."""
+    claims = sub.add_parser(name, help="the documented behaviours checked, with quotes and sources")
     claims.add_argument("--json", action="store_true")
     claims.set_defaults(func=_claims)
-    serve = sub.add_parser("serve", help="run the reference provider on loopback", add_help=False)
+
+
+def add_serve(sub, name: str) -> None:
+    """Add `chatconform serve`."""
+    serve = sub.add_parser(name, help="run the reference provider on loopback", add_help=False)
     serve.add_argument("-h", "--help", action=_ServeHelp, help="show this help (with every fault) and exit")
     serve.add_argument(
         "--port", type=int, default=8765, help="the port on 127.0.0.1 (0: any free one; default 8765)"
@@ -21,8 +35,12 @@ def register(sub) -> None:
         help="a fault for every request (repeatable); the faults are listed below",
     )
     serve.set_defaults(func=_serve)
+
+
+def add_gate(sub, name: str) -> None:
+    """Add `chatconform gate`."""
     gate = sub.add_parser(
-        "gate",
+        name,
         help="compare two runs, or a baseline model with its candidate; exit 1 on a regression",
         epilog="exit codes: 0 no regression and everything judged; 1 a regression, a "
         "breaking upstream change, or nothing to compare; 2 bad input; 3 internal error; 6 no "
@@ -43,7 +61,11 @@ def register(sub) -> None:
     gate.add_argument("--drift", action="append", default=[], help="`specs diff --json` output (repeatable)")
     gate.add_argument("--output", help="also write the markdown here")
     gate.set_defaults(func=_gate)
-    report = sub.add_parser("report", help="write reports/summary.html from results.json and the history")
+
+
+def add_report(sub, name: str) -> None:
+    """Add `chatconform report`."""
+    report = sub.add_parser(name, help="write reports/summary.html from results.json and the history")
     report.add_argument(
         "--results",
         default=None,
@@ -58,10 +80,20 @@ def register(sub) -> None:
     )
     report.add_argument("--out", default=None, metavar="FILE", help="the page (default: summary.html there)")
     report.set_defaults(func=_report)
-    selftest = sub.add_parser("selftest", help="inject every fault; print the kill ratio and survivors")
-    selftest.set_defaults(
-        func=lambda args: __import__("chatconform.refserver.selftest", fromlist=["main"]).main()
-    )
+
+
+def add_selftest(sub, name: str) -> None:
+    """Add `chatconform selftest`."""
+    selftest = sub.add_parser(name, help="inject every fault; print the kill ratio and survivors")
+    selftest.set_defaults(func=_selftest)
+
+
+def add_merge(sub, name: str) -> None:
+    """Add `chatconform merge RESULTS...`."""
+    merge = sub.add_parser(name, help="merge several results.json (shards) into one")
+    merge.add_argument("results", nargs="+", type=Path, help="results.json files to merge")
+    merge.add_argument("--output", "-o", type=Path, default=Path("reports/results.json"))
+    merge.set_defaults(func=_merge)
 
 
 class _ServeHelp(argparse.Action):
@@ -245,4 +277,33 @@ def _report(args) -> int:
         results, Path(args.history or folder / "history"), Path(args.out or folder / "summary.html")
     )
     print(out)
+    return 0
+
+
+VERIFY_EXITS = (
+    "exit 0 when every interaction was judged and none broke a rule (a declared known deviation "
+    "is reported, not failed; a gap the provider data acknowledges is reported, not failed); 1 when "
+    "an interaction broke a rule; 2 when an input could not be read or nothing was judged (a missing "
+    "or empty folder, an empty cassette, a cassette with no interactions, a bad interaction: one line "
+    "each, the others are still judged); 3 on an internal error; 6 when an interaction could not be "
+    "judged (gap) and no [[providers.NAME.acknowledged]] entry covers it"
+)
+
+
+def _verify(args) -> int:
+    from chatconform.cli.verify import run
+
+    return run(args.paths, as_json=args.json, debug=args.debug)
+
+
+def _selftest(args) -> int:
+    from chatconform.refserver.selftest import main
+
+    return main()
+
+
+def _merge(args) -> int:
+    from chatconform.reporting.merge import write_merged
+
+    print(write_merged(args.results, args.output))
     return 0

@@ -15,12 +15,12 @@ MEASURE_EXITS = (
 )
 
 
-def register(sub) -> None:
-    """Add `measure` and `compare` to the parser."""
+def add_measure(sub, name: str) -> None:
+    """Add `chatconform measure` to the parser."""
     from chatconform.measures.catalog import measures
 
     m = sub.add_parser(
-        "measure",
+        name,
         help="behavioural measures of one server and model (ignored parameters, "
         "stream and dialect parity, usage honesty, identity)",
         epilog=MEASURE_EXITS,
@@ -55,8 +55,12 @@ def register(sub) -> None:
     m.add_argument("--out", type=Path, help="the results file (default reports/measures/NAME.json)")
     m.add_argument("--evidence", type=Path, help="the evidence cassette (default beside --out, .yaml)")
     m.set_defaults(func=_measure)
+
+
+def add_compare(sub, name: str) -> None:
+    """Add `chatconform compare` to the parser."""
     c = sub.add_parser(
-        "compare",
+        name,
         help="one model across subjects: a table per model, HTML and Markdown, "
         "with the trend of each measure over the kept comparisons",
     )

@@ -101,11 +101,3 @@ def write_merged(paths: list[Path], out: Path) -> Path:
 
     write_atomic(out, (json.dumps(merge_files(paths), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return out
-
-
-def register(sub) -> None:
-    """Add `chatconform merge` to the parser."""
-    merge = sub.add_parser("merge", help="merge several results.json (shards) into one")
-    merge.add_argument("results", nargs="+", type=Path, help="results.json files to merge")
-    merge.add_argument("--output", "-o", type=Path, default=Path("reports/results.json"))
-    merge.set_defaults(func=lambda args: print(write_merged(args.results, args.output)) or 0)
