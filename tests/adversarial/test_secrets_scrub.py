@@ -348,3 +348,30 @@ def test_a_thinking_signature_is_not_a_credential_but_a_query_signature_is():
         == "https://b.example/f?X-Amz-Signature=<redacted>"
     )
     assert scrub.scrub_tree({"client_secret": "abcdef0123456789"}) == {"client_secret": "<redacted>"}
+
+
+_NAME_ENDS = ["password", "Passwd", "passphrase", "apiKey", "api-key", "key", "token", "secret", "pwd"]
+_NAME_ENDS += ["signature", "sig", "credentials", "credential", "Authorization", "cookie", "Cookie2"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text("abcxyzABC_-.", max_size=6),
+    st.sampled_from(["", "_", "-", ".", "db_", "x-"]),
+    st.sampled_from(_NAME_ENDS),
+)
+def test_every_name_is_secret_name_takes_passes_the_gates_built_from_its_words(start, separator, end):
+    name = start + separator + end
+    if not scrub.is_secret_name(name):
+        return
+    # the gates are built from keys.SECRET_NAME_ENDS, the words is_secret_name reads: none spares such a name
+    assert scrub._NAMED_GATE.passes(scrub._folded(f'{{"{name}": 1}}'))
+    assert scrub._PARAM_GATE.passes(scrub._folded(f"?{name}=v"))
+    assert scrub._JSON_FIELD_GATE.passes(scrub._folded(f'"{name}": "v"'))
+
+
+@pytest.mark.parametrize("name", ["password", "passwd", "userPassword", "db_passwd", "x-signature"])
+def test_a_secret_named_field_with_a_number_is_redacted_in_a_body_as_in_a_tree(name):
+    # the fast path once looked for `passw"` only, so a password given as a number went out as it was
+    body = json.dumps({name: 12345678901, "user": "a"})
+    assert json.loads(scrub.scrub_body(body, [])) == {name: REDACTED, "user": "a"}

@@ -38,10 +38,13 @@ _WHOLE = {
     "www-authenticate",
     "proxy-authenticate",
 }
-_SUFFIX = re.compile(
-    r"(?:^|[-_.])(?:api[-_]?key|apikey|key|token|secret|password|passwd|pwd|passphrase|"
-    r"signature|sig|credentials?)$"
-)
+# the words (regex alternatives) a credential's name may end with, after a separator or alone
+_ENDS = (r"api[-_]?key", "apikey", "key", "token", "secret", "password", "passwd", "pwd", "passphrase")
+_ENDS += ("signature", "sig", r"credentials?")
+_SUFFIX = re.compile(r"(?:^|[-_.])(?:" + "|".join(_ENDS) + ")$")
+# What every name is_secret_name() takes ends with, lower-cased and camelCase joined (`apiKey` -> `apikey`):
+# one of its suffix words or the last word of one of its whole names. The scrubber's gates are built from it.
+SECRET_NAME_ENDS = (*_ENDS, *sorted({name.rsplit("-", 1)[-1] for name in _WHOLE}))
 _ENV_NAME = re.compile(r"(?i)(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 PARAM = re.compile(r"(^|[?&;,\s])([^=&;#?/\s\"'<>]{1,64})=([^&;#\s\"'<>]*)", re.MULTILINE)

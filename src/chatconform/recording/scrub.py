@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Mapping
 from functools import partial
+from os.path import commonprefix
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from chatconform.recording.keys import (  # noqa: F401  (one import for every writer: names, values and scrubbing)
@@ -25,6 +26,7 @@ from chatconform.recording.keys import (  # noqa: F401  (one import for every wr
     NAMED_ENV,
     PARAM,
     REDACTED,
+    SECRET_NAME_ENDS,
     STANDARD_KEY_ENVS,
     exchange_secrets,
     is_secret_name,
@@ -39,50 +41,66 @@ from chatconform.recording.keys import (  # noqa: F401  (one import for every wr
 )
 from chatconform.recording.split_echoes import redact_split
 
-# a JSON text that may hold a secret-named field (lower case: looked for in a folded text, see _folded)
-_NAMED = re.compile(
-    r"(?:key|token|secret|passw|pwd|passphrase|sig|signature|credentials?|authorization|"
-    r"authenticate|cookie2?)\\{0,3}\"\s*:"
-)
-_NAME_WORDS = (
-    "key",
-    "token",
-    "secret",
-    "passw",
-    "pwd",
-    "passphrase",
-    "sig",
-    "credential",
-    "authori",
-    "authenticat",
-    "cookie",
-)
-_SCHEME_TEXT = re.compile(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=\-]{8,})")
-# header-style lines in free text (an error message, a dump); a prose "Key: ..." line is left alone
+
+class _Gate:
+    """What a match of a pattern must hold, looked for in the folded text (_folded) before the pattern runs:
+    one of the words its name ends with (a literal search), then that word with what follows it (a search
+    without IGNORECASE or a leading \\b). Built from the pattern's own parts; most text passes no gate."""
+
+    def __init__(self, ends: tuple[str, ...], after: str) -> None:
+        alternatives = _factored(ends)
+        self.words = tuple(_literal(alternative) for alternative in alternatives)
+        self.need = re.compile(f"(?:{'|'.join(alternatives)}){after}")
+
+    def passes(self, low: str) -> bool:
+        return any(word in low for word in self.words) and self.need.search(low) is not None
+
+
+def _factored(ends: tuple[str, ...]) -> list[str]:
+    """The ends as fewer alternatives matching at least the same text: one ending in another that is plain
+    text is left out (`apikey`: `key`), and plain ones sharing their first three letters become their common
+    start and \\w* (`password`, `passwd`, `passphrase`: `pass\\w*`)."""
+    plain = [end for end in ends if end.isalnum()]
+    kept = [end for end in ends if not any(p != end and end.endswith(p) for p in plain)]
+    groups: dict[str, list[str]] = {}
+    for end in kept:
+        groups.setdefault(end[:3] if end.isalnum() else end, []).append(end)
+    return [group[0] if len(group) == 1 else commonprefix(group) + r"\w*" for group in groups.values()]
+
+
+def _literal(alternative: str) -> str:
+    """The last letters every match of a regex alternative holds (`credentials?`: `credential`)."""
+    plain = re.sub(r"\[[^\]]*\][?*]?|\\.[?*]?|.[?*]|[()|]", " ", alternative)
+    return plain.split()[-1]
+
+
+# a credential header line in free text (an error message, a dump); a prose "Key: ..." line is left alone
+_AUTH_ENDS = ("authorization", "cookie", "key", "token", "secret")
+_AUTH_SEP, _AUTH_VALUE = r"\s*[:=]\s*", r"[^\r\n\"'<>]"
 _AUTH_LINE = re.compile(
-    r"(?im)\b((?:proxy-)?authorization|cookie|set-cookie|api-key|x-[\w-]*(?:key|token|secret))"
-    r"(\s*[:=]\s*)([^\r\n\"'<>]+)"
+    r"(?im)\b((?:proxy-)?authorization|cookie|set-cookie|api-key|x-[\w-]*(?:"
+    + "|".join(_AUTH_ENDS[2:])
+    + "))"
+    f"({_AUTH_SEP})({_AUTH_VALUE}+)"
 )
-_JSON_FIELD = re.compile(
-    r"(?i)(\\{0,3}\")([\w.-]{0,48}(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|"
-    r"credentials?))(\\{0,3}\"\s*:\s*\\{0,3}\")([^\"\\]{1,2048})"
-)
-# What a match of each pattern above must hold, in lower case, looked for in the folded text (_folded) first:
-# a fast search (no IGNORECASE, no leading \b) that finds nothing spares the pattern; most text holds nothing.
-_AUTH_WORDS = ("authoriz", "cookie", "key", "token", "secret")
-_AUTH_NEED = re.compile(r"(?:authorization|cookie|key|token|secret)\s*[:=]\s*[^\r\n\"'<>]")
-_SCHEME_NEED = re.compile(r"(?:bearer|basic)\s+[a-z0-9._~+/=\-]{8}")
-# a key-named parameter's name ends, camelCase or not, with one of these words right before its '='
-_PARAM_NEED = re.compile(
-    r"(?:key|token|secret|pass\w*|pwd|sig\w*|credentials?|authorization|cookie2?|"
-    r"authenticate)="
-)
+_AUTH_GATE = _Gate(_AUTH_ENDS, _AUTH_SEP + _AUTH_VALUE)
+# a credential after its scheme in prose
+_SCHEMES, _CREDENTIAL = ("bearer", "basic"), r"[A-Za-z0-9._~+/=\-]"
+_SCHEME_TEXT = re.compile(rf"(?i)\b({'|'.join(_SCHEMES)})\s+({_CREDENTIAL}{{8,}})")
+_SCHEME_GATE = _Gate(_SCHEMES, rf"\s+{_CREDENTIAL}{{8}}")
+# a query parameter (keys.PARAM) is redacted when is_secret_name() takes its name: it ends with one of those
+# words right before its '='
+_PARAM_GATE = _Gate(SECRET_NAME_ENDS, "=")
 # ...or has a %XX escape in it (unquoted, it may spell one of those words); a name is at most 64 characters
 _PARAM_ENCODED = re.compile(r"%[0-9a-f]{2}[^=&;#?/\s\"'<>]{0,61}=")
-_JSON_FIELD_NEED = re.compile(
-    r"(?:key|token|secret|passw\w*|pwd|passphrase|sig|signature|credentials?)"
-    r"\\{0,3}\"\s*:\s*\\{0,3}\"[^\"\\]"
+# a JSON field named like a credential, in text (a JSON text inside a message, a dump)
+_FIELD_QUOTE, _FIELD_COLON = r'\\{0,3}"', r'\\{0,3}"\s*:\s*\\{0,3}"'
+_JSON_FIELD = re.compile(
+    rf"(?i)({_FIELD_QUOTE})([\w.-]{{0,48}}(?:{'|'.join(SECRET_NAME_ENDS)}))({_FIELD_COLON})([^\"\\]{{1,2048}})"
 )
+_JSON_FIELD_GATE = _Gate(SECRET_NAME_ENDS, _FIELD_COLON + r'[^"\\]')
+# a JSON text that may hold a field named like a credential, whatever its value (is_clean)
+_NAMED_GATE = _Gate(SECRET_NAME_ENDS, r'\\{0,3}"\s*:')
 
 
 def scrub_text(text: str, secrets=()) -> str:
@@ -93,17 +111,17 @@ def scrub_text(text: str, secrets=()) -> str:
     for secret in secrets:
         if secret and secret in text:
             text = text.replace(secret, REDACTED)
-    low = _folded(text)  # cheap checks first (literal words, then what a match needs): each spares a pattern
-    if _has_any(low, _AUTH_WORDS) and _AUTH_NEED.search(low):
+    low = _folded(text)  # each pattern's gate first: most text passes none of them
+    if _AUTH_GATE.passes(low):
         text = _AUTH_LINE.sub(_auth, text)
         low = _folded(text)
-    if ("bearer" in low or "basic" in low) and _SCHEME_NEED.search(low):
+    if _SCHEME_GATE.passes(low):
         text = _SCHEME_TEXT.sub(_scheme, text)
         low = _folded(text)
-    if "=" in text and (_PARAM_NEED.search(low) or ("%" in text and _PARAM_ENCODED.search(low))):
+    if "=" in text and (_PARAM_GATE.passes(low) or ("%" in text and _PARAM_ENCODED.search(low))):
         text = PARAM.sub(_params, text)
         low = _folded(text)
-    if '"' in text and _has_any(low, _NAME_WORDS) and _JSON_FIELD_NEED.search(low):
+    if '"' in text and _JSON_FIELD_GATE.passes(low):
         text = _JSON_FIELD.sub(_json_field, text)
     return text
 
@@ -122,11 +140,6 @@ def _folded(text: str) -> str:
             if letter in text:
                 text = text.replace(letter, plain)
     return text.lower()
-
-
-def _has_any(low: str, words) -> bool:
-    """A literal pre-check in lower-case text: a miss means none of the words is there."""
-    return any(word in low for word in words)
 
 
 def _auth(match) -> str:
@@ -290,7 +303,7 @@ def _unescaped(match) -> str:
 
 def _plain_clean(text: str, secrets) -> bool:
     low = _folded(text)
-    return not (_has_any(low, _NAME_WORDS) and _NAMED.search(low)) and scrub_text(text, secrets) == text
+    return not _NAMED_GATE.passes(low) and scrub_text(text, secrets) == text
 
 
 def _dump_if_changed(parsed, secrets, original: str) -> str:
