@@ -7,11 +7,13 @@ MIRROR ?= $(or $(CHATCONFORM_MIRROR),$(wildcard ../shared/upstream))
 PULL_FLAGS := $(if $(MIRROR),--mirror $(MIRROR))
 PYTEST_FLAGS ?=
 
-.PHONY: help setup specs check test bench selftest serve llama live record fuzz report browser gate drift clean
+.PHONY: help setup specs check test test-unit coverage bench selftest serve llama live record fuzz report browser gate drift clean
 
 help:
 	@echo "make check   run the conformance suite on the committed cassettes (replay, no keys); writes reports/"
 	@echo "make test    run chatconform's own tests"
+	@echo "make test-unit  the unit suite without the tests marked slow (under a minute on 2 cores)"
+	@echo "make coverage   what that suite covers of src/"
 	@echo "make bench   validator throughput vs openapi-core"
 
 .venv/.installed: pyproject.toml scripts/bootstrap.sh
@@ -51,6 +53,20 @@ browser:
 
 test: specs llama browser node_modules/.installed
 	$(BIN)/python -m pytest tests $(PYTEST_FLAGS)
+
+# The suite to run while working: tests/unit without the tests marked slow (pytest, `chatconform check`
+# or a live run started in a subprocess, the whole pinned catalog), on two workers; `make test` runs
+# every test, the slow ones included. PYTEST_FLAGS go to pytest (a later -n overrides the 2).
+UNIT := tests/unit -m "not slow" -n 2 -q -p no:cacheprovider
+test-unit: specs/.pulled
+	$(BIN)/python -m pytest $(UNIT) $(PYTEST_FLAGS)
+
+# What test-unit covers of src/ (settings in pyproject.toml: coverage follows the xdist workers).
+coverage: specs/.pulled
+	rm -rf .cache/coverage && mkdir -p .cache/coverage
+	$(BIN)/python -m coverage run -m pytest $(UNIT) $(PYTEST_FLAGS)
+	$(BIN)/python -m coverage combine -q
+	$(BIN)/python -m coverage report
 
 # The Allure 3 HTML (reports/html, with history) and the self-contained reports/summary.html. The old HTML goes
 # first: Allure 3 writes into a non-empty output folder's awesome/ and leaves the previous index.html in place.

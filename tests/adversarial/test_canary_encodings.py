@@ -123,6 +123,7 @@ def cli(*args) -> list[str]:
     return ["-m", "chatconform.cli", *map(str, args)]
 
 
+@pytest.mark.slow  # pytest, report, gate and merge in subprocesses
 @pytest.mark.parametrize("mode", ["record", "live"])
 def test_no_encoding_of_an_echoed_key_survives_a_run_report_gate_and_merge(echo, tmp_path, mode):
     handler, url = echo

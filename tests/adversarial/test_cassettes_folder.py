@@ -60,6 +60,7 @@ def pytest_in(folder: Path, *args) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_the_plugin_skips_each_hostile_entry_with_a_row_of_its_own_and_judges_the_rest(tmp_path):
     (tmp_path / "chatconform.toml").write_text("[run]\nbudget_usd = 0.01\n")
     hostile(tmp_path)
@@ -90,6 +91,7 @@ def test_the_plugin_skips_each_hostile_entry_with_a_row_of_its_own_and_judges_th
     assert judged and {r["verdict"] for r in judged} == {"pass"}  # the good cassette, judged all the same
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_a_folder_holding_only_an_empty_cassette_never_exits_0(tmp_path):
     (tmp_path / "chatconform.toml").write_text("[run]\nbudget_usd = 0.01\n")
     (tmp_path / "cassettes").mkdir()

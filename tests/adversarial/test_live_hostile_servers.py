@@ -205,6 +205,7 @@ def test_the_body_bound_is_what_is_kept_in_memory_not_what_the_bomb_inflates_to(
     assert "passed 1,048,576 bytes (decompressed); refused" in result.detail
 
 
+@pytest.mark.slow  # a live pytest run in a subprocess
 def test_a_live_run_against_a_server_that_trickles_ends_with_an_unavailable_row_and_exit_6(tmp_path):
     (tmp_path / "cassettes").mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATCONFORM_")}

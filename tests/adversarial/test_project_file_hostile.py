@@ -179,6 +179,7 @@ def test_everywhere_on_a_narrowed_deviation_is_refused(config):
     assert code == 2 and "absent.yaml" in err
 
 
+@pytest.mark.slow  # a pytest run and the CLI in subprocesses
 def test_a_deviation_for_everywhere_is_named_in_results_the_summary_and_the_cli(tmp_path):
     reason = "our gateway adds cached tokens to total_tokens, every model"
     (tmp_path / "chatconform.toml").write_text(

@@ -300,6 +300,7 @@ def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # pytest, report and gate in subprocesses
 @pytest.mark.parametrize(
     "mode,key_env", [("live", "MY_KEY_VAR"), ("record", None)], ids=["live-api-key-env", "record-openai-key"]
 )

@@ -2,6 +2,7 @@
 
 import inspect
 import json
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 
@@ -22,13 +23,19 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+@cache
+def _document(path: str):
+    """A pinned spec parsed once per worker: a hundred quotes point into the same few large specs."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    return parse_document(text.encode("utf-8"), path, path)  # Mistral's spec is YAML
+
+
 def quoted_at(source: str):
     """The text a `specs/...` source points at (a whole doc page, or a JSON value in a spec)."""
     path, _, pointer = source.partition("#")
-    text = (ROOT / path).read_text(encoding="utf-8")
     if not pointer:
-        return text
-    value = resolve(parse_document(text.encode("utf-8"), path, path), pointer)  # Mistral's spec is YAML
+        return (ROOT / path).read_text(encoding="utf-8")
+    value = resolve(_document(path), pointer)
     return value if isinstance(value, str) else json.dumps(value)
 
 

@@ -97,6 +97,7 @@ def test_the_ledger_refuses_before_sending(tmp_path):
     assert snap["refused"] == 1 and snap["requests"] == 1 and snap["spent_usd"] == pytest.approx(0.001)
 
 
+@pytest.mark.slow  # a live pytest run in a subprocess
 @pytest.mark.parametrize("workers", [None, "2"])
 def test_a_tiny_budget_stops_sending_and_reports_the_rest_as_not_run(reference_server, tmp_path, workers):
     # the reference provider's own key: with another one every answer is a 401, which judges nothing

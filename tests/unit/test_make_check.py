@@ -10,10 +10,16 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
+
 from chatconform.recording.cassettes import dump_cassette
 from tests.builders import completion, interaction
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# `chatconform check` on the whole committed catalog, several times: minutes, so `make test` runs it and
+# `make test-unit` leaves it out
+pytestmark = pytest.mark.slow
 
 
 def run_check(root: Path, mirror: Path, *pytest_args, reports="reports") -> subprocess.CompletedProcess:

@@ -14,6 +14,8 @@ from chatconform.recording.cassettes import dump_cassette
 from tests.builders import completion, interaction
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
+# every test here runs pytest on a project folder in a subprocess (seconds each): `make test` runs them
+pytestmark = pytest.mark.slow
 URL = "http://127.0.0.1:8765/v1/chat/completions"
 PROJECT = """
 [providers.gateway]

@@ -95,6 +95,7 @@ def reasons(folder: Path) -> str:
     return " ".join(row.get("reason") or "" for row in data["results"])
 
 
+@pytest.mark.slow  # `chatconform verify` in a subprocess
 def test_verify_reports_the_declared_deviation_and_does_not_fail_on_it(project):
     result = run(project, "verify", "cassettes/gateway/acme-2", "--json")
     assert result.returncode == 0, result.stderr

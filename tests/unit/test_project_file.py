@@ -275,6 +275,7 @@ def run_pytest(folder, *args) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # three pytest runs in subprocesses
 def test_the_pytest_plugin_takes_the_run_table_and_refuses_a_bad_file_in_one_line(tmp_path):
     (tmp_path / "chatconform.toml").write_text('[run]\nmodels = ["gemini-2.5-flash"]\nbudget_usd = 0.5\n')
     (tmp_path / "test_probe.py").write_text(

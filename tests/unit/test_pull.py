@@ -28,10 +28,16 @@ def project(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def own_mirror(mirror, tmp_path):
-    """A private copy of the mirror that a test may tamper with."""
+def own_mirror(project, mirror, tmp_path):
+    """A private copy of the mirror that a test may tamper with: its URL table and every file the project's
+    sources pull, which is all a pull reads (the whole mirror is 160 MB, most of it for other commands)."""
     target = tmp_path / "mirror"
-    shutil.copytree(mirror, target)
+    target.mkdir()
+    shutil.copy(mirror / "README.md", target / "README.md")
+    for source in load_catalog(project / "specs").sources:
+        copy = mirror_path(source.url, target)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(mirror_path(source.url, mirror), copy)
     return target
 
 

@@ -306,6 +306,7 @@ def test_a_bad_shard_is_one_line(tmp_path, value):
     assert [line for line in run.stderr.splitlines() if line.strip()] == [f"ERROR: {message}"]
 
 
+@pytest.mark.slow  # a subprocess per hash seed
 def test_a_model_keeps_its_shard_wherever_it_runs():
     """sha256, not Python's salted hash(): pinned values hold on every machine, and other models never move
     one."""

@@ -185,6 +185,7 @@ def test_lint_cache_names_the_spec_validator_and_the_code(project, monkeypatch):
     assert len(list((project / ".cache").glob("lint-*.bin"))) == 1
 
 
+@pytest.mark.slow  # two `chatconform verify` runs in subprocesses
 def test_verify_says_the_same_from_a_cold_and_a_warm_cache(project):
     from chatconform.recording.cassettes import dump_cassette
 

@@ -103,6 +103,7 @@ def test_refs_to_the_root_alone_keep_closures():
     assert not plain_text('{"$anchor": "a"}')
 
 
+@pytest.mark.slow  # loads every pinned spec of the catalog
 def test_every_pinned_chat_schema_judges_as_its_whole_document():
     """On the real catalog: each spec's chat request and 200 schemas, closure against whole document."""
     store = SpecStore()
