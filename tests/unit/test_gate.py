@@ -1,6 +1,6 @@
 """The upgrade gate: identical results pass; one injected regression fails and is named.
 
-Rows are keyed by (provider, model, check), the worst verdict of each key's rows; `--models old=new`
+Rows are keyed by (provider, model, dialect, check), the worst verdict of each key's rows; `--models old=new`
 compares a baseline model with its candidate, in one file or across two.
 """
 
@@ -76,6 +76,36 @@ def test_one_injected_regression_fails_and_is_named(tmp_path, capsys):
     assert "**usage.total_is_sum** (live: t1): total_tokens 13 is not 12 — was pass" in out
     assert "**usage.total_is_sum** (live: t1): total_tokens 13 is not 12" in out
     assert "### Still failing (not new) (1)" in out
+
+
+def spoken(dialect, verdict, test_id):
+    """A row of one model's response.schema in a dialect (a gateway serving chat and Messages)."""
+    return {**entry(test_id, verdict, check="response.schema"), "dialect": dialect}
+
+
+def test_a_model_speaking_two_dialects_has_a_cell_per_dialect(tmp_path, capsys):
+    # chat breaks while Messages is fixed: keyed without the dialect, both runs' cells are "fail" and the
+    # regression would be hidden behind the other dialect's old failure
+    baseline = {
+        **BASE,
+        "results": [spoken("openai-chat", "pass", "c"), spoken("anthropic-messages", "fail", "m")],
+    }
+    candidate = {
+        **BASE,
+        "results": [spoken("openai-chat", "fail", "c"), spoken("anthropic-messages", "pass", "m")],
+    }
+    code, out = run(tmp_path, baseline, candidate, capsys)
+    assert code == 1 and "### New failures (1)" in out and "### Fixed (1)" in out
+    assert "per provider, model, dialect and check" in out
+    assert f"`aimlapi` `{FLASH}` **response.schema** (live: c)" in out  # chat completions: no dialect shown
+    assert f"`aimlapi` `{FLASH}` `anthropic-messages` **response.schema** (live: m)" in out
+
+
+def test_a_baseline_older_than_dialects_is_compared_without_them(tmp_path, capsys):
+    old = {**BASE, "results": [spoken("openai-chat", "pass", "c")]}
+    old["results"][0].pop("dialect")
+    code, out = run(tmp_path, old, {**BASE, "results": [spoken("openai-chat", "pass", "c")]}, capsys)
+    assert code == 0 and "### New failures (0)" in out and "no regression" in out
 
 
 def test_fixed_outages_observations_and_spend(tmp_path, capsys):

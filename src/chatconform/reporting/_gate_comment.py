@@ -64,7 +64,10 @@ def _compared(result: dict) -> list[str]:
     names = result.get("names") or ["baseline", "candidate"]
     files = code(names[0]) if names[0] == names[1] else f"{code(names[0])} → {code(names[1])}"
     if not result.get("pairs"):
-        return [f"Compared: runs {files}, per provider, model and check (worst verdict of its rows).", ""]
+        return [
+            f"Compared: runs {files}, per provider, model, dialect and check (worst verdict of its rows).",
+            "",
+        ]
     models = ", ".join(f"{code(old)} → {code(new)}" for old, new in result["pairs"][:ROWS])
     return [
         f"Compared: models {models} in {files}, per provider and check (worst verdict of each model's rows); "
@@ -94,9 +97,15 @@ def _row(cell: dict) -> str:
     if cell.get("newly"):
         note = f" — newly failing on {md(', '.join(map(_short, cell['newly'][:EXCHANGES])))}"
     return (
-        f"- {code(cell['provider'])} {code(cell.get('model'))} **{md(cell['check'])}**{where}"
+        f"- {code(cell['provider'])} {code(cell.get('model'))}{_dialect(cell)} **{md(cell['check'])}**{where}"
         f"{': ' + md(why) if why else ''}{note}"
     )
+
+
+def _dialect(cell: dict) -> str:
+    """The cell's dialect beside its model, unless it is chat completions (the default, as in the summary)."""
+    dialect = cell.get("dialect")
+    return f" {code(dialect)}" if dialect and dialect != "openai-chat" else ""
 
 
 def _exchange(row: dict) -> str:

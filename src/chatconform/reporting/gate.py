@@ -85,25 +85,34 @@ def parse_pairs(values, one_file: bool = False) -> list[tuple[str, str]]:
     return pairs
 
 
-def cells(rows) -> dict:
-    """{(provider, model, check): cell}: each cell the worst known verdict of its rows, and the rows.
+def cells(rows, by_dialect: bool = True) -> dict:
+    """{(provider, model, dialect, check): cell}: each cell the worst known verdict of its rows, and the rows.
 
+    A model that speaks two dialects has a cell per dialect (a check such as response.schema judges each by
+    its own contract); `by_dialect=False` for a results.json written before rows named their dialect.
     Rows with a verdict word outside the vocabulary are left out here; problems_of names them.
     """
     grouped: dict = {}
     for row in rows:
         if row["verdict"] in VERDICTS:
-            grouped.setdefault((row["provider"], row.get("model"), row["check"]), []).append(row)
+            dialect = row.get("dialect") if by_dialect else None
+            grouped.setdefault((row["provider"], row.get("model"), dialect, row["check"]), []).append(row)
     return {
         key: {
             "provider": key[0],
             "model": key[1],
-            "check": key[2],
+            "dialect": key[2],
+            "check": key[3],
             "rows": group,
             "verdict": worst(r["verdict"] for r in group),
         }
         for key, group in grouped.items()
     }
+
+
+def _name_dialects(*sides) -> bool:
+    """Whether both sides' rows name their dialect (a results.json older than dialects names none)."""
+    return all(any(row.get("dialect") for row in rows) for rows in sides)
 
 
 def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate")) -> tuple[list, list]:
@@ -136,7 +145,8 @@ def compare(
         old_rows, new_rows = paired(baseline, candidate, pairs, names)
     else:
         old_rows, new_rows = baseline["results"], candidate["results"]
-    old, new = cells(old_rows), cells(new_rows)
+    by_dialect = _name_dialects(old_rows, new_rows)
+    old, new = cells(old_rows, by_dialect), cells(new_rows, by_dialect)
     was = {k: old[k]["verdict"] if k in old else None for k in new}
     regressions = [dict(new[k], before=was[k]) for k in new if new[k]["verdict"] in BAD and was[k] not in BAD]
     fixed = [new[k] for k in new if new[k]["verdict"] in GOOD and was[k] in BAD]
