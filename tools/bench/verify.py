@@ -142,10 +142,10 @@ def _pointers(store, uri: str, request_body) -> tuple[object, dict]:
     """(spec, {media type: pointer}) of the 200 answer to this URL's operation: the provider's spec, else the
     contract of the path's dialect (Anthropic's for /v1/messages, its events' union for a stream)."""
     from chatconform.dialects import contracts, load_dialects
-    from chatconform.providers.profiles import identify
+    from chatconform.providers import ProviderData
 
     path = urlsplit(uri).path
-    spec = store.spec_or_none(*identify(uri, json.loads(request_body or "{}")))
+    spec = store.spec_or_none(*ProviderData.load().identify(uri, json.loads(request_body or "{}")))
     op = spec.find_operation("post", path) if spec else None
     dialect = next((d for d in load_dialects().values() if d.serves(path)), None)
     if op is None and dialect is not None:
