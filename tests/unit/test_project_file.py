@@ -268,6 +268,25 @@ def test_the_project_file_is_found_walking_up_and_can_be_named(project, tmp_path
         providers.ProviderData.load(tmp_path / "missing.toml")
 
 
+def test_the_project_file_is_the_one_of_the_project_folder_the_reports_go_to(project, tmp_path, monkeypatch):
+    """One rule finds the project: the folder holding the reports is the folder whose chatconform.toml is
+    read."""
+    from chatconform.model.paths import project_root, reports_dir
+
+    project(GATEWAY)
+    inner = tmp_path / "checkout"  # a chatconform checkout (specs/sources.toml) below the outer project
+    (inner / "specs").mkdir(parents=True)
+    (inner / "specs" / "sources.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(inner)
+    assert project_root() == inner and reports_dir() == inner / "reports"
+    assert providers.ProviderData.load().config is None  # never the outer folder's file
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("CHATCONFORM_ROOT", str(tmp_path))  # the user names the project folder
+    assert providers.ProviderData.load().config == str(tmp_path / "chatconform.toml")
+
+
 def run_pytest(folder, *args) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != providers.CONFIG_ENV}
     return subprocess.run(

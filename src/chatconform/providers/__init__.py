@@ -1,8 +1,9 @@
 """Provider knowledge as data: the built-in providers/*.toml, with a project's chatconform.toml merged over
 it, read into one immutable ProviderData per run (ProviderData.load) and passed to whatever needs it.
 
-The project file is `--config PATH`, else $CHATCONFORM_CONFIG, else the nearest chatconform.toml walking up
-from the working directory. Both are validated by schema.json; a bad file is one line (exit 2).
+The project file is `--config PATH`, else $CHATCONFORM_CONFIG, else the project folder's chatconform.toml
+(the folder model.paths.project_root finds walking up). Both are validated by schema.json; a bad file is
+one line (exit 2).
 """
 
 from chatconform.providers._load import (

@@ -1,7 +1,8 @@
 """Reading provider data: the built-in providers/*.toml, with a project's chatconform.toml merged over it.
 
-The project file is `--config PATH`, else $CHATCONFORM_CONFIG, else the nearest chatconform.toml walking up
-from the working directory. Both are validated by schema.json; a bad file is one line (exit 2).
+The project file is `--config PATH`, else $CHATCONFORM_CONFIG, else the project folder's chatconform.toml
+(the folder model.paths.project_root finds). Both are validated by schema.json; a bad file is one line
+(exit 2).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chatconform.model.inputs import MAX_TOML_BYTES, InputError, parse_toml, read_text
-from chatconform.model.paths import PROJECT_FILE
+from chatconform.model.paths import PROJECT_FILE, project_root
 from chatconform.providers._literal_keys import env_key_values, refuse_written_keys
 from chatconform.providers._merge import complete, merge, substitute_env, tag
 from chatconform.providers._validate import refuse_unbounded, validate
@@ -21,14 +22,16 @@ from chatconform.providers._validate import refuse_unbounded, validate
 CONFIG_ENV = "CHATCONFORM_CONFIG"
 
 
-def find_project_file(start: Path | None = None) -> Path | None:
-    """The nearest chatconform.toml in `start` (default: the working directory) or a folder above it."""
-    here = Path(start or Path.cwd()).resolve()
-    return next((d / PROJECT_FILE for d in (here, *here.parents) if (d / PROJECT_FILE).is_file()), None)
+def find_project_file() -> Path | None:
+    """The project folder's chatconform.toml, if it holds one: the folder found by the one rule every command
+    and the pytest plugin use (model.paths.project_root: $CHATCONFORM_ROOT, else the nearest folder up from
+    here holding chatconform.toml or specs/sources.toml), so the project file and the reports always agree."""
+    path = project_root() / PROJECT_FILE
+    return path if path.is_file() else None
 
 
 def project_file(config_path: str | os.PathLike[str] | None = None) -> Path | None:
-    """The project file in force: the path given, else $CHATCONFORM_CONFIG, else found walking up."""
+    """The project file in force: the path given, else $CHATCONFORM_CONFIG, else the project folder's."""
     given = config_path or os.environ.get(CONFIG_ENV)
     if given:
         path = Path(given)
