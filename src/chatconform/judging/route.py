@@ -38,7 +38,7 @@ class Route:
 @view
 def route(ex: Exchange, run: RunContext) -> Route:
     """The Route of an exchange, worked out once per exchange and run (a view keyed by the run)."""
-    return _route(ex, run.data, run.store)
+    return _route(ex, run)
 
 
 def dialect_of(ex: Exchange, data: ProviderData | None = None) -> Dialect | None:
@@ -64,7 +64,8 @@ def contract_named(name: str) -> Contract | None:
     return contracts().get(name)
 
 
-def _route(ex: Exchange, data: ProviderData, store: SpecStore) -> Route:
+def _route(ex: Exchange, run: RunContext) -> Route:
+    data, store = run.data, run.store
     profile = data.get(ex.provider)
     declared_spec = profile.contract_of(ex.request.path)[1] if profile else ""
     dialect = dialect_of(ex, data)
@@ -81,7 +82,10 @@ def _route(ex: Exchange, data: ProviderData, store: SpecStore) -> Route:
         if found.problem or _documents(store, found.source, method, path):
             return found
         tried.append(found)
-    own = store.catalog.spec_for(ex.provider, ex.model, path)
+    # the catalog holds hundreds of sources: scanned once per provider, model and path of a run, not per call
+    own = run.once(
+        ("spec for", ex.provider, ex.model, path), lambda: store.catalog.spec_for(ex.provider, ex.model, path)
+    )
     if own is not None:
         mine = Route(
             dialect,
