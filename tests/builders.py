@@ -1,6 +1,31 @@
 """Builders of test exchanges: our own test data, never presented as a provider's."""
 
 import json
+from functools import cache
+
+from chatconform.judging.run import RunContext
+from chatconform.providers import ProviderData
+
+
+@cache
+def default_data() -> ProviderData:
+    """The provider data the tests judge with unless they say otherwise: the built-in files (and a project
+    file only if the environment names one, as `chatconform` itself would read it), read once."""
+    return ProviderData.load()
+
+
+_RUNS: dict = {}  # id of a store -> (the store, its judging context): a test session's caches, per store
+
+
+def run_of(store, data: ProviderData | None = None) -> RunContext:
+    """A judging context of a spec store and provider data (default: default_data()), one per store and
+    data."""
+    data = data if data is not None else default_data()
+    key = (id(store), id(data))
+    kept = _RUNS.get(key)
+    if kept is None or kept[0] is not store or kept[1].data is not data:
+        kept = _RUNS[key] = (store, RunContext(data, store))
+    return kept[1]
 
 
 def completion(model="google/gemini-2.5-flash", content="Hello there!", finish="stop", usage=(5, 7), **extra):
@@ -89,10 +114,11 @@ def exchange(
     status=200,
     content_type=None,
     origin="cassette",
+    data=None,
 ):
-    """An Exchange of test data (provider and model identified as verify would)."""
+    """An Exchange of test data (provider and model identified as verify would, with `data` or the
+    default)."""
     from chatconform.model.exchange import Exchange, Request, Response
-    from chatconform.providers.profiles import identify
 
     if isinstance(response_body, (dict, list)):
         response_body = json.dumps(response_body).encode()
@@ -100,5 +126,5 @@ def exchange(
     content_type = content_type or "text/event-stream"
     request = Request("POST", url, {"content-type": "application/json"}, json.dumps(request_body).encode())
     response = Response(status, {"content-type": content_type}, response_body)
-    provider, model = identify(url, request_body)
+    provider, model = (data or default_data()).identify(url, request_body)
     return Exchange(request, response, origin=origin, provider=provider, model=model, label="test")

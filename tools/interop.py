@@ -21,7 +21,6 @@ from chatconform.live.client import CallResult, RetryPolicy, call
 from chatconform.model.errors import UsageError
 from chatconform.model.finding import Finding
 from chatconform.model.pointer import resolve
-from chatconform.providers.profiles import get_profile
 
 # What the server did (not: gaps of the spec, defects of the spec, problems of our own request).
 SERVER_KINDS = ("schema", "claim", "transport")
@@ -292,7 +291,9 @@ def send_in_dialect(target: Target, path: str, body: dict, policy: RetryPolicy |
             + ", ".join(p for d in load_dialects().values() for p in d.facts.paths)
         )
     headers = {"content-type": "application/json", **dialect.auth_headers(target.key), **dict(target.headers)}
-    url = (target.base_url or get_profile(target.provider).base_url).rstrip("/") + path
+    if not target.base_url:  # a server on loopback: its base URL, not a provider's from the data
+        raise UsageError(f"{target.id}: sending in a dialect needs the server's base URL")
+    url = target.base_url.rstrip("/") + path
     return call(
         "POST",
         url,

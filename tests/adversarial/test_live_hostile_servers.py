@@ -25,6 +25,7 @@ import pytest
 from chatconform.live.calls import Target, run
 from chatconform.live.client import RetryPolicy, call
 from chatconform.live.scenarios import BY_ID
+from tests.builders import default_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 2.0
@@ -255,5 +256,7 @@ def test_a_target_that_answers_in_time_is_judged_as_before(reference_server):
         key_env="CHATCONFORM_REFERENCE_KEY",
         origin="reference",
     )
-    outcome = run(target, BY_ID["basic"], None, RetryPolicy(attempts=1, deadline=DEADLINE))
+    outcome = run(
+        target, BY_ID["basic"], None, RetryPolicy(attempts=1, deadline=DEADLINE), data=default_data()
+    )
     assert outcome.result.outcome == "answered" and outcome.result.exchange.response.status == 200

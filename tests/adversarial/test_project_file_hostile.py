@@ -35,7 +35,6 @@ def config(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(providers.CONFIG_ENV, raising=False)
     monkeypatch.setenv("CHATCONFORM_SPECS", str(ROOT / "specs"))  # a file taken: verify reaches the cassette
-    monkeypatch.setattr(providers._State, "data", None)
     path = tmp_path / "project" / "chatconform.toml"  # named, never found walking up: a failing test's
     path.parent.mkdir()  # report (which looks up the run's key variables) reads the built-in data, not this
 
@@ -44,7 +43,6 @@ def config(tmp_path, monkeypatch, capsys):
             monkeypatch.setenv(name, value)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         code = main(["--config", str(path), "verify", str(tmp_path / "absent.yaml")])
-        providers._State.data = None  # the next command reads its own file
         return code, capsys.readouterr().err
 
     run.path = path

@@ -131,9 +131,9 @@ def test_a_password_inside_basic_or_a_cookie_is_learned_so_its_echo_goes(header,
 
 
 def test_every_key_variable_the_run_knows_is_scrubbed(monkeypatch):
-    from chatconform.providers.profiles import PROFILES
+    from chatconform.providers import ProviderData
 
-    monkeypatch.setattr(keys, "_REGISTERED", set())
+    data = ProviderData.load()
     names = {
         "OPENAI_API_KEY",
         "ANTHROPIC_API_KEY",
@@ -141,13 +141,13 @@ def test_every_key_variable_the_run_knows_is_scrubbed(monkeypatch):
         "MY_KEY_VAR",
         "LATER_VAR",
         "X_TOKEN",
-        *(p.key_env for p in PROFILES.values()),
+        *data.key_env_names(),
     }
     for index, name in enumerate(sorted(names)):
         monkeypatch.setenv(name, f"{CANARY}-{index}")
     monkeypatch.setenv("CHATCONFORM_API_KEY_ENV", "LATER_VAR")
-    scrub.register_key_env("MY_KEY_VAR")  # what the plugin does for --api-key-env MY_KEY_VAR
-    known = scrub.run_secrets()
+    # the run's own key variables: its data's and --api-key-env MY_KEY_VAR, as the plugin's run holds them
+    known = scrub.run_secrets((*data.key_env_names(), "MY_KEY_VAR"))
     assert all(f"{CANARY}-{i}" in known for i in range(len(names)))
     text = " ".join(f"{CANARY}-{i}" for i in range(len(names)))
     assert CANARY not in scrub.scrub_text(text, known)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from chatconform.judging.judge import judge
 from chatconform.model import stream as sse
 from chatconform.model.verdict import VERDICTS
-from tests.builders import exchange
+from tests.builders import exchange, run_of
 
 REQUEST = {
     "model": "google/gemini-2.5-flash",
@@ -85,7 +85,7 @@ def test_the_reader_never_raises_and_reads_the_same_however_the_bytes_are_cut(bo
 @given(streams)
 def test_a_hostile_stream_is_judged_into_findings_never_a_crash(store, body):
     ex = exchange(REQUEST, body)
-    judgement = judge(ex, store)
+    judgement = judge(ex, run_of(store))
     assert judgement.verdict in VERDICTS
     if not ex.payloads:  # no chunk at all: never a pass
         assert judgement.verdict != "pass", [f.check for f in judgement.findings]

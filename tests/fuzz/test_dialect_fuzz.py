@@ -12,6 +12,7 @@ from chatconform.live.client import RetryPolicy
 from chatconform.live.dialect_strategies import STRATEGIES
 from chatconform.providers.profiles import GENERIC
 from chatconform.refserver import ReferenceServer
+from tests.builders import run_of
 from tools.interop import send_in_dialect
 
 pytestmark = pytest.mark.fuzz
@@ -41,7 +42,7 @@ def send(server, dialect: str, body: dict, store, monkeypatch):
         target, dialect_named(dialect).facts.paths[0], body, policy=RetryPolicy(attempts=1)
     )
     assert result.exchange is not None, result.detail
-    return judge(result.exchange, store)
+    return judge(result.exchange, run_of(store))
 
 
 def behaviour(judgement):

@@ -9,9 +9,10 @@ from chatconform.judging.judge import judge
 from chatconform.live.client import RetryPolicy, call
 from chatconform.live.strategies import chat_request, invalid_chat_request
 from chatconform.model.paths import reports_dir
-from chatconform.providers.profiles import build_request, get_profile
+from chatconform.providers import build_request
 from chatconform.recording.recorder import save_regression
 from chatconform.refserver import ReferenceServer
+from tests.builders import default_data, run_of
 
 pytestmark = pytest.mark.fuzz
 TARGETS = [
@@ -25,7 +26,7 @@ SELF = {"suppress_health_check": [HealthCheck.function_scoped_fixture, HealthChe
 def send(server, provider, contract, model, body, store):
     """Send a body to the reference provider and judge the exchange."""
     url, headers, body = build_request(
-        get_profile(provider), model, body, server.key, server.base_url(contract)
+        default_data().profile(provider), model, body, server.key, server.base_url(contract)
     )
     result = call(
         "POST",
@@ -38,12 +39,12 @@ def send(server, provider, contract, model, body, store):
         model=model,
         label="fuzz",
     )
-    return judge(result.exchange, store)
+    return judge(result.exchange, run_of(store))
 
 
 def operation(store, provider, model, contract, server):
     spec = store.spec_for(provider, model)
-    path = get_profile(provider).chat_path
+    path = default_data().profile(provider).chat_path
     return spec, spec.find_operation("post", path)
 
 

@@ -7,11 +7,17 @@ each request field with "soft" limits, which clamp silently, or "hard" limits, w
 """
 
 from chatconform.live.scenarios import SCENARIOS
+from chatconform.specs import SpecStore
+from tests.builders import run_of
 from tests.interop.beyond_catalog import EXTRA
 
 MODEL_ID = "SmolLM2-135M-Instruct"  # what the requests ask for; the server loads one model whatever is asked
 REFUSED = ["invalid-n-zero", "invalid-messages-type"]  # the only scenarios llama-server answers with a 4xx
-ANSWERED = [s.id for s in [*SCENARIOS, *EXTRA] if s.for_provider("openai-compatible") and s.id not in REFUSED]
+ANSWERED = [
+    s.id
+    for s in [*SCENARIOS, *EXTRA]
+    if s.for_provider("openai-compatible", run_of(SpecStore())) and s.id not in REFUSED
+]
 
 MODEL_FILE = (
     "every answer names the model file it loaded (the .gguf path; `model` is set from the file's "

@@ -23,6 +23,7 @@ import httpx
 from chatconform.live.calls import Target, run
 from chatconform.live.scenarios import tool_calls
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
+from tests.builders import default_data
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_process import ROOT, start, stop
 from tools.scan import scan_for
@@ -72,7 +73,7 @@ def record(port: int, key: str, args: list[str], only: str, out: Path) -> list[P
         path.unlink(missing_ok=True)
         prov = provenance("live", PROVIDER, MODEL_ID, scenario=scenario.id, **scenario.provenance, **server)
         with use_cassette(path, "record", prov, Scrubber()):
-            outcome = run(target, scenario, None)
+            outcome = run(target, scenario, None, data=default_data())
         ex = outcome.result.exchange
         print(
             f"{scenario.id:48} {ex.response.status if ex and ex.response else outcome.result.outcome} "

@@ -8,9 +8,9 @@ import pytest
 from chatconform.judging.judge import judge
 from chatconform.live.client import RetryPolicy, call
 from chatconform.live.strategies import bounds, chat_request, invalid_chat_request
-from chatconform.providers.profiles import build_request, get_profile
+from chatconform.providers import build_request
 from chatconform.refserver import ReferenceServer
-from tests.builders import exchange
+from tests.builders import default_data, exchange, run_of
 from tools.interop import ERROR_SHAPE, error_shape_findings, flattened, fuzz, server_findings
 
 URL = "http://127.0.0.1:1/v1/chat/completions"
@@ -19,7 +19,7 @@ MODEL = "ref-model"
 
 def _send(server, body):
     url, headers, body = build_request(
-        get_profile("openai-compatible"), MODEL, body, server.key, server.base_url("openai")
+        default_data().profile("openai-compatible"), MODEL, body, server.key, server.base_url("openai")
     )
     return call(
         "POST",
@@ -40,7 +40,7 @@ def rejected_probe(server, store):
         ex = _send(server, body)
         found = [
             f
-            for f in judge(ex, store).findings
+            for f in judge(ex, run_of(store)).findings
             if f.check == "request.invalid_rejected" and f.severity == "violation"
         ]
         return ex.response.status, {f"{sorted(set(body) - {'model', 'messages'})}": found} if found else {}
@@ -54,7 +54,7 @@ def judged_probe(server, store):
     def probe(body):
         ex = _send(server, body)
         found: dict = {}
-        for finding in server_findings(judge(ex, store).findings):
+        for finding in server_findings(judge(ex, run_of(store)).findings):
             found.setdefault(finding.check, []).append(finding)
         return ex.response.status, found
 

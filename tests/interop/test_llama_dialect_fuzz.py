@@ -13,6 +13,7 @@ from chatconform.dialects import contracts, dialect_named
 from chatconform.judging.judge import judge
 from chatconform.live.client import RetryPolicy
 from chatconform.live.dialect_strategies import STRATEGIES
+from tests.builders import run_of
 from tests.interop.llama_known import DIALECT_FUZZ_INVALID, DIALECT_FUZZ_VALID, INTERMITTENT, MODEL_ID
 from tests.interop.llama_report import difference, explain
 from tests.interop.test_llama_fuzz import by_key
@@ -47,7 +48,7 @@ def send(target, dialect: str, body: dict, store):
     """One fuzzed body as its dialect sends it; the exchange and its findings."""
     result = send_in_dialect(target, DIALECTS[dialect][0], body, policy=POLICY)
     assert result.exchange is not None, f"llama-server unavailable: {result.detail}"
-    return result.exchange, judge(result.exchange, store).findings
+    return result.exchange, judge(result.exchange, run_of(store)).findings
 
 
 def limited(dialect: str):

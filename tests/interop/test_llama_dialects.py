@@ -9,6 +9,7 @@ import time
 from chatconform.dialects import contracts
 from chatconform.judging.judge import judge
 from chatconform.judging.route import route
+from tests.builders import run_of
 from tests.interop.dialect_cases import CASES
 from tests.interop.llama_known import DIALECT_FINDINGS as KNOWN
 from tests.interop.llama_known import MODEL_ID
@@ -28,7 +29,7 @@ def judged(target, case, store):
     """Send one case as its dialect sends it; the exchange and its judgement."""
     result = send_in_dialect(target, case.path, case.send(MODEL_ID))
     assert result.outcome == "answered", f"{case.id}: {result.detail}"
-    return result.exchange, judge(result.exchange, store)
+    return result.exchange, judge(result.exchange, run_of(store))
 
 
 def test_llama_server_is_judged_by_each_dialects_own_contract(root_target, spec_store, interop_report):
@@ -36,7 +37,7 @@ def test_llama_server_is_judged_by_each_dialects_own_contract(root_target, spec_
     for case in CASES:
         started = time.monotonic()
         ex, judgement = judged(root_target, case, spec_store)
-        way = route(ex, spec_store)
+        way = route(ex, run_of(spec_store))
         own = sorted({f.check for f in server_findings(judgement.findings)})
         shown |= {f"{case.id}: {check}" for check in own}
         section[case.id] = {

@@ -15,7 +15,7 @@ from chatconform.live.calls import run
 from chatconform.live.client import RetryPolicy
 from chatconform.live.scenarios import Scenario
 from chatconform.live.strategies import chat_request, invalid_chat_request
-from chatconform.providers.profiles import get_profile
+from tests.builders import default_data, run_of
 from tests.interop.llama_known import FUZZ_INVALID_FINDINGS as KNOWN_INVALID
 from tests.interop.llama_known import FUZZ_VALID_FINDINGS as KNOWN_VALID
 from tests.interop.llama_known import MODEL_ID
@@ -39,16 +39,18 @@ POLICY = RetryPolicy(attempts=2, read_timeout=30.0)
 def operation(store):
     """OpenAI's chat operation, its request schema flattened so the strategies see every documented bound."""
     spec = store.spec_for("openai-compatible", MODEL_ID)
-    return flattened(spec, spec.find_operation("post", get_profile("openai-compatible").chat_path))
+    return flattened(spec, spec.find_operation("post", default_data().profile("openai-compatible").chat_path))
 
 
 def send(target, body: dict, store):
     """One fuzzed body through the live path; the exchange and every finding about it."""
     extra = {k: v for k, v in body.items() if k not in ("model", "messages")}
-    outcome = run(target, Scenario("fuzz", extra, messages=body["messages"]), None, policy=POLICY)
+    outcome = run(
+        target, Scenario("fuzz", extra, messages=body["messages"]), None, policy=POLICY, data=default_data()
+    )
     assert outcome.result.exchange is not None, f"llama-server unavailable: {outcome.result.detail}"
     ex = outcome.result.exchange
-    return ex, judge(ex, store).findings + error_shape_findings(ex, store)
+    return ex, judge(ex, run_of(store)).findings + error_shape_findings(ex, store)
 
 
 def limited(body: dict) -> dict:

@@ -25,9 +25,13 @@ def llama_data(llama, monkeypatch):
     environment."""
     monkeypatch.setenv("LLAMA_SERVER_KEY", llama["key"])
     monkeypatch.setenv("LLAMA_SERVER_BASE_URL", llama["base_url"])
-    providers.configure(LLAMA_DATA)
-    yield f"http://127.0.0.1:{llama['port']}"
-    providers.reset()
+    return f"http://127.0.0.1:{llama['port']}"
+
+
+@pytest.fixture
+def llama_provider_data(llama_data) -> providers.ProviderData:
+    """The provider data of a run declaring llama-server (its URL and key variable set by llama_data)."""
+    return providers.ProviderData.load(LLAMA_DATA)
 
 
 def measured(subject, names, counter):
@@ -39,14 +43,15 @@ def measured(subject, names, counter):
 
 
 def test_llama_server_shows_its_known_verdicts_and_compares_with_the_reference(
-    llama, llama_data, tmp_path, monkeypatch
+    llama, llama_data, llama_provider_data, tmp_path, monkeypatch
 ):
-    results, evidence = measured(llama_subject(llama_data), (), LlamaServer(llama_data, llama["key"]))
+    data = llama_provider_data
+    results, evidence = measured(llama_subject(llama_data, data), (), LlamaServer(llama_data, llama["key"]))
     assert shown(results) == {k: v for k, (v, _) in LLAMA.items()}, difference(results, LLAMA)
     path = evidence.write(tmp_path / "llama.yaml")
     assert scan_for([llama["key"]], [path]) == []
-    subject, runs = read(path)
-    assert [r.to_dict() for r in rescore(subject, runs)] == [r.to_dict() for r in results]
+    subject, runs = read(path, data)
+    assert [r.to_dict() for r in rescore(subject, runs, data=data)] == [r.to_dict() for r in results]
     _compare_with_the_reference(results, tmp_path, monkeypatch)
 
 
@@ -116,11 +121,13 @@ def _compare_with_the_reference(llama_results, tmp_path, monkeypatch):
         ),
     ],
 )
-def test_a_fault_in_front_of_llama_server_turns_its_measure(llama, llama_data, fault, names, ignored):
+def test_a_fault_in_front_of_llama_server_turns_its_measure(
+    llama, llama_data, llama_provider_data, fault, names, ignored
+):
     """The temperature fault drops temperature: llama.cpp then samples at its default with its fixed seed, so
     two answers still agree; the measure must tell by comparing with the greedy answer, and does."""
     with FaultyProxy(llama_data, fault) as proxy:
-        subject = llama_subject(proxy.root)
+        subject = llama_subject(proxy.root, llama_provider_data)
         results = measured(subject, names, LlamaServer(llama_data, llama["key"]))[0]
     verdicts = shown(results)
     bad = {"holds": "broken", "honoured": "ignored"}

@@ -13,6 +13,8 @@ from chatconform.live.calls import Target, run
 from chatconform.live.scenarios import SCENARIOS
 from chatconform.recording.cassettes import load_cassette
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
+from chatconform.specs import SpecStore
+from tests.builders import default_data, run_of
 from tests.interop.beyond_catalog import EXTRA
 from tests.interop.llama_known import MODEL_ID
 from tests.interop.llama_known import SCENARIO_FINDINGS as KNOWN
@@ -20,15 +22,15 @@ from tests.interop.llama_report import difference, explain, summary
 from tools.interop import error_shape_findings, server_findings
 from tools.scan import scan_for
 
-CATALOG = [s for s in SCENARIOS if s.for_provider("openai-compatible")]
+CATALOG = [s for s in SCENARIOS if s.for_provider("openai-compatible", run_of(SpecStore()))]
 
 
 def judged(target, scenario, store):
     """Send one scenario and judge it: chatconform's judge, plus the error object's documented shape."""
-    outcome = run(target, scenario, None)
+    outcome = run(target, scenario, None, data=default_data())
     assert outcome.result.outcome == "answered", f"{scenario.id}: {outcome.result.detail}"
     ex = outcome.result.exchange
-    findings = judge(ex, store).findings + error_shape_findings(ex, store)
+    findings = judge(ex, run_of(store)).findings + error_shape_findings(ex, store)
     return ex, findings
 
 
@@ -65,12 +67,12 @@ def test_recording_a_real_server_gives_a_scrubbed_cassette_that_verifies_the_sam
         provenance("live", "openai-compatible", target.model, server="llama.cpp llama-server"),
         Scrubber(),
     ):
-        outcome = run(target, scenario, None)
+        outcome = run(target, scenario, None, data=default_data())
     assert scan_for([llama["key"]], [cassette]) == []
-    replayed = load_cassette(cassette)
+    replayed = load_cassette(cassette, default_data())
     assert replayed.provenance["origin"] == "live" and replayed.provenance["recorded_at"]
-    live_checks = sorted(f.check for f in judge(outcome.result.exchange, spec_store).findings)
-    replay_checks = sorted(f.check for f in judge(replayed.exchanges[0], spec_store).findings)
+    live_checks = sorted(f.check for f in judge(outcome.result.exchange, run_of(spec_store)).findings)
+    replay_checks = sorted(f.check for f in judge(replayed.exchanges[0], run_of(spec_store)).findings)
     assert live_checks == replay_checks
 
 

@@ -19,6 +19,7 @@ from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID
 from chatconform.refserver._dialect_calls import DIALECT_SCENARIOS
 from chatconform.refserver._http import FAULT_HEADER
 from chatconform.refserver.selftest import DOCUMENT_KINDS, STREAM_TARGET, fault_target, run_fault
+from tests.builders import run_of
 from tests.interop.sdk_oracle import call_sdk, clients, exchange_of, sdk_view, suite_view
 
 CHAT = "openai-chat"
@@ -35,7 +36,11 @@ IDS = [f"{CHAT}-{c}" for c in CHAT_CASES] + [f"{CHAT}-tools-stream"] + [s.id for
 def behaviour(ex, store) -> list[str]:
     """The checks that flag the server's behaviour in an exchange (document findings and notes left out)."""
     return sorted(
-        {f.check for f in judge(ex, store).findings if f.kind not in DOCUMENT_KINDS and f.severity != "info"}
+        {
+            f.check
+            for f in judge(ex, run_of(store)).findings
+            if f.kind not in DOCUMENT_KINDS and f.severity != "info"
+        }
     )
 
 

@@ -3,13 +3,17 @@
 from pathlib import Path
 
 from chatconform.measures import Subject
+from chatconform.providers import ProviderData
 from chatconform.refserver.measured import MODEL, reference_subject
 
 LLAMA_DATA = Path(__file__).with_name("llama-server.toml")
 
 
-def llama(root: str, key_env: str = "LLAMA_SERVER_KEY", name: str = "llama.cpp server") -> Subject:
-    """llama-server at `root` (its chat and Anthropic messages routes, its own tokenizer)."""
+def llama(
+    root: str, data: ProviderData, key_env: str = "LLAMA_SERVER_KEY", name: str = "llama.cpp server"
+) -> Subject:
+    """llama-server at `root` (its chat and Anthropic messages routes, its own tokenizer), declared in the
+    run's provider `data` (LLAMA_DATA read as a project file)."""
     return Subject(
         name,
         MODEL,
@@ -22,6 +26,7 @@ def llama(root: str, key_env: str = "LLAMA_SERVER_KEY", name: str = "llama.cpp s
         key_env=key_env,
         tokenizer="llama-server",
         tokenizer_url=root,
+        data=data,
     )
 
 

@@ -36,13 +36,13 @@ def test_the_reference_shows_its_known_verdicts_and_its_evidence_rescores_the_sa
     assert shown(results) == {k: v for k, (v, _) in REFERENCE.items()}, difference(results, REFERENCE)
     path = evidence.write(tmp_path / "reference.yaml")
     assert scan_for(["reference-measures-key"], [path]) == []
-    subject, runs = read(path)
-    assert [r.to_dict() for r in rescore(subject, runs)] == [r.to_dict() for r in results]
+    subject, runs = read(path, server.data)
+    assert [r.to_dict() for r in rescore(subject, runs, data=server.data)] == [r.to_dict() for r in results]
 
 
 def test_every_exchange_a_measure_used_is_in_its_evidence(server, tmp_path):
     results, evidence = measured(reference(server), ["max-tokens", "usage-honesty"])
-    _, runs = read(evidence.write(tmp_path / "e.yaml"))
+    _, runs = read(evidence.write(tmp_path / "e.yaml"), server.data)
     sent = sum(len(r.made) for run in runs for r in run["records"])
     assert sent == sum(r.cost.requests for r in results) == 3 * CI_TRIALS  # max-tokens in each dialect
 
@@ -74,5 +74,5 @@ def test_a_rescore_with_other_evidence_of_the_same_format_reads_it(server, tmp_p
 
     dump_cassette(tmp_path / "plain.yaml", [], {"origin": "cassette"})
     with pytest.raises(UsageError, match="not the evidence"):
-        read(tmp_path / "plain.yaml")
+        read(tmp_path / "plain.yaml", server.data)
     assert Evidence({"name": "x"}).answers("openai-chat") == []

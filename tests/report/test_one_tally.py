@@ -84,47 +84,42 @@ def run(wheel_venv, mirror, tmp_path_factory):
     folder = tmp_path_factory.mktemp("tally") / "team"
     folder.mkdir()
     (folder / "chatconform.toml").write_text(PROJECT, encoding="utf-8")
-    saved = providers._State.data
-    providers._State.data = None
-    try:
-        with pytest.MonkeyPatch.context() as patch:  # the servers serve the project's providers too
-            patch.setenv("GW_BASE", "http://127.0.0.1:9/v1")
-            patch.setenv("DOWN_BASE", "http://127.0.0.1:9/v1")
-            patch.setenv("LOCKED_BASE", "http://127.0.0.1:9/v1")
-            providers.configure(folder / "chatconform.toml")
-        with (
-            ReferenceServer(faults=["usage-total-off"], key=KEY) as adds_up_wrong,
-            ReferenceServer(faults=["rate-limit"], key=KEY) as rate_limited,
-        ):
-            env = environment(
-                wheel_venv,
-                mirror,
-                GW_BASE=adds_up_wrong.base_url("gw"),
-                TALLY_GW_KEY=KEY,
-                DOWN_BASE=rate_limited.base_url("down"),
-                LOCKED_BASE=adds_up_wrong.base_url("locked"),
-                TALLY_WRONG_KEY="not-the-reference-key",
-            )
-            done = subprocess.run(
-                [
-                    "chatconform",
-                    "check",
-                    "--mode",
-                    "live",
-                    "--budget-usd",
-                    "1",
-                    "--",
-                    "-p",
-                    "no:cacheprovider",
-                ],
-                cwd=folder,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=1200,
-            )
-    finally:
-        providers._State.data = saved
+    with pytest.MonkeyPatch.context() as patch:  # the servers serve the project's providers too
+        patch.setenv("GW_BASE", "http://127.0.0.1:9/v1")
+        patch.setenv("DOWN_BASE", "http://127.0.0.1:9/v1")
+        patch.setenv("LOCKED_BASE", "http://127.0.0.1:9/v1")
+        data = providers.ProviderData.load(folder / "chatconform.toml")
+    with (
+        ReferenceServer(faults=["usage-total-off"], key=KEY, data=data) as adds_up_wrong,
+        ReferenceServer(faults=["rate-limit"], key=KEY, data=data) as rate_limited,
+    ):
+        env = environment(
+            wheel_venv,
+            mirror,
+            GW_BASE=adds_up_wrong.base_url("gw"),
+            TALLY_GW_KEY=KEY,
+            DOWN_BASE=rate_limited.base_url("down"),
+            LOCKED_BASE=adds_up_wrong.base_url("locked"),
+            TALLY_WRONG_KEY="not-the-reference-key",
+        )
+        done = subprocess.run(
+            [
+                "chatconform",
+                "check",
+                "--mode",
+                "live",
+                "--budget-usd",
+                "1",
+                "--",
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
     assert (folder / "reports" / "results.json").is_file(), done.stdout[-3000:] + done.stderr[-3000:]
     return folder / "reports", done
 

@@ -255,7 +255,8 @@ def test_odd_usage_types_from_a_provider_are_kept_out_of_the_observations(tmp_pa
 
 
 def test_check_summarises_what_it_wrote_as_the_file_reads_and_never_a_file_changed_since(tmp_path):
-    from chatconform.reporting.results import written_here
+    from chatconform.providers import ProviderData
+    from chatconform.pytest_plugin.handoff import CheckRun
     from chatconform.reporting.summary import write_summary
 
     log = ResultsLog()
@@ -270,7 +271,10 @@ def test_check_summarises_what_it_wrote_as_the_file_reads_and_never_a_file_chang
         exchange=exchange("sk-test-0123456789abcdefghij", b'{"choices": []}'),
     )
     path = log.write(tmp_path)
-    kept = written_here(path)
+    handoff = CheckRun(ProviderData.load())
+    assert handoff.results(path) is None  # nothing handed back yet: read from the file
+    handoff.written = log.written  # what the plugin hands back at session finish
+    kept = handoff.results(path)
     assert kept == load_results(path)  # what `check` hands the summary is what the file reads
     pages = []
     for given in (kept, None):
@@ -278,5 +282,5 @@ def test_check_summarises_what_it_wrote_as_the_file_reads_and_never_a_file_chang
         pages.append((tmp_path / "summary.html").read_text(encoding="utf-8"))
     assert pages[0] == pages[1]
     path.write_text(path.read_text(encoding="utf-8").replace('"pass"', '"fail"'), encoding="utf-8")
-    assert written_here(path) is None  # edited since: read again from the file
-    assert written_here(tmp_path / "other.json") is None
+    assert handoff.results(path) is None  # edited since: read again from the file
+    assert handoff.results(tmp_path / "other.json") is None

@@ -24,7 +24,6 @@ import httpx
 import pytest
 
 from chatconform.cli import main
-from chatconform.recording import keys, scrub
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
 from chatconform.recording.scrub import find_leaks
 from tools.scan import scan_for
@@ -168,8 +167,9 @@ def set_env(monkeypatch, marks: dict, env_set: bool) -> None:
             monkeypatch.delenv(name, raising=False)
 
 
-def record(url: str, marks: dict, cassette: Path) -> list[str]:
-    """Four requests (plain, streamed with httpx, other schemes) recorded through vcrpy and our hooks."""
+def record(url: str, marks: dict, cassette: Path, key_envs=()) -> list[str]:
+    """Four requests (plain, streamed with httpx, other schemes) recorded through vcrpy and our hooks
+    (`key_envs`: the run's own key variables, as the plugin passes --api-key-env)."""
     body = {
         "model": "m",
         "messages": [{"role": "user", "content": "hi"}],
@@ -177,7 +177,9 @@ def record(url: str, marks: dict, cassette: Path) -> list[str]:
         "meta": {"auth": [{"api_key": marks["nested"]}]},
     }
     basic = base64.b64encode(f"user:{marks['basic']}".encode()).decode()
-    with use_cassette(cassette, "record", provenance("reference", "openai-compatible", "m"), Scrubber()):
+    with use_cassette(
+        cassette, "record", provenance("reference", "openai-compatible", "m"), Scrubber(key_envs=key_envs)
+    ):
         with httpx.Client() as client:
             answers = [
                 client.post(
@@ -239,12 +241,11 @@ def test_no_canary_survives_recording_or_reporting(echo_server, tmp_path, monkey
     handler, url = echo_server
     marks = canaries()
     set_env(monkeypatch, marks, env_set)
-    monkeypatch.setattr(keys, "_REGISTERED", set())
-    scrub.register_key_env("MY_KEY_VAR")  # what the plugin does with --api-key-env MY_KEY_VAR
+    run_keys = ("MY_KEY_VAR",)  # what the plugin's run holds with --api-key-env MY_KEY_VAR
     plant(handler, marks, ENV_ONLY if env_set else ())
     monkeypatch.setenv("CHATCONFORM_REPORTS", str(tmp_path / "reports"))
     cassette = tmp_path / "cassettes" / "canary.yaml"
-    answers = record(url, marks, cassette)
+    answers = record(url, marks, cassette, run_keys)
     sent = [p for p in PLACES if p not in ENV_ONLY or env_set]
     assert [
         p for p in sent if not find_leaks("".join(answers), [marks[p]])
@@ -254,7 +255,7 @@ def test_no_canary_survives_recording_or_reporting(echo_server, tmp_path, monkey
     assert main(["verify", "--json", str(cassette)]) in (0, 1)
     from chatconform.reporting.results import ResultsLog
 
-    ResultsLog().write(tmp_path / "reports")
+    ResultsLog(key_envs=run_keys).write(tmp_path / "reports")
     assert_no_canary(tmp_path, marks)
 
 

@@ -15,6 +15,7 @@ from chatconform.judging.claims.catalog import MODULES
 from chatconform.judging.claims.conflicts import docs_conflicts
 from chatconform.model.inputs import parse_document
 from chatconform.model.pointer import resolve
+from tests.builders import default_data, run_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,7 +122,7 @@ DOCUMENTED = [c for c in CLAIMS.values() if c.documented]
 
 @pytest.mark.parametrize("claim", DOCUMENTED, ids=[c.id for c in DOCUMENTED])
 def test_a_claim_quoting_each_providers_own_words_has_them_verbatim_in_the_data(claim):
-    quotes = claim.quotes()
+    quotes = claim.quotes(default_data())
     assert quotes, f"{claim.id}: no provider documents {claim.documented}"
     for q in quotes:
         if q.source.startswith("specs/"):
@@ -157,7 +158,7 @@ def test_claims_are_loaded_explicitly_and_any_claim_module_imports_first_without
 
 SIDES = [
     (c.id, s)
-    for c in docs_conflicts(__import__("chatconform.specs", fromlist=["SpecStore"]).SpecStore())
+    for c in docs_conflicts(run_of(__import__("chatconform.specs", fromlist=["SpecStore"]).SpecStore()))
     for s in c.sides
     if s.source.startswith("specs/") and ("#" not in s.source or "description" in s.source)
 ]

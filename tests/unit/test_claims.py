@@ -3,7 +3,7 @@
 import pytest
 
 from chatconform.judging.judge import judge
-from tests.builders import completion, exchange
+from tests.builders import completion, exchange, run_of
 
 FLASH = "google/gemini-2.5-flash"
 ML_URL = "https://modelslab.com/api/v7/llm/chat/completions"
@@ -24,8 +24,8 @@ def with_usage(body, prompt, completion_tokens, total=None, reasoning=None):
     return body
 
 
-def found(ex, store, check):
-    return [f for f in judge(ex, store).findings if f.check == check]
+def found(ex, store, check, data=None):
+    return [f for f in judge(ex, run_of(store, data)).findings if f.check == check]
 
 
 def tool_completion(arguments, finish):
@@ -240,23 +240,24 @@ source = "https://gateway.example/docs/stop (as seeded)"
 
 @pytest.fixture
 def gateway(tmp_path, monkeypatch):
-    """A project file declaring a provider with its own documented values, put in force for one test."""
+    """A project file declaring a provider with its own documented values, found walking up as a run finds
+    it: (the provider's URL, the provider data read from it)."""
     from chatconform import providers
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(providers.CONFIG_ENV, raising=False)
-    monkeypatch.setattr(providers._State, "data", None)
     (tmp_path / "chatconform.toml").write_text(GATEWAY, encoding="utf-8")
-    providers.configure()
-    return "http://127.0.0.1:8765/v1/chat/completions"
+    return "http://127.0.0.1:8765/v1/chat/completions", providers.ProviderData.load()
 
 
 def test_a_project_provider_is_judged_against_its_own_default_in_its_own_words(store, gateway):
+    gateway, data = gateway
     body = {"model": "acme-1", "messages": [{"role": "user", "content": "Hi"}]}
     [f] = found(
-        exchange(body, with_usage(completion(model="acme-1"), 5, 257), url=gateway),
+        exchange(body, with_usage(completion(model="acme-1"), 5, 257), url=gateway, data=data),
         store,
         "limits.default_max_tokens",
+        data,
     )
     assert (f.expected, f.says, f.source) == (
         "<= 256 (documented default)",
@@ -265,31 +266,43 @@ def test_a_project_provider_is_judged_against_its_own_default_in_its_own_words(s
     )
     assert (
         found(
-            exchange(body, with_usage(completion(model="acme-1"), 5, 256), url=gateway),
+            exchange(body, with_usage(completion(model="acme-1"), 5, 256), url=gateway, data=data),
             store,
             "limits.default_max_tokens",
+            data,
         )
         == []
     )
     other = {**body, "model": "acme-2"}  # the document speaks of acme-1 only
     assert (
         found(
-            exchange(other, with_usage(completion(model="acme-2"), 5, 9999), url=gateway),
+            exchange(other, with_usage(completion(model="acme-2"), 5, 9999), url=gateway, data=data),
             store,
             "limits.default_max_tokens",
+            data,
         )
         == []
     )
 
 
 def test_the_stop_limit_is_the_providers_own_else_the_contracts(store, gateway):
+    gateway, data = gateway
     three = {"model": "acme-1", "messages": [{"role": "user", "content": "Hi"}], "stop": ["a", "b", "c"]}
-    [f] = found(exchange(three, completion(model="acme-1"), url=gateway), store, "request.invalid_rejected")
+    [f] = found(
+        exchange(three, completion(model="acme-1"), url=gateway, data=data),
+        store,
+        "request.invalid_rejected",
+        data,
+    )
     assert "3 stop sequences (documented: up to 2)" in f.message
-    assert found(exchange(req(stop=["a", "b", "c"]), completion()), store, "request.invalid_rejected") == []
+    assert (
+        found(exchange(req(stop=["a", "b", "c"]), completion()), store, "request.invalid_rejected", data)
+        == []
+    )
     [f] = found(
         exchange(req(model="gemini-1.5-flash", stop=list("abcde")), completion()),
         store,
         "request.invalid_rejected",
+        data,
     )  # AIML states no limit for it: OpenAI's "Up to 4" holds
     assert "(documented: up to 4)" in f.message

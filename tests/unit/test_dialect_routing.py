@@ -5,13 +5,13 @@ import json
 
 import pytest
 
-from chatconform import providers
 from chatconform.dialects import dialect_named, load_dialects, recognise
 from chatconform.judging.judge import judge
 from chatconform.judging.route import route
 from chatconform.model.errors import UsageError
 from chatconform.model.exchange import Exchange, Request, Response
-from chatconform.providers.profiles import identify
+from chatconform.providers import ProviderData
+from tests.builders import default_data, run_of
 
 GATEWAY = """
 [providers.gw]
@@ -23,18 +23,19 @@ models = ["m"]
 
 @pytest.fixture
 def project(tmp_path):
-    """Put a bare project's chatconform.toml in force (the data is reset afterwards)."""
+    """A bare project's chatconform.toml, written and read into the provider data a run would judge with."""
 
-    def write(extra: str = ""):
+    def write(extra: str = "") -> ProviderData:
         path = tmp_path / "chatconform.toml"
         path.write_text(GATEWAY.format(extra=extra))
-        providers.configure(path)
+        return ProviderData.load(path)
 
-    yield write
-    providers.reset()
+    return write
 
 
-def call(path: str, body: dict | None = None, answer: dict | None = None, headers=None) -> Exchange:
+def call(
+    path: str, body: dict | None = None, answer: dict | None = None, headers=None, data=None
+) -> Exchange:
     url = f"https://gw.example/v1{path}"
     request = Request(
         "POST",
@@ -42,38 +43,42 @@ def call(path: str, body: dict | None = None, answer: dict | None = None, header
         headers or {"content-type": "application/json"},
         json.dumps(body or {"model": "m"}).encode(),
     )
-    provider, model = identify(url, body or {"model": "m"})
+    provider, model = (data or default_data()).identify(url, body or {"model": "m"})
     response = Response(200, {"content-type": "application/json"}, json.dumps(answer or {}).encode())
     return Exchange(request, response, provider=provider, model=model)
 
 
 def test_a_declared_gateway_with_no_spec_is_judged_by_the_contract_its_paths_imply(project, store):
-    project()
-    assert route(call("/chat/completions"), store).source.id == "openai/openapi"
+    data = project()
+    assert route(call("/chat/completions", data=data), run_of(store, data)).source.id == "openai/openapi"
     assert (
-        route(call("/messages", headers={"anthropic-version": "2023-06-01"}), store).dialect.name
+        route(
+            call("/messages", headers={"anthropic-version": "2023-06-01"}, data=data), run_of(store, data)
+        ).dialect.name
         == "anthropic-messages"
     )
-    way = route(call("/v1/messages"), store)
+    way = route(call("/v1/messages", data=data), run_of(store, data))
     assert (way.dialect.name, way.source.id) == ("anthropic-messages", "anthropic/messages")
-    way = route(call("/responses"), store)
+    way = route(call("/responses", data=data), run_of(store, data))
     assert (way.dialect.name, way.source.id) == ("openai-responses", "openai/openapi")
 
 
 def test_a_gateway_that_names_mistral_is_judged_by_mistral_s_spec_where_it_documents_the_call(project, store):
-    project('spec = "mistral"')
-    assert route(call("/v1/chat/completions"), store).source.id == "mistral/openapi"
+    data = project('spec = "mistral"')
+    assert route(call("/v1/chat/completions", data=data), run_of(store, data)).source.id == "mistral/openapi"
     assert (
-        route(call("/v1/messages"), store).source.id == "anthropic/messages"
+        route(call("/v1/messages", data=data), run_of(store, data)).source.id == "anthropic/messages"
     )  # Mistral documents no messages
 
 
 def test_an_endpoint_s_own_dialect_and_spec_win_and_a_misspelt_spec_is_said_with_the_closest(project, store):
-    project('[providers.gw.endpoints.chat]\npath = "/generate"\ndialect = "openai-chat"\nspec = "mistrall"')
-    way = route(call("/generate"), store)
+    data = project(
+        '[providers.gw.endpoints.chat]\npath = "/generate"\ndialect = "openai-chat"\nspec = "mistrall"'
+    )
+    way = route(call("/generate", data=data), run_of(store, data))
     assert way.dialect.name == "openai-chat" and way.source is None
     assert "did you mean 'mistral'?" in way.problem
-    [finding] = judge(call("/generate"), store).rows["schema"].findings
+    [finding] = judge(call("/generate", data=data), run_of(store, data)).rows["schema"].findings
     assert finding.kind == "gap" and "mistrall" in finding.message
 
 
@@ -125,8 +130,8 @@ def test_modelslab_s_messages_stream_is_judged_by_its_own_spec_and_anthropic_s_e
         provider="modelslab",
         model="gemini-2.5-flash",
     )
-    judgement = judge(ex, store)
-    assert route(ex, store).source.id == "modelslab/llm-api"
+    judgement = judge(ex, run_of(store))
+    assert route(ex, run_of(store)).source.id == "modelslab/llm-api"
     assert judgement.verdict == "pass", [(f.check, f.message) for f in judgement.findings]
     assert "spec-gap.stream-from-contract" in {f.check for f in judgement.findings}
     assert {"stream.grammar", "messages.output_within_max_tokens"} <= set(judgement.rows)
@@ -137,7 +142,7 @@ def test_modelslab_s_messages_stream_is_judged_by_its_own_spec_and_anthropic_s_e
         provider="modelslab",
         model="gemini-2.5-flash",
     )
-    assert judge(ex, store).verdict == "fail"
+    assert judge(ex, run_of(store)).verdict == "fail"
 
 
 def test_each_dialect_reads_its_answer_in_shared_terms():

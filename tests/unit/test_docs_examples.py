@@ -18,6 +18,7 @@ from chatconform.discovery._calls import read_call
 from chatconform.discovery._examples import examples_of
 from chatconform.discovery._literals import NotLiteral, js_value, printed_value, python_value
 from chatconform.specs._lock import read_lock
+from tests.builders import default_data, run_of
 from tests.unit.test_catalog import MIRROR_FILES, RAW, TOC_LINKS, operation, page, spec, write_mirror
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -265,8 +266,10 @@ def test_responses_api_examples_are_cassettes_judged_by_the_pages_responses_spec
 
     monkeypatch.chdir(generated)
     store = SpecStore()
-    ex = load_cassette(generated / "cassettes/aimlapi-catalog/vendor/eps/docs-example-1.yaml").exchanges[0]
-    way = route(ex, store)
+    ex = load_cassette(
+        generated / "cassettes/aimlapi-catalog/vendor/eps/docs-example-1.yaml", default_data()
+    ).exchanges[0]
+    way = route(ex, run_of(store))
     assert (way.dialect.name, way.source.id) == ("openai-responses", "aimlapi/vendor/eps-RESPONSES")
     assert store.catalog.spec_for("aimlapi", "vendor/eps").id == "aimlapi/vendor/eps"  # chat keeps its own
 

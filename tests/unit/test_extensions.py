@@ -14,7 +14,7 @@ from chatconform.judging.claims import load_claims
 from chatconform.judging.claims.catalog import claims_for
 from chatconform.judging.judge import judge
 from chatconform.model.errors import UsageError
-from tests.builders import completion, exchange
+from tests.builders import completion, exchange, run_of
 
 URL = "http://127.0.0.1:9/v1/chat/completions"
 REQUEST = {"model": "m", "messages": [{"role": "user", "content": "Hi"}]}
@@ -59,8 +59,8 @@ def _forget() -> None:
 def test_a_user_claim_from_an_entry_point_judges_an_exchange(installed, store):
     installed("acme_claims", ACME_CLAIMS, "[chatconform.claims]\nacme = acme_claims\n")
     assert load_claims()["acme.greets_back"].source == "https://acme.example/gateway#greeting"
-    rude = judge(exchange(REQUEST, completion(content="Whatever."), url=URL), store)
-    polite = judge(exchange(REQUEST, completion(content="Hello there!"), url=URL), store)
+    rude = judge(exchange(REQUEST, completion(content="Whatever."), url=URL), run_of(store))
+    polite = judge(exchange(REQUEST, completion(content="Hello there!"), url=URL), run_of(store))
     found = [f for f in rude.findings if f.check == "acme.greets_back"]
     assert [(f.severity, f.at, f.says) for f in found] == [
         (

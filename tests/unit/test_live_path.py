@@ -14,10 +14,12 @@ from chatconform.live.budget import BudgetExhausted, Estimate, Ledger
 from chatconform.live.calls import Target, run
 from chatconform.live.client import RetryPolicy
 from chatconform.live.scenarios import BY_ID, SCENARIOS
-from chatconform.providers.profiles import PROFILES
 from chatconform.refserver import ReferenceServer
 from chatconform.refserver._http import FAULT_HEADER
 from chatconform.specs import SpecStore
+from tests.builders import default_data, run_of
+
+DATA = default_data()
 
 ROOT = Path(__file__).resolve().parents[2]
 # A provider only a project file declares: its models, reasoning, default limit and endpoint are data.
@@ -59,7 +61,9 @@ def target(server, provider="openai-compatible", contract="openai", model="ref")
 
 def test_429_is_retried_honouring_retry_after_then_called_unavailable(reference_server):
     policy, sleeps = recording_policy()
-    outcome = run(target(reference_server), BY_ID["basic"], None, policy, {FAULT_HEADER: "rate-limit"})
+    outcome = run(
+        target(reference_server), BY_ID["basic"], None, policy, {FAULT_HEADER: "rate-limit"}, data=DATA
+    )
     assert outcome.result.outcome == "provider-unavailable" and outcome.result.attempts == 3
     assert sleeps == [0.0, 0.0]  # Retry-After: 0, honoured instead of the backoff
     assert "HTTP 429" in outcome.result.detail
@@ -67,7 +71,7 @@ def test_429_is_retried_honouring_retry_after_then_called_unavailable(reference_
 
 def test_a_4xx_contract_answer_is_never_retried(reference_server):
     policy, sleeps = recording_policy()
-    outcome = run(target(reference_server), BY_ID["invalid-temperature"], None, policy)
+    outcome = run(target(reference_server), BY_ID["invalid-temperature"], None, policy, data=DATA)
     assert (outcome.result.outcome, outcome.result.attempts, sleeps) == ("answered", 1, [])
     assert outcome.result.exchange.response.status == 400
 
@@ -75,7 +79,7 @@ def test_a_4xx_contract_answer_is_never_retried(reference_server):
 @pytest.mark.parametrize("fault", ["reset", "slow", "bad-gateway-html"])
 def test_transport_failures_are_outages_not_contract_failures(reference_server, fault):
     policy, sleeps = recording_policy(attempts=2)
-    outcome = run(target(reference_server), BY_ID["basic"], None, policy, {FAULT_HEADER: fault})
+    outcome = run(target(reference_server), BY_ID["basic"], None, policy, {FAULT_HEADER: fault}, data=DATA)
     assert outcome.result.outcome == "provider-unavailable" and len(sleeps) == 1
 
 
@@ -142,22 +146,30 @@ def test_a_tiny_budget_stops_sending_and_reports_the_rest_as_not_run(reference_s
 
 
 @pytest.fixture
-def acme(tmp_path, monkeypatch):
-    """The provider data with ACME's project file in force (the built-in data again after the test)."""
+def acme(tmp_path, monkeypatch, spec_store):
+    """A reference server serving the provider data of ACME's project file (found walking up, as a run
+    finds it), and that data."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(providers.CONFIG_ENV, raising=False)
-    monkeypatch.setattr(providers._State, "data", None)
     (tmp_path / "chatconform.toml").write_text(textwrap.dedent(ACME), encoding="utf-8")
-    providers.configure()
+    data = providers.ProviderData.load()
+    with ReferenceServer(spec_store, data=data) as server:
+        yield server, data
 
 
-def test_the_reference_serves_a_provider_declared_only_in_a_project_file_by_its_data(acme, reference_server):
-    assert {"models"} <= {s.id for s in SCENARIOS if s.for_provider("acme")}
-    assert not {"messages", "count-tokens"} & {s.id for s in SCENARIOS if s.for_provider("acme")}
+def test_the_reference_serves_a_provider_declared_only_in_a_project_file_by_its_data(acme, spec_store):
+    reference_server, data = acme
+    run_ctx = run_of(spec_store, data)
+    assert {"models"} <= {s.id for s in SCENARIOS if s.for_provider("acme", run_ctx)}
+    assert not {"messages", "count-tokens"} & {s.id for s in SCENARIOS if s.for_provider("acme", run_ctx)}
     usage = {}
     for model in ("acme-think", "acme-plain"):  # no max_tokens sent: the documented default of 7 applies
         outcome = run(
-            target(reference_server, "acme", "acme", model), BY_ID["basic"], None, recording_policy()[0]
+            target(reference_server, "acme", "acme", model),
+            BY_ID["basic"],
+            None,
+            recording_policy()[0],
+            data=data,
         )
         answer = outcome.result.exchange.json
         assert answer["choices"][0]["finish_reason"] == "length"
@@ -165,7 +177,11 @@ def test_the_reference_serves_a_provider_declared_only_in_a_project_file_by_its_
         usage[model] = (spent["completion_tokens"], spent["completion_tokens_details"]["reasoning_tokens"])
     assert usage == {"acme-think": (7, 6), "acme-plain": (7, 0)}  # only the declared reasoning model thinks
     listed = run(
-        target(reference_server, "acme", "acme", "acme-think"), BY_ID["models"], None, recording_policy()[0]
+        target(reference_server, "acme", "acme", "acme-think"),
+        BY_ID["models"],
+        None,
+        recording_policy()[0],
+        data=data,
     )
     request = listed.result.exchange.request
     assert [m["id"] for m in listed.result.exchange.json["data"]] == ["acme-think", "acme-plain"]
@@ -181,7 +197,11 @@ def test_a_new_reference_server_loads_its_specs_before_its_first_request():
             return super().load(source)
 
     store = Counting()
-    found = [store.catalog.spec_for(p.name, model) for p in PROFILES.values() for model in (*p.models, None)]
+    found = [
+        store.catalog.spec_for(p.name, model)
+        for p in default_data().profiles.values()
+        for model in (*p.models, None)
+    ]
     wanted = {source.id for source in found if source is not None}  # the specs of the models the data lists
     with ReferenceServer(store):
         assert wanted and getattr(store, "loaded", set()) == wanted  # no first request waits for a spec

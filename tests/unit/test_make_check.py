@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 
 from chatconform.recording.cassettes import dump_cassette
-from tests.builders import completion, interaction
+from tests.builders import completion, default_data, interaction
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,6 +139,7 @@ def test_a_replay_run_leaves_out_the_plugins_of_generated_tests_and_a_user_can_h
             base_url=None,
             api_key_env=None,
             on_gap=None,
+            data=default_data(),  # the command's provider data, read by the command line (no project file)
         )
         return _pytest_args(args, ROOT, ROOT / "cassettes", ROOT / "reports")
 
@@ -165,6 +166,7 @@ def test_check_passes_its_own_options_on_to_the_plugin():
         base_url="http://127.0.0.1:9/v1",
         api_key_env="ACME_KEY",
         on_gap="fail",
+        data=default_data(),
     )
     argv = _pytest_args(args, ROOT, ROOT / "cassettes", ROOT / "reports")
     assert {

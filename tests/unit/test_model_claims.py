@@ -5,7 +5,7 @@ import pytest
 from chatconform import providers
 from chatconform.judging.claims._modelid import relate
 from chatconform.judging.judge import judge
-from tests.builders import chunk, completion, exchange, sse_body
+from tests.builders import chunk, completion, exchange, run_of, sse_body
 
 LOCAL = "http://127.0.0.1:9/v1/chat/completions"
 AZURE = (
@@ -49,8 +49,8 @@ def test_relation_of_ids(asked, got, severity):
     assert relate(asked, got).severity == severity
 
 
-def found(ex, store):
-    return [f for f in judge(ex, store).findings if f.check == CHECK]
+def found(ex, store, data=None):
+    return [f for f in judge(ex, run_of(store, data)).findings if f.check == CHECK]
 
 
 def body(model):
@@ -102,13 +102,14 @@ def test_an_alias_the_provider_declares(store, tmp_path, monkeypatch):
     # A project's chatconform.toml declares the alias (data, no code): alias id -> the model id it answers as.
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(providers.CONFIG_ENV, raising=False)
-    monkeypatch.setattr(providers._State, "data", None)  # restored after the test
     (tmp_path / "chatconform.toml").write_text(
         '[providers.openai-compatible]\naliases = {"gpt-4-turbo-preview" = "gpt-4-0125-preview"}\n'
     )
-    providers.configure()
-    ex = exchange(body("gpt-4-turbo-preview"), completion(model="gpt-4-0125-preview"), url=LOCAL)
-    [f] = found(ex, store)
+    data = providers.ProviderData.load()  # found walking up, as a run finds it
+    ex = exchange(body("gpt-4-turbo-preview"), completion(model="gpt-4-0125-preview"), url=LOCAL, data=data)
+    [f] = found(ex, store, data)
     assert f.severity == "info" and "alias" in f.message
-    ex = exchange(body("gpt-4-turbo-preview"), completion(model="gpt-4o"), url=LOCAL)
-    assert [f.severity for f in found(ex, store)] == ["violation"]  # neither the alias's model nor the id
+    ex = exchange(body("gpt-4-turbo-preview"), completion(model="gpt-4o"), url=LOCAL, data=data)
+    assert [f.severity for f in found(ex, store, data)] == [
+        "violation"
+    ]  # neither the alias's model nor the id

@@ -5,8 +5,11 @@ import socket
 import pytest
 
 from chatconform.model.errors import UsageError
-from chatconform.providers.profiles import build_request, get_profile, identify, price_per_token
+from chatconform.providers import ProviderData, build_request, price_per_token
 from chatconform.recording import netguard
+
+DATA = ProviderData.load()  # the built-in data (this repository has no chatconform.toml)
+get_profile, identify = DATA.profile, DATA.identify
 
 
 def test_modelslab_has_both_documented_shapes():
@@ -14,7 +17,12 @@ def test_modelslab_has_both_documented_shapes():
     assert url == "https://modelslab.com/api/v7/llm/chat/completions"
     assert headers["authorization"] == "Bearer k123" and body["model"] == "gemini-2.5-flash"
     url, headers, body = build_request(
-        get_profile("modelslab"), "gemini-2.5-flash", {"messages": []}, "k123", shape="page"
+        get_profile("modelslab"),
+        "gemini-2.5-flash",
+        {"messages": []},
+        "k123",
+        shape="page",
+        known=DATA.shapes,
     )
     assert "authorization" not in headers and body["model_id"] == "gemini-2.5-flash" and body["key"] == "k123"
     assert "model" not in body

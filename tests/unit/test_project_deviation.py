@@ -122,25 +122,21 @@ def test_a_live_run_against_the_reference_provider_reports_it_as_known(project, 
     monkeypatch.setenv("CHATCONFORM_REFERENCE_KEY", KEY)
     monkeypatch.setenv("CHATCONFORM_SPECS", str(SPECS))  # the server reads the pinned specs in place
     monkeypatch.setenv("CHATCONFORM_CACHE", str(project / ".cache"))
-    monkeypatch.setattr(providers._State, "data", None)
-    providers.configure(project / "chatconform.toml")  # the server serves the project's provider too
-    try:
-        with ReferenceServer(faults=["usage-total-off"]) as server:
-            result = run(
-                project,
-                "-p",
-                "no:cacheprovider",
-                "-v",
-                "cassettes",
-                "--mode",
-                "live",
-                "--provider",
-                "gateway",
-                base=server.base_url("gateway"),
-                module="pytest",
-            )
-    finally:
-        providers._State.data = None
+    data = providers.ProviderData.load(project / "chatconform.toml")  # the server serves its provider too
+    with ReferenceServer(faults=["usage-total-off"], data=data) as server:
+        result = run(
+            project,
+            "-p",
+            "no:cacheprovider",
+            "-v",
+            "cassettes",
+            "--mode",
+            "live",
+            "--provider",
+            "gateway",
+            base=server.base_url("gateway"),
+            module="pytest",
+        )
     verdicts = rows(project, "usage.total_is_sum")
     assert verdicts.get("acme-2") == {"xfail"}, result.stdout[-3000:]
     assert verdicts.get("acme-1") == {"fail"}, result.stdout[-3000:]

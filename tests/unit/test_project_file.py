@@ -13,7 +13,7 @@ from chatconform import providers
 from chatconform.live.budget import budget_limit
 from chatconform.live.targets import describe, live_targets
 from chatconform.model.errors import UsageError
-from chatconform.providers.profiles import PROFILES, build_request, deviation_for, get_profile, identify
+from chatconform.providers import build_request
 from chatconform.recording.cassettes import dump_cassette, load_cassette
 from tests.builders import completion, interaction
 
@@ -35,14 +35,14 @@ link = "https://gateway.example/issues/12"
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A temporary project directory; write(text) puts a chatconform.toml there and puts it in force."""
+    """A temporary project directory; write(text) puts a chatconform.toml there and reads the provider data
+    a run there would judge with (found walking up)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(providers.CONFIG_ENV, raising=False)
-    monkeypatch.setattr(providers._State, "data", None)  # restored after the test
 
-    def write(text: str, folder=tmp_path):
+    def write(text: str, folder=tmp_path) -> providers.ProviderData:
         (folder / "chatconform.toml").write_text(textwrap.dedent(text), encoding="utf-8")
-        return providers.configure()
+        return providers.ProviderData.load()
 
     write.path = tmp_path / "chatconform.toml"
     return write
@@ -57,44 +57,49 @@ def error_of(project, text: str) -> str:
 
 
 def test_without_a_project_file_the_builtin_data_is_in_force(project):
-    assert providers.current()["config"] is None
-    assert set(PROFILES) == {"aimlapi", "anthropic", "llama-cpp", "mistral", "modelslab", "openai-compatible"}
+    data = providers.ProviderData.load()
+    assert data.config is None
+    assert set(data) == {"aimlapi", "anthropic", "llama-cpp", "mistral", "modelslab", "openai-compatible"}
 
 
 def test_a_user_adds_a_model_to_a_provider(project):
-    project('[providers.aimlapi]\nmodels = ["google/gemini-3-pro-preview"]\n')
-    models = get_profile("aimlapi").models
+    data = project('[providers.aimlapi]\nmodels = ["google/gemini-3-pro-preview"]\n')
+    models = data.profile("aimlapi").models
     assert "google/gemini-3-pro-preview" in models and "google/gemini-2.5-flash" in models
-    targets = [t.model for t, _ in live_targets(["aimlapi"])]
+    targets = [t.model for t, _ in live_targets(data, ["aimlapi"])]
     assert "google/gemini-3-pro-preview" in targets
 
 
 def test_a_user_adds_a_whole_provider_on_a_loopback_base_url(project, monkeypatch):
-    project(GATEWAY)
-    assert identify("http://127.0.0.1:8765/v1/chat/completions", {"model": "acme-1"}) == ("gateway", "acme-1")
-    assert (
-        identify("http://127.0.0.1:9999/v1/chat/completions", {"model": "acme-1"})[0] == "openai-compatible"
+    data = project(GATEWAY)
+    assert data.identify("http://127.0.0.1:8765/v1/chat/completions", {"model": "acme-1"}) == (
+        "gateway",
+        "acme-1",
     )
-    assert identify("https://api.aimlapi.com/v1/chat/completions", {})[0] == "aimlapi"
+    assert (
+        data.identify("http://127.0.0.1:9999/v1/chat/completions", {"model": "acme-1"})[0]
+        == "openai-compatible"
+    )
+    assert data.identify("https://api.aimlapi.com/v1/chat/completions", {})[0] == "aimlapi"
     monkeypatch.setenv("GATEWAY_TOKEN", "gw-secret-123")
-    url, headers, body = build_request(get_profile("gateway"), "acme-1", {"messages": []}, "gw-secret-123")
+    url, headers, body = build_request(data.profile("gateway"), "acme-1", {"messages": []}, "gw-secret-123")
     assert (
         url == "http://127.0.0.1:8765/v1/chat/completions"
         and headers["authorization"] == "Bearer gw-secret-123"
     )
-    assert "GATEWAY_TOKEN" in providers.key_env_names()
-    (target, missing), *_ = live_targets(["gateway"])
+    assert "GATEWAY_TOKEN" in data.key_env_names()
+    (target, missing), *_ = live_targets(data, ["gateway"])
     assert (target.provider, target.model, missing, target.key) == (
         "gateway",
         "acme-1",
         None,
         "gw-secret-123",
     )
-    assert "gw-secret" not in describe(target) and "$GATEWAY_TOKEN" in describe(target)
+    assert "gw-secret" not in describe(target, data) and "$GATEWAY_TOKEN" in describe(target, data)
 
 
 def test_a_cassette_recorded_against_the_new_provider_is_judged_as_that_provider(project, tmp_path):
-    project(GATEWAY)
+    data = project(GATEWAY)
     path = tmp_path / "cassettes" / "gw.yaml"
     dump_cassette(
         path,
@@ -107,12 +112,12 @@ def test_a_cassette_recorded_against_the_new_provider_is_judged_as_that_provider
         ],
         {"origin": "cassette", "provider": "gateway", "model": "acme-2"},
     )
-    (exchange,) = load_cassette(path).exchanges
+    (exchange,) = load_cassette(path, data).exchanges
     assert (exchange.provider, exchange.model) == ("gateway", "acme-2")
 
 
 def test_a_declared_deviation_is_found_with_its_reason_and_file(project):
-    project(
+    data = project(
         GATEWAY
         + """
 [[providers.aimlapi.deviations]]
@@ -122,26 +127,30 @@ link = "https://example.invalid/our-bug"
 everywhere = true
 """
     )
-    found = deviation_for("gateway", "usage.total_is_sum", "acme-2", "cassette")
+    found = data.deviation_for("gateway", "usage.total_is_sum", "acme-2", "cassette")
     assert found.reason.startswith("acme-2 counts") and found.declared_in == str(project.path)
-    assert deviation_for("gateway", "usage.total_is_sum", "acme-1", "cassette") is None
-    assert deviation_for(
+    assert data.deviation_for("gateway", "usage.total_is_sum", "acme-1", "cassette") is None
+    assert data.deviation_for(
         "aimlapi", "finish.reason_documented", "google/gemini-2.5-pro", "live"
     ).link.endswith("our-bug")
-    assert deviation_for("aimlapi", "stream.spec-defect", None, "live") is not None  # the built-in ones stay
+    assert (
+        data.deviation_for("aimlapi", "stream.spec-defect", None, "live") is not None
+    )  # the built-in ones stay
 
 
 def test_a_user_narrows_the_run_to_the_models_they_ship_and_sets_the_budget(project):
-    project('[run]\nmodels = ["google/gemini-2.5-flash"]\nbudget_usd = 0.2\n')
-    assert [t.model for t, _ in live_targets()] == ["google/gemini-2.5-flash"]
-    assert {t.model for t, _ in live_targets(models=["gemini-2.5-flash"])} == {"gemini-2.5-flash"}  # CLI wins
-    assert budget_limit(None) == 0.2 and budget_limit(0.01) == 0.01
-    project('[run]\nproviders = ["modelslab"]\n')
-    assert {t.provider for t, _ in live_targets()} == {"modelslab"} and budget_limit(None) == 0.05
+    data = project('[run]\nmodels = ["google/gemini-2.5-flash"]\nbudget_usd = 0.2\n')
+    assert [t.model for t, _ in live_targets(data)] == ["google/gemini-2.5-flash"]
+    assert {t.model for t, _ in live_targets(data, models=["gemini-2.5-flash"])} == {
+        "gemini-2.5-flash"
+    }  # CLI wins
+    assert budget_limit(data, None) == 0.2 and budget_limit(data, 0.01) == 0.01
+    data = project('[run]\nproviders = ["modelslab"]\n')
+    assert {t.provider for t, _ in live_targets(data)} == {"modelslab"} and budget_limit(data, None) == 0.05
 
 
 def test_a_user_overrides_a_documented_value_for_their_model(project):
-    project("""
+    data = project("""
 [providers.aimlapi]
 models = ["google/gemini-3-pro-preview"]
 [[providers.aimlapi.documented]]
@@ -151,11 +160,8 @@ models = ["google/gemini-3-*"]
 says = "The default is 1024 tokens."
 source = "https://example.invalid/gemini-3 (as seeded)"
 """)
-    assert (
-        providers.documented_value("aimlapi", "default_max_tokens", "google/gemini-3-pro-preview").value
-        == 1024
-    )
-    assert providers.documented_value("aimlapi", "default_max_tokens", "google/gemini-2.5-pro").value == 512
+    assert data.documented_value("aimlapi", "default_max_tokens", "google/gemini-3-pro-preview").value == 1024
+    assert data.documented_value("aimlapi", "default_max_tokens", "google/gemini-2.5-pro").value == 512
 
 
 @pytest.mark.parametrize(
@@ -207,14 +213,14 @@ def test_a_wrong_value_is_one_line_naming_the_key(project, text, expected):
 def test_urls_take_environment_variables_and_a_missing_one_is_one_line(project, monkeypatch):
     text = '[providers.gw]\nbase_url = "${GW_URL}/v1"\n'
     monkeypatch.setenv("GW_URL", "http://127.0.0.1:9000")
-    project(text)
-    assert get_profile("gw").base_url == "http://127.0.0.1:9000/v1" and get_profile("gw").hosts == (
+    data = project(text)
+    assert data.profile("gw").base_url == "http://127.0.0.1:9000/v1" and data.profile("gw").hosts == (
         "127.0.0.1:9000",
     )
     monkeypatch.delenv("GW_URL")
     assert "providers.gw.base_url: ${GW_URL} is not set" in error_of(project, text)
-    project('[providers.gw]\nbase_url = "${GW_URL:-http://localhost:7000}"\n')
-    assert get_profile("gw").base_url == "http://localhost:7000"
+    data = project('[providers.gw]\nbase_url = "${GW_URL:-http://localhost:7000}"\n')
+    assert data.profile("gw").base_url == "http://localhost:7000"
 
 
 @pytest.mark.parametrize(
@@ -235,13 +241,13 @@ def test_keys_are_only_named_never_written(project, text):
 
 
 def test_ids_and_links_are_not_mistaken_for_keys(project):
-    project(
+    data = project(
         '[providers.gw]\nbase_url = "http://127.0.0.1:1"\nkey_env = "GW_API_KEY"\n'
         'description = "answers chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT ids"\n'
         '[[providers.gw.deviations]]\ncheck = "a"\nmodels = ["m"]\nreason = "b"\n'
         'link = "https://github.com/o/r/blob/f14fa72fbcea53f909372ad0975b079f4587c70b/x.md"\n'
     )
-    assert get_profile("gw").key_env == "GW_API_KEY"
+    assert data.profile("gw").key_env == "GW_API_KEY"
 
 
 def test_the_project_file_is_found_walking_up_and_can_be_named(project, tmp_path, monkeypatch):
@@ -249,18 +255,36 @@ def test_the_project_file_is_found_walking_up_and_can_be_named(project, tmp_path
     deep = tmp_path / "services" / "api"
     deep.mkdir(parents=True)
     monkeypatch.chdir(deep)
-    assert providers.configure()["config"] == str(tmp_path / "chatconform.toml")
-    assert "gateway" in PROFILES
+    found = providers.ProviderData.load()
+    assert found.config == str(tmp_path / "chatconform.toml") and "gateway" in found
     other = tmp_path / "elsewhere.toml"
     other.write_text('[providers.aimlapi]\nmodels = ["named-by-env"]\n')
     monkeypatch.setenv(providers.CONFIG_ENV, str(other))
-    assert (
-        "named-by-env" in providers.configure()["providers"]["aimlapi"]["models"]
-        and "gateway" not in PROFILES
-    )
-    assert "gateway" in providers.configure(tmp_path / "chatconform.toml")["providers"]  # --config wins
+    named = providers.ProviderData.load()
+    assert "named-by-env" in named.profile("aimlapi").models and "gateway" not in named
+    assert "gateway" in providers.ProviderData.load(tmp_path / "chatconform.toml")  # --config wins
+    assert "gateway" in found  # each load is its own object: the earlier one is unchanged
     with pytest.raises(UsageError, match="no such project file"):
-        providers.configure(tmp_path / "missing.toml")
+        providers.ProviderData.load(tmp_path / "missing.toml")
+
+
+def test_the_project_file_is_the_one_of_the_project_folder_the_reports_go_to(project, tmp_path, monkeypatch):
+    """One rule finds the project: the folder holding the reports is the folder whose chatconform.toml is
+    read."""
+    from chatconform.model.paths import project_root, reports_dir
+
+    project(GATEWAY)
+    inner = tmp_path / "checkout"  # a chatconform checkout (specs/sources.toml) below the outer project
+    (inner / "specs").mkdir(parents=True)
+    (inner / "specs" / "sources.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(inner)
+    assert project_root() == inner and reports_dir() == inner / "reports"
+    assert providers.ProviderData.load().config is None  # never the outer folder's file
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("CHATCONFORM_ROOT", str(tmp_path))  # the user names the project folder
+    assert providers.ProviderData.load().config == str(tmp_path / "chatconform.toml")
 
 
 def run_pytest(folder, *args) -> subprocess.CompletedProcess:

@@ -12,13 +12,7 @@ from jsonschema import Draft202012Validator
 from chatconform import providers
 from chatconform.model.exchange import ORIGINS
 from chatconform.model.pointer import resolve
-from chatconform.providers.profiles import (
-    PROFILES,
-    build_request,
-    deviation_for,
-    get_profile,
-    price_per_token,
-)
+from chatconform.providers import ProviderData, build_request, price_per_token
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "chatconform"
@@ -35,7 +29,12 @@ def builtin_only(monkeypatch, tmp_path):
     """Every test here sees the built-in data only, whatever project file the machine has."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(providers.CONFIG_ENV, raising=False)
-    monkeypatch.setattr(providers._State, "data", None)
+
+
+@pytest.fixture
+def data(builtin_only) -> ProviderData:
+    """The provider data a run with no project file judges with."""
+    return ProviderData.load()
 
 
 def squash(text: str) -> str:
@@ -98,14 +97,14 @@ def test_every_quote_in_the_data_is_verbatim_where_its_source_says(says, source)
         assert "(as seeded)" in source or "(generated" in source
 
 
-def test_every_model_a_spec_source_lists_is_a_model_of_its_provider():
+def test_every_model_a_spec_source_lists_is_a_model_of_its_provider(data):
     catalog = tomllib.loads((ROOT / "specs" / "sources.toml").read_text("utf-8"))["source"]
     missing = [
         (s["provider"], m)
         for s in catalog
         if s.get("kind") == "spec"
         for m in s.get("models", [])
-        if m != "*" and m not in PROFILES[s["provider"]].models
+        if m != "*" and m not in data.profile(s["provider"]).models
     ]
     assert missing == []
 
@@ -122,31 +121,33 @@ def test_no_builtin_model_id_or_host_appears_in_python_outside_the_pending_files
     assert not holding & OWNED_CLEAN
 
 
-def test_documented_values_come_from_the_data_for_the_right_model():
-    pro = providers.documented_value("aimlapi", "default_max_tokens", "google/gemini-2.5-pro")
+def test_documented_values_come_from_the_data_for_the_right_model(data):
+    pro = data.documented_value("aimlapi", "default_max_tokens", "google/gemini-2.5-pro")
     assert (pro.value, pro.source) == (512, "specs/aimlapi/docs/gemini-2.5-pro.md")
     assert "default is only 512 tokens" in pro.says
-    assert providers.documented_value("aimlapi", "default_max_tokens", "gemini-1.5-flash") is None
-    assert providers.documented_value("modelslab", "default_max_tokens", "any-model").value == 1000
-    assert providers.documented_value("modelslab", "default_max_tokens", None).value == 1000
-    assert providers.documented_value("nobody", "default_max_tokens", None) is None
+    assert data.documented_value("aimlapi", "default_max_tokens", "gemini-1.5-flash") is None
+    assert data.documented_value("modelslab", "default_max_tokens", "any-model").value == 1000
+    assert data.documented_value("modelslab", "default_max_tokens", None).value == 1000
+    assert data.documented_value("nobody", "default_max_tokens", None) is None
 
 
-def test_spec_defects_are_declared_as_known_with_their_kind():
-    defect = deviation_for("aimlapi", "stream.spec-defect", "google/gemini-2.5-flash", "cassette")
+def test_spec_defects_are_declared_as_known_with_their_kind(data):
+    defect = data.deviation_for("aimlapi", "stream.spec-defect", "google/gemini-2.5-flash", "cassette")
     assert defect.kind == "spec-defect" and defect.declared_in.endswith("aimlapi.toml")
-    assert deviation_for("aimlapi", "stream.spec-defect.extra", None, "live") is defect
-    assert deviation_for("modelslab", "usage.total_is_sum", "gemini-2.5-flash", "cassette") is None
-    scoped = deviation_for("aimlapi", "limits.completion_within_max_tokens", "google/gemini-2.5-pro", "docs")
+    assert data.deviation_for("aimlapi", "stream.spec-defect.extra", None, "live") is defect
+    assert data.deviation_for("modelslab", "usage.total_is_sum", "gemini-2.5-flash", "cassette") is None
+    scoped = data.deviation_for(
+        "aimlapi", "limits.completion_within_max_tokens", "google/gemini-2.5-pro", "docs"
+    )
     assert scoped.kind == "deviation"
     assert (
-        deviation_for("aimlapi", "limits.completion_within_max_tokens", "google/gemini-2.5-pro", "live")
+        data.deviation_for("aimlapi", "limits.completion_within_max_tokens", "google/gemini-2.5-pro", "live")
         is None
     )
 
 
-def test_request_shapes_and_endpoint_auth_come_from_the_data():
-    ml = get_profile("modelslab")
+def test_request_shapes_and_endpoint_auth_come_from_the_data(data):
+    ml = data.profile("modelslab")
     _, headers, body = build_request(ml, "gemini-2.5-flash", {"messages": []}, "k123", shape="page")
     assert (
         body == {"model_id": "gemini-2.5-flash", "messages": [], "key": "k123"}
@@ -158,9 +159,9 @@ def test_request_shapes_and_endpoint_auth_come_from_the_data():
     assert price_per_token(ml, "gemini-2.5-flash") == pytest.approx((0.30e-6, 2.50e-6))
 
 
-def test_every_key_variable_is_named_for_scrubbing():
-    assert set(providers.key_env_names()) == {p.key_env for p in PROFILES.values() if p.key_env}
-    assert len(providers.key_env_names()) == len(BUILTIN)
+def test_every_key_variable_is_named_for_scrubbing(data):
+    assert set(data.key_env_names()) == {p.key_env for p in data.profiles.values() if p.key_env}
+    assert len(data.key_env_names()) == len(BUILTIN)
 
 
 def test_the_wheel_ships_the_data_and_the_schema():

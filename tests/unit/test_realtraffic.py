@@ -17,6 +17,7 @@ from chatconform.cli import main
 from chatconform.judging.judge import judge
 from chatconform.model.exchange import Response
 from chatconform.recording.cassettes import load_cassette
+from tests.builders import default_data, run_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "realtraffic"
@@ -112,7 +113,7 @@ def test_the_system_fingerprint_defect_shows_both_sides_once_per_stream(verified
 
 
 def real(stem: str, index: int = 0):
-    return load_cassette(OTEL / f"{stem}.yaml").exchanges[index]
+    return load_cassette(OTEL / f"{stem}.yaml", default_data()).exchanges[index]
 
 
 def answered(ex, body: bytes, status: int = 200, content_type: str | None = None):
@@ -124,7 +125,7 @@ def answered(ex, body: bytes, status: int = 200, content_type: str | None = None
 
 
 def checks(ex, store, severity="violation"):
-    return {f.check for f in judge(ex, store).findings if f.severity == severity}
+    return {f.check for f in judge(ex, run_of(store)).findings if f.severity == severity}
 
 
 def test_a_minimal_request_refused_for_its_shape_is_still_a_violation(store):
@@ -151,7 +152,7 @@ def test_a_system_fingerprint_of_the_wrong_type_is_a_schema_violation_not_a_defe
     fixed = answered(
         ex, ex.response.body.replace(b'"system_fingerprint":null', b'"system_fingerprint":"fp_1"')
     )
-    assert {f.check for f in judge(fixed, store).findings} == {SNAPSHOT[0]}
+    assert {f.check for f in judge(fixed, run_of(store)).findings} == {SNAPSHOT[0]}
 
 
 def test_include_usage_without_a_usage_chunk_is_a_violation_and_its_place_is_free(store):
@@ -168,7 +169,7 @@ def test_an_error_event_in_a_real_stream_is_one_finding(store):
     events = ex.response.body.split(b"\n\n")
     error = b'data: {"error": {"message": "The server had an error", "type": "server_error", "code": null}}'
     cut = b"\n\n".join(events[:3] + [error]) + b"\n\n"  # the stream stops at the error: no [DONE]
-    found = judge(answered(ex, cut), store).findings
+    found = judge(answered(ex, cut), run_of(store)).findings
     # the chunks before the error still show the spec defect; nothing else but the error itself is reported
     assert {(f.check, f.severity) for f in found} == {("stream.error_event", "violation"), SYSTEM_FINGERPRINT}
     [failure] = [f for f in found if f.check == "stream.error_event"]

@@ -18,6 +18,7 @@ from chatconform.cli import main
 from chatconform.judging.judge import judge
 from chatconform.model.exchange import Response
 from chatconform.recording.cassettes import load_cassette
+from tests.builders import default_data, run_of
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "realtraffic"
 ANTHROPIC, RESPONSES = CORPUS / "llm-anthropic", CORPUS / "llm-openai-responses"
@@ -103,7 +104,7 @@ def test_each_spec_age_defect_shows_both_sides(anthropic_lines):
 
 
 def real(folder: Path, stem: str, index: int = 0):
-    return load_cassette(folder / f"{stem}.yaml").exchanges[index]
+    return load_cassette(folder / f"{stem}.yaml", default_data()).exchanges[index]
 
 
 def answered(ex, body: bytes):
@@ -111,7 +112,7 @@ def answered(ex, body: bytes):
 
 
 def failing(ex, store) -> set[str]:
-    return {f.check for f in judge(ex, store).findings if f.severity == "violation"}
+    return {f.check for f in judge(ex, run_of(store)).findings if f.severity == "violation"}
 
 
 def events_of(ex) -> list[bytes]:
@@ -236,7 +237,7 @@ def test_results_carry_each_row_s_dialect_and_what_its_answer_showed(store):
 
     log = ResultsLog()
     for ex in (real(ANTHROPIC, "test_stream_events_thinking"), real(RESPONSES, "test_options[options0]")):
-        for row in judge(ex, store).rows.values():
+        for row in judge(ex, run_of(store)).rows.values():
             log.add_row(ex, row)
     by = {e["dialect"]: e for e in log.entries}
     assert set(by) == {"anthropic-messages", "openai-responses"}

@@ -3,14 +3,14 @@
 import pytest
 
 from chatconform.judging.judge import judge
-from tests.builders import completion, exchange
+from tests.builders import completion, exchange, run_of
 
 LOCAL = "http://127.0.0.1:9/v1/chat/completions"  # judged against OpenAI's own spec
 IMAGE = "https://example.invalid/cat.png"
 
 
 def found(ex, store, check):
-    return [f.severity for f in judge(ex, store).findings if f.check == check]
+    return [f.severity for f in judge(ex, run_of(store)).findings if f.check == check]
 
 
 def minimal(content="Hi", model="gpt-4o"):

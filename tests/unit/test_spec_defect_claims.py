@@ -10,7 +10,7 @@ from chatconform.judging import specdefects
 from chatconform.judging.judge import judge
 from chatconform.model.errors import ChatconformError
 from chatconform.model.finding import Finding
-from tests.builders import chunk, completion, exchange, sse_body
+from tests.builders import chunk, completion, exchange, run_of, sse_body
 
 LOCAL = "http://127.0.0.1:9/v1/chat/completions"  # judged against OpenAI's own spec
 REQUEST = {"model": "gpt-4o", "messages": [{"role": "user", "content": "Hi"}]}
@@ -23,7 +23,11 @@ def openai_completion(**changes):
 
 
 def schema_findings(ex, store):
-    return {(f.check, f.severity) for f in judge(ex, store).findings if f.kind in ("schema", "spec-defect")}
+    return {
+        (f.check, f.severity)
+        for f in judge(ex, run_of(store)).findings
+        if f.kind in ("schema", "spec-defect")
+    }
 
 
 def test_openai_conforming_answer_has_no_schema_finding(store):
@@ -44,7 +48,11 @@ def test_openai_conforming_answer_has_no_schema_finding(store):
 def test_openai_spec_stricter_than_openai_is_a_named_warning(store, edit, name):
     body = openai_completion()
     edit(body)
-    [f] = [f for f in judge(exchange(REQUEST, body, url=LOCAL), store).findings if f.kind == "spec-defect"]
+    [f] = [
+        f
+        for f in judge(exchange(REQUEST, body, url=LOCAL), run_of(store)).findings
+        if f.kind == "spec-defect"
+    ]
     assert (f.check, f.severity) == (f"response.spec-defect.{name}", "warning")
     assert f.source.startswith("specs/openai/openapi.json#") and f.extra["practice"].startswith(
         "OpenAI's own"
@@ -75,7 +83,7 @@ def test_a_chunk_defect_is_folded_once_for_every_chunk(store):
     for c in chunks:
         c["system_fingerprint"] = None
     ex = exchange({**REQUEST, "stream": True}, sse_body(*chunks), url=LOCAL)
-    [f] = [f for f in judge(ex, store).findings if f.kind == "spec-defect"]
+    [f] = [f for f in judge(ex, run_of(store)).findings if f.kind == "spec-defect"]
     assert f.check == "stream.spec-defect.system_fingerprint-null" and "3 chunk(s)" in f.message
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from chatconform.judging.judge import judge
-from tests.builders import chunk, exchange, sse_body
+from tests.builders import chunk, exchange, run_of, sse_body
 
 OPENAI_URL = "http://127.0.0.1:9/v1/chat/completions"
 ML_URL = "https://modelslab.com/api/v7/llm/chat/completions"
@@ -25,7 +25,7 @@ def clean_chunks(model="m"):
 
 
 def violations(ex, store):
-    return [f for f in judge(ex, store).findings if f.severity == "violation"]
+    return [f for f in judge(ex, run_of(store)).findings if f.severity == "violation"]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
@@ -48,7 +48,7 @@ def test_aiml_chunk_schema_defect_is_one_named_finding_not_one_per_chunk(store):
 
 def test_modelslab_stream_is_judged_against_the_derived_chunk_schema(store):
     ex = exchange(req("gemini-2.5-flash"), sse_body(*clean_chunks("gemini-2.5-flash")), url=ML_URL)
-    findings = judge(ex, store).findings
+    findings = judge(ex, run_of(store)).findings
     assert [f.check for f in findings if f.severity == "violation"] == []
     assert any(f.check == "spec-gap.derived-chunk-schema" for f in findings)
     bad = clean_chunks("gemini-2.5-flash")
@@ -123,7 +123,7 @@ def test_two_choices_stream_with_their_indices(store):
 
 
 def findings_of(ex, store):
-    return [(f.check, f.severity) for f in judge(ex, store).findings if f.severity != "info"]
+    return [(f.check, f.severity) for f in judge(ex, run_of(store)).findings if f.severity != "info"]
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,7 @@ def test_an_error_inside_a_200_stream_is_one_finding(store, error_event, expecte
     ex = exchange(
         req(stream_options={"include_usage": True}), head + error_event.encode() + b"\n\n", url=OPENAI_URL
     )
-    found = [f for f in judge(ex, store).findings if f.severity != "info"]
+    found = [f for f in judge(ex, run_of(store)).findings if f.severity != "info"]
     assert [(f.check, f.severity, f.kind) for f in found] == [("stream.error_event", *expected)]
     assert found[0].at == "$events[2]"
 
@@ -175,7 +175,9 @@ def test_the_usage_chunk_comes_before_done_not_necessarily_last(store):
     last["usage"] = usage
     ex = exchange(req(**options), sse_body(*clean_chunks()[:3], last), url=OPENAI_URL)
     assert findings_of(ex, store) == []
-    assert [f.severity for f in judge(ex, store).findings if f.check == "stream.usage_chunk"] == ["info"]
+    assert [f.severity for f in judge(ex, run_of(store)).findings if f.check == "stream.usage_chunk"] == [
+        "info"
+    ]
     # a usage chunk after [DONE] does not count: the client stopped reading there
     late = sse_body(*clean_chunks()) + f"data: {json.dumps(chunk(choices=[], usage=usage))}\n\n".encode()
     assert "stream.usage_chunk" in {
@@ -208,7 +210,10 @@ def test_a_stream_is_assembled_once_and_every_claim_shares_one_context(store, mo
         sse_body(*clean_chunks(), chunk(choices=[], usage=usage)),
         url=OPENAI_URL,
     )
-    judgement = judge(ex, store)
+    judgement = judge(ex, run_of(store))
     assert {"usage.total_is_sum", "n.choices_match", "stream.usage_chunk"} <= set(judgement.rows)
     assert calls == ["id"]  # read by a dozen claims and predicates, put together once
-    assert context(ex, store) is context(ex, store) and context(ex, store).completion["usage"] == usage
+    assert (
+        context(ex, run_of(store)) is context(ex, run_of(store))
+        and context(ex, run_of(store)).completion["usage"] == usage
+    )

@@ -15,6 +15,7 @@ from chatconform.live.calls import Target, run
 from chatconform.live.scenarios import tool_calls
 from chatconform.model.errors import ChatconformError
 from chatconform.recording.cassettes import find_cassettes, load_cassette
+from tests.builders import default_data, run_of
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDED = ROOT / "cassettes" / "llama-cpp" / "SmolLM2-135M-Instruct"
@@ -53,11 +54,11 @@ def test_a_tool_scenario_goes_out_through_the_live_path_and_judged_by_its_scenar
         key_env="CHATCONFORM_REFERENCE_KEY",
         origin="reference",
     )
-    outcome = run(target, call, None)
+    outcome = run(target, call, None, data=default_data())
     ex = outcome.result.exchange
     assert ex.request.path.endswith("/chat/completions") and ex.request_json["tool_choice"] == "required"
     assert ex.provenance[SCENARIO_KEY] == "choice-required-weather"
-    rows = judge(ex, store).rows
+    rows = judge(ex, run_of(store)).rows
     assert rows["tools.choice_honoured"].findings == []  # the reference calls the tool as required
     # the reference's example arguments are not London: the scenario's expectation says so, as a warning
     assert [f.severity for f in rows["tools.scenario_expected"].findings] == ["warning"]
@@ -69,22 +70,20 @@ DECLARED = (
 )
 
 
-def declare(tmp_path, more: str) -> None:
+def declare(tmp_path, more: str) -> providers.ProviderData:
+    """The provider data of a run whose project file declares this deviation."""
     project = tmp_path / "chatconform.toml"
     project.write_text(DECLARED.format(more=more))
-    providers.configure(project)
+    return providers.ProviderData.load(project)
 
 
 def test_a_deviation_declared_for_one_endpoint_does_not_cover_another(tmp_path, store):
     from tests.tool_builders import answer, exchange, request
 
-    declare(tmp_path, 'paths = ["/v1/responses"]')
-    try:
-        for dialect, verdict in (("responses", "xfail"), ("chat", "fail")):
-            ex = exchange(dialect, request(dialect), answer(dialect, [("nope", "{}")]))
-            assert judge(ex, store, only="tools.called_offered").verdict == verdict, dialect
-    finally:
-        providers.reset()
+    data = declare(tmp_path, 'paths = ["/v1/responses"]')
+    for dialect, verdict in (("responses", "xfail"), ("chat", "fail")):
+        ex = exchange(dialect, request(dialect), answer(dialect, [("nope", "{}")]))
+        assert judge(ex, run_of(store, data), only="tools.called_offered").verdict == verdict, dialect
 
 
 @pytest.mark.parametrize(("more", "stale"), [("", True), ("sometimes = true", False)])
@@ -93,13 +92,10 @@ def test_a_deviation_that_shows_only_sometimes_is_not_stale_where_it_does_not_sh
 ):
     from tests.tool_builders import answer, exchange, request
 
-    declare(tmp_path, more + "\neverywhere = true")  # every model and origin, on purpose
-    try:
-        ex = exchange("chat", request("chat"), answer("chat", [("get_weather", "{}")]))
-        row = judge(ex, store, only="tools.called_offered").rows["tools.called_offered"]
-        assert (row.verdict, row.stale is not None) == ("pass", stale)
-    finally:
-        providers.reset()
+    data = declare(tmp_path, more + "\neverywhere = true")  # every model and origin, on purpose
+    ex = exchange("chat", request("chat"), answer("chat", [("get_weather", "{}")]))
+    row = judge(ex, run_of(store, data), only="tools.called_offered").rows["tools.called_offered"]
+    assert (row.verdict, row.stale is not None) == ("pass", stale)
 
 
 # ---- the recorded run against llama.cpp's server ----
@@ -107,7 +103,7 @@ def test_a_deviation_that_shows_only_sometimes_is_not_stale_where_it_does_not_sh
 
 def recorded():
     paths = find_cassettes([RECORDED]) if RECORDED.is_dir() else []
-    return [(p, load_cassette(p)) for p in paths]
+    return [(p, load_cassette(p, default_data())) for p in paths]
 
 
 RECORDINGS = recorded()
@@ -146,7 +142,7 @@ def test_the_suite_reports_what_the_model_really_did(store):
     for path, cassette in RECORDINGS:
         ex = cassette.exchanges[0]
         scenario = tool_scenarios().get(cassette.provenance["tool_scenario"])
-        misses = judge(ex, store, only="tools.scenario_expected").findings
+        misses = judge(ex, run_of(store), only="tools.scenario_expected").findings
         if scenario.expect.call == "must" and not calls_of(ex):
             assert any(f.received == "no tool call" for f in misses), path
         if scenario.expect.call == "must_not" and calls_of(ex):
@@ -156,7 +152,7 @@ def test_the_suite_reports_what_the_model_really_did(store):
 
 def test_the_recorded_run_fails_nothing_undeclared(store):
     for path, cassette in RECORDINGS:
-        judgement = judge(cassette.exchanges[0], store)
+        judgement = judge(cassette.exchanges[0], run_of(store))
         failing = {c: r.findings[0].message for c, r in judgement.rows.items() if r.verdict == "fail"}
         assert failing == {}, f"{path.name}: {json.dumps(failing)[:300]}"
         stale = [c for c, r in judgement.rows.items() if r.stale is not None]

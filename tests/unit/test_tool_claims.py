@@ -10,6 +10,7 @@ import pytest
 
 from chatconform.judging.judge import judge
 from chatconform.judging.toolcalls import SCENARIO_KEY, VERSION_KEY, checked_calls, tool_scenarios
+from tests.builders import default_data, run_of
 from tests.tool_builders import DIALECTS, STREAMS, answer, chat_chunk, exchange, request
 
 PARIS = ("get_weather", '{"city": "Paris"}')
@@ -18,7 +19,7 @@ TOKYO = ("get_time", '{"timezone": "Asia/Tokyo"}')
 
 def found(ex, store, claim: str) -> list[tuple[str, str]]:
     """(check, severity) of each finding the claim reports."""
-    row = judge(ex, store, only=claim).rows.get(claim)
+    row = judge(ex, run_of(store), only=claim).rows.get(claim)
     assert row is not None, f"{claim} does not apply to this exchange"
     return [(f.check, f.severity) for f in row.findings]
 
@@ -52,7 +53,7 @@ def test_arguments_off_the_offered_schema_are_reported_with_the_dialects_severit
     good = exchange(dialect, body, answer(dialect, [("get_weather", '{"city": "Paris", "unit": "celsius"}')]))
     assert found(good, store, "tools.arguments_match_schema") == []
     bad = exchange(dialect, body, answer(dialect, [("get_weather", '{"town": "Paris", "unit": "kelvin"}')]))
-    findings = judge(bad, store, only="tools.arguments_match_schema").findings
+    findings = judge(bad, run_of(store), only="tools.arguments_match_schema").findings
     assert {(f.check, f.severity) for f in findings} == {("tools.arguments_match_schema", severity)}
     assert {f.at.rsplit(".", 1)[-1] for f in findings} == {
         "input",
@@ -132,7 +133,7 @@ def test_a_required_call_missing_from_an_answer_cut_at_its_limit_is_info_not_a_b
 
 def test_auto_with_parallel_calls_allowed_is_not_judged_by_the_choice_claim(store):
     ex = exchange("chat", request("chat", "auto"), answer("chat", [PARIS, TOKYO]))
-    assert "tools.choice_honoured" not in judge(ex, store).rows
+    assert "tools.choice_honoured" not in judge(ex, run_of(store)).rows
 
 
 # ---- streamed calls ----
@@ -236,7 +237,7 @@ def test_responses_stream_pieces_that_do_not_assemble_are_caught(edit, store):
 def test_a_stream_without_tool_calls_is_not_judged_for_them(store):
     body = request("chat", stream=True)
     ex = exchange("chat", body, [chat_chunk(), chat_chunk(finish="stop")])
-    assert "tools.streamed_calls_assemble" not in judge(ex, store).rows
+    assert "tools.streamed_calls_assemble" not in judge(ex, run_of(store)).rows
 
 
 # ---- a shipped scenario's expectations ----
@@ -263,7 +264,7 @@ def test_a_scenario_s_expectations_are_judged_and_a_miss_is_a_warning(dialect, s
     assert found(london, store, claim) == [(claim, "warning")]
     prose = scenario_exchange(dialect, [], text="It is sunny in Paris.")
     assert found(prose, store, claim) == [(claim, "warning")]
-    [miss] = judge(prose, store, only=claim).findings
+    [miss] = judge(prose, run_of(store), only=claim).findings
     assert (
         miss.says.startswith("scenario weather-city (version")
         and "tool_scenarios.toml#weather-city" in miss.source
@@ -272,16 +273,16 @@ def test_a_scenario_s_expectations_are_judged_and_a_miss_is_a_warning(dialect, s
 
 def test_a_scenario_recorded_with_another_version_is_a_gap_not_a_verdict(store):
     ex = scenario_exchange("chat", [PARIS], version=0)
-    [finding] = judge(ex, store, only="tools.scenario_expected").findings
+    [finding] = judge(ex, run_of(store), only="tools.scenario_expected").findings
     assert finding.kind == "gap" and "record it again" in finding.message
-    assert judge(ex, store, only="tools.scenario_expected").verdict == "gap"
+    assert judge(ex, run_of(store), only="tools.scenario_expected").verdict == "gap"
 
 
 def test_parallel_and_argument_expectations(store):
     both = scenario_exchange("chat", [PARIS, ("get_weather", '{"city": "London"}')], "parallel-two-cities")
     assert found(both, store, "tools.scenario_expected") == []
     one = scenario_exchange("chat", [PARIS], "parallel-two-cities")
-    [miss] = judge(one, store, only="tools.scenario_expected").findings
+    [miss] = judge(one, run_of(store), only="tools.scenario_expected").findings
     assert miss.expected == ">= 2"
     nested = scenario_exchange(
         "responses",
@@ -318,7 +319,7 @@ def real(corpus: str, stem: str):
     path = CORPUS / corpus / f"{stem}.yaml"
     if not path.is_file():
         pytest.skip(f"the real-traffic corpus is not at {CORPUS} (CI keeps shared/ beside)")
-    return load_cassette(path).exchanges[0]
+    return load_cassette(path, default_data()).exchanges[0]
 
 
 def edited(ex, old: bytes, new: bytes, count: int = -1):
@@ -334,7 +335,7 @@ def edited(ex, old: bytes, new: bytes, count: int = -1):
 @pytest.mark.parametrize(("corpus", "stem"), REAL, ids=[c for c, _ in REAL])
 def test_real_tool_calls_streamed_by_the_providers_themselves_raise_nothing(corpus, stem, store):
     ex = real(corpus, stem)
-    rows = judge(ex, store).rows
+    rows = judge(ex, run_of(store)).rows
     assert {"tools.called_offered", "tools.arguments_match_schema", "tools.streamed_calls_assemble"} <= set(
         rows
     )
@@ -409,6 +410,6 @@ def test_a_provider_whose_spec_documents_no_tool_choice_is_not_held_to_it(store)
         provider="modelslab",
         model="gemini-2.5-flash",
     )
-    assert "tools.choice_honoured" not in judge(ex, store).rows
+    assert "tools.choice_honoured" not in judge(ex, run_of(store)).rows
     anthropic = exchange("messages", body, answer("messages", [], text="Sunny."))  # Anthropic's own contract
-    assert "tools.choice_honoured" in judge(anthropic, store).rows
+    assert "tools.choice_honoured" in judge(anthropic, run_of(store)).rows

@@ -11,6 +11,7 @@ from chatconform.judging.toolcalls import load_scenarios, matches, outcome, tool
 from chatconform.judging.toolcalls.scenarios import DATA
 from chatconform.model.exchange import Exchange, Request
 from chatconform.model.inputs import InputError
+from tests.builders import run_of
 from tests.tool_builders import answer, exchange
 
 SHIPPED = tool_scenarios()
@@ -41,7 +42,7 @@ def request_findings(dialect_name: str, body: dict, store) -> list:
         None,
         model=model,
     )
-    return [f for f in judge(ex, store, only="schema").findings if f.check.startswith("request")]
+    return [f for f in judge(ex, run_of(store), only="schema").findings if f.check.startswith("request")]
 
 
 def test_the_shipped_set_is_versioned_and_holds_about_fifty_scenarios_of_every_kind():

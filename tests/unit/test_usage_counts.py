@@ -7,13 +7,14 @@ from pathlib import Path
 from chatconform.measures.counters import OpenAI, Reference
 from chatconform.measures.recorded import measure_recorded
 from chatconform.refserver._generate import prompt_tokens
+from tests.builders import default_data
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "realtraffic" / "otel-contrib"
 
 
 def test_openais_own_answers_report_exactly_the_local_count():
     """39 real chat answers of api.openai.com (2024-2025): every plain-text prompt counts the same locally."""
-    _, results = measure_recorded([REAL], "openai (recorded)", "openai")
+    _, results = measure_recorded([REAL], "openai (recorded)", default_data(), "openai")
     usage = {r.model: r for r in results if r.measure == "usage-honesty"}
     assert set(usage) == {"gpt-4", "gpt-4o-mini"}
     mini = usage["gpt-4o-mini"]

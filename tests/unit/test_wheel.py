@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import run_of
 from tests.wheel import bare, environment, run
 
 pytestmark = pytest.mark.slow
@@ -70,7 +71,7 @@ def check_shape(written: dict, expected: dict, store) -> None:
     assert {"pass", "xfail"} <= set(
         mine.values()
     )  # the pro cassette's known deviation is a strict xfail there too
-    assert written["counts"].get("conflict") == len(docs_conflicts(store))
+    assert written["counts"].get("conflict") == len(docs_conflicts(run_of(store)))
 
 
 def test_chatconform_check_from_a_folder_with_only_a_project_file_and_cassettes(

@@ -14,7 +14,7 @@ import time
 
 from chatconform.judging.validators import validate
 from chatconform.model.errors import ChatconformError
-from chatconform.providers.profiles import PROFILES
+from chatconform.providers import ProviderData
 from chatconform.specs import SpecStore
 from tools.bench import scale as scalebench
 from tools.bench import verify as verifybench  # (the module is bench/verify.py)
@@ -24,7 +24,7 @@ COUNT = 2000
 
 def bench_target(store: SpecStore) -> tuple[object, str, str]:
     """(profile, model, spec source) to measure with: the first model the data lists whose spec is its own."""
-    for profile in PROFILES.values():
+    for profile in ProviderData.load().profiles.values():
         for model in profile.models:
             source = store.catalog.spec_for(profile.name, model)
             if source is not None and model in source.models:

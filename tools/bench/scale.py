@@ -27,13 +27,16 @@ _TIMEOUT_S = 900
 def catalog_pass() -> dict:
     """Load and lint every pinned spec, judge every interaction under cassettes/: counts and CPU seconds."""
     from chatconform.judging.judge import judge
+    from chatconform.judging.run import RunContext
     from chatconform.model.errors import ChatconformError
     from chatconform.model.paths import project_root
+    from chatconform.providers import ProviderData
     from chatconform.recording.cassettes import find_cassettes, load_cassette
     from chatconform.specs import SpecStore
 
     start = time.process_time()
     store = SpecStore()
+    run = RunContext(ProviderData.load(), store)
     store.lint_ahead()  # as `specs lint` does: a cold cache is linted across cores (their CPU is not counted)
     specs = unloadable = exchanges = checks = 0
     for source in store.catalog.sources:
@@ -46,12 +49,12 @@ def catalog_pass() -> dict:
             unloadable += 1
     for path in find_cassettes([project_root() / "cassettes"]):
         try:
-            cassette = load_cassette(path, strict=False)
+            cassette = load_cassette(path, run.data, strict=False)
         except ChatconformError:
             continue  # `verify` reports it; the bench counts what it judged
         for _, ex in cassette.numbered():
             exchanges += 1
-            checks += len(judge(ex, store).rows)
+            checks += len(judge(ex, run).rows)
     return {
         "specs": specs,
         "unloadable": unloadable,

@@ -61,22 +61,23 @@ def main(argv=None) -> int:
 
 
 def _load_project(args) -> None:
-    """Validate and put in force the project file (--config, $CHATCONFORM_CONFIG, or found walking up).
+    """Read the project file (--config, $CHATCONFORM_CONFIG, or found walking up) into this command's
+    provider data, `args.data`: the command's own, handed to whatever it runs, never put in force globally.
 
     Done before any command runs, so a typo in chatconform.toml is one line and exit 2, not a finding
     per judged exchange.
     """
-    from chatconform import providers
+    from chatconform.providers import ProviderData
 
     # a command that never calls a provider (gate, report, serve...) does not ask for its base URL's ${VAR}
-    providers.configure(
+    args.data = ProviderData.load(
         getattr(args, "config", None) or args.global_config,
         unset_ok=not getattr(args, "calls_providers", False),
     )
     if getattr(args, "calls_providers", False):  # the commands that judge: a misspelt deviation never matches
         from chatconform.judging.claims import refuse_misspelt_deviations
 
-        refuse_misspelt_deviations()
+        refuse_misspelt_deviations(args.data)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -11,7 +11,8 @@ CONFIG_HELP = "the project file (default: $CHATCONFORM_CONFIG, else chatconform.
 # every variable a command may read, and what it does there
 VARIABLES = {
     "CHATCONFORM_CONFIG": "the project file, when --config is not given",
-    "CHATCONFORM_ROOT": "the project folder (default: the nearest folder above holding specs/)",
+    "CHATCONFORM_ROOT": "the project folder (default: the nearest folder above holding chatconform.toml or "
+    "specs/sources.toml)",
     "CHATCONFORM_SPECS": "where the pulled specs are (default: specs/ of the project)",
     "CHATCONFORM_CACHE": "the cache of prepared specs (default: .cache/chatconform of the project)",
     "CHATCONFORM_MIRROR": "pull from this folder instead of the public URLs (as --mirror)",

@@ -4,7 +4,6 @@ plugin, with every report: reports/results.json, junit.xml, allure-results/ and 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import time
@@ -128,36 +127,38 @@ def add_check(sub, name: str) -> None:
 
 
 def run(args) -> int:
-    """Prepare the project (project file, specs), run pytest on its cassettes/, then write the summary."""
+    """Prepare the project (project file, specs), run pytest on its cassettes/, then write the summary.
+
+    The run's provider data (args.data, read once from the project file by the command line) goes to the
+    plugin as a CheckRun plugin object, and the results it wrote come back on it: nothing passes through the
+    environment, so a second run in the same process starts from nothing of the first."""
     import pytest
 
-    from chatconform.model.paths import reports_dir, specs_dir
-    from chatconform.providers import configure, run_settings
-    from chatconform.pytest_plugin import declared, ensure_specs, mirror_from, project_folder
+    from chatconform.model.paths import project_root, reports_dir, specs_dir
+    from chatconform.pytest_plugin import declared, ensure_specs, mirror_from
+    from chatconform.pytest_plugin.handoff import CheckRun
     from chatconform.pytest_plugin.shards import parse_shard
 
     if args.budget_usd is not None and args.budget_usd < 0:
         raise UsageError(f"--budget-usd {args.budget_usd}: a spend cap is a number of US dollars >= 0")
     parse_shard(args.shard)  # a bad value is one line before anything is pulled or run
-    root = project_folder()
-    os.environ["CHATCONFORM_ROOT"] = str(root)  # this run and its xdist workers all read one project
-    if args.results is not None:  # every output and the budget ledger: shards on one machine share nothing
-        os.environ["CHATCONFORM_REPORTS"] = str(args.results.resolve())
-    configure(args.config)  # a bad project file is one line (exit 2) before anything runs
-    named = run_settings()  # only the documents of the providers and models it names (all with --all-specs)
-    wanted = declared(named.providers, named.models, getattr(args, "all_specs", False))
-    for note in ensure_specs(specs_dir(), mirror_from(args.mirror), wanted):
+    root, data = project_root(), args.data  # (a bad project file was one line, exit 2, before this)
+    named = data.run  # only the documents of the providers and models it names (all with --all-specs)
+    wanted = declared(data, named.providers, named.models, getattr(args, "all_specs", False))
+    key_envs = (*data.key_env_names(), *([args.api_key_env] if args.api_key_env else []))
+    for note in ensure_specs(specs_dir(), mirror_from(args.mirror), wanted, key_envs):
         print(note, flush=True)
-    suite, reports = _folders(root, args.mode, reports_dir())
+    # every output and the budget ledger: shards on one machine share nothing
+    suite, reports = _folders(root, args.mode, args.results.resolve() if args.results else reports_dir())
     remover = _remove_in_background(reports / "allure-results")
-    started = time.time()
+    started, handoff = time.time(), CheckRun(data)
     try:
-        code = pytest.main(_pytest_args(args, root, suite, reports))
+        code = pytest.main(_pytest_args(args, root, suite, reports), plugins=[handoff])
     finally:
         if remover is not None:
             remover.wait()
     code = _PYTEST_EXITS.get(int(code), 3)
-    summary = _summary(reports, started)
+    summary = _summary(reports, started, handoff, key_envs)
     if code == 2 and not summary:
         print(f"chatconform: nothing was judged in {suite}", file=sys.stderr)
     return code
@@ -227,8 +228,8 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
     ]
     if args.budget_usd is not None:
         argv += ["--budget-usd", str(args.budget_usd)]
-    if args.config is not None:
-        argv += ["--config", str(args.config)]
+    if args.data.config is not None:  # the file this command read: an xdist worker reads the same one
+        argv += ["--config", str(args.data.config)]
     if args.mirror is not None:
         argv += ["--specs-mirror", str(args.mirror)]
     if args.shard is not None:
@@ -251,14 +252,19 @@ def _pytest_args(args, root: Path, suite: Path, reports: Path) -> list[str]:
     return argv + extra  # the user's last: `-- -p schemathesis` has one of them back
 
 
-def _summary(reports: Path, started: float) -> Path | None:
+def _summary(reports: Path, started: float, handoff, key_envs=()) -> Path | None:
     """summary.html from the results.json this run wrote (an older one is never summarised as this run's)."""
-    from chatconform.reporting.results import written_here
     from chatconform.reporting.summary import write_summary
 
     results = reports / "results.json"
     if not results.is_file() or results.stat().st_mtime < started - 1:
         return None
-    out = write_summary(results, reports / "history", reports / "summary.html", results=written_here(results))
+    out = write_summary(
+        results,
+        reports / "history",
+        reports / "summary.html",
+        results=handoff.results(results),
+        key_envs=key_envs,
+    )
     print(f"chatconform: wrote {results}, {reports / 'junit.xml'}, {reports / 'allure-results'} and {out}")
     return out

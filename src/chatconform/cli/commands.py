@@ -121,11 +121,12 @@ def _claims(args) -> int:
 
     from chatconform.judging.claims import load_claims
     from chatconform.judging.claims.conflicts import docs_conflicts
+    from chatconform.judging.run import RunContext
     from chatconform.judging.specdefects import listing, render_listing
     from chatconform.specs import SpecStore
 
     store, claims = SpecStore(), load_claims().values()
-    conflicts, defects = docs_conflicts(store), listing(store)
+    conflicts, defects = docs_conflicts(RunContext(args.data, store)), listing(store)
     if args.json:
         print(
             json.dumps(
@@ -147,7 +148,7 @@ def _claims(args) -> int:
                                     "says": q.says,
                                     "source": q.source,
                                 }
-                                for q in c.quotes()
+                                for q in c.quotes(args.data)
                             ],
                         }
                         for c in claims
@@ -164,7 +165,8 @@ def _claims(args) -> int:
         scope = ",".join(c.providers)
         print(f"{c.id}  [{c.severity}; {scope}{'; implied by OpenAI compatibility' if c.implied else ''}]")
         print(f'    checks: {c.doc}\n    says:   "{c.says}"\n    source: {c.source}')
-        for q in c.quotes():  # the provider's own sentence, quoted in its findings instead of the one above
+        # the provider's own sentence, quoted in its findings instead of the one above
+        for q in c.quotes(args.data):
             print(f'    {q.provider} {",".join(q.models)} ({q.value}): "{q.says}"\n        at {q.source}')
     print("\nDocs conflicts (the providers' own documents disagree):")
     for k in conflicts:
@@ -189,7 +191,7 @@ def _serve(args) -> int:
     if not 0 <= args.port <= 65535:  # bind() would raise OverflowError, a traceback
         raise UsageError(f"--port {args.port}: a port is a number from 0 to 65535 (0: any free port)")
     try:
-        server = ReferenceServer(port=args.port, faults=args.fault)
+        server = ReferenceServer(port=args.port, faults=args.fault, data=args.data)
     except OSError as err:
         raise UsageError(f"--port {args.port}: cannot listen on 127.0.0.1 ({err.strerror or err})") from None
     with server:
@@ -238,7 +240,7 @@ def _gate(args) -> int:
     drift = [change for path in args.drift for change in load_drift(path)]
     baseline = load(names[0])
     candidate = baseline if names[0] == names[1] else load(names[1])
-    result = compare(baseline, candidate, drift, names=names, pairs=pairs)
+    result = compare(baseline, candidate, drift, names=names, pairs=pairs, data=args.data)
     text = scrubbed_markdown(result)
     print(text)
     if args.output:
@@ -293,13 +295,13 @@ VERIFY_EXITS = (
 def _verify(args) -> int:
     from chatconform.cli.verify import run
 
-    return run(args.paths, as_json=args.json, debug=args.debug)
+    return run(args.paths, as_json=args.json, debug=args.debug, data=args.data)
 
 
 def _selftest(args) -> int:
     from chatconform.refserver.selftest import main
 
-    return main()
+    return main(args.data)
 
 
 def _merge(args) -> int:

@@ -94,9 +94,11 @@ def _offline(args):
     from chatconform.measures.runner import rescore
 
     if args.rescore:
-        subject, runs = read(args.rescore)
-        return subject, rescore(subject, runs)
-    return measure_recorded(args.cassettes, args.name or "recorded", args.tokenizer.partition("=")[0])
+        subject, runs = read(args.rescore, args.data)
+        return subject, rescore(subject, runs, data=args.data)
+    return measure_recorded(
+        args.cassettes, args.name or "recorded", args.data, args.tokenizer.partition("=")[0]
+    )
 
 
 def _subject(args):
@@ -115,7 +117,14 @@ def _subject(args):
     if kind not in TOKENIZERS:
         raise UsageError(f"--tokenizer {kind!r}: one of {', '.join(TOKENIZERS)}")
     return Subject(
-        args.name or args.provider, args.model, urls, args.provider, args.key_env, kind, where or None
+        args.name or args.provider,
+        args.model,
+        urls,
+        args.provider,
+        args.key_env,
+        kind,
+        where or None,
+        data=args.data,
     )
 
 
@@ -150,7 +159,7 @@ def _live(args, subject, specs) -> int:
     out.with_suffix(".ledger.json").unlink(
         missing_ok=True
     )  # this run's budget, not what an earlier run spent
-    ledger = Ledger(out.with_suffix(".ledger.json"), budget_limit(args.budget_usd))
+    ledger = Ledger(out.with_suffix(".ledger.json"), budget_limit(args.data, args.budget_usd))
     sender = Sender(subject, ledger)
     key = os.environ.get(subject.key_env) if subject.key_env else None
     try:

@@ -46,7 +46,9 @@ def _cmd_pull(args) -> int:
 
     if args.mirror is not None and not args.mirror.is_dir():
         raise UsageError(f"--mirror {args.mirror}: no such folder")
-    results = pull(load_catalog(), mirror=args.mirror, update=args.update, **page_redaction())
+    results = pull(
+        load_catalog(), mirror=args.mirror, update=args.update, **page_redaction(args.data.key_env_names())
+    )
     for result in results:
         stream = sys.stderr if result.failed else sys.stdout
         print(("FAILED " if result.failed else "") + result.message, file=stream)

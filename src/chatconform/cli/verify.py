@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from chatconform.judging import judge as judging
 from chatconform.judging.claims import release
+from chatconform.judging.run import RunContext, run_context
 from chatconform.model.errors import ChatconformError
 from chatconform.model.exits import BAD_INPUT, CLEAN, INTERNAL, UNJUDGED, UNLOADABLE, VIOLATIONS
 from chatconform.model.finding import GAP_KIND
 from chatconform.model.verdict import EVERYWHERE, FAIL, GAP
-from chatconform.providers.profiles import acknowledgement_for, deviation_for
+from chatconform.providers import ProviderData
 from chatconform.recording.cassettes import find_each, load_cassette
 from chatconform.recording.scrub import known_secrets, scrub_tree
 
@@ -43,7 +44,7 @@ class Tally:
 class _Run:
     """What every interaction of one run shares: worked out once per run, not once per interaction."""
 
-    store: object
+    judging: RunContext  # the run's provider data and specs
     tally: Tally
     as_json: bool
     debug: bool
@@ -54,13 +55,13 @@ class _Run:
     said_unjudged: bool = False
 
 
-def run(paths, as_json: bool = False, debug: bool = False, store=None) -> int:
-    """Judge every interaction of the cassettes named or found below the paths; the exit code."""
-    if store is None:
-        from chatconform.specs import SpecStore
-
-        store = SpecStore()
-    this = _Run(store, Tally(), as_json, debug, known_secrets())
+def run(
+    paths, as_json: bool = False, debug: bool = False, store=None, data: ProviderData | None = None
+) -> int:
+    """Judge every interaction of the cassettes named or found below the paths with the run's provider data
+    (the command's; read from the project file when none is given) and specs; the exit code."""
+    ctx = run_context(store, data)
+    this = _Run(ctx, Tally(), as_json, debug, known_secrets(key_envs=ctx.data.key_env_names()))
     skipped: list[str] = []
     found = find_each(paths, skipped)
     for line in skipped:  # never read, never walked into: bad input, said, and the rest is judged
@@ -79,7 +80,7 @@ def run(paths, as_json: bool = False, debug: bool = False, store=None) -> int:
 def _verify_file(path, this: _Run) -> None:
     """Judge one cassette's interactions, reporting each one that cannot be read."""
     try:
-        cassette = load_cassette(path, strict=False)
+        cassette = load_cassette(path, this.judging.data, strict=False)
     except ChatconformError as err:
         _bad(this.tally, str(err))
         return
@@ -96,7 +97,7 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
     """Judge one exchange and print it; a failure of ours is one line and the next interaction goes on."""
     tally = this.tally
     try:
-        j = judging.judge(ex, this.store)
+        j = judging.judge(ex, this.judging)
         verdict = j.verdict
         if this.as_json:
             out = {
@@ -106,10 +107,10 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
                 "model": ex.model,
                 "origin": ex.origin,
                 "verdict": verdict,
-                "findings": [_brief(f, ex) for f in j.findings],
+                "findings": [_brief(f, ex, this.judging.data) for f in j.findings],
             }
         else:
-            out = _render(j, this.store, ex, path)
+            out = _render(j, this.judging, ex, path)
     except ChatconformError as err:
         _bad(tally, f"{path}: interaction {index}: {err}")
         return
@@ -134,20 +135,20 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
         )
 
 
-def _render(j, store, ex, path) -> str:
+def _render(j, run: RunContext, ex, path) -> str:
     from chatconform.judging.route import judging_spec
     from chatconform.reporting.render import render_judgement
 
-    spec = judging_spec(ex, store)
+    spec = judging_spec(ex, run)
     return render_judgement(j, spec.display if spec else None, f"chatconform verify {path}")
 
 
-def _brief(finding, ex) -> dict:
+def _brief(finding, ex, data: ProviderData) -> dict:
     """A finding for --json, with the known-deviation (or, for a gap, acknowledgement) reason the data
     declares."""
     out = finding.brief()
     deviation = (
-        deviation_for(ex.provider, finding.check, ex.model, ex.origin, ex.request.path)
+        data.deviation_for(ex.provider, finding.check, ex.model, ex.origin, ex.request.path)
         if finding.severity == "violation"
         else None
     )
@@ -155,7 +156,7 @@ def _brief(finding, ex) -> dict:
         said = f"{EVERYWHERE}: " if deviation.everywhere else ""
         out["known_deviation"] = said + deviation.reason
     accepted = (
-        acknowledgement_for(ex.provider, finding.check, ex.model, ex.origin)
+        data.acknowledgement_for(ex.provider, finding.check, ex.model, ex.origin)
         if finding.kind == GAP_KIND
         else None
     )

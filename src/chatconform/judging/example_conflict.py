@@ -8,12 +8,16 @@ says (the claim's quoted sentence, or the schema's own words at its location in 
 
 from __future__ import annotations
 
+from typing import Any
+
+from chatconform.judging.run import RunContext
+from chatconform.model.exchange import Exchange
 from chatconform.model.finding import Finding, excerpt
 
 CONSEQUENCE = "reported, not failed: a documented example is the provider's document, not its behaviour"
 
 
-def conflict_extra(ex, finding: Finding, store) -> dict:
+def conflict_extra(ex: Exchange, finding: Finding, run: RunContext) -> dict[str, Any]:
     """The finding's `extra` for a docs example breaking it: subject, the two sides, consequence."""
     where = ex.provenance.get("document") or ex.provenance.get("page") or str(ex.label or "the example")
     shown = finding.received if finding.received is not None else finding.excerpt
@@ -23,7 +27,7 @@ def conflict_extra(ex, finding: Finding, store) -> dict:
     }
     rule = {
         "source": finding.source or finding.schema_at or finding.check,
-        "says": finding.says or _schema_words(ex, finding, store) or finding.message,
+        "says": finding.says or _schema_words(ex, finding, run) or finding.message,
     }
     return {
         **finding.extra,
@@ -33,13 +37,13 @@ def conflict_extra(ex, finding: Finding, store) -> dict:
     }
 
 
-def _schema_words(ex, finding: Finding, store) -> str | None:
+def _schema_words(ex: Exchange, finding: Finding, run: RunContext) -> str | None:
     """The schema's JSON at the finding's location, in the pinned spec that judged the exchange (or None)."""
     from chatconform.judging.route import judging_spec
     from chatconform.model.pointer import PointerError, resolve
 
     relpath, _, inner = (finding.schema_at or "").partition("#")
-    spec = judging_spec(ex, store) if relpath else None
+    spec = judging_spec(ex, run) if relpath else None
     if spec is None or f"specs/{spec.source.relpath}" != relpath:
         return None
     try:

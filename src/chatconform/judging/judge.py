@@ -8,13 +8,15 @@ deviations, so a live row and a replay row of the same model and check read the 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from chatconform.judging.run import RunContext
 from chatconform.model.errors import ChatconformError
 from chatconform.model.exchange import Exchange
 from chatconform.model.finding import GAP_KIND, Finding
 from chatconform.model.verdict import CONFLICT, EVERYWHERE, FAIL, GAP, KNOWN, NOT_RUN, PASS, worst
-from chatconform.providers.profiles import acknowledgement_for, deviation_for
+from chatconform.providers import Deviation, ProviderData
 
 DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
 
@@ -30,9 +32,9 @@ class Row:
     verdict: str = PASS
     reason: str | None = None
     seconds: float = 0.0
-    deviation: object = None  # the profile's Deviation that explains this row's violations
-    stale: object = None  # a Deviation declared for this check that this exchange no longer shows
-    acknowledged: object = None  # the profile's acknowledgement that lets this gap stay unjudged
+    deviation: Deviation | None = None  # the profile's Deviation that explains this row's violations
+    stale: Deviation | None = None  # a Deviation declared for this check that this exchange no longer shows
+    acknowledged: Deviation | None = None  # the profile's acknowledgement that lets this gap stay unjudged
 
 
 @dataclass
@@ -57,15 +59,14 @@ class Judgement:
         return [row for row in self.rows.values() if row.verdict == KNOWN]
 
 
-def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
-    """Every applicable check of one exchange (or just `only`); a spec that cannot load is a gap, not a
-    crash."""
+def judge(ex: Exchange, run: RunContext, only: str | None = None) -> Judgement:
+    """Every applicable check of one exchange (or just `only`) with a run's provider data and specs; a spec
+    that cannot load is a gap, not a crash."""
     from chatconform.judging.claims import applicable_claims, context, evaluate
-
-    judgement = Judgement(exchange=ex)
     from chatconform.judging.route import route
 
-    way = route(ex, store)
+    judgement = Judgement(exchange=ex)
+    way = route(ex, run)
     if way.foreign:  # a recorded image download beside the API calls: nothing of an API to judge
         judgement.rows[SCHEMA] = Row(
             SCHEMA,
@@ -75,58 +76,58 @@ def judge(ex: Exchange, store, only: str | None = None) -> Judgement:
         )
         return judgement
     if only in (None, SCHEMA):
-        judgement.rows[SCHEMA] = _row(ex, SCHEMA, lambda: _schema(ex, store))
-    ctx = context(ex, store)  # the one every claim reads (what run_claim would look up claim by claim)
-    for claim in applicable_claims(ex, store):
+        judgement.rows[SCHEMA] = _row(ex, run.data, SCHEMA, lambda: _schema(ex, run))
+    ctx = context(ex, run)  # the one every claim reads (what run_claim would look up claim by claim)
+    for claim in applicable_claims(ex, run):
         if only in (None, claim.id):
-            judgement.rows[claim.id] = _row(ex, claim.id, lambda c=claim: evaluate(c, ctx))
+            judgement.rows[claim.id] = _row(ex, run.data, claim.id, lambda c=claim: evaluate(c, ctx))
     for row in judgement.rows.values():
-        _sides(ex, row, store)
-        _defect_link(ex, row, store)
+        _sides(ex, row, run)
+        _defect_link(ex, row, run)
     return judgement
 
 
-def _defect_link(ex: Exchange, row: Row, store) -> None:
+def _defect_link(ex: Exchange, row: Row, run: RunContext) -> None:
     """A declared spec defect links to the spec that judged this exchange (it is that document's defect), not
     to the one spec the declaration names as its example (a qwen3-32b row linked to a Gemini spec)."""
     deviation = row.deviation
     if row.verdict == KNOWN and deviation is not None and deviation.kind == "spec-defect":
         from chatconform.judging.route import judging_spec
 
-        spec = judging_spec(ex, store)
+        spec = judging_spec(ex, run)
         if spec is not None and spec.source.url and spec.source.url != deviation.link:
             _known(row, replace(deviation, link=spec.source.url))
 
 
-def _sides(ex: Exchange, row: Row, store) -> None:
+def _sides(ex: Exchange, row: Row, run: RunContext) -> None:
     """A docs example's conflict row: its first violation quotes both documents (the example, the rule)."""
     if row.verdict == CONFLICT:
         from chatconform.judging.example_conflict import conflict_extra
 
         first = next(f for f in row.findings if f.severity == "violation")
-        first.extra = conflict_extra(ex, first, store)
+        first.extra = conflict_extra(ex, first, run)
 
 
-def _schema(ex: Exchange, store) -> list[Finding]:
+def _schema(ex: Exchange, run: RunContext) -> list[Finding]:
     from chatconform.judging.schema import schema_findings
 
     try:
-        return schema_findings(ex, store)
+        return schema_findings(ex, run)
     except ChatconformError as err:
         return [Finding("spec-gap.unloadable", "warning", GAP_KIND, message=str(err))]
 
 
-def _row(ex: Exchange, check: str, run) -> Row:
+def _row(ex: Exchange, data: ProviderData, check: str, run: Callable[[], Iterable[Finding]]) -> Row:
     """Run one check and give it its verdict, known deviations applied."""
     start = time.perf_counter()
     findings = list(run())
     row = Row(check=check, findings=findings, seconds=time.perf_counter() - start)
     if not findings:  # most rows: a pass, unless a deviation declared for this check has gone stale
-        row.stale = _stale(ex, check)
+        row.stale = _stale(ex, data, check)
         return row
     violations = [f for f in findings if f.severity == "violation"]
-    deviations = [_deviation(ex, f.check) for f in violations]  # each remembered (profiles.deviation_for)
-    if violations and all(deviations):
+    deviations = [_deviation(ex, data, f.check) for f in violations]  # each remembered (deviation_for)
+    if violations and deviations[0] is not None and all(deviations):
         _known(row, deviations[0])
     elif violations and ex.origin == DOCS:
         # a documentation example is the provider's document, not its behaviour: breaking the provider's
@@ -138,26 +139,26 @@ def _row(ex: Exchange, check: str, run) -> Row:
     elif any(f.kind == GAP_KIND for f in findings):
         gaps = [f for f in findings if f.kind == GAP_KIND]
         row.verdict, row.reason = GAP, "; ".join(f.message for f in gaps)
-        row.acknowledged = acknowledgement_for(
+        row.acknowledged = data.acknowledgement_for(
             ex.provider, check, ex.model, ex.origin, [f.check for f in gaps]
         )
     else:
-        row.stale = _stale(ex, check)
+        row.stale = _stale(ex, data, check)
     return row
 
 
-def _known(row: Row, deviation) -> None:
+def _known(row: Row, deviation: Deviation) -> None:
     """A row failing as a declared deviation: its verdict, the deviation, and the reason with its link."""
     row.verdict, row.deviation = KNOWN, deviation
     said = EVERYWHERE if getattr(deviation, "everywhere", False) else "known deviation"
     row.reason = f"{said}: {deviation.reason} ({deviation.link})"
 
 
-def _stale(ex: Exchange, check: str):
+def _stale(ex: Exchange, data: ProviderData, check: str) -> Deviation | None:
     """A deviation declared for a check this exchange passes (one declared to show only sometimes is not)."""
-    declared = _deviation(ex, check)
+    declared = _deviation(ex, data, check)
     return None if declared is None or declared.sometimes else declared
 
 
-def _deviation(ex: Exchange, check: str):
-    return deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)
+def _deviation(ex: Exchange, data: ProviderData, check: str) -> Deviation | None:
+    return data.deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)

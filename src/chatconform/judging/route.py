@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import cast
 
 from chatconform.dialects import Contract, Dialect, contracts, dialect_named, recognise
+from chatconform.judging.run import RunContext
 from chatconform.model.errors import ChatconformError
 from chatconform.model.exchange import Exchange, view
-from chatconform.providers.profiles import GENERIC, PROFILES
+from chatconform.providers import GENERIC, ProviderData
+from chatconform.specs import LoadedSpec, Source, SpecStore
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class Route:
     """The dialect of an exchange and the spec (a catalog source) that judges it, with the reason why."""
 
     dialect: Dialect | None
-    source: object  # specs.Source, or None when no spec applies
+    source: Source | None  # None when no spec applies
     why: str
     problem: str = ""  # a spec the data names that does not exist
 
@@ -33,12 +36,27 @@ class Route:
 
 
 @view
-def dialect_of(ex: Exchange) -> Dialect | None:
+def route(ex: Exchange, run: RunContext) -> Route:
+    """The Route of an exchange, worked out once per exchange and run (a view keyed by the run)."""
+    return _route(ex, run)
+
+
+def dialect_of(ex: Exchange, data: ProviderData | None = None) -> Dialect | None:
     """The dialect an exchange speaks: the one the provider's data declares for the endpoint, else its
-    path's."""
-    profile = PROFILES.get(ex.provider)
+    path's.
+
+    Without `data` (a report written after judging): the one decided when the exchange was judged, else its
+    path's. Kept on the exchange with the data that decided it."""
+    kept = cast("tuple[ProviderData, Dialect | None] | None", ex.views.get(dialect_of))
+    if kept is not None and (data is None or kept[0] is data):
+        return kept[1]
+    if data is None:
+        return recognise(ex.request)
+    profile = data.get(ex.provider)
     declared = profile.contract_of(ex.request.path)[0] if profile else ""
-    return dialect_named(declared) if declared else recognise(ex.request)
+    dialect = dialect_named(declared) if declared else recognise(ex.request)
+    ex.views[dialect_of] = (data, dialect)
+    return dialect
 
 
 def contract_named(name: str) -> Contract | None:
@@ -46,18 +64,17 @@ def contract_named(name: str) -> Contract | None:
     return contracts().get(name)
 
 
-@view
-def route(ex: Exchange, store) -> Route:
-    """The Route of an exchange, worked out once per exchange and spec store."""
-    profile = PROFILES.get(ex.provider)
+def _route(ex: Exchange, run: RunContext) -> Route:
+    data, store = run.data, run.store
+    profile = data.get(ex.provider)
     declared_spec = profile.contract_of(ex.request.path)[1] if profile else ""
-    dialect = dialect_of(ex)
+    dialect = dialect_of(ex, data)
     if declared_spec:
         return _named(
             store, dialect, declared_spec, f"{ex.provider}'s data names {declared_spec!r} for this endpoint"
         )
     method, path = ex.request.method, ex.request.path
-    tried = []
+    tried: list[Route] = []
     if profile and profile.spec:
         found = _named(
             store, dialect, profile.spec, f"{ex.provider}'s data names {profile.spec!r} as its spec"
@@ -65,7 +82,10 @@ def route(ex: Exchange, store) -> Route:
         if found.problem or _documents(store, found.source, method, path):
             return found
         tried.append(found)
-    own = store.catalog.spec_for(ex.provider, ex.model, path)
+    # the catalog holds hundreds of sources: scanned once per provider, model and path of a run, not per call
+    own = run.once(
+        ("spec for", ex.provider, ex.model, path), lambda: store.catalog.spec_for(ex.provider, ex.model, path)
+    )
     if own is not None:
         mine = Route(
             dialect,
@@ -105,7 +125,7 @@ def _default_why(ex: Exchange, dialect: Dialect, contract: Contract, tried: list
     return f"{first} ({tried[0].why} does not document {ex.request.method} {ex.request.path})"
 
 
-def _named(store, dialect: Dialect | None, name: str, why: str) -> Route:
+def _named(store: SpecStore, dialect: Dialect | None, name: str, why: str) -> Route:
     """The Route to a spec named in the data: a named contract, or the id of a source in the catalog."""
     contract = contract_named(name)
     source = _source(store, contract.source if contract else name)
@@ -123,11 +143,11 @@ def _named(store, dialect: Dialect | None, name: str, why: str) -> Route:
     return Route(dialect, source, why)
 
 
-def _source(store, source_id: str):
+def _source(store: SpecStore, source_id: str) -> Source | None:
     return next((s for s in store.catalog.sources if s.id == source_id and s.kind == "spec"), None)
 
 
-def _documents(store, source, method: str, path: str) -> bool:
+def _documents(store: SpecStore, source: Source, method: str, path: str) -> bool:
     """True when the spec documents the call. A pinned spec that cannot load (damaged, not pulled) is taken
     at its word: the exchange's rows then say it cannot be read, never quietly judged by another spec."""
     try:
@@ -136,10 +156,10 @@ def _documents(store, source, method: str, path: str) -> bool:
         return True
 
 
-def judging_spec(ex: Exchange, store):
+def judging_spec(ex: Exchange, run: RunContext) -> LoadedSpec | None:
     """The loaded spec that judges an exchange (None when none does or it cannot load)."""
-    source = route(ex, store).source
+    source = route(ex, run).source
     try:
-        return store.load(source) if source is not None else None
+        return run.store.load(source) if source is not None else None
     except ChatconformError:
         return None

@@ -8,6 +8,7 @@ from chatconform.dialects import contracts
 from chatconform.judging import specdefects
 from chatconform.judging.events import branches
 from chatconform.judging.route import Route, contract_named, route
+from chatconform.judging.run import RunContext
 from chatconform.judging.validators import unchecked_findings, validate, validate_derived_chunk
 from chatconform.model.exchange import NOT_JSON, Exchange
 from chatconform.model.finding import GAP_KIND, Finding, excerpt
@@ -18,9 +19,9 @@ MAX_STREAM_FINDINGS = 20
 SHOWN_MODELS = 8  # pinned models named in a gap: a catalog pins hundreds
 
 
-def schema_findings(ex: Exchange, store: SpecStore) -> list[Finding]:
+def schema_findings(ex: Exchange, run: RunContext) -> list[Finding]:
     """Everything the spec alone says about this exchange (the spec its Route names)."""
-    way = route(ex, store)
+    way, store = route(ex, run), run.store
     if way.problem:
         return [_gap("spec-gap.no-spec", f"{way.why}, but {way.problem}")]
     if way.source is None:
@@ -81,7 +82,9 @@ def request_findings(ex: Exchange, spec: LoadedSpec, op: Operation) -> list[Find
     ) + unchecked_findings(spec, op.request_schema)
 
 
-def response_findings(ex: Exchange, spec: LoadedSpec, op: Operation, way: Route, store) -> list[Finding]:
+def response_findings(
+    ex: Exchange, spec: LoadedSpec, op: Operation, way: Route, store: SpecStore
+) -> list[Finding]:
     """Status documented, content type documented, body valid against the documented schema."""
     status = ex.response.status
     outage = availability_findings(status)
@@ -186,7 +189,7 @@ def derived_stream_findings(
     return [note] + chunk_findings(ex, spec, pointer, way, derived=True)
 
 
-def stream_schema(ex: Exchange, spec: LoadedSpec, way: Route, store) -> list[Finding] | None:
+def stream_schema(ex: Exchange, spec: LoadedSpec, way: Route, store: SpecStore) -> list[Finding] | None:
     """A stream where the operation documents none, judged by the event schema a contract keeps elsewhere: the
     spec's own (Anthropic's lists its events under components), else the dialect's contract's (noted)."""
     if way.dialect is None:

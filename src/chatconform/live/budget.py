@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatconform.providers import documented_value, run_settings
+from chatconform.providers import ProviderData
 
 # When a provider documents no price, estimates use this conservative one (USD per token, in / out).
 UNDOCUMENTED_PRICE = (5.0e-6, 20.0e-6)
@@ -20,18 +20,18 @@ DEFAULT_BUDGET_USD = 0.05  # a whole live run, when neither --budget-usd nor the
 UNDOCUMENTED_LIMIT = 1000  # output tokens assumed when no max_tokens is sent and no default is documented
 
 
-def budget_limit(given: float | None) -> float:
+def budget_limit(data: ProviderData, given: float | None) -> float:
     """The run's cap: the value given on the command line, else the project's [run] budget_usd, else 0.05."""
     if given is not None:
         return float(given)
-    configured = run_settings().budget_usd
+    configured = data.run.budget_usd
     return float(configured) if configured is not None else DEFAULT_BUDGET_USD
 
 
-def default_output_limit(provider: str, model: str | None) -> int:
+def default_output_limit(data: ProviderData, provider: str, model: str | None) -> int:
     """The output tokens a request without max_tokens may use: the provider's documented default, else
     1000."""
-    documented = documented_value(provider, "default_max_tokens", model)
+    documented = data.documented_value(provider, "default_max_tokens", model)
     return int(documented.value) if documented else UNDOCUMENTED_LIMIT
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from chatconform.live.budget import BudgetExhausted, Ledger, actual_cost, default_output_limit, estimate
 from chatconform.live.client import CallResult, RetryPolicy, call
 from chatconform.live.scenarios import Scenario
-from chatconform.providers.profiles import BASE_SHAPE, build_request, get_profile, price_per_token
+from chatconform.providers import BASE_SHAPE, ProviderData, build_request
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Target:
     @property
     def key(self) -> str | None:
         """The API key from the environment variable (never stored anywhere else)."""
-        return os.environ.get(self.key_env or get_profile(self.provider).key_env)
+        return os.environ.get(self.key_env) if self.key_env else None
 
     @property
     def id(self) -> str:
@@ -52,9 +52,12 @@ def run(
     ledger: Ledger | None,
     policy: RetryPolicy | None = None,
     extra_headers: dict | None = None,
+    *,
+    data: ProviderData,
 ) -> Outcome:
-    """Send one scenario to a target, within the budget; never sends once the budget is spent."""
-    profile = get_profile(target.provider)
+    """Send one scenario to a target (a provider of the run's `data`), within the budget; never sends once
+    the budget is spent."""
+    profile = data.profile(target.provider)
     body = scenario.body(target.model)
     endpoint = profile.extra_endpoints.get(scenario.endpoint)  # None: the chat path (the auth is the data's)
     url, headers, shaped = build_request(
@@ -65,10 +68,11 @@ def run(
         target.base_url,
         target.shape if scenario.endpoint == "chat" else BASE_SHAPE,
         endpoint,
+        data.shapes,
     )
     headers.update(dict(target.headers), **(extra_headers or {}))
-    price = price_per_token(profile, target.model)
-    est = estimate(shaped if body else {}, price, default_output_limit(target.provider, target.model))
+    price = profile.price_per_token(target.model)
+    est = estimate(shaped if body else {}, price, default_output_limit(data, target.provider, target.model))
     if ledger is not None:
         try:
             ledger.reserve(est)

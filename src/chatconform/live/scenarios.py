@@ -7,12 +7,11 @@ declare that endpoint, a scenario sending an optional field to those whose publi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
+from chatconform.judging.run import RunContext
 from chatconform.model.errors import ChatconformError
 from chatconform.model.pointer import property_names
-from chatconform.providers.profiles import GENERIC, PROFILES
-from chatconform.specs import SpecStore
+from chatconform.providers import GENERIC
 
 HELLO = [{"role": "user", "content": "Say hello in five words."}]
 JSON_ASK = [{"role": "system", "content": "Respond in JSON."}, {"role": "user", "content": "Name a colour."}]
@@ -55,25 +54,25 @@ class Scenario:
             return {"model": model, "input": self.messages, **self.extra}
         return {"model": model, "messages": self.messages, **self.extra}
 
-    def for_provider(self, provider: str) -> bool:
-        """True when the provider's data declares the endpoint and its spec lists every field needed."""
-        profile = PROFILES.get(provider)
+    def for_provider(self, provider: str, run: RunContext) -> bool:
+        """True when the provider's data (the run's) declares the endpoint and its spec lists every field
+        needed."""
+        profile = run.data.get(provider)
         if self.endpoint != "chat" and (profile is None or self.endpoint not in profile.extra_endpoints):
             return False
-        listed = documented_fields(provider) if self.needs else None
-        return listed is None or set(self.needs) <= listed
+        listed = run.once(("documented fields", provider), lambda: documented_fields(provider, run))
+        return not self.needs or listed is None or set(self.needs) <= listed
 
 
-@cache
-def documented_fields(provider: str) -> frozenset[str] | None:
+def documented_fields(provider: str, run: RunContext) -> frozenset[str] | None:
     """Top-level chat request fields the provider's specs list (with none of its own: the generic contract's).
 
     None when no spec can be read: nothing narrows the catalog then.
     """
     try:
-        store = SpecStore()
+        store = run.store
         for name in dict.fromkeys((provider, GENERIC)):
-            profile = PROFILES.get(name)
+            profile = run.data.get(name)
             found = [store.catalog.spec_for(name, m) for m in (*(profile.models if profile else ()), None)]
             sources = list(dict.fromkeys(s for s in found if s is not None))  # the listed models' specs
             if sources and profile:

@@ -8,27 +8,31 @@ from __future__ import annotations
 import os
 
 from chatconform.live.calls import Target
-from chatconform.providers.profiles import GENERIC, PROFILES, get_profile, run_settings
+from chatconform.providers import GENERIC, ProviderData
 
 
-def live_targets(providers=(), models=(), base_url=None, api_key_env=None) -> list[tuple[Target, str | None]]:
-    """(target, reason it cannot run or None) for every provider/model selected."""
-    run = run_settings()
-    providers, models = tuple(providers) or run.providers, tuple(models) or run.models
+def live_targets(
+    data: ProviderData, providers=(), models=(), base_url=None, api_key_env=None
+) -> list[tuple[Target, str | None]]:
+    """(target, reason it cannot run or None) for every provider/model of the run's data selected."""
+    providers, models = tuple(providers) or data.run.providers, tuple(models) or data.run.models
     out: list[tuple[Target, str | None]] = []
     if base_url:
         for model in models or ["default"]:
-            env = api_key_env or get_profile(GENERIC).key_env
+            env = api_key_env or data.profile(GENERIC).key_env
             out.append((Target(GENERIC, model, base_url=base_url, key_env=env), None))
         return out
-    for profile in PROFILES.values():
+    for profile in data.profiles.values():
         if not profile.base_url or (providers and profile.name not in providers):
             continue
         missing = _missing_key(profile)
         for model in profile.models:
             if models and model not in models:
                 continue
-            out += [(Target(profile.name, model, shape=shape), missing) for shape in profile.live_shapes]
+            out += [
+                (Target(profile.name, model, key_env=profile.key_env, shape=shape), missing)
+                for shape in profile.live_shapes
+            ]
     return out
 
 
@@ -39,10 +43,10 @@ def _missing_key(profile) -> str | None:
     return f"set {profile.key_env} to run {profile.name} live"
 
 
-def describe(target: Target) -> str:
+def describe(target: Target, data: ProviderData) -> str:
     """One line naming a target (never its key)."""
-    base = target.base_url or get_profile(target.provider).base_url
-    key_env = target.key_env or get_profile(target.provider).key_env
+    base = target.base_url or data.profile(target.provider).base_url
+    key_env = target.key_env or data.profile(target.provider).key_env
     return (
         f"{target.provider} {target.model} at {base} (key from ${key_env})"
         if key_env

@@ -10,6 +10,7 @@ from chatconform.measures.catalog import MeasureSpec
 from chatconform.measures.stats import Rule
 from chatconform.measures.trials import Made, TrialRecord
 from chatconform.model.exchange import Exchange
+from chatconform.providers import ProviderData
 from chatconform.recording.cassettes import dump_cassette, load_cassette
 from chatconform.recording.recorder import Scrubber, provenance
 
@@ -83,9 +84,9 @@ class Evidence:
         return path
 
 
-def read(path: Path) -> tuple[dict, list[dict]]:
+def read(path: Path, data: ProviderData) -> tuple[dict, list[dict]]:
     """(subject, runs) of an evidence cassette, each run's calls turned back into trial records."""
-    cassette = load_cassette(path)
+    cassette = load_cassette(path, data)
     measures = cassette.provenance.get("measures")
     if not isinstance(measures, dict) or measures.get("format") != FORMAT:
         from chatconform.model.errors import UsageError

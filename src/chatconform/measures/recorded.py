@@ -7,16 +7,18 @@ from chatconform.measures.catalog import measures
 from chatconform.measures.counters import counter_for
 from chatconform.measures.subject import Subject
 from chatconform.measures.usage import identity, usage_honesty
+from chatconform.providers import ProviderData
 from chatconform.recording.cassettes import CassetteError, find_cassettes, load_cassette
 
 
-def measure_recorded(paths, name: str, tokenizer: str = "none") -> tuple[dict, list]:
-    """(subject, results): one usage-honesty and one identity result per model asked and dialect."""
+def measure_recorded(paths, name: str, data: ProviderData, tokenizer: str = "none") -> tuple[dict, list]:
+    """(subject, results): one usage-honesty and one identity result per model asked and dialect (the
+    cassettes read, and each subject priced, with the run's provider `data`)."""
     groups: dict[tuple[str, str], list] = {}
     providers = set()
     for path in find_cassettes(paths):
         try:
-            cassette = load_cassette(path, strict=False)
+            cassette = load_cassette(path, data, strict=False)
         except CassetteError:
             continue  # `chatconform verify` names what cannot be read; a measure reads what it can
         for ex in cassette.exchanges:
@@ -30,7 +32,7 @@ def measure_recorded(paths, name: str, tokenizer: str = "none") -> tuple[dict, l
     for (model, dialect), exchanges in sorted(groups.items()):
         if not any(ex.ok for ex in exchanges):
             continue  # only refusals (an unknown model): nothing answered to measure
-        subject = Subject(name, model, {dialect: ""}, provider=min(providers), tokenizer=tokenizer)
+        subject = Subject(name, model, {dialect: ""}, provider=min(providers), tokenizer=tokenizer, data=data)
         results.append(usage_honesty(measures()["usage-honesty"], dialect, subject, exchanges, counter))
         results.append(identity(measures()["identity"], dialect, subject, exchanges))
     return {

@@ -17,7 +17,7 @@ from chatconform.measures.results import DOCUMENTED, MeasureResult
 from chatconform.measures.subject import Sender, Subject
 from chatconform.measures.trials import Made, TrialRecord, fate
 from chatconform.measures.usage import identity, usage_honesty
-from chatconform.providers import documented_values
+from chatconform.providers import ProviderData
 
 PROBES = {**PARAMETER_PROBES, **ORACLE_PROBES}
 FREE = ("usage-honesty", "identity")  # read off the others' answers: no request of their own
@@ -32,9 +32,10 @@ def rows(spec: MeasureSpec, subject: Subject) -> list[str]:
 
 def documented_ignore(subject: Subject, parameter: str | None):
     """The provider's own words saying it ignores a parameter for this model (data: ignored_parameters)."""
-    for doc in documented_values(subject.provider, "ignored_parameters"):
-        from chatconform.providers import covers
+    from chatconform.providers import covers
 
+    found = subject.data.documented_values(subject.provider, "ignored_parameters") if subject.data else []
+    for doc in found:
         if parameter in (doc.value or []) and covers(doc.models, subject.model):
             return doc
     return None
@@ -173,9 +174,13 @@ def free_measures(subject: Subject, specs: list[MeasureSpec], evidence: Evidence
 
 
 def rescore(
-    subject: dict, runs: list[dict], specs: dict[str, MeasureSpec] | None = None
+    subject: dict,
+    runs: list[dict],
+    specs: dict[str, MeasureSpec] | None = None,
+    data: ProviderData | None = None,
 ) -> list[MeasureResult]:
-    """The verdicts again, from evidence alone (with this suite's scoring and the run's own rules)."""
+    """The verdicts again, from evidence alone (with this suite's scoring and the run's own rules; its prices
+    and documented ignores from the run's provider `data`)."""
     from dataclasses import replace
 
     specs = specs or dict(measures())
@@ -185,6 +190,7 @@ def rescore(
         dict(subject.get("urls") or {}),
         subject.get("provider", ""),
         tokenizer=subject.get("tokenizer", "none"),
+        data=data,
     )
     evidence, results = Evidence(subject), []
     for run in runs:

@@ -13,7 +13,7 @@ from chatconform.dialects import dialect_named
 from chatconform.live.budget import BudgetExhausted, Estimate, Ledger
 from chatconform.live.client import RetryPolicy, call
 from chatconform.model.exchange import Exchange
-from chatconform.providers.profiles import PROFILES, price_per_token
+from chatconform.providers import ProviderData
 
 TOKENIZERS = ("llama-server", "openai", "reference", "none")
 
@@ -30,6 +30,7 @@ class Subject:
     key_env: str | None = None
     tokenizer: str = "none"
     tokenizer_url: str | None = None  # llama-server: the server root serving /tokenize and /apply-template
+    data: ProviderData | None = field(default=None, compare=False, repr=False)  # the run's (None: no data)
 
     @property
     def dialects(self) -> tuple[str, ...]:
@@ -38,8 +39,8 @@ class Subject:
     @property
     def price(self) -> tuple[float, float] | None:
         """(input, output) USD per token from the provider's data (None: undocumented)."""
-        profile = PROFILES.get(self.provider)
-        return price_per_token(profile, self.model) if profile else None
+        profile = self.data.get(self.provider) if self.data is not None else None
+        return profile.price_per_token(self.model) if profile else None
 
     def headers(self, dialect: str) -> dict:
         key = os.environ.get(self.key_env) if self.key_env else None

@@ -10,15 +10,19 @@ from pathlib import Path
 
 from chatconform.model.errors import ChatconformError, UsageError
 
+PROJECT_FILE = "chatconform.toml"
+
 
 def project_root() -> Path:
-    """The folder holding specs/ and cassettes/ (CHATCONFORM_ROOT, else the nearest parent with specs/)."""
+    """The project folder, by the one rule every command and the pytest plugin use: $CHATCONFORM_ROOT (as the
+    user sets it), else the nearest folder, here or above, holding chatconform.toml or specs/sources.toml,
+    else the working directory."""
     env = os.environ.get("CHATCONFORM_ROOT")
     if env:
         return Path(env).resolve()
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
-        if (folder / "specs" / "sources.toml").is_file():
+        if (folder / PROJECT_FILE).is_file() or (folder / "specs" / "sources.toml").is_file():
             return folder
     return here
 

@@ -1,21 +1,40 @@
-"""Provider profiles: the provider data in force (built-in TOML + the project file) as objects to call.
+"""Provider profiles: one provider's merged data (built-in TOML + the project file) as an object to call.
 
 Nothing here names a provider or a model: every fact comes from chatconform/providers/*.toml and the
-project's chatconform.toml (see chatconform.providers).
+project's chatconform.toml, read into one ProviderData per run (see chatconform.providers.data).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from typing import Any
 from urllib.parse import urlsplit
 
 from chatconform.model.errors import unknown
-from chatconform.providers import Documented, configure, covers, current, documented_value, run_settings
 
 GENERIC = "openai-compatible"  # the contract itself: any base URL no provider claims is judged against it
 BASE_SHAPE = "spec"
+
+
+def covers(patterns: Iterable[str] | None, model: str | None) -> bool:
+    """True when a model id matches one of the ids or shell-style patterns ('*': every model, even none)."""
+    patterns = tuple(patterns or ("*",))
+    return "*" in patterns or (model is not None and any(fnmatchcase(model, p) for p in patterns))
+
+
+@dataclass(frozen=True)
+class Documented:
+    """A value a provider's document states, with the verbatim sentence and where it is."""
+
+    value: Any
+    says: str
+    source: str
+    name: str = ""
+    provider: str = ""
+    models: tuple[str, ...] = ("*",)
+    declared_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,27 +84,26 @@ class Profile:
     key_env: str
     path_prefix: str = ""
     models: tuple[str, ...] = ()
-    prices_per_mtok: dict = field(
-        default_factory=dict
-    )  # model or pattern -> (input USD, output USD) per 1M tokens
+    # model or pattern -> (input USD, output USD) per 1M tokens
+    prices_per_mtok: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     price_source: str = ""
-    extra_endpoints: dict = field(default_factory=dict)  # name -> path
+    extra_endpoints: Mapping[str, str] = field(default_factory=dict)  # name -> path
     deviations: tuple[Deviation, ...] = ()
-    aliases: dict = field(default_factory=dict)  # alias id -> the model id the provider answers as
-    shapes: dict = field(default_factory=dict)  # name -> Shape, besides the spec's own
+    aliases: Mapping[str, str] = field(default_factory=dict)  # alias id -> the model id it answers as
+    shapes: Mapping[str, Shape] = field(default_factory=dict)  # name -> Shape, besides the spec's own
     live_shapes: tuple[str, ...] = (BASE_SHAPE,)
-    endpoint_auth: dict = field(
-        default_factory=dict
-    )  # path -> auth style, where an endpoint documents its own
+    endpoint_auth: Mapping[str, str] = field(default_factory=dict)  # path -> its own auth style
     key_field: str = "key"
     reasoning_models: tuple[str, ...] = ()
     spec: str = (
         ""  # the contract it follows where it documents a call ("": its catalog's, else the dialect's)
     )
-    endpoint_contracts: dict = field(default_factory=dict)  # path -> (dialect or "", spec or "") as declared
+    # path -> (dialect or "", spec or "") as declared
+    endpoint_contracts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     acknowledged: tuple[
         Deviation, ...
     ] = ()  # cases that may stay unjudged or unreached, each with its reason
+    documents: tuple[Documented, ...] = ()  # its documented values, the project's declarations first
 
     def contract_of(self, path: str) -> tuple[str, str]:
         """(dialect, spec) the data declares for the endpoint a URL path ends with ("" where it says
@@ -104,11 +122,19 @@ class Profile:
 
     def documented(self, name: str, model: str | None) -> Documented | None:
         """The value this provider documents under `name` for a model."""
-        return documented_value(self.name, name, model)
+        return next((d for d in self.documents if d.name == name and covers(d.models, model)), None)
+
+    def price_per_token(self, model: str) -> tuple[float, float] | None:
+        """(input, output) USD per token from the documented prices, or None when undocumented."""
+        prices = self.prices_per_mtok.get(model) or next(
+            (p for pattern, p in self.prices_per_mtok.items() if model and fnmatchcase(model, pattern)), None
+        )
+        return (prices[0] / 1e6, prices[1] / 1e6) if prices else None
 
 
 def _deviations(
-    data: dict, kinds=(("deviations", "deviation"), ("spec_defects", "spec-defect"))
+    data: Mapping[str, Any],
+    kinds: tuple[tuple[str, str], ...] = (("deviations", "deviation"), ("spec_defects", "spec-defect")),
 ) -> tuple[Deviation, ...]:
     return tuple(
         Deviation(
@@ -128,7 +154,22 @@ def _deviations(
     )
 
 
-def _profile(name: str, data: dict) -> Profile:
+def _documents(name: str, data: Mapping[str, Any]) -> tuple[Documented, ...]:
+    return tuple(
+        Documented(
+            d["value"],
+            d["says"],
+            d["source"],
+            d["name"],
+            name,
+            tuple(d.get("models", ["*"])),
+            d.get("declared_in", ""),
+        )
+        for d in data["documented"]
+    )
+
+
+def make_profile(name: str, data: Mapping[str, Any]) -> Profile:
     """One Profile from one provider's merged data."""
     prices = {
         m: (p["input_per_mtok"], p["output_per_mtok"]) for p in reversed(data["prices"]) for m in p["models"]
@@ -163,160 +204,51 @@ def _profile(name: str, data: dict) -> Profile:
             if e.get("dialect") or e.get("spec")
         },
         acknowledged=_deviations(data, (("acknowledged", "acknowledged"),)),
+        documents=_documents(name, data),
     )
-
-
-class _Profiles(Mapping):
-    """name -> Profile for the provider data in force, rebuilt whenever other data is put in force."""
-
-    def __init__(self):
-        self._source, self._profiles = None, {}
-        self.deviations: dict = {}  # (provider, check, model, origin) -> Deviation | None, for this data
-        self.hosts: dict = {}  # URL -> the provider that claims it, for this data
-        self.model_fields: tuple = ()  # the body fields that may name the model, in the order they are read
-
-    def _now(self) -> dict:
-        data = current()
-        if data is not self._source:
-            self._profiles = {name: _profile(name, p) for name, p in data["providers"].items()}
-            self._source = data
-            self.deviations, self.hosts = {}, {}
-            self.model_fields = tuple(
-                dict.fromkeys(
-                    ["model", *(s.model_field for p in self._profiles.values() for s in p.shapes.values())]
-                )
-            )
-        return self._profiles
-
-    def __getitem__(self, name):
-        return self._now()[name]
-
-    def __iter__(self):
-        return iter(self._now())
-
-    def __len__(self):
-        return len(self._now())
-
-
-PROFILES = _Profiles()
-
-
-def __getattr__(name: str):
-    """`SHAPES`: the spec's request shape and every other one the data in force declares."""
-    if name == "SHAPES":
-        return (BASE_SHAPE, *sorted({s for p in PROFILES.values() for s in p.shapes}))
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def get_profile(name: str) -> Profile:
-    """The profile with this name, or a usage error listing the known ones."""
-    if name not in PROFILES:
-        raise unknown("provider", name, PROFILES)
-    return PROFILES[name]
-
-
-def identify(url: str, body: dict | None) -> tuple[str, str | None]:
-    """(provider, model) of a request: the provider from the URL, the model from the body."""
-    profiles = PROFILES._now()  # first: puts the data in force, which empties the memos when it changed
-    provider = PROFILES.hosts.get(url)
-    if provider is None:  # every interaction of a cassette asks about the same few URLs: worked out once each
-        provider = _provider_of(url, profiles.values())
-        if len(PROFILES.hosts) < _MAX_URLS:
-            PROFILES.hosts[url] = provider
-    body = body if isinstance(body, dict) else {}
-    model = next((body[f] for f in PROFILES.model_fields if body.get(f)), None)
-    return provider, model if isinstance(model, str) else None
-
-
-_MAX_URLS = 4096  # URLs remembered per provider data (a corpus of unique URLs is worked out URL by URL)
-
-
-def _provider_of(url: str, profiles) -> str:
-    """The provider that claims a URL (none: the generic OpenAI-compatible contract)."""
-    # the most specific claim wins: an explicit host:port, then the longest path prefix
-    claimed = [p for p in profiles if p.hosts and p.matches(url)]
-    claimed.sort(key=lambda p: (any(":" in h for h in p.hosts), len(p.path_prefix)), reverse=True)
-    return claimed[0].name if claimed else GENERIC
-
-
-def deviation_for(
-    provider: str, check: str, model: str | None, origin: str, path: str = ""
-) -> Deviation | None:
-    """The known deviation (or declared spec defect) of a provider that covers a failing check, if one
-    does."""
-    profiles = PROFILES._now()  # first: puts the data in force, which empties the memo when it changed
-    key = (provider, check, model, origin, path)
-    memo = PROFILES.deviations
-    if key not in memo:  # asked for every check of every exchange: worked out once per combination
-        profile = profiles.get(provider)
-        memo[key] = (
-            next((d for d in profile.deviations if d.covers(check, model, origin, path)), None)
-            if profile
-            else None
-        )
-    return memo[key]
-
-
-def acknowledgement_for(
-    provider: str, check: str, model: str | None, origin: str, gaps=()
-) -> Deviation | None:
-    """What acknowledges an unjudged row: one covering its check, else one covering each of its gap
-    findings."""
-    profile = PROFILES.get(provider)
-    if profile is None or not profile.acknowledged:
-        return None
-
-    def find(name: str) -> Deviation | None:
-        return next((a for a in profile.acknowledged if a.covers(name, model, origin)), None)
-
-    whole = find(check)
-    if whole is not None or not gaps:
-        return whole
-    each = [find(name) for name in gaps]
-    return each[0] if all(each) else None
 
 
 def build_request(
     profile: Profile,
     model: str,
-    body: dict,
+    body: Mapping[str, Any],
     key: str | None,
     base_url: str | None = None,
     shape: str = BASE_SHAPE,
     endpoint: str | None = None,
-) -> tuple[str, dict, dict]:
+    known: Iterable[str] = (BASE_SHAPE,),
+) -> tuple[str, dict[str, str], dict[str, Any]]:
     """(url, headers, body) for a call: the profile's auth style and request shape applied.
 
-    A shape other than the spec's (e.g. a model page's `model_id` + key in the body) comes from the data.
+    A shape other than the spec's (e.g. a model page's `model_id` + key in the body) comes from the data;
+    `known` is every shape the run's data declares (ProviderData.shapes): a shape this provider lacks is
+    sent in its spec's, a shape nobody declares is a usage error.
     """
-    known = __getattr__("SHAPES")
+    known = (BASE_SHAPE, *known, *profile.shapes)
     if shape not in known:
-        raise unknown("request shape", shape, known)
+        raise unknown("request shape", shape, sorted(set(known)))
     chosen = profile.shapes.get(shape) or Shape(BASE_SHAPE)  # a shape this provider lacks: its spec's
     url = (base_url or profile.base_url).rstrip("/") + (endpoint or profile.chat_path)
     auth = chosen.auth or profile.endpoint_auth.get(endpoint or "") or profile.auth
     headers = {"content-type": "application/json"}
-    body = dict(body)
+    out = dict(body)
     if chosen.model_field == "model":
-        body.setdefault("model", model)
+        out.setdefault("model", model)
     else:
-        body.pop("model", None)
-        body = {chosen.model_field: model, **body}
+        out.pop("model", None)
+        out = {chosen.model_field: model, **out}
     if key and auth == "body-key":
-        body[chosen.key_field or profile.key_field] = key
+        out[chosen.key_field or profile.key_field] = key
     elif key and auth == "x-api-key":
         headers["x-api-key"] = key
     elif key and auth == "bearer":
         headers["authorization"] = f"Bearer {key}"
-    return url, headers, body
+    return url, headers, out
 
 
 def price_per_token(profile: Profile, model: str) -> tuple[float, float] | None:
     """(input, output) USD per token from the documented prices, or None when undocumented."""
-    prices = profile.prices_per_mtok.get(model) or next(
-        (p for pattern, p in profile.prices_per_mtok.items() if model and fnmatchcase(model, pattern)), None
-    )
-    return (prices[0] / 1e6, prices[1] / 1e6) if prices else None
+    return profile.price_per_token(model)
 
 
 __all__ = [
@@ -324,16 +256,10 @@ __all__ = [
     "Deviation",
     "Documented",
     "GENERIC",
-    "PROFILES",
     "Profile",
     "Shape",
-    "acknowledgement_for",
     "build_request",
-    "configure",
-    "deviation_for",
-    "documented_value",
-    "get_profile",
-    "identify",
+    "covers",
+    "make_profile",
     "price_per_token",
-    "run_settings",
 ]

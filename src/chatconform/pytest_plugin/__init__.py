@@ -32,14 +32,13 @@ from chatconform.pytest_plugin._options import (
     pytest_report_collectionfinish,
     pytest_report_header,
 )
-from chatconform.pytest_plugin._project import declared, ensure_specs, mirror_from, project_folder
+from chatconform.pytest_plugin._project import declared, ensure_specs, mirror_from
 from chatconform.pytest_plugin._settings import Settings, chatconform_config, chatconform_settings
 
 __all__ = [
     "declared",
     "ensure_specs",
     "mirror_from",
-    "project_folder",
     "Settings",
     "cc_mode",
     "chatconform_config",

@@ -17,7 +17,7 @@ import pytest
 from chatconform.model.errors import ChatconformError, UsageError
 from chatconform.model.exits import INPUT_CHECK
 from chatconform.pytest_plugin import _run
-from chatconform.pytest_plugin._fixtures import shared_store
+from chatconform.pytest_plugin._fixtures import judging
 from chatconform.pytest_plugin._items import ConformanceItem, OneLine
 from chatconform.pytest_plugin._keys import STATE_KEY
 
@@ -39,9 +39,8 @@ class CassettesDir(OneLine, pytest.Dir):
 
         state, config = self.config.stash[STATE_KEY], self.config
         wanted = _declared(config)
-        state.notes += _locked(
-            lambda: ensure_specs(specs_dir(), mirror_from(config.getoption("specs_mirror")), wanted)
-        )
+        mirror = mirror_from(config.getoption("specs_mirror"))
+        state.notes += _locked(lambda: ensure_specs(specs_dir(), mirror, wanted, state.key_envs))
         if self.config.getoption("--mode") != "replay":
             yield _Group.from_parent(self, name="live", items=lambda parent: _live(parent, state))
         else:
@@ -101,7 +100,7 @@ class CassetteFile(OneLine, pytest.File):
         try:
             cases = cases_in(
                 self.path,
-                shared_store(config),
+                judging(config),
                 config.getoption("--provider"),
                 config.getoption("--model"),
                 select=self._select,
@@ -162,19 +161,20 @@ def _conflicts(parent):
     from chatconform.judging.claims.conflicts import docs_conflicts
 
     wanted, state = _declared(parent.config), parent.config.stash[STATE_KEY]
-    for conflict in docs_conflicts(shared_store(parent.config)):
+    for conflict in docs_conflicts(judging(parent.config)):
         if wanted.shows(conflict.provider, conflict.model) and state.holds(conflict.provider, None):
             yield ConformanceItem.make(parent, f"docs-conflict.{conflict.id}", _run.docs_conflict, conflict)
 
 
 def _declared(config):
     """The providers and models this run is about (--provider/--model, else [run]; --all-specs: all)."""
-    from chatconform.providers.profiles import GENERIC
+    from chatconform.providers import GENERIC
     from chatconform.pytest_plugin._project import declared
 
     # a --base-url run is about that endpoint alone: the generic contract, not every built-in provider
     providers = config.getoption("--provider") or ((GENERIC,) if config.getoption("--base-url") else ())
-    return declared(providers, config.getoption("--model"), config.getoption("all_specs"))
+    data = config.stash[STATE_KEY].data
+    return declared(data, providers, config.getoption("--model"), config.getoption("all_specs"))
 
 
 def _live(parent, state):
@@ -182,8 +182,9 @@ def _live(parent, state):
     from chatconform.live.scenarios import SCENARIOS
     from chatconform.live.targets import live_targets
 
-    config = parent.config
+    config, run = parent.config, judging(parent.config)
     targets = live_targets(
+        state.data,
         config.getoption("--provider"),
         config.getoption("--model"),
         config.getoption("--base-url"),
@@ -193,7 +194,7 @@ def _live(parent, state):
     targets = [(t, m) for t, m in targets if state.holds(t.provider, t.model)]
     scenarios = [*SCENARIOS, *_tool_calls(config.getoption("--tool-scenarios"))]
     for target, missing, scenario in (
-        (t, m, s) for t, m in targets for s in scenarios if s.for_provider(t.provider)
+        (t, m, s) for t, m in targets for s in scenarios if s.for_provider(t.provider, run)
     ):
         if missing:
             left_out[missing] = left_out.get(missing, 0) + 1

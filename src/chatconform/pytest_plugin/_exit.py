@@ -71,6 +71,7 @@ def summary_lines(entries) -> list[str]:
 
 def announce(config, detail: str) -> None:
     """Say once, while the run goes on, why a provider could not be reached (the URL and the cause)."""
+    from chatconform.pytest_plugin._keys import STATE_KEY
     from chatconform.recording.scrub import known_secrets, scrub_text
 
     said = config.stash.setdefault(_SAID, set())
@@ -79,7 +80,9 @@ def announce(config, detail: str) -> None:
     if where in said or reporter is None or hasattr(config, "workerinput"):
         return
     said.add(where)
-    line = f"chatconform: unavailable: {scrub_text(detail, known_secrets())}"
+    state = config.stash.get(STATE_KEY, None)
+    secrets = known_secrets(key_envs=state.key_envs if state else ())
+    line = f"chatconform: unavailable: {scrub_text(detail, secrets)}"
     capture = config.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled() if capture else _nothing():  # the test's output is captured
         reporter.ensure_newline()
@@ -93,11 +96,12 @@ def _nothing():
 
 def regressions_folder(config) -> Path:
     """Where a failing live exchange is saved: --regressions, else (record mode) cassettes/, else reports/."""
-    from chatconform.model.paths import project_root, reports_dir
+    from chatconform.pytest_plugin._keys import STATE_KEY
 
     given = config.getoption("regressions", None)
     if given:
         return Path(given)
+    state = config.stash[STATE_KEY]
     if config.getoption("--mode") == "record":
-        return project_root() / "cassettes"
-    return Path(config.getoption("--results") or reports_dir()) / "regressions"
+        return state.cassettes
+    return state.reports / "regressions"

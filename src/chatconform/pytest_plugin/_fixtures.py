@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from chatconform.model.paths import reports_dir
-from chatconform.pytest_plugin._keys import LOG_KEY, STORE_KEY
+from chatconform.pytest_plugin._keys import JUDGING_KEY, LOG_KEY, STATE_KEY, STORE_KEY
 from chatconform.recording import netguard
 
 if TYPE_CHECKING:
@@ -23,6 +22,15 @@ def shared_store(config):
     if STORE_KEY not in config.stash:
         config.stash[STORE_KEY] = SpecStore()
     return config.stash[STORE_KEY]
+
+
+def judging(config):
+    """The run's judging context: its provider data and its SpecStore, with the caches that hang off them."""
+    from chatconform.judging.run import RunContext
+
+    if JUDGING_KEY not in config.stash:
+        config.stash[JUDGING_KEY] = RunContext(config.stash[STATE_KEY].data, shared_store(config))
+    return config.stash[JUDGING_KEY]
 
 
 @pytest.fixture(scope="session")
@@ -44,14 +52,15 @@ def spec_store(pytestconfig):
 
 
 @pytest.fixture(scope="session")
-def reference_server(spec_store):
+def reference_server(pytestconfig):
     """The reference provider on loopback for the whole session (a real HTTP server)."""
     import os
 
     from chatconform.refserver import ReferenceServer
 
     os.environ.setdefault("CHATCONFORM_REFERENCE_KEY", "reference-key")
-    with ReferenceServer(spec_store, slow_seconds=2.0) as server:
+    run = judging(pytestconfig)
+    with ReferenceServer(run.store, slow_seconds=2.0, data=run.data) as server:
         yield server
 
 
@@ -71,11 +80,14 @@ def pytest_runtest_protocol(item, nextitem):
 def pytest_runtest_makereport(item, call):
     """No key in failure text: scrubbed before the report is made and before Allure or junit read it."""
     from chatconform.pytest_plugin._exit import mark_report
+    from chatconform.recording.scrub import known_secrets
     from chatconform.reporting.failure_text import scrub_exception, scrub_report
 
-    scrub_exception(call.excinfo)
+    state = item.config.stash.get(STATE_KEY, None)
+    secrets = known_secrets(key_envs=state.key_envs if state else ())
+    scrub_exception(call.excinfo, secrets)
     outcome = yield
-    scrub_report(outcome.get_result())
+    scrub_report(outcome.get_result(), secrets)
     mark_report(item, call, outcome.get_result())
 
 
@@ -118,15 +130,15 @@ def pytest_sessionstart(session):
 def pytest_sessionfinish(session, exitstatus):
     """Workers leave their part; the controller (or a run without xdist) merges and writes results.json, and
     junit.xml gets the same tally as properties of its test suite."""
-    from pathlib import Path
 
     from chatconform.pytest_plugin._exit import settle
+    from chatconform.pytest_plugin.handoff import hand_back
 
     config = session.config
     log = config.stash.get(LOG_KEY, None)
     if log is None:  # configure stopped early (a bad project file): nothing was judged
         return
-    target = Path(config.getoption("--results") or reports_dir())
+    target = config.stash[STATE_KEY].reports
     parts = target / ".workers"
     worker = getattr(config, "workerinput", {}).get("workerid")
     if worker:
@@ -135,6 +147,7 @@ def pytest_sessionfinish(session, exitstatus):
     log.merge_parts(parts)
     if log.entries:
         log.write(target)
+        hand_back(config, log.written)
         _junit_tally(config, log.tally())
         settle(session, log.entries)  # gaps and outages nobody acknowledged: exit 6, never a green 0
 
@@ -168,7 +181,7 @@ def pytest_terminal_summary(terminalreporter, config):
         return
     from chatconform.pytest_plugin._exit import summary_lines
 
-    target = config.getoption("--results") or reports_dir()
+    target = config.stash[STATE_KEY].reports
     terminalreporter.write_line(f"chatconform: {log.tally().line()} (results.json in {target})")
     for line in summary_lines(log.entries):
         terminalreporter.write_line(line)

@@ -1,4 +1,5 @@
-"""What a run keeps on pytest's config (its stash): the results log, the spec store, where the suite is."""
+"""What a run keeps on pytest's config (its stash): the results log, the spec store, the provider data, where
+the suite and the reports are. Everything a run holds is here, made per session: nothing at module level."""
 
 from __future__ import annotations
 
@@ -7,18 +8,24 @@ from pathlib import Path
 
 import pytest
 
+from chatconform.judging.run import RunContext
+from chatconform.providers import ProviderData
 from chatconform.pytest_plugin.shards import Shard
 from chatconform.reporting.results import ResultsLog
 
 LOG_KEY = pytest.StashKey[ResultsLog]()
 STORE_KEY = pytest.StashKey[object]()
+JUDGING_KEY = pytest.StashKey[RunContext]()
 
 
 @dataclass
 class RunState:
-    """Where the suite is and what collection had to say."""
+    """The run's provider data, where the suite and its reports are, and what collection had to say."""
 
     root: Path
+    data: ProviderData
+    reports: Path  # --results, else reports/ of the project: results.json, regressions, the budget ledger
+    key_envs: tuple[str, ...] = ()  # the run's own key variables (its data's key_env, --api-key-env)
     notes: list[str] = field(default_factory=list)
     shard: Shard | None = None  # --shard i/N: only the providers and models hashed to this shard
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatconform.model.paths import reports_dir
+from chatconform.providers import ProviderData
 from chatconform.pytest_plugin._keys import LOG_KEY, STATE_KEY, RunState
 from chatconform.pytest_plugin._settings import CLI_KEY, ON_GAP, cli_settings
 from chatconform.pytest_plugin.shards import Shard
@@ -110,59 +111,65 @@ def pytest_configure(config):
     from hypothesis import settings
 
     from chatconform.live.strategies import register_profiles
-    from chatconform.recording.scrub import register_key_env
+    from chatconform.model.paths import project_root
 
     register_profiles()
-    register_key_env(
-        config.getoption("--api-key-env")
-    )  # its value is a key: scrubbed from all the run writes
     config.stash[CLI_KEY] = cli_settings(config)
-    _project_file(config)
+    data = _project_file(config)
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile(
             os.environ.get("CHATCONFORM_HYPOTHESIS") or ("ci" if os.environ.get("CI") else "dev")
         )
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
-    config.stash[STATE_KEY] = RunState(root=_root(), shard=_shard(config))
-    config.stash[LOG_KEY] = ResultsLog(mode=config.getoption("--mode"))
+    given = config.getoption("--api-key-env")  # its value is a key: scrubbed from all the run writes
+    state = RunState(
+        root=project_root(),
+        data=data,
+        reports=Path(config.getoption("--results") or reports_dir()),
+        key_envs=(*data.key_env_names(), *([given] if given else [])),
+        shard=_shard(config),
+    )
+    config.stash[STATE_KEY] = state
+    config.stash[LOG_KEY] = ResultsLog(mode=config.getoption("--mode"), key_envs=state.key_envs)
     if not hasattr(config, "workerinput"):  # the controller starts a fresh budget; xdist workers share it
         import shutil
 
-        for stale in (reports_dir() / ".budget.json", reports_dir() / ".workers"):
+        for stale in (state.reports / ".budget.json", state.reports / ".workers"):
             if stale.is_dir():
                 shutil.rmtree(stale)
             elif stale.exists():
                 stale.unlink()
 
 
-def _project_file(config) -> None:
-    """Put the project file in force; options not given on the command line come from its [run] table."""
+def _project_file(config) -> ProviderData:
+    """The run's provider data (the one `chatconform check` hands over, else read here from --config,
+    $CHATCONFORM_CONFIG or walking up); options not given on the command line come from its [run] table."""
     from chatconform.judging.claims import refuse_misspelt_deviations
     from chatconform.live.budget import budget_limit
     from chatconform.model.errors import UsageError
-    from chatconform.providers import configure, run_settings
+    from chatconform.pytest_plugin.handoff import CHECK_KEY
 
+    handed = config.stash.get(CHECK_KEY, None)
     try:
-        configure(config.getoption("cc_config"))
-        refuse_misspelt_deviations()
+        data = handed.data if handed is not None else ProviderData.load(config.getoption("cc_config"))
+        refuse_misspelt_deviations(data)
     except UsageError as err:  # one line, before any test runs
         raise pytest.UsageError(str(err)) from None
-    run = run_settings()
-    _known_providers(config.option.provider)
-    config.option.budget_usd = budget_limit(config.option.budget_usd)
-    config.option.provider = config.option.provider or list(run.providers)
-    config.option.model = config.option.model or list(run.models)
+    _known_providers(data, config.option.provider)
+    config.option.budget_usd = budget_limit(data, config.option.budget_usd)
+    config.option.provider = config.option.provider or list(data.run.providers)
+    config.option.model = config.option.model or list(data.run.models)
+    return data
 
 
-def _known_providers(names) -> None:
-    """--provider names a provider of the data in force (a misspelt one would silently run nothing)."""
+def _known_providers(data: ProviderData, names) -> None:
+    """--provider names a provider of the run's data (a misspelt one would silently run nothing)."""
     from chatconform.model.errors import unknown
-    from chatconform.providers.profiles import PROFILES
 
     for name in names or ():
-        if name not in PROFILES:
-            raise pytest.UsageError(f"--provider: {unknown('provider', name, PROFILES)}")
+        if name not in data:
+            raise pytest.UsageError(f"--provider: {unknown('provider', name, data.profiles)}")
 
 
 def _shard(config) -> Shard | None:
@@ -194,20 +201,12 @@ class _ShardRun:
         if exitstatus != pytest.ExitCode.NO_TESTS_COLLECTED or log is None or hasattr(config, "workerinput"):
             return
         if not log.entries and not config.option.collectonly:
-            log.write(Path(config.getoption("--results") or reports_dir()))
+            from chatconform.pytest_plugin.handoff import hand_back
+
+            log.write(config.stash[STATE_KEY].reports)
+            hand_back(config, log.written)
         session.exitstatus = pytest.ExitCode.OK
         print(f"chatconform: shard {self.shard} holds no test of this run", flush=True)
-
-
-def _root() -> Path:
-    """The project folder; when it is not where the path helpers would look, they are pointed at it."""
-    from chatconform.model.paths import project_root
-    from chatconform.pytest_plugin._project import project_folder
-
-    root = project_folder()
-    if root != project_root():  # a project without specs/ yet, run from a folder below it
-        os.environ["CHATCONFORM_ROOT"] = str(root)
-    return root
 
 
 def pytest_report_header(config):

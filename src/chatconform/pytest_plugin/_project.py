@@ -11,22 +11,10 @@ from importlib import metadata
 from pathlib import Path
 
 from chatconform.model.errors import UsageError
-from chatconform.providers import PROJECT_FILE
+from chatconform.providers import ProviderData
 
 MIRROR_ENV = "CHATCONFORM_MIRROR"
 _SHIPPED = ("share", "chatconform", "specs", "sources.toml")  # where the wheel's data files put the catalog
-
-
-def project_folder() -> Path:
-    """CHATCONFORM_ROOT, else the nearest folder holding chatconform.toml or specs/sources.toml, else here."""
-    env = os.environ.get("CHATCONFORM_ROOT")
-    if env:
-        return Path(env).resolve()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / PROJECT_FILE).is_file() or (folder / "specs" / "sources.toml").is_file():
-            return folder
-    return here
 
 
 def mirror_from(given) -> Path | None:
@@ -99,22 +87,22 @@ class Declared:
         return self.everything or provider in self.providers and (model is None or model in self.models)
 
 
-def declared(providers=(), models=(), everything: bool = False) -> Declared:
+def declared(data: ProviderData, providers=(), models=(), everything: bool = False) -> Declared:
     """What the project declares: the providers and models named (command line, else [run] in
-    chatconform.toml), else every provider of the data in force with the models its data lists."""
+    chatconform.toml), else every provider of the run's data with the models its data lists."""
     from chatconform.dialects import contracts
-    from chatconform.providers import current
 
-    data = current()["providers"]
-    chosen = set(providers) or set(data)
+    tables = data.tables
+    chosen = set(providers) or set(tables)
     if models:  # a model names its providers: another provider's documents are not this run's
         listing = {
             name
             for name in chosen
-            if name in data and not set(models).isdisjoint([*data[name]["models"], *data[name]["aliases"]])
+            if name in tables
+            and not set(models).isdisjoint([*tables[name]["models"], *tables[name]["aliases"]])
         }
         chosen = listing or chosen
-    known = {m for name in chosen if name in data for m in data[name]["models"]}
+    known = {m for name in chosen if name in tables for m in tables[name]["models"]}
     return Declared(
         frozenset(chosen),
         frozenset(models or known),
@@ -123,9 +111,11 @@ def declared(providers=(), models=(), everything: bool = False) -> Declared:
     )
 
 
-def ensure_specs(folder: Path, mirror: Path | None, wanted: Declared | None = None) -> list[str]:
+def ensure_specs(
+    folder: Path, mirror: Path | None, wanted: Declared | None = None, key_envs: tuple[str, ...] = ()
+) -> list[str]:
     """Seed the catalog when there is none, then pull the pinned documents the run needs (`wanted`; all when
-    None) that are missing; lines to print."""
+    None) that are missing; lines to print. `key_envs`: the run's own key variables (scrubbed from pages)."""
     from chatconform.recording import page_redaction
     from chatconform.specs import Catalog, load_catalog, pull
 
@@ -137,7 +127,9 @@ def ensure_specs(folder: Path, mirror: Path | None, wanted: Declared | None = No
     if not missing:
         return notes
     failed = [
-        r for r in pull(Catalog(missing, catalog.folder), mirror=mirror, **page_redaction()) if r.failed
+        r
+        for r in pull(Catalog(missing, catalog.folder), mirror=mirror, **page_redaction(key_envs))
+        if r.failed
     ]
     if failed:
         hint = (

@@ -24,7 +24,7 @@ class DocsConflict(UserWarning):
 def replay(request):
     """A recorded exchange judged by one check: the spec's rules, or one documented behaviour."""
     from chatconform.judging.route import judging_spec
-    from chatconform.pytest_plugin._fixtures import shared_store
+    from chatconform.pytest_plugin._fixtures import judging
     from chatconform.pytest_plugin._keys import LOG_KEY
     from chatconform.pytest_plugin.cases import run_case
     from chatconform.reporting import replay_command
@@ -35,12 +35,12 @@ def replay(request):
     # the objects the spec_store and results_log fixtures give, taken without asking for fixtures: a catalog
     # run has thousands of these tests, and allure-pytest links every test to every fixture it uses in a list
     # it scans each time (quadratic in the number of tests)
-    spec_store, results_log = shared_store(item.config), item.config.stash[LOG_KEY]
+    run, results_log = judging(item.config), item.config.stash[LOG_KEY]
     settings = _settings(request)
     ex = case.exchange
-    row = run_case(case, spec_store)
-    spec = judging_spec(ex, spec_store)
-    annotate(ex, case.check, row.findings, spec, rows=[row])
+    row = run_case(case, run)
+    spec = judging_spec(ex, run)
+    annotate(ex, case.check, row.findings, spec, rows=[row], key_envs=results_log.key_envs)
     results_log.add_row(ex, row, test_id=item.nodeid, spec=spec)
     _told(item, row.verdict)
     item.ihook.pytest_chatconform_exchange(item=item, exchange=ex, row=row)
@@ -109,14 +109,14 @@ def _provider_of(config, path) -> str:
     """The provider a cassette's folder names (cassettes/<provider>/...), else `unknown`."""
     from pathlib import Path
 
-    from chatconform.providers.profiles import PROFILES
     from chatconform.pytest_plugin._keys import STATE_KEY
 
+    state = config.stash[STATE_KEY]
     try:
-        first = Path(path).relative_to(config.stash[STATE_KEY].cassettes).parts[0]
+        first = Path(path).relative_to(state.cassettes).parts[0]
     except (ValueError, IndexError):
         return "unknown"
-    return first if first in PROFILES else "unknown"
+    return first if first in state.data else "unknown"
 
 
 def _settings(request):
@@ -132,21 +132,23 @@ def _settings(request):
 
 
 @pytest.mark.live
-def live(chatconform_settings, spec_store, results_log, cc_mode, request):
+def live(chatconform_settings, results_log, cc_mode, request):
     """One live scenario sent to one target, judged by the spec and every claim that applies (a row each)."""
     from chatconform.live.budget import Ledger
-    from chatconform.model.paths import reports_dir
+    from chatconform.pytest_plugin._fixtures import judging
+    from chatconform.pytest_plugin._keys import STATE_KEY
 
     target, scenario = request.node.payload
-    ledger = Ledger(reports_dir() / ".budget.json", chatconform_settings.budget_usd)
-    outcome = _send(target, scenario, ledger, cc_mode, _policy(request.config))
+    state, run = request.config.stash[STATE_KEY], judging(request.config)
+    ledger = Ledger(state.reports / ".budget.json", chatconform_settings.budget_usd)
+    outcome = _send(target, scenario, ledger, cc_mode, _policy(request.config), state)
     results_log.spend.update(ledger.snapshot())
     down = not outcome.not_run and outcome.result.outcome == "provider-unavailable"
     unanswered = outcome.not_run or (outcome.result.detail if down else None)
     if unanswered:
         verdict = "not-run" if outcome.not_run else "unavailable"
-        _annotate_unjudged(target, scenario, verdict, unanswered)
-        acknowledged = None if outcome.not_run else _acknowledged(target, "live." + scenario.id)
+        _annotate_unjudged(target, scenario, verdict, unanswered, state.key_envs)
+        acknowledged = None if outcome.not_run else _acknowledged(state.data, target, "live." + scenario.id)
         results_log.add(
             provider=target.provider,
             model=target.model,
@@ -164,8 +166,8 @@ def live(chatconform_settings, spec_store, results_log, cc_mode, request):
             pytest.skip(unanswered)
         unjudged(request, UNAVAILABLE, acknowledged)
         announce(request.config, unanswered)  # the cause at once, not only at the end or in results.json
-        pytest.skip(f"unavailable: {unanswered} ({_describe(target)})")
-    _judge_live(outcome.result.exchange, target, scenario, spec_store, results_log, request)
+        pytest.skip(f"unavailable: {unanswered} ({_describe(target, state.data)})")
+    _judge_live(outcome.result.exchange, target, scenario, run, results_log, request)
 
 
 def _policy(config):
@@ -176,26 +178,26 @@ def _policy(config):
     return RetryPolicy(deadline=deadline) if deadline else RetryPolicy()
 
 
-def _send(target, scenario, ledger, mode, policy):
+def _send(target, scenario, ledger, mode, policy, state):
     """Run the scenario; in record mode its exchange is saved as a cassette with its provenance."""
     from chatconform.live.calls import run
-    from chatconform.model.paths import inside, project_root, safe_name
+    from chatconform.model.paths import inside, safe_name
     from chatconform.recording.recorder import Scrubber, provenance, use_cassette
 
     if mode != "record":
-        return run(target, scenario, ledger, policy)
+        return run(target, scenario, ledger, policy, data=state.data)
     cassette = inside(
-        project_root() / "cassettes",
+        state.cassettes,
         safe_name(target.provider),
         safe_name(target.model.split("/")[-1]),
         f"{safe_name(scenario.id)}.yaml",
     )
     prov = provenance("live", target.provider, target.model, scenario=scenario.id, **scenario.provenance)
-    with use_cassette(cassette, "record", prov, Scrubber()):
-        return run(target, scenario, ledger, policy)
+    with use_cassette(cassette, "record", prov, Scrubber(key_envs=state.key_envs)):
+        return run(target, scenario, ledger, policy, data=state.data)
 
 
-def _judge_live(ex, target, scenario, spec_store, results_log, request):
+def _judge_live(ex, target, scenario, run, results_log, request):
     """One row per check (the same rows a replay of this exchange gives); fail, strict xfail or pass."""
     from chatconform.judging.judge import judge
     from chatconform.judging.route import judging_spec
@@ -203,12 +205,19 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
     from chatconform.recording.recorder import save_regression
     from chatconform.reporting.allure_attach import annotate
 
-    judgement = judge(ex, spec_store)
-    spec = judging_spec(ex, spec_store)
+    judgement = judge(ex, run)
+    spec = judging_spec(ex, run)
     for row in judgement.rows.values():
         results_log.add_row(ex, row, test_id=f"{request.node.nodeid}::{row.check}", spec=spec)
         _told(request.node, row.verdict)
-    annotate(ex, "live." + scenario.id, judgement.findings, spec, rows=list(judgement.rows.values()))
+    annotate(
+        ex,
+        "live." + scenario.id,
+        judgement.findings,
+        spec,
+        rows=list(judgement.rows.values()),
+        key_envs=results_log.key_envs,
+    )
     for row in judgement.rows.values():
         request.node.ihook.pytest_chatconform_exchange(item=request.node, exchange=ex, row=row)
     failed = [
@@ -221,7 +230,7 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
     if failed:
         saved = save_regression(ex, regressions_folder(request.config), failed[0].check)
         pytest.fail(
-            f"{len(failed)} violation(s) from {_describe(target)}; saved {saved}:\n"
+            f"{len(failed)} violation(s) from {_describe(target, run.data)}; saved {saved}:\n"
             + "\n".join(f"  {f.check} {f.at}: {f.message}" for f in failed),
             pytrace=False,
         )
@@ -232,26 +241,24 @@ def _judge_live(ex, target, scenario, spec_store, results_log, request):
     gaps = [row for row in judgement.rows.values() if row.verdict == GAP and row.acknowledged is None]
     if gaps:  # an answer that could not be judged is never a passed test
         unjudged(request, GAP, None)
-        pytest.skip(f"cannot be judged ({_describe(target)}): {gaps[0].check}: {gaps[0].reason}")
+        pytest.skip(f"cannot be judged ({_describe(target, run.data)}): {gaps[0].check}: {gaps[0].reason}")
 
 
-def _acknowledged(target, check: str):
-    from chatconform.providers.profiles import acknowledgement_for
-
-    return acknowledgement_for(target.provider, check, target.model, target.origin)
+def _acknowledged(data, target, check: str):
+    return data.acknowledgement_for(target.provider, check, target.model, target.origin)
 
 
-def _annotate_unjudged(target, scenario, verdict, reason):
+def _annotate_unjudged(target, scenario, verdict, reason, key_envs):
     """A live test that got no answer, placed in Allure's tree and explained all the same."""
     from chatconform.reporting.allure_attach import annotate_unjudged
 
-    annotate_unjudged(target.provider, target.model, "live." + scenario.id, verdict, reason)
+    annotate_unjudged(target.provider, target.model, "live." + scenario.id, verdict, reason, key_envs)
 
 
-def _describe(target) -> str:
+def _describe(target, data) -> str:
     from chatconform.live.targets import describe
 
-    return describe(target)
+    return describe(target, data)
 
 
 def docs_conflict(results_log, request):
@@ -260,7 +267,7 @@ def docs_conflict(results_log, request):
     from chatconform.reporting.allure_attach import annotate_conflict
 
     conflict = request.node.payload
-    annotate_conflict(conflict)
+    annotate_conflict(conflict, results_log.key_envs)
     sides = " vs ".join(f'{s.source} says "{s.says}"' for s in conflict.sides)
     finding = Finding(
         f"docs-conflict.{conflict.id}",

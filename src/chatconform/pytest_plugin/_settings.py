@@ -34,7 +34,7 @@ def cli_settings(config) -> dict:
 def resolve(item, fixture_config) -> Settings:
     """The settings in force for a test item; a misspelt key or a bad value is one line naming it."""
     from chatconform.live.budget import DEFAULT_BUDGET_USD
-    from chatconform.providers import run_settings
+    from chatconform.pytest_plugin._keys import STATE_KEY
 
     marked: dict = {}
     for mark in reversed(list(item.iter_markers("chatconform"))):  # the closest marker is applied last
@@ -46,7 +46,7 @@ def resolve(item, fixture_config) -> Settings:
         item.config.stash.get(CLI_KEY, {}),
         marked,
         configured,
-        {"budget_usd": run_settings().budget_usd},
+        {"budget_usd": item.config.stash[STATE_KEY].data.run.budget_usd},
         {"budget_usd": DEFAULT_BUDGET_USD, "on_gap": "skip"},
     )
     chosen = {name: next(layer[name] for layer in layers if layer.get(name) is not None) for name in NAMES}

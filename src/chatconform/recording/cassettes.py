@@ -17,7 +17,7 @@ import yaml
 from chatconform.model.exchange import ORIGINS, Exchange, Request, Response
 from chatconform.model.inputs import InputError, expect, parse_yaml, read_text
 from chatconform.model.stream import StreamTooLong
-from chatconform.providers.profiles import identify
+from chatconform.providers import ProviderData
 
 SUFFIXES = (".yaml", ".yml")
 MAX_DECODED_BYTES = 64 * 1024 * 1024  # a gzip body inflating past this is refused (a bomb, not an answer)
@@ -67,21 +67,22 @@ def find_cassettes(paths) -> list[Path]:
     return [p for _, found in find_each(paths) for p in found]
 
 
-def load_cassette(path: Path, strict: bool = True) -> Cassette:
-    """Read a cassette; strict raises the first bad interaction, else each is kept in `problems`."""
+def load_cassette(path: Path, data: ProviderData, strict: bool = True) -> Cassette:
+    """Read a cassette, each exchange's provider and model named by the run's provider `data`; strict raises
+    the first bad interaction, else each is kept in `problems`."""
     try:
-        data = parse_yaml(read_text(path, "cassette"), str(path))
-        if data is None:
+        read = parse_yaml(read_text(path, "cassette"), str(path))
+        if read is None:
             raise CassetteError(f"{path}: empty file: not a cassette (nothing to judge)")
-        if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        if not isinstance(read, dict) or not isinstance(read.get("interactions"), list):
             raise CassetteError(f"{path}: not a cassette (no `interactions` list)")
-        provenance = _provenance(path, data.get("metadata"))
+        provenance = _provenance(path, read.get("metadata"))
     except InputError as err:
         raise CassetteError(str(err)) from None
     cassette = Cassette(path=Path(path), exchanges=[], provenance=provenance)
-    for index, item in enumerate(data["interactions"]):
+    for index, item in enumerate(read["interactions"]):
         try:
-            exchange = _exchange(f"{path}: interaction {index}", item, provenance, f"{path}#{index}")
+            exchange = _exchange(f"{path}: interaction {index}", item, provenance, f"{path}#{index}", data)
         except InputError as err:
             if strict:
                 raise CassetteError(str(err)) from None
@@ -106,7 +107,7 @@ def _provenance(path: Path, metadata) -> dict:
     return dict(provenance)
 
 
-def _exchange(where: str, item, provenance: dict, label: str) -> Exchange:
+def _exchange(where: str, item, provenance: dict, label: str, data: ProviderData) -> Exchange:
     """One interaction, every field it has checked for type before an Exchange is made of it."""
     item = expect(item, dict, where, "an interaction")
     req = expect(item.get("request"), dict, where, "request")
@@ -117,7 +118,7 @@ def _exchange(where: str, item, provenance: dict, label: str) -> Exchange:
         body=_body(req.get("body"), where, "request.body"),
     )
     response = _response(item.get("response"), where)
-    provider, model = identify(request.url, request.json)
+    provider, model = data.identify(request.url, request.json)
     origin = provenance.get("origin", "cassette")
     exchange = Exchange(
         request=request,

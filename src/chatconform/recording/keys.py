@@ -27,7 +27,6 @@ STANDARD_KEY_ENVS = (
     "CHATCONFORM_REFERENCE_KEY",
 )
 NAMED_ENV = "CHATCONFORM_API_KEY_ENV"  # names (comma-separated) of further key variables, for later commands
-_REGISTERED: set[str] = set()  # variables named in this process (pytest --api-key-env)
 
 _WHOLE = {
     "authorization",
@@ -56,19 +55,10 @@ def is_secret_name(name) -> bool:
     return text in _WHOLE or bool(_SUFFIX.search(text))
 
 
-def register_key_env(name: str) -> None:
-    """Treat the value of this environment variable as a key from now on (pytest --api-key-env does)."""
-    if name:
-        _REGISTERED.add(str(name))
-
-
 def key_env_names(extra=()) -> list[str]:
-    """Every variable that may hold a key: standard, every profile's, registered, named, and key-like
-    names."""
-    from chatconform.providers.profiles import PROFILES
-
-    names = [*STANDARD_KEY_ENVS, *(p.key_env for p in PROFILES.values() if getattr(p, "key_env", None))]
-    names += [*sorted(_REGISTERED), *(n.strip() for n in os.environ.get(NAMED_ENV, "").split(",")), *extra]
+    """Every variable that may hold a key: standard, the run's own (`extra`: its provider data's key_env and
+    --api-key-env, passed by the run), named in $CHATCONFORM_API_KEY_ENV, and every key-like name set."""
+    names = [*STANDARD_KEY_ENVS, *extra, *(n.strip() for n in os.environ.get(NAMED_ENV, "").split(","))]
     names += [n for n in os.environ if _ENV_NAME.search(n)]
     return list(dict.fromkeys(n for n in names if n))
 
@@ -78,9 +68,10 @@ def run_secrets(extra_env_names=()) -> list[str]:
     return forms(_env_values(extra_env_names))
 
 
-def known_secrets(extra=()) -> list[str]:
-    """The run's key values plus any values given, longest first."""
-    return forms([*_env_values(), *extra])
+def known_secrets(extra=(), key_envs=()) -> list[str]:
+    """The run's key values (its own key variables `key_envs` and every key-like one) plus any values given,
+    longest first."""
+    return forms([*_env_values(key_envs), *extra])
 
 
 def _env_values(extra_env_names=()) -> list[str]:

@@ -23,13 +23,14 @@ class Scrubber:
     """vcrpy hooks that remove secrets; every credential a request carried is also removed from what
     follows."""
 
-    def __init__(self, extra_secrets=()):
+    def __init__(self, extra_secrets=(), key_envs=()):
         self.learned = set(extra_secrets)
+        self.key_envs = tuple(key_envs)  # the run's own key variables, besides every key-like one
 
     def _values(self) -> list[str]:
-        """The run's key values (read now: a variable may be registered after this hook was made) and learned
+        """The run's key values (read now: a variable may be set after this hook was made) and learned
         ones."""
-        return known_secrets(self.learned)
+        return known_secrets(self.learned, self.key_envs)
 
     def request(self, request):
         """before_record_request: headers of any scheme, URL (query keys, userinfo) and JSON body at any

@@ -35,7 +35,6 @@ from chatconform.recording.keys import (  # noqa: F401  (one import for every wr
     pairs,
     parse_json,
     redactable,
-    register_key_env,
     request_secrets,
     run_secrets,
 )

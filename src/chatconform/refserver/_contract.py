@@ -1,14 +1,15 @@
 """What the reference provider serves: one contract per provider in the data, and what each accepts.
 
-A contract is a provider of the data in force served under its own path prefix (`/<name><path prefix>`);
-the generic provider is OpenAI's own contract, served as `openai` at the `/v1` base OpenAI clients expect.
-Its routes are the provider's chat path and the endpoints its data declares, each in the dialect the data
-(or else its path) says; the generic contract, whose paths imply their contract, serves every dialect's paths.
+A contract is a provider of the server's provider data served under its own path prefix
+(`/<name><path prefix>`); the generic provider is OpenAI's own contract, served as `openai` at the `/v1`
+base OpenAI clients expect. Its routes are the provider's chat path and the endpoints its data declares, each
+in the dialect the data (or else its path) says; the generic contract, whose paths imply their contract,
+serves every dialect's paths.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chatconform.dialects import (
     Dialect,
@@ -22,7 +23,7 @@ from chatconform.dialects import (
 from chatconform.judging.validators import validator_for
 from chatconform.model.errors import ChatconformError, unknown
 from chatconform.model.exchange import Request
-from chatconform.providers.profiles import GENERIC, PROFILES, Profile
+from chatconform.providers import GENERIC, Profile, ProviderData
 from chatconform.refserver._reading import Rules, limit_refusals, rules_for, schema_refusals
 
 MAX_N = 128
@@ -37,6 +38,9 @@ class Contract:
     name: str
     profile: Profile
     prefix: str
+    data: ProviderData = field(
+        compare=False, repr=False
+    )  # the server's provider data (the rules come from it)
 
     @property
     def provider(self) -> str:
@@ -95,18 +99,18 @@ class Contract:
         return fields | ({self.profile.key_field} if self.profile.auth == "body-key" else set())
 
     def rules(self, model: str | None) -> Rules:
-        return rules_for(self.provider, model)
+        return rules_for(self.data, self.provider, model)
 
 
-def contracts() -> dict[str, Contract]:
-    """Every provider of the data in force, by contract name (a provider's own name serves too)."""
+def contracts(data: ProviderData) -> dict[str, Contract]:
+    """Every provider of the server's data, by contract name (a provider's own name serves too)."""
     out = {}
-    for profile in PROFILES.values():
+    for profile in data.profiles.values():
         if profile.name == GENERIC:  # (under its own name when a project declares a provider named `openai`)
-            name = profile.name if GENERIC_CONTRACT in PROFILES else GENERIC_CONTRACT
-            out[name] = Contract(name, profile, f"/{name}/v1")
+            name = profile.name if GENERIC_CONTRACT in data else GENERIC_CONTRACT
+            out[name] = Contract(name, profile, f"/{name}/v1", data)
         else:
-            out[profile.name] = Contract(profile.name, profile, _prefix(profile))
+            out[profile.name] = Contract(profile.name, profile, _prefix(profile), data)
     return out
 
 
@@ -119,20 +123,20 @@ def _prefix(profile: Profile) -> str:
     return path if path == own or path.startswith(own + "/") else own + path
 
 
-def contract_named(name: str) -> Contract:
+def contract_named(name: str, data: ProviderData) -> Contract:
     """The contract of this name (or of the provider of this name), else a usage error naming the known
     ones."""
-    known = contracts()
+    known = contracts(data)
     found = known.get(name) or next((c for c in known.values() if c.provider == name), None)
     if found is None:
         raise unknown("contract", name, known)
     return found
 
 
-def route(path: str) -> tuple[Contract | None, str]:
+def route(path: str, data: ProviderData) -> tuple[Contract | None, str]:
     """(contract, the rest of the path) for a request path; the longest prefix wins."""
     bare = path.split("?")[0]
-    for contract in sorted(contracts().values(), key=lambda c: len(c.prefix), reverse=True):
+    for contract in sorted(contracts(data).values(), key=lambda c: len(c.prefix), reverse=True):
         if bare.startswith(contract.prefix + "/"):
             return contract, bare[len(contract.prefix) :]
     return None, bare
@@ -145,14 +149,14 @@ def served_specs(catalog, profile: Profile) -> list:
     return list(dict.fromkeys(source for source in found if source is not None))
 
 
-def warm(store) -> None:
+def warm(store, data: ProviderData) -> None:
     """Load the data, each contract's specs and their request schemas (chat's, and the generation request of
     every other dialect the generic contract serves) now, not on a first request.
 
     Loading OpenAI's spec and compiling its request schema takes seconds on a busy machine: a client's read
     timeout would expire on the first request a new server answers.
     """
-    for contract in contracts().values():
+    for contract in contracts(data).values():
         for source in served_specs(store.catalog, contract.profile):
             _compile(store, source, contract.prefix + contract.profile.chat_path)
     for dialect in load_dialects().values():

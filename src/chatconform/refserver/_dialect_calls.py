@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from chatconform.dialects import dialect_named
 from chatconform.live.client import CallResult, RetryPolicy, call
-from chatconform.providers.profiles import GENERIC
+from chatconform.providers import GENERIC
 
 HELLO = [{"role": "user", "content": "Say hello in five words."}]
 WEATHER = "What is the weather in Paris? Use the tool."

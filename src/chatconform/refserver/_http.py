@@ -13,6 +13,7 @@ import struct
 import threading
 import time
 
+from chatconform.providers import ProviderData
 from chatconform.refserver import _anthropic, _chat, _responses
 from chatconform.refserver._behaviour_faults import BEHAVIOUR
 from chatconform.refserver._contract import Contract, contract_named, contracts, route, warm
@@ -27,9 +28,10 @@ DEFAULT_LIMITS = Limits()  # frozen, so one instance serves every server that se
 
 
 class _Server(GuardedServer):
-    def __init__(self, address, store, faults, slow_seconds, key, limits):
+    def __init__(self, address, store, data, faults, slow_seconds, key, limits):
         super().__init__(address, _Handler, limits)
         self.store, self.faults, self.slow_seconds, self.key = store, set(faults), slow_seconds, key
+        self.data = data  # the provider data it serves: one contract per provider
         self.draws = itertools.count(1)  # one number per request, for draws without a seed (thread-safe: C)
 
 
@@ -45,11 +47,11 @@ class _Handler(GuardedHandler):
 
     def _envelope(self, status: int, message: str) -> dict:
         """An error body in the envelope of the dialect the request's path speaks (OpenAI's by default)."""
-        return (self._module(*route(self.path)) or _chat).envelope(status, message)
+        return (self._module(*route(self.path, self.server.data)) or _chat).envelope(status, message)
 
     def error_object(self, status: int, message: str) -> dict:
         """The guard's refusals (framing, size, JSON) in the envelope of the path's dialect, if not chat's."""
-        module = self._module(*route(getattr(self, "path", "") or ""))
+        module = self._module(*route(getattr(self, "path", "") or "", self.server.data))
         if module in (None, _chat):
             return super().error_object(status, message)
         return module.envelope(status, message)
@@ -63,7 +65,7 @@ class _Handler(GuardedHandler):
     def _get(self):
         if self.headers.get("content-length") or self.headers.get("transfer-encoding"):
             self.close_connection = True  # a GET body is never read: the next request could not be found
-        contract, rest = route(self.path)
+        contract, rest = route(self.path, self.server.data)
         if not self._authorised(contract, {}, False):
             return self._json(401, self._envelope(401, "missing or invalid API key"))
         if contract and contract.endpoint(rest) == "models":
@@ -75,7 +77,7 @@ class _Handler(GuardedHandler):
         return self._json(404, self._envelope(404, f"no route for GET {self.path}"))
 
     def _post(self):
-        contract, rest = route(self.path)
+        contract, rest = route(self.path, self.server.data)
         body = self.read_json()
         if body is None and self._started:
             return None  # a 4xx for the body has been sent
@@ -178,19 +180,28 @@ class ReferenceServer:
         slow_seconds: float = 3.0,
         key: str | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        data: ProviderData | None = None,
     ):
         import os
 
         from chatconform.specs import SpecStore
 
         key = key or os.environ.get("CHATCONFORM_REFERENCE_KEY") or "reference-key"
-        self._server = _Server(("127.0.0.1", port), store or SpecStore(), faults, slow_seconds, key, limits)
+        data = data if data is not None else ProviderData.load()  # (this server's own, when none is given)
+        self._server = _Server(
+            ("127.0.0.1", port), store or SpecStore(), data, faults, slow_seconds, key, limits
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def key(self) -> str:
         """The one API key this server accepts."""
         return self._server.key
+
+    @property
+    def data(self) -> ProviderData:
+        """The provider data it serves (one contract per provider)."""
+        return self._server.data
 
     @property
     def failures(self) -> list[str]:
@@ -204,17 +215,19 @@ class ReferenceServer:
 
     @property
     def contracts(self) -> list[str]:
-        """The contract names served: every provider of the data in force (`openai`: the generic one)."""
-        return list(contracts())
+        """The contract names served: every provider of its data (`openai`: the generic one)."""
+        return list(contracts(self._server.data))
 
     def base_url(self, contract: str, dialect: str | None = None) -> str:
         """The base URL of one contract (or of the contract of a provider named so), as a client of `dialect`
         takes it: the part of the prefix the dialect's own path begins with is said once (Anthropic's SDK adds
         /v1/messages to its base URL, OpenAI's adds /responses)."""
-        return f"http://127.0.0.1:{self.port}{contract_named(contract).client_base(dialect)}"
+        return (
+            f"http://127.0.0.1:{self.port}{contract_named(contract, self._server.data).client_base(dialect)}"
+        )
 
     def start(self) -> ReferenceServer:
-        warm(self._server.store)
+        warm(self._server.store, self._server.data)
         self._thread.start()
         return self
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chatconform.judging.validators import validator_for
-from chatconform.providers import covers, documented_value
-from chatconform.providers.profiles import GENERIC, PROFILES
+from chatconform.providers import ProviderData, covers
 
 UNDOCUMENTED_LIMIT = (
     1000  # no document states a default max_tokens: any limit above the longest answer will do
@@ -32,27 +31,22 @@ class Rules:
     max_stop: int | None = None
 
 
-def documented(provider: str, name: str, model: str | None):
-    """The provider's documented value for a model, else the generic contract's, else None."""
-    return documented_value(provider, name, model) or documented_value(GENERIC, name, model)
-
-
-def _number(provider: str, name: str, model: str | None) -> int | None:
-    found = documented(provider, name, model)
+def _number(data: ProviderData, provider: str, name: str, model: str | None) -> int | None:
+    found = data.contract_value(provider, name, model)  # the provider's own, else the generic contract's
     value = found.value if found else None
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def rules_for(provider: str, model: str | None) -> Rules:
-    """The rules the reference follows for a provider's model."""
-    profile = PROFILES.get(provider)
+def rules_for(data: ProviderData, provider: str, model: str | None) -> Rules:
+    """The rules the reference follows for a provider's model, as the server's data states them."""
+    profile = data.get(provider)
     # an empty pattern list would read as "every model": no reasoning model is declared then
     reasoning = bool(profile and profile.reasoning_models and covers(profile.reasoning_models, model))
-    limit = _number(provider, "default_max_tokens", model)
+    limit = _number(data, provider, "default_max_tokens", model)
     return Rules(
         limit if limit is not None else UNDOCUMENTED_LIMIT,
         reasoning,
-        _number(provider, "max_stop_sequences", model),
+        _number(data, provider, "max_stop_sequences", model),
     )
 
 

@@ -47,6 +47,7 @@ def reference_subject(server, root: str | None = None, fault: str | None = None)
         tokenizer="reference",
         key=server.key,
         fault=fault,
+        data=server.data,
     )
 
 

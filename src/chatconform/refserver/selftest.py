@@ -7,12 +7,12 @@ import sys
 from dataclasses import dataclass
 
 from chatconform.judging.judge import judge
+from chatconform.judging.run import RunContext
 from chatconform.live.calls import Target, run
 from chatconform.live.client import RetryPolicy
 from chatconform.live.scenarios import BY_ID, SCENARIOS
 from chatconform.model.errors import ChatconformError
-from chatconform.providers import covers, documented_value
-from chatconform.providers.profiles import BASE_SHAPE, GENERIC, PROFILES
+from chatconform.providers import BASE_SHAPE, GENERIC, ProviderData, covers
 from chatconform.refserver import FAULTS, ReferenceServer
 from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID
 from chatconform.refserver._dialect_calls import DIALECT_SCENARIOS, send
@@ -65,17 +65,17 @@ def target_for(server: ReferenceServer, provider: str, model: str, shape: str = 
     )
 
 
-def fault_target() -> tuple[str, str]:
+def fault_target(data: ProviderData) -> tuple[str, str]:
     """(provider, model) the chat faults go to: the data's first reasoning model with a documented default."""
     # (the default-limit fault needs a documented default, the empty-content fault a model that reasons)
     found = next(
         (
             (p.name, m)
-            for p in PROFILES.values()
+            for p in data.profiles.values()
             for m in p.models
             if p.reasoning_models
             and covers(p.reasoning_models, m)
-            and documented_value(p.name, "default_max_tokens", m)
+            and data.documented_value(p.name, "default_max_tokens", m)
         ),
         None,
     )
@@ -87,18 +87,18 @@ def fault_target() -> tuple[str, str]:
     return found
 
 
-def behaviour_findings(result, store) -> list:
+def behaviour_findings(result, run: RunContext) -> list:
     """Findings about the server's behaviour (document findings left out), or the outage marker."""
     if result.outcome == "provider-unavailable":
         return ["provider-unavailable"]
     return [
         f
-        for f in judge(result.exchange, store).findings
+        for f in judge(result.exchange, run).findings
         if f.kind not in DOCUMENT_KINDS and f.severity != "info"
     ]
 
 
-def run_fault(server: ReferenceServer, name: str, store) -> Kill:
+def run_fault(server: ReferenceServer, name: str, run_ctx: RunContext) -> Kill:
     """Inject one fault through the request header and see which checks catch it (or which measures turn)."""
     fault, header = FAULTS[name], {FAULT_HEADER: name}
     if fault.measures:
@@ -106,10 +106,10 @@ def run_fault(server: ReferenceServer, name: str, store) -> Kill:
     if fault.scenario in DIALECT_BY_ID:
         result = send(server, DIALECT_BY_ID[fault.scenario], policy(), header)
     else:
-        provider, model = STREAM_TARGET if fault.scenario in STREAMED else fault_target()
+        provider, model = STREAM_TARGET if fault.scenario in STREAMED else fault_target(run_ctx.data)
         target = target_for(server, provider, model)
-        result = run(target, BY_ID[fault.scenario], None, policy(), header).result
-    found = behaviour_findings(result, store)
+        result = run(target, BY_ID[fault.scenario], None, policy(), header, data=run_ctx.data).result
+    found = behaviour_findings(result, run_ctx)
     caught = tuple(sorted({f if isinstance(f, str) else f.check for f in found}))
     return Kill(name, fault.expected, caught)
 
@@ -118,23 +118,23 @@ def clean_targets(server: ReferenceServer) -> list[Target]:
     """Every provider and model of the data (the reference serves them all), in each live request shape."""
     return [
         target_for(server, p.name, model, shape)
-        for p in PROFILES.values()
+        for p in server.data.profiles.values()
         for model in (p.models or (GENERIC_MODEL,))
         for shape in p.live_shapes
     ]
 
 
-def run_clean(server: ReferenceServer, store) -> list[tuple[str, list]]:
+def run_clean(server: ReferenceServer, run_ctx: RunContext) -> list[tuple[str, list]]:
     """(target/scenario, behaviour findings) for every scenario of every target, and every scenario of the
     other dialects, with no fault."""
     out = []
     for target in clean_targets(server):
-        for scenario in (s for s in SCENARIOS if s.for_provider(target.provider)):
-            outcome = run(target, scenario, None, policy())
-            out.append((f"{target.id}/{scenario.id}", behaviour_findings(outcome.result, store)))
+        for scenario in (s for s in SCENARIOS if s.for_provider(target.provider, run_ctx)):
+            outcome = run(target, scenario, None, policy(), data=run_ctx.data)
+            out.append((f"{target.id}/{scenario.id}", behaviour_findings(outcome.result, run_ctx)))
     for scenario in DIALECT_SCENARIOS:
         result = send(server, scenario, policy())
-        out.append((f"{scenario.dialect}/{scenario.id}", behaviour_findings(result, store)))
+        out.append((f"{scenario.dialect}/{scenario.id}", behaviour_findings(result, run_ctx)))
     return out
 
 
@@ -150,17 +150,18 @@ def brief(found) -> str:
     )
 
 
-def main() -> int:
-    """`make selftest`: the kill ratio, the survivors, and the clean run."""
+def main(data: ProviderData | None = None) -> int:
+    """`make selftest`: the kill ratio, the survivors, and the clean run (with the command's provider
+    data)."""
     import os
 
     from chatconform.specs import SpecStore
 
     os.environ.setdefault("CHATCONFORM_REFERENCE_KEY", "reference-key")
-    store = SpecStore()
-    with ReferenceServer(store, slow_seconds=2.0) as server:
-        kills = [run_fault(server, name, store) for name in sorted(FAULTS)]
-        clean, measured = run_clean(server, store), clean_measures(server)
+    run_ctx = RunContext(data if data is not None else ProviderData.load(), SpecStore())
+    with ReferenceServer(run_ctx.store, slow_seconds=2.0, data=run_ctx.data) as server:
+        kills = [run_fault(server, name, run_ctx) for name in sorted(FAULTS)]
+        clean, measured = run_clean(server, run_ctx), clean_measures(server)
     width = max(len(k.fault) for k in kills)
     for k in kills:
         print(

@@ -46,10 +46,11 @@ LONG = 400  # a reason longer than this is cut in the description; the status me
 _MARKUP = re.compile(r"([\\`*_\[\]()<>#|~!&])")  # what markdown could read as markup in quoted text
 
 
-def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
-    """Place the test in the tree, say what its verdict means, link the sources, attach the evidence."""
+def annotate(ex, check: str, findings, spec=None, rows=(), key_envs=()) -> None:
+    """Place the test in the tree, say what its verdict means, link the sources, attach the evidence
+    (scrubbed of the run's keys: its own key variables `key_envs` and every key-like one)."""
     # the run's keys and what this request carried: a server may echo either
-    secrets = exchange_secrets(ex)
+    secrets = exchange_secrets(ex, tuple(key_envs))
     rows = list(rows)
     verdict = worst(row.verdict for row in rows) if rows else None
     place(str(ex.provider), ex.model, check, _title(ex, verdict), secrets)
@@ -80,19 +81,21 @@ def annotate(ex, check: str, findings, spec=None, rows=()) -> None:
     _evidence(ex, findings, secrets)
 
 
-def annotate_unjudged(provider: str, model: str | None, check: str, verdict: str, reason: str) -> None:
+def annotate_unjudged(
+    provider: str, model: str | None, check: str, verdict: str, reason: str, key_envs=()
+) -> None:
     """A live scenario that got no answer (not sent, or the provider down): placed and explained all the
     same."""
-    secrets = run_secrets()
+    secrets = run_secrets(key_envs)
     place(provider, model, check, "live", secrets)
     mark(verdict)
     _settle(verdict, [], secrets, reason)
     allure.dynamic.description(f"**{TAGS[verdict].capitalize()}**: {_said(reason, secrets, LONG)}")
 
 
-def annotate_conflict(conflict) -> None:
+def annotate_conflict(conflict, key_envs=()) -> None:
     """Two documents of one provider disagreeing: under the provider, each side quoted with its source."""
-    secrets = run_secrets()
+    secrets = run_secrets(key_envs)
     place(
         conflict.provider,
         None,

@@ -16,6 +16,7 @@ from pathlib import Path
 from chatconform.model.errors import did_you_mean
 from chatconform.model.inputs import InputError, expect, load_json
 from chatconform.model.verdict import CONFLICT, FAIL, GAP, KNOWN, NOT_RUN, PASS, UNAVAILABLE, VERDICTS, worst
+from chatconform.providers import ProviderData
 from chatconform.reporting import _observed
 from chatconform.reporting._gate_comment import code, markdown, md, scrubbed_markdown  # noqa: F401 (the API)
 from chatconform.reporting._results_file import known_words, load_scrubbed, unknown_verdicts
@@ -137,7 +138,13 @@ def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate
 
 
 def compare(
-    baseline: dict, candidate: dict, drift: list[dict] = (), names=("baseline", "candidate"), pairs=()
+    baseline: dict,
+    candidate: dict,
+    drift: list[dict] = (),
+    names=("baseline", "candidate"),
+    pairs=(),
+    *,
+    data: ProviderData,
 ) -> dict:
     """New failures, fixes, outages, observation and spend changes, breaking upstream changes, and
     problems."""
@@ -156,7 +163,7 @@ def compare(
         if new[k]["verdict"] in BAD and was[k] in BAD
     ]
     unavailable = [new[k] for k in new if new[k]["verdict"] in NEUTRAL]
-    open_rows = {id(row) for row in unacknowledged_rows(new_rows)}
+    open_rows = {id(row) for row in unacknowledged_rows(new_rows, data)}
     unjudged = [new[k] for k in new if any(id(row) in open_rows for row in new[k]["rows"])]
     breaking = [c for c in drift if c.get("breaking")]
     problems = problems_of(baseline, candidate, names, new_rows)
@@ -179,11 +186,10 @@ def compare(
     }
 
 
-def unacknowledged_rows(rows) -> list[dict]:
-    """The rows not judged (gap) or not reached (unavailable) that the provider data in force (built-in and
-    the project's chatconform.toml) does not acknowledge: worked out again here, never taken from the file."""
+def unacknowledged_rows(rows, data: ProviderData) -> list[dict]:
+    """The rows not judged (gap) or not reached (unavailable) that the run's provider data (built-in and the
+    project's chatconform.toml) does not acknowledge: worked out again here, never taken from the file."""
     from chatconform.model.exits import UNJUDGED_VERDICTS
-    from chatconform.providers.profiles import acknowledgement_for
 
     out = []
     for row in rows:
@@ -191,7 +197,7 @@ def unacknowledged_rows(rows) -> list[dict]:
             continue
         gaps = [f.get("check") or "" for f in row.get("findings") or [] if f.get("kind") == "gap"]
         if (
-            acknowledgement_for(
+            data.acknowledgement_for(
                 row["provider"], row["check"], row.get("model"), row.get("origin") or "", gaps
             )
             is None

@@ -26,6 +26,8 @@ class ResultsLog:
     entries: list[dict] = field(default_factory=list)
     specs: dict = field(default_factory=dict)
     spend: dict = field(default_factory=lambda: {"usd": 0.0, "tokens": 0, "requests": 0})
+    key_envs: tuple[str, ...] = ()  # the run's own key variables, scrubbed besides every key-like one
+    written: tuple[Path, bytes] | None = field(default=None, repr=False, compare=False)  # by write()
     _scrubbed: dict = field(default_factory=dict, repr=False, compare=False)  # secrets -> {text: scrubbed}
 
     def add(
@@ -48,7 +50,9 @@ class ResultsLog:
     ) -> None:
         """Record one judged (exchange, check) pair (with what the exchange showed, when given), scrubbed;
         `spec` is the id of the pinned spec that judged it (its entry in `specs`), when one did."""
-        secrets = exchange_secrets(exchange) if exchange else known_secrets()
+        secrets = (
+            exchange_secrets(exchange, self.key_envs) if exchange else known_secrets(key_envs=self.key_envs)
+        )
         entry = {
             "provider": provider,
             "model": model,
@@ -146,8 +150,7 @@ class ResultsLog:
         path = Path(folder) / "results.json"
         data = (self._scrubbed_json(row_per_line=True) + "\n").encode("utf-8")
         write_atomic(path, data)
-        _WRITTEN.clear()  # only the last one is ever asked for
-        _WRITTEN[str(path.resolve())] = data
+        self.written = (path, data)  # what `check` summarises without parsing the file again (handoff.py)
         return path
 
     def write_part(self, folder: Path, worker: str) -> Path:
@@ -160,7 +163,7 @@ class ResultsLog:
         """The log as JSON with every key value the run knows removed, whatever field it reached; a row per
         line reads well in a diff and keeps json's C encoder (`indent` would make it Python's, ~10x
         slower)."""
-        data = scrub_tree(self.to_dict(), known_secrets())
+        data = scrub_tree(self.to_dict(), known_secrets(key_envs=self.key_envs))
         if not row_per_line:
             return json.dumps(data, ensure_ascii=False)
         rows = ",\n  ".join(json.dumps(row, ensure_ascii=False) for row in data.pop("results"))
@@ -192,20 +195,6 @@ def everywhere_notes(entries) -> list[str]:
 
 
 _NOTHING_SHOWN = {"observations": {}, "excerpt": {}}
-# results.json path -> the bytes this process wrote there: `check` summarises the run it just wrote without
-# parsing it again with every shape check (~0.3 s on a catalog run), once the file is seen to hold just those
-_WRITTEN: dict[str, bytes] = {}
-
-
-def written_here(path) -> dict | None:
-    """The results this process wrote at `path`, parsed, while the file holds exactly them; else None."""
-    data = _WRITTEN.get(str(Path(path).resolve()))
-    try:
-        if data is None or Path(path).read_bytes() != data:
-            return None
-    except OSError:
-        return None
-    return json.loads(data)
 
 
 @view

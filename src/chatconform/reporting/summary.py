@@ -192,7 +192,13 @@ def _conflicts(results: dict) -> str:
 
 
 def write_summary(
-    results_path: Path, history_dir: Path, out: Path, keep: int = 20, secrets=(), results: dict | None = None
+    results_path: Path,
+    history_dir: Path,
+    out: Path,
+    keep: int = 20,
+    secrets=(),
+    results: dict | None = None,
+    key_envs=(),
 ) -> Path:
     """Write summary.html from results.json (or `results`, what this process wrote there) and the previous
     runs, then add this run to the history.
@@ -213,7 +219,7 @@ def write_summary(
     words = unknown_verdicts(results, str(results_path))
     for path, run in zip(runs, history, strict=True):
         words += unknown_verdicts(run, str(path))
-    write_atomic(out, _scrubbed(render(results, history), secrets).encode("utf-8"))
+    write_atomic(out, _scrubbed(render(results, history), secrets, key_envs).encode("utf-8"))
     if words:
         raise UsageError(
             f"unknown verdict word(s) {'; '.join(words)} (known: {known_words()}); {out} shows "
@@ -253,9 +259,9 @@ def remembered(results: dict) -> dict:
     return {**{k: v for k, v in results.items() if k not in ("results", "specs")}, "results": rows}
 
 
-def _scrubbed(page: str, secrets=()) -> str:
+def _scrubbed(page: str, secrets=(), key_envs=()) -> str:
     """The page with every key value the run knows removed, raw or as escaped on the page."""
     from chatconform.recording.scrub import known_secrets, scrub_text
 
-    values = list(known_secrets(secrets))
+    values = list(known_secrets(secrets, key_envs))
     return scrub_text(page, values + [e(v) for v in values if e(v) != v])

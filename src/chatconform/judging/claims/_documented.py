@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from chatconform.model.pointer import from_ref, resolve
-from chatconform.providers import Documented, current
+from chatconform.providers import Documented, ProviderData
 
 
 def request_schema(spec, op) -> tuple[dict | None, str | None]:
@@ -40,7 +43,7 @@ def spec_default(store, provider: str, model: str | None, path: str) -> Document
     )
 
 
-def declared_shapes(provider: str) -> dict[str, dict]:
+def declared_shapes(data: ProviderData, provider: str) -> dict[str, Mapping[str, Any]]:
     """The request shapes other than the spec's that a provider's data declares (name -> its table)."""
-    data = current()["providers"].get(provider) or {}
-    return dict(data.get("shapes") or {})
+    table = data.tables.get(provider) or {}
+    return dict(table.get("shapes") or {})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 
 from chatconform.model.errors import UsageError
+from chatconform.providers import ProviderData
 
 SCHEMA_CHECKS = (
     "schema",
@@ -21,14 +22,13 @@ SCHEMA_CHECKS = (
 )
 
 
-def refuse_misspelt_deviations() -> None:
+def refuse_misspelt_deviations(data: ProviderData) -> None:
     """A UsageError (one line, did you mean) for the first declared deviation whose check is a misspelt
     one."""
     from chatconform.judging.claims.catalog import load_claims
-    from chatconform.providers.profiles import PROFILES
 
     known = sorted({*load_claims(), *SCHEMA_CHECKS})
-    for profile in PROFILES.values():
+    for profile in data.profiles.values():
         for deviation in profile.deviations:
             name = deviation.check
             if any(k == name or k.startswith(name + ".") or name.startswith(k + ".") for k in known):

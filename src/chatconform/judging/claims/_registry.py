@@ -12,7 +12,7 @@ from types import ModuleType
 
 from chatconform.judging.claims._context import Context
 from chatconform.model.finding import GAP_KIND, Finding
-from chatconform.providers import Documented, documented_values
+from chatconform.providers import Documented, ProviderData
 
 MARK = "__chatconform_claim__"
 
@@ -33,9 +33,9 @@ class Claim:
     doc: str = ""
     quoted_by_dialect: bool = False  # each dialect's own words for it, from its dialect.toml [quotes]
 
-    def quotes(self) -> list[Documented]:
-        """Each provider's own sentence for the documented value this claim reads, from the data in force."""
-        return documented_values(name=self.documented) if self.documented else []
+    def quotes(self, data: ProviderData) -> list[Documented]:
+        """Each provider's own sentence for the documented value this claim reads, from a run's data."""
+        return data.documented_values(name=self.documented) if self.documented else []
 
 
 def claim(

@@ -10,6 +10,7 @@ from types import MappingProxyType, ModuleType
 
 from chatconform.judging.claims._context import context
 from chatconform.judging.claims._registry import MARK, Claim, declared, evaluate
+from chatconform.judging.run import RunContext
 from chatconform.model.errors import UsageError
 from chatconform.model.exchange import Exchange
 from chatconform.model.extensions import CLAIMS, extensions
@@ -33,6 +34,8 @@ MODULES = (
 )
 
 
+# Module-level on purpose: the claims are the package's code, the same for every run of this process; what a
+# claim compares against (the provider data) reaches it through each run's Context, never through this.
 @lru_cache(maxsize=1)
 def load_claims() -> Mapping[str, Claim]:
     """id -> Claim for every built-in claim (the modules listed above), then every installed extension's."""
@@ -57,15 +60,16 @@ def _claims_in(name: str, found: object) -> list[Claim]:
     return claims
 
 
-def applicable_claims(ex: Exchange, store) -> list[Claim]:
+def applicable_claims(ex: Exchange, run: RunContext) -> list[Claim]:
     """The claims that judge this exchange."""
     # asked once per collected exchange and again by each of its checks: worked out once, kept on its Context
-    found = context(ex, store).once(
+    found = context(ex, run).once(
         ("applicable claims",), lambda ctx: [c for c in claims_for(ex.provider) if c.applies_to(ctx)]
     )
     return list(found)
 
 
+# Module-level on purpose: a function of the provider's name and the code's claims only (no run's data).
 @lru_cache(maxsize=256)
 def claims_for(provider: str) -> tuple[Claim, ...]:
     """The claims that may judge this provider's exchanges, in catalog order (Claim.applies' provider
@@ -73,6 +77,6 @@ def claims_for(provider: str) -> tuple[Claim, ...]:
     return tuple(c for c in load_claims().values() if "*" in c.providers or provider in c.providers)
 
 
-def run_claim(c: Claim, ex: Exchange, store) -> list[Finding]:
+def run_claim(c: Claim, ex: Exchange, run: RunContext) -> list[Finding]:
     """The findings of one claim on one exchange (its Context shared with every other claim)."""
-    return evaluate(c, context(ex, store))
+    return evaluate(c, context(ex, run))

@@ -6,12 +6,14 @@ each with its sentence and source) and the pinned specs: a new provider or model
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from chatconform.judging.claims._documented import request_property, request_schema
-from chatconform.providers import Documented, covers, current, documented_values
-from chatconform.providers.profiles import PROFILES
+from chatconform.judging.run import RunContext
+from chatconform.providers import Documented, ProviderData, covers
+from chatconform.specs import LoadedSpec, Operation, SpecStore
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Conflict:
     consequence: str
     model: str | None = None  # the model it is about, when it is about one (None: the provider's documents)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
             "provider": self.provider,
@@ -43,14 +45,15 @@ class Conflict:
         }
 
 
-def docs_conflicts(store) -> list[Conflict]:
-    """Every disagreement found between the documents the data quotes and the pinned specs."""
+def docs_conflicts(run: RunContext) -> list[Conflict]:
+    """Every disagreement found between the documents the run's data quotes and its pinned specs."""
+    data, store = run.data, run.store
     found = [
-        *_default_vs_spec(store),
-        *_stop_limit_vs_spec(store),
-        *_required_vs_spec(store),
-        *_shape_vs_auth(),
-        *_price_vs_price(),
+        *_default_vs_spec(data, store),
+        *_stop_limit_vs_spec(data, store),
+        *_required_vs_spec(data, store),
+        *_shape_vs_auth(data),
+        *_price_vs_price(data),
     ]
     first: dict[str, Conflict] = {}
     for conflict in found:
@@ -58,20 +61,22 @@ def docs_conflicts(store) -> list[Conflict]:
     return list(first.values())
 
 
-def _models(d: Documented) -> list[str | None]:
+def _models(data: ProviderData, d: Documented) -> list[str | None]:
     """The models a documented value covers: the ids it lists, then the provider's models its patterns
     match."""
-    profile = PROFILES.get(d.provider)
+    profile = data.get(d.provider)
     listed = [m for m in d.models if not any(c in m for c in "*?[")]
     known = list(profile.models) if profile else []
     return [m for m in dict.fromkeys([*listed, *known]) if covers(d.models, m)] or [None]
 
 
-def _operations(store, d: Documented):
+def _operations(
+    data: ProviderData, store: SpecStore, d: Documented
+) -> Iterator[tuple[str | None, LoadedSpec, Operation, str]]:
     """(model, spec, chat operation, spec file stem) once per pinned spec the documented value's models
     use."""
-    profile, seen = PROFILES.get(d.provider), set()
-    for model in _models(d):
+    profile, seen = data.get(d.provider), set()
+    for model in _models(data, d):
         spec = store.spec_or_none(d.provider, model)
         if spec is None or spec.source.relpath in seen or profile is None:
             continue
@@ -81,10 +86,10 @@ def _operations(store, d: Documented):
             yield model, spec, op, PurePosixPath(spec.source.relpath).stem
 
 
-def _default_vs_spec(store):
+def _default_vs_spec(data: ProviderData, store: SpecStore) -> Iterator[Conflict]:
     """The prose states a default max_tokens; the spec gives max_tokens another default, or none."""
-    for d in documented_values(name="default_max_tokens"):
-        for model, spec, op, stem in _operations(store, d):
+    for d in data.documented_values(name="default_max_tokens"):
+        for model, spec, op, stem in _operations(data, store, d):
             prop, pointer = request_property(spec, op, "max_tokens")
             if prop is None or prop.get("default") == d.value:
                 continue
@@ -101,10 +106,10 @@ def _default_vs_spec(store):
             )
 
 
-def _stop_limit_vs_spec(store):
+def _stop_limit_vs_spec(data: ProviderData, store: SpecStore) -> Iterator[Conflict]:
     """A document says "Up to N" stop sequences; the spec's array alternative sets no such maxItems."""
-    for d in (d for d in documented_values(name="max_stop_sequences") if type(d.value) is int):
-        for model, spec, op, stem in _operations(store, d):
+    for d in (d for d in data.documented_values(name="max_stop_sequences") if type(d.value) is int):
+        for model, spec, op, stem in _operations(data, store, d):
             prop, pointer = request_property(spec, op, "stop")
             arrays = [
                 alt
@@ -132,10 +137,10 @@ def _stop_limit_vs_spec(store):
             )
 
 
-def _required_vs_spec(store):
+def _required_vs_spec(data: ProviderData, store: SpecStore) -> Iterator[Conflict]:
     """A document marks parameters required that the spec's request schema does not require."""
-    for d in (d for d in documented_values(name="required_params") if isinstance(d.value, list)):
-        for _, spec, op, _ in _operations(store, d):
+    for d in (d for d in data.documented_values(name="required_params") if isinstance(d.value, list)):
+        for _, spec, op, _ in _operations(data, store, d):
             schema, pointer = request_schema(spec, op)
             required = (schema or {}).get("required", [])
             for name in (p for p in d.value if p not in required):
@@ -151,14 +156,14 @@ def _required_vs_spec(store):
                 )
 
 
-def _shape_vs_auth():
+def _shape_vs_auth(data: ProviderData) -> Iterator[Conflict]:
     """A page shows another request shape (the key in the body) than the documented Authorization header."""
-    for provider, data in current()["providers"].items():
-        auth = next(iter(documented_values(provider, "auth_header")), None)
+    for provider, table in data.tables.items():
+        auth = next(iter(data.documented_values(provider, "auth_header")), None)
         shapes = [
             s
-            for s in data.get("shapes", {}).values()
-            if s.get("says") and s.get("source") and s.get("auth") not in (None, data.get("auth"))
+            for s in table.get("shapes", {}).values()
+            if s.get("says") and s.get("source") and s.get("auth") not in (None, table.get("auth"))
         ]
         if auth and shapes:
             yield Conflict(
@@ -170,13 +175,13 @@ def _shape_vs_auth():
             )
 
 
-def _price_vs_price():
+def _price_vs_price(data: ProviderData) -> Iterator[Conflict]:
     """A page states one price per million tokens that is neither of the input and output rates it also
     states."""
-    for provider, data in current()["providers"].items():
-        for price in (p for p in data.get("prices", []) if p.get("says")):
+    for provider, table in data.tables.items():
+        for price in (p for p in table.get("prices", []) if p.get("says")):
             rates = (price["input_per_mtok"], price["output_per_mtok"])
-            for d in documented_values(provider, "price_per_mtok"):
+            for d in data.documented_values(provider, "price_per_mtok"):
                 model = next((m for m in price["models"] if covers(d.models, m)), None)
                 if model is not None and d.value not in rates:
                     yield Conflict(

@@ -15,7 +15,7 @@ BEARER_SAYS = "Pass your API key as a Bearer token in the `Authorization` header
 
 def _page_fields(ctx: Context) -> tuple[list[str], str]:
     """(the fields of a declared other shape that the body carries, the page documenting that shape)."""
-    for shape in declared_shapes(ctx.ex.provider).values():
+    for shape in declared_shapes(ctx.data, ctx.ex.provider).values():
         fields = [
             f
             for f in (shape.get("model_field"), shape.get("key_field"))

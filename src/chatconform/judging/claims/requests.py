@@ -91,7 +91,7 @@ def _limit_problems(ctx: Context) -> list[str]:
 
 def _schema_problems(ctx: Context) -> list[str]:
     ex = ctx.ex
-    spec = judging_spec(ex, ctx.store) if ctx.store is not None else None
+    spec = judging_spec(ex, ctx.run)
     op = spec.find_operation(ex.request.method, ex.request.path) if spec else None
     if op and op.request_schema and ex.request.json is not None:
         return schema_problems(spec, op.request_schema, ex.request.json)

@@ -121,7 +121,7 @@ def _lists_tool_choice(ctx: Context) -> bool:
     from chatconform.judging.route import route  # judging sits above the claims it runs
 
     try:
-        way = route(ctx.ex, ctx.store)
+        way = route(ctx.ex, ctx.run)
         spec = ctx.store.load(way.source) if way.source is not None else None
         op = spec.find_operation(ctx.ex.request.method, ctx.ex.request.path) if spec else None
         return (
