@@ -1,6 +1,7 @@
 """The built-in provider data: valid against its schema, quoted verbatim, one list of models, none in
 Python."""
 
+import copy
 import json
 import tomllib
 from importlib import resources
@@ -129,6 +130,21 @@ def test_documented_values_come_from_the_data_for_the_right_model(data):
     assert data.documented_value("modelslab", "default_max_tokens", "any-model").value == 1000
     assert data.documented_value("modelslab", "default_max_tokens", None).value == 1000
     assert data.documented_value("nobody", "default_max_tokens", None) is None
+
+
+def test_the_data_is_read_only_but_reads_as_the_toml_it_came_from(data):
+    # read-only tuples and mapping proxies once made checks such as isinstance(value, list) quietly false:
+    # ModelSlab's documented required parameters vanished from the docs conflicts
+    required = data.documented_value("modelslab", "required_params", "any-model").value
+    assert isinstance(required, list) and list(required) == ["model", "messages"]
+    table = data.tables["aimlapi"]
+    assert isinstance(table, dict) and json.loads(json.dumps(table)) == table
+    for write in (lambda: required.append("x"), lambda: table.update(x=1), lambda: table.pop("models")):
+        with pytest.raises(TypeError, match="read-only"):
+            write()
+    mine = copy.deepcopy(table)  # a copy is the caller's own, and writable
+    mine["models"].append("x")
+    assert "x" not in table["models"]
 
 
 def test_spec_defects_are_declared_as_known_with_their_kind(data):

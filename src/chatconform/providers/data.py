@@ -7,6 +7,7 @@ hold two objects and share nothing; the memos below hang off the object whose da
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,12 +30,54 @@ class RunSettings:
     budget_usd: float | None = None
 
 
+def _refuse(self: object, *args: object, **kwargs: object) -> None:
+    raise TypeError(f"provider data is read-only ({type(self).__name__})")
+
+
+class FrozenDict(dict[str, Any]):
+    """A TOML table that refuses writes, still a dict: every isinstance(x, dict) reading it holds as it did
+    (a MappingProxyType did not, and silently hid data such checks look for). Copies are plain and mutable."""
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return {k: copy.deepcopy(v, memo) for k, v in self.items()}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))
+
+
+class FrozenList(list[Any]):
+    """A TOML array that refuses writes, still a list (isinstance(x, list) holds); copies are plain lists."""
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
+        return [copy.deepcopy(v, memo) for v in self]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))
+
+
+for _kind, _writes in (
+    (FrozenDict, "__setitem__ __delitem__ __ior__ clear pop popitem setdefault update"),
+    (
+        FrozenList,
+        "__setitem__ __delitem__ __iadd__ __imul__ append extend insert pop remove clear sort reverse",
+    ),
+):
+    for _write in _writes.split():
+        setattr(_kind, _write, _refuse)
+
+
 def frozen(value: Any) -> Any:
-    """A read-only copy of TOML data: tables as mappings that refuse writes, arrays as tuples."""
+    """A read-only copy of TOML data: tables and arrays that refuse writes but read as dicts and lists."""
     if isinstance(value, Mapping):
-        return MappingProxyType({k: frozen(v) for k, v in value.items()})
+        return FrozenDict({k: frozen(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
-        return tuple(frozen(v) for v in value)
+        return FrozenList(frozen(v) for v in value)
     return value
 
 
