@@ -15,15 +15,18 @@ import httpx2
 import openai
 
 from chatconform.dialects import dialect_named
+from chatconform.judging.judge import judge
 from chatconform.model.exchange import Exchange, Request, Response
 from chatconform.providers.profiles import GENERIC
+from chatconform.refserver.selftest import DOCUMENT_KINDS
+from tests.builders import run_of
 
 
 class Recorder(httpx2.BaseTransport):
     """An HTTP transport that reads each response whole, keeps it, and hands the SDK the same bytes."""
 
-    def __init__(self):
-        self.inner = httpx2.HTTPTransport()
+    def __init__(self, inner: httpx2.BaseTransport | None = None):
+        self.inner = inner or httpx2.HTTPTransport()
         self.seen: list[tuple[httpx2.Request, httpx2.Response | None, bytes]] = []
 
     def handle_request(self, request):
@@ -40,9 +43,9 @@ class Recorder(httpx2.BaseTransport):
         self.inner.close()
 
 
-def clients(base_url: str, key: str, timeout: float, dialect: str, headers: dict | None = None):
+def clients(base_url: str, key: str, timeout: float, dialect: str, headers: dict | None = None, inner=None):
     """(SDK client, its recorder) for a dialect: no retries, so one call is one exchange."""
-    recorder = Recorder()
+    recorder = Recorder(inner)
     http = httpx2.Client(transport=recorder, timeout=timeout)
     kind = anthropic.Anthropic if dialect == "anthropic-messages" else openai.OpenAI
     client = kind(
@@ -56,7 +59,9 @@ def clients(base_url: str, key: str, timeout: float, dialect: str, headers: dict
     return client, recorder
 
 
-def exchange_of(recorder: Recorder, model: str, provider: str = GENERIC) -> Exchange | None:
+def exchange_of(
+    recorder: Recorder, model: str, provider: str = GENERIC, origin: str = "reference"
+) -> Exchange | None:
     """The last exchange the SDK had (None when no answer came: a timeout, a reset)."""
     request, response, body = recorder.seen[-1]
     if response is None:
@@ -64,7 +69,7 @@ def exchange_of(recorder: Recorder, model: str, provider: str = GENERIC) -> Exch
     return Exchange(
         request=Request(request.method, str(request.url), dict(request.headers), request.content),
         response=Response(response.status_code, dict(response.headers), body),
-        origin="reference",
+        origin=origin,
         provider=provider,
         model=model,
     )
@@ -99,8 +104,36 @@ def call_sdk(client, dialect: str, body: dict):
         with client.chat.completions.stream(**split(client.chat.completions.stream, body)) as stream:
             for _ in stream:
                 pass
-            return stream.get_final_completion()
+            try:
+                return stream.get_final_completion()
+            except openai.LengthFinishReasonError as cut:  # the helper's policy for a cut-off answer
+                return cut.completion  # (it parses structured output): the completion it assembled
     return client.chat.completions.create(**split(client.chat.completions.create, body))
+
+
+def sdk_exchange(
+    client, recorder: Recorder, dialect: str, body: dict, model: str, provider: str, origin: str
+):
+    """(what the SDK returned or raised, the exchange it read or None) for one body; the client is closed."""
+    try:
+        got = call_sdk(client, dialect, body)
+    except Exception as err:  # noqa: BLE001 (any way an SDK refuses an answer is what is looked at)
+        got = err
+    finally:
+        client.close()
+    return got, exchange_of(recorder, model, provider, origin)
+
+
+def behaviour(ex: Exchange, store) -> list[str]:
+    """The checks that flag the server's behaviour in an exchange (document findings and notes left out)."""
+    return flagged_by(judge(ex, run_of(store)))
+
+
+def flagged_by(judgement) -> list[str]:
+    """The checks of a judgement that flag the server's behaviour."""
+    return sorted(
+        {f.check for f in judgement.findings if f.kind not in DOCUMENT_KINDS and f.severity != "info"}
+    )
 
 
 def sdk_view(dialect: str, answer) -> dict:

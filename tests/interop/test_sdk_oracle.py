@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from chatconform.judging.judge import judge
 from chatconform.live.client import RETRY_STATUSES
 from chatconform.live.scenarios import BY_ID as CHAT_BY_ID
 from chatconform.providers.profiles import GENERIC
@@ -18,9 +17,8 @@ from chatconform.refserver import FAULTS
 from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID
 from chatconform.refserver._dialect_calls import DIALECT_SCENARIOS
 from chatconform.refserver._http import FAULT_HEADER
-from chatconform.refserver.selftest import DOCUMENT_KINDS, STREAM_TARGET, fault_target, run_fault
-from tests.builders import run_of
-from tests.interop.sdk_oracle import call_sdk, clients, exchange_of, sdk_view, suite_view
+from chatconform.refserver.selftest import STREAM_TARGET, fault_target, run_fault
+from tests.interop.sdk_oracle import behaviour, clients, sdk_exchange, sdk_view, suite_view
 
 CHAT = "openai-chat"
 CHAT_CASES = ("basic", "capped", "stop", "n2", "json", "tools", "stream")
@@ -33,27 +31,10 @@ CASES = (
 IDS = [f"{CHAT}-{c}" for c in CHAT_CASES] + [f"{CHAT}-tools-stream"] + [s.id for s in ANSWERED]
 
 
-def behaviour(ex, store) -> list[str]:
-    """The checks that flag the server's behaviour in an exchange (document findings and notes left out)."""
-    return sorted(
-        {
-            f.check
-            for f in judge(ex, run_of(store)).findings
-            if f.kind not in DOCUMENT_KINDS and f.severity != "info"
-        }
-    )
-
-
 def sdk_call(server, dialect: str, provider: str, model: str, body: dict, timeout: float, headers=None):
     """(what the SDK returned or raised, the exchange it read or None) for one body."""
     client, recorder = clients(server.base_url(provider, dialect), server.key, timeout, dialect, headers)
-    try:
-        got = call_sdk(client, dialect, body)
-    except Exception as err:  # noqa: BLE001 (any way an SDK refuses an answer is what is looked at)
-        got = err
-    finally:
-        client.close()
-    return got, exchange_of(recorder, model, provider)
+    return sdk_exchange(client, recorder, dialect, body, model, provider, "reference")
 
 
 @pytest.mark.parametrize("dialect, provider, model, body", CASES, ids=IDS)
