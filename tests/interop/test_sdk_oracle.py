@@ -18,6 +18,7 @@ from chatconform.refserver._dialect_calls import BY_ID as DIALECT_BY_ID
 from chatconform.refserver._dialect_calls import DIALECT_SCENARIOS
 from chatconform.refserver._http import FAULT_HEADER
 from chatconform.refserver.selftest import STREAM_TARGET, fault_target, run_fault
+from tests.builders import default_data, run_of
 from tests.interop.sdk_oracle import behaviour, clients, sdk_exchange, sdk_view, suite_view
 
 CHAT = "openai-chat"
@@ -88,7 +89,9 @@ def test_an_answer_an_sdk_rejects_under_a_fault_is_one_the_suite_flagged(referen
     if not (rejected or differs):
         return  # the SDK read the faulty answer as the suite reads it: nothing to hold the suite to
     if ex is None or ex.response.status in RETRY_STATUSES:
-        flagged = list(run_fault(reference_server, name, spec_store).caught)  # no answer: the suite's call
+        flagged = list(
+            run_fault(reference_server, name, run_of(spec_store)).caught
+        )  # no answer: the suite's call
     else:
         flagged = behaviour(ex, spec_store)
     did = "rejected" if rejected else "read otherwise"
@@ -117,5 +120,5 @@ def _fault_call(fault):
     if fault.scenario in DIALECT_BY_ID:
         scenario = DIALECT_BY_ID[fault.scenario]
         return scenario.dialect, GENERIC, scenario.model, {"model": scenario.model, **scenario.body}
-    provider, model = STREAM_TARGET if fault.scenario == "stream" else fault_target()
+    provider, model = STREAM_TARGET if fault.scenario == "stream" else fault_target(default_data())
     return CHAT, provider, model, CHAT_BY_ID[fault.scenario].body(model)
