@@ -1,7 +1,7 @@
 """The official SDKs as oracles of llama-server (not ours) in each dialect it serves.
 
 Each case goes through the official `openai` or `anthropic` SDK (its streams through the SDK's own
-accumulator) and the bytes it read are judged by the suite. llama-server samples with a random seed (an
+accumulator) and the bytes it read are judged by the suite. llama-server's answers vary from run to run (an
 Anthropic stream sometimes opens without message_start: tests/interop/llama_known.py INTERMITTENT), so no
 outcome is fixed; the implication is: an answer the suite calls conforming, the SDK parses into what the
 suite's dialect reads (text, stop reason, tool calls, usage); an answer the SDK rejects, the suite flagged.
@@ -20,13 +20,13 @@ from chatconform.judging.judge import judge
 from chatconform.model.exchange import Response
 from tests.builders import run_of
 from tests.interop.llama_known import MODEL_ID
-from tests.interop.llama_process import LlamaError, start, stop
+from tests.interop.llama_process import MODEL, ROOT, LlamaError, start, stop
 from tests.interop.record_tool_scenarios import server_args
 from tests.interop.sdk_oracle import behaviour, clients, flagged_by, sdk_exchange, sdk_view, suite_view
 
 PROVIDER = "openai-compatible"
 # the name llama-server gives its one model (GET /v1/models): asked for by name, it answers as requested
-SERVED = ".cache/llama/SmolLM2-135M-Instruct.Q4_1.gguf"
+SERVED = str(MODEL.relative_to(ROOT))
 HELLO = [{"role": "user", "content": "Say hello"}]
 # the prompt and tool of the recorded tool scenario llama-server answers with calls (tools-no-arguments): a
 # 135M model calls a tool only sometimes, and only with tests/interop/smollm2-tools.jinja as its template
