@@ -9,6 +9,7 @@ from chatconform.dialects import dialect_named
 from chatconform.live.client import call
 from chatconform.providers.profiles import GENERIC
 from chatconform.refserver.selftest import behaviour_findings, policy
+from tests.builders import run_of
 
 PROMPT = [{"role": "user", "content": "Write three random English words (#1):"}]
 
@@ -31,7 +32,7 @@ def ask(reference_server, spec_store):
             provider=GENERIC,
             model="ref",
         )
-        return result.exchange, behaviour_findings(result, spec_store)
+        return result.exchange, behaviour_findings(result, run_of(spec_store))
 
     return send
 
