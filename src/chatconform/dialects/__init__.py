@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module, resources
 from types import MappingProxyType
+from typing import Any
 
 from chatconform.dialects._base import STOPS, Answer, Dialect, Output, ToolCall, ToolChoice, ToolDelta, Usage
 from chatconform.model.errors import UsageError
+from chatconform.model.exchange import Request
 from chatconform.model.extensions import DIALECTS, extensions
 
 MODULES = ("openai_chat", "anthropic_messages", "openai_responses")
@@ -31,7 +33,7 @@ class Contract:
     name: str
     source: str
     title: str
-    streams: dict = field(default_factory=dict)  # path ending -> pointer of one event's schema
+    streams: dict[str, Any] = field(default_factory=dict)  # path ending -> pointer of one event's schema
     errors: str = ""  # pointer of the error object every refusal has, where an operation lists none
 
 
@@ -59,7 +61,7 @@ def dialect_named(name: str) -> Dialect:
     return known[name]
 
 
-def recognise(request) -> Dialect | None:
+def recognise(request: Request) -> Dialect | None:
     """The dialect a request speaks by its path and headers (None: no dialect knows it)."""
     best, score = None, 0
     for dialect in load_dialects().values():

@@ -11,8 +11,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
 
+from chatconform.model.exchange import Exchange, Request
 from chatconform.model.finding import Finding
+
+if TYPE_CHECKING:  # the scenario is judging's noun; a dialect only renders it (no import at run time)
+    from chatconform.judging.toolcalls.scenarios import ToolScenario
 
 # The stop reasons every dialect's own words map to (a dialect's dialect.toml gives its mapping).
 STOPS = ("end", "length", "stop_sequence", "tool_calls", "content_filter", "pause", "failed", "other")
@@ -101,10 +106,11 @@ class Facts:
     auth: str
     limit_fields: tuple[str, ...]
     stop_fields: tuple[str, ...]
-    stop_reasons: dict = field(default_factory=dict)
-    headers: dict = field(default_factory=dict)
+    stop_reasons: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     stream_field: str = "stream"
-    data: dict = field(default_factory=dict)  # the whole file, for what only the dialect's own code reads
+    # the whole file, for what only the dialect's own code reads
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def read_facts(package: str) -> Facts:
@@ -125,12 +131,22 @@ def read_facts(package: str) -> Facts:
     )
 
 
+class Tools(Protocol):
+    """What a dialect's tools module provides (each dialect's _tools.py is one)."""
+
+    def request(self, scenario: ToolScenario, model: str, stream: bool) -> dict[str, Any] | None: ...
+    def choice(self, body: dict[str, Any]) -> ToolChoice | None: ...
+    def strict(self, body: dict[str, Any]) -> frozenset[str]: ...
+    def deltas(self, ex: Exchange) -> list[ToolDelta]: ...
+
+
 class Dialect:
     """One API dialect; subclasses read its JSON. Every method takes an Exchange and never raises on odd
     input."""
 
     facts: Facts
-    tools = None  # the module that writes and reads the dialect's tool calls: request, choice, strict, deltas
+    # the module that writes and reads the dialect's tool calls: request, choice, strict, deltas
+    tools: Tools | None = None
 
     @property
     def name(self) -> str:
@@ -142,7 +158,7 @@ class Dialect:
         path = path.rstrip("/")
         return any(path.endswith(p) for p in self.facts.paths)
 
-    def recognises(self, request) -> int:
+    def recognises(self, request: Request) -> int:
         """How sure this dialect is that a request is its own (0: not at all); the path decides first."""
         return 2 if self.serves(request.path) else 0
 
@@ -150,13 +166,13 @@ class Dialect:
         """True for the operation that generates an answer (not a token count or a listing)."""
         return path.rstrip("/").endswith(self.facts.paths[0])
 
-    def stop(self, raw) -> str | None:
+    def stop(self, raw: object) -> str | None:
         """The shared stop reason for the dialect's own word (`other` for a word the data does not map)."""
         if raw is None:
             return None
         return self.facts.stop_reasons.get(str(raw), "other")
 
-    def limit_sent(self, body: dict) -> tuple[str, int] | None:
+    def limit_sent(self, body: dict[str, Any]) -> tuple[str, int] | None:
         """(field, value) of the smallest output-token limit the request set."""
         sent = [
             (f, body[f])
@@ -165,7 +181,7 @@ class Dialect:
         ]
         return min(sent, key=lambda p: p[1]) if sent else None
 
-    def stops_sent(self, body: dict) -> list[str]:
+    def stops_sent(self, body: dict[str, Any]) -> list[str]:
         """The stop sequences the request set."""
         for name in self.facts.stop_fields:
             value = body.get(name)
@@ -175,44 +191,44 @@ class Dialect:
                 return [v for v in value if isinstance(v, str)]
         return []
 
-    def offered_tools(self, body: dict) -> dict[str, dict]:
+    def offered_tools(self, body: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """name -> the JSON Schema of its input, for each tool the request offered."""
         return {}
 
-    def strict_tools(self, body: dict) -> frozenset[str]:
+    def strict_tools(self, body: dict[str, Any]) -> frozenset[str]:
         """The names of the tools the request offered with strict schema adherence turned on."""
         return self.tools.strict(body) if self.tools else frozenset()
 
-    def tool_choice(self, body: dict) -> ToolChoice | None:
+    def tool_choice(self, body: dict[str, Any]) -> ToolChoice | None:
         """What the request asked of tool use (None when it offered no tool or said something unknown)."""
         offered = self.offered_tools(body)
         return self.tools.choice(body) if self.tools and offered else None
 
-    def tool_request(self, scenario, model: str, stream: bool = False) -> dict | None:
+    def tool_request(self, scenario: ToolScenario, model: str, stream: bool = False) -> dict[str, Any] | None:
         """A tool-call scenario as this dialect's request body (None: the dialect cannot express it)."""
         return self.tools.request(scenario, model, stream) if self.tools else None
 
-    def tool_deltas(self, ex) -> list[ToolDelta]:
+    def tool_deltas(self, ex: Exchange) -> list[ToolDelta]:
         """The streamed pieces of tool calls, in the order they came ([] for a whole answer)."""
         return self.tools.deltas(ex) if self.tools and ex.stream is not None else []
 
-    def assembled(self, ex) -> dict | None:
+    def assembled(self, ex: Exchange) -> dict[str, Any] | None:
         """The answer body as a client ends up with it: the JSON body, or the stream put together."""
         raise NotImplementedError
 
-    def answer(self, ex) -> Answer | None:
+    def answer(self, ex: Exchange) -> Answer | None:
         """The answer read in shared terms (None: no successful answer to read)."""
         raise NotImplementedError
 
-    def in_band_errors(self, ex) -> list[tuple[int, object]]:
+    def in_band_errors(self, ex: Exchange) -> list[tuple[int, object]]:
         """(event index, error) of each error a 200 stream reports in-band."""
         return []
 
-    def grammar(self, ex) -> list[Finding]:
+    def grammar(self, ex: Exchange) -> list[Finding]:
         """Findings about the order and shape of a stream's events (the stream grammar), beyond the schema."""
         return []
 
-    def error_envelope(self, body) -> list[Finding]:
+    def error_envelope(self, body: object) -> list[Finding]:
         """Findings about an error answer's body against this dialect's error envelope."""
         return []
 
@@ -226,11 +242,16 @@ class Dialect:
         return headers
 
 
-def ints(*values) -> bool:
+def ints(*values: object) -> bool:
     """True when every value is an int (a bool is not a token count)."""
     return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
 
 
-def as_int(value) -> int | None:
+def as_int(value: object) -> int | None:
     """value when it is an int, else None."""
-    return value if ints(value) else None
+    return value if isinstance(value, int) and ints(value) else None
+
+
+def as_dict(value: object) -> dict[str, Any]:
+    """value when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}

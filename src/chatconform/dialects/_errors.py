@@ -7,7 +7,7 @@ from chatconform.model.finding import Finding, excerpt
 CHECK = "error.envelope"
 
 
-def openai_envelope(body) -> list[Finding]:
+def openai_envelope(body: object) -> list[Finding]:
     """OpenAI's `{"error": {"message": str, "type": str, ...}}` (the openai SDKs read error.message)."""
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
@@ -23,7 +23,7 @@ def openai_envelope(body) -> list[Finding]:
     return []
 
 
-def anthropic_envelope(body) -> list[Finding]:
+def anthropic_envelope(body: object) -> list[Finding]:
     """Anthropic's `{"type": "error", "error": {"type": str, "message": str}}`."""
     if not isinstance(body, dict) or body.get("type") != "error":
         got = body.get("type") if isinstance(body, dict) else body
@@ -42,7 +42,7 @@ def anthropic_envelope(body) -> list[Finding]:
     ]
 
 
-def _finding(at: str, message: str, received, expected: str) -> Finding:
+def _finding(at: str, message: str, received: object, expected: str) -> Finding:
     return Finding(
         CHECK, "violation", "claim", at=at, message=message, received=excerpt(received), expected=expected
     )

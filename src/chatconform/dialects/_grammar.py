@@ -3,6 +3,8 @@ alike."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chatconform.model.finding import Finding
 
 CHECK = "stream.grammar"
@@ -18,11 +20,11 @@ class StreamWalk:
         self.found: list[Finding] = []
         self.started = self.ended = False
 
-    def fail(self, at: str, message: str, **fields) -> None:
+    def fail(self, at: str, message: str, **fields: Any) -> None:
         """One finding of the grammar check."""
         self.found.append(Finding(CHECK, "violation", "claim", at=at, message=message, **fields))
 
-    def enter(self, at: str, kind) -> None:
+    def enter(self, at: str, kind: object) -> None:
         """The checks every event gets: not after the end, the opening event once and first."""
         if self.ended:
             self.fail(at, f"{kind} after {self.closing}", received=str(kind), expected="nothing")

@@ -4,13 +4,14 @@ an object naming one function, and `parallel_tool_calls: false` turns parallel c
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from chatconform.dialects._base import ToolChoice
 
 MODES = ("auto", "none", "required")
 
 
-def choice(body: dict, named: Callable[[dict], object]) -> ToolChoice | None:
+def choice(body: dict[str, Any], named: Callable[[dict[str, Any]], object]) -> ToolChoice | None:
     """The tool_choice in shared terms; `named` reads the function's name from the dialect's object form."""
     single = body.get("parallel_tool_calls") is False
     value = body.get("tool_choice", "auto")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_int, read_facts
+from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_dict, as_int, read_facts
 from chatconform.dialects._errors import anthropic_envelope
 from chatconform.dialects.anthropic_messages import _tools
 from chatconform.dialects.anthropic_messages._stream import assemble, grammar, typed_events
-from chatconform.model.exchange import Exchange, view
+from chatconform.model.exchange import Exchange, Request, view
+from chatconform.model.finding import Finding
 
 TOOL_BLOCKS = _tools.TOOL_BLOCKS  # blocks calling a tool the request offered (server tools are the API's own)
 
@@ -19,25 +21,28 @@ class AnthropicMessages(Dialect):
     facts = read_facts(__name__)
     tools = _tools
 
-    def recognises(self, request) -> int:
+    def recognises(self, request: Request) -> int:
         if self.serves(request.path):
             return 2
         # an Anthropic-compatible gateway on a path of its own still sends Anthropic's version header
         return 1 if "anthropic-version" in request.headers else 0
 
-    def offered_tools(self, body: dict) -> dict[str, dict]:
+    def offered_tools(self, body: dict[str, Any]) -> dict[str, dict[str, Any]]:
         return {
-            t["name"]: t.get("input_schema") if isinstance(t.get("input_schema"), dict) else {}
+            t["name"]: as_dict(t.get("input_schema"))
             for t in body.get("tools") or []
             if isinstance(t, dict) and isinstance(t.get("name"), str) and "input_schema" in t
         }
 
     def in_band_errors(self, ex: Exchange) -> list[tuple[int, object]]:
         return [
-            (index, value.get("error", value)) for index, kind, value in typed_events(ex) if kind == "error"
+            # an `event: error` whose data is not a JSON object is its own error (as in Responses)
+            (index, value.get("error", value) if isinstance(value, dict) else value)
+            for index, kind, value in typed_events(ex)
+            if kind == "error"
         ]
 
-    def assembled(self, ex: Exchange) -> dict | None:
+    def assembled(self, ex: Exchange) -> dict[str, Any] | None:
         return _message(ex)
 
     def answer(self, ex: Exchange) -> Answer | None:
@@ -80,28 +85,28 @@ class AnthropicMessages(Dialect):
             streamed=ex.stream is not None,
         )
 
-    def grammar(self, ex: Exchange):
+    def grammar(self, ex: Exchange) -> list[Finding]:
         return grammar(ex)
 
-    def error_envelope(self, body):
+    def error_envelope(self, body: object) -> list[Finding]:
         return anthropic_envelope(body)
 
 
 @view
-def _message(ex: Exchange) -> dict | None:
+def _message(ex: Exchange) -> dict[str, Any] | None:
     if ex.stream is None:
         return ex.json if isinstance(ex.json, dict) else None
     return assemble(ex)
 
 
-def _arguments(block: dict) -> str:
+def _arguments(block: dict[str, Any]) -> str:
     """The tool input as JSON text: what the stream sent (kept as sent), or the whole answer's object."""
     if isinstance(block.get("partial_json"), str):
         return block["partial_json"] or "{}"  # a tool without parameters streams no input at all
     return json.dumps(block.get("input"), ensure_ascii=False)
 
 
-def _usage(usage) -> Usage | None:
+def _usage(usage: object) -> Usage | None:
     if not isinstance(usage, dict):
         return None
     read = as_int(usage.get("cache_read_input_tokens"))

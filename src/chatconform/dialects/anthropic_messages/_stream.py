@@ -11,7 +11,9 @@ import copy
 import json
 import tomllib
 from importlib import resources
+from typing import Any, TypeGuard
 
+from chatconform.dialects._base import as_dict
 from chatconform.dialects._grammar import StreamWalk
 from chatconform.model.exchange import NOT_JSON, Exchange, view
 from chatconform.model.finding import Finding, excerpt
@@ -26,7 +28,7 @@ def typed_events(ex: Exchange) -> list[tuple[int, str | None, object]]:
     """(event index, type, JSON) of every data event: the type is the JSON's `type`, else the SSE event
     name."""
     events = ex.stream.events if ex.stream else []
-    out = []
+    out: list[tuple[int, str | None, object]] = []
     for index, _, value in ex.payloads:
         kind = value.get("type") if isinstance(value, dict) and isinstance(value.get("type"), str) else None
         out.append(
@@ -35,9 +37,9 @@ def typed_events(ex: Exchange) -> list[tuple[int, str | None, object]]:
     return out
 
 
-def assemble(ex: Exchange) -> dict | None:
+def assemble(ex: Exchange) -> dict[str, Any] | None:
     """The Message the events describe (None when the stream never started one)."""
-    message: dict | None = None
+    message: dict[str, Any] | None = None
     for _, kind, value in typed_events(ex):
         if not isinstance(value, dict):
             continue
@@ -53,7 +55,7 @@ def assemble(ex: Exchange) -> dict | None:
     return message
 
 
-def _apply(message: dict, kind: str | None, value: dict) -> None:
+def _apply(message: dict[str, Any], kind: str | None, value: dict[str, Any]) -> None:
     blocks = message["content"]
     index = value.get("index")
     if kind == "content_block_start" and isinstance(value.get("content_block"), dict):
@@ -64,14 +66,14 @@ def _apply(message: dict, kind: str | None, value: dict) -> None:
     elif kind == "content_block_delta" and _is_index(index) and index < len(blocks):
         _add(blocks[index], value.get("delta"))
     elif kind == "message_delta":
-        delta = value.get("delta") if isinstance(value.get("delta"), dict) else {}
+        delta = as_dict(value.get("delta"))
         message.update({k: v for k, v in delta.items()})
         if isinstance(value.get("usage"), dict):
-            usage = message.get("usage") if isinstance(message.get("usage"), dict) else {}
+            usage = as_dict(message.get("usage"))
             message["usage"] = {**usage, **value["usage"]}
 
 
-def _add(block, delta) -> None:
+def _add(block: object, delta: object) -> None:
     """One delta added to its block, by the delta's type."""
     if not isinstance(block, dict) or not isinstance(delta, dict):
         return
@@ -87,7 +89,7 @@ def _add(block, delta) -> None:
         block["partial_json"] = (block.get("partial_json") or "") + delta["partial_json"]
 
 
-def _parsed(text: str):
+def _parsed(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
@@ -97,7 +99,7 @@ def _parsed(text: str):
 NOT_JSON_TEXT = "<not JSON>"
 
 
-def _is_index(value) -> bool:
+def _is_index(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
@@ -121,9 +123,9 @@ class _Grammar(StreamWalk):
     def __init__(self) -> None:
         super().__init__()
         self.delta_seen = False
-        self.blocks: list[dict] = []  # per index: {"type", "open", "json"}
+        self.blocks: list[dict[str, Any]] = []  # per index: {"type", "open", "json"}
 
-    def step(self, index: int, kind, value, sse_name: str) -> None:
+    def step(self, index: int, kind: str | None, value: object, sse_name: str) -> None:
         at = f"$events[{index}]"
         if sse_name not in ("message", kind) and kind is not None:
             self.fail(
@@ -136,9 +138,9 @@ class _Grammar(StreamWalk):
             return  # judged once, as the error it reports (stream.error_event)
         self.enter(at, kind)
         if kind in ("content_block_start", "content_block_delta", "content_block_stop"):
-            self._block(at, kind, value)
+            self._block(at, kind, as_dict(value))  # data that is no object: read as one with no fields
         elif kind == "message_delta":
-            self._message_delta(at, value)
+            self._message_delta(at, as_dict(value))
         elif kind == "message_stop":
             self.ended = True
         elif kind not in ("message_start",):
@@ -149,7 +151,7 @@ class _Grammar(StreamWalk):
                 expected="message_start, content_block_*, message_delta, message_stop, ping, error",
             )
 
-    def _block(self, at: str, kind: str, value: dict) -> None:
+    def _block(self, at: str, kind: str, value: dict[str, Any]) -> None:
         index = value.get("index")
         if self.delta_seen:
             self.fail(at, f"{kind} after message_delta", received=kind)
@@ -161,7 +163,7 @@ class _Grammar(StreamWalk):
                     received=excerpt(index),
                     expected=str(len(self.blocks)),
                 )
-            block = value.get("content_block") if isinstance(value.get("content_block"), dict) else {}
+            block = as_dict(value.get("content_block"))
             if self.blocks and self.blocks[-1]["open"]:
                 self.fail(at, f"block {len(self.blocks)} starts before block {len(self.blocks) - 1} stopped")
             self.blocks.append({"type": block.get("type"), "open": True, "json": ""})
@@ -175,7 +177,7 @@ class _Grammar(StreamWalk):
         if kind == "content_block_stop":
             block["open"] = False
             return
-        delta = value.get("delta") if isinstance(value.get("delta"), dict) else {}
+        delta = as_dict(value.get("delta"))
         allowed = DELTAS.get(str(block["type"]), [])
         if delta.get("type") not in allowed:
             self.fail(
@@ -187,12 +189,12 @@ class _Grammar(StreamWalk):
         if isinstance(delta.get("partial_json"), str):
             block["json"] += delta["partial_json"]
 
-    def _message_delta(self, at: str, value: dict) -> None:
+    def _message_delta(self, at: str, value: dict[str, Any]) -> None:
         self.delta_seen = True
         open_blocks = [n for n, b in enumerate(self.blocks) if b["open"]]
         if open_blocks:
             self.fail(at, f"message_delta while block {open_blocks[0]} is still open")
-        delta = value.get("delta") if isinstance(value.get("delta"), dict) else {}
+        delta = as_dict(value.get("delta"))
         if delta.get("stop_reason") is None:
             self.fail(
                 f"{at}.delta.stop_reason", "the message_delta gives no stop_reason", expected="a stop_reason"
@@ -210,7 +212,7 @@ class _Grammar(StreamWalk):
         if not self.started:
             self.fail("$events", "the stream never sent message_start", expected="message_start")
         elif not self.ended and ex.origin != "docs":  # a page prints an excerpt, whose end proves nothing
-            cut = ex.stream.incomplete is not None
+            cut = ex.stream is not None and ex.stream.incomplete is not None
             self.fail(
                 "$events",
                 "the stream was cut off in the middle of an event"

@@ -4,10 +4,15 @@ streamed tool_use blocks (content_block_start, then input_json_delta pieces)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from chatconform.dialects._base import ToolChoice, ToolDelta
+from chatconform.dialects._base import ToolChoice, ToolDelta, as_dict
 from chatconform.dialects.anthropic_messages._stream import typed_events
 from chatconform.model.exchange import Exchange
+
+if TYPE_CHECKING:
+    from chatconform.judging.toolcalls.scenarios import Message, ToolScenario
 
 # The tool_choice types Anthropic's pinned spec (2024-11) documents, in shared terms. It has no `none`: a
 # scenario that needs one is not sent in this dialect.
@@ -15,11 +20,11 @@ MODES = {"auto": "auto", "any": "required", "tool": "named"}
 TOOL_BLOCKS = ("tool_use",)
 
 
-def request(scenario, model: str, stream: bool) -> dict | None:
+def request(scenario: ToolScenario, model: str, stream: bool) -> dict[str, Any] | None:
     """A scenario as a Messages request body (None when it needs a tool_choice the contract lacks)."""
     if scenario.choice == "none":
         return None
-    body: dict = {
+    body: dict[str, Any] = {
         "model": model,
         "max_tokens": scenario.max_tokens,
         "messages": _messages(scenario.turns),
@@ -31,7 +36,7 @@ def request(scenario, model: str, stream: bool) -> dict | None:
     if scenario.system is not None:
         body["system"] = scenario.system
     kind = {"auto": "auto", "required": "any", "named": "tool"}[scenario.choice]
-    choice: dict = {"type": kind, **({"name": scenario.choice_name} if kind == "tool" else {})}
+    choice: dict[str, Any] = {"type": kind, **({"name": scenario.choice_name} if kind == "tool" else {})}
     if scenario.single:
         choice["disable_parallel_tool_use"] = True
     if kind != "auto" or scenario.single:
@@ -41,9 +46,9 @@ def request(scenario, model: str, stream: bool) -> dict | None:
     return body
 
 
-def _messages(turns) -> list[dict]:
+def _messages(turns: Sequence[Message]) -> list[dict[str, Any]]:
     """The turns as alternating messages: tool results (and text after them) go in one user message."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for turn in turns:
         role, blocks = _blocks(turn)
         if out and out[-1]["role"] == role:
@@ -54,22 +59,22 @@ def _messages(turns) -> list[dict]:
     return out
 
 
-def _blocks(turn) -> tuple[str, list[dict]]:
+def _blocks(turn: Message) -> tuple[str, list[dict[str, Any]]]:
     if turn.role == "tool":
         return "user", [{"type": "tool_result", "tool_use_id": turn.call_id, "content": turn.content}]
     if turn.role == "assistant":
-        text = [{"type": "text", "text": turn.content}] if turn.content else []
+        text: list[dict[str, Any]] = [{"type": "text", "text": turn.content}] if turn.content else []
         return "assistant", text + [
             {"type": "tool_use", "id": c.id, "name": c.name, "input": c.arguments} for c in turn.calls
         ]
     return "user", [{"type": "text", "text": turn.content}]
 
 
-def _as_blocks(content) -> list[dict]:
+def _as_blocks(content: str | list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
 
 
-def choice(body: dict) -> ToolChoice | None:
+def choice(body: dict[str, Any]) -> ToolChoice | None:
     """The request's tool_choice in shared terms (auto when it sends none)."""
     value = body.get("tool_choice", {"type": "auto"})
     if not isinstance(value, dict) or value.get("type") not in MODES:
@@ -81,7 +86,7 @@ def choice(body: dict) -> ToolChoice | None:
     return ToolChoice(mode, name, single=value.get("disable_parallel_tool_use") is True)
 
 
-def strict(body: dict) -> frozenset[str]:
+def strict(body: dict[str, Any]) -> frozenset[str]:
     """No tool: Anthropic's pinned spec has no strict schema adherence (its input_schema always binds)."""
     return frozenset()
 
@@ -89,12 +94,12 @@ def strict(body: dict) -> frozenset[str]:
 def deltas(ex: Exchange) -> list[ToolDelta]:
     """Each tool_use block's start (its id and name) and each input_json_delta of a tool_use block."""
     out: list[ToolDelta] = []
-    tool_blocks: set = set()
+    tool_blocks: set[object] = set()
     for index, kind, value in typed_events(ex):
         if not isinstance(value, dict):
             continue
-        block = value.get("content_block") if isinstance(value.get("content_block"), dict) else {}
-        delta = value.get("delta") if isinstance(value.get("delta"), dict) else {}
+        block = as_dict(value.get("content_block"))
+        delta = as_dict(value.get("delta"))
         slot, at = value.get("index"), f"$events[{index}]"
         if kind == "content_block_start" and block.get("type") in TOOL_BLOCKS:
             tool_blocks.add(slot)
@@ -118,5 +123,5 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
     return out
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None

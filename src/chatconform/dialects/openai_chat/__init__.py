@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_int, read_facts
+from typing import Any
+
+from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_dict, as_int, read_facts
 from chatconform.dialects._errors import openai_envelope
 from chatconform.dialects.openai_chat import _tools
 from chatconform.dialects.openai_chat._stream import assembled, chunks, chunks_before_done, error_events
-from chatconform.model.exchange import Exchange
+from chatconform.model.exchange import Exchange, Request
+from chatconform.model.finding import Finding
 
 
 class OpenAIChat(Dialect):
@@ -16,23 +19,21 @@ class OpenAIChat(Dialect):
     facts = read_facts(__name__)
     tools = _tools
 
-    def recognises(self, request) -> int:
+    def recognises(self, request: Request) -> int:
         return 2 if self.serves(request.path) else 0
 
-    def offered_tools(self, body: dict) -> dict[str, dict]:
-        out = {}
+    def offered_tools(self, body: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
         for tool in body.get("tools") or []:
             function = tool.get("function") if isinstance(tool, dict) else None
             if isinstance(function, dict) and isinstance(function.get("name"), str):
-                out[function["name"]] = (
-                    function.get("parameters") if isinstance(function.get("parameters"), dict) else {}
-                )
+                out[function["name"]] = as_dict(function.get("parameters"))
         return out
 
     def in_band_errors(self, ex: Exchange) -> list[tuple[int, object]]:
         return error_events(ex)
 
-    def assembled(self, ex: Exchange) -> dict | None:
+    def assembled(self, ex: Exchange) -> dict[str, Any] | None:
         return assembled(ex)
 
     def answer(self, ex: Exchange) -> Answer | None:
@@ -47,8 +48,8 @@ class OpenAIChat(Dialect):
             streamed=ex.stream is not None,
         )
 
-    def _output(self, position: int, choice: dict) -> Output:
-        message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+    def _output(self, position: int, choice: dict[str, Any]) -> Output:
+        message = as_dict(choice.get("message"))
         calls = tuple(
             ToolCall(
                 name=str((c.get("function") or {}).get("name") or ""),
@@ -71,25 +72,19 @@ class OpenAIChat(Dialect):
             reasoning=reasoning if isinstance(reasoning, str) else None,
         )
 
-    def error_envelope(self, body) -> list:
+    def error_envelope(self, body: object) -> list[Finding]:
         return openai_envelope(body)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
-def _usage(usage) -> Usage | None:
+def _usage(usage: object) -> Usage | None:
     if not isinstance(usage, dict):
         return None
-    details = (
-        usage.get("completion_tokens_details")
-        if isinstance(usage.get("completion_tokens_details"), dict)
-        else {}
-    )
-    prompt_details = (
-        usage.get("prompt_tokens_details") if isinstance(usage.get("prompt_tokens_details"), dict) else {}
-    )
+    details = as_dict(usage.get("completion_tokens_details"))
+    prompt_details = as_dict(usage.get("prompt_tokens_details"))
     return Usage(
         input=as_int(usage.get("prompt_tokens")),
         output=as_int(usage.get("completion_tokens")),

@@ -3,6 +3,8 @@ found."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chatconform.model.exchange import NOT_JSON, Exchange, view
 
 
@@ -12,7 +14,7 @@ def error_events(ex: Exchange) -> list[tuple[int, object]]:
     `error`."""
     # the two forms the openai SDKs raise an APIError on, which ends the stream for a client
     events = ex.stream.events if ex.stream else []
-    out = []
+    out: list[tuple[int, object]] = []
     for index, data, value in ex.payloads:
         if isinstance(value, dict) and value.get("error"):
             out.append((index, value["error"]))
@@ -22,13 +24,13 @@ def error_events(ex: Exchange) -> list[tuple[int, object]]:
 
 
 @view
-def chunks(ex: Exchange) -> list[dict]:
+def chunks(ex: Exchange) -> list[dict[str, Any]]:
     """The JSON chunks of a streamed response (non-objects and in-band errors left out)."""
     errors = {index for index, _ in error_events(ex)}
     return [value for index, _, value in ex.payloads if isinstance(value, dict) and index not in errors]
 
 
-def chunks_before_done(ex: Exchange) -> list[dict]:
+def chunks_before_done(ex: Exchange) -> list[dict[str, Any]]:
     """The chunks sent before the first `data: [DONE]` (all of them when there is none)."""
     events = ex.stream.events if ex.stream else []
     done = next((i for i, e in enumerate(events) if e.data.strip() == "[DONE]"), len(events))
@@ -41,7 +43,7 @@ def chunks_before_done(ex: Exchange) -> list[dict]:
 
 
 @view
-def assembled(ex: Exchange) -> dict | None:
+def assembled(ex: Exchange) -> dict[str, Any] | None:
     """The completion as a client ends up with it: the JSON body, or the stream's chunks put together."""
     if ex.stream is None:
         body = ex.json
@@ -49,7 +51,7 @@ def assembled(ex: Exchange) -> dict | None:
     parts = chunks(ex)
     if not parts:
         return None
-    choices: dict[int, dict] = {}
+    choices: dict[int, dict[str, Any]] = {}
     usage = None
     for chunk in parts:
         usage = chunk.get("usage") or usage
@@ -69,19 +71,19 @@ def assembled(ex: Exchange) -> dict | None:
     }
 
 
-def _order(index) -> tuple:
+def _order(index: object) -> tuple[int, object, str]:
     return (0, index, "") if isinstance(index, int) else (1, 0, str(index))
 
 
-def _first(parts: list[dict], key: str):
+def _first(parts: list[dict[str, Any]], key: str) -> Any:
     return next((p[key] for p in parts if p.get(key)), parts[0].get(key))
 
 
-def _empty(index: int) -> dict:
+def _empty(index: int) -> dict[str, Any]:
     return {"index": index, "finish_reason": None, "message": {"role": "assistant", "content": None}}
 
 
-def _merge(target: dict, choice: dict) -> None:
+def _merge(target: dict[str, Any], choice: dict[str, Any]) -> None:
     """Add one chunk's delta to the choice being assembled."""
     delta = choice.get("delta") or {}
     message = target["message"]

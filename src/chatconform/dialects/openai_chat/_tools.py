@@ -4,16 +4,20 @@ deltas."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
-from chatconform.dialects._base import ToolChoice, ToolDelta
+from chatconform.dialects._base import ToolChoice, ToolDelta, as_dict
 from chatconform.dialects._openai_tools import choice as openai_choice
 from chatconform.dialects.openai_chat._stream import chunks
 from chatconform.model.exchange import Exchange
 
+if TYPE_CHECKING:
+    from chatconform.judging.toolcalls.scenarios import Message, Tool, ToolScenario
 
-def request(scenario, model: str, stream: bool) -> dict:
+
+def request(scenario: ToolScenario, model: str, stream: bool) -> dict[str, Any]:
     """A scenario as a chat-completions request body."""
-    body = {
+    body: dict[str, Any] = {
         "model": model,
         "messages": [_message(m) for m in scenario.messages],
         "tools": [{"type": "function", "function": _function(t)} for t in scenario.tools],
@@ -30,12 +34,12 @@ def request(scenario, model: str, stream: bool) -> dict:
     return body
 
 
-def _function(tool) -> dict:
+def _function(tool: Tool) -> dict[str, Any]:
     out = {"name": tool.name, "description": tool.description, "parameters": tool.parameters}
     return {**out, "strict": True} if tool.strict else out
 
 
-def _message(message) -> dict:
+def _message(message: Message) -> dict[str, Any]:
     if message.role == "tool":
         return {"role": "tool", "tool_call_id": message.call_id, "content": message.content}
     if message.calls:
@@ -54,7 +58,7 @@ def _message(message) -> dict:
     return {"role": message.role, "content": message.content}
 
 
-def choice(body: dict) -> ToolChoice | None:
+def choice(body: dict[str, Any]) -> ToolChoice | None:
     """The request's tool_choice and parallel_tool_calls in shared terms."""
     return openai_choice(
         body,
@@ -64,7 +68,7 @@ def choice(body: dict) -> ToolChoice | None:
     )
 
 
-def strict(body: dict) -> frozenset[str]:
+def strict(body: dict[str, Any]) -> frozenset[str]:
     """Names of the function tools offered with strict: true."""
     return frozenset(
         t["function"]["name"]
@@ -80,7 +84,7 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
     """Every tool_calls entry of every chunk's delta; the first entry of an index opens its call."""
     events = {id(value): index for index, _, value in ex.payloads}
     out: list[ToolDelta] = []
-    opened: dict[tuple, int] = {}
+    opened: dict[tuple[object, object], int] = {}
     for chunk in chunks(ex):
         for choice_at, entry in enumerate(chunk.get("choices") or []):
             if not isinstance(entry, dict):
@@ -96,16 +100,18 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
     return out
 
 
-def _delta(choice_index, call: dict, at: str, opened: dict) -> ToolDelta:
-    index = call.get("index")
+def _delta(
+    choice_index: object, call: dict[str, Any], at: str, opened: dict[tuple[object, object], int]
+) -> ToolDelta:
+    index: object = call.get("index")
     if not isinstance(index, int) or isinstance(index, bool):
         index = ("no index", len(opened))  # a gateway's chunk without index: a call of its own, as assembled
     slot = (choice_index, index)
-    function = call.get("function") if isinstance(call.get("function"), dict) else {}
+    function = as_dict(call.get("function"))
     kind = "piece" if slot in opened else "open"
     opened.setdefault(slot, len(opened))
     name = function.get("name") if isinstance(function.get("name"), str) else None
-    arguments = function.get("arguments") if isinstance(function.get("arguments"), str) else ""
+    arguments = function["arguments"] if isinstance(function.get("arguments"), str) else ""
     return ToolDelta(
         slot,
         kind,

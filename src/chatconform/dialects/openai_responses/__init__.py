@@ -3,11 +3,14 @@ numbers."""
 
 from __future__ import annotations
 
-from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_int, read_facts
+from typing import Any
+
+from chatconform.dialects._base import Answer, Dialect, Output, ToolCall, Usage, as_dict, as_int, read_facts
 from chatconform.dialects._errors import openai_envelope
 from chatconform.dialects.openai_responses import _tools
 from chatconform.dialects.openai_responses._stream import assemble, grammar, typed_events
 from chatconform.model.exchange import Exchange, view
+from chatconform.model.finding import Finding
 
 
 class OpenAIResponses(Dialect):
@@ -16,14 +19,14 @@ class OpenAIResponses(Dialect):
     facts = read_facts(__name__)
     tools = _tools
 
-    def offered_tools(self, body: dict) -> dict[str, dict]:
+    def offered_tools(self, body: dict[str, Any]) -> dict[str, dict[str, Any]]:
         return {
-            t["name"]: t.get("parameters") if isinstance(t.get("parameters"), dict) else {}
+            t["name"]: as_dict(t.get("parameters"))
             for t in body.get("tools") or []
             if isinstance(t, dict) and t.get("type") == "function" and isinstance(t.get("name"), str)
         }
 
-    def stops_sent(self, body: dict) -> list[str]:
+    def stops_sent(self, body: dict[str, Any]) -> list[str]:
         return []  # the Responses API has no stop sequences
 
     def in_band_errors(self, ex: Exchange) -> list[tuple[int, object]]:
@@ -33,7 +36,7 @@ class OpenAIResponses(Dialect):
             if kind in ("error", "response.failed")
         ]
 
-    def assembled(self, ex: Exchange) -> dict | None:
+    def assembled(self, ex: Exchange) -> dict[str, Any] | None:
         return _response(ex)
 
     def answer(self, ex: Exchange) -> Answer | None:
@@ -53,7 +56,7 @@ class OpenAIResponses(Dialect):
         calls = tuple(
             ToolCall(
                 name=str(i.get("name") or ""),
-                arguments=i.get("arguments") if isinstance(i.get("arguments"), str) else "",
+                arguments=i["arguments"] if isinstance(i.get("arguments"), str) else "",
                 id=i.get("call_id"),
                 at=f"$.output[{n}]",
             )
@@ -83,21 +86,21 @@ class OpenAIResponses(Dialect):
             streamed=ex.stream is not None,
         )
 
-    def grammar(self, ex: Exchange):
+    def grammar(self, ex: Exchange) -> list[Finding]:
         return grammar(ex)
 
-    def error_envelope(self, body):
+    def error_envelope(self, body: object) -> list[Finding]:
         return openai_envelope(body)
 
 
 @view
-def _response(ex: Exchange) -> dict | None:
+def _response(ex: Exchange) -> dict[str, Any] | None:
     if ex.stream is None:
         return ex.json if isinstance(ex.json, dict) else None
     return assemble(ex)
 
 
-def _stop_word(response: dict, calls) -> str | None:
+def _stop_word(response: dict[str, Any], calls: tuple[ToolCall, ...]) -> str | None:
     """The Responses API's stand-in for a stop reason: an incomplete answer's reason, else its status."""
     status = response.get("status")
     if status == "incomplete":
@@ -108,11 +111,11 @@ def _stop_word(response: dict, calls) -> str | None:
     return status if isinstance(status, str) else None
 
 
-def _usage(usage) -> Usage | None:
+def _usage(usage: object) -> Usage | None:
     if not isinstance(usage, dict):
         return None
-    out = usage.get("output_tokens_details") if isinstance(usage.get("output_tokens_details"), dict) else {}
-    inp = usage.get("input_tokens_details") if isinstance(usage.get("input_tokens_details"), dict) else {}
+    out = as_dict(usage.get("output_tokens_details"))
+    inp = as_dict(usage.get("input_tokens_details"))
     return Usage(
         input=as_int(usage.get("input_tokens")),
         output=as_int(usage.get("output_tokens")),

@@ -8,7 +8,9 @@ from __future__ import annotations
 import copy
 import json
 from itertools import pairwise
+from typing import Any
 
+from chatconform.dialects._base import as_dict
 from chatconform.dialects._grammar import StreamWalk
 from chatconform.model.exchange import NOT_JSON, Exchange, view
 from chatconform.model.finding import Finding, excerpt
@@ -33,14 +35,16 @@ def typed_events(ex: Exchange) -> list[tuple[int, str | None, object]]:
     ]
 
 
-def assemble(ex: Exchange) -> dict | None:
+def assemble(ex: Exchange) -> dict[str, Any] | None:
     """The final response: the terminal event's, else the created one with the items the stream finished."""
-    start, items = None, {}
+    start: dict[str, Any] | None = None
+    items: dict[object, object] = {}
     for _, kind, value in typed_events(ex):
         if not isinstance(value, dict):
             continue
         if kind in TERMINAL and isinstance(value.get("response"), dict):
-            return value["response"]
+            response: dict[str, Any] = value["response"]
+            return response
         if kind == "response.created" and isinstance(value.get("response"), dict) and start is None:
             start = copy.deepcopy(value["response"])
         if kind == "response.output_item.done" and isinstance(value.get("item"), dict):
@@ -70,13 +74,14 @@ class _Grammar(StreamWalk):
     def __init__(self) -> None:
         super().__init__()
         self.sequence: list[int | None] = []
-        self.items: dict = {}  # output_index -> {"open": bool, "type": str}
-        self.texts: dict = {}  # (output_index, content_index, delta kind) -> text from deltas
-        self.done: dict = {}
-        self.parts: dict = {}  # (output_index, content_index) -> open
-        self.response_id = None
+        self.items: dict[object, dict[str, Any]] = {}  # output_index -> {"open": bool, "type": str}
+        # (output_index, content_index, delta kind) -> text from deltas
+        self.texts: dict[tuple[object, object, str | None], str] = {}
+        self.done: dict[object, dict[str, Any]] = {}
+        self.parts: dict[tuple[object, object], bool] = {}  # (output_index, content_index) -> open
+        self.response_id: object = None
 
-    def step(self, at: str, kind, value: dict) -> None:
+    def step(self, at: str, kind: str | None, value: dict[str, Any]) -> None:
         self.sequence.append(
             value.get("sequence_number") if isinstance(value.get("sequence_number"), int) else None
         )
@@ -92,11 +97,8 @@ class _Grammar(StreamWalk):
         elif "output_index" in value:
             self._inside_item(at, kind, value)
 
-    def _item(self, at: str, kind: str, value: dict) -> None:
-        index, item = (
-            value.get("output_index"),
-            value.get("item") if isinstance(value.get("item"), dict) else {},
-        )
+    def _item(self, at: str, kind: str, value: dict[str, Any]) -> None:
+        index, item = value.get("output_index"), as_dict(value.get("item"))
         if kind.endswith(".added"):
             if not isinstance(index, int):  # said as what it is, not as an item out of order
                 self.fail(
@@ -126,7 +128,7 @@ class _Grammar(StreamWalk):
             self.done[index] = item
             self._parts_said(at, index, item)
 
-    def _inside_item(self, at: str, kind, value: dict) -> None:
+    def _inside_item(self, at: str, kind: str | None, value: dict[str, Any]) -> None:
         index = value.get("output_index")
         if index not in self.items or not self.items[index].get("open"):
             self.fail(
@@ -142,8 +144,9 @@ class _Grammar(StreamWalk):
             if isinstance(value.get("delta"), str):
                 self.texts[key] = self.texts.get(key, "") + value["delta"]
         elif kind in _TEXT_DELTAS.values() or kind == "response.function_call_arguments.done":
+            # kind is a str here (one of the done kinds): str() only tells mypy so
             delta_kind = {v: k for k, v in _TEXT_DELTAS.items()}.get(
-                kind, "response.function_call_arguments.delta"
+                str(kind), "response.function_call_arguments.delta"
             )
             sent = self.texts.get((index, value.get("content_index"), delta_kind), "")
             final = value.get("text", value.get("refusal", value.get("arguments")))
@@ -155,7 +158,7 @@ class _Grammar(StreamWalk):
                     expected=excerpt(sent),
                 )
 
-    def _lifecycle(self, at: str, kind, response: dict) -> None:
+    def _lifecycle(self, at: str, kind: str | None, response: dict[str, Any]) -> None:
         """One response from created to its end (the openai SDKs refuse a stream whose id changes), and the
         terminal response's items those output_item.done gave."""
         if self.response_id is None:
@@ -167,9 +170,7 @@ class _Grammar(StreamWalk):
                 received=excerpt(response.get("id")),
                 expected=excerpt(self.response_id),
             )
-        output = (
-            response.get("output") if kind in TERMINAL and isinstance(response.get("output"), list) else []
-        )
+        output = response["output"] if kind in TERMINAL and isinstance(response.get("output"), list) else []
         for index, item in self.done.items():
             if isinstance(index, int) and 0 <= index < len(output) and output[index] != item:
                 self.fail(
@@ -179,7 +180,7 @@ class _Grammar(StreamWalk):
                     expected=excerpt(item),
                 )
 
-    def _parts_said(self, at: str, index, item: dict) -> None:
+    def _parts_said(self, at: str, index: object, item: dict[str, Any]) -> None:
         """A done message item's text parts are what their deltas added up to."""
         for number, part in enumerate(item.get("content") or []):
             sent = self.texts.get((index, number, "response.output_text.delta"))
@@ -191,7 +192,7 @@ class _Grammar(StreamWalk):
                     expected=excerpt(sent),
                 )
 
-    def _part(self, at: str, kind, index, part) -> None:
+    def _part(self, at: str, kind: str | None, index: object, part: object) -> None:
         """Content parts open (content_part.added) before their text deltas and done, and close once."""
         # the openai SDKs index an item's parts by content_index: a delta for a part never added breaks them
         key = (index, part)

@@ -4,16 +4,20 @@ output_item.added / function_call_arguments.delta / output_item.done events."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
-from chatconform.dialects._base import ToolChoice, ToolDelta
+from chatconform.dialects._base import ToolChoice, ToolDelta, as_dict
 from chatconform.dialects._openai_tools import choice as openai_choice
 from chatconform.dialects.openai_responses._stream import typed_events
 from chatconform.model.exchange import Exchange
 
+if TYPE_CHECKING:
+    from chatconform.judging.toolcalls.scenarios import Message, ToolScenario
 
-def request(scenario, model: str, stream: bool) -> dict:
+
+def request(scenario: ToolScenario, model: str, stream: bool) -> dict[str, Any]:
     """A scenario as a Responses request body."""
-    body: dict = {
+    body: dict[str, Any] = {
         "model": model,
         "input": [item for turn in scenario.turns for item in _items(turn)],
         "tools": [
@@ -40,23 +44,25 @@ def request(scenario, model: str, stream: bool) -> dict:
     return body
 
 
-def _items(turn) -> list[dict]:
+def _items(turn: Message) -> list[dict[str, Any]]:
     if turn.role == "tool":
         return [{"type": "function_call_output", "call_id": turn.call_id, "output": turn.content}]
     # the explicit form (type: message) of an input message: llama-server refuses an assistant turn without it
-    text = [{"type": "message", "role": turn.role, "content": turn.content}] if turn.content else []
+    text: list[dict[str, Any]] = (
+        [{"type": "message", "role": turn.role, "content": turn.content}] if turn.content else []
+    )
     return text + [
         {"type": "function_call", "call_id": c.id, "name": c.name, "arguments": json.dumps(c.arguments)}
         for c in turn.calls
     ]
 
 
-def choice(body: dict) -> ToolChoice | None:
+def choice(body: dict[str, Any]) -> ToolChoice | None:
     """The request's tool_choice and parallel_tool_calls in shared terms."""
     return openai_choice(body, lambda value: value.get("name"))
 
 
-def strict(body: dict) -> frozenset[str]:
+def strict(body: dict[str, Any]) -> frozenset[str]:
     """Names of the function tools offered with strict: true."""
     return frozenset(
         t["name"]
@@ -74,7 +80,7 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
     for index, kind, value in typed_events(ex):
         if not isinstance(value, dict):
             continue
-        item = value.get("item") if isinstance(value.get("item"), dict) else {}
+        item = as_dict(value.get("item"))
         slot, at = _slot(value, item), f"$events[{index}]"
         if (
             kind in ("response.output_item.added", "response.output_item.done")
@@ -105,7 +111,7 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
     return out
 
 
-def _slot(value: dict, item: dict):
+def _slot(value: dict[str, Any], item: dict[str, Any]) -> object:
     """The item's output_index; without one (the schema reports that), the item's id keeps calls apart."""
     index = value.get("output_index")
     if isinstance(index, int) and not isinstance(index, bool):
@@ -113,5 +119,5 @@ def _slot(value: dict, item: dict):
     return ("item", _text(item.get("id")) or _text(value.get("item_id")))
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
