@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -84,7 +84,7 @@ def _kind(node: object) -> str:
 REMOVE = object()  # a fix that returns this removes the key (or list item) it was given
 
 
-def apply_fixes(doc: Any, fixes: list[tuple[str, Callable[[Any], Any]]], own: bool = False) -> Any:
+def apply_fixes(doc: Any, fixes: Sequence[tuple[str, Callable[[Any], Any]]], own: bool = False) -> Any:
     """doc with each fix (pointer, node -> new node) applied, parents first: in a deep copy unless the
     caller owns doc (`own`); doc itself when there is nothing to fix."""
     if not fixes:

@@ -76,12 +76,12 @@ def fetch(url: str, mirror: Path | None, timeout: float = 30.0, limit: int = MAX
         with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
             if response.status_code != 200:
                 raise FetchError(f"{url}: HTTP {response.status_code}")
-            data = bytearray()
+            received = bytearray()
             for block in response.iter_bytes():
-                data += _within(url, block, limit - len(data))
+                received += _within(url, block, limit - len(received))
     except httpx.HTTPError as err:
         raise FetchError(f"{url}: {type(err).__name__}: {err}") from None
-    return bytes(data)
+    return bytes(received)
 
 
 def _within(url: str, data: bytes, limit: int) -> bytes:

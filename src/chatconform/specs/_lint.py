@@ -41,7 +41,9 @@ def lint_findings(spec: LoadedSpec) -> list[Finding]:
     if items is None:
         items = _read_cache(spec.sha256)
         if items is None:
-            items = _validate(spec.checked if spec.checked is not None else spec.raw, _size(spec))
+            doc = spec.checked if spec.checked is not None else spec.raw
+            assert doc is not None  # raw is read from its file when asked (_Lazy): never None here
+            items = _validate(doc, _size(spec))
             _write_cache(spec.sha256, items)
         _MEMORY[spec.sha256] = items
     findings = [Finding(check="spec-lint.openapi", severity=item.get("severity", "warning"), kind="spec-lint",
@@ -124,7 +126,7 @@ def _validate(raw: dict, size: int) -> list[dict]:
             "limit here (it would take minutes); chatconform's own shape, keyword and $ref checks ran")}]
     version = str(raw.get("openapi", ""))
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    out = []
+    out: list[dict] = []
     try:
         for error in validator_class(raw).iter_errors():
             if len(out) == MAX_ERRORS:

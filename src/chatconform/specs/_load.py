@@ -64,7 +64,7 @@ def _read_raw(spec: LoadedSpec) -> dict:
     return parse_document(data, str(spec.path), spec.path.name)
 
 
-def _prepare_again(spec: LoadedSpec) -> dict:
+def _prepare_again(spec: LoadedSpec) -> dict | None:
     """The document with its shape and refs fixed (what the spec validator reads), prepared again."""
     return prepare(spec.raw, f"specs/{spec.source.relpath}").checked
 
@@ -169,8 +169,9 @@ def _map(value) -> dict:
 
 
 # Set after the dataclass is made, so its __init__ stores through them and its repr and == never read them.
-LoadedSpec.raw = _Lazy("raw", _read_raw)
-LoadedSpec.checked = _Lazy("checked", _prepare_again)
+# (mypy knows the fields' declared types only; a descriptor assigned later is outside what it checks)
+LoadedSpec.raw = _Lazy("raw", _read_raw)  # type: ignore[assignment]
+LoadedSpec.checked = _Lazy("checked", _prepare_again)  # type: ignore[assignment]
 
 
 def _matches(template: str, url_path: str) -> bool:

@@ -21,7 +21,7 @@ from chatconform.specs._shape import check_keywords, check_shape
 class Prepared:
     """A document as read (`checked`: shape and refs fixed) and as validators see it (`doc`)."""
 
-    checked: dict
+    checked: dict | None  # None: a prepared document read back from the cache (see read_prepared)
     doc: dict
     rewrites: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)

@@ -122,10 +122,10 @@ def cut_cycles(doc: dict, where: str, own: bool = False) -> tuple[dict, list[Pro
 
     cuts = _back_edges(sorted({t for t in targets.values() if t is not None}), edges, targets, budget)
     fixes, problems = [], []
-    for site, loop in sorted(cuts.items()):
-        problem, fix = _cut(doc, site, loop)
+    for cut_at, loop in sorted(cuts.items()):
+        problem, fix = _cut(doc, cut_at, loop)
         problems.append(problem)
-        fixes.append((site, fix))
+        fixes.append((cut_at, fix))
     return apply_fixes(doc, fixes, own), problems
 
 
