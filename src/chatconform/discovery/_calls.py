@@ -21,7 +21,7 @@ class Call:
 
     url: str = ""
     headers: dict = field(default_factory=dict)
-    body: dict | None = None
+    body: object = None  # the JSON value sent (an object when the tab is usable)
     problem: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -52,7 +52,10 @@ def _python(code: str) -> Call:
 
 def _python_call(node: ast.Call, names: dict) -> Call:
     """The URL, headers and body of one requests.post call."""
-    args = list(node.args[1:] if node.func.attr == "request" else node.args)
+    # _python passes only attribute calls (requests.post, session.request...)
+    args = list(
+        node.args[1:] if isinstance(node.func, ast.Attribute) and node.func.attr == "request" else node.args
+    )
     call = Call()
     url = args[0] if args else next((k.value for k in node.keywords if k.arg == "url"), None)
     call.url = _str_or_problem(url, names, call)

@@ -56,7 +56,7 @@ def examples_of(text: str) -> list[Example]:
 class _State:
     """Walks the page's structure, keeping the heading, tab and <details> summary in force."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.examples: list[Example] = []
         self.heading = ""
         self.in_tabs = False

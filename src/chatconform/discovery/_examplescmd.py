@@ -62,7 +62,7 @@ def _cassette(run: PageRun, item: Built, disc, status, out_dir, secrets, files) 
     """The cassette text of a chat or Responses example (kept in `files`), or None for any other example."""
     if item.kind not in JUDGED:
         return None
-    model = item.call.body.get("model")
+    model = item.call.body.get("model") if isinstance(item.call.body, dict) else None  # an object when judged
     code, assumed = status(model, urlsplit(item.call.url).path.rstrip("/"))
     text = cassette_text(interaction(item, code, secrets), provenance(run, item, disc, assumed, secrets))
     path = cassette_path(out_dir, run, disc, item.example.index)

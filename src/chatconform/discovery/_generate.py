@@ -73,7 +73,8 @@ class SpecStatus:
     """The success status a model's own spec documents for the operation called (cached per spec and path)."""
 
     def __init__(self, catalog: Catalog, disc: Discovery):
-        self.catalog, self.disc, self.cache = catalog, disc, {}
+        self.catalog, self.disc = catalog, disc
+        self.cache: dict[tuple[str, str], list[int]] = {}
 
     def __call__(self, model, path: str) -> tuple[int, str]:
         """(status, how it was chosen) for a call of `path` (the chat endpoint, or the Responses one)."""
@@ -130,7 +131,8 @@ def interaction(item: Built, status: int, secrets) -> dict:
 def provenance(run: PageRun, item: Built, disc: Discovery, assumed: str, secrets) -> dict:
     """Where the cassette comes from, in the seed cassettes' format plus which example of which pinned
     page."""
-    model = item.call.body.get("model") if isinstance(item.call.body.get("model"), str) else None
+    body = item.call.body if isinstance(item.call.body, dict) else {}  # a judged example's is an object
+    model = body.get("model") if isinstance(body.get("model"), str) else None
     tab = next(t for t in item.example.tabs if (t.title or t.language) == item.primary)
     out = {
         "origin": "docs",

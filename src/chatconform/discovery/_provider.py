@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import Any
 from urllib.parse import urljoin
 
 from chatconform.model.errors import UsageError, unknown
@@ -70,6 +71,5 @@ def discovery(provider: str) -> Discovery:
     if extra:
         raise UsageError(f"discovery.toml: [{provider}] has unknown key {extra[0]!r}")
     check_relative(entry["id_prefix"], f"discovery.toml: [{provider}] id_prefix")
-    return Discovery(
-        provider=provider, **{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
-    )
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+    return Discovery(provider=provider, **fields)

@@ -119,6 +119,7 @@ def _patched_lookups(test: str, hint: str) -> dict:
 def blocked(hint: str = _DEFAULT_HINT, test: str = "this test"):
     """Within the block, sockets reach loopback only; every other connection, datagram and lookup fails."""
     saved = ({n: getattr(socket.socket, n) for n in _REAL}, {n: getattr(socket, n) for n in _REAL_LOOKUPS})
+    owner: object  # the socket class, then the socket module
     for owner, functions in (
         (socket.socket, _patched_socket_calls(test, hint)),
         (socket, _patched_lookups(test, hint)),

@@ -56,7 +56,7 @@ class Scrubber:
         ):  # vcrpy's httpx stub stores content under "content" in some versions
             if field in body:
                 body[field] = scrub_body(body[field], secrets)
-        status = response.get("status") if isinstance(response.get("status"), dict) else {}
+        status = response["status"] if isinstance(response.get("status"), dict) else {}
         response["status"] = {**status, "message": scrub_text(str(status.get("message", "")), secrets)}
         return response
 

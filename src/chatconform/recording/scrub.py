@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Mapping
 from functools import partial
+from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from chatconform.recording._gate import Gate as _Gate
@@ -164,7 +165,7 @@ def _scrub_tree(value, secrets, memo: dict | None = None) -> tuple[object, bool]
     RecursionError."""
     scrub_text = _scrub_text if memo is None else partial(_remembered, memo)
     root, changed = [value], False
-    stack = [(root, 0)]
+    stack: list[tuple[Any, object]] = [(root, 0)]  # (a list or dict copied, the index or key to scrub in it)
     while stack:
         holder, key = stack.pop()
         item = holder[key]
