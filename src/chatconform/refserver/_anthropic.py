@@ -97,7 +97,7 @@ def _tools(body: dict) -> dict[str, dict]:
 
 def _tool_to_call(body: dict) -> str | None:
     """The offered tool the answer calls: the one tool_choice names, else the first (none for "none")."""
-    tools, choice = _tools(body), body.get("tool_choice") if isinstance(body.get("tool_choice"), dict) else {}
+    tools, choice = _tools(body), body["tool_choice"] if isinstance(body.get("tool_choice"), dict) else {}
     if not tools or choice.get("type") == "none":
         return None
     named = choice.get("name") if choice.get("type") == "tool" else None

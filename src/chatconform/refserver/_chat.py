@@ -56,7 +56,8 @@ def serve(call: Call) -> Reply:
         return fault
     model = contract.model_of(body)
     done = completion({**body, "model": model}, model, contract.rules(model), sampling(body, call.nonce))
-    trim(*judging_operation(contract, DIALECT, call.path, model, call.store), done)
+    spec, op = judging_operation(contract, DIALECT, call.path, model, call.store)
+    trim(spec, op, done)
     CHAT.apply(faults, body, done)
     BEHAVIOUR.apply(faults, body, done)
     if call.streamed:
@@ -73,7 +74,7 @@ def _ok_status(call: Call) -> int:
 
 
 def _events(body: dict, done: dict, faults) -> list[bytes]:
-    options = body.get("stream_options") if isinstance(body.get("stream_options"), dict) else {}
+    options = body["stream_options"] if isinstance(body.get("stream_options"), dict) else {}
     chunks = chunks_of(done, options.get("include_usage") is True)
     CHAT.apply(faults, body, done, chunks)
     events = [f"data: {json.dumps(c)}\n\n".encode() for c in chunks]
@@ -96,8 +97,8 @@ def choice_for(body: dict, index: int, rules: Rules, how: Sampling = GREEDY) -> 
     """(choice, completion tokens) for one choice, following the limit, reasoning, stop and sampling rules."""
     limit = limit_of(body, rules)
     reasoning = min(REASONING_TOKENS, limit) if rules.reasoning else 0
-    message = {"role": "assistant", "content": "", "refusal": None}
-    tools = body.get("tools") if isinstance(body.get("tools"), list) else []
+    message: dict[str, object] = {"role": "assistant", "content": "", "refusal": None}
+    tools = body["tools"] if isinstance(body.get("tools"), list) else []
     if tools and body.get("tool_choice") != "none":
         function = (tools[0].get("function") or {}) if isinstance(tools[0], dict) else {}
         message["tool_calls"] = [
@@ -122,7 +123,7 @@ def choice_for(body: dict, index: int, rules: Rules, how: Sampling = GREEDY) -> 
     message["content"] = " ".join(visible)
     finish = "length" if why == "length" else "stop"
     used = reasoning + len(visible) if finish == "stop" else limit
-    top = body.get("top_logprobs") if isinstance(body.get("top_logprobs"), int) else 0
+    top = body["top_logprobs"] if isinstance(body.get("top_logprobs"), int) else 0
     logprobs = (
         {"content": logprobs_of(body, index, visible, top, prose=formatted is None), "refusal": None}
         if body.get("logprobs") is True
@@ -133,17 +134,17 @@ def choice_for(body: dict, index: int, rules: Rules, how: Sampling = GREEDY) -> 
 
 def _formatted(body: dict, words: list[str]) -> list[str] | None:
     """The words of the JSON a response_format asks for (None: no JSON format)."""
-    fmt = body.get("response_format") if isinstance(body.get("response_format"), dict) else {}
+    fmt = body["response_format"] if isinstance(body.get("response_format"), dict) else {}
     if fmt.get("type") not in ("json_object", "json_schema"):
         return None
-    named = fmt.get("json_schema") if isinstance(fmt.get("json_schema"), dict) else {}
+    named = fmt["json_schema"] if isinstance(fmt.get("json_schema"), dict) else {}
     schema = named.get("schema")
     return json.dumps(example_for(schema) if schema else {"answer": " ".join(words)}).split(" ")
 
 
-def completion(body: dict, model: str, rules: Rules, how: Sampling = GREEDY) -> dict:
+def completion(body: dict, model: str | None, rules: Rules, how: Sampling = GREEDY) -> dict:
     """A whole chat.completion for a valid request."""
-    n = body.get("n") if isinstance(body.get("n"), int) else 1
+    n = body["n"] if isinstance(body.get("n"), int) else 1
     choices, used = zip(*(choice_for(body, i, rules, how) for i in range(n)), strict=True)
     prompt, completion_tokens = prompt_tokens(body), sum(used)
     reasoning = (min(REASONING_TOKENS, limit_of(body, rules)) * n) if rules.reasoning else 0

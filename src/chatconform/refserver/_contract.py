@@ -25,6 +25,7 @@ from chatconform.model.errors import ChatconformError, unknown
 from chatconform.model.exchange import Request
 from chatconform.providers import GENERIC, Profile, ProviderData
 from chatconform.refserver._reading import Rules, limit_refusals, rules_for, schema_refusals
+from chatconform.specs import LoadedSpec, Operation, SpecStore
 
 MAX_N = 128
 GENERIC_CONTRACT = "openai"
@@ -167,7 +168,7 @@ def _compile(store, source, path: str) -> None:
     try:
         spec = store.load(source) if source is not None else None
         op = spec.find_operation("post", path) if spec else None
-        if op and op.request_schema:
+        if spec and op and op.request_schema:
             validator_for(spec, op.request_schema)
     except ChatconformError:
         pass  # a missing or broken spec is reported where a request needs it
@@ -204,7 +205,9 @@ def problems(contract: Contract, path: str, body, store) -> list[str]:
     return found
 
 
-def judging_operation(contract: Contract, dialect: Dialect, path: str, model, store):
+def judging_operation(
+    contract: Contract, dialect: Dialect, path: str, model: object, store: SpecStore
+) -> tuple[LoadedSpec, Operation] | tuple[None, None]:
     """(spec, operation) that judges a call, as the judge routes it: the provider's spec where it documents
     the path, else the dialect's own contract's ((None, None): none documents it)."""
     spec = store.spec_or_none(contract.provider, model if isinstance(model, str) else None)
@@ -216,7 +219,7 @@ def judging_operation(contract: Contract, dialect: Dialect, path: str, model, st
         except ChatconformError:
             spec = None  # a missing spec is reported where the exchange is judged
         op = spec.find_operation("post", path) if spec else None
-    return (spec, op) if op is not None else (None, None)
+    return (spec, op) if spec is not None and op is not None else (None, None)
 
 
 def schema_problems(

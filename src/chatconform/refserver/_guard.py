@@ -77,7 +77,8 @@ class GuardedServer(ThreadingHTTPServer):
 
     def __init__(self, address, handler, limits: Limits):
         super().__init__(address, handler)
-        self.limits, self.reaper, self.failures = limits, Reaper(), []
+        self.limits, self.reaper = limits, Reaper()
+        self.failures: list[str] = []
 
     def server_close(self):
         if getattr(self, "reaper", None):  # absent when binding failed (a port in use)
@@ -103,6 +104,8 @@ class GuardedHandler(BaseHTTPRequestHandler):
     """BaseHTTPRequestHandler with bounded reads, JSON errors and no handler that dies on a request."""
 
     protocol_version = "HTTP/1.1"
+    server: GuardedServer  # the server that made the handler (typeshed says only BaseServer)
+    raw_requestline: bytes  # set by the base's handle_one_request (typeshed does not declare it)
 
     def log_message(self, *args):
         pass
@@ -125,7 +128,8 @@ class GuardedHandler(BaseHTTPRequestHandler):
         self.connection.settimeout(self.server.limits.read)
         # HTTP/0.9 (two words, split as the base splits them): its answers have no status line; refuse it
         if len(str(self.raw_requestline, "iso-8859-1").split()) == 2:
-            self.command, self.request_version = None, self.protocol_version
+            # None, as the base itself leaves it for a request line it cannot read (typeshed says str)
+            self.command, self.request_version = None, self.protocol_version  # type: ignore[assignment]
             self.send_error(HTTPStatus.BAD_REQUEST, "a request line is a method, a target and HTTP/1.x")
             return False
         try:

@@ -36,6 +36,8 @@ class _Server(GuardedServer):
 
 
 class _Handler(GuardedHandler):
+    server: _Server
+
     def _faults(self) -> frozenset[str]:
         asked = {f.strip() for f in (self.headers.get(FAULT_HEADER) or "").split(",") if f.strip()}
         return frozenset((asked | self.server.faults) & set(FAULTS))
@@ -104,6 +106,7 @@ class _Handler(GuardedHandler):
         auth = self.headers.get("authorization") or ""
         offered = {auth[7:].strip() if auth.lower().startswith("bearer ") else None}
         if chat:
+            assert contract is not None  # the chat module answers only a contract's chat path
             fields = contract.body_key_fields() if isinstance(body, dict) else set()
             offered.update(body.get(f) for f in fields)
             if contract.profile.auth == "x-api-key":

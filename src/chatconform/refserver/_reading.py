@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import jsonschema_rs
+
 from chatconform.judging.validators import validator_for
 from chatconform.providers import ProviderData, covers
+from chatconform.specs import LoadedSpec, Operation
 
 UNDOCUMENTED_LIMIT = (
     1000  # no document states a default max_tokens: any limit above the longest answer will do
@@ -111,18 +114,20 @@ def fits(spec, op, answer) -> bool:
     return pointer is None or validator_for(spec, pointer).is_valid(answer)
 
 
-def trim(spec, op, answer: dict, rounds: int = 4) -> dict:
+def trim(spec: LoadedSpec | None, op: Operation | None, answer: dict, rounds: int = 4) -> dict:
     """The answer less the fields its 200 schema does not allow (`additionalProperties: false`), in place.
 
     The reference answers in every provider's own contract: what OpenAI's carries and Mistral's forbids (a
     message's `refusal`, usage details) is left out where that contract judges.
     """
     pointer = answer_schema(op)
-    for _ in range(rounds if pointer else 0):
+    if spec is None or not pointer:
+        return answer  # no spec judges the call (then there is no op either), or no 200 schema to trim by
+    for _ in range(rounds):
         extra = [
             (list(e.instance_path), e.kind.unexpected)
             for e in validator_for(spec, pointer).iter_errors(answer)
-            if type(e.kind).__name__ == "AdditionalProperties"
+            if isinstance(e.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties)
         ]
         if not extra:
             break

@@ -6,8 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from chatconform.refserver._behaviour_faults import BEHAVIOUR
+
+if TYPE_CHECKING:
+    from chatconform.refserver._contract import Contract
+    from chatconform.specs import SpecStore
 
 HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>"
 
@@ -16,12 +21,12 @@ HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><
 class Call:
     """One valid-JSON request to one dialect's endpoint: where it went, what it says, the faults asked for."""
 
-    contract: object  # _contract.Contract
+    contract: Contract
     path: str  # the whole request path
     rest: str  # the path after the contract's prefix
     body: dict
     faults: frozenset[str]
-    store: object  # specs.SpecStore
+    store: SpecStore
     nonce: int = 0  # the server's number for this request: it seeds a draw the request gives no seed for
 
     @property

@@ -60,8 +60,9 @@ def _tool_to_call(body: dict) -> str | None:
 def response(body: dict, how: Sampling = GREEDY) -> dict:
     """A whole Response: a function_call item when a function is offered, else one message item (JSON when
     text.format asks for it)."""
-    limit = body.get("max_output_tokens") if isinstance(body.get("max_output_tokens"), int) else UNLIMITED
+    limit = body["max_output_tokens"] if isinstance(body.get("max_output_tokens"), int) else UNLIMITED
     tool, incomplete = _tool_to_call(body), None
+    items: list[dict[str, object]]
     if tool is not None and TOOL_TOKENS <= limit:
         arguments = json.dumps(example_for(DIALECT.offered_tools(body)[tool]))
         items = [
@@ -112,8 +113,8 @@ def response(body: dict, how: Sampling = GREEDY) -> dict:
 
 def _formatted(body: dict) -> list[str] | None:
     """The words of the JSON a text.format asks for (None: text)."""
-    text = body.get("text") if isinstance(body.get("text"), dict) else {}
-    fmt = text.get("format") if isinstance(text.get("format"), dict) else {}
+    text = body["text"] if isinstance(body.get("text"), dict) else {}
+    fmt = text["format"] if isinstance(text.get("format"), dict) else {}
     if fmt.get("type") == "json_schema":
         return json.dumps(example_for(fmt.get("schema"))).split(" ")
     if fmt.get("type") == "json_object":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from chatconform.judging.judge import judge
 from chatconform.judging.run import RunContext
 from chatconform.live.calls import Target, run
-from chatconform.live.client import RetryPolicy
+from chatconform.live.client import CallResult, RetryPolicy
 from chatconform.live.scenarios import BY_ID, SCENARIOS
 from chatconform.model.errors import ChatconformError
 from chatconform.providers import BASE_SHAPE, GENERIC, ProviderData, covers
@@ -101,6 +101,7 @@ def behaviour_findings(result, run: RunContext) -> list:
 def run_fault(server: ReferenceServer, name: str, run_ctx: RunContext) -> Kill:
     """Inject one fault through the request header and see which checks catch it (or which measures turn)."""
     fault, header = FAULTS[name], {FAULT_HEADER: name}
+    result: CallResult | None
     if fault.measures:
         return Kill(name, *measure_fault(server, fault))
     if fault.scenario in DIALECT_BY_ID:
@@ -132,9 +133,9 @@ def run_clean(server: ReferenceServer, run_ctx: RunContext) -> list[tuple[str, l
         for scenario in (s for s in SCENARIOS if s.for_provider(target.provider, run_ctx)):
             outcome = run(target, scenario, None, policy(), data=run_ctx.data)
             out.append((f"{target.id}/{scenario.id}", behaviour_findings(outcome.result, run_ctx)))
-    for scenario in DIALECT_SCENARIOS:
-        result = send(server, scenario, policy())
-        out.append((f"{scenario.dialect}/{scenario.id}", behaviour_findings(result, run_ctx)))
+    for dialect_scenario in DIALECT_SCENARIOS:
+        result = send(server, dialect_scenario, policy())
+        out.append((f"{dialect_scenario.dialect}/{dialect_scenario.id}", behaviour_findings(result, run_ctx)))
     return out
 
 
