@@ -28,7 +28,7 @@ MIN_KEY_VALUE = 8  # a key variable's value shorter than this is no key, and wou
 
 def refuse_written_keys(data, where: str, secrets=(), expanded: bool = False) -> None:
     """Refuse a value that looks like a key, holds a key variable's value, or is a URL carrying one."""
-    stack = [((), data)]
+    stack: list[tuple[tuple[object, ...], object]] = [((), data)]  # (path of keys and indices, value)
     while stack:
         path, item = stack.pop()
         if isinstance(item, dict):

@@ -77,7 +77,7 @@ def describe(error) -> str:
     if kind == "type":
         names = expected if isinstance(expected, list) else [expected]
         return (
-            f"{key_path(path)}: must be {' or '.join(_TYPES.get(n, n) for n in names)}, "
+            f"{key_path(path)}: must be {' or '.join(_TYPES.get(n) or n for n in names)}, "
             f"not {_kind(error.instance)}"
         )
     if kind == "enum":
@@ -140,7 +140,7 @@ def _unknown_key(path, key: str, known) -> str:
 
 def refuse_unbounded(data: dict, where: str) -> None:
     """Every number finite (TOML reads nan and inf), and no deviation silently covering everything."""
-    stack = [((), data)]
+    stack: list[tuple[tuple[object, ...], object]] = [((), data)]  # (path of keys and indices, value)
     while stack:
         path, item = stack.pop()
         if isinstance(item, dict):
