@@ -9,6 +9,8 @@ spec does not know is said to be one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from chatconform.model.errors import ChatconformError
 from chatconform.model.pointer import PointerError, extend, from_ref, resolve
 from chatconform.specs import LoadedSpec
@@ -58,7 +60,7 @@ def array_branch(spec: LoadedSpec, pointer: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _followed(doc: dict, pointer: str) -> tuple[object, str]:
+def _followed(doc: dict, pointer: str) -> tuple[Any, str]:  # (a JSON value, as model/ types them)
     """The schema at a pointer with its `$ref`s followed (a few levels), and the pointer it ends at."""
     node = resolve(doc, pointer)
     for _ in range(8):

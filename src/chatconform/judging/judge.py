@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from chatconform.judging.run import RunContext
 from chatconform.model.errors import ChatconformError
@@ -80,7 +81,7 @@ def judge(ex: Exchange, run: RunContext, only: str | None = None) -> Judgement:
     ctx = context(ex, run)  # the one every claim reads (what run_claim would look up claim by claim)
     for claim in applicable_claims(ex, run):
         if only in (None, claim.id):
-            judgement.rows[claim.id] = _row(ex, run.data, claim.id, lambda c=claim: evaluate(c, ctx))
+            judgement.rows[claim.id] = _row(ex, run.data, claim.id, partial(evaluate, claim, ctx))
     for row in judgement.rows.values():
         _sides(ex, row, run)
         _defect_link(ex, row, run)

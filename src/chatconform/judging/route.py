@@ -79,7 +79,8 @@ def _route(ex: Exchange, run: RunContext) -> Route:
         found = _named(
             store, dialect, profile.spec, f"{ex.provider}'s data names {profile.spec!r} as its spec"
         )
-        if found.problem or _documents(store, found.source, method, path):
+        # (_named gives no source only with a problem)
+        if found.problem or found.source is None or _documents(store, found.source, method, path):
             return found
         tried.append(found)
     # the catalog holds hundreds of sources: scanned once per provider, model and path of a run, not per call

@@ -86,6 +86,7 @@ def response_findings(
     ex: Exchange, spec: LoadedSpec, op: Operation, way: Route, store: SpecStore
 ) -> list[Finding]:
     """Status documented, content type documented, body valid against the documented schema."""
+    assert ex.response is not None  # schema_findings judges a response only where there is one
     status = ex.response.status
     outage = availability_findings(status)
     if outage:
@@ -120,8 +121,9 @@ def response_findings(
         events = stream_schema(ex, spec, way, store)
         if events is not None:
             return events
-        if media.get("application/json"):
-            return derived_stream_findings(ex, spec, media["application/json"], key, way)
+        json_schema = media.get("application/json")
+        if json_schema:
+            return derived_stream_findings(ex, spec, json_schema, key, way)
     if media_type not in media:
         return [
             Finding(
@@ -244,9 +246,9 @@ def chunk_findings(
             )
             continue
         prefix = f"$events[{index}]"
-        if derived:
+        if derived and pointer is not None:  # a derived schema is always asked for at a pointer
             found += validate_derived_chunk(spec, pointer, chunk, prefix=prefix)
-        elif typed is not None and isinstance(chunk, dict):
+        elif typed is not None and pointer is not None and isinstance(chunk, dict):  # typed only at one
             found += _typed_event(spec, pointer, typed, chunk, prefix)
         elif pointer is not None:
             found += validate(spec, pointer, chunk, check="stream.chunk-schema", prefix=prefix)
@@ -280,6 +282,7 @@ def _refusal_findings(ex: Exchange, spec: LoadedSpec, where: str) -> list[Findin
     contracts.toml `errors`): OpenAI documents only 200 and 429 for chat, yet its ErrorResponse is every
     error's shape. None when the spec names no such schema (then the status is a gap)."""
     contract = next((c for c in contracts().values() if c.source == spec.source.id and c.errors), None)
+    assert ex.response is not None  # a status the operation does not list: there is a response
     if contract is None or not 400 <= ex.response.status < 500 or not ex.body_is_json:
         return None
     note = Finding(
@@ -304,6 +307,7 @@ def _documented(op: Operation) -> str:
 
 
 def _body_excerpt(ex: Exchange) -> str:
+    assert ex.response is not None  # asked only about a response body
     return excerpt(ex.response.body[:80].decode("utf-8", "replace"))
 
 

@@ -101,7 +101,8 @@ def _defect(entry: dict, where: str) -> Defect:
 
 def fold(findings: list[Finding]) -> list[Finding]:
     """Schema findings with every failure a spec defect explains folded into one finding per defect."""
-    kept, hits = [], {}
+    kept: list[Finding] = []
+    hits: dict[Defect, list[Finding]] = {}
     catalog = defects()
     for finding in findings:
         defect = next((d for d in catalog if d.explains(finding)), None) if finding.schema_at else None

@@ -46,7 +46,9 @@ class ModelId:
         for pattern in _DATES:
             name = pattern.sub(lambda m: "".join(m.groups()), name)
         parts = _SEPARATORS.split(name)  # tokens at even places, separators between them
-        kept, dates, marks = [], set(), set()
+        kept: list[str] = []
+        dates: set[str] = set()
+        marks: set[str] = set()
         for i in range(0, len(parts), 2):
             token = parts[i].lower()
             if token.isdigit() and 3 <= len(token) <= 8:

@@ -92,9 +92,10 @@ def _offers_strings(doc, schema: dict, depth: int = 0) -> bool:
     """True when the schema (or one of its alternatives) is a vocabulary of string values."""
     if depth > 5 or not isinstance(schema, dict):
         return False
-    if isinstance(schema.get("$ref"), str) and from_ref(schema["$ref"]) is not None:
+    target = from_ref(schema["$ref"]) if isinstance(schema.get("$ref"), str) else None
+    if target is not None:
         try:
-            return _offers_strings(doc, resolve(doc, from_ref(schema["$ref"])), depth + 1)
+            return _offers_strings(doc, resolve(doc, target), depth + 1)
         except KeyError:
             return False
     if any(isinstance(v, str) for v in schema.get("enum") or []) or isinstance(schema.get("const"), str):
@@ -130,7 +131,9 @@ def _vocabulary(spec, pointer: str) -> tuple[frozenset, frozenset]:
 
 
 def _collect(doc, pointer: str) -> tuple[frozenset, frozenset]:
-    kinds, names, seen = set(), set(), set()
+    kinds: set[str] = set()
+    names: set[str] = set()
+    seen: set[int] = set()
     stack = [resolve(doc, pointer)]
     while stack:
         node = stack.pop()
@@ -146,9 +149,9 @@ def _collect(doc, pointer: str) -> tuple[frozenset, frozenset]:
                 stack.append(resolve(doc, ref))
             except KeyError:
                 pass
-        props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+        props = node["properties"] if isinstance(node.get("properties"), dict) else {}
         names.update(props)
-        kind = props.get("type") if isinstance(props.get("type"), dict) else {}
+        kind = props["type"] if isinstance(props.get("type"), dict) else {}
         kinds.update(v for v in [*(kind.get("enum") or []), kind.get("const")] if isinstance(v, str))
         stack.extend(v for k, v in node.items() if k != "$ref")
     return frozenset(kinds), frozenset(names)

@@ -36,13 +36,13 @@ def answered_completion(ctx: Context) -> bool:
     """A 2xx chat-completions answer with a completion in it (whole, or streamed without an in-band error)."""
     ex = ctx.ex
     view = ctx.completion if ex.ok and is_chat_request(ctx) and not stream_failed(ex) else None
-    return bool(view) and isinstance(view.get("choices"), list)
+    return bool(view and isinstance(view.get("choices"), list))
 
 
 @per_exchange
 def has_usage(ctx: Context) -> bool:
     """A completion that reports usage."""
-    return answered_completion(ctx) and isinstance(ctx.completion.get("usage"), dict)
+    return answered_completion(ctx) and isinstance((ctx.completion or {}).get("usage"), dict)
 
 
 def sent(*names: str):

@@ -32,5 +32,5 @@ def completion_choices(ex: Exchange) -> list[dict]:
 
 def content_of(choice: dict):
     """A choice's message content (None when absent)."""
-    message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+    message = choice["message"] if isinstance(choice.get("message"), dict) else {}
     return message.get("content")

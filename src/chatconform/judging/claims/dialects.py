@@ -52,6 +52,7 @@ def _refused_outside_chat(ctx: Context) -> bool:
 def an_error_body_has_its_dialects_envelope(ctx: Context):
     """A 4xx/5xx body is the dialect's error object, so a client can read why it was refused."""
     ex = ctx.ex
+    assert ex.response is not None  # applies to refusals, which are responses
     if ex.response.status in (429, 502, 503, 504, 529) or not ex.body_is_json:
         return  # an outage is judged as one; a body that is not JSON is the schema check's
     yield from ctx.dialect.error_envelope(ex.json)

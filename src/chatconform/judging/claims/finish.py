@@ -75,7 +75,7 @@ def empty_content_with_stop_is_not_hidden_truncation(ctx: Context):
     """Empty content with finish_reason "stop" while the limit was spent is the documented pitfall,
     mislabelled."""
     limit, used = effective_limit(ctx), completion_tokens(ctx)
-    details = (ctx.completion.get("usage") or {}).get("completion_tokens_details") or {}
+    details = ((ctx.completion or {}).get("usage") or {}).get("completion_tokens_details") or {}
     if limit is not None and used is not None and used >= limit:
         yield Finding.at_path(
             "$.choices[0].finish_reason",

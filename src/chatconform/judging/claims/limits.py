@@ -15,7 +15,7 @@ DEFAULT = "default_max_tokens"  # the documented value's name in the provider da
 
 def completion_tokens(ctx: Context):
     """usage.completion_tokens, or None when it is not a number."""
-    value = (ctx.completion.get("usage") or {}).get("completion_tokens")
+    value = ((ctx.completion or {}).get("usage") or {}).get("completion_tokens")
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
@@ -72,7 +72,8 @@ def _default_limit(ctx: Context) -> Documented | None:
         for d in (ctx.documented(DEFAULT), spec_default(ctx.store, ex.provider, ex.model, ex.request.path))
         if d and isinstance(d.value, (int, float)) and not isinstance(d.value, bool)
     ]
-    return min(found, key=lambda d: d.value) if found else None
+    # every value is a number (filtered above): the isinstance only tells mypy so
+    return min(found, key=lambda d: d.value if isinstance(d.value, (int, float)) else 0) if found else None
 
 
 def _default_documented(ctx: Context) -> bool:
@@ -89,6 +90,8 @@ def _default_documented(ctx: Context) -> bool:
 def default_limit_holds_when_none_is_sent(ctx: Context):
     """With no limit sent, completion_tokens stay within the default the provider documents for the model."""
     documented, used = default_limit(ctx), completion_tokens(ctx)
+    # applies_to: _default_documented found one, a number (see _default_limit)
+    assert documented is not None and isinstance(documented.value, (int, float))
     if used is not None and used > documented.value * choices_asked(ctx):
         yield Finding.at_path(
             "$.usage.completion_tokens",

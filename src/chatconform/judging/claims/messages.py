@@ -131,7 +131,7 @@ def message_delta_usage_is_cumulative(ctx: Context):
     for _, kind, value in typed_events(ctx.ex):
         if not isinstance(value, dict) or kind not in ("message_start", "message_delta"):
             continue
-        message = value.get("message") if isinstance(value.get("message"), dict) else {}
+        message = value["message"] if isinstance(value.get("message"), dict) else {}
         usage = message.get("usage") if kind == "message_start" else value.get("usage")
         count = usage.get("output_tokens") if isinstance(usage, dict) else None
         if isinstance(count, int):

@@ -30,7 +30,7 @@ def declared_aliases(ctx: Context) -> dict:
 def the_answering_model_is_the_requested_one(ctx: Context):
     """The response's model is the requested one or (info) the same model under another spelling of its id."""
     ex = ctx.ex
-    asked, got = ctx.sent["model"], ctx.completion.get("model")
+    asked, got = ctx.sent["model"], (ctx.completion or {}).get("model")  # a completion: applies_to
     if got == asked:
         return
     if not isinstance(got, str) or not got:
@@ -59,6 +59,7 @@ def the_answering_model_is_the_requested_one(ctx: Context):
         notes = (f"an alias {ex.provider} declares for {alias!r}",) + relate(alias, got).notes
         yield _finding(asked, got, "info", notes)
         return
+    assert relation.severity is not None  # None only for identical ids, returned above
     yield _finding(asked, got, relation.severity, relation.notes)
 
 

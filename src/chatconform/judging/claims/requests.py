@@ -47,6 +47,7 @@ def _minimal(ctx: Context) -> bool:
 def a_request_with_only_the_required_parameters_succeeds(ctx: Context):
     """A request with only the required parameters gets a 2xx (auth, 429, 5xx and refusals of its content
     aside)."""
+    assert ctx.ex.response is not None  # applies to answered requests only
     ex, status = ctx.ex, ctx.ex.response.status
     if status in NOT_ABOUT_SHAPE or status >= 500:
         yield Finding.at_path(
@@ -119,6 +120,7 @@ def _invalid(ctx: Context) -> bool:
 def an_invalid_request_gets_a_4xx_with_an_error_body(ctx: Context):
     """A request outside the documented bounds gets a 4xx with an error object: never 2xx, never 5xx."""
     why = "; ".join(request_problems(ctx))
+    assert ctx.ex.response is not None  # applies to answered requests only
     status = ctx.ex.response.status
     if not 400 <= status < 500:
         yield Finding.at_path(

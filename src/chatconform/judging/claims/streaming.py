@@ -65,6 +65,7 @@ def every_event_is_a_chat_completion_chunk(ctx: Context):
 def stream_ends_with_done(ctx: Context):
     """The last event is `data: [DONE]`, nothing follows it, and no event was cut off."""
     parsed = ctx.ex.stream
+    assert parsed is not None  # applies to whole streams only
     if parsed.incomplete is not None:
         yield Finding.at_path(
             "$events",
@@ -119,7 +120,7 @@ def each_choice_finishes_once_on_its_last_chunk(ctx: Context):
 def _adds_something(choice: dict) -> bool:
     """True when a chunk's choice carries content (an empty delta, e.g. Azure's late filter results, adds
     none)."""
-    delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
+    delta = choice["delta"] if isinstance(choice.get("delta"), dict) else {}
     return any(value not in (None, "", [], {}) for value in delta.values())
 
 

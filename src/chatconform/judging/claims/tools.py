@@ -125,7 +125,8 @@ def _lists_tool_choice(ctx: Context) -> bool:
         spec = ctx.store.load(way.source) if way.source is not None else None
         op = spec.find_operation(ctx.ex.request.method, ctx.ex.request.path) if spec else None
         return (
-            op is None
+            spec is None  # (then op is None too)
+            or op is None
             or not op.request_schema
             or "tool_choice" in property_names(spec.doc, op.request_schema)
         )

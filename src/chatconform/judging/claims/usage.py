@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from chatconform.judging.claims._context import Context
 from chatconform.judging.claims._predicates import has_usage
 from chatconform.judging.claims._registry import claim
@@ -10,11 +12,14 @@ from chatconform.model.finding import Finding
 
 
 def _usage(ctx: Context) -> dict:
-    return ctx.completion["usage"]
+    completion = ctx.completion
+    assert completion is not None  # the usage claims apply only where has_usage found a completion
+    return completion["usage"]
 
 
-def _ints(*values) -> bool:
-    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+def _number(value: object) -> TypeGuard[float]:
+    """True for a token count (an int or float; a bool is not one)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 @claim(
@@ -27,7 +32,7 @@ def total_tokens_is_prompt_plus_completion(ctx: Context):
     """usage.total_tokens equals prompt_tokens + completion_tokens."""
     u = _usage(ctx)
     prompt, completion, total = u.get("prompt_tokens"), u.get("completion_tokens"), u.get("total_tokens")
-    if _ints(prompt, completion, total) and total != prompt + completion:
+    if _number(prompt) and _number(completion) and _number(total) and total != prompt + completion:
         yield Finding.at_path(
             "$.usage.total_tokens",
             f"total_tokens {total} is not prompt_tokens {prompt} + completion_tokens {completion}",
@@ -48,7 +53,7 @@ def reasoning_tokens_are_part_of_completion_tokens(ctx: Context):
     u = _usage(ctx)
     details = u.get("completion_tokens_details") or {}
     reasoning, completion = details.get("reasoning_tokens"), u.get("completion_tokens")
-    if _ints(reasoning, completion) and reasoning > completion:
+    if _number(reasoning) and _number(completion) and reasoning > completion:
         yield Finding.at_path(
             "$.usage.completion_tokens_details.reasoning_tokens",
             f"reasoning_tokens {reasoning} exceed completion_tokens {completion}",
