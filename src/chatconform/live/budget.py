@@ -59,7 +59,7 @@ def estimate(
         or body.get("max_output_tokens")
         or default_limit
     )
-    n = body.get("n") if isinstance(body.get("n"), int) and body.get("n") > 0 else 1
+    n = body["n"] if isinstance(body.get("n"), int) and body["n"] > 0 else 1
     output = int(limit) * n if isinstance(limit, (int, float)) else default_limit
     return Estimate(usd=prompt * price[0] + output * price[1], tokens=prompt + output)
 
@@ -67,7 +67,7 @@ def estimate(
 def actual_cost(response_json, price: tuple[float, float] | None) -> tuple[float, int]:
     """(USD, tokens) of an answered request: AIML's meta.usage.usd_spent when present, else usage x price."""
     body = response_json if isinstance(response_json, dict) else {}
-    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+    usage = body["usage"] if isinstance(body.get("usage"), dict) else {}
     prompt = usage.get("prompt_tokens") or usage.get("input_tokens") or 0
     output = usage.get("completion_tokens") or usage.get("output_tokens") or 0
     spent = (

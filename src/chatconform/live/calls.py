@@ -79,12 +79,12 @@ def run(
         except BudgetExhausted as err:
             return Outcome(scenario, target, not_run=f"not run: {err}")
     method = "GET" if body is None else "POST"
-    data = json.dumps(shaped).encode() if body is not None else b""
+    payload = json.dumps(shaped).encode() if body is not None else b""
     result = call(
         method,
         url,
         headers,
-        data,
+        payload,
         policy=policy,
         origin=target.origin,
         provider=target.provider,

@@ -80,7 +80,7 @@ def call(
     try:
         return _attempts(client, policy, deadline, method, url, headers, body, tags)
     finally:
-        if own:
+        if own and client is not None:  # (it is: made above)
             client.close()
 
 
@@ -105,7 +105,12 @@ def _attempts(client, policy, deadline, method, url, headers, body, tags) -> Cal
             last = response
         if attempt + 1 < policy.attempts:
             policy.sleep(policy.delay(attempt, retry_after))
-    exchange = _exchange(method, url, headers, body, last, tags) if detail.startswith("HTTP") else None
+    # an HTTP detail comes with the response that gave it
+    exchange = (
+        _exchange(method, url, headers, body, last, tags)
+        if last is not None and detail.startswith("HTTP")
+        else None
+    )
     return CallResult(
         exchange,
         "provider-unavailable",

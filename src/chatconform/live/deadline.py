@@ -95,7 +95,7 @@ def bounded_transport(deadline: Deadline, **options):
     transport = httpx.HTTPTransport(**options)
     pool = getattr(transport, "_pool", None)
     # httpx takes no network backend of its own; its pool (httpcore's ConnectionPool) does, under this name
-    if not hasattr(pool, "_network_backend"):
+    if pool is None or not hasattr(pool, "_network_backend"):
         raise RuntimeError("this httpx/httpcore no longer exposes its pool's network backend")
     pool._network_backend = _Backend(deadline)
     return transport

@@ -11,6 +11,8 @@ conforming answer.
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import strategies as st
 
 from chatconform.live.strategies import (
@@ -70,7 +72,7 @@ def _object(doc: dict, schema, depth: int) -> dict:
     if not isinstance(schema, dict) or depth > 8:
         return {}
     out = {k: v for k, v in schema.items() if k != "allOf"}
-    props = {}
+    props: dict[str, Any] = {}
     for part in [*schema.get("allOf", []), *schema.get("anyOf", []), *schema.get("oneOf", [])]:
         props.update(_object(doc, part, depth + 1).get("properties") or {})
     out["properties"] = {**props, **(schema.get("properties") or {})}
@@ -101,7 +103,7 @@ def _sampling(spec, op) -> dict:
 
 def _breaking_sampling(spec, op) -> dict:
     """'field:how' -> values that break temperature's and top_p's documented bounds or type."""
-    out = {}
+    out: dict[str, st.SearchStrategy[Any]] = {}
     for name in ("temperature", "top_p"):
         low, high = bounds(spec, op, name)
         if high is not None:

@@ -7,11 +7,15 @@ declare that endpoint, a scenario sending an optional field to those whose publi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from chatconform.judging.run import RunContext
 from chatconform.model.errors import ChatconformError
 from chatconform.model.pointer import property_names
 from chatconform.providers import GENERIC
+
+if TYPE_CHECKING:
+    from chatconform.judging.toolcalls.scenarios import ToolScenario
 
 HELLO = [{"role": "user", "content": "Say hello in five words."}]
 JSON_ASK = [{"role": "system", "content": "Respond in JSON."}, {"role": "user", "content": "Name a colour."}]
@@ -160,13 +164,14 @@ TOOLS_STREAM = Scenario(
 class ToolCallScenario(Scenario):
     """A shipped tool-call scenario as one dialect's request (streamed or not), to the endpoint serving it."""
 
-    tool: object = None  # the chatconform.judging.toolcalls ToolScenario
+    tool: ToolScenario | None = None  # (None only as the dataclass's default: tool_calls() gives one)
     dialect: str = "openai-chat"
     stream: bool = False
 
     def body(self, model: str) -> dict | None:
         from chatconform.dialects import dialect_named
 
+        assert self.tool is not None  # every ToolCallScenario is made by tool_calls(), with its scenario
         return dialect_named(self.dialect).tool_request(self.tool, model, self.stream)
 
 
@@ -187,7 +192,7 @@ def tool_calls(wanted: str = "all") -> list[ToolCallScenario]:
             f"Unknown tool scenario {unknown[0]!r}. Known: {', '.join(shipped.scenarios)}."
         )
     out = []
-    for scenario in (shipped.get(i) for i in ids):
+    for scenario in (shipped.scenarios[i] for i in ids):  # every id is known (checked above)
         for name, dialect in load_dialects().items():
             for stream in (False, True) if scenario.stream else (False,):
                 if dialect.tool_request(scenario, "m", stream) is None:

@@ -6,6 +6,8 @@ bound broken (or one wrong type), so a 4xx with an error object is the only conf
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import settings
 from hypothesis import strategies as st
 
@@ -21,7 +23,7 @@ MAX_TOKENS_CAP, N_CAP = 48, 4  # cost caps for positive examples (live runs stay
 
 def register_profiles() -> None:
     """dev (quick), ci (derandomised, fixed budget), nightly (live, budget-bound), deep (reference only)."""
-    common = {"deadline": None, "print_blob": True}
+    common: dict[str, Any] = {"deadline": None, "print_blob": True}
     settings.register_profile("dev", max_examples=15, **common)
     settings.register_profile("ci", max_examples=25, derandomize=True, database=None, **common)
     settings.register_profile("nightly", max_examples=60, **common)
@@ -80,7 +82,7 @@ def invalid_chat_request(draw, spec, op, model: str) -> dict:
 
 def _breakers(spec, op) -> dict:
     """'field:how' -> strategy of values that break the field's documented bound or type."""
-    out = {"messages:type": st.just("hello")}
+    out: dict[str, st.SearchStrategy[Any]] = {"messages:type": st.just("hello")}
     low, high, prop = bounds(spec, op, "temperature")
     if high is not None:
         out["temperature:above"] = st.floats(high + 0.01, high + 10)
