@@ -27,7 +27,7 @@ class Counter:
 
     name = "none"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.counts: dict[str, int] = {}
 
     def count(self, dialect: str, body: dict) -> tuple[int | None, str]:

@@ -44,7 +44,8 @@ class Evidence:
     def write(self, path: Path) -> Path:
         """The cassette: one interaction per exchange; the provenance maps each call to its measure and
         trial."""
-        scrubber, interactions, runs = Scrubber(), [], []
+        scrubber, runs = Scrubber(), []
+        interactions: list[dict] = []
         for run in self.runs:
             calls = []
             for record in run["records"]:
@@ -126,6 +127,8 @@ def _dialect_of(ex: Exchange) -> str | None:
 def _interaction(ex: Exchange, scrubber: Scrubber) -> dict:
     """One exchange as a vcrpy interaction, scrubbed by the recorder's hooks."""
     from vcr.request import Request as VcrRequest
+
+    assert ex.response is not None  # a live call's exchange always holds its response
 
     request = scrubber.request(
         VcrRequest(ex.request.method, ex.request.url, ex.request.body, dict(ex.request.headers))

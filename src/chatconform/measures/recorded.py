@@ -22,10 +22,10 @@ def measure_recorded(paths, name: str, data: ProviderData, tokenizer: str = "non
         except CassetteError:
             continue  # `chatconform verify` names what cannot be read; a measure reads what it can
         for ex in cassette.exchanges:
-            dialect, model = recognise(ex.request), ex.request_json.get("model")
-            if dialect is None or not isinstance(model, str) or not dialect.is_generation(ex.request.path):
+            found, model = recognise(ex.request), ex.request_json.get("model")
+            if found is None or not isinstance(model, str) or not found.is_generation(ex.request.path):
                 continue
-            groups.setdefault((model, dialect.name), []).append(ex)
+            groups.setdefault((model, found.name), []).append(ex)
             providers.add(ex.provider)
     results = []
     counter = counter_for(tokenizer)

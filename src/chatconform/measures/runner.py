@@ -138,11 +138,13 @@ def _one(
         if final:
             break
     evidence.keep(spec, dialect, records)
+    assert result is not None  # a rule allows at least one trial
     return result
 
 
 def _trial(spec: MeasureSpec, dialect: str, trial: int, subject: Subject, sender: Sender) -> TrialRecord:
-    record, got = TrialRecord(trial), {}
+    record = TrialRecord(trial)
+    got: dict = {}
     for call in PROBES[spec.id].calls(spec, dialect, trial, got):
         where = call.dialect or dialect
         sent = sender.send(
@@ -200,7 +202,7 @@ def rescore(
         )
         evidence.keep(spec, run["dialect"], run["records"])
         results.append(result)
-    counter = Recorded(who.tokenizer, subject.get("local_counts") or {})
+    counter: Counter = Recorded(who.tokenizer, subject.get("local_counts") or {})
     if who.tokenizer in ("openai", "reference"):
         counter = counter_for(who.tokenizer)  # a rule of data: counted again, not read back
     free = [specs[name] for name in subject.get("free") or [] if name in specs]

@@ -151,6 +151,7 @@ def reported_prompt(ex: Exchange) -> int | None:
     answer = dialect.answer(ex) if dialect else None
     if answer is None or answer.usage is None or answer.usage.input is None:
         return None
+    assert dialect is not None  # it read the answer
     if dialect.name != "anthropic-messages":
         return answer.usage.input
     raw = (dialect.assembled(ex) or {}).get("usage") or {}

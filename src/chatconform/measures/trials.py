@@ -98,7 +98,7 @@ def refusal(made: Made) -> str:
 def answer(ex: Exchange | None) -> Answer | None:
     """The answer in shared terms (None: no readable successful answer)."""
     dialect = recognise(ex.request) if ex is not None else None
-    return dialect.answer(ex) if dialect and ex.ok else None
+    return dialect.answer(ex) if dialect and ex is not None and ex.ok else None
 
 
 def first(ex: Exchange | None) -> Output | None:

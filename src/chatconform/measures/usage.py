@@ -22,7 +22,8 @@ def usage_honesty(
     """Reported prompt tokens (and output tokens, where the tokenizer has a rule for them) against the local
     count, per answer that both sides can give."""
     slack = int(defaults()["prompt_tokens_slack"])
-    pairs, outputs, honest, notes, skipped = [], [], [], [], set()
+    pairs, outputs, honest, skipped = [], [], [], set()
+    notes: list[str] = []
     for ex in exchanges:
         reported = reported_prompt(ex) if answer(ex) else None
         local, why = counter.count(dialect, ex.request_json) if reported is not None else (None, "")
@@ -55,7 +56,7 @@ def _output_pair(ex, counter: Counter) -> tuple[int, int] | None:
     found = answer(ex)
     reported = found.usage.output if found is not None and found.usage is not None else None
     local = counter.count_output(found) if isinstance(reported, int) else None
-    return None if local is None else (reported, local)
+    return None if local is None or reported is None else (reported, local)  # local only with reported
 
 
 def _figures(pairs, subject: Subject, counter: Counter, slack: int) -> dict:
@@ -80,7 +81,8 @@ def identity(
     spec: MeasureSpec, dialect: str, subject: Subject, exchanges, documented: Documented | None = None
 ) -> MeasureResult:
     """The answering model against the one asked for (claims/_modelid's rules for spellings of one id)."""
-    seen, notes = [], []
+    seen = []
+    notes: list[str] = []
     for ex in exchanges:
         found, asked = answer(ex), ex.request_json.get("model")
         if found is None or not isinstance(asked, str):
