@@ -86,7 +86,9 @@ def _row(cell: dict) -> str:
     """One (provider, model, check): the exchanges behind its verdict, and the first reason why."""
     rows = cell["rows"]
     worst = [r for r in rows if r["verdict"] == cell["verdict"]] or rows
-    first = next((f for r in worst for f in r.get("findings") or [] if f.get("severity") == "violation"), {})
+    first: dict = next(
+        (f for r in worst for f in r.get("findings") or [] if f.get("severity") == "violation"), {}
+    )
     why = first.get("message") or next((r["reason"] for r in worst if r.get("reason")), "")
     labels = list(dict.fromkeys(_exchange(r) for r in worst if r.get("exchange")))
     more = f" +{len(labels) - EXCHANGES} more" if len(labels) > EXCHANGES else ""

@@ -178,7 +178,8 @@ def _fields(obj: dict, spec: dict, place: str, known: frozenset | None = None) -
     extra = sorted(str(k) for k in obj if k not in known) if known is not None else []
     if extra:
         raise InputError(
-            f"{place}: unknown key(s) {', '.join(map(repr, extra[:5]))}. Known: {', '.join(sorted(known))}."
+            f"{place}: unknown key(s) {', '.join(map(repr, extra[:5]))}. "
+            f"Known: {', '.join(sorted(known or ()))}."
         )
 
 

@@ -125,12 +125,12 @@ def judged_by(x: dict, specs: dict) -> str:
 
 def exchange_evidence(x: dict, excerpt: bool = True) -> str:
     """The redacted request and response excerpt (when asked) and the replay command of a row's exchange."""
-    excerpt = (x.get("excerpt") or {}) if excerpt else {}
+    shown = (x.get("excerpt") or {}) if excerpt else {}
     out = ""
-    if excerpt.get("request"):
-        out += f"<div><b>request</b> (redacted, shortened)<pre>{e(excerpt['request'])}</pre></div>"
-    if excerpt.get("response"):
-        out += f"<div><b>response</b> (redacted, shortened)<pre>{e(excerpt['response'])}</pre></div>"
+    if shown.get("request"):
+        out += f"<div><b>request</b> (redacted, shortened)<pre>{e(shown['request'])}</pre></div>"
+    if shown.get("response"):
+        out += f"<div><b>response</b> (redacted, shortened)<pre>{e(shown['response'])}</pre></div>"
     replay = replay_command(x.get("exchange"))
     if replay:
         out += f"<p><b>replay:</b> <code>{e(replay)}</code></p>"

@@ -35,6 +35,7 @@ class ResultWriter:
     def __init__(self, report_dir: Path):
         self.report_dir = Path(report_dir)
         self.failed: list[str] = []
+        self.child: subprocess.Popen[bytes] | None
         try:
             self.child = subprocess.Popen(
                 [sys.executable, "-m", "chatconform.reporting._file_sink", str(report_dir)],
@@ -77,6 +78,7 @@ class ResultWriter:
     def put(self, name: str, body: bytes) -> None:
         """Have one file written (by the child, or here once it is gone)."""
         if self.child is not None:
+            assert self.child.stdin is not None  # opened with stdin=PIPE
             try:
                 self.child.stdin.write(f"{name}\t{len(body)}\n".encode() + body)
                 return
@@ -90,6 +92,7 @@ class ResultWriter:
     def close(self) -> None:
         """Wait until every file is written; one line if some could not be."""
         if self.child is not None:
+            assert self.child.stdin is not None and self.child.stderr is not None  # both opened as pipes
             try:
                 self.child.stdin.close()
             except BrokenPipeError:

@@ -10,6 +10,7 @@ files is known: a candidate that judged nothing, or speaks words this version do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
@@ -118,7 +119,8 @@ def _name_dialects(*sides) -> bool:
 
 def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate")) -> tuple[list, list]:
     """The baseline model's rows and the candidate model's rows, each relabelled `old → new` so they meet."""
-    old_rows, new_rows = [], []
+    old_rows: list[dict] = []
+    new_rows: list[dict] = []
     for old, new in pairs:
         label = f"{old}{ARROW}{new}"
         for model, data, name, out in (
@@ -140,7 +142,7 @@ def paired(baseline: dict, candidate: dict, pairs, names=("baseline", "candidate
 def compare(
     baseline: dict,
     candidate: dict,
-    drift: list[dict] = (),
+    drift: Sequence[dict] = (),
     names=("baseline", "candidate"),
     pairs=(),
     *,

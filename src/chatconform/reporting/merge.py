@@ -80,7 +80,7 @@ def _specs(parts) -> dict:
 
 def _spend(parts) -> dict:
     """Spend added up over shards (each shard spends from its own budget)."""
-    total = {name: 0 for name in SPEND_FIELDS}
+    total: dict[str, float] = {name: 0 for name in SPEND_FIELDS}
     for _, data in parts:
         for name in SPEND_FIELDS:
             value = (data.get("spend") or {}).get(name, 0)

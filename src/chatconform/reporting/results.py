@@ -194,7 +194,7 @@ def everywhere_notes(entries) -> list[str]:
     return [f"{n} row{'s' if n > 1 else ''} xfail by a {reason}" for reason, n in sorted(said.items())]
 
 
-_NOTHING_SHOWN = {"observations": {}, "excerpt": {}}
+_NOTHING_SHOWN: dict[str, dict] = {"observations": {}, "excerpt": {}}
 
 
 @view
@@ -211,7 +211,7 @@ def observe(ex) -> dict:
     dialect = dialect_of(ex)
     answer = dialect.answer(ex) if dialect is not None and ex.response is not None else None
     usage = answer.usage if answer is not None else None
-    body = dialect.assembled(ex) if answer is not None else None
+    body = dialect.assembled(ex) if dialect is not None and answer is not None else None  # (it read answer)
     model = body.get("model") if isinstance(body, dict) else None  # as sent (a number shows as one)
     # what a provider sent may be of any type: kept only in the types results.json promises its readers
     return {

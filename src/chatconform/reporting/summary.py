@@ -177,7 +177,7 @@ def _conflicts(results: dict) -> str:
     for entry in results.get("results", []):
         if entry["verdict"] != CONFLICT:
             continue
-        extra = next(
+        extra: dict = next(
             (f["extra"] for f in entry.get("findings") or [] if (f.get("extra") or {}).get("sides")), {}
         )
         sides = "".join(f"<li>{link(s['source'])}: “{e(s['says'])}”</li>" for s in extra.get("sides", []))

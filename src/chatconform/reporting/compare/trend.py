@@ -52,7 +52,8 @@ def _scale(rate: float) -> float:
 
 def _segments(rates: list[float | None]) -> list[list[tuple[int, float]]]:
     """Runs of consecutive measured points (a run that did not measure breaks the line)."""
-    out, current = [], []
+    out: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
     for i, rate in enumerate(rates):
         if rate is None:
             if current:
