@@ -10,6 +10,7 @@ With --shard i/N every one of them is kept only when its provider and model hash
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from chatconform.model.exits import INPUT_CHECK
 from chatconform.pytest_plugin import _run
 from chatconform.pytest_plugin._fixtures import judging
 from chatconform.pytest_plugin._items import ConformanceItem, OneLine
-from chatconform.pytest_plugin._keys import STATE_KEY
+from chatconform.pytest_plugin._keys import STATE_KEY, RunState
 
 SUFFIXES = (".yaml", ".yml")
 _WALKED = pytest.StashKey[set]()  # the real folders below cassettes/ collected so far (a symlink cycle stops)
@@ -29,7 +30,7 @@ class HookMisuse(UsageError):
     """A project's pytest_chatconform_checks hook asked for something it may not (a collection error)."""
 
 
-class CassettesDir(OneLine, pytest.Dir):
+class CassettesDir(OneLine, pytest.Directory):
     """The project's cassettes/ folder: its specs are pulled first, then what the mode can run is
     collected."""
 
@@ -51,7 +52,7 @@ class CassettesDir(OneLine, pytest.Dir):
             yield _Group.from_parent(self, name="docs-conflicts", items=_conflicts)
 
 
-class _Folder(OneLine, pytest.Dir):
+class _Folder(OneLine, pytest.Directory):
     """A folder below cassettes/: walked without leaving the project (chatconform.recording.walk)."""
 
     def collect(self):
@@ -177,7 +178,7 @@ def _declared(config):
     return declared(data, providers, config.getoption("--model"), config.getoption("all_specs"))
 
 
-def _live(parent, state):
+def _live(parent: pytest.Collector, state: RunState) -> Iterator[ConformanceItem]:
     """Targets x scenarios; a target that cannot run (no key) is left out, with one line saying so."""
     from chatconform.live.scenarios import SCENARIOS
     from chatconform.live.targets import live_targets

@@ -35,7 +35,7 @@ def shipped_catalog() -> Path | None:
         dist = None
     for file in (dist.files or []) if dist else []:
         if tuple(file.parts[-4:]) == _SHIPPED:
-            return Path(dist.locate_file(file)).resolve().parent
+            return Path(str(file.locate())).resolve().parent  # (locate: its distribution's locate_file)
     checkout = Path(__file__).resolve().parents[3] / "specs"  # an editable install: the repository's own
     return checkout if (checkout / "sources.toml").is_file() else None
 

@@ -6,6 +6,7 @@ file's [run] table, else the default.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,9 @@ def resolve(item, fixture_config) -> Settings:
         {"budget_usd": item.config.stash[STATE_KEY].data.run.budget_usd},
         {"budget_usd": DEFAULT_BUDGET_USD, "on_gap": "skip"},
     )
-    chosen = {name: next(layer[name] for layer in layers if layer.get(name) is not None) for name in NAMES}
+    chosen: dict[str, Any] = {
+        name: next(layer[name] for layer in layers if layer.get(name) is not None) for name in NAMES
+    }
     return Settings(**chosen)
 
 
