@@ -135,8 +135,8 @@ def _print_plan(lines) -> None:
             f"{line.measure:18} {line.dialect:34} <= {line.requests:4} requests  <= {line.output:5} output "
             f"tokens  ~{line.prompt:5} prompt tokens{usd}"
         )
-    usd = [x.usd for x in lines]
-    total = "" if None in usd else f", ~${sum(usd):.4f}"
+    costs = [x.usd for x in lines]
+    total = "" if None in costs else f", ~${sum(c or 0 for c in costs):.4f}"  # (no None: c or 0 is c)
     print(
         f"at most {sum(x.requests for x in lines)} requests and "
         f"{sum(x.output for x in lines)} output tokens, "

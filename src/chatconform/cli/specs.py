@@ -61,9 +61,9 @@ def _cmd_diff(args) -> int:
     from chatconform.model.inputs import load_json
     from chatconform.specs.diff import diff_documents, print_notes, to_json
 
-    docs = [load_json(path, "spec document") for path in (args.old, args.new)]
+    old, new = (load_json(path, "spec document") for path in (args.old, args.new))
     notes: list = []
-    changes = diff_documents(*docs, notes=notes, names=(str(args.old), str(args.new)))
+    changes = diff_documents(old, new, notes=notes, names=(str(args.old), str(args.new)))
     print_notes(notes, {"old": str(args.old), "new": str(args.new)})
     if args.json:
         print(json.dumps(to_json(changes), indent=2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 from chatconform.judging import judge as judging
 from chatconform.judging.claims import release
@@ -99,6 +100,7 @@ def _verify_one(path, index: int, ex, this: _Run) -> None:
     try:
         j = judging.judge(ex, this.judging)
         verdict = j.verdict
+        out: dict[str, Any] | str
         if this.as_json:
             out = {
                 "cassette": str(path),
