@@ -116,3 +116,29 @@ def test_plain_pytest_from_a_folder_with_only_a_project_file_and_cassettes(
     )
     assert str(venv) in ran.stdout  # the wheel's chatconform ran, not this checkout's
     check_shape(json.loads((folder / "reports" / "results.json").read_text()), expected, store)
+
+
+def test_the_wheel_is_typed_so_a_team_s_mypy_reads_its_annotations(venv, tmp_path):
+    """py.typed ships in the wheel: mypy, pointed at the wheel's interpreter, checks a team's code against
+    chatconform's own annotations (without the marker it would take the package as untyped and say so)."""
+    code = run([venv / "bin" / "python", "-c", "import chatconform; print(chatconform.__file__)"]).stdout
+    assert (Path(code.strip()).parent / "py.typed").is_file()
+    team = tmp_path / "team_code.py"
+    team.write_text("from chatconform.dialects import Usage\n\ncount: int = Usage().input\n")
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--python-executable",
+            venv / "bin" / "python",
+            "--no-incremental",
+            team,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert 'expression has type "int | None", variable has type "int"' in checked.stdout, checked.stdout
+    assert "import-untyped" not in checked.stdout and "import-not-found" not in checked.stdout
