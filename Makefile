@@ -7,10 +7,11 @@ MIRROR ?= $(or $(CHATCONFORM_MIRROR),$(wildcard ../shared/upstream))
 PULL_FLAGS := $(if $(MIRROR),--mirror $(MIRROR))
 PYTEST_FLAGS ?=
 
-.PHONY: help setup specs check test test-unit coverage bench selftest serve llama live record fuzz report browser gate drift clean
+.PHONY: help setup specs check lint test test-unit coverage bench selftest serve llama live record fuzz report browser gate drift clean
 
 help:
 	@echo "make check   run the conformance suite on the committed cassettes (replay, no keys); writes reports/"
+	@echo "make lint    ruff (lint and format), mypy and the import layers: what make test runs first"
 	@echo "make test    run chatconform's own tests"
 	@echo "make test-unit  the unit suite without the tests marked slow (under a minute on 2 cores)"
 	@echo "make coverage   what that suite covers of src/"
@@ -51,7 +52,15 @@ node_modules/.installed: package.json package-lock.json
 browser:
 	scripts/browser.sh
 
-test: specs llama browser node_modules/.installed
+# Lint, format, types (pyproject.toml: strict for model/, dialects/ and the judge) and the layer contract.
+lint: .venv/.installed
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# lint first: a failure there stops the run before the minutes of tests
+test: lint specs llama browser node_modules/.installed
 	$(BIN)/python -m pytest tests $(PYTEST_FLAGS)
 
 # The suite to run while working: tests/unit without the tests marked slow (pytest, `chatconform check`
