@@ -10,6 +10,24 @@ from chatconform.specs._problem import Budget
 from chatconform.specs._pull import PullResult, pull
 from chatconform.specs._refs import inline, reach
 
-__all__ = ["Budget", "Catalog", "FetchError", "LoadedSpec", "Operation", "PullResult", "Source", "SpecStore", "build",
-           "fetch", "inline", "load_catalog", "mirror_path", "pull", "reach", "read_lock", "read_sources", "sha256_of",
-           "unchecked_parts"]
+__all__ = [
+    "Budget",
+    "Catalog",
+    "FetchError",
+    "LoadedSpec",
+    "Operation",
+    "PullResult",
+    "Source",
+    "SpecStore",
+    "build",
+    "fetch",
+    "inline",
+    "load_catalog",
+    "mirror_path",
+    "pull",
+    "reach",
+    "read_lock",
+    "read_sources",
+    "sha256_of",
+    "unchecked_parts",
+]

@@ -20,10 +20,18 @@ from chatconform.model.paths import cache_dir, read_regular, write_atomic
 FORMAT = 2  # bump when what an entry holds changes shape
 MAX_BYTES = 256 * 1024 * 1024  # larger than any entry we write: such a file is not ours
 # the modules whose code decides what is cached: an edit to any of them makes every entry stale
-_CODE = ("chatconform.model.inputs", "chatconform.model.pointer", "chatconform.specs._problem",
-         "chatconform.specs._shape", "chatconform.specs._refs", "chatconform.specs._normalise",
-         "chatconform.specs._prepare", "chatconform.specs._closure", "chatconform.specs._cache",
-         "chatconform.specs._pull")
+_CODE = (
+    "chatconform.model.inputs",
+    "chatconform.model.pointer",
+    "chatconform.specs._problem",
+    "chatconform.specs._shape",
+    "chatconform.specs._refs",
+    "chatconform.specs._normalise",
+    "chatconform.specs._prepare",
+    "chatconform.specs._closure",
+    "chatconform.specs._cache",
+    "chatconform.specs._pull",
+)
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +62,8 @@ def read_entry(path: Path):
         head, _, body = data.partition(b"\n")
         if head.decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
             raise ValueError("payload does not match its sha256")
-        # marshal, not JSON: a catalog run reads hundreds of prepared specs, and marshal reads them ~4x faster;
-        # the sha256 above was checked first, so it only ever reads bytes dumps() wrote
+        # marshal, not JSON: a catalog run reads hundreds of prepared specs, and marshal reads them ~4x
+        # faster; the sha256 above was checked first, so it only ever reads bytes dumps() wrote
         return marshal.loads(body)
     except FileNotFoundError:
         return None
@@ -75,7 +83,8 @@ def write_entry(path: Path, payload) -> None:
 
 
 def prune(path: Path) -> None:
-    """Remove the entries of the same kind and spec that other code (or another input) wrote: never read again."""
+    """Remove the entries of the same kind and spec that other code (or another input) wrote: never read
+    again."""
     kind, sha = path.name.split("-", 1)[0], path.name.rsplit("-", 1)[-1].split(".", 1)[0]
     try:
         for old in path.parent.glob(f"{kind}-*-{sha}.*"):  # any tag and format (FORMAT 1 wrote .json)

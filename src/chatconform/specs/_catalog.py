@@ -42,7 +42,8 @@ class Source:
         return "*" in self.models or (model is not None and model in self.models)
 
     def rank(self, path: str | None) -> int:
-        """How well the spec fits a call: 0 it names the call's path, 1 it names no path, 2 it names others."""
+        """How well the spec fits a call: 0 it names the call's path, 1 it names no path, 2 it names
+        others."""
         if not self.paths:
             return 1
         return 0 if path is not None and any(path.rstrip("/").endswith(p) for p in self.paths) else 2
@@ -135,14 +136,21 @@ def _check_keys(path: Path, table, known: dict, where: str) -> None:
 def _tname(value) -> str:
     """A TOML-ish name for a Python type or a value's type."""
     kind = value if isinstance(value, type) else type(value)
-    return {str: "a string", list: "an array", dict: "a table", int: "an integer", float: "a float",
-            bool: "a boolean"}.get(kind, kind.__name__)
+    return {
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+        int: "an integer",
+        float: "a float",
+        bool: "a boolean",
+    }.get(kind, kind.__name__)
 
 
 def _source(entry, path: Path, number: int) -> Source:
     """One [[source]] table as a Source, validated."""
-    where = f"[[source]] #{number}" + (f" ({entry['id']!r})" if isinstance(entry, dict) and
-                                       isinstance(entry.get("id"), str) else "")
+    where = f"[[source]] #{number}" + (
+        f" ({entry['id']!r})" if isinstance(entry, dict) and isinstance(entry.get("id"), str) else ""
+    )
     _check_keys(path, entry, _FIELDS, where)
     missing = [k for k in ("id", "kind", "url") if k not in entry]
     if missing:
@@ -159,8 +167,15 @@ def _source(entry, path: Path, number: int) -> Source:
     paths = entry.get("paths", [])
     if not all(isinstance(p, str) and p.startswith("/") for p in paths):
         raise UsageError(f"{path}: 'paths' in {where} must be an array of URL paths (each starting with /)")
-    return Source(id=entry["id"], kind=entry["kind"], url=entry["url"], page=entry.get("page", ""),
-                  provider=entry.get("provider", ""), models=tuple(models), paths=tuple(paths))
+    return Source(
+        id=entry["id"],
+        kind=entry["kind"],
+        url=entry["url"],
+        page=entry.get("page", ""),
+        provider=entry.get("provider", ""),
+        models=tuple(models),
+        paths=tuple(paths),
+    )
 
 
 def _check_unique(path: Path, sources: tuple[Source, ...]) -> None:
@@ -171,8 +186,10 @@ def _check_unique(path: Path, sources: tuple[Source, ...]) -> None:
         for seen, key, what in ((ids, source.id, "id"), (files, source.relpath, "pulled file")):
             folded = key.casefold()  # two names differing in case are one file on a case-insensitive disk
             if folded in seen:
-                raise UsageError(f"{path}: [[source]] #{number} has the same {what} as #{seen[folded]} "
-                                 f"({key!r}); each source needs its own")
+                raise UsageError(
+                    f"{path}: [[source]] #{number} has the same {what} as #{seen[folded]} "
+                    f"({key!r}); each source needs its own"
+                )
             seen[folded] = number
         if source.relpath in _RESERVED:
             raise UsageError(f"{path}: source {source.id!r} would overwrite specs/{source.relpath}")

@@ -30,7 +30,7 @@ def mirror_path(url: str, mirror: Path) -> Path:
         raise FetchError(f"{url}: its path would leave the mirror folder; refused")
     for prefix, folder in _table(mirror):
         if url.startswith(prefix) and _plain(folder):
-            rest = [p for p in url[len(prefix):].split("?")[0].split("/") if p]
+            rest = [p for p in url[len(prefix) :].split("?")[0].split("/") if p]
             return mirror / folder / Path(*rest)
     if parsed.netloc == "raw.githubusercontent.com" and len(parts) >= 4:
         owner, repo = parts[0], parts[1]

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from chatconform.model.errors import ChatconformError
 from chatconform.model.finding import Finding, json_path, shorten
 from chatconform.model.paths import read_regular, write_atomic
-from chatconform.specs._cache import discard, entry_path, prune
 from chatconform.model.pointer import PointerError, join, resolve, to_fragment
+from chatconform.specs._cache import discard, entry_path, prune
 
 if TYPE_CHECKING:
     from chatconform.specs._load import LoadedSpec
@@ -46,9 +46,17 @@ def lint_findings(spec: LoadedSpec) -> list[Finding]:
             items = _validate(doc, _size(spec))
             _write_cache(spec.sha256, items)
         _MEMORY[spec.sha256] = items
-    findings = [Finding(check="spec-lint.openapi", severity=item.get("severity", "warning"), kind="spec-lint",
-                        at=item["at"], message=item["message"], schema_at=_loc(spec, item["pointer"]))
-                for item in items]
+    findings = [
+        Finding(
+            check="spec-lint.openapi",
+            severity=item.get("severity", "warning"),
+            kind="spec-lint",
+            at=item["at"],
+            message=item["message"],
+            schema_at=_loc(spec, item["pointer"]),
+        )
+        for item in items
+    ]
     return findings + problem_findings(spec) + _rewrite_findings(spec)
 
 
@@ -78,7 +86,7 @@ def lint_ahead(specs: list[LoadedSpec]) -> int:
         return 0
     finally:
         done, _PENDING = _PENDING, []
-    for spec, items in zip(done, results):
+    for spec, items in zip(done, results, strict=True):  # one result per pending spec
         _write_cache(spec.sha256, items)
         _MEMORY[spec.sha256] = items
     return len(done)
@@ -99,8 +107,16 @@ def _cores() -> int:
 
 def problem_findings(spec: LoadedSpec) -> list[Finding]:
     """What loading set aside (dangling refs, loops, wrong shapes and keywords), each at its pointer."""
-    return [Finding(check=p.check, severity=p.severity, kind="spec-lint", message=p.message,
-                    schema_at=_loc(spec, p.pointer)) for p in spec.problems]
+    return [
+        Finding(
+            check=p.check,
+            severity=p.severity,
+            kind="spec-lint",
+            message=p.message,
+            schema_at=_loc(spec, p.pointer),
+        )
+        for p in spec.problems
+    ]
 
 
 def _rewrite_findings(spec: LoadedSpec) -> list[Finding]:
@@ -109,10 +125,16 @@ def _rewrite_findings(spec: LoadedSpec) -> list[Finding]:
     for what, count in sorted(spec.rewrites.items()):
         if what == "nullable" and spec.version.startswith("3.0"):
             continue  # the 3.0 keyword in a 3.0 document: nothing to report
-        out.append(Finding(
-            check="spec-lint.normalised", severity="info" if "3.0" in spec.version else "warning",
-            kind="spec-lint", message=f"{spec.display}: OpenAPI {spec.version} document uses {what} "
-            f"{count} time(s); read with its evident intent", schema_at=f"specs/{spec.relpath}"))
+        out.append(
+            Finding(
+                check="spec-lint.normalised",
+                severity="info" if "3.0" in spec.version else "warning",
+                kind="spec-lint",
+                message=f"{spec.display}: OpenAPI {spec.version} document uses {what} "
+                f"{count} time(s); read with its evident intent",
+                schema_at=f"specs/{spec.relpath}",
+            )
+        )
     return out
 
 
@@ -121,26 +143,50 @@ def _validate(raw: dict, size: int) -> list[dict]:
     from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     if size > VALIDATOR_MAX_BYTES:
-        return [{"at": "$", "pointer": "", "severity": "info", "message": (
-            f"not read by openapi-spec-validator: {size:,} bytes is over its {VALIDATOR_MAX_BYTES:,}-byte "
-            "limit here (it would take minutes); chatconform's own shape, keyword and $ref checks ran")}]
+        return [
+            {
+                "at": "$",
+                "pointer": "",
+                "severity": "info",
+                "message": (
+                    f"not read by openapi-spec-validator: {size:,} bytes is over its "
+                    f"{VALIDATOR_MAX_BYTES:,}-byte limit here"
+                    " (it would take minutes); chatconform's own shape, keyword and $ref checks ran"
+                ),
+            }
+        ]
     version = str(raw.get("openapi", ""))
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     out: list[dict] = []
     try:
         for error in validator_class(raw).iter_errors():
             if len(out) == MAX_ERRORS:
-                out.append({"at": "$", "pointer": "", "message": f"more than {MAX_ERRORS} errors; the rest "
-                            "are not listed"})
+                out.append(
+                    {
+                        "at": "$",
+                        "pointer": "",
+                        "message": f"more than {MAX_ERRORS} errors; the rest are not listed",
+                    }
+                )
                 break
             parts = list(getattr(error, "path", []) or [])
-            out.append({"at": json_path(parts), "pointer": join(*parts),
-                        "message": _explain(raw, parts) or short_message(error)})
+            out.append(
+                {
+                    "at": json_path(parts),
+                    "pointer": join(*parts),
+                    "message": _explain(raw, parts) or short_message(error),
+                }
+            )
     except (RecursionError, MemoryError) as err:
         out.append({"at": "$", "pointer": "", "message": f"spec validator gave up: {type(err).__name__}"})
     except Exception as err:  # the validator itself can choke on a broken document (not ours to fix)
-        out.append({"at": "$", "pointer": "", "message": f"spec validator failed: {type(err).__name__}: "
-                    f"{str(err)[:200]}"})
+        out.append(
+            {
+                "at": "$",
+                "pointer": "",
+                "message": f"spec validator failed: {type(err).__name__}: {str(err)[:200]}",
+            }
+        )
     return out
 
 
@@ -150,8 +196,12 @@ def _explain(raw: dict, parts: list) -> str | None:
         value = resolve(raw, join(*parts))
     except PointerError:
         return None
-    if len(parts) >= 2 and parts[-2] == "responses" and isinstance(value, dict) \
-            and "description" not in value:
+    if (
+        len(parts) >= 2
+        and parts[-2] == "responses"
+        and isinstance(value, dict)
+        and "description" not in value
+    ):
         return f"response {parts[-1]} has no `description`, which OpenAPI requires of every response object"
     return None
 
@@ -215,9 +265,12 @@ def _read_cache(sha: str) -> list | None:
 def _valid_items(items) -> bool:
     """True for a list of {at, pointer, message[, severity]} with string values."""
     return isinstance(items, list) and all(
-        isinstance(i, dict) and set(i) in ({"at", "pointer", "message"}, {"at", "pointer", "message", "severity"})
-        and all(isinstance(v, str) for v in i.values()) and i.get("severity", "warning") in ("warning", "info")
-        for i in items)
+        isinstance(i, dict)
+        and set(i) in ({"at", "pointer", "message"}, {"at", "pointer", "message", "severity"})
+        and all(isinstance(v, str) for v in i.values())
+        and i.get("severity", "warning") in ("warning", "info")
+        for i in items
+    )
 
 
 def _write_cache(sha: str, items: list) -> None:

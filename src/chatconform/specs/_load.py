@@ -10,12 +10,12 @@ from pathlib import Path
 from chatconform.model.errors import ChatconformError
 from chatconform.model.finding import Finding
 from chatconform.model.inputs import InputError, parse_document, read_bytes
+from chatconform.model.pointer import extend
 from chatconform.specs._catalog import Catalog, Source, load_catalog
 from chatconform.specs._closure import closure_of, operation_pointers, plain_text
 from chatconform.specs._lint import lint_ahead, lint_findings
 from chatconform.specs._lock import read_lock, sha256_of
 from chatconform.specs._normalise import operations
-from chatconform.model.pointer import extend
 from chatconform.specs._prepare import prepare, read_prepared, write_prepared
 from chatconform.specs._problem import Problem
 
@@ -79,12 +79,16 @@ class LoadedSpec:
     raw: dict | None = field(default=None, repr=False, compare=False)  # None: read from the file when asked
     doc: dict = field(default_factory=dict, repr=False)
     rewrites: dict = field(default_factory=dict)
-    checked: dict | None = field(default=None, repr=False, compare=False)  # raw, shape and refs fixed; lazy too
+    checked: dict | None = field(
+        default=None, repr=False, compare=False
+    )  # raw, shape and refs fixed; lazy too
     problems: list[Problem] = field(default_factory=list, repr=False)
     plain: bool | None = field(default=None, repr=False)  # None: not known yet (see is_plain)
     closures: dict = field(default_factory=dict, repr=False)  # pointer -> (sha256, reached pointers)
     _lint: list | None = field(default=None, repr=False)
-    _found: dict = field(default_factory=dict, repr=False)  # (method, path) -> Operation: verify asks per exchange
+    _found: dict = field(
+        default_factory=dict, repr=False
+    )  # (method, path) -> Operation: verify asks per exchange
 
     @property
     def version(self) -> str:
@@ -150,14 +154,20 @@ class LoadedSpec:
 def _operation(path: str, method: str, op: dict, base: str) -> Operation:
     """An Operation with JSON pointers (RFC 6901, escaped) to its request and response schemas."""
     body = _map(_map(op.get("requestBody")).get("content"))
-    request = extend(base, "requestBody", "content", "application/json", "schema") \
-        if "schema" in _map(body.get("application/json")) else None
+    request = (
+        extend(base, "requestBody", "content", "application/json", "schema")
+        if "schema" in _map(body.get("application/json"))
+        else None
+    )
     responses = {}
     for status, response in _map(op.get("responses")).items():
         content = _map(_map(response).get("content"))
         responses[str(status)] = {
-            media: (extend(base, "responses", status, "content", media, "schema")
-                    if "schema" in _map(spec) else None)
+            media: (
+                extend(base, "responses", status, "content", media, "schema")
+                if "schema" in _map(spec)
+                else None
+            )
             for media, spec in content.items()
         }
     return Operation(path, method, base, request, responses)
@@ -180,8 +190,8 @@ def _matches(template: str, url_path: str) -> bool:
     have = [p for p in url_path.split("/") if p]
     if len(have) < len(want):
         return False
-    tail = have[len(have) - len(want):]
-    return all(w.startswith("{") or w == h for w, h in zip(want, tail))
+    tail = have[len(have) - len(want) :]
+    return all(w.startswith("{") or w == h for w, h in zip(want, tail, strict=True))  # tail: len(want)
 
 
 class SpecStore:
@@ -207,7 +217,8 @@ class SpecStore:
         return found
 
     def spec_for(self, provider: str, model: str | None, path: str | None = None) -> LoadedSpec | None:
-        """The loaded contract for a provider's model (for a call to `path`), or None when the catalog has none."""
+        """The loaded contract for a provider's model (for a call to `path`), or None when the catalog has
+        none."""
         if (provider, model, path) not in self._sources:
             self._sources[provider, model, path] = self.catalog.spec_for(provider, model, path)
         source = self._sources[provider, model, path]
@@ -239,23 +250,42 @@ class SpecStore:
         except InputError as err:
             if path.exists():
                 raise
-            raise ChatconformError(f"{source.id}: {path} is missing (a run pulls the documents of the models its "
-                                   "project names): run `chatconform specs pull`, or `chatconform check "
-                                   "--all-specs`") from err
+            raise ChatconformError(
+                f"{source.id}: {path} is missing (a run pulls the documents of the models its "
+                "project names): run `chatconform specs pull`, or `chatconform check "
+                "--all-specs`"
+            ) from err
         sha = sha256_of(data)
         pin = self._pins.get(source.id)
         if pin is None or pin.sha256 != sha:
             raise ChatconformError(
                 f"{source.id}: {path} does not match specs.lock (sha256 {sha[:12]}); "
-                "run `chatconform specs pull`")
+                "run `chatconform specs pull`"
+            )
         cached = read_prepared(sha)
         if cached is not None:  # prepared by this code in an earlier run: read back, not prepared again
             ready, is_plain, closures = cached
-            return LoadedSpec(source=source, path=path, sha256=sha, doc=ready.doc, rewrites=dict(ready.rewrites),
-                              problems=ready.problems, plain=is_plain, closures=dict(closures))
+            return LoadedSpec(
+                source=source,
+                path=path,
+                sha256=sha,
+                doc=ready.doc,
+                rewrites=dict(ready.rewrites),
+                problems=ready.problems,
+                plain=is_plain,
+                closures=dict(closures),
+            )
         raw = parse_document(data, str(path), path.name)
         ready = prepare(raw, f"specs/{source.relpath}")
-        spec = LoadedSpec(source=source, path=path, sha256=sha, raw=raw, doc=ready.doc,
-                          rewrites=dict(ready.rewrites), checked=ready.checked, problems=ready.problems)
+        spec = LoadedSpec(
+            source=source,
+            path=path,
+            sha256=sha,
+            raw=raw,
+            doc=ready.doc,
+            rewrites=dict(ready.rewrites),
+            checked=ready.checked,
+            problems=ready.problems,
+        )
         write_prepared(sha, ready, spec.is_plain, spec.every_closure())
         return spec

@@ -48,15 +48,21 @@ def read_lock(folder: Path) -> dict[str, Pin]:
     try:
         return {key: _pin(value) for key, value in data["sources"].items()}
     except (KeyError, TypeError, AttributeError) as err:
-        raise UsageError(f"{path}: not a valid lock file ({type(err).__name__}: {err}); "
-                         f"restore it from git") from None
+        raise UsageError(
+            f"{path}: not a valid lock file ({type(err).__name__}: {err}); restore it from git"
+        ) from None
 
 
 def _pin(value: dict) -> Pin:
     """One lock entry, with its field types checked (a size given as a string is not a size)."""
     pin = Pin(**value)
-    for name, kind in (("url", str), ("sha256", str), ("size", int), ("retrieved_at", str),
-                       ("stored_sha256", (str, type(None)))):
+    for name, kind in (
+        ("url", str),
+        ("sha256", str),
+        ("size", int),
+        ("retrieved_at", str),
+        ("stored_sha256", (str, type(None))),
+    ):
         if not isinstance(getattr(pin, name), kind) or isinstance(getattr(pin, name), bool):
             raise TypeError(f"{name} is {getattr(pin, name)!r}")
     return pin

@@ -13,8 +13,19 @@ from collections import Counter
 from chatconform.model.pointer import extend, join
 
 _MAP_KEYWORDS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_ONE_KEYWORDS = ("additionalProperties", "items", "not", "if", "then", "else", "contains",
-                 "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_ONE_KEYWORDS = (
+    "additionalProperties",
+    "items",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "additionalItems",
+)
 _LIST_KEYWORDS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _DOC_ONLY = {"description", "title", "example", "examples", "deprecated", "externalDocs", "xml"}
 

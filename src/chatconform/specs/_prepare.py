@@ -52,8 +52,9 @@ def unchecked_parts(problems: list[Problem], reached: list[str]) -> list[Problem
     """The problems that leave part of a schema unchecked, among the parts a validator reaches."""
     out = []
     for problem in problems:
-        if problem.unchecked and any(problem.pointer == r or problem.pointer.startswith(r + "/")
-                                     for r in reached):
+        if problem.unchecked and any(
+            problem.pointer == r or problem.pointer.startswith(r + "/") for r in reached
+        ):
             out.append(problem)
     return out
 
@@ -73,18 +74,31 @@ def read_prepared(sha: str) -> tuple[Prepared, bool, dict] | None:
     closures = _closures(payload["closures"])
     if closures is None:
         return None
-    ready = Prepared(checked=None, doc=doc, rewrites=Counter(rewrites),
-                     problems=[Problem(pointer, check, message, unchecked, severity)
-                               for pointer, check, message, unchecked, severity in problems])
+    ready = Prepared(
+        checked=None,
+        doc=doc,
+        rewrites=Counter(rewrites),
+        problems=[
+            Problem(pointer, check, message, unchecked, severity)
+            for pointer, check, message, unchecked, severity in problems
+        ],
+    )
     return ready, payload["plain"], closures
 
 
 def write_prepared(sha: str, ready: Prepared, plain: bool, closures: dict) -> None:
     """Keep what prepare() made of this spec (and its schemas' closures) for the next run."""
-    write_entry(entry_path("prepared", sha), {
-        "spec": sha, "doc": ready.doc, "rewrites": dict(ready.rewrites), "plain": plain,
-        "problems": [[p.pointer, p.check, p.message, p.unchecked, p.severity] for p in ready.problems],
-        "closures": {pointer: [digest, reached] for pointer, (digest, reached) in closures.items()}})
+    write_entry(
+        entry_path("prepared", sha),
+        {
+            "spec": sha,
+            "doc": ready.doc,
+            "rewrites": dict(ready.rewrites),
+            "plain": plain,
+            "problems": [[p.pointer, p.check, p.message, p.unchecked, p.severity] for p in ready.problems],
+            "closures": {pointer: [digest, reached] for pointer, (digest, reached) in closures.items()},
+        },
+    )
 
 
 def _closures(found) -> dict | None:
@@ -93,8 +107,14 @@ def _closures(found) -> dict | None:
         return None
     out = {}
     for pointer, item in found.items():
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and len(item[0]) == 64
-                and isinstance(item[1], list) and all(isinstance(r, str) for r in item[1])):
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and len(item[0]) == 64
+            and isinstance(item[1], list)
+            and all(isinstance(r, str) for r in item[1])
+        ):
             return None
         out[pointer] = (item[0], item[1])
     return out

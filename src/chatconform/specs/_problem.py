@@ -28,5 +28,7 @@ class Budget:
         """Count steps; an InputError once the budget is spent."""
         self.left -= steps
         if self.left < 0:
-            raise InputError(f"{self.where}: {self.what} took over {self.limit:,} steps "
-                             "(a $ref structure that expands without end?); refused")
+            raise InputError(
+                f"{self.where}: {self.what} took over {self.limit:,} steps "
+                "(a $ref structure that expands without end?); refused"
+            )

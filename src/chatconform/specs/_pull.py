@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chatconform.model.errors import ChatconformError
-from chatconform.model.inputs import parse_document, parse_json
+from chatconform.model.inputs import parse_document
 from chatconform.model.paths import commit, discard, read_regular, stage
+from chatconform.model.pointer import to_fragment
 from chatconform.specs._cache import entry_path, read_entry, write_entry
 from chatconform.specs._catalog import Catalog, Source
 from chatconform.specs._fetch import fetch
 from chatconform.specs._lock import LOCK_NAME, Pin, lock_bytes, read_lock, sha256_of
-from chatconform.model.pointer import to_fragment
 from chatconform.specs._problem import Problem
 from chatconform.specs._refs import check_refs
 
@@ -34,20 +33,29 @@ class PullResult:
         return self.status == "failed"
 
 
-Redact = Callable[[str, Sequence[str]], str]  # a doc page's text and the run's key values -> the text to store
+Redact = Callable[
+    [str, Sequence[str]], str
+]  # a doc page's text and the run's key values -> the text to store
 
 
-def pull(catalog: Catalog, *, secrets: Sequence[str], redact_page: Redact, mirror: Path | None = None,
-         update: bool = False) -> list[PullResult]:
+def pull(
+    catalog: Catalog,
+    *,
+    secrets: Sequence[str],
+    redact_page: Redact,
+    mirror: Path | None = None,
+    update: bool = False,
+) -> list[PullResult]:
     """Pull every source; one broken source never stops the others; files change all together or not.
 
-    `secrets` are the run's key values and `redact_page` the scrubber's page redaction (the recording layer's):
-    a doc page holding a credential is stored redacted, never as it was fetched.
+    `secrets` are the run's key values and `redact_page` the scrubber's page redaction (the recording
+    layer's): a doc page holding a credential is stored redacted, never as it was fetched.
     """
     pins = read_lock(catalog.folder)
     before = dict(pins)
-    outcomes = [_pull_one(catalog, source, pins, mirror, update, (secrets, redact_page))
-                for source in catalog.sources]
+    outcomes = [
+        _pull_one(catalog, source, pins, mirror, update, (secrets, redact_page)) for source in catalog.sources
+    ]
     writes = [write for _, write in outcomes if write]
     if update and pins != before:
         writes.append((catalog.folder / LOCK_NAME, lock_bytes(pins)))
@@ -58,8 +66,9 @@ def pull(catalog: Catalog, *, secrets: Sequence[str], redact_page: Redact, mirro
 Write = tuple[Path, bytes]
 
 
-def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
-              update: bool, redaction: tuple) -> tuple[PullResult, Write | None]:
+def _pull_one(
+    catalog: Catalog, source: Source, pins: dict[str, Pin], mirror, update: bool, redaction: tuple
+) -> tuple[PullResult, Write | None]:
     """Fetch and check one source, saying what to write; `pins` is updated in place when `update`."""
     try:
         target = catalog.path_of(source)
@@ -69,8 +78,13 @@ def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
         return PullResult(source, "failed", f"{source.id}: {err}"), None
     pin = pins.get(source.id)
     stored = stored_form(source, data, *redaction)
-    fresh = Pin(url=source.url, sha256=sha256_of(data), size=len(data), retrieved_at=_now(),
-                stored_sha256=sha256_of(stored) if stored != data else None)
+    fresh = Pin(
+        url=source.url,
+        sha256=sha256_of(data),
+        size=len(data),
+        retrieved_at=_now(),
+        stored_sha256=sha256_of(stored) if stored != data else None,
+    )
     write = None if _holds(target, fresh.on_disk) else (target, stored)
     if pin and (pin.url, pin.sha256, pin.size) == (fresh.url, fresh.sha256, fresh.size):
         if update and pin.stored_sha256 != fresh.stored_sha256:  # the same page, now stored redacted
@@ -80,7 +94,9 @@ def _pull_one(catalog: Catalog, source: Source, pins: dict[str, Pin], mirror,
         return PullResult(source, "failed", f"{source.id}: {_mismatch(pin, fresh, target, data)}"), None
     pins[source.id] = fresh
     status = "updated" if pin else "added"
-    return PullResult(source, status, f"{source.id}: {status} in lock (sha256 {fresh.sha256[:12]}){warning}"), write
+    return PullResult(
+        source, status, f"{source.id}: {status} in lock (sha256 {fresh.sha256[:12]}){warning}"
+    ), write
 
 
 def _checked(source: Source, data: bytes) -> str:
@@ -90,7 +106,11 @@ def _checked(source: Source, data: bytes) -> str:
         return ""
     entry = entry_path("pulled", sha256_of(data))
     kept = read_entry(entry)
-    if not (isinstance(kept, dict) and isinstance(kept.get("problems"), int) and isinstance(kept.get("first"), list)):
+    if not (
+        isinstance(kept, dict)
+        and isinstance(kept.get("problems"), int)
+        and isinstance(kept.get("first"), list)
+    ):
         # a problem's message does not name the file (two pinned specs may be the same bytes)
         problems: list[Problem] = check_refs(_check_format(source, data), f"specs/{source.relpath}")[1]
         first = [problems[0].pointer, problems[0].message] if problems else []
@@ -104,8 +124,10 @@ def _warning(source: Source, count: int, first: list) -> str:
     publishes), or ''."""
     if not count or len(first) != 2:
         return ""
-    return (f"; warning: {count} $ref problem(s), first at specs/{source.relpath}"
-            f"{to_fragment(str(first[0]))}: {first[1]} (see `chatconform specs lint`)")
+    return (
+        f"; warning: {count} $ref problem(s), first at specs/{source.relpath}"
+        f"{to_fragment(str(first[0]))}: {first[1]} (see `chatconform specs lint`)"
+    )
 
 
 def stored_form(source: Source, data: bytes, secrets: Sequence[str], redact_page: Redact) -> bytes:
@@ -113,8 +135,11 @@ def stored_form(source: Source, data: bytes, secrets: Sequence[str], redact_page
     knows (in any of its forms) redacted, a spec as it is."""
     if source.kind != "doc":
         return data
-    return redact_page(data.decode("utf-8", "replace"), secrets).encode("utf-8") \
-        if _has_credential(data, secrets) else data
+    return (
+        redact_page(data.decode("utf-8", "replace"), secrets).encode("utf-8")
+        if _has_credential(data, secrets)
+        else data
+    )
 
 
 def _has_credential(data: bytes, secrets=()) -> bool:
@@ -162,8 +187,7 @@ def _mismatch(pin: Pin | None, fresh: Pin, target: Path, data: bytes) -> str:
         return "not pinned in specs.lock; run `chatconform specs pull --update` to pin it"
     if pin.url != fresh.url:
         return f"URL changed from {pin.url} (lock) to {fresh.url}; run with --update to re-pin"
-    line = (f"sha256 {fresh.sha256[:12]} differs from lock {pin.sha256[:12]} "
-            f"(size {pin.size} -> {fresh.size})")
+    line = f"sha256 {fresh.sha256[:12]} differs from lock {pin.sha256[:12]} (size {pin.size} -> {fresh.size})"
     summary = _drift_summary(pin, target, data)
     return f"{line}{summary}; kept the pinned copy; run with --update to accept the change"
 
@@ -179,8 +203,10 @@ def _drift_summary(pin: Pin, target: Path, data: bytes) -> str:
     from chatconform.specs.diff import diff_documents
 
     try:
-        changes = diff_documents(parse_document(old, str(target), target.name),
-                                 parse_document(data, "the fetched document", target.name))
+        changes = diff_documents(
+            parse_document(old, str(target), target.name),
+            parse_document(data, "the fetched document", target.name),
+        )
     except ChatconformError:
         return ""  # the pinned copy is not a document we can read: the sha256 line says enough
     if not changes:
@@ -192,4 +218,4 @@ def _drift_summary(pin: Pin, target: Path, data: bytes) -> str:
 
 def _now() -> str:
     """The current UTC time, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

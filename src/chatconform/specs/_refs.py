@@ -13,9 +13,27 @@ from chatconform.model.pointer import PointerError, apply_fixes, extend, from_re
 from chatconform.specs._problem import Budget, Problem
 
 # keys whose value maps names to objects: under them, `$ref` or `example` is a name, not a keyword
-NAME_MAPS = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas",
-             "paths", "responses", "content", "headers", "requestBodies", "securitySchemes", "links",
-             "callbacks", "encoding", "variables", "webhooks", "pathItems", "parameters"}
+NAME_MAPS = {
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "schemas",
+    "paths",
+    "responses",
+    "content",
+    "headers",
+    "requestBodies",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "encoding",
+    "variables",
+    "webhooks",
+    "pathItems",
+    "parameters",
+}
 VALUE_KEYWORDS = {"example", "examples", "default", "enum", "const"}  # data, never schemas
 ALTERNATIVES = ("anyOf", "oneOf")
 UNRESOLVED = "x-chatconform-unresolved"  # marks a replaced ref: the validator ignores x- keywords
@@ -46,8 +64,11 @@ def ref_sites(node, pointer: str, budget: Budget, names: bool = False) -> list[t
                 if isinstance(value, (dict, list)) and (is_map or not _skipped(key)):
                     stack.append((value, step(at, key), not is_map and key in NAME_MAPS))
         elif isinstance(item, list):
-            stack.extend((v, f"{at}/{i}", False) for i, v in reversed(list(enumerate(item)))
-                         if isinstance(v, (dict, list)))
+            stack.extend(
+                (v, f"{at}/{i}", False)
+                for i, v in reversed(list(enumerate(item)))
+                if isinstance(v, (dict, list))
+            )
     return out
 
 
@@ -68,22 +89,42 @@ def check_refs(doc: dict, where: str, own: bool = False) -> tuple[dict, list[Pro
 def _check(doc: dict, pointer: str, ref):
     """(problem or None, fix or None) for one `$ref`."""
     if not isinstance(ref, str):
-        return Problem(pointer, "spec-lint.ref", f"`$ref` is {_short(ref)}, not a string; that part is "
-                       "not checked", unchecked=True), _unresolved(ref)
+        return Problem(
+            pointer,
+            "spec-lint.ref",
+            f"`$ref` is {_short(ref)}, not a string; that part is not checked",
+            unchecked=True,
+        ), _unresolved(ref)
     target = from_ref(ref)
     if target is None:
-        return Problem(pointer, "spec-lint.ref-external", f"`$ref` {_short(ref)} names another document or "
-                       "URL, which chatconform never fetches (the pinned document is the whole contract); "
-                       "that part is not checked", unchecked=True), _unresolved(ref)
+        return Problem(
+            pointer,
+            "spec-lint.ref-external",
+            f"`$ref` {_short(ref)} names another document or "
+            "URL, which chatconform never fetches (the pinned document is the whole contract); "
+            "that part is not checked",
+            unchecked=True,
+        ), _unresolved(ref)
     try:
         found = resolve(doc, target)
     except PointerError as err:
-        return _relative(doc, pointer, ref, target) or (Problem(
-            pointer, "spec-lint.ref-dangling", f"`$ref` {_short(ref)} points at nothing ({err}); that part "
-            "is not checked", unchecked=True), _unresolved(ref))
+        return _relative(doc, pointer, ref, target) or (
+            Problem(
+                pointer,
+                "spec-lint.ref-dangling",
+                f"`$ref` {_short(ref)} points at nothing ({err}); that part is not checked",
+                unchecked=True,
+            ),
+            _unresolved(ref),
+        )
     if not isinstance(found, (dict, bool)):
-        return Problem(pointer, "spec-lint.ref-dangling", f"`$ref` {_short(ref)} points at {_short(found)}, "
-                       "not at a schema or object; that part is not checked", unchecked=True), _unresolved(ref)
+        return Problem(
+            pointer,
+            "spec-lint.ref-dangling",
+            f"`$ref` {_short(ref)} points at {_short(found)}, "
+            "not at a schema or object; that part is not checked",
+            unchecked=True,
+        ), _unresolved(ref)
     canonical = to_fragment(target)
     # `#/paths/~1a~1{id}` is no URI (a validator refuses it); the encoded form means the same
     return None, (_rewrite(canonical) if ref != canonical else None)
@@ -101,9 +142,13 @@ def _relative(doc: dict, pointer: str, ref: str, target: str):
         except PointerError:
             continue
         if isinstance(found, (dict, bool)):
-            return Problem(pointer, "spec-lint.ref-relative", f"`$ref` {_short(ref)} points at nothing in "
-                           f"the document but at a schema inside its own schema {to_fragment(base)}; read "
-                           "that way (the evident intent)"), _rewrite(to_fragment(base + target))
+            return Problem(
+                pointer,
+                "spec-lint.ref-relative",
+                f"`$ref` {_short(ref)} points at nothing in "
+                f"the document but at a schema inside its own schema {to_fragment(base)}; read "
+                "that way (the evident intent)",
+            ), _rewrite(to_fragment(base + target))
     return None
 
 
@@ -142,7 +187,7 @@ def _back_edges(starts: list[str], edges, targets: dict, budget: Budget) -> dict
                 budget.spend()
                 nxt = targets[site]
                 if state.get(nxt) == 1:
-                    cuts.setdefault(site, path[path.index(nxt):] + [nxt])
+                    cuts.setdefault(site, path[path.index(nxt) :] + [nxt])
                 elif nxt not in state:
                     state[nxt] = 1
                     path.append(nxt)
@@ -185,10 +230,19 @@ def _cut(doc: dict, site: str, loop: list[str]):
     alternative = site.split("/")[-2] in ALTERNATIVES
     rest = {k for k in resolve(doc, site) if k != "$ref" and not _skipped(k) and k not in _DOC_ONLY}
     empty = not alternative and not rest
-    effect = ("an alternative that adds nothing" if alternative else
-              "no constraint; that schema checks nothing" if empty else "no constraint")
-    problem = Problem(site, "spec-lint.ref-cycle", f"`$ref` {_short(ref)} closes a loop that never descends "
-                      f"into the value ({shown}); read as {effect}", unchecked=empty)
+    effect = (
+        "an alternative that adds nothing"
+        if alternative
+        else "no constraint; that schema checks nothing"
+        if empty
+        else "no constraint"
+    )
+    problem = Problem(
+        site,
+        "spec-lint.ref-cycle",
+        f"`$ref` {_short(ref)} closes a loop that never descends into the value ({shown}); read as {effect}",
+        unchecked=empty,
+    )
     if alternative:
         return problem, lambda node: {"not": {}, CYCLE: ref}
     return problem, lambda node: {**{k: v for k, v in node.items() if k != "$ref"}, CYCLE: ref}

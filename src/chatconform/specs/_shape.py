@@ -12,8 +12,8 @@ import re
 
 import jsonschema_rs
 
-from chatconform.specs._normalise import _METHODS, schema_slots
 from chatconform.model.pointer import REMOVE, apply_fixes, extend, join
+from chatconform.specs._normalise import _METHODS, schema_slots
 from chatconform.specs._problem import Budget, Problem
 
 _VERSION = re.compile(r"3\.[01]\.\d+")
@@ -36,16 +36,23 @@ def check_shape(doc: dict, where: str) -> tuple[dict, list[Problem]]:
                 if method in _METHODS and _want(op, dict, extend(at, method), "an operation", found):
                     _operation(op, extend(at, method), found)
     _components(doc.get("components", {}), found)
-    problems = [Problem(at, "spec-lint.shape", f"{what} is {_kind(value)}, not {expected}; ignored")
-                for at, what, value, expected in found if at]
+    problems = [
+        Problem(at, "spec-lint.shape", f"{what} is {_kind(value)}, not {expected}; ignored")
+        for at, what, value, expected in found
+        if at
+    ]
     problems += [Problem("", "spec-lint.shape", what) for at, what, _, _ in found if not at]
-    return apply_fixes(doc, [(at, lambda node: REMOVE) for at, *_ in found if at and at != "/openapi"]), problems
+    return apply_fixes(
+        doc, [(at, lambda node: REMOVE) for at, *_ in found if at and at != "/openapi"]
+    ), problems
 
 
 def _version(doc: dict, found: list) -> None:
     """`openapi` names a 3.0 or 3.1 document."""
     if "openapi" not in doc:
-        found.append(("", "no `openapi` field: not declared an OpenAPI document (read as OpenAPI 3.0)", None, ""))
+        found.append(
+            ("", "no `openapi` field: not declared an OpenAPI document (read as OpenAPI 3.0)", None, "")
+        )
     elif not isinstance(doc["openapi"], str) or not _VERSION.fullmatch(doc["openapi"]):
         found.append(("/openapi", "`openapi`", doc["openapi"], "an OpenAPI version 3.0.x or 3.1.x"))
 
@@ -85,8 +92,9 @@ def _components(components, found: list) -> None:
             continue
         for name, value in table.items():
             at = join("components", kind, name)
-            if _want(value, (dict, bool) if kind == "schemas" else dict, at, f"{kind} entry {name!r}", found) \
-                    and kind in ("responses", "requestBodies"):
+            if _want(
+                value, (dict, bool) if kind == "schemas" else dict, at, f"{kind} entry {name!r}", found
+            ) and kind in ("responses", "requestBodies"):
                 _content(value, at, found)
 
 
@@ -133,10 +141,12 @@ def _repair(schema) -> tuple[object, list]:
 
 def _fix_for(path: tuple):
     """Remove the keyword; `required` naming a property twice is read once (the evident intent)."""
+
     def fix(node):
         if path[-1:] == ("required",) and _repeated_names(node):
             return list(dict.fromkeys(node))
         return REMOVE
+
     return fix
 
 
@@ -167,24 +177,53 @@ def _keyword_of(error) -> tuple:
 def _keyword_problem(at: str, path: tuple, error) -> Problem:
     """The problem for one removed keyword."""
     if error is None:
-        return Problem(at, "spec-lint.schema-keyword", f"schema still not JSON Schema after {_ROUNDS} rounds "
-                       "of removals; set aside whole, so it checks nothing", unchecked=True)
+        return Problem(
+            at,
+            "spec-lint.schema-keyword",
+            f"schema still not JSON Schema after {_ROUNDS} rounds "
+            "of removals; set aside whole, so it checks nothing",
+            unchecked=True,
+        )
     name = str(path[-1]) if path else "the schema"
     if name == "required" and "non-unique" in error.message:
-        return Problem(extend(at, *path), "spec-lint.schema-keyword", f"required: {error.message[:160]}; "
-                       "each name read once (the evident intent)")
+        return Problem(
+            extend(at, *path),
+            "spec-lint.schema-keyword",
+            f"required: {error.message[:160]}; each name read once (the evident intent)",
+        )
     if name in _NOT_CONSTRAINTS:
-        return Problem(extend(at, *path), "spec-lint.schema-keyword", f"{name}: {error.message[:160]}; "
-                       "ignored (it constrains nothing)")
-    return Problem(extend(at, *path), "spec-lint.schema-keyword",
-                   f"{name}: {error.message[:160]}; not a valid JSON Schema keyword value, so it is not "
-                   "checked", unchecked=True)
+        return Problem(
+            extend(at, *path),
+            "spec-lint.schema-keyword",
+            f"{name}: {error.message[:160]}; ignored (it constrains nothing)",
+        )
+    return Problem(
+        extend(at, *path),
+        "spec-lint.schema-keyword",
+        f"{name}: {error.message[:160]}; not a valid JSON Schema keyword value, so it is not checked",
+        unchecked=True,
+    )
 
 
 # keywords whose removal loosens nothing: annotations and identifiers
-_NOT_CONSTRAINTS = {"title", "description", "$comment", "examples", "deprecated", "readOnly", "writeOnly",
-                    "default", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$schema", "$id",
-                    "contentMediaType", "contentEncoding", "format"}
+_NOT_CONSTRAINTS = {
+    "title",
+    "description",
+    "$comment",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "default",
+    "$anchor",
+    "$dynamicAnchor",
+    "$recursiveAnchor",
+    "$schema",
+    "$id",
+    "contentMediaType",
+    "contentEncoding",
+    "format",
+}
 
 
 def _kind(value) -> str:

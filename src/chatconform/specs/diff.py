@@ -12,14 +12,24 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict, dataclass
 
-from chatconform.specs._normalise import operations
 from chatconform.model.pointer import extend, to_fragment
+from chatconform.specs._normalise import operations
 from chatconform.specs._prepare import prepare
 from chatconform.specs._refs import TooLarge, inline
 
 DOC_KEYS = {"description", "title", "example", "examples", "deprecated", "externalDocs", "x-stainless-const"}
-TIGHTER = {"minimum": 1, "exclusiveMinimum": 1, "minLength": 1, "minItems": 1, "minProperties": 1,
-           "maximum": -1, "exclusiveMaximum": -1, "maxLength": -1, "maxItems": -1, "maxProperties": -1}
+TIGHTER = {
+    "minimum": 1,
+    "exclusiveMinimum": 1,
+    "minLength": 1,
+    "minItems": 1,
+    "minProperties": 1,
+    "maximum": -1,
+    "exclusiveMaximum": -1,
+    "maxLength": -1,
+    "maxItems": -1,
+    "maxProperties": -1,
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +55,9 @@ class Note:
         return f"{name}{to_fragment(self.pointer)}: {self.message}"
 
 
-def diff_documents(old: dict, new: dict, notes: list[Note] | None = None,
-                   names: tuple[str, str] = ("old", "new")) -> list[Change]:
+def diff_documents(
+    old: dict, new: dict, notes: list[Note] | None = None, names: tuple[str, str] = ("old", "new")
+) -> list[Change]:
     """Every classified change between two OpenAPI documents; what was set aside is added to `notes`."""
     notes = notes if notes is not None else []
     sides = []
@@ -56,8 +67,13 @@ def diff_documents(old: dict, new: dict, notes: list[Note] | None = None,
         sides.append(_Side(side, ready.doc, notes))
     old_s, new_s = sides
     old_ops, new_ops = _operations(old_s.doc), _operations(new_s.doc)
-    out = [Change(key, "operation-removed", True, "the operation is gone") for key in old_ops.keys() - new_ops.keys()]
-    out += [Change(key, "operation-added", False, "a new operation") for key in new_ops.keys() - old_ops.keys()]
+    out = [
+        Change(key, "operation-removed", True, "the operation is gone")
+        for key in old_ops.keys() - new_ops.keys()
+    ]
+    out += [
+        Change(key, "operation-added", False, "a new operation") for key in new_ops.keys() - old_ops.keys()
+    ]
     for key in sorted(old_ops.keys() & new_ops.keys()):
         out += _operation(key, old_s, new_s, old_ops[key], new_ops[key])
     return sorted(out, key=lambda c: (not c.breaking, c.path, c.kind))
@@ -73,9 +89,13 @@ def print_notes(notes: list[Note], names: dict[str, str], stream=None) -> None:
     old_keys = {(n.pointer, n.message) for n in notes if n.side == "old"}
     shared = old_keys & {(n.pointer, n.message) for n in notes if n.side == "new"}
     for side, name in names.items():
-        mine = [n for n in notes if n.side == side and (side == "old" or (n.pointer, n.message) not in shared)]
+        mine = [
+            n for n in notes if n.side == side and (side == "old" or (n.pointer, n.message) not in shared)
+        ]
         for note in mine[:MAX_NOTES]:
-            also = f" (and {names['new']})" if side == "old" and (note.pointer, note.message) in shared else ""
+            also = (
+                f" (and {names['new']})" if side == "old" and (note.pointer, note.message) in shared else ""
+            )
             print(f"note: {name}{to_fragment(note.pointer)}{also}: {note.message}", file=stream)
         if len(mine) > MAX_NOTES:
             print(f"note: {name}: {len(mine) - MAX_NOTES} more like these", file=stream)
@@ -99,8 +119,11 @@ class _Side:
             why = str(err)
         try:
             found = _fold(inline(self.doc, schema, once=True))
-            self.notes.append(Note(self.name, at, f"schema {why}: each $ref target inlined once, later uses "
-                                   "compared by name"))
+            self.notes.append(
+                Note(
+                    self.name, at, f"schema {why}: each $ref target inlined once, later uses compared by name"
+                )
+            )
             return found
         except TooLarge:
             self.notes.append(Note(self.name, at, f"schema {why}: compared with its $refs by name"))
@@ -118,8 +141,12 @@ def _operation(key: str, old_s: _Side, new_s: _Side, old, new) -> list[Change]:
     new_body = _map(_map(_map(new.get("requestBody")).get("content")).get("application/json")).get("schema")
     if old_body is not None or new_body is not None:
         body = ("requestBody", "content", "application/json", "schema")
-        out += _schema(f"{key} request", old_s.canon(extend(old_at, *body), old_body),
-                       new_s.canon(extend(new_at, *body), new_body), "request")
+        out += _schema(
+            f"{key} request",
+            old_s.canon(extend(old_at, *body), old_body),
+            new_s.canon(extend(new_at, *body), new_body),
+            "request",
+        )
     old_resp, new_resp = _map(old.get("responses")), _map(new.get("responses"))
     for status in sorted(set(old_resp) | set(new_resp), key=str):
         where = f"{key} response {status}"
@@ -128,21 +155,32 @@ def _operation(key: str, old_s: _Side, new_s: _Side, old, new) -> list[Change]:
         elif status not in old_resp:
             out.append(Change(where, "status-added", False, f"status {status} is now documented"))
         else:
-            out += _media(where, (old_s, extend(old_at, "responses", status), _map(old_resp[status])),
-                          (new_s, extend(new_at, "responses", status), _map(new_resp[status])))
+            out += _media(
+                where,
+                (old_s, extend(old_at, "responses", status), _map(old_resp[status])),
+                (new_s, extend(new_at, "responses", status), _map(new_resp[status])),
+            )
     return out
 
 
 def _media(where, old_side, new_side) -> list[Change]:
     (old_s, old_at, old), (new_s, new_at, new) = old_side, new_side
     old_c, new_c = _map(old.get("content")), _map(new.get("content"))
-    out = [Change(f"{where} {m}", "media-type-removed", True, f"{m} is no longer documented") for m in old_c.keys() - new_c.keys()]
-    out += [Change(f"{where} {m}", "media-type-added", False, f"{m} is now documented") for m in new_c.keys() - old_c.keys()]
+    out = [
+        Change(f"{where} {m}", "media-type-removed", True, f"{m} is no longer documented")
+        for m in old_c.keys() - new_c.keys()
+    ]
+    out += [
+        Change(f"{where} {m}", "media-type-added", False, f"{m} is now documented")
+        for m in new_c.keys() - old_c.keys()
+    ]
     for media in sorted(old_c.keys() & new_c.keys()):
-        out += _schema(f"{where} {media}",
-                       old_s.canon(extend(old_at, "content", media, "schema"), _map(old_c[media]).get("schema")),
-                       new_s.canon(extend(new_at, "content", media, "schema"), _map(new_c[media]).get("schema")),
-                       "response")
+        out += _schema(
+            f"{where} {media}",
+            old_s.canon(extend(old_at, "content", media, "schema"), _map(old_c[media]).get("schema")),
+            new_s.canon(extend(new_at, "content", media, "schema"), _map(new_c[media]).get("schema")),
+            "response",
+        )
     return out
 
 
@@ -192,7 +230,9 @@ def _schema(where: str, old, new, direction: str) -> list[Change]:
     for key in ("anyOf", "oneOf", "allOf"):
         if old.get(key) != new.get(key) and (old.get(key) or new.get(key)):
             out.append(Change(f"{where}.{key}", f"{key}-changed", True, "the alternatives changed"))
-    if not out and {k: v for k, v in old.items() if k not in DOC_KEYS} == {k: v for k, v in new.items() if k not in DOC_KEYS}:
+    if not out and {k: v for k, v in old.items() if k not in DOC_KEYS} == {
+        k: v for k, v in new.items() if k not in DOC_KEYS
+    }:
         out.append(Change(where, "documentation-changed", False, "descriptions or examples changed"))
     return out
 
@@ -244,13 +284,25 @@ def _bounds(where, old, new, direction) -> list[Change]:
             continue
         a, b = old.get(key), new.get(key)
         if not all(_number(v) for v in (a, b) if v is not None):
-            out.append(Change(f"{where}.{key}", "bound-unreadable", True, f"{key} {_brief(a)} -> {_brief(b)}: "
-                              "not a number, so whether it tightened cannot be said"))
+            out.append(
+                Change(
+                    f"{where}.{key}",
+                    "bound-unreadable",
+                    True,
+                    f"{key} {_brief(a)} -> {_brief(b)}: not a number, so whether it tightened cannot be said",
+                )
+            )
             continue
         tightened = b is not None and (a is None or (b - a) * sign > 0)
         breaking = tightened if direction == "request" else not tightened
-        out.append(Change(f"{where}.{key}", "bound-tightened" if tightened else "bound-loosened", breaking,
-                          f"{key} {a} -> {b}"))
+        out.append(
+            Change(
+                f"{where}.{key}",
+                "bound-tightened" if tightened else "bound-loosened",
+                breaking,
+                f"{key} {a} -> {b}",
+            )
+        )
     return out
 
 
@@ -262,12 +314,26 @@ def _defaults(where, old, new) -> list[Change]:
     if old.get("default") == new.get("default") or ("default" not in old and "default" not in new):
         return []
     if "default" not in new:
-        return [Change(f"{where}.default", "default-removed", False, f"default {old['default']!r} removed: "
-                       "what a client gets when it sends nothing may change")]
+        return [
+            Change(
+                f"{where}.default",
+                "default-removed",
+                False,
+                f"default {old['default']!r} removed: what a client gets when it sends nothing may change",
+            )
+        ]
     if "default" not in old:
-        return [Change(f"{where}.default", "default-added", False, f"default {new['default']!r} now documented")]
-    return [Change(f"{where}.default", "default-changed", False,
-                   f"default {old.get('default')!r} -> {new['default']!r}")]
+        return [
+            Change(f"{where}.default", "default-added", False, f"default {new['default']!r} now documented")
+        ]
+    return [
+        Change(
+            f"{where}.default",
+            "default-changed",
+            False,
+            f"default {old.get('default')!r} -> {new['default']!r}",
+        )
+    ]
 
 
 def _properties(where, old, new, direction) -> list[Change]:
@@ -278,13 +344,17 @@ def _properties(where, old, new, direction) -> list[Change]:
         out.append(Change(f"{where}.{name}", "property-removed", True, f"{direction} property removed"))
     for name in sorted(b.keys() - a.keys()):
         needed = name in rb and direction == "request"
-        out.append(Change(f"{where}.{name}", "required-property-added" if needed else "property-added", needed, ""))
+        out.append(
+            Change(f"{where}.{name}", "required-property-added" if needed else "property-added", needed, "")
+        )
     for name in sorted(a.keys() & b.keys()):
         out += _schema(f"{where}.{name}", a[name], b[name], direction)
     for name in sorted((rb - ra) & a.keys()):
         out.append(Change(f"{where}.{name}", "became-required", direction == "request", "now required"))
     for name in sorted((ra - rb) & b.keys()):
-        out.append(Change(f"{where}.{name}", "became-optional", direction == "response", "no longer required"))
+        out.append(
+            Change(f"{where}.{name}", "became-optional", direction == "response", "no longer required")
+        )
     return out
 
 

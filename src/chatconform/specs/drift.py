@@ -14,9 +14,9 @@ from pathlib import Path
 from chatconform.model.errors import ChatconformError
 from chatconform.model.inputs import load_json, parse_json
 from chatconform.model.paths import reports_dir, write_atomic
-from chatconform.specs.diff import diff_documents, print_notes, to_json
 from chatconform.specs import load_catalog
 from chatconform.specs._fetch import fetch
+from chatconform.specs.diff import diff_documents, print_notes, to_json
 
 
 def main(argv=None) -> int:
@@ -42,8 +42,10 @@ def main(argv=None) -> int:
             continue
         print_notes(notes, {"old": pinned_name, "new": source.url})
         try:
-            write_atomic(out / f"drift-{source.id.replace('/', '-')}.json",
-                         json.dumps(to_json(changes), indent=2).encode())
+            write_atomic(
+                out / f"drift-{source.id.replace('/', '-')}.json",
+                json.dumps(to_json(changes), indent=2).encode(),
+            )
         except ChatconformError as err:
             print(f"{source.id}: {err}", file=sys.stderr)
             return 2
