@@ -38,6 +38,7 @@ _WHOLE = {
     "proxy-authenticate",
 }
 # the words (regex alternatives) a credential's name may end with, after a separator or alone
+_ENDS: tuple[str, ...]  # (of any length: two tuples make it)
 _ENDS = (r"api[-_]?key", "apikey", "key", "token", "secret", "password", "passwd", "pwd", "passphrase")
 _ENDS += ("signature", "sig", r"credentials?")
 _SUFFIX = re.compile(r"(?:^|[-_.])(?:" + "|".join(_ENDS) + ")$")
