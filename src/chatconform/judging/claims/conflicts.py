@@ -119,7 +119,7 @@ def _stop_limit_vs_spec(data: ProviderData, store: SpecStore) -> Iterator[Confli
             ]
             if not arrays or any(alt.get("maxItems") == d.value for alt in arrays):
                 continue
-            bounds = {alt.get("maxItems") for alt in arrays} - {None}
+            bounds = {alt["maxItems"] for alt in arrays if alt.get("maxItems") is not None}
             where = f"specs/{spec.source.relpath}#{pointer}"
             spec_side = (
                 f"the array alternative allows maxItems {max(bounds)}"

@@ -34,12 +34,13 @@ def _grammar_applies(ctx: Context) -> bool:
 def the_stream_follows_its_dialects_grammar(ctx: Context):
     """Events in their order (start, blocks or items opened before their deltas and closed after, the end),
     and what they assemble to agrees with what they say."""
+    assert ctx.dialect is not None  # applies_to: a stream in a known dialect
     yield from ctx.dialect.grammar(ctx.ex)
 
 
 def _refused_outside_chat(ctx: Context) -> bool:
     # chat's error bodies are judged by the request.* claims, as before this claim was shared
-    return refused(ctx) and ctx.dialect.name != "openai-chat"
+    return refused(ctx) and ctx.dialect is not None and ctx.dialect.name != "openai-chat"  # (refused: known)
 
 
 @claim(
@@ -55,4 +56,5 @@ def an_error_body_has_its_dialects_envelope(ctx: Context):
     assert ex.response is not None  # applies to refusals, which are responses
     if ex.response.status in (429, 502, 503, 504, 529) or not ex.body_is_json:
         return  # an outage is judged as one; a body that is not JSON is the schema check's
+    assert ctx.dialect is not None  # applies_to: refused, in a known dialect
     yield from ctx.dialect.error_envelope(ex.json)

@@ -22,11 +22,13 @@ USAGE_SAYS = "The cumulative number of output tokens which were used."
 
 
 def _output_tokens(ctx: Context) -> int | None:
+    assert ctx.answer is not None  # applies_to: answered
     usage = ctx.answer.usage
     return usage.output if usage else None
 
 
 def _limit(ctx: Context) -> int | None:
+    assert ctx.dialect is not None  # applies_to: the exchange's dialect is known
     sent = ctx.dialect.limit_sent(ctx.sent)
     return sent[1] if sent else None
 
@@ -50,7 +52,7 @@ def output_tokens_within_max_tokens(ctx: Context):
 
 
 def _stopped_at_max_tokens(ctx: Context) -> bool:
-    return answered(ctx) and ctx.answer.outputs[0].stop_raw == "max_tokens"
+    return answered(ctx) and ctx.answer is not None and ctx.answer.outputs[0].stop_raw == "max_tokens"
 
 
 @claim(
@@ -72,7 +74,7 @@ def stop_reason_max_tokens_only_at_the_limit(ctx: Context):
 
 
 def _stop_sequence_said(ctx: Context) -> bool:
-    message = ctx.dialect.assembled(ctx.ex) if answered(ctx) else None
+    message = ctx.dialect.assembled(ctx.ex) if answered(ctx) and ctx.dialect is not None else None
     return isinstance(message, dict) and (
         message.get("stop_reason") == "stop_sequence" or message.get("stop_sequence") is not None
     )
@@ -86,7 +88,9 @@ def _stop_sequence_said(ctx: Context) -> bool:
 )
 def the_stop_sequence_returned_is_one_that_was_sent(ctx: Context):
     """stop_reason "stop_sequence" comes with the stop_sequence matched, one of those the request sent."""
+    assert ctx.dialect is not None  # applies_to: an answered Messages exchange
     message = ctx.dialect.assembled(ctx.ex)
+    assert message is not None  # (its stop reason was read from it)
     reason, matched = message.get("stop_reason"), message.get("stop_sequence")
     sent = ctx.dialect.stops_sent(ctx.sent)
     if reason == "stop_sequence" and matched is None:

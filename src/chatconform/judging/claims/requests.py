@@ -120,7 +120,8 @@ def _invalid(ctx: Context) -> bool:
 def an_invalid_request_gets_a_4xx_with_an_error_body(ctx: Context):
     """A request outside the documented bounds gets a 4xx with an error object: never 2xx, never 5xx."""
     why = "; ".join(request_problems(ctx))
-    assert ctx.ex.response is not None  # applies to answered requests only
+    # applies_to: _invalid (a response, in a known dialect)
+    assert ctx.ex.response is not None and ctx.dialect is not None
     status = ctx.ex.response.status
     if not 400 <= status < 500:
         yield Finding.at_path(

@@ -23,11 +23,12 @@ TOTAL_SAYS = "The total number of tokens used."
 
 
 def _response(ctx: Context) -> dict:
-    return ctx.dialect.assembled(ctx.ex)
+    assert ctx.dialect is not None  # asked only of an answered Responses exchange
+    return ctx.dialect.assembled(ctx.ex) or {}  # (an answer was read from it: never None here)
 
 
 def _limited(ctx: Context) -> bool:
-    return answered(ctx) and ctx.dialect.limit_sent(ctx.sent) is not None
+    return answered(ctx) and ctx.dialect is not None and ctx.dialect.limit_sent(ctx.sent) is not None
 
 
 @claim(
@@ -39,7 +40,9 @@ def _limited(ctx: Context) -> bool:
 def output_tokens_within_max_output_tokens(ctx: Context):
     """usage.output_tokens <= max_output_tokens, and status incomplete for max_output_tokens only at the
     limit."""
-    limit = ctx.dialect.limit_sent(ctx.sent)[1]
+    sent = ctx.dialect.limit_sent(ctx.sent) if ctx.dialect is not None else None
+    assert sent is not None and ctx.answer is not None  # applies_to: _limited (answered, a limit sent)
+    limit = sent[1]
     usage, output = ctx.answer.usage, ctx.answer.outputs[0]
     used = usage.output if usage else None
     if used is not None and used > limit:
@@ -98,6 +101,7 @@ def _has_output_text(ctx: Context) -> bool:
 )
 def output_text_is_the_output_text_parts_joined(ctx: Context):
     """output_text, where a server sends it, equals the output_text parts of its message items joined."""
+    assert ctx.answer is not None  # applies_to: answered
     joined = ctx.answer.outputs[0].text or ""
     if _response(ctx)["output_text"] != joined:
         yield Finding.at_path(
@@ -109,7 +113,7 @@ def output_text_is_the_output_text_parts_joined(ctx: Context):
 
 
 def _calls_a_function(ctx: Context) -> bool:
-    return answered(ctx) and bool(ctx.answer.outputs[0].tool_calls)
+    return answered(ctx) and ctx.answer is not None and bool(ctx.answer.outputs[0].tool_calls)
 
 
 @claim(
@@ -122,6 +126,7 @@ def function_call_arguments_are_json(ctx: Context):
     """Each function_call's arguments parse as JSON (the last call of a response cut at its token limit may be
     incomplete: info)."""
     cut = {check.call.at for check in checked_calls(ctx.ex) if check.cut}
+    assert ctx.answer is not None  # applies_to: _calls_a_function
     for call in ctx.answer.outputs[0].tool_calls:
         try:
             json.loads(call.arguments or "{}")
@@ -137,7 +142,7 @@ def function_call_arguments_are_json(ctx: Context):
 
 
 def _has_total(ctx: Context) -> bool:
-    usage = ctx.answer.usage if answered(ctx) else None
+    usage = ctx.answer.usage if answered(ctx) and ctx.answer is not None else None
     return usage is not None and None not in (usage.input, usage.output, usage.total)
 
 
@@ -149,7 +154,11 @@ def _has_total(ctx: Context) -> bool:
 )
 def total_tokens_is_input_plus_output(ctx: Context):
     """usage.total_tokens equals input_tokens + output_tokens."""
-    usage = ctx.answer.usage
+    usage = ctx.answer.usage if ctx.answer is not None else None
+    # applies_to: _has_total (all three counts reported)
+    assert (
+        usage is not None and usage.total is not None and usage.input is not None and usage.output is not None
+    )
     if usage.total != usage.input + usage.output:
         yield Finding.at_path(
             "$.usage.total_tokens",

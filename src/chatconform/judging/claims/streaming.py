@@ -172,6 +172,7 @@ def include_usage_adds_a_usage_chunk_before_done(ctx: Context):
 def an_error_inside_a_200_stream_is_one_finding(ctx: Context):
     """An error inside a 200 stream is one finding: a server failure a violation, an outage or a refusal a
     gap."""
+    assert ctx.dialect is not None  # applies_to: an in-band error, which a known dialect found
     index, error = ctx.dialect.in_band_errors(ctx.ex)[0]
     severity, kind, what = _classify(error)
     yield Finding.at_path(

@@ -32,6 +32,7 @@ SCENARIO_SOURCE = f"src/chatconform/data/{SCENARIOS_FILE.name}"
 
 def words(ctx: Context, claim_id: str, variant: str | None = None) -> dict:
     """The dialect's words for a claim (says, source, severity), a variant's where it has its own."""
+    assert ctx.dialect is not None  # asked by tool claims, which apply in a known dialect only
     quotes = ctx.dialect.facts.data.get("quotes", {}).get(claim_id, {})
     own = quotes.get(variant) if variant else None
     return own if isinstance(own, dict) else quotes
@@ -63,6 +64,7 @@ def _calls_a_tool(ctx: Context) -> bool:
 )
 def the_tool_called_is_one_that_was_offered(ctx: Context):
     """Each tool call names a tool the request offered."""
+    assert ctx.dialect is not None  # applies_to: a tool call in a known dialect
     offered = sorted(ctx.dialect.offered_tools(ctx.sent))
     for check in checked_calls(ctx.ex):
         if not check.offered:
