@@ -62,9 +62,7 @@ def test_the_reference_provider_keeps_its_own_reading_and_imports_no_claim():
                 else []
             )
             imported[path.name] = imported.get(path.name, set()) | set(names)
-    assert (
-        "chatconform.providers" in imported["_reading.py"]
-    )  # the scan sees imports: the test can fail
+    assert "chatconform.providers" in imported["_reading.py"]  # the scan sees imports: the test can fail
     assert {
         name: sorted(n for n in names if n.startswith("chatconform.judging.claims"))
         for name, names in imported.items()
