@@ -21,7 +21,7 @@ from chatconform.judging.judge import _row
 from chatconform.model.verdict import GAP
 from chatconform.recording.cassettes import dump_cassette
 from chatconform.refserver import ReferenceServer
-from tests.builders import completion, exchange, interaction
+from tests.builders import completion, default_data, exchange, interaction
 from tests.wheel import bare, chatconform, pytest_plain
 
 pytestmark = pytest.mark.slow
@@ -75,7 +75,7 @@ def test_a_claim_that_raises_is_a_gap_naming_the_claim_and_the_error_never_a_pas
         check=breaks,
     )
     ex = exchange({"model": "google/gemini-2.5-flash", "messages": []}, completion())
-    row = _row(ex, claim.id, lambda: evaluate(claim, None))
+    row = _row(ex, default_data(), claim.id, lambda: evaluate(claim, None))
     assert row.verdict == GAP and row.acknowledged is None
     assert "test.raises" in row.reason and "KeyError: 'choices'" in row.reason
 
