@@ -61,3 +61,30 @@ def leaks(root: Path, keys: dict[str, str], printed: str = "", skip=()) -> dict[
 def files_below(root: Path) -> set[str]:
     """Names of every file below root (what the commands wrote)."""
     return {p.name for p in root.rglob("*") if p.is_file()}
+
+
+def live_suite_args(tmp_path: Path, root: Path, mode: str, url: str, outputs: dict[str, Path]) -> list[str]:
+    """`python` arguments of a plugin run in `mode` (live or record) against `url`, on an empty suite under
+    tmp_path/root, its pytest cache in tmp_path, writing results, Allure results and junit where `outputs`
+    says."""
+    return [
+        "-m",
+        "pytest",
+        str(tmp_path / "root" / "cassettes"),
+        "-q",
+        "--rootdir",
+        str(root),
+        "-c",
+        str(root / "pyproject.toml"),
+        "-o",
+        f"cache_dir={tmp_path / 'pytest-cache'}",
+        "--mode",
+        mode,
+        "--base-url",
+        f"{url}/v1",
+        "--model",
+        "m",
+        f"--results={outputs['results']}",
+        f"--alluredir={outputs['allure']}",
+        f"--junitxml={outputs['junit']}",
+    ]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from chatconform.recording.keys import parse_json
-from tests.adversarial.canaries import canary, encodings, files_below, leaks
+from tests.adversarial.canaries import canary, encodings, files_below, leaks, live_suite_args
 
 ROOT = Path(__file__).resolve().parents[2]
 USAGE = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
@@ -131,28 +131,9 @@ def test_no_encoding_of_an_echoed_key_survives_a_run_report_gate_and_merge(echo,
     env = environment(tmp_path, key)
     (tmp_path / "root" / "cassettes").mkdir(parents=True)
     reports = tmp_path / "reports"
+    outputs = {"results": reports, "allure": reports / "allure", "junit": reports / "junit.xml"}
     live = run(
-        [
-            "-m",
-            "pytest",
-            str(tmp_path / "root" / "cassettes"),
-            "-q",
-            "--rootdir",
-            str(ROOT),
-            "-c",
-            str(ROOT / "pyproject.toml"),
-            "-o",
-            f"cache_dir={tmp_path / 'pytest-cache'}",
-            "--mode",
-            mode,
-            "--base-url",
-            f"{url}/v1",
-            "--model",
-            "m",
-            f"--results={reports}",
-            f"--alluredir={reports / 'allure'}",
-            f"--junitxml={reports / 'junit.xml'}",
-        ],
+        live_suite_args(tmp_path, ROOT, mode, url, outputs),
         env,
         tmp_path,
     )

@@ -31,6 +31,18 @@ def explain(shown: set[str], known: dict[str, str]) -> dict[str, str]:
     return {f: known.get(f, "NEW: not in the known set of this test") for f in sorted(shown)}
 
 
+def intermittent_apart(deviations: dict, intermittent: dict) -> tuple[set[str], dict[str, str]]:
+    """(the deviations a run must match exactly, {intermittent one shown: why}): an intermittent key counts
+    as intermittent only while its findings carry its one known message ({key: (why, message)})."""
+    steady, sometimes = set(), {}
+    for key, seen in deviations.items():
+        if key in intermittent and {f["message"] for f in seen.findings} == {intermittent[key][1]}:
+            sometimes[key] = intermittent[key][0]
+        else:
+            steady.add(key)
+    return steady, sometimes
+
+
 def difference(shown: set[str], known: dict[str, str]) -> str:
     """What changed against the known set, as a failure message."""
     new, gone = sorted(shown - set(known)), sorted(set(known) - shown)

@@ -15,7 +15,7 @@ from chatconform.live.client import RetryPolicy
 from chatconform.live.dialect_strategies import STRATEGIES
 from tests.builders import run_of
 from tests.interop.llama_known import DIALECT_FUZZ_INVALID, DIALECT_FUZZ_VALID, INTERMITTENT, MODEL_ID
-from tests.interop.llama_report import difference, explain
+from tests.interop.llama_report import difference, explain, intermittent_apart
 from tests.interop.test_llama_fuzz import by_key
 from tools.interop import fuzz, refusal, send_in_dialect, server_findings
 
@@ -96,8 +96,8 @@ def test_valid_requests_in_each_dialect_succeed_or_are_llama_findings(
 
     strategy = STRATEGIES[dialect][0](spec, op, MODEL_ID).map(limited(dialect))
     result = fuzz(strategy, probe, examples=EXAMPLES, sends=SENDS, seconds=SECONDS, keep=KEEP)
-    shown, known = steady(result.deviations), _known(DIALECT_FUZZ_VALID, dialect)
-    sometimes = {k: why for k, (why, _) in INTERMITTENT.items() if k in result.deviations}
+    shown, sometimes = intermittent_apart(result.deviations, INTERMITTENT)
+    known = _known(DIALECT_FUZZ_VALID, dialect)
     interop_report.section(f"fuzz-valid-{dialect}", result.to_dict(), {**explain(shown, known), **sometimes})
     assert result.sent >= 10, f"the fuzzer sent only {result.sent} requests"
     assert shown == set(known), difference(shown, known) + f"(run: {result.to_dict()})"
@@ -128,15 +128,6 @@ def test_invalid_requests_in_each_dialect_get_a_4xx_envelope_or_are_llama_findin
     interop_report.section(f"fuzz-invalid-{dialect}", run, explain(shown, known))
     assert result.sent >= 10, f"the fuzzer sent only {result.sent} requests"
     assert shown == set(known), difference(shown, known) + f"(run: {run})"
-
-
-def steady(deviations: dict) -> set[str]:
-    """The deviations a run must match exactly: all but an intermittent one showing its known message."""
-    return {
-        key
-        for key, seen in deviations.items()
-        if key not in INTERMITTENT or {f["message"] for f in seen.findings} != {INTERMITTENT[key][1]}
-    }
 
 
 def _known(known: dict, dialect: str) -> dict:

@@ -26,6 +26,7 @@ import pytest
 from chatconform.cli import main
 from chatconform.recording.recorder import Scrubber, provenance, use_cassette
 from chatconform.recording.scrub import find_leaks
+from tests.adversarial.canaries import live_suite_args
 from tools.scan import scan_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -327,27 +328,8 @@ def test_no_canary_after_a_live_run_then_report_and_gate(echo_server, tmp_path, 
     (tmp_path / "root" / "cassettes").mkdir(
         parents=True
     )  # the plugin's suite: live mode collects the catalog there
-    args = [
-        "-m",
-        "pytest",
-        str(tmp_path / "root" / "cassettes"),
-        "-q",
-        "--rootdir",
-        str(ROOT),
-        "-c",
-        str(ROOT / "pyproject.toml"),
-        "-o",
-        f"cache_dir={tmp_path / 'pytest-cache'}",
-        "--mode",
-        mode,
-        "--base-url",
-        f"{url}/v1",
-        "--model",
-        "m",
-        f"--alluredir={tmp_path / 'allure'}",
-        f"--results={tmp_path / 'reports'}",
-        f"--junitxml={tmp_path / 'junit.xml'}",
-    ]
+    outputs = {"results": tmp_path / "reports", "allure": tmp_path / "allure"}
+    args = live_suite_args(tmp_path, ROOT, mode, url, {**outputs, "junit": tmp_path / "junit.xml"})
     live = run(args + (["--api-key-env", key_env] if key_env else []), env, tmp_path)
     sent = marks["named_env" if key_env else "openai_env"]
     assert any(sent in value for value in handler.planted.get("received", [])), (
