@@ -11,7 +11,7 @@ import pytest
 
 from chatconform.dialects import load_dialects
 from chatconform.judging.claims import load_claims
-from chatconform.judging.claims.catalog import claims_for
+from chatconform.judging.claims.catalog import candidates, claims_for
 from chatconform.judging.judge import judge
 from chatconform.model.errors import UsageError
 from tests.builders import completion, exchange, run_of
@@ -53,6 +53,7 @@ def installed(tmp_path, monkeypatch):
 def _forget() -> None:
     load_claims.cache_clear()
     claims_for.cache_clear()
+    candidates.cache_clear()
     load_dialects.cache_clear()
 
 

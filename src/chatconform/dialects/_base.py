@@ -242,14 +242,9 @@ class Dialect:
         return headers
 
 
-def ints(*values: object) -> bool:
-    """True when every value is an int (a bool is not a token count)."""
-    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
-
-
 def as_int(value: object) -> int | None:
-    """value when it is an int, else None."""
-    return value if isinstance(value, int) and ints(value) else None
+    """value when it is an int (a bool is not a token count), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def as_dict(value: object) -> dict[str, Any]:

@@ -37,7 +37,9 @@ class OpenAIChat(Dialect):
         return assembled(ex)
 
     def answer(self, ex: Exchange) -> Answer | None:
-        view = assembled(ex) if ex.ok and not error_events(ex) else None
+        # only a stream reports errors in-band: a whole body is not searched for them
+        in_band = ex.stream is not None and bool(error_events(ex))
+        view = assembled(ex) if ex.ok and not in_band else None
         if not view or not isinstance(view.get("choices"), list):
             return None
         outputs = tuple(self._output(n, c) for n, c in enumerate(view["choices"]) if isinstance(c, dict))

@@ -62,8 +62,9 @@ class Context:
 
     @cached_property
     def answer(self) -> Answer | None:
-        """The successful answer read in every dialect's shared terms (None when there is none)."""
-        return self.dialect.answer(self.ex) if self.dialect is not None else None
+        """The successful answer read in every dialect's shared terms (None when there is none: never for a
+        non-2xx, whatever a dialect's answer() does, as the claims' predicates count on)."""
+        return self.dialect.answer(self.ex) if self.dialect is not None and self.ex.ok else None
 
     @cached_property
     def profile(self) -> Profile | None:

@@ -1,13 +1,70 @@
-"""When a claim applies: predicates on the Context, so no check hides an `if` inside."""
+"""When a claim applies: predicates on the Context, so no check hides an `if` inside.
+
+A predicate may say which facts of an exchange it needs (`@needs`, and `both()` adds up its parts'): the
+catalog asks a claim's predicate only of an exchange that has them all, so most of the 41 claims are never
+asked of an exchange they cannot judge. A predicate that says nothing is asked of every exchange.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from chatconform.judging.claims._context import Context
 from chatconform.judging.claims._view import stream_failed
 
 LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
+NEEDS = "__chatconform_needs__"
+# The facts of an exchange (see facts()): cheap to tell, and each a condition some predicates cannot hold
+# without.
+ANSWERED = "2xx"
+REFUSED = "4xx or 5xx"
+STREAM = "event stream"
+CHAT_PATH = "chat completions path"
+DOCS = "documentation example"
+F = TypeVar("F", bound=Callable[..., bool])
+
+
+def dialect_fact(name: str) -> str:
+    """The fact that an exchange speaks this dialect."""
+    return f"dialect {name}"
+
+
+def needs(*wanted: str) -> Callable[[F], F]:
+    """Mark a predicate: it cannot hold for an exchange that lacks any of these facts."""
+
+    def mark(func: F) -> F:
+        setattr(func, NEEDS, frozenset(wanted) | needs_of(func))
+        return func
+
+    return mark
+
+
+def within(*blocks: Callable[..., bool]) -> Callable[[F], F]:
+    """Mark a predicate that asks these predicates first and holds only where they do: it needs their
+    facts."""
+    return needs(*(fact for block in blocks for fact in needs_of(block)))
+
+
+def needs_of(predicate: Callable[..., object]) -> frozenset[str]:
+    """The facts a predicate needs (none said: asked of every exchange)."""
+    found: object = getattr(predicate, NEEDS, frozenset())
+    return found if isinstance(found, frozenset) else frozenset()
+
+
+def facts(ctx: Context) -> frozenset[str]:
+    """What holds of this exchange among the facts predicates need."""
+    ex, response = ctx.ex, ctx.ex.response
+    found = {
+        ANSWERED: ex.ok,
+        REFUSED: response is not None and response.status >= 400,
+        STREAM: ex.stream is not None,
+        CHAT_PATH: is_chat_request(ctx),
+        DOCS: ex.origin == "docs",
+    }
+    named = {dialect_fact(ctx.dialect.name)} if ctx.dialect is not None else set()
+    return frozenset(name for name, holds in found.items() if holds) | named
 
 
 def per_exchange(func):
@@ -26,12 +83,14 @@ def per_exchange(func):
 
 
 @per_exchange
+@needs(CHAT_PATH)
 def is_chat_request(ctx: Context) -> bool:
     """A chat-completions call (the OpenAI-compatible endpoint)."""
     return ctx.ex.request.path.rstrip("/").endswith("/chat/completions")
 
 
 @per_exchange
+@needs(ANSWERED, CHAT_PATH)
 def answered_completion(ctx: Context) -> bool:
     """A 2xx chat-completions answer with a completion in it (whole, or streamed without an in-band error)."""
     ex = ctx.ex
@@ -40,6 +99,7 @@ def answered_completion(ctx: Context) -> bool:
 
 
 @per_exchange
+@needs(ANSWERED, CHAT_PATH)
 def has_usage(ctx: Context) -> bool:
     """A completion that reports usage."""
     return answered_completion(ctx) and isinstance((ctx.completion or {}).get("usage"), dict)
@@ -61,7 +121,7 @@ def both(*predicates):
     def predicate(ctx: Context) -> bool:
         return all(p(ctx) for p in predicates)
 
-    return predicate
+    return within(*predicates)(predicate)
 
 
 @per_exchange
@@ -71,6 +131,7 @@ def no_limit_sent(ctx: Context) -> bool:
 
 
 @per_exchange
+@needs(ANSWERED, STREAM, CHAT_PATH)
 def streamed(ctx: Context) -> bool:
     """A 2xx answer delivered as text/event-stream to a chat request, with no error reported in-band."""
     ex = ctx.ex
@@ -78,12 +139,14 @@ def streamed(ctx: Context) -> bool:
 
 
 @per_exchange
+@needs(ANSWERED, STREAM, CHAT_PATH)
 def whole_stream(ctx: Context) -> bool:
     """A stream as a server sent it: a documentation page prints an excerpt, whose end proves nothing."""
     return streamed(ctx) and ctx.ex.origin != "docs"
 
 
 @per_exchange
+@needs(ANSWERED, STREAM)
 def stream_with_error(ctx: Context) -> bool:
     """A 2xx event stream, in any dialect, that reports an error in-band (judged once, as that error)."""
     ex = ctx.ex
@@ -110,7 +173,7 @@ def speaks(name: str):
         return ctx.dialect is not None and ctx.dialect.name == name
 
     predicate.__name__ = f"speaks_{name.replace('-', '_')}"
-    return predicate
+    return needs(dialect_fact(name))(predicate)
 
 
 def answered_in(name: str):
@@ -121,10 +184,11 @@ def answered_in(name: str):
         return speaking(ctx) and ctx.answer is not None
 
     predicate.__name__ = f"answered_in_{name.replace('-', '_')}"
-    return predicate
+    return needs(dialect_fact(name), ANSWERED)(predicate)
 
 
 @per_exchange
+@needs(ANSWERED, STREAM)
 def event_stream(ctx: Context) -> bool:
     """A whole 2xx event stream (a documentation page prints an excerpt, whose end proves nothing)."""
     ex = ctx.ex
@@ -132,6 +196,7 @@ def event_stream(ctx: Context) -> bool:
 
 
 @per_exchange
+@needs(REFUSED)
 def refused(ctx: Context) -> bool:
     """A 4xx or 5xx answer with a body, in a dialect that documents its error envelope."""
     ex = ctx.ex

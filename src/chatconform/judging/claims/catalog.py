@@ -9,6 +9,7 @@ from importlib import import_module
 from types import MappingProxyType, ModuleType
 
 from chatconform.judging.claims._context import context
+from chatconform.judging.claims._predicates import facts, needs_of
 from chatconform.judging.claims._registry import MARK, Claim, declared, evaluate
 from chatconform.judging.run import RunContext
 from chatconform.model.errors import UsageError
@@ -64,7 +65,8 @@ def applicable_claims(ex: Exchange, run: RunContext) -> list[Claim]:
     """The claims that judge this exchange."""
     # asked once per collected exchange and again by each of its checks: worked out once, kept on its Context
     found = context(ex, run).once(
-        ("applicable claims",), lambda ctx: [c for c in claims_for(ex.provider) if c.applies_to(ctx)]
+        ("applicable claims",),
+        lambda ctx: [c for c in candidates(ex.provider, facts(ctx)) if c.applies_to(ctx)],
     )
     return list(found)
 
@@ -75,6 +77,14 @@ def claims_for(provider: str) -> tuple[Claim, ...]:
     """The claims that may judge this provider's exchanges, in catalog order (Claim.applies' provider
     test)."""
     return tuple(c for c in load_claims().values() if "*" in c.providers or provider in c.providers)
+
+
+# Module-level on purpose, as claims_for: a function of the code's claims and an exchange's facts only.
+@lru_cache(maxsize=1024)
+def candidates(provider: str, found: frozenset[str]) -> tuple[Claim, ...]:
+    """The provider's claims whose predicates can hold for an exchange with these facts (the others cannot:
+    each needs a fact the exchange lacks)."""
+    return tuple(c for c in claims_for(provider) if needs_of(c.applies_to) <= found)
 
 
 def run_claim(c: Claim, ex: Exchange, run: RunContext) -> list[Finding]:

@@ -7,7 +7,13 @@ import json
 import jsonschema_rs
 
 from chatconform.judging.claims._context import Context
-from chatconform.judging.claims._predicates import answered_completion, both, response_format_is, sent
+from chatconform.judging.claims._predicates import (
+    answered_completion,
+    both,
+    response_format_is,
+    sent,
+    within,
+)
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import AIML_REQ, AIML_RESP
 from chatconform.judging.claims._view import content_of
@@ -113,6 +119,7 @@ def _calls(choice) -> list:
     return calls if isinstance(calls, list) else []
 
 
+@within(answered_completion)
 def _has_tool_calls(ctx: Context) -> bool:
     return answered_completion(ctx) and any(_calls(c) for c in ctx.choices)
 

@@ -6,7 +6,7 @@ The quote of each comes from the dialect's own data (dialect.toml [quotes]): one
 from __future__ import annotations
 
 from chatconform.judging.claims._context import Context
-from chatconform.judging.claims._predicates import event_stream, refused
+from chatconform.judging.claims._predicates import event_stream, refused, within
 from chatconform.judging.claims._registry import claim
 
 GRAMMAR_DIALECTS = (
@@ -15,6 +15,7 @@ GRAMMAR_DIALECTS = (
 )  # chat's stream is judged by the stream.* claims
 
 
+@within(event_stream)
 def _grammar_applies(ctx: Context) -> bool:
     return (
         event_stream(ctx)
@@ -38,6 +39,7 @@ def the_stream_follows_its_dialects_grammar(ctx: Context):
     yield from ctx.dialect.grammar(ctx.ex)
 
 
+@within(refused)
 def _refused_outside_chat(ctx: Context) -> bool:
     # chat's error bodies are judged by the request.* claims, as before this claim was shared
     return refused(ctx) and ctx.dialect is not None and ctx.dialect.name != "openai-chat"  # (refused: known)

@@ -7,6 +7,7 @@ the provider: a warning for a reviewer of the docs, never a failure of the API.
 
 from __future__ import annotations
 
+from chatconform.judging.claims._predicates import DOCS, needs
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import AIML_FLASH_DOC
 from chatconform.model.finding import Finding
@@ -18,12 +19,14 @@ def _page_of(ex) -> str | None:
     return snapshot.split(" ", 1)[0] if isinstance(snapshot, str) and snapshot.startswith("specs/") else None
 
 
+@needs(DOCS)
 def _tabs_recorded(ctx) -> bool:
     ex = ctx.ex
     tabs = ex.provenance.get("tab_models")
     return ex.origin == "docs" and isinstance(tabs, dict) and len(tabs) > 1
 
 
+@needs(DOCS)
 def _ids_recorded(ctx) -> bool:
     ex = ctx.ex
     ids = ex.provenance.get("page_model_ids")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chatconform.judging.claims._context import Context
-from chatconform.judging.claims._predicates import LIMIT_FIELDS, answered_completion, has_usage
+from chatconform.judging.claims._predicates import LIMIT_FIELDS, answered_completion, has_usage, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import AIML_FLASH_DOC, AIML_RESP
 from chatconform.judging.claims._view import content_of
@@ -32,6 +32,7 @@ def effective_limit(ctx: Context):
 
 
 def _one_choice_with(reason: str):
+    @within(has_usage)  # asked last, but needed: a choice is read from an answered completion only
     def predicate(ctx: Context) -> bool:
         choices = ctx.choices if answered_completion(ctx) else []
         return len(choices) == 1 and choices[0].get("finish_reason") == reason and has_usage(ctx)
@@ -63,8 +64,10 @@ def _empty(choice) -> bool:
 
 def _empty_and(reason: str):
     inner = _one_choice_with(reason)
-    return lambda ctx: (
-        inner(ctx) and _empty(ctx.choices[0]) and not ctx.choices[0].get("message", {}).get("tool_calls")
+    return within(inner)(
+        lambda ctx: (
+            inner(ctx) and _empty(ctx.choices[0]) and not ctx.choices[0].get("message", {}).get("tool_calls")
+        )
     )
 
 

@@ -5,7 +5,7 @@ input_schema is judged in every dialect alike: claims/tools.py, in Anthropic's w
 from __future__ import annotations
 
 from chatconform.judging.claims._context import Context
-from chatconform.judging.claims._predicates import answered_in, both
+from chatconform.judging.claims._predicates import answered_in, both, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import ANTHROPIC_MESSAGE, ANTHROPIC_PARAMS
 from chatconform.model.finding import Finding, excerpt
@@ -51,6 +51,7 @@ def output_tokens_within_max_tokens(ctx: Context):
         )
 
 
+@within(answered)
 def _stopped_at_max_tokens(ctx: Context) -> bool:
     return answered(ctx) and ctx.answer is not None and ctx.answer.outputs[0].stop_raw == "max_tokens"
 
@@ -73,6 +74,7 @@ def stop_reason_max_tokens_only_at_the_limit(ctx: Context):
         )
 
 
+@within(answered)
 def _stop_sequence_said(ctx: Context) -> bool:
     message = ctx.dialect.assembled(ctx.ex) if answered(ctx) and ctx.dialect is not None else None
     return isinstance(message, dict) and (
@@ -116,6 +118,7 @@ def the_stop_sequence_returned_is_one_that_was_sent(ctx: Context):
         )
 
 
+@within(answered)
 def _streamed_usage(ctx: Context) -> bool:
     return both(answered, lambda c: c.ex.stream is not None)(ctx)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from chatconform.judging.claims._context import Context
 from chatconform.judging.claims._modelid import deployment_of, relate
-from chatconform.judging.claims._predicates import answered_completion
+from chatconform.judging.claims._predicates import answered_completion, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import OPENAI_SPEC
 from chatconform.model.finding import Finding
 
 
+@within(answered_completion)
 def _model_named(ctx: Context) -> bool:
     return answered_completion(ctx) and isinstance(ctx.sent.get("model"), str)
 

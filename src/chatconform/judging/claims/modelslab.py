@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chatconform.judging.claims._context import Context
 from chatconform.judging.claims._documented import declared_shapes
-from chatconform.judging.claims._predicates import is_chat_request
+from chatconform.judging.claims._predicates import is_chat_request, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import ML_CHAT_DOC
 from chatconform.model.finding import Finding
@@ -26,6 +26,7 @@ def _page_fields(ctx: Context) -> tuple[list[str], str]:
     return [], ""
 
 
+@within(is_chat_request)
 def _page_shape(ctx: Context) -> bool:
     return is_chat_request(ctx) and bool(_page_fields(ctx)[0])
 

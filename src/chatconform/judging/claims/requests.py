@@ -6,7 +6,7 @@ import json
 
 from chatconform.judging.claims._context import Context
 from chatconform.judging.claims._negative import content_rejection, schema_problems
-from chatconform.judging.claims._predicates import is_chat_request
+from chatconform.judging.claims._predicates import is_chat_request, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import AIML_REQ, AIML_SEED_PAGE
 from chatconform.judging.route import judging_spec
@@ -21,6 +21,7 @@ STOP_LIMIT = "max_stop_sequences"  # documented values' names in the provider da
 REQUIRED_PARAMS = "required_params"
 
 
+@within(is_chat_request)
 def _answered_chat(ctx: Context) -> bool:
     return ctx.ex.response is not None and is_chat_request(ctx)
 
@@ -33,6 +34,7 @@ def required(ctx: Context) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else REQUIRED
 
 
+@within(_answered_chat)
 def _minimal(ctx: Context) -> bool:
     return _answered_chat(ctx) and set(ctx.sent) == set(required(ctx)) and not _limit_problems(ctx)
 

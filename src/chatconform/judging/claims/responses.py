@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from chatconform.judging.claims._context import Context
-from chatconform.judging.claims._predicates import answered_in
+from chatconform.judging.claims._predicates import answered_in, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import OPENAI_SPEC
 from chatconform.judging.toolcalls import checked_calls
@@ -27,6 +27,7 @@ def _response(ctx: Context) -> dict:
     return ctx.dialect.assembled(ctx.ex) or {}  # (an answer was read from it: never None here)
 
 
+@within(answered)
 def _limited(ctx: Context) -> bool:
     return answered(ctx) and ctx.dialect is not None and ctx.dialect.limit_sent(ctx.sent) is not None
 
@@ -89,6 +90,7 @@ def an_incomplete_response_says_why_and_only_it_does(ctx: Context):
         )
 
 
+@within(answered)
 def _has_output_text(ctx: Context) -> bool:
     return answered(ctx) and isinstance(_response(ctx).get("output_text"), str)
 
@@ -112,6 +114,7 @@ def output_text_is_the_output_text_parts_joined(ctx: Context):
         )
 
 
+@within(answered)
 def _calls_a_function(ctx: Context) -> bool:
     return answered(ctx) and ctx.answer is not None and bool(ctx.answer.outputs[0].tool_calls)
 
@@ -141,6 +144,7 @@ def function_call_arguments_are_json(ctx: Context):
             )
 
 
+@within(answered)
 def _has_total(ctx: Context) -> bool:
     usage = ctx.answer.usage if answered(ctx) and ctx.answer is not None else None
     return usage is not None and None not in (usage.input, usage.output, usage.total)

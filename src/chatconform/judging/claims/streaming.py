@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chatconform.judging.claims._context import Context
-from chatconform.judging.claims._predicates import stream_with_error, streamed, whole_stream
+from chatconform.judging.claims._predicates import stream_with_error, streamed, whole_stream, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import ML_CHAT_DOC, OPENAI_SPEC
 from chatconform.judging.claims._view import chunks, chunks_before_done
@@ -124,6 +124,7 @@ def _adds_something(choice: dict) -> bool:
     return any(value not in (None, "", [], {}) for value in delta.values())
 
 
+@within(streamed)
 def _usage_requested(ctx: Context) -> bool:
     options = ctx.sent.get("stream_options")
     return streamed(ctx) and isinstance(options, dict) and options.get("include_usage") is True

@@ -10,7 +10,7 @@ quotes the exchange's own dialect (dialect.toml [quotes]), and where a dialect w
 from __future__ import annotations
 
 from chatconform.judging.claims._context import Context
-from chatconform.judging.claims._predicates import event_stream
+from chatconform.judging.claims._predicates import ANSWERED, event_stream, needs, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.toolcalls import DATA as SCENARIOS_FILE
 from chatconform.judging.toolcalls import (
@@ -51,6 +51,7 @@ def _finding(breach: Breach, check: str, said: dict, severity: str | None = None
     )
 
 
+@needs(ANSWERED)  # Context.answer: None unless a 2xx
 def _calls_a_tool(ctx: Context) -> bool:
     return ctx.answer is not None and any(o.tool_calls for o in ctx.answer.outputs)
 
@@ -106,6 +107,7 @@ def arguments_fit_the_offered_tools_schema(ctx: Context):
                 yield _finding(breach, "", said)
 
 
+@needs(ANSWERED)  # Context.answer: None unless a 2xx
 def _choice_applies(ctx: Context) -> bool:
     if ctx.answer is None or ctx.dialect is None:
         return False
@@ -164,6 +166,7 @@ def tool_choice_is_honoured(ctx: Context):
             yield _finding(breach, check, said)
 
 
+@within(event_stream)
 def _streams_tool_calls(ctx: Context) -> bool:
     return event_stream(ctx) and ctx.dialect is not None and bool(ctx.dialect.tool_deltas(ctx.ex))
 
@@ -183,6 +186,7 @@ def streamed_tool_calls_assemble_into_distinct_calls(ctx: Context):
         yield _finding(breach, "", {})
 
 
+@needs(ANSWERED)
 def _sent_for_a_scenario(ctx: Context) -> bool:
     return SCENARIO_KEY in ctx.ex.provenance and ctx.ex.ok
 
