@@ -173,6 +173,21 @@ def test_a_body_nested_far_too_deep_is_scrubbed_without_a_traceback_and_fast():
     assert clean == {"api_key": REDACTED}
 
 
+def test_a_known_value_leaves_keys_and_leaves_of_a_tree_with_or_without_a_memo():
+    """verify prints through a memo: a remembered text is scrubbed as a fresh one is, a key as a value."""
+    tree = {f"note {CANARY}": [f"said {CANARY}", (CANARY, 3, None, True, 1.5)], "api_key": "abc0123456789"}
+    tree["n"] = {CANARY: CANARY}
+    expected = {
+        f"note {REDACTED}": [f"said {REDACTED}", [REDACTED, 3, None, True, 1.5]],
+        "api_key": REDACTED,
+        "n": {REDACTED: REDACTED},
+    }
+    memo: dict = {}
+    for remembered in (None, memo, memo):  # no memo, a memo filled, the same memo read back
+        assert scrub.scrub_tree(tree, [CANARY], remembered) == expected
+    assert memo[CANARY] == REDACTED
+
+
 def test_binary_and_odd_bodies_keep_their_type_and_lose_the_value():
     blob = b"\x1f\x8b\x08\x00\xff" + CANARY.encode() + b"\x00\xfe"
     assert scrub_body(blob, [CANARY]) == b"\x1f\x8b\x08\x00\xff" + REDACTED.encode() + b"\x00\xfe"

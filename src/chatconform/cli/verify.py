@@ -167,11 +167,14 @@ def _brief(finding, ex, data: ProviderData) -> dict:
     return out
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(ensure_ascii=False) builds on every call
+
+
 def _emit(out, secrets, memo: dict | None = None) -> None:
     """Print a line (or a JSON object); text a terminal cannot encode (a lone surrogate) is escaped."""
     out = scrub_tree(out, secrets, memo)  # a log is written somewhere too: no key value reaches it
     try:
-        print(json.dumps(out, ensure_ascii=False) if isinstance(out, dict) else out)
+        print(_JSON.encode(out) if isinstance(out, dict) else out)
     except UnicodeEncodeError:
         print(json.dumps(out) if isinstance(out, dict) else out.encode("ascii", "backslashreplace").decode())
 

@@ -164,17 +164,29 @@ def _scrub_tree(value, secrets, memo: dict | None = None) -> tuple[object, bool]
     """(scrubbed copy, whether anything changed); iterative, so a body nested 10^5 deep is no
     RecursionError."""
     scrub_text = _scrub_text if memo is None else partial(_remembered, memo)
+    remembered = (memo if memo is not None else {}).get  # a memo's hit, without a call to _remembered
     root, changed = [value], False
     stack: list[tuple[Any, object]] = [(root, 0)]  # (a list or dict copied, the index or key to scrub in it)
     while stack:
         holder, key = stack.pop()
         item = holder[key]
-        if isinstance(item, Mapping):
+        kind = type(item)
+        if kind is str:  # the usual leaves first, by exact type: neither is a Mapping, a list or a tuple
+            text = remembered(item)
+            holder[key] = text = scrub_text(item, secrets) if text is None else text
+            changed |= text != item
+        elif kind in _UNCHANGED:
+            continue
+        elif isinstance(item, Mapping):
             new = {}
             for k, v in item.items():
-                name = scrub_text(k, secrets) if isinstance(k, str) else k
+                name = remembered(k) if type(k) is str else None
+                if name is None:
+                    name = scrub_text(k, secrets) if isinstance(k, str) else k
                 changed |= name != k
-                secret = _secret_name(k)
+                secret = _NAMES.get(k) if type(k) is str else None
+                if secret is None:
+                    secret = _secret_name(k)
                 if secret and redactable(k, v, item):
                     new[name], changed = REDACTED, True
                     continue
@@ -193,6 +205,7 @@ def _scrub_tree(value, secrets, memo: dict | None = None) -> tuple[object, bool]
     return root[0], changed
 
 
+_UNCHANGED = frozenset((int, float, bool, type(None)))  # leaves scrub_tree leaves as they are
 _MAX_MEMO, _MAX_MEMO_TEXT = 4096, 1024  # strings a memo keeps, and the longest it keeps
 
 
