@@ -167,3 +167,25 @@ def test_an_unknown_option_is_still_a_usage_error(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["verify", "x.yaml", "--nope"])
     assert stop.value.code == 2 and "unrecognized arguments: --nope" in capsys.readouterr().err
+
+
+def test_a_run_spaces_the_collectors_passes_and_gives_its_thresholds_back(
+    capsys, write_cassette, monkeypatch
+):
+    """verify raises the youngest generation's threshold while it judges; after it, even when a file is
+    bad or a run raises, the process has the thresholds it had (the pytest plugin and callers share them)."""
+    import gc
+
+    from chatconform.cli import verify
+
+    path = write_cassette("ok", interaction(REQUEST, completion()))
+    before, seen = gc.get_threshold(), []
+    judge = verify.judging.judge
+    monkeypatch.setattr(verify.judging, "judge", lambda *a: seen.append(gc.get_threshold()) or judge(*a))
+    assert run_json(capsys, path, path.parent / "missing.yaml")[0] == 2
+    assert seen and seen[0][0] == max(before[0], verify._YOUNG_THRESHOLD) and seen[0][1:] == before[1:]
+    assert gc.get_threshold() == before
+    monkeypatch.setattr(verify, "_verify_file", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        verify.run([path])
+    assert gc.get_threshold() == before
