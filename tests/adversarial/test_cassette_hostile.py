@@ -67,6 +67,8 @@ def mutate(item: dict, side: str, key: str, value) -> dict:
         ("request", "headers", "Content-Type: application/json", ("request.headers", "a string")),
         ("response", "headers", ["Content-Type"], ("response.headers", "a list")),
         ("response", "headers", {"Content-Type": {"nested": 1}}, ("response.headers",)),
+        ("response", "headers", {"Content-Type": [{"nested": 1}]}, ("response.headers", "an object")),
+        ("request", "headers", {"Accept": ["a/b", ["c/d"]]}, ("request.headers", "a list")),
         ("response", "body", ["a", "list"], ("response.body",)),
         ("response", "body", {"json": {}}, ("response.body", "string")),
         ("request", "body", 42, ("request.body", "an integer")),
