@@ -109,7 +109,11 @@ def sent(*names: str):
     """A predicate: the request set any of these fields (to something other than null)."""
 
     def predicate(ctx: Context) -> bool:
-        return any(ctx.sent.get(name) is not None for name in names)
+        sent = ctx.sent
+        for name in names:  # a loop, not any(): asked of nearly every exchange, a generator costs more
+            if sent.get(name) is not None:
+                return True
+        return False
 
     predicate.__name__ = f"sent_{'_or_'.join(names)}"
     return predicate
@@ -119,7 +123,10 @@ def both(*predicates):
     """A predicate: all of them hold."""
 
     def predicate(ctx: Context) -> bool:
-        return all(p(ctx) for p in predicates)
+        for p in predicates:  # a loop, not all(): asked of nearly every exchange, a generator costs more
+            if not p(ctx):
+                return False
+        return True
 
     return within(*predicates)(predicate)
 
