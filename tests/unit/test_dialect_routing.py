@@ -82,6 +82,24 @@ def test_an_endpoint_s_own_dialect_and_spec_win_and_a_misspelt_spec_is_said_with
     assert finding.kind == "gap" and "mistrall" in finding.message
 
 
+def test_calls_of_one_run_that_differ_in_dialect_model_or_method_each_get_their_own_route(project, store):
+    # routes are worked out once per run and call kind: every part a route depends on tells kinds apart
+    data = project()
+    run = run_of(store, data)
+    versioned = route(call("/custom", headers={"anthropic-version": "2023-06-01"}, data=data), run)
+    plain = route(call("/custom", data=data), run)
+    assert versioned.dialect.name == "anthropic-messages" and versioned.source.id == "anthropic/messages"
+    assert (plain.dialect, plain.source) == (None, None)
+    aiml = default_data()
+    run = run_of(store, aiml)
+    url, pinned = "https://api.aimlapi.com/v1/chat/completions", "google/gemini-2.5-flash"
+    for model, pins in ((pinned, True), ("no-such-model", False), (pinned, True)):
+        ex = Exchange(Request("POST", url, {}, b"{}"), None, provider="aimlapi", model=model)
+        assert (route(ex, run).source is not None) is pins, model
+    get = Exchange(Request("GET", url, {}, b""), None, provider="aimlapi", model=pinned)
+    assert route(get, run).why != route(ex, run).why  # a GET the spec does not document: said as such
+
+
 def test_a_dialect_is_recognised_by_its_path_and_known_by_name():
     assert set(load_dialects()) == {"openai-chat", "anthropic-messages", "openai-responses"}
     assert recognise(Request("POST", "https://x/v1/messages/count_tokens")).name == "anthropic-messages"

@@ -22,6 +22,7 @@ from chatconform.providers import Deviation, ProviderData
 DOCS = "docs"  # the origin of an exchange printed in a provider's documentation
 
 SCHEMA = "schema"
+Declared = dict[str, Deviation | None]  # check -> the deviation declared for it (see _declared)
 
 
 @dataclass
@@ -76,12 +77,13 @@ def judge(ex: Exchange, run: RunContext, only: str | None = None) -> Judgement:
             reason=way.why,
         )
         return judgement
+    declared = _declared(ex, run)
     if only in (None, SCHEMA):
-        judgement.rows[SCHEMA] = _row(ex, run.data, SCHEMA, lambda: _schema(ex, run))
+        judgement.rows[SCHEMA] = _row(ex, run.data, SCHEMA, lambda: _schema(ex, run), declared)
     ctx = context(ex, run)  # the one every claim reads (what run_claim would look up claim by claim)
     for claim in applicable_claims(ex, run):
         if only in (None, claim.id):
-            judgement.rows[claim.id] = _row(ex, run.data, claim.id, partial(evaluate, claim, ctx))
+            judgement.rows[claim.id] = _row(ex, run.data, claim.id, partial(evaluate, claim, ctx), declared)
     for row in judgement.rows.values():
         _sides(ex, row, run)
         _defect_link(ex, row, run)
@@ -118,16 +120,22 @@ def _schema(ex: Exchange, run: RunContext) -> list[Finding]:
         return [Finding("spec-gap.unloadable", "warning", GAP_KIND, message=str(err))]
 
 
-def _row(ex: Exchange, data: ProviderData, check: str, run: Callable[[], Iterable[Finding]]) -> Row:
-    """Run one check and give it its verdict, known deviations applied."""
+def _row(
+    ex: Exchange,
+    data: ProviderData,
+    check: str,
+    run: Callable[[], Iterable[Finding]],
+    declared: Declared | None = None,
+) -> Row:
+    """Run one check and give it its verdict, known deviations applied (`declared`: see _declared)."""
     start = time.perf_counter()
     findings = list(run())
     row = Row(check=check, findings=findings, seconds=time.perf_counter() - start)
     if not findings:  # most rows: a pass, unless a deviation declared for this check has gone stale
-        row.stale = _stale(ex, data, check)
+        row.stale = _stale(ex, data, check, declared)
         return row
     violations = [f for f in findings if f.severity == "violation"]
-    deviations = [_deviation(ex, data, f.check) for f in violations]  # each remembered (deviation_for)
+    deviations = [_deviation(ex, data, f.check, declared) for f in violations]  # each remembered
     if violations and deviations[0] is not None and all(deviations):
         _known(row, deviations[0])
     elif violations and ex.origin == DOCS:
@@ -144,7 +152,7 @@ def _row(ex: Exchange, data: ProviderData, check: str, run: Callable[[], Iterabl
             ex.provider, check, ex.model, ex.origin, [f.check for f in gaps]
         )
     else:
-        row.stale = _stale(ex, data, check)
+        row.stale = _stale(ex, data, check, declared)
     return row
 
 
@@ -155,11 +163,27 @@ def _known(row: Row, deviation: Deviation) -> None:
     row.reason = f"{said}: {deviation.reason} ({deviation.link})"
 
 
-def _stale(ex: Exchange, data: ProviderData, check: str) -> Deviation | None:
+def _stale(
+    ex: Exchange, data: ProviderData, check: str, declared: Declared | None = None
+) -> Deviation | None:
     """A deviation declared for a check this exchange passes (one declared to show only sometimes is not)."""
-    declared = _deviation(ex, data, check)
-    return None if declared is None or declared.sometimes else declared
+    found = _deviation(ex, data, check, declared)
+    return None if found is None or found.sometimes else found
 
 
-def _deviation(ex: Exchange, data: ProviderData, check: str) -> Deviation | None:
-    return data.deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)
+def _declared(ex: Exchange, run: RunContext) -> Declared:
+    """check -> the deviation declared for it, of this exchange's provider, model, origin and endpoint: one
+    table per run and combination, filled as rows ask (the rows of every call to one endpoint share it)."""
+    return run.once((_declared, ex.provider, ex.model, ex.origin, ex.request.path), dict)
+
+
+def _deviation(
+    ex: Exchange, data: ProviderData, check: str, declared: Declared | None = None
+) -> Deviation | None:
+    """The deviation covering `check` here: from the run's table when given (see _declared), else the data."""
+    if declared is None:
+        return data.deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)
+    if check not in declared:
+        declared[check] = data.deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)
+    found: Deviation | None = declared[check]
+    return found

@@ -65,10 +65,17 @@ def contract_named(name: str) -> Contract | None:
 
 
 def _route(ex: Exchange, run: RunContext) -> Route:
+    dialect = dialect_of(ex, run.data)
+    # everything else a Route reads is the same for every call with this key: worked out once per run
+    key = (_route, ex.provider, ex.model, ex.request.method, ex.request.path, dialect)
+    return run.once(key, lambda: _worked_out(ex, run, dialect))
+
+
+def _worked_out(ex: Exchange, run: RunContext, dialect: Dialect | None) -> Route:
+    """The Route of a call by its provider, model, method, path and dialect (nothing else of it is read)."""
     data, store = run.data, run.store
     profile = data.get(ex.provider)
     declared_spec = profile.contract_of(ex.request.path)[1] if profile else ""
-    dialect = dialect_of(ex, data)
     if declared_spec:
         return _named(
             store, dialect, declared_spec, f"{ex.provider}'s data names {declared_spec!r} for this endpoint"
