@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
+from chatconform.judging.route import route  # at the top: judge() is called per exchange
 from chatconform.judging.run import RunContext
 from chatconform.model.errors import ChatconformError
 from chatconform.model.exchange import Exchange
@@ -65,7 +66,6 @@ def judge(ex: Exchange, run: RunContext, only: str | None = None) -> Judgement:
     """Every applicable check of one exchange (or just `only`) with a run's provider data and specs; a spec
     that cannot load is a gap, not a crash."""
     from chatconform.judging.claims import applicable_claims, context, evaluate
-    from chatconform.judging.route import route
 
     judgement = Judgement(exchange=ex)
     way = route(ex, run)

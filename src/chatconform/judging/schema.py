@@ -92,8 +92,8 @@ def response_findings(
     if outage:
         return outage
     key, media = op.response_for(status)
-    where = f"{op.method.upper()} {op.path}"
     if key is None:
+        where = _where(op)
         refused = _refusal_findings(ex, spec, where)
         if refused is not None:
             return refused
@@ -112,7 +112,7 @@ def response_findings(
         return [
             _gap(
                 "spec-gap.no-body-schema",
-                f"{spec.display} documents {only}{key} for {where}, with no "
+                f"{spec.display} documents {only}{key} for {_where(op)}, with no "
                 f"body schema (documented: {_documented(op)}): the body cannot be validated",
             )
         ]
@@ -297,6 +297,10 @@ def _refusal_findings(ex: Exchange, spec: LoadedSpec, where: str) -> list[Findin
     )
     found = validate(spec, contract.errors.lstrip("#"), ex.json, check="response.schema")
     return [note, *specdefects.fold(found)]
+
+
+def _where(op: Operation) -> str:
+    return f"{op.method.upper()} {op.path}"  # said only in a finding: not worked out for every response
 
 
 def _documented(op: Operation) -> str:

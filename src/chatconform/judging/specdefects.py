@@ -101,6 +101,8 @@ def _defect(entry: dict, where: str) -> Defect:
 
 def fold(findings: list[Finding]) -> list[Finding]:
     """Schema findings with every failure a spec defect explains folded into one finding per defect."""
+    if not findings:  # a valid body: most calls, with nothing to fold
+        return []
     kept: list[Finding] = []
     hits: dict[Defect, list[Finding]] = {}
     catalog = defects()

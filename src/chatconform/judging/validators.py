@@ -23,9 +23,10 @@ _UNCHECKED: dict[tuple[str, str], list] = {}
 def validator_for(spec: LoadedSpec, pointer: str) -> jsonschema_rs.Draft202012Validator:
     """The compiled validator for the schema at `pointer` of a loaded spec, built once per run."""
     key = (spec.sha256, pointer)
-    if key not in _CACHE:
-        _CACHE[key] = _compiled(spec, pointer)
-    return _raise_or(_CACHE[key])
+    found = _CACHE.get(key)  # one look-up: asked for every body of every exchange
+    if found is None:
+        found = _CACHE[key] = _compiled(spec, pointer)
+    return _raise_or(found)
 
 
 def _compiled(spec: LoadedSpec, pointer: str):
@@ -79,11 +80,12 @@ def _compile(spec: LoadedSpec, pointer: str, schema):
 def unchecked_findings(spec: LoadedSpec, pointer: str) -> list[Finding]:
     """A gap finding for each part of the schema at `pointer` that loading had to set aside."""
     key = (spec.sha256, pointer)
-    if key not in _UNCHECKED:
+    parts = _UNCHECKED.get(key)
+    if parts is None:
         found = spec.closure(pointer)
         reached = found[1] if found else reach(spec.doc, pointer, Budget(f"specs/{spec.relpath}"))
-        _UNCHECKED[key] = [(p.pointer, p.message) for p in unchecked_parts(spec.problems, reached)]
-    if not _UNCHECKED[key]:
+        parts = _UNCHECKED[key] = [(p.pointer, p.message) for p in unchecked_parts(spec.problems, reached)]
+    if not parts:
         return []
     return [
         Finding(
@@ -93,7 +95,7 @@ def unchecked_findings(spec: LoadedSpec, pointer: str) -> list[Finding]:
             message=(f"{spec.display}: {message} (reached from the schema at {to_fragment(pointer)})"),
             schema_at=f"specs/{spec.relpath}{to_fragment(at)}",
         )
-        for at, message in _UNCHECKED[key]
+        for at, message in parts
     ]
 
 
