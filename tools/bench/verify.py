@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from contextlib import redirect_stdout
@@ -30,7 +32,10 @@ MODEL = "bench-model"
 # The issue's targets: verify judges this many small interactions per CPU second, and stays within this
 # factor of the baseline's CPU time.
 TARGET_PER_SECOND = 5000
-TARGET_RATIO = 2.5
+TARGET_RATIO = 1.5
+# The small corpus is measured in this many fresh processes and the median ratio judged (issue 21 speaks of
+# the median of three runs): one process's floor, libyaml's C loader, may run ~10% faster than the next's.
+FRESH_RUNS = 3
 MIN_CPU_SECONDS = 1.0  # rounds go on until both runs together took this long (a small corpus is quick)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -315,14 +320,45 @@ def realtraffic_folders() -> list[Path]:
     return out
 
 
+def small_row() -> dict:
+    """The small corpus measured in this process (what each fresh process of the bench reports)."""
+    from chatconform.specs import SpecStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return measure("small", write_small_corpus(Path(tmp)), SpecStore())
+
+
+def small_in_fresh_processes(runs: int = FRESH_RUNS) -> list[dict]:
+    """The small corpus measured in `runs` fresh Python processes, one after the other."""
+    code = "import json; from tools.bench.verify import small_row; print(json.dumps(small_row()))"
+    rows = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=project_root(), capture_output=True, text=True, check=True
+        )
+        rows.append(json.loads(done.stdout.splitlines()[-1]))
+    return rows
+
+
+def median_row(rows: list[dict]) -> dict:
+    """The row of the median ratio, with every row's ratio beside it (`ratios`)."""
+    ordered = sorted(rows, key=lambda row: row["ratio"])
+    return {**ordered[len(ordered) // 2], "ratios": [row["ratio"] for row in rows]}
+
+
+def fresh_lines(row: dict) -> list[str]:
+    """Which of the fresh processes the numbers above come from."""
+    ratios = ", ".join(f"{r:.2f}x" for r in row.get("ratios", []))
+    return [f"  processes: {ratios} in {len(row.get('ratios', []))} fresh processes; the median is shown"]
+
+
 def main() -> int:
     """Print every corpus's numbers and the targets; 0 when the small corpus meets both targets."""
     from chatconform.specs import SpecStore
 
     store = SpecStore()
-    with tempfile.TemporaryDirectory() as tmp:
-        small = measure("small", write_small_corpus(Path(tmp)), store)
-    lines = report(small) + verdicts(small) + anthropic_lines(store, small)
+    small = median_row(small_in_fresh_processes())
+    lines = report(small) + fresh_lines(small) + verdicts(small) + anthropic_lines(store, small)
     folders = realtraffic_folders()
     for folder in folders:  # each corpus on its own: chat, Anthropic and Responses traffic side by side
         for corpus in sorted(d for d in folder.iterdir() if d.is_dir() and find_cassettes([d])):
