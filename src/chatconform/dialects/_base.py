@@ -155,8 +155,7 @@ class Dialect:
 
     def serves(self, path: str) -> bool:
         """True when a URL path is one of this dialect's operations (by its ending)."""
-        path = path.rstrip("/")
-        return any(path.endswith(p) for p in self.facts.paths)
+        return path.rstrip("/").endswith(self.facts.paths)  # any of them (asked of every exchange)
 
     def recognises(self, request: Request) -> int:
         """How sure this dialect is that a request is its own (0: not at all); the path decides first."""

@@ -52,15 +52,20 @@ class OpenAIChat(Dialect):
 
     def _output(self, position: int, choice: dict[str, Any]) -> Output:
         message = as_dict(choice.get("message"))
-        calls = tuple(
-            ToolCall(
-                name=str((c.get("function") or {}).get("name") or ""),
-                arguments=_text((c.get("function") or {}).get("arguments")),
-                id=c.get("id"),
-                at=f"$.choices[{position}].message.tool_calls[{n}]",
+        listed = message.get("tool_calls")
+        calls = (
+            tuple(
+                ToolCall(
+                    name=str((c.get("function") or {}).get("name") or ""),
+                    arguments=_text((c.get("function") or {}).get("arguments")),
+                    id=c.get("id"),
+                    at=f"$.choices[{position}].message.tool_calls[{n}]",
+                )
+                for n, c in enumerate(listed)
+                if isinstance(c, dict)
             )
-            for n, c in enumerate(message.get("tool_calls") or [])
-            if isinstance(c, dict)
+            if listed
+            else ()  # most answers call no tool: no generator built for them
         )
         content = message.get("content")
         reasoning = message.get("reasoning_content") or message.get("reasoning")

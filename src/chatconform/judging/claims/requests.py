@@ -85,9 +85,12 @@ def request_problems(ctx: Context) -> list[str]:
 
 def _limit_problems(ctx: Context) -> list[str]:
     """Documented limits the request breaks (the provider's own, else the OpenAI-compatible contract's)."""
-    stop, documented = ctx.sent.get("stop"), ctx.contract(STOP_LIMIT)
+    stop = ctx.sent.get("stop")
+    if not isinstance(stop, list):  # most requests: no list, no limit to look up
+        return []
+    documented = ctx.contract(STOP_LIMIT)
     limit = documented.value if documented else None
-    if isinstance(limit, int) and isinstance(stop, list) and len(stop) > limit:
+    if isinstance(limit, int) and len(stop) > limit:
         return [f"{len(stop)} stop sequences (documented: up to {limit})"]
     return []
 
