@@ -246,6 +246,11 @@ def as_int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def as_str(value: object) -> str | None:
+    """value when it is a string, else None."""
+    return value if isinstance(value, str) else None
+
+
 def as_dict(value: object) -> dict[str, Any]:
     """value when it is a JSON object, else an empty one."""
     return value if isinstance(value, dict) else {}

@@ -127,7 +127,9 @@ def _row(
     run: Callable[[], Iterable[Finding]],
     declared: Declared | None = None,
 ) -> Row:
-    """Run one check and give it its verdict, known deviations applied (`declared`: see _declared)."""
+    """Run one check and give it its verdict, known deviations applied (`declared`: see _declared; a table
+    of its own when not given)."""
+    declared = {} if declared is None else declared
     start = time.perf_counter()
     findings = list(run())
     row = Row(check=check, findings=findings, seconds=time.perf_counter() - start)
@@ -163,9 +165,7 @@ def _known(row: Row, deviation: Deviation) -> None:
     row.reason = f"{said}: {deviation.reason} ({deviation.link})"
 
 
-def _stale(
-    ex: Exchange, data: ProviderData, check: str, declared: Declared | None = None
-) -> Deviation | None:
+def _stale(ex: Exchange, data: ProviderData, check: str, declared: Declared) -> Deviation | None:
     """A deviation declared for a check this exchange passes (one declared to show only sometimes is not)."""
     found = _deviation(ex, data, check, declared)
     return None if found is None or found.sometimes else found
@@ -177,12 +177,8 @@ def _declared(ex: Exchange, run: RunContext) -> Declared:
     return run.once((_declared, ex.provider, ex.model, ex.origin, ex.request.path), dict)
 
 
-def _deviation(
-    ex: Exchange, data: ProviderData, check: str, declared: Declared | None = None
-) -> Deviation | None:
-    """The deviation covering `check` here: from the run's table when given (see _declared), else the data."""
-    if declared is None:
-        return data.deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)
+def _deviation(ex: Exchange, data: ProviderData, check: str, declared: Declared) -> Deviation | None:
+    """The deviation covering `check` here, kept in the table (see _declared) for the next row."""
     if check not in declared:
         declared[check] = data.deviation_for(ex.provider, check, ex.model, ex.origin, ex.request.path)
     found: Deviation | None = declared[check]

@@ -164,7 +164,6 @@ def _scrub_tree(value, secrets, memo: dict | None = None) -> tuple[object, bool]
     """(scrubbed copy, whether anything changed); iterative, so a body nested 10^5 deep is no
     RecursionError."""
     scrub_text = _scrub_text if memo is None else partial(_remembered, memo)
-    remembered = (memo if memo is not None else {}).get  # a memo's hit, without a call to _remembered
     root, changed = [value], False
     stack: list[tuple[Any, object]] = [(root, 0)]  # (a list or dict copied, the index or key to scrub in it)
     while stack:
@@ -172,21 +171,16 @@ def _scrub_tree(value, secrets, memo: dict | None = None) -> tuple[object, bool]
         item = holder[key]
         kind = type(item)
         if kind is str:  # the usual leaves first, by exact type: neither is a Mapping, a list or a tuple
-            text = remembered(item)
-            holder[key] = text = scrub_text(item, secrets) if text is None else text
+            holder[key] = text = scrub_text(item, secrets)
             changed |= text != item
         elif kind in _UNCHANGED:
             continue
         elif isinstance(item, Mapping):
             new = {}
             for k, v in item.items():
-                name = remembered(k) if type(k) is str else None
-                if name is None:
-                    name = scrub_text(k, secrets) if isinstance(k, str) else k
+                name = scrub_text(k, secrets) if isinstance(k, str) else k
                 changed |= name != k
-                secret = _NAMES.get(k) if type(k) is str else None
-                if secret is None:
-                    secret = _secret_name(k)
+                secret = _secret_name(k)
                 if secret and redactable(k, v, item):
                     new[name], changed = REDACTED, True
                     continue

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from chatconform.dialects._base import ToolChoice, ToolDelta, as_dict
+from chatconform.dialects._base import ToolChoice, ToolDelta, as_dict, as_str
 from chatconform.dialects.anthropic_messages._stream import typed_events
 from chatconform.model.exchange import Exchange
 
@@ -109,8 +109,8 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
                     slot,
                     "open",
                     at,
-                    id=_text(block.get("id")),
-                    name=_text(block.get("name")),
+                    id=as_str(block.get("id")),
+                    name=as_str(block.get("name")),
                     arguments=json.dumps(started) if started else "",
                 )
             )
@@ -118,10 +118,6 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
             kind == "content_block_delta" and delta.get("type") == "input_json_delta" and slot in tool_blocks
         ):
             out.append(
-                ToolDelta(slot, "piece", f"{at}.delta", arguments=_text(delta.get("partial_json")) or "")
+                ToolDelta(slot, "piece", f"{at}.delta", arguments=as_str(delta.get("partial_json")) or "")
             )
     return out
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from chatconform.dialects._base import ToolChoice, ToolDelta, as_dict
+from chatconform.dialects._base import ToolChoice, ToolDelta, as_dict, as_str
 from chatconform.dialects._openai_tools import choice as openai_choice
 from chatconform.dialects.openai_responses._stream import typed_events
 from chatconform.model.exchange import Exchange
@@ -92,10 +92,10 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
                     slot,
                     "open" if opens else "close",
                     f"{at}.item",
-                    id=_text(item.get("call_id")),
-                    name=_text(item.get("name")),
-                    arguments="" if opens else _text(item.get("arguments")) or "",
-                    item=_text(item.get("id")),
+                    id=as_str(item.get("call_id")),
+                    name=as_str(item.get("name")),
+                    arguments="" if opens else as_str(item.get("arguments")) or "",
+                    item=as_str(item.get("id")),
                 )
             )
         elif kind == "response.function_call_arguments.delta":
@@ -104,8 +104,8 @@ def deltas(ex: Exchange) -> list[ToolDelta]:
                     slot,
                     "piece",
                     at,
-                    arguments=_text(value.get("delta")) or "",
-                    item=_text(value.get("item_id")),
+                    arguments=as_str(value.get("delta")) or "",
+                    item=as_str(value.get("item_id")),
                 )
             )
     return out
@@ -116,8 +116,4 @@ def _slot(value: dict[str, Any], item: dict[str, Any]) -> object:
     index = value.get("output_index")
     if isinstance(index, int) and not isinstance(index, bool):
         return index
-    return ("item", _text(item.get("id")) or _text(value.get("item_id")))
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    return ("item", as_str(item.get("id")) or as_str(value.get("item_id")))

@@ -5,7 +5,7 @@ input_schema is judged in every dialect alike: claims/tools.py, in Anthropic's w
 from __future__ import annotations
 
 from chatconform.judging.claims._context import Context
-from chatconform.judging.claims._predicates import answered_in, both, within
+from chatconform.judging.claims._predicates import answered_in, within
 from chatconform.judging.claims._registry import claim
 from chatconform.judging.claims._sources import ANTHROPIC_MESSAGE, ANTHROPIC_PARAMS
 from chatconform.model.finding import Finding, excerpt
@@ -120,7 +120,7 @@ def the_stop_sequence_returned_is_one_that_was_sent(ctx: Context):
 
 @within(answered)
 def _streamed_usage(ctx: Context) -> bool:
-    return both(answered, lambda c: c.ex.stream is not None)(ctx)
+    return answered(ctx) and ctx.ex.stream is not None
 
 
 @claim(
